@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import type { NatsConnection, ConnectionOptions as NatsOptions } from '@nats-io/transport-node';
+import { UserError } from '../errors.js';
+import type { ConnectionOptions } from './options.js';
+import { natsUrl } from './options.js';
+
+export interface NatsAuth {
+  jwt?: string;
+  seed?: string;
+  credsfile?: string;
+  tlsCaFile?: string;
+  tlsFirst?: boolean;
+}
+
+/** Builds nats.js options from our auth fields; the transport is imported lazily (start-up cost). */
+export async function natsConnect(servers: string | string[], auth: NatsAuth = {}, extra: Partial<NatsOptions> = {}): Promise<NatsConnection> {
+  const { connect, credsAuthenticator, jwtAuthenticator } = await import('@nats-io/transport-node');
+  const opts: NatsOptions = { servers, ...extra };
+  if (auth.credsfile) {
+    let creds: Uint8Array;
+    try {
+      creds = readFileSync(auth.credsfile);
+    } catch (cause) {
+      throw new UserError(`cannot read NATS credentials file ${auth.credsfile}`, { cause });
+    }
+    opts.authenticator = credsAuthenticator(creds);
+  } else if (auth.jwt) {
+    const seed = auth.seed ? new TextEncoder().encode(auth.seed) : undefined;
+    opts.authenticator = jwtAuthenticator(auth.jwt, seed);
+  }
+  if (auth.tlsCaFile || auth.tlsFirst) opts.tls = { caFile: auth.tlsCaFile, handshakeFirst: auth.tlsFirst };
+  try {
+    return await connect(opts);
+  } catch (cause) {
+    const where = Array.isArray(servers) ? servers.join(',') : servers;
+    throw new UserError(`could not connect to NATS at ${where}`, {
+      cause,
+      suggestion: 'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
+    });
+  }
+}
+
+export async function connectLattice(opts: ConnectionOptions): Promise<NatsConnection> {
+  return natsConnect(natsUrl(opts), {
+    jwt: opts.ctlJwt,
+    seed: opts.ctlSeed,
+    credsfile: opts.ctlCredsfile,
+    tlsCaFile: opts.ctlTlsCaFile,
+    tlsFirst: opts.ctlTlsFirst,
+  }, { name: 'wash' });
+}

@@ -1,0 +1,135 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { UserError } from '../errors.js';
+
+export const NATS_INSTALL_HINT =
+  'install it: Debian/Ubuntu `sudo apt-get install nats-server`, macOS `brew install nats-server`; ' +
+  'or point --nats-binary / WASH_NATS_BIN at it; or use --nats-connect-only with a NATS server you run yourself';
+
+/** Finds nats-server: explicit path, WASH_NATS_BIN, the wash downloads dir, then PATH (plus /usr/sbin). */
+export function findNatsServer(opts: { explicit?: string; downloadsDir?: string; env?: NodeJS.ProcessEnv } = {}): string | undefined {
+  const env = opts.env ?? process.env;
+  const candidates: string[] = [];
+  if (opts.explicit) return existsSync(opts.explicit) ? opts.explicit : undefined;
+  if (env.WASH_NATS_BIN) candidates.push(env.WASH_NATS_BIN);
+  if (opts.downloadsDir) candidates.push(join(opts.downloadsDir, 'nats-server'));
+  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const extra of ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin']) if (!dirs.includes(extra)) dirs.push(extra);
+  for (const d of dirs) candidates.push(join(d, 'nats-server'));
+  return candidates.find((c) => existsSync(c));
+}
+
+export function natsServerVersion(binary: string | undefined = findNatsServer()): string | null {
+  if (!binary) return null;
+  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000 });
+  const m = /v?(\d+\.\d+\.\d+\S*)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  return m ? `v${m[1]}` : null;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function tcpReachable(host: string, port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = tcpConnect({ host, port });
+    const done = (ok: boolean) => { sock.destroy(); resolve(ok); };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+export interface NatsServerOptions {
+  binary?: string;
+  host?: string;
+  port?: number;
+  storeDir: string;
+  jsDomain?: string;
+  websocketPort?: number;
+  remoteUrl?: string;
+  credsfile?: string;
+  configPath?: string;
+  pidFile?: string;
+  logFile?: string;
+  /** Keep running after the parent exits (wash up -d). */
+  detached?: boolean;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningNatsServer {
+  url: string;
+  host: string;
+  port: number;
+  pid: number;
+  configPath: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function natsConfigText(o: NatsServerOptions & { host: string; port: number }): string {
+  const lines = [
+    `host: "${o.host}"`,
+    `port: ${o.port}`,
+    'jetstream {',
+    `  store_dir: ${JSON.stringify(o.storeDir)}`,
+    `  domain: ${JSON.stringify(o.jsDomain ?? 'core')}`,
+    '}',
+  ];
+  if (o.websocketPort) lines.push('websocket {', `  port: ${o.websocketPort}`, '  no_tls: true', '}');
+  if (o.remoteUrl) {
+    lines.push('leafnodes {', '  remotes: [', '    {', `      url: ${JSON.stringify(o.remoteUrl)}`);
+    if (o.credsfile) lines.push(`      credentials: ${JSON.stringify(o.credsfile)}`);
+    lines.push('    }', '  ]', '}');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Starts `nats-server -js` with a generated config file and waits until it accepts TCP connections. */
+export async function startNatsServer(o: NatsServerOptions): Promise<RunningNatsServer> {
+  const binary = o.binary ?? findNatsServer();
+  if (!binary) throw new UserError('nats-server was not found', { suggestion: NATS_INSTALL_HINT });
+  const host = o.host ?? '127.0.0.1';
+  const port = o.port ?? (await freePort(host));
+  if (await tcpReachable(host, port)) throw new UserError(`port ${host}:${port} is already in use; cannot start nats-server there`);
+  mkdirSync(o.storeDir, { recursive: true });
+  const configPath = o.configPath ?? join(o.storeDir, 'nats.conf');
+  writeFileSync(configPath, natsConfigText({ ...o, host, port }));
+  const args = ['-js', '-c', configPath];
+  if (o.pidFile) args.push('-P', o.pidFile);
+  if (o.logFile) args.push('-l', o.logFile);
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', o.logFile ? 'ignore' : 'pipe'], detached: o.detached ?? false });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 15_000);
+  let exitCode: number | null | undefined;
+  void exited.then((c) => { exitCode = c; });
+  while (!(await tcpReachable(host, port, 200))) {
+    if (exitCode !== undefined) throw new UserError(`nats-server exited during start-up (code ${exitCode})`, { suggestion: stderr.trim() || `see its config at ${configPath}` });
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new UserError(`nats-server did not accept connections on ${host}:${port} within ${o.readyTimeoutMs ?? 15_000} ms`, { suggestion: `config: ${configPath}` });
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  if (o.detached) child.unref();
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  return { url: `nats://${host}:${port}`, host, port, pid: child.pid!, configPath, child, stop };
+}

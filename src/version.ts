@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+
+/** The wasmCloud host protocol version our host implements and reports (v1 control interface + events). */
+export const HOST_VERSION = '1.9.1';
+/** The wadm API version our in-process engine is wire-compatible with. */
+export const WADM_VERSION = '0.21.1';
+
+let cached: string | undefined;
+export function washVersion(): string {
+  if (!cached) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    cached = pkg.version;
+  }
+  return cached;
+}
+
+export interface VersionInfo {
+  wash: string;
+  'nats-server': string | null;
+  wadm: string;
+  wasmcloud: string;
+}
+
+export function versionText(v: VersionInfo): string {
+  return [
+    `wash ${v.wash}`,
+    `├ nats-server ${v['nats-server'] ?? '(not found)'}`,
+    `├ wadm ${v.wadm} (embedded engine)`,
+    `└ wasmcloud ${v.wasmcloud} (wash host)`,
+  ].join('\n') + '\n';
+}
