@@ -1,5 +1,5 @@
 import { errorDocument } from './output/json.js';
-import { outputModeFromArgv, renderTextError } from './output/command.js';
+import { outputModeFromArgv, renderTextError, withoutOutputFlag } from './output/render.js';
 import { exitCodeFor } from './errors.js';
 
 /**
@@ -8,9 +8,9 @@ import { exitCodeFor } from './errors.js';
  */
 export async function main(argv: string[], root: string): Promise<void> {
   const mode = outputModeFromArgv(argv);
-  const rest = argv.filter((a, i) => !(a === '-o' || a === '--output' || argv[i - 1] === '-o' || argv[i - 1] === '--output' || a.startsWith('--output=') || a.startsWith('-o=') || a === '-ojson' || a === '-otext'));
+  const rest = withoutOutputFlag(argv);
   if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
-    const { printVersion } = await import('./commands/version.js');
+    const { printVersion } = await import('./version.js');
     printVersion(mode);
     return;
   }

@@ -3,4 +3,4 @@ export { washDirs, type WashDirs } from './config/dirs.js';
 export { resolveConnection, type ConnectionOptions } from './lattice/options.js';
 export { connectLattice, natsConnect } from './lattice/connect.js';
 export { startNatsServer, findNatsServer, natsServerVersion, freePort, type RunningNatsServer } from './up/nats-server.js';
-export { HOST_VERSION, WADM_VERSION, washVersion } from './version.js';
+export { HOST_VERSION, WADM_VERSION, washVersion, versionInfo } from './version.js';

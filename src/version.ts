@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { natsServerVersion } from './up/nats-binary.js';
+import type { OutputMode } from './output/mode.js';
 
 /** The wasmCloud host protocol version our host implements and reports (v1 control interface + events). */
 export const HOST_VERSION = '1.9.1';
@@ -21,6 +23,10 @@ export interface VersionInfo {
   wasmcloud: string;
 }
 
+export function versionInfo(): VersionInfo {
+  return { wash: `v${washVersion()}`, 'nats-server': natsServerVersion(), wadm: `v${WADM_VERSION}`, wasmcloud: `v${HOST_VERSION}` };
+}
+
 export function versionText(v: VersionInfo): string {
   return [
     `wash ${v.wash}`,
@@ -28,4 +34,10 @@ export function versionText(v: VersionInfo): string {
     `├ wadm ${v.wadm} (embedded engine)`,
     `└ wasmcloud ${v.wasmcloud} (wash host)`,
   ].join('\n') + '\n';
+}
+
+/** Version JSON carries no `success` key (wash v1 behaviour). */
+export function printVersion(mode: OutputMode): void {
+  const info = versionInfo();
+  process.stdout.write(mode === 'json' ? JSON.stringify(info, null, 2) + '\n' : versionText(info));
 }

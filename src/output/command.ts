@@ -1,18 +1,8 @@
 import { Command, Flags } from '@oclif/core';
-import { UserError, errorChain, exitCodeFor, isUserFacing } from '../errors.js';
+import { UserError, exitCodeFor } from '../errors.js';
 import { errorDocument, successDocument } from './json.js';
 import type { OutputMode } from './mode.js';
-
-/** Detects `-o json` / `--output json` / `--output=json` / `-ojson` even when flag parsing failed. */
-export function outputModeFromArgv(argv: readonly string[]): OutputMode {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') break;
-    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return 'json';
-    if (a === '--output=json' || a === '-ojson' || a === '-o=json') return 'json';
-  }
-  return 'text';
-}
+import { outputModeFromArgv, renderTextError } from './render.js';
 
 export const outputFlag = Flags.option({
   char: 'o',
@@ -63,15 +53,4 @@ export abstract class WashCommand extends Command {
   }
 }
 
-export function renderTextError(err: unknown): string {
-  const chain = errorChain(err);
-  const lines = [`Error: ${chain[0] ?? 'unknown error'}`];
-  for (const cause of chain.slice(1)) lines.push(`  caused by: ${cause}`);
-  const suggestion = (err as { suggestion?: string } | null)?.suggestion;
-  if (suggestion) lines.push(`  hint: ${suggestion}`);
-  if (!isUserFacing(err) && process.env.WASH_DEBUG && err instanceof Error && err.stack) lines.push(err.stack);
-  if (!isUserFacing(err) && !process.env.WASH_DEBUG) lines.push('  (unexpected error; set WASH_DEBUG=1 for a stack trace)');
-  return lines.join('\n') + '\n';
-}
-
-export { UserError };
+export { UserError, outputModeFromArgv, renderTextError };

@@ -1,32 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { NATS_INSTALL_HINT, findNatsServer } from './nats-binary.js';
 
-export const NATS_INSTALL_HINT =
-  'install it: Debian/Ubuntu `sudo apt-get install nats-server`, macOS `brew install nats-server`; ' +
-  'or point --nats-binary / WASH_NATS_BIN at it; or use --nats-connect-only with a NATS server you run yourself';
-
-/** Finds nats-server: explicit path, WASH_NATS_BIN, the wash downloads dir, then PATH (plus /usr/sbin). */
-export function findNatsServer(opts: { explicit?: string; downloadsDir?: string; env?: NodeJS.ProcessEnv } = {}): string | undefined {
-  const env = opts.env ?? process.env;
-  const candidates: string[] = [];
-  if (opts.explicit) return existsSync(opts.explicit) ? opts.explicit : undefined;
-  if (env.WASH_NATS_BIN) candidates.push(env.WASH_NATS_BIN);
-  if (opts.downloadsDir) candidates.push(join(opts.downloadsDir, 'nats-server'));
-  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const extra of ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin']) if (!dirs.includes(extra)) dirs.push(extra);
-  for (const d of dirs) candidates.push(join(d, 'nats-server'));
-  return candidates.find((c) => existsSync(c));
-}
-
-export function natsServerVersion(binary: string | undefined = findNatsServer()): string | null {
-  if (!binary) return null;
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000 });
-  const m = /v?(\d+\.\d+\.\d+\S*)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
-  return m ? `v${m[1]}` : null;
-}
+export { NATS_INSTALL_HINT, findNatsServer, natsServerVersion } from './nats-binary.js';
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
