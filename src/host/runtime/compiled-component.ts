@@ -1,0 +1,153 @@
+/**
+ * A component ready to instantiate: transpiled once per content digest (cached on disk as `.mjs` glue
+ * plus core `.wasm` files), glue imported once, core modules compiled once per runtime.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { capModuleMemory } from './memory-limit.js';
+import { detectServingStyle, producedByComponentizeJs } from './style.js';
+import { patchGlue } from './glue.js';
+import { transpileInWorker, TRANSPILE_OPTIONS } from './transpile.js';
+import type { ServingStyle } from './types.js';
+import type { ImportObject } from './wasi/imports.js';
+
+/** The exports object of one instance; `incomingHandler` is there when the component serves HTTP. */
+export interface ComponentExports {
+  incomingHandler?: { handle(request: unknown, responseOut: unknown): void };
+  [name: string]: unknown;
+}
+
+export interface CompiledComponent {
+  digest: string;
+  imports: string[];
+  exports: string[];
+  style: ServingStyle;
+  /** Built by componentize-js (StarlingMonkey). */
+  componentizeJs: boolean;
+  /** Synchronous: core modules are compiled already. */
+  instantiate(imports: ImportObject): ComponentExports;
+}
+
+interface CacheMeta {
+  key: string;
+  imports: string[];
+  exports: string[];
+  componentizeJs: boolean;
+  wasmFiles: string[];
+  gluePatches: string[];
+}
+
+type GlueModule = {
+  instantiate(
+    getCoreModule: (name: string) => WebAssembly.Module,
+    imports: ImportObject,
+    instantiateCore: (module: WebAssembly.Module, imports: WebAssembly.Imports) => WebAssembly.Instance,
+  ): ComponentExports;
+};
+
+const GLUE_FILE = 'component.mjs';
+/** Bumped when the cache layout or the glue patches change. */
+const CACHE_FORMAT = 1;
+
+let transpilerVersion: Promise<string> | undefined;
+function cacheKey(): Promise<string> {
+  transpilerVersion ??= (async () => {
+    const entry = fileURLToPath(import.meta.resolve('@bytecodealliance/jco-transpile'));
+    const pkg = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+    return `jco-transpile@${pkg.version}/format-${CACHE_FORMAT}/${JSON.stringify(TRANSPILE_OPTIONS)}`;
+  })();
+  return transpilerVersion;
+}
+
+export function componentDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function readMeta(dir: string, key: string): Promise<CacheMeta | undefined> {
+  try {
+    const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as CacheMeta;
+    if (meta.key !== key || !existsSync(join(dir, GLUE_FILE))) return undefined;
+    return meta;
+  } catch {
+    return undefined;
+  }
+}
+
+async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Promise<CacheMeta> {
+  const { inspectComponent } = await import('../../component/inspect.js');
+  const info = await inspectComponent(bytes, { label: 'the component' });
+  const { files } = await transpileInWorker(bytes);
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  const wasmFiles: string[] = [];
+  let gluePatches: string[] = [];
+  for (const [name, data] of Object.entries(files)) {
+    if (name.endsWith('.wasm')) {
+      wasmFiles.push(name);
+      await writeFile(join(tmp, name), data);
+    } else if (name === `${TRANSPILE_OPTIONS.name}.js`) {
+      const patched = patchGlue(Buffer.from(data).toString('utf8'));
+      gluePatches = patched.applied;
+      await writeFile(join(tmp, GLUE_FILE), patched.source);
+    }
+  }
+  const meta: CacheMeta = {
+    key,
+    imports: info.imports,
+    exports: info.exports,
+    componentizeJs: producedByComponentizeJs(bytes),
+    wasmFiles,
+    gluePatches,
+  };
+  await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+  await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(tmp, dir);
+  } catch (err) {
+    // Another process finished the same digest first: use theirs.
+    await rm(tmp, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'meta.json'))) throw err;
+  }
+  return meta;
+}
+
+export async function compileComponent(
+  bytes: Uint8Array,
+  opts: { cacheDir: string; maxLinearMemoryBytes?: number; digest?: string },
+): Promise<CompiledComponent> {
+  const digest = opts.digest ?? componentDigest(bytes);
+  const key = await cacheKey();
+  const dir = join(opts.cacheDir, 'components', digest);
+  const meta = (await readMeta(dir, key)) ?? (await transpileToCache(bytes, dir, key));
+
+  const modules = new Map<string, WebAssembly.Module>();
+  await Promise.all(
+    meta.wasmFiles.map(async (name) => {
+      let code: Uint8Array<ArrayBuffer> = new Uint8Array(await readFile(join(dir, name)));
+      if (opts.maxLinearMemoryBytes !== undefined) code = capModuleMemory(code, opts.maxLinearMemoryBytes) as Uint8Array<ArrayBuffer>;
+      modules.set(name, await WebAssembly.compile(code));
+    }),
+  );
+  const glue = (await import(pathToFileURL(join(dir, GLUE_FILE)).href)) as GlueModule;
+  const style = detectServingStyle({
+    componentizeJs: meta.componentizeJs,
+    coreModuleExports: [...modules.values()].map((m) => WebAssembly.Module.exports(m).map((e) => e.name)),
+  });
+  const getCoreModule = (name: string): WebAssembly.Module => {
+    const module = modules.get(name);
+    if (!module) throw new Error(`transpiled component is missing core module ${name}`);
+    return module;
+  };
+  const instantiateCore = (module: WebAssembly.Module, imports: WebAssembly.Imports) => new WebAssembly.Instance(module, imports);
+  return {
+    digest,
+    imports: meta.imports,
+    exports: meta.exports,
+    style,
+    componentizeJs: meta.componentizeJs,
+    instantiate: (imports) => glue.instantiate(getCoreModule, imports, instantiateCore),
+  };
+}

@@ -1,0 +1,257 @@
+/**
+ * A running component serving `wasi:http/incoming-handler` straight from node's IncomingMessage /
+ * ServerResponse: buffered request body in, response collected and written once (or streamed when
+ * large). Every guest failure becomes a 500 (504 on timeout) for that request only.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CompiledComponent, ComponentExports } from './compiled-component.js';
+import { InstancePool } from './pool.js';
+import { ExecutionTimeout, withDeadline } from './wasi/deadline.js';
+import { Exchange, IncomingRequest, ResponseOutparam, type Outcome, type ResponseSink } from './wasi/http.js';
+import { buildImports } from './wasi/imports.js';
+import type { LogLevel, RunningComponent, RunningComponentStats, StartOptions } from './types.js';
+
+export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
+/** Fresh (FetchEvent) instances kept ready beyond the one serving. */
+const FRESH_PREWARM = 4;
+
+interface Instance {
+  handler: NonNullable<ComponentExports['incomingHandler']>;
+  served: number;
+}
+
+interface Settings {
+  maxExecutionTimeMs?: number;
+  log: (level: LogLevel, componentId: string, message: string) => void;
+  onStopped?: () => void;
+}
+
+class NodeSink implements ResponseSink {
+  constructor(private readonly res: ServerResponse) {}
+  head(status: number, headers: string[], contentLength: number | undefined): void {
+    if (contentLength !== undefined) headers.push('content-length', String(contentLength));
+    this.res.writeHead(status, headers);
+  }
+  write(chunk: Uint8Array): void {
+    this.res.write(chunk);
+  }
+  end(): void {
+    this.res.end();
+  }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function readBody(req: IncomingMessage): Promise<Uint8Array[] | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(chunks));
+    req.once('error', reject);
+  });
+}
+
+function plainResponse(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(`${text}\n`);
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  try {
+    return JSON.stringify(err);
+  } catch {
+    return String(err);
+  }
+}
+
+export class HttpComponent implements RunningComponent {
+  readonly componentId: string;
+  readonly digest: string;
+  readonly #compiled: CompiledComponent;
+  readonly #settings: Settings;
+  readonly #start: StartOptions;
+  readonly #pool: InstancePool<Instance>;
+  #maxInstances: number;
+  #inFlight = 0;
+  #served = 0;
+  #failed = 0;
+  #stopping: Promise<void> | undefined;
+  #idle: (() => void) | undefined;
+
+  constructor(compiled: CompiledComponent, start: StartOptions, settings: Settings) {
+    this.componentId = start.componentId;
+    this.digest = compiled.digest;
+    this.#compiled = compiled;
+    this.#start = start;
+    this.#settings = settings;
+    this.#maxInstances = start.maxInstances;
+    const fresh = compiled.style === 'fetch-event';
+    this.#pool = new InstancePool<Instance>({
+      create: () => this.#instantiate(),
+      max: start.maxInstances,
+      mode: fresh ? 'fresh' : 'reuse',
+      prewarm: FRESH_PREWARM,
+      schedule: (work) => setImmediate(work),
+      onCreateError: (err) => this.#log('error', `pre-warming an instance failed: ${describe(err)}`),
+    });
+  }
+
+  get maxInstances(): number {
+    return this.#maxInstances;
+  }
+
+  /** Instantiates up front so that a component that cannot start fails here, not on the first request. */
+  warmUp(): void {
+    if (!this.#compiled.exports.some((e) => e.startsWith('wasi:http/incoming-handler@'))) {
+      this.#log('warn', 'component does not export wasi:http/incoming-handler; HTTP requests to it will fail');
+      return;
+    }
+    this.#pool.warmUp();
+    this.#log('info', `serving with ${this.#compiled.style === 'fetch-event' ? 'a fresh instance per request (FetchEvent component)' : 'reused instances'}, up to ${this.#maxInstances}`);
+  }
+
+  async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#stopping) {
+      plainResponse(res, 503, `component ${this.componentId} is stopping`);
+      return;
+    }
+    this.#inFlight++;
+    try {
+      let body: Uint8Array[] = [];
+      if (hasBody(req)) {
+        const read = await readBody(req);
+        if (read === 'too-large') {
+          plainResponse(res, 413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
+          return;
+        }
+        body = read;
+      }
+      const head = { method: req.method ?? 'GET', pathWithQuery: req.url ?? '/', authority: req.headers.host, rawHeaders: req.rawHeaders };
+      let outcome = await this.#serveOnce(head, body, res);
+      if (outcome === 'retry') outcome = await this.#serveOnce(head, body, res);
+      if (outcome === 'ok') this.#served++;
+      else this.#failed++;
+    } catch (err) {
+      this.#failed++;
+      this.#log('error', `request failed: ${describe(err)}`);
+      plainResponse(res, 500, 'internal error while running the component');
+    } finally {
+      this.#inFlight--;
+      if (this.#inFlight === 0) this.#idle?.();
+    }
+  }
+
+  async #serveOnce(head: Exchange['head'], body: Uint8Array[], res: ServerResponse): Promise<'ok' | 'failed' | 'retry'> {
+    const acquired = this.#pool.acquire();
+    const instance = acquired instanceof Promise ? await acquired : acquired;
+    const exchange = new Exchange(head, body, new NodeSink(res));
+    let failure: unknown;
+    try {
+      withDeadline(this.#settings.maxExecutionTimeMs, () =>
+        instance.handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange)),
+      );
+    } catch (err) {
+      failure = err;
+    }
+    instance.served++;
+    let outcome: Outcome;
+    try {
+      outcome = exchange.settle();
+    } catch (err) {
+      failure ??= err;
+      outcome = { kind: exchange.headSent ? 'failed-after-head' : 'no-response', reason: describe(err) };
+    }
+    const healthy = failure === undefined && outcome.kind === 'sent';
+    if (!healthy && this.#looksLikeSpentFetchEvent(instance, outcome, failure)) {
+      this.#pool.release(instance, false);
+      this.#pool.switchToFresh(FRESH_PREWARM);
+      this.#log('warn', 'a reused instance stopped answering after its first request: serving this component with a fresh instance per request (FetchEvent style)');
+      return 'retry';
+    }
+    this.#pool.release(instance, healthy);
+    if (healthy) return 'ok';
+
+    if (failure instanceof ExecutionTimeout) {
+      this.#log('error', `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+      plainResponse(res, 504, `component ${this.componentId} exceeded its maximum execution time`);
+    } else if (failure !== undefined) {
+      this.#log('error', `request ${head.method} ${head.pathWithQuery} trapped: ${describe(failure)}`);
+      plainResponse(res, 500, `component ${this.componentId} failed while handling the request`);
+    } else if (outcome.kind === 'no-response') {
+      this.#log('error', `request ${head.method} ${head.pathWithQuery}: ${outcome.reason}`);
+      plainResponse(res, 500, `component ${this.componentId}: ${outcome.reason}`);
+    } else if (outcome.kind === 'failed-after-head') {
+      this.#log('error', `request ${head.method} ${head.pathWithQuery}: ${outcome.reason}; connection closed`);
+      res.destroy();
+    }
+    return 'failed';
+  }
+
+  /** A componentize-js instance that served before and now returned without any response. */
+  #looksLikeSpentFetchEvent(instance: Instance, outcome: Outcome, failure: unknown): boolean {
+    return (
+      this.#pool.mode === 'reuse' &&
+      instance.served > 1 &&
+      failure === undefined &&
+      outcome.kind === 'no-response' &&
+      this.#compiled.componentizeJs &&
+      outcome.reason.startsWith('component returned without setting')
+    );
+  }
+
+  #instantiate(): Instance {
+    const imports = buildImports(this.#compiled.imports, this.componentId, this.#start.capabilities, (level, message) => this.#log(level, message));
+    const exports = this.#compiled.instantiate(imports);
+    const handler = exports.incomingHandler ?? (exports['wasi:http/incoming-handler'] as Instance['handler'] | undefined);
+    if (!handler) throw new Error(`component ${this.componentId} does not export wasi:http/incoming-handler`);
+    return { handler, served: 0 };
+  }
+
+  #log(level: LogLevel, message: string): void {
+    this.#settings.log(level, this.componentId, message);
+  }
+
+  setMaxInstances(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxInstances must be a positive integer, got ${n}`);
+    this.#maxInstances = n;
+    this.#pool.setMax(n);
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      this.#pool.close();
+      this.#settings.onStopped?.();
+    })();
+    return this.#stopping;
+  }
+
+  stats(): RunningComponentStats {
+    return {
+      instances: this.#pool.size,
+      inFlight: this.#inFlight,
+      served: this.#served,
+      failed: this.#failed,
+      style: this.#pool.mode === 'fresh' ? 'fetch-event' : 'reusable',
+    };
+  }
+}

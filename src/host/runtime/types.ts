@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical';
+
+export interface RuntimeOptions {
+  /** Transpiled glue and core modules are cached here, one folder per component digest. */
+  cacheDir: string;
+  /** A request running longer gets a 504 (see ARCHITECTURE.md for what can and cannot be interrupted). */
+  maxExecutionTimeMs?: number;
+  /** Upper bound for each instance's linear memory; growing past it traps that instance. */
+  maxLinearMemoryBytes?: number;
+  log?: (level: LogLevel, componentId: string, message: string) => void;
+}
+
+/** Per running component, supplied by the host control plane. */
+export interface Capabilities {
+  /** Merged named configs, read on every wasi:config call (so updates are visible at once). */
+  config: () => Record<string, string>;
+}
+
+/**
+ * reusable: one instance serves many requests (WAT/Rust/Go components, JS components exporting
+ * `incomingHandler`); fetch-event: a componentize-js FetchEvent component, one request per instance.
+ */
+export type ServingStyle = 'reusable' | 'fetch-event';
+
+export interface LoadedComponent {
+  readonly digest: string;
+  /** Versioned WIT interface names, e.g. `wasi:http/types@0.2.10`. */
+  readonly imports: string[];
+  readonly exports: string[];
+  readonly style: ServingStyle;
+}
+
+export interface RunningComponentStats {
+  instances: number;
+  inFlight: number;
+  served: number;
+  failed: number;
+  style: ServingStyle;
+}
+
+export interface RunningComponent {
+  readonly componentId: string;
+  readonly digest: string;
+  readonly maxInstances: number;
+  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  setMaxInstances(n: number): void;
+  /** Finishes in-flight requests, then releases the instances. */
+  stop(): Promise<void>;
+  stats(): RunningComponentStats;
+}
+
+export interface StartOptions {
+  componentId: string;
+  maxInstances: number;
+  capabilities: Capabilities;
+}
