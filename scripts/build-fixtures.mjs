@@ -217,7 +217,9 @@ export async function ensureJsFixtures({ force = false, log = () => {} } = {}) {
   const needed = () => (force ? JS_FIXTURES : staleJsFixtures());
   if (needed().length > 0) {
     await withBuildLock(async () => {
-      for (const fixture of needed()) {
+      const todo = needed();
+      if (todo.length === 0) log('up to date  (built meanwhile by another process)');
+      for (const fixture of todo) {
         const started = Date.now();
         const key = jsFixtureKey(fixture);
         const bytes = await componentizeFixture(fixture);

@@ -1,0 +1,84 @@
+/**
+ * Test components for other tests. WAT-built ones are committed and always present; JS ones (componentize-js,
+ * ~12 MB, ~13 s each) are built on demand into test/fixtures/components/build/ and cached:
+ *
+ *   beforeAll(async () => { await ensureJsFixtures(); }, 180_000);
+ *   const bytes = readFileSync(fixturePath('js-config'));
+ *
+ * What each component does (bodies are exact):
+ * - http-hello-v1 / http-hello-v2: 200 text/plain "hello from wash v1\n" / "...v2\n"; reusable instance.
+ * - http-trap: traps (`unreachable`) inside handle; the host must answer 500 and stay up.
+ * - calc: imports example:calc/host@0.1.0 `log(message)`, exports example:calc/calc@0.1.0 `add(s32, s32) -> s32`
+ *   (wrapping); every add logs "calc.add called".
+ * - js-hello-fetch: FetchEvent style, 200 text/plain "hello from js-hello-fetch\n"; ONE request per instance.
+ * - js-config: reusable; body = wasi:config/runtime get("greeting") + "\n" (or "no greeting configured\n"),
+ *   header x-config-store-greeting = wasi:config/store get("greeting") when set, header x-served = request
+ *   count of the instance; a config `err` gives 500 "config error: {...}". Logs one wasi:logging line
+ *   (info, context "js-config", "GET /path -> 200") per request.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  FIXTURES_DIR,
+  JS_FIXTURES,
+  WAT_FIXTURES,
+  jsFixturePath,
+  staleJsFixtures,
+  watFixturePath,
+} from '../../scripts/build-fixtures.mjs';
+
+export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc';
+export type JsFixtureName = 'js-hello-fetch' | 'js-config';
+export type FixtureName = WatFixtureName | JsFixtureName;
+
+export { FIXTURES_DIR };
+
+/** Exact HTTP response bodies of the components that answer with a fixed body. */
+export const FIXTURE_BODIES = {
+  'http-hello-v1': 'hello from wash v1\n',
+  'http-hello-v2': 'hello from wash v2\n',
+  'js-hello-fetch': 'hello from js-hello-fetch\n',
+} as const satisfies Partial<Record<FixtureName, string>>;
+
+const isJs = (name: string): boolean => JS_FIXTURES.some((f) => f.name === name);
+
+/** Absolute path of a fixture component. JS fixtures exist only after `ensureJsFixtures()`. */
+export function fixturePath(name: FixtureName): string {
+  if (isJs(name)) return jsFixturePath(name);
+  if (WAT_FIXTURES.some((f) => f.name === name)) return watFixturePath(name);
+  throw new Error(`unknown fixture component "${name}"`);
+}
+
+const root = join(FIXTURES_DIR, '..', '..', '..');
+const script = join(root, 'scripts', 'build-fixtures.mjs');
+
+/**
+ * Builds the JS fixtures when missing or stale (in a child process, so the test process keeps its own
+ * preview2-shim state), then returns their paths. Concurrent callers wait on one build (file lock).
+ */
+export async function ensureJsFixtures(): Promise<Record<JsFixtureName, string>> {
+  if (staleJsFixtures().length > 0) {
+    try {
+      await promisify(execFile)(process.execPath, [script, '--js'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+    } catch (err) {
+      const e = err as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`building the JS fixture components failed: ${e.stderr || e.stdout || e.message}`);
+    }
+  }
+  const paths = Object.fromEntries(JS_FIXTURES.map((f) => [f.name, jsFixturePath(f.name)])) as Record<JsFixtureName, string>;
+  for (const path of Object.values(paths)) if (!existsSync(path)) throw new Error(`fixture build left no ${path}`);
+  return paths;
+}
+
+/** Real wasmCloud artifacts shared by the team (outside the repo); override with WASH_PEER_FIXTURES. */
+export const PEER_FIXTURES_DIR = process.env.WASH_PEER_FIXTURES ?? '/work/shared/peer-fixtures/wasmcloud';
+
+export function peerFixturePath(file: 'hello_plugin_s.wasm' | 'echo_messaging_v0.9.0.wasm' | 'guest.component.wasm'): string {
+  return join(PEER_FIXTURES_DIR, file);
+}
+
+export function hasPeerFixtures(): boolean {
+  return existsSync(join(PEER_FIXTURES_DIR, 'hello_plugin_s.wasm'));
+}
