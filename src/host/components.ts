@@ -1,0 +1,215 @@
+import { readFile, stat } from 'node:fs/promises';
+import { ctlError, ctlSuccess } from '../lattice/codec.js';
+import type { ComponentDescription, CtlResponse, ScaleComponentCommand, StringMap, UpdateComponentCommand } from '../lattice/types.js';
+import { componentFilePath } from './component-ref.js';
+import { errorText } from './error-text.js';
+import type { EventSink } from './event-publisher.js';
+import { KeyedQueue } from './keyed-queue.js';
+import type { HostLogger } from './log.js';
+import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
+
+export interface ComponentManagerDeps {
+  hostId: string;
+  runtime: () => Promise<ComponentRuntimeLike>;
+  events: EventSink;
+  log: HostLogger;
+  allowFileLoad: boolean;
+  maxComponents?: number;
+  maxComponentSizeBytes?: number;
+  /** Merged named configs (CONFIGDATA), read live. */
+  config: (names: readonly string[]) => StringMap;
+  /** Records `COMPONENT_{id}` → `{url}` in LATTICEDATA (links kept). */
+  ensureSpec: (id: string, url: string) => Promise<void>;
+}
+
+interface ComponentRecord {
+  id: string;
+  ref: string;
+  annotations: StringMap;
+  maxInstances: number;
+  configNames: string[];
+  limits?: StringMap;
+  running: RunningComponentLike;
+}
+
+/**
+ * Components running on this host. Requests are answered at once and carried out in the background, one
+ * at a time per component id; outcomes are reported only through `component_scaled` /
+ * `component_scale_failed` events, as in v1.
+ */
+export class ComponentManager {
+  private readonly records = new Map<string, ComponentRecord>();
+  private readonly starting = new Set<string>();
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly deps: ComponentManagerDeps) {}
+
+  /** The running component with this id (what HTTP routes resolve at request time). */
+  get(id: string): RunningComponentLike | undefined {
+    return this.records.get(id)?.running;
+  }
+
+  has(id: string): boolean {
+    return this.records.has(id) || this.starting.has(id);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  descriptions(): ComponentDescription[] {
+    return [...this.records.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => ({ id: r.id, image_ref: r.ref, annotations: r.annotations, revision: 0, max_instances: r.maxInstances, limits: r.limits ?? null }));
+  }
+
+  /** Handles `component.scale`; returns the reply (a warning message when the ref is kept). */
+  scale(cmd: ScaleComponentCommand): CtlResponse {
+    const existing = this.records.get(cmd.component_id);
+    let message = '';
+    if (existing && cmd.count > 0 && cmd.component_ref !== '' && existing.ref !== cmd.component_ref && !cmd.allow_update) {
+      message = `component ${cmd.component_id} is already running with a different image reference (${existing.ref}); ` +
+        `it was scaled but not updated to ${cmd.component_ref}. Set allow_update to update it, or use component.update`;
+    }
+    void this.queue.run(cmd.component_id, () => this.applyScale(cmd)).catch((err) => {
+      this.deps.log.error(`scaling component ${cmd.component_id} failed unexpectedly`, { error: errorText(err) });
+    });
+    return ctlSuccess(message);
+  }
+
+  /** Handles `component.update` (v1 replies), then swaps versions in the background. */
+  update(cmd: UpdateComponentCommand): CtlResponse {
+    const existing = this.records.get(cmd.component_id);
+    if (!existing) return ctlError(`component ${cmd.component_id} not found`);
+    if (existing.ref === cmd.new_component_ref) return ctlSuccess(`component ${cmd.component_id} already updated to ${cmd.new_component_ref}`);
+    void this.queue.run(cmd.component_id, () => this.applyUpdate(cmd.component_id, cmd.new_component_ref, cmd.annotations)).catch((err) => {
+      this.deps.log.error(`updating component ${cmd.component_id} failed unexpectedly`, { error: errorText(err) });
+    });
+    return ctlSuccess(`component ${cmd.component_id} updating from ${existing.ref} to ${cmd.new_component_ref}`);
+  }
+
+  private scaled(id: string, ref: string, maxInstances: number, annotations: StringMap): void {
+    this.deps.events.publish('component_scaled', { component_id: id, image_ref: ref, host_id: this.deps.hostId, max_instances: maxInstances, annotations });
+  }
+
+  private failed(id: string, ref: string, maxInstances: number, annotations: StringMap, err: unknown): void {
+    const error = errorText(err);
+    this.deps.log.error(`component ${id} (${ref}) could not be started`, { error });
+    this.deps.events.publish('component_scale_failed', {
+      component_id: id, image_ref: ref, host_id: this.deps.hostId, max_instances: maxInstances, annotations, error,
+    });
+  }
+
+  private async applyScale(cmd: ScaleComponentCommand): Promise<void> {
+    const id = cmd.component_id;
+    const existing = this.records.get(id);
+    if (cmd.count === 0) {
+      if (existing) {
+        this.records.delete(id);
+        await this.stopRunning(existing);
+      }
+      this.deps.log.info(`component ${id} scaled to 0`);
+      this.scaled(id, existing?.ref ?? cmd.component_ref, 0, existing?.annotations ?? cmd.annotations ?? {});
+      return;
+    }
+    if (existing) {
+      existing.running.setMaxInstances(cmd.count);
+      existing.maxInstances = cmd.count;
+      existing.configNames = cmd.config;
+      if (cmd.annotations) existing.annotations = cmd.annotations;
+      this.deps.log.info(`component ${id} scaled to ${cmd.count}`);
+      this.scaled(id, existing.ref, cmd.count, existing.annotations);
+      if (cmd.allow_update && cmd.component_ref !== '' && cmd.component_ref !== existing.ref) {
+        await this.applyUpdate(id, cmd.component_ref, cmd.annotations);
+      }
+      return;
+    }
+    const annotations = cmd.annotations ?? {};
+    const max = this.deps.maxComponents;
+    if (max !== undefined && this.records.size + this.starting.size >= max) {
+      this.failed(id, cmd.component_ref, cmd.count, annotations, new Error(`this host already runs its maximum of ${max} components (--max-components)`));
+      return;
+    }
+    this.starting.add(id);
+    try {
+      const running = await this.instantiate(id, cmd.component_ref, cmd.count);
+      this.records.set(id, { id, ref: cmd.component_ref, annotations, maxInstances: cmd.count, configNames: cmd.config, limits: cmd.component_limits, running });
+      this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
+      this.scaled(id, cmd.component_ref, cmd.count, annotations);
+      await this.recordSpec(id, cmd.component_ref);
+    } catch (err) {
+      this.failed(id, cmd.component_ref, cmd.count, annotations, err);
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+
+  /** Zero-downtime swap: start the new version, point the id (and so HTTP routes) at it, stop the old one. */
+  private async applyUpdate(id: string, newRef: string, annotations?: StringMap): Promise<void> {
+    const old = this.records.get(id);
+    if (!old) {
+      this.deps.log.warn(`component ${id} stopped before its update to ${newRef} could start`);
+      return;
+    }
+    let running: RunningComponentLike;
+    try {
+      running = await this.instantiate(id, newRef, old.maxInstances);
+    } catch (err) {
+      this.failed(id, newRef, old.maxInstances, annotations ?? old.annotations, err);
+      return;
+    }
+    const next: ComponentRecord = { ...old, ref: newRef, annotations: annotations ?? old.annotations, running };
+    this.records.set(id, next);
+    this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
+    this.scaled(id, newRef, next.maxInstances, next.annotations);
+    await this.stopRunning(old);
+    this.scaled(id, old.ref, 0, old.annotations);
+    await this.recordSpec(id, newRef);
+  }
+
+  private async instantiate(id: string, ref: string, maxInstances: number): Promise<RunningComponentLike> {
+    const path = componentFilePath(ref, this.deps.allowFileLoad);
+    const limit = this.deps.maxComponentSizeBytes;
+    if (limit !== undefined) {
+      const { size } = await stat(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
+      if (size > limit) throw new Error(`${path} is ${size} bytes, more than the host's limit of ${limit} bytes (--max-component-size-bytes)`);
+    }
+    const bytes = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
+    const runtime = await this.deps.runtime();
+    const loaded = await runtime.load(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return runtime.start(loaded, {
+      componentId: id,
+      maxInstances,
+      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []) },
+    });
+  }
+
+  private async stopRunning(rec: ComponentRecord): Promise<void> {
+    try {
+      await rec.running.stop();
+    } catch (err) {
+      this.deps.log.warn(`component ${rec.id} did not stop cleanly`, { error: errorText(err) });
+    }
+  }
+
+  private async recordSpec(id: string, ref: string): Promise<void> {
+    try {
+      await this.deps.ensureSpec(id, ref);
+    } catch (err) {
+      this.deps.log.warn(`could not record component ${id} in the lattice state`, { error: errorText(err) });
+    }
+  }
+
+  /** Waits for queued work (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Stops everything (host shutdown); no events, `host_stopped` covers it. */
+  async stopAll(): Promise<void> {
+    await this.queue.idle();
+    const all = [...this.records.values()];
+    this.records.clear();
+    await Promise.all(all.map((r) => this.stopRunning(r)));
+  }
+}

@@ -1,0 +1,85 @@
+import type { HealthCheckTiming } from './providers.js';
+import type { HostLogger, LogLevel } from './log.js';
+import type { Labels } from './labels.js';
+import type { RuntimeFactory } from './runtime-port.js';
+
+/** One NATS connection's settings (the ctl one, or the rpc one). */
+export interface NatsEndpoint {
+  /** Full server URL; wins over host/port. */
+  url?: string;
+  host?: string;
+  port?: number;
+  jwt?: string;
+  seed?: string;
+  credsfile?: string;
+  /** Require TLS. */
+  tls?: boolean;
+  tlsCaFile?: string;
+  tlsFirst?: boolean;
+}
+
+export interface HostOptions {
+  /** Lattice name (`default`). */
+  lattice?: string;
+  /** Control interface + events connection (default nats://127.0.0.1:4222). */
+  ctl?: NatsEndpoint;
+  /** RPC connection; the ctl settings when left out (one connection is shared then). */
+  rpc?: NatsEndpoint;
+  rpcTimeoutMs?: number;
+  /** nkey server seed fixing the host id; random otherwise. */
+  hostSeed?: string;
+  /** User labels; `hostcore.*` keys are refused. The built-in `hostcore.*` labels are added. */
+  labels?: Labels;
+  /** Defaults to a random `adjective-noun-NNNN`. */
+  friendlyName?: string;
+  /** Heartbeat period; the first heartbeat comes one period after start (v1: 30 s). */
+  heartbeatIntervalMs?: number;
+  /** Allow `file://` component refs (v1 host default: off). */
+  allowFileLoad?: boolean;
+  maxComponents?: number;
+  maxLinearMemoryBytes?: number;
+  maxExecutionTimeMs?: number;
+  maxComponentSizeBytes?: number;
+  /** JetStream domain of the KV buckets. */
+  jsDomain?: string;
+  /** `wasmbus.ctl` unless changed. */
+  ctlTopicPrefix?: string;
+  componentAuctions?: boolean;
+  providerAuctions?: boolean;
+  /** Where compiled components are cached. */
+  cacheDir?: string;
+  providerHealthCheck?: Partial<HealthCheckTiming>;
+  /** Graceful stop deadline when `host.stop` gives none. */
+  stopTimeoutMs?: number;
+  /** A logger; otherwise one is made from `logLevel`/`structuredLogging`, writing to stderr. */
+  logger?: HostLogger;
+  logLevel?: LogLevel;
+  structuredLogging?: boolean;
+  /** Replaces the jco runtime (tests). */
+  runtime?: RuntimeFactory;
+}
+
+export const HOST_DEFAULTS = {
+  lattice: 'default',
+  natsHost: '127.0.0.1',
+  natsPort: 4222,
+  heartbeatIntervalMs: 30_000,
+  ctlTopicPrefix: 'wasmbus.ctl',
+  rpcTimeoutMs: 2_000,
+  maxExecutionTimeMs: 600_000,
+  maxLinearMemoryBytes: 256 * 1024 * 1024,
+  maxComponentSizeBytes: 50 * 1024 * 1024,
+  stopTimeoutMs: 10_000,
+} as const;
+
+export function endpointUrl(e: NatsEndpoint | undefined): string {
+  if (e?.url) return e.url;
+  return `nats://${e?.host ?? HOST_DEFAULTS.natsHost}:${e?.port ?? HOST_DEFAULTS.natsPort}`;
+}
+
+/** Two endpoints that would open identical connections (so one can be shared). */
+export function sameEndpoint(a: NatsEndpoint | undefined, b: NatsEndpoint | undefined): boolean {
+  const norm = (e: NatsEndpoint | undefined) =>
+    JSON.stringify([endpointUrl(e), e?.jwt, e?.seed, e?.credsfile, Boolean(e?.tls), e?.tlsCaFile, Boolean(e?.tlsFirst)]);
+  return norm(a) === norm(b);
+}
