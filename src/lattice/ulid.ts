@@ -48,3 +48,26 @@ export function ulidUuid(now: number = Date.now()): string {
 export function ulidUuidTime(id: string): number {
   return parseInt(id.replace(/-/g, '').slice(0, 12), 16);
 }
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A canonical ULID string: 26 upper-case Crockford base32 characters (10 for the time, 16 for the random
+ * part), as wadm writes into `metadata.annotations.version` of manifests put without a version.
+ * Shares the monotonic generator with `ulidUuid`.
+ */
+export function ulid(now: number = Date.now()): string {
+  let value = 0n;
+  for (const byte of ulidBytes(now)) value = (value << 8n) | BigInt(byte);
+  let out = '';
+  for (let i = 0; i < 26; i++) {
+    out = CROCKFORD[Number(value & 31n)] + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+/** True for a canonical ULID string (26 Crockford base32 characters, first one 0-7). */
+export function isUlid(value: string): boolean {
+  return /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/.test(value);
+}

@@ -1,0 +1,286 @@
+/**
+ * The manifest store: versioned app records in the JetStream KV bucket `wadm_manifests` (wadm.md §3.1), shared by
+ * the API server (writes) and the engine (reads, watch).
+ *
+ * Every write is compare-and-set on the KV revision (`create` for new keys, `update`/`purge` with the expected
+ * revision otherwise) and is retried from a fresh read on conflict, so concurrent put/delete/deploy from any
+ * number of servers never lose or resurrect data: each operation takes effect atomically at its successful
+ * write. The lattice index (`{lattice}` → sorted names) is re-derived after every record change by
+ * `syncIndex`, which always writes with CAS; the last successful index write therefore saw the final record.
+ */
+import type { KV, KvEntry } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ulid } from '../../lattice/ulid.js';
+import type { DeployRecord, StoredApp, StoredVersion, WadmManifest } from '../types.js';
+import { MANIFEST_BUCKET } from '../types.js';
+import { idCollision, missingSharedComponents, sharedMissingMessage } from './guards.js';
+import { LATEST_VERSION, manifestVersionOf, withVersion } from './manifest-info.js';
+import { decodeAppRecord, decodeIndex, encodeAppRecord, encodeIndex, RecordFormatError } from './record.js';
+
+export interface ManifestStoreOptions {
+  lattice: string;
+  jsDomain?: string;
+  /** Bucket name; `wadm_manifests` unless wadm was told otherwise. */
+  bucket?: string;
+  /** Give up retrying a conflicted write after this long (default 15 s). */
+  retryBudgetMs?: number;
+}
+
+/** A write that kept conflicting (or a KV failure): the API reports it as a storage error. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+export type PutOutcome =
+  | { ok: true; created: boolean; name: string; version: string; previousVersion: string; totalVersions: number; missingShared: string[] }
+  | { ok: false; message: string };
+
+export type DeployOutcome =
+  | { kind: 'deployed'; name: string; version: string; manifest: WadmManifest }
+  | { kind: 'notfound'; name: string }
+  | { kind: 'error'; name: string; message: string };
+
+export type UndeployOutcome =
+  | { kind: 'undeployed' | 'already'; name: string }
+  | { kind: 'notfound'; name: string };
+
+export type DeleteOutcome =
+  /** `whole`: the app record is gone; `undeploy`: the app no longer has the version that was deployed. */
+  | { kind: 'deleted'; name: string; version?: string; whole: boolean; undeploy: boolean }
+  /** `whole`: the app did not exist at all. */
+  | { kind: 'noop'; name: string; version?: string; whole: boolean };
+
+export interface StoreChange {
+  name: string;
+  /** null when the app was deleted. */
+  app: StoredApp | null;
+}
+
+export interface ManifestStore {
+  readonly lattice: string;
+  get(name: string): Promise<StoredApp | null>;
+  /** Apps of the lattice sorted by name (from the lattice index). */
+  list(): Promise<StoredApp[]>;
+  put(manifest: WadmManifest): Promise<PutOutcome>;
+  /** `version` undefined/null/`latest` deploys the current (last inserted) version. */
+  deploy(name: string, version?: string | null): Promise<DeployOutcome>;
+  undeploy(name: string): Promise<UndeployOutcome>;
+  delete(name: string, version?: string | null): Promise<DeleteOutcome>;
+  /** Calls `onChange` for every change of an app record of this lattice (and once per app at start unless `updatesOnly`). */
+  watch(onChange: (change: StoreChange) => void, opts?: { updatesOnly?: boolean }): Promise<{ stop(): void }>;
+}
+
+/** Opens (creating if missing) the manifest bucket: history 1, file storage, as wadm does. */
+export async function openManifestBucket(nc: NatsConnection, opts: { jsDomain?: string; bucket?: string } = {}): Promise<KV> {
+  const { jetstream } = await import('@nats-io/jetstream');
+  const { Kvm } = await import('@nats-io/kv');
+  const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));
+  const bucket = opts.bucket ?? MANIFEST_BUCKET;
+  try {
+    return await kvm.create(bucket, { history: 1 });
+  } catch (err) {
+    // Another process created it at the same moment with a slightly different config: use theirs.
+    try {
+      return await kvm.open(bucket);
+    } catch {
+      throw err;
+    }
+  }
+}
+
+export async function openManifestStore(nc: NatsConnection, opts: ManifestStoreOptions): Promise<ManifestStore> {
+  const kv = await openManifestBucket(nc, opts);
+  return manifestStoreOn(kv, opts);
+}
+
+export function isCasConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 10071 || code === 10164) return true;
+  return err instanceof Error && /wrong last sequence/i.test(err.message);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const RETRY = Symbol('retry');
+type Attempt<T> = T | typeof RETRY;
+
+/** Runs `attempt` until it returns a value; a CAS conflict (thrown or signalled with RETRY) retries with jitter. */
+async function withRetry<T>(what: string, budgetMs: number, attempt: () => Promise<Attempt<T>>): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let n = 0; ; n++) {
+    try {
+      const out = await attempt();
+      if (out !== RETRY) return out;
+    } catch (err) {
+      if (!isCasConflict(err)) {
+        if (err instanceof StoreError) throw err;
+        throw new StoreError(`${what}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    if (Date.now() > deadline) throw new StoreError(`${what}: still conflicting with concurrent writes after ${budgetMs} ms`);
+    await sleep(Math.random() * Math.min(50, 2 + n * 2));
+  }
+}
+
+function isLive(entry: KvEntry | null): entry is KvEntry {
+  return entry !== null && entry.operation === 'PUT';
+}
+
+/** The store of one lattice on an opened bucket (several lattices can share one bucket handle). */
+export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestStore {
+  const lattice = opts.lattice;
+  const budget = opts.retryBudgetMs ?? 15_000;
+  const appKey = (name: string) => `${lattice}-${name}`;
+  const indexKey = lattice;
+
+  async function read(name: string): Promise<StoredApp | null> {
+    const entry = await kv.get(appKey(name));
+    if (!isLive(entry)) return null;
+    return decodeAppRecord(name, entry.string(), entry.revision);
+  }
+
+  async function write(name: string, app: StoredApp | null, next: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>): Promise<void> {
+    const text = encodeAppRecord(next);
+    if (app === null) await kv.create(appKey(name), text);
+    else await kv.update(appKey(name), text, app.revision);
+  }
+
+  /** Makes the index say whether `name`'s record exists, writing with CAS every time (see the file comment). */
+  async function syncIndex(name: string): Promise<void> {
+    await withRetry(`updating the lattice index of ${lattice}`, budget, async () => {
+      const entry = await kv.get(indexKey);
+      const names = new Set(isLive(entry) ? decodeIndex(entry.string()) : []);
+      const exists = isLive(await kv.get(appKey(name)));
+      if (exists) names.add(name);
+      else names.delete(name);
+      if (entry === null || !isLive(entry)) await kv.create(indexKey, encodeIndex(names));
+      else await kv.update(indexKey, encodeIndex(names), entry.revision);
+      return true;
+    });
+  }
+
+  async function indexNames(): Promise<string[]> {
+    const entry = await kv.get(indexKey);
+    return isLive(entry) ? decodeIndex(entry.string()) : [];
+  }
+
+  async function list(): Promise<StoredApp[]> {
+    const names = await indexNames();
+    const apps = await Promise.all(names.map((n) => read(n).catch((err) => {
+      if (err instanceof RecordFormatError) return null;
+      throw err;
+    })));
+    return apps.filter((a): a is StoredApp => a !== null);
+  }
+
+  return {
+    lattice,
+    get: read,
+    list,
+
+    async put(manifest) {
+      const name = String(manifest.metadata?.name ?? '').trim();
+      const version = manifestVersionOf(manifest) ?? ulid();
+      if (version === LATEST_VERSION) return { ok: false, message: `invalid manifest version, errors: "latest is not allowed in wadm"` };
+      const stored = withVersion({ ...manifest, metadata: { ...manifest.metadata, name } }, version);
+      const outcome = await withRetry<PutOutcome>(`storing ${name}`, budget, async () => {
+        const app = await read(name);
+        const versions: StoredVersion[] = app?.versions ?? [];
+        if (versions.some((v) => v.version === version)) return { ok: false, message: `Manifest version ${version} already exists` };
+        const next = {
+          versions: [...versions, { version, manifest: stored }],
+          deployed_version: app?.deployed_version ?? null,
+          deploy_history: app?.deploy_history ?? [],
+        };
+        await write(name, app, next);
+        return {
+          ok: true,
+          created: next.versions.length === 1,
+          name,
+          version,
+          previousVersion: versions.at(-1)?.version ?? '',
+          totalVersions: next.versions.length,
+          missingShared: [],
+        };
+      });
+      if (!outcome.ok) return outcome;
+      await syncIndex(name);
+      // Only a note: the hard check happens at deploy (a shared app may be deployed in between).
+      const missing = missingSharedComponents(stored, await list().catch(() => []));
+      return { ...outcome, missingShared: missing };
+    },
+
+    async deploy(name, version) {
+      const wantLatest = version === undefined || version === null || version === LATEST_VERSION;
+      return withRetry<DeployOutcome>(`deploying ${name}`, budget, async () => {
+        const app = await read(name);
+        if (!app) return { kind: 'notfound', name };
+        const staged = wantLatest ? app.versions.at(-1) : app.versions.find((v) => v.version === version);
+        if (!staged) return { kind: 'error', name, message: `Application with the name '${name}' does not have a version '${version}' to deploy` };
+        const others = (await list()).filter((a) => a.name !== name);
+        const collision = idCollision(name, staged.manifest, others);
+        if (collision) return { kind: 'error', name, message: collision };
+        const missing = missingSharedComponents(staged.manifest, others);
+        if (missing.length > 0) return { kind: 'error', name, message: sharedMissingMessage(missing) };
+        const record: DeployRecord = { version: staged.version, deployed_at: new Date().toISOString() };
+        await write(name, app, { versions: app.versions, deployed_version: staged.version, deploy_history: [...app.deploy_history, record] });
+        return { kind: 'deployed', name, version: staged.version, manifest: staged.manifest };
+      });
+    },
+
+    async undeploy(name) {
+      return withRetry<UndeployOutcome>(`undeploying ${name}`, budget, async () => {
+        const app = await read(name);
+        if (!app) return { kind: 'notfound', name };
+        if (app.deployed_version === null) return { kind: 'already', name };
+        await write(name, app, { versions: app.versions, deployed_version: null, deploy_history: app.deploy_history });
+        return { kind: 'undeployed', name };
+      });
+    },
+
+    async delete(name, version) {
+      const outcome = await withRetry<DeleteOutcome>(`deleting ${name}`, budget, async () => {
+        const app = await read(name);
+        if (!app) return { kind: 'noop', name, version: version ?? undefined, whole: true };
+        if (version === undefined || version === null) {
+          await kv.purge(appKey(name), { previousSeq: app.revision });
+          return { kind: 'deleted', name, whole: true, undeploy: true };
+        }
+        if (!app.versions.some((v) => v.version === version)) return { kind: 'noop', name, version, whole: false };
+        const remaining = app.versions.filter((v) => v.version !== version);
+        if (remaining.length === 0) {
+          await kv.purge(appKey(name), { previousSeq: app.revision });
+          return { kind: 'deleted', name, version, whole: true, undeploy: true };
+        }
+        const undeploy = app.deployed_version === version;
+        await write(name, app, { versions: remaining, deployed_version: undeploy ? null : app.deployed_version, deploy_history: app.deploy_history });
+        return { kind: 'deleted', name, version, whole: false, undeploy };
+      });
+      if (outcome.kind === 'deleted' && outcome.whole) await syncIndex(name);
+      return outcome;
+    },
+
+    async watch(onChange, watchOpts = {}) {
+      const { KvWatchInclude } = await import('@nats-io/kv');
+      const prefix = `${lattice}-`;
+      const iter = await kv.watch({ key: '>', include: watchOpts.updatesOnly ? KvWatchInclude.UpdatesOnly : KvWatchInclude.LastValue });
+      void (async () => {
+        for await (const e of iter) {
+          if (!e.key.startsWith(prefix)) continue;
+          const name = e.key.slice(prefix.length);
+          if (e.operation !== 'PUT') {
+            onChange({ name, app: null });
+            continue;
+          }
+          try {
+            onChange({ name, app: decodeAppRecord(name, e.string(), e.revision) });
+          } catch (err) {
+            // Another lattice's index (`{lattice}-{x}` as a lattice name) shares the key space: skip it.
+            if (!(err instanceof RecordFormatError)) throw err;
+          }
+        }
+      })().catch(() => { /* watcher ended with the connection */ });
+      return { stop: () => iter.stop() };
+    },
+  };
+}

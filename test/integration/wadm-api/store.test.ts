@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { natsConnect } from '../../../src/lattice/connect.js';
+import { isUlid } from '../../../src/lattice/ulid.js';
+import { openManifestStore, type ManifestStore, type StoreChange } from '../../../src/wadm/store/index.js';
+import type { WadmManifest } from '../../../src/wadm/types.js';
+import { startTestNats, type TestNats } from '../../helpers/nats.js';
+
+const manifest = (name: string, version?: string, components: Array<Record<string, unknown>> = []): WadmManifest => ({
+  apiVersion: 'core.oam.dev/v1beta1',
+  kind: 'Application',
+  metadata: { name, annotations: version ? { version } : {} },
+  spec: { components },
+});
+
+let nats: TestNats;
+let nc: NatsConnection;
+let store: ManifestStore;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await natsConnect(nats.url);
+  store = await openManifestStore(nc, { lattice: 'storetest' });
+});
+afterAll(async () => {
+  await nc?.close();
+  await nats?.close();
+});
+
+describe('manifest store', () => {
+  it('appends versions in insertion order, assigns a ULID when missing, refuses duplicates and latest', async () => {
+    const a = await store.put(manifest('ordered', '2'));
+    expect(a).toMatchObject({ ok: true, created: true, totalVersions: 1, previousVersion: '' });
+    expect(await store.put(manifest('ordered', '1'))).toMatchObject({ ok: true, created: false, totalVersions: 2, previousVersion: '2' });
+    const u = await store.put(manifest('ordered'));
+    expect(u.ok && isUlid(u.version)).toBe(true);
+    expect(await store.put(manifest('ordered', '1'))).toEqual({ ok: false, message: 'Manifest version 1 already exists' });
+    expect((await store.put(manifest('ordered', 'latest'))).ok).toBe(false);
+    const app = await store.get('ordered');
+    expect(app!.versions.map((v) => v.version)).toEqual(['2', '1', u.ok ? u.version : '']);
+    expect(app!.versions[2].manifest.metadata.annotations?.version).toBe(u.ok ? u.version : '');
+    expect((await store.list()).map((x) => x.name)).toContain('ordered');
+  });
+
+  it('deploys latest or a version, records deploy history, undeploys, and deletes with index upkeep', async () => {
+    await store.put(manifest('dep', 'v1'));
+    await store.put(manifest('dep', 'v2'));
+    expect(await store.deploy('dep')).toMatchObject({ kind: 'deployed', version: 'v2' });
+    expect(await store.deploy('dep', 'v1')).toMatchObject({ kind: 'deployed', version: 'v1' });
+    expect(await store.deploy('dep', 'nope')).toMatchObject({ kind: 'error', message: "Application with the name 'dep' does not have a version 'nope' to deploy" });
+    expect(await store.deploy('ghost')).toEqual({ kind: 'notfound', name: 'ghost' });
+    const app = await store.get('dep');
+    expect(app!.deployed_version).toBe('v1');
+    expect(app!.deploy_history.map((h) => h.version)).toEqual(['v2', 'v1']);
+    expect(await store.undeploy('dep')).toEqual({ kind: 'undeployed', name: 'dep' });
+    expect(await store.undeploy('dep')).toEqual({ kind: 'already', name: 'dep' });
+    await store.deploy('dep', 'v2');
+    expect(await store.delete('dep', 'v2')).toMatchObject({ kind: 'deleted', whole: false, undeploy: true });
+    expect((await store.get('dep'))!.deployed_version).toBeNull();
+    expect(await store.delete('dep', 'v9')).toMatchObject({ kind: 'noop', whole: false });
+    expect(await store.delete('dep', 'v1')).toMatchObject({ kind: 'deleted', whole: true, undeploy: true });
+    expect(await store.get('dep')).toBeNull();
+    expect((await store.list()).map((x) => x.name)).not.toContain('dep');
+    expect(await store.delete('dep')).toMatchObject({ kind: 'noop', whole: true });
+    // re-create after delete works (create over a purge tombstone)
+    expect(await store.put(manifest('dep', 'v1'))).toMatchObject({ ok: true, created: true });
+  });
+
+  it('guards: explicit id collisions and unresolved shared references', async () => {
+    await store.put(manifest('owner', 'v1', [{ name: 'http', type: 'capability', properties: { image: 'x', id: 'shared-id' } }]));
+    await store.deploy('owner');
+    await store.put(manifest('thief', 'v1', [{ name: 'h2', type: 'capability', properties: { image: 'y', id: 'shared-id' } }]));
+    expect(await store.deploy('thief')).toMatchObject({ kind: 'error', message: "Component identifier 'shared-id' is already deployed in a different application 'owner'." });
+    const consumer = manifest('consumer', 'v1', [{ name: 'web', type: 'capability', properties: { application: { name: 'provider-app', component: 'httpserver' } } }]);
+    const put = await store.put(consumer);
+    expect(put).toMatchObject({ ok: true, missingShared: ['web'] });
+    expect(await store.deploy('consumer')).toMatchObject({ kind: 'error', message: 'Application contains shared components that are not deployed in other applications: ["web"]' });
+    const provider = manifest('provider-app', 'v1', [{ name: 'httpserver', type: 'capability', properties: { image: 'z' } }]);
+    provider.metadata.annotations!['experimental.wasmcloud.dev/shared'] = 'true';
+    await store.put(provider);
+    expect((await store.deploy('consumer')).kind).toBe('error'); // provider not deployed yet
+    await store.deploy('provider-app');
+    expect((await store.deploy('consumer')).kind).toBe('deployed');
+  });
+
+  it('watch reports changes of this lattice only', async () => {
+    const other = await openManifestStore(nc, { lattice: 'otherlattice' });
+    const seen: StoreChange[] = [];
+    const w = await store.watch((c) => seen.push(c), { updatesOnly: true });
+    await other.put(manifest('elsewhere', 'v1'));
+    await store.put(manifest('watched', 'v1'));
+    await store.delete('watched');
+    const deadline = Date.now() + 3000;
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    w.stop();
+    expect(seen.map((c) => [c.name, c.app === null])).toEqual([['watched', false], ['watched', true]]);
+  });
+});
