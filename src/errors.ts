@@ -3,8 +3,15 @@
  * it is printed without a stack trace, with an optional suggestion, and exits 1. A UsageError exits 2.
  * Anything else is a bug and keeps its stack (shown with WASH_DEBUG=1).
  */
+/**
+ * Brand instead of `instanceof`: the bundled CLI (dist/wash.cjs) and the library modules it loads from dist/
+ * hold two copies of this class, so class identity is not reliable across that boundary.
+ */
+const USER_ERROR = Symbol.for('wash.UserError');
+
 export class UserError extends Error {
   override name = 'UserError';
+  readonly [USER_ERROR] = true;
   readonly suggestion?: string;
   readonly exitCode: number;
   constructor(message: string, options: { suggestion?: string; cause?: unknown; exitCode?: number } = {}) {
@@ -40,14 +47,18 @@ export function errorChain(err: unknown): string[] {
 }
 
 /** oclif's own parse errors (unknown flag, missing arg) carry exit code 2 in `oclif.exit`. */
+export function isUserError(err: unknown): err is UserError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[USER_ERROR] === true;
+}
+
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UserError) return err.exitCode;
+  if (isUserError(err)) return err.exitCode;
   const oclif = (err as { oclif?: { exit?: number } } | null)?.oclif;
   if (oclif && typeof oclif.exit === 'number') return oclif.exit;
   return 1;
 }
 
 export function isUserFacing(err: unknown): boolean {
-  if (err instanceof UserError) return true;
+  if (isUserError(err)) return true;
   return Boolean((err as { oclif?: unknown } | null)?.oclif);
 }
