@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ComponentManager } from '../../../src/host/components.js';
+import { silentLogger } from '../../../src/host/log.js';
+import type { ScaleComponentCommand } from '../../../src/lattice/types.js';
+import { FakeRunning, FakeRuntime, RecordingEvents } from './fakes.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wash-host-components-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, content: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return `file://${p}`;
+};
+const v1 = file('v1.wasm', 'one');
+const v2 = file('v2.wasm', 'two');
+const broken = file('broken.wasm', 'fail');
+
+function setup(over: Partial<ConstructorParameters<typeof ComponentManager>[0]> = {}) {
+  const events = new RecordingEvents();
+  const runtime = new FakeRuntime();
+  const specs: Array<[string, string]> = [];
+  const configs: Record<string, Record<string, string>> = { a: { greeting: 'hi' } };
+  const mgr = new ComponentManager({
+    hostId: 'NHOST', runtime: async () => runtime, events, log: silentLogger, allowFileLoad: true,
+    config: (names) => Object.assign({}, ...names.map((n) => configs[n] ?? {})),
+    ensureSpec: async (id, url) => { specs.push([id, url]); },
+    ...over,
+  });
+  return { mgr, events, runtime, specs, configs };
+}
+
+const scale = (over: Partial<ScaleComponentCommand>): ScaleComponentCommand => ({
+  component_ref: v1, component_id: 'hello', count: 1, host_id: 'NHOST', config: [], allow_update: false, ...over,
+});
+
+describe('ComponentManager', () => {
+  it('scale_new_startsAndEmitsScaled', async () => {
+    const { mgr, events, runtime, specs } = setup();
+    expect(mgr.scale(scale({ count: 5, annotations: { 'wasmcloud.dev/appspec': 'app' } }))).toEqual({ success: true, message: '' });
+    await mgr.idle();
+    expect(runtime.started).toHaveLength(1);
+    expect(events.named('component_scaled')).toEqual([{ component_id: 'hello', image_ref: v1, host_id: 'NHOST', max_instances: 5, annotations: { 'wasmcloud.dev/appspec': 'app' } }]);
+    expect(mgr.descriptions()).toEqual([{ id: 'hello', image_ref: v1, annotations: { 'wasmcloud.dev/appspec': 'app' }, revision: 0, max_instances: 5, limits: null }]);
+    expect(specs).toEqual([['hello', v1]]);
+  });
+
+  it('scale_configNames_liveThroughCapability', async () => {
+    const { mgr, runtime, configs } = setup();
+    mgr.scale(scale({ config: ['a'] }));
+    await mgr.idle();
+    const cap = runtime.started[0].opts.capabilities;
+    expect(cap.config()).toEqual({ greeting: 'hi' });
+    configs.a = { greeting: 'hello' };
+    expect(cap.config()).toEqual({ greeting: 'hello' });
+  });
+
+  it('scale_failures_emitScaleFailedWithCauseChain', async () => {
+    const { mgr, events } = setup();
+    mgr.scale(scale({ component_ref: broken }));
+    mgr.scale(scale({ component_id: 'oci', component_ref: 'ghcr.io/x/y:1' }));
+    mgr.scale(scale({ component_id: 'missing', component_ref: 'file:///nonexistent/x.wasm' }));
+    await mgr.idle();
+    const failed = events.named('component_scale_failed');
+    expect(failed.map((f) => f.component_id).sort()).toEqual(['hello', 'missing', 'oci']);
+    expect(failed.find((f) => f.component_id === 'hello')?.error).toBe('not a component: bad magic');
+    expect(failed.find((f) => f.component_id === 'oci')?.error).toMatch(/OCI references are not supported yet by the wash host; use file:\/\//);
+    expect(failed.find((f) => f.component_id === 'missing')?.error).toMatch(/cannot read \/nonexistent\/x.wasm/);
+    expect(mgr.size).toBe(0);
+  });
+
+  it('scale_fileLoadDisabled_fails', async () => {
+    const { mgr, events } = setup({ allowFileLoad: false });
+    mgr.scale(scale({}));
+    await mgr.idle();
+    expect(events.named('component_scale_failed')[0].error).toMatch(/allow-file-load/);
+  });
+
+  it('scale_toZero_stopsAndEmitsZero_evenWhenNotRunning', async () => {
+    const { mgr, events, runtime } = setup();
+    mgr.scale(scale({ count: 0, component_id: 'ghost' }));
+    mgr.scale(scale({}));
+    mgr.scale(scale({ count: 0 }));
+    await mgr.idle();
+    expect(events.named('component_scaled').map((e) => [e.component_id, e.max_instances])).toEqual([['ghost', 0], ['hello', 1], ['hello', 0]]);
+    expect((runtime.started[0] as FakeRunning).stopped).toBe(true);
+    expect(mgr.has('hello')).toBe(false);
+  });
+
+  it('scale_running_adjustsCount_differentRefWithoutAllowUpdate_warns', async () => {
+    const { mgr, events, runtime } = setup();
+    mgr.scale(scale({}));
+    await mgr.idle();
+    const reply = mgr.scale(scale({ component_ref: v2, count: 3 }));
+    expect(reply.success).toBe(true);
+    expect(reply.message).toMatch(/already running with a different image reference/);
+    await mgr.idle();
+    expect(runtime.started).toHaveLength(1);
+    expect(runtime.started[0].maxInstances).toBe(3);
+    expect(events.named('component_scaled').at(-1)).toMatchObject({ image_ref: v1, max_instances: 3 });
+  });
+
+  it('scale_allowUpdate_updatesToNewRef', async () => {
+    const { mgr, events, runtime } = setup();
+    mgr.scale(scale({}));
+    await mgr.idle();
+    expect(mgr.scale(scale({ component_ref: v2, count: 2, allow_update: true })).message).toBe('');
+    await mgr.idle();
+    expect(runtime.started.map((r) => r.digest)).toEqual(['one', 'two']);
+    expect(mgr.get('hello')?.digest).toBe('two');
+    expect(mgr.descriptions()[0].image_ref).toBe(v2);
+  });
+
+  it('update_swapsThenStopsOld_withTwoScaledEvents', async () => {
+    const { mgr, events, runtime, specs } = setup();
+    mgr.scale(scale({ count: 4 }));
+    await mgr.idle();
+    expect(mgr.update({ host_id: 'NHOST', component_id: 'hello', new_component_ref: v2 })).toEqual({ success: true, message: `component hello updating from ${v1} to ${v2}` });
+    await mgr.idle();
+    const scaled = events.named('component_scaled').slice(1).map((e) => [e.image_ref, e.max_instances]);
+    expect(scaled).toEqual([[v2, 4], [v1, 0]]);
+    expect((runtime.started[0] as FakeRunning).stopped).toBe(true);
+    expect((runtime.started[1] as FakeRunning).stopped).toBe(false);
+    expect(mgr.get('hello')?.digest).toBe('two');
+    expect(specs.at(-1)).toEqual(['hello', v2]);
+  });
+
+  it('update_repliesPerV1', async () => {
+    const { mgr } = setup();
+    expect(mgr.update({ host_id: 'N', component_id: 'nope', new_component_ref: v2 })).toEqual({ success: false, message: 'component nope not found' });
+    mgr.scale(scale({}));
+    await mgr.idle();
+    expect(mgr.update({ host_id: 'N', component_id: 'hello', new_component_ref: v1 })).toEqual({ success: true, message: `component hello already updated to ${v1}` });
+  });
+
+  it('update_newVersionBroken_keepsOldRunning', async () => {
+    const { mgr, events } = setup();
+    mgr.scale(scale({}));
+    await mgr.idle();
+    mgr.update({ host_id: 'N', component_id: 'hello', new_component_ref: broken });
+    await mgr.idle();
+    expect(events.named('component_scale_failed')[0]).toMatchObject({ image_ref: broken, error: 'not a component: bad magic' });
+    expect(mgr.get('hello')?.digest).toBe('one');
+  });
+
+  it('maxComponents_enforced', async () => {
+    const { mgr, events } = setup({ maxComponents: 1 });
+    mgr.scale(scale({ component_id: 'a' }));
+    mgr.scale(scale({ component_id: 'b' }));
+    await mgr.idle();
+    expect(events.named('component_scale_failed').map((e) => [e.component_id, e.error])).toEqual([['b', expect.stringMatching(/maximum of 1 components/)]]);
+  });
+
+  it('maxComponentSize_enforced', async () => {
+    const { mgr, events } = setup({ maxComponentSizeBytes: 2 });
+    mgr.scale(scale({}));
+    await mgr.idle();
+    expect(events.named('component_scale_failed')[0].error).toMatch(/more than the host's limit of 2 bytes/);
+  });
+});

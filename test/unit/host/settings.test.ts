@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { hostOptionsFromFlags, parseSeconds } from '../../../src/host/settings.js';
+
+describe('hostOptionsFromFlags', () => {
+  it('natsShorthand_appliesToBothConnections_specificWins', () => {
+    const o = hostOptionsFromFlags({ 'nats-host': '10.0.0.1', 'nats-port': 4000, 'rpc-port': 5000, 'nats-jwt': 'J' }, {});
+    expect(o.ctl).toEqual({ host: '10.0.0.1', port: 4000, jwt: 'J' });
+    expect(o.rpc).toEqual({ host: '10.0.0.1', port: 5000, jwt: 'J' });
+  });
+
+  it('natsUrl_usedUnlessHostOrPortGiven', () => {
+    const o = hostOptionsFromFlags({ 'nats-url': 'nats://x:1', 'rpc-host': 'y' }, {});
+    expect(o.ctl).toEqual({ url: 'nats://x:1' });
+    expect(o.rpc).toEqual({ host: 'y' });
+  });
+
+  it('labels_fromEnvAndFlags_flagsWin', () => {
+    const o = hostOptionsFromFlags({ label: ['zone=b', 'tier=gold'] }, { WASMCLOUD_LABEL_zone: 'a', WASMCLOUD_LABEL_region: 'eu' });
+    expect(o.labels).toEqual({ zone: 'b', region: 'eu', tier: 'gold' });
+  });
+
+  it('labels_hostcoreRejected_fromFlagOrEnv', () => {
+    expect(() => hostOptionsFromFlags({ label: ['hostcore.os=x'] }, {})).toThrow(/--label may not set 'hostcore.os'/);
+    expect(() => hostOptionsFromFlags({}, { 'WASMCLOUD_LABEL_HOSTCORE.arch': 'x' })).toThrow(/WASMCLOUD_LABEL_/);
+  });
+
+  it('defaults_andValidation', () => {
+    const o = hostOptionsFromFlags({}, {});
+    expect(o).toMatchObject({ lattice: 'default', allowFileLoad: false, logLevel: 'info', componentAuctions: true, providerAuctions: true });
+    expect(o.heartbeatIntervalMs).toBeUndefined();
+    expect(hostOptionsFromFlags({ 'heartbeat-interval': '1.5' }, {}).heartbeatIntervalMs).toBe(1500);
+    expect(() => hostOptionsFromFlags({ 'log-level': 'loud' }, {})).toThrow(/--log-level/);
+    expect(() => hostOptionsFromFlags({ lattice: 'a.b' }, {})).toThrow(/--lattice/);
+    expect(() => hostOptionsFromFlags({ 'ctl-port': 70000 }, {})).toThrow(/--ctl-port/);
+    expect(() => hostOptionsFromFlags({ 'max-components': 0 }, {})).toThrow(/--max-components/);
+  });
+
+  it('parseSeconds_acceptsSuffixRejectsGarbage', () => {
+    expect(parseSeconds('30s', '--x')).toBe(30_000);
+    expect(() => parseSeconds('soon', '--x')).toThrow(/--x must be a positive number of seconds/);
+  });
+});
