@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { capModuleMemory } from './memory-limit.js';
+import { exportMutableState } from './state-exports.js';
 import { detectServingStyle, producedByComponentizeJs } from './style.js';
 import { patchGlue } from './glue.js';
 import { transpileInWorker, TRANSPILE_OPTIONS } from './transpile.js';
@@ -20,6 +21,12 @@ export interface ComponentExports {
   [name: string]: unknown;
 }
 
+export interface ComponentInstance {
+  exports: ComponentExports;
+  /** Core instances in creation order (for state snapshots). */
+  cores: WebAssembly.Instance[];
+}
+
 export interface CompiledComponent {
   digest: string;
   imports: string[];
@@ -27,8 +34,10 @@ export interface CompiledComponent {
   style: ServingStyle;
   /** Built by componentize-js (StarlingMonkey). */
   componentizeJs: boolean;
+  /** Core modules export their mutable state (see state-exports.ts), so instances can be recycled. */
+  stateExported: boolean;
   /** Synchronous: core modules are compiled already. */
-  instantiate(imports: ImportObject): ComponentExports;
+  instantiate(imports: ImportObject): ComponentInstance;
 }
 
 interface CacheMeta {
@@ -50,7 +59,7 @@ type GlueModule = {
 
 const GLUE_FILE = 'component.mjs';
 /** Bumped when the cache layout or the glue patches change. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {
@@ -124,10 +133,18 @@ export async function compileComponent(
   const meta = (await readMeta(dir, key)) ?? (await transpileToCache(bytes, dir, key));
 
   const modules = new Map<string, WebAssembly.Module>();
+  let stateExported = meta.componentizeJs;
   await Promise.all(
     meta.wasmFiles.map(async (name) => {
       let code: Uint8Array<ArrayBuffer> = new Uint8Array(await readFile(join(dir, name)));
       if (opts.maxLinearMemoryBytes !== undefined) code = capModuleMemory(code, opts.maxLinearMemoryBytes) as Uint8Array<ArrayBuffer>;
+      if (stateExported) {
+        try {
+          code = exportMutableState(code).bytes as Uint8Array<ArrayBuffer>;
+        } catch {
+          stateExported = false; // an unusual module: its instances are never recycled
+        }
+      }
       modules.set(name, await WebAssembly.compile(code));
     }),
   );
@@ -141,13 +158,21 @@ export async function compileComponent(
     if (!module) throw new Error(`transpiled component is missing core module ${name}`);
     return module;
   };
-  const instantiateCore = (module: WebAssembly.Module, imports: WebAssembly.Imports) => new WebAssembly.Instance(module, imports);
   return {
     digest,
     imports: meta.imports,
     exports: meta.exports,
     style,
     componentizeJs: meta.componentizeJs,
-    instantiate: (imports) => glue.instantiate(getCoreModule, imports, instantiateCore),
+    stateExported,
+    instantiate: (imports) => {
+      const cores: WebAssembly.Instance[] = [];
+      const instantiateCore = (module: WebAssembly.Module, coreImports: WebAssembly.Imports): WebAssembly.Instance => {
+        const instance = new WebAssembly.Instance(module, coreImports);
+        cores.push(instance);
+        return instance;
+      };
+      return { exports: glue.instantiate(getCoreModule, imports, instantiateCore), cores };
+    },
   };
 }

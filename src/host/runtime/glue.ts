@@ -3,7 +3,14 @@
  *
  * jco's `_debugLog` reads `process.env.JCO_DEBUG` on every call, and the glue calls it several times per
  * host call; `process.env` reads cross into C++ each time, which showed up in profiles. It becomes a
- * no-op unless JCO_DEBUG is set when the glue is generated. A pattern that is not found is reported
+ * no-op unless JCO_DEBUG is set when the glue is generated.
+ *
+ * Each instantiation tries `WebAssembly.promising(...)` (JSPI) inside try/catch. Node 20 has no JSPI, so
+ * it throws, and building that exception inside jco's huge generator function costs V8 ~12 ms (source
+ * positions for a 1 MB function) — most of a JS component's instantiation time. The call goes through
+ * a helper that falls back to the plain function, exactly what the catch block did.
+ *
+ * A pattern that is not found is reported
  * (so a jco upgrade that changes it is noticed) but is not an error.
  */
 export interface GluePatchResult {
@@ -18,7 +25,14 @@ const PATCHES: { name: string; pattern: RegExp; replacement: string }[] = [
     pattern: /const _debugLog = \(\.\.\.args\) => \{\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\s*console\.debug\(\.\.\.args\);\s*\};/,
     replacement: 'const _debugLog = () => {};',
   },
+  {
+    name: 'promising-without-throw',
+    pattern: /WebAssembly\.promising\(/g,
+    replacement: '_washPromising(',
+  },
 ];
+
+const PRELUDE = "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
 
 export function patchGlue(source: string): GluePatchResult {
   if (process.env.JCO_DEBUG) return { source, applied: [], missed: [] };
@@ -26,6 +40,7 @@ export function patchGlue(source: string): GluePatchResult {
   const missed: string[] = [];
   let out = source;
   for (const patch of PATCHES) {
+    patch.pattern.lastIndex = 0;
     if (patch.pattern.test(out)) {
       out = out.replace(patch.pattern, patch.replacement);
       applied.push(patch.name);
@@ -33,5 +48,6 @@ export function patchGlue(source: string): GluePatchResult {
       missed.push(patch.name);
     }
   }
+  if (applied.includes('promising-without-throw')) out = PRELUDE + out;
   return { source: out, applied, missed };
 }

@@ -6,10 +6,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledComponent, ComponentExports } from './compiled-component.js';
 import { InstancePool } from './pool.js';
+import { CoreStateSnapshot } from './recycler.js';
 import { ExecutionTimeout, withDeadline } from './wasi/deadline.js';
 import { Exchange, IncomingRequest, ResponseOutparam, type Outcome, type ResponseSink } from './wasi/http.js';
 import { buildImports } from './wasi/imports.js';
-import type { LogLevel, RunningComponent, RunningComponentStats, StartOptions } from './types.js';
+import type { LogLevel, RunningComponent, RunningComponentStats, ServingStyle, StartOptions } from './types.js';
 
 export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
 /** Fresh (FetchEvent) instances kept ready beyond the one serving. */
@@ -18,6 +19,8 @@ const FRESH_PREWARM = 4;
 interface Instance {
   handler: NonNullable<ComponentExports['incomingHandler']>;
   served: number;
+  /** Fresh state to return to after each request (one-request-per-instance components). */
+  snapshot?: CoreStateSnapshot;
 }
 
 interface Settings {
@@ -91,6 +94,9 @@ export class HttpComponent implements RunningComponent {
   readonly #start: StartOptions;
   readonly #pool: InstancePool<Instance>;
   #maxInstances: number;
+  #style: ServingStyle;
+  /** Restore a snapshot after every request instead of reusing state (FetchEvent components). */
+  #recycle: boolean;
   #inFlight = 0;
   #served = 0;
   #failed = 0;
@@ -104,11 +110,12 @@ export class HttpComponent implements RunningComponent {
     this.#start = start;
     this.#settings = settings;
     this.#maxInstances = start.maxInstances;
-    const fresh = compiled.style === 'fetch-event';
+    this.#style = compiled.style;
+    this.#recycle = compiled.style === 'fetch-event' && compiled.stateExported;
     this.#pool = new InstancePool<Instance>({
       create: () => this.#instantiate(),
       max: start.maxInstances,
-      mode: fresh ? 'fresh' : 'reuse',
+      mode: this.#style === 'fetch-event' && !this.#recycle ? 'fresh' : 'reuse',
       prewarm: FRESH_PREWARM,
       schedule: (work) => setImmediate(work),
       onCreateError: (err) => this.#log('error', `pre-warming an instance failed: ${describe(err)}`),
@@ -126,7 +133,7 @@ export class HttpComponent implements RunningComponent {
       return;
     }
     this.#pool.warmUp();
-    this.#log('info', `serving with ${this.#compiled.style === 'fetch-event' ? 'a fresh instance per request (FetchEvent component)' : 'reused instances'}, up to ${this.#maxInstances}`);
+    this.#log('info', `serving ${this.#describeStyle()}, up to ${this.#maxInstances} instances`);
   }
 
   async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -183,11 +190,11 @@ export class HttpComponent implements RunningComponent {
     const healthy = failure === undefined && outcome.kind === 'sent';
     if (!healthy && this.#looksLikeSpentFetchEvent(instance, outcome, failure)) {
       this.#pool.release(instance, false);
-      this.#pool.switchToFresh(FRESH_PREWARM);
-      this.#log('warn', 'a reused instance stopped answering after its first request: serving this component with a fresh instance per request (FetchEvent style)');
+      this.#switchToFetchEvent();
       return 'retry';
     }
-    this.#pool.release(instance, healthy);
+    // A recycled instance goes back only if its fresh state could be restored exactly.
+    this.#pool.release(instance, healthy && (!instance.snapshot || instance.snapshot.restore()));
     if (healthy) return 'ok';
 
     if (failure instanceof ExecutionTimeout) {
@@ -206,10 +213,25 @@ export class HttpComponent implements RunningComponent {
     return 'failed';
   }
 
+  #switchToFetchEvent(): void {
+    this.#style = 'fetch-event';
+    this.#recycle = this.#compiled.stateExported;
+    if (this.#recycle) this.#pool.dropIdle();
+    else this.#pool.switchToFresh(FRESH_PREWARM);
+    this.#log('warn', `a reused instance stopped answering after its first request (FetchEvent component): now serving ${this.#describeStyle()}`);
+  }
+
+  #describeStyle(): string {
+    if (this.#style === 'reusable') return 'with reused instances';
+    return this.#recycle
+      ? 'a FetchEvent component (one request per instance): each instance is reset to its fresh state after every request'
+      : 'a FetchEvent component (one request per instance): a new instance per request, pre-warmed';
+  }
+
   /** A componentize-js instance that served before and now returned without any response. */
   #looksLikeSpentFetchEvent(instance: Instance, outcome: Outcome, failure: unknown): boolean {
     return (
-      this.#pool.mode === 'reuse' &&
+      this.#style === 'reusable' &&
       instance.served > 1 &&
       failure === undefined &&
       outcome.kind === 'no-response' &&
@@ -220,10 +242,10 @@ export class HttpComponent implements RunningComponent {
 
   #instantiate(): Instance {
     const imports = buildImports(this.#compiled.imports, this.componentId, this.#start.capabilities, (level, message) => this.#log(level, message));
-    const exports = this.#compiled.instantiate(imports);
+    const { exports, cores } = this.#compiled.instantiate(imports);
     const handler = exports.incomingHandler ?? (exports['wasi:http/incoming-handler'] as Instance['handler'] | undefined);
     if (!handler) throw new Error(`component ${this.componentId} does not export wasi:http/incoming-handler`);
-    return { handler, served: 0 };
+    return this.#recycle ? { handler, served: 0, snapshot: new CoreStateSnapshot(cores) } : { handler, served: 0 };
   }
 
   #log(level: LogLevel, message: string): void {
@@ -251,7 +273,8 @@ export class HttpComponent implements RunningComponent {
       inFlight: this.#inFlight,
       served: this.#served,
       failed: this.#failed,
-      style: this.#pool.mode === 'fresh' ? 'fetch-event' : 'reusable',
+      style: this.#style,
+      instanceReset: this.#style === 'reusable' ? 'none' : this.#recycle ? 'snapshot' : 'new-instance',
     };
   }
 }

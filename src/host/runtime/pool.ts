@@ -113,6 +113,11 @@ export class InstancePool<T> {
     this.#scheduleRefill();
   }
 
+  /** Drops the idle instances (new ones are created on demand). */
+  dropIdle(): void {
+    this.#ready = [];
+  }
+
   /** Drops idle instances and refuses new acquisitions; instances in use are dropped on release. */
   close(): void {
     this.#closed = true;

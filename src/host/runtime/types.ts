@@ -38,6 +38,8 @@ export interface RunningComponentStats {
   served: number;
   failed: number;
   style: ServingStyle;
+  /** How a fetch-event instance gets back to a fresh state: restoring its start-up snapshot, or not at all (a new instance). */
+  instanceReset: 'none' | 'snapshot' | 'new-instance';
 }
 
 export interface RunningComponent {
