@@ -38,7 +38,10 @@ export type PutOutcome =
 export type DeployOutcome =
   | { kind: 'deployed'; name: string; version: string; manifest: WadmManifest }
   | { kind: 'notfound'; name: string }
-  | { kind: 'error'; name: string; message: string };
+  /** The app exists but has no such version. */
+  | { kind: 'noversion'; name: string; version: string }
+  /** A deploy guard refused (id collision, unresolved shared reference). */
+  | { kind: 'rejected'; name: string; message: string };
 
 export type UndeployOutcome =
   | { kind: 'undeployed' | 'already'; name: string }
@@ -216,12 +219,12 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
         const app = await read(name);
         if (!app) return { kind: 'notfound', name };
         const staged = wantLatest ? app.versions.at(-1) : app.versions.find((v) => v.version === version);
-        if (!staged) return { kind: 'error', name, message: `Application with the name '${name}' does not have a version '${version}' to deploy` };
+        if (!staged) return { kind: 'noversion', name, version: String(version ?? LATEST_VERSION) };
         const others = (await list()).filter((a) => a.name !== name);
         const collision = idCollision(name, staged.manifest, others);
-        if (collision) return { kind: 'error', name, message: collision };
+        if (collision) return { kind: 'rejected', name, message: collision };
         const missing = missingSharedComponents(staged.manifest, others);
-        if (missing.length > 0) return { kind: 'error', name, message: sharedMissingMessage(missing) };
+        if (missing.length > 0) return { kind: 'rejected', name, message: sharedMissingMessage(missing) };
         const record: DeployRecord = { version: staged.version, deployed_at: new Date().toISOString() };
         await write(name, app, { versions: app.versions, deployed_version: staged.version, deploy_history: [...app.deploy_history, record] });
         return { kind: 'deployed', name, version: staged.version, manifest: staged.manifest };

@@ -47,7 +47,7 @@ describe('manifest store', () => {
     await store.put(manifest('dep', 'v2'));
     expect(await store.deploy('dep')).toMatchObject({ kind: 'deployed', version: 'v2' });
     expect(await store.deploy('dep', 'v1')).toMatchObject({ kind: 'deployed', version: 'v1' });
-    expect(await store.deploy('dep', 'nope')).toMatchObject({ kind: 'error', message: "Application with the name 'dep' does not have a version 'nope' to deploy" });
+    expect(await store.deploy('dep', 'nope')).toEqual({ kind: 'noversion', name: 'dep', version: 'nope' });
     expect(await store.deploy('ghost')).toEqual({ kind: 'notfound', name: 'ghost' });
     const app = await store.get('dep');
     expect(app!.deployed_version).toBe('v1');
@@ -70,15 +70,15 @@ describe('manifest store', () => {
     await store.put(manifest('owner', 'v1', [{ name: 'http', type: 'capability', properties: { image: 'x', id: 'shared-id' } }]));
     await store.deploy('owner');
     await store.put(manifest('thief', 'v1', [{ name: 'h2', type: 'capability', properties: { image: 'y', id: 'shared-id' } }]));
-    expect(await store.deploy('thief')).toMatchObject({ kind: 'error', message: "Component identifier 'shared-id' is already deployed in a different application 'owner'." });
+    expect(await store.deploy('thief')).toMatchObject({ kind: 'rejected', message: "Component identifier 'shared-id' is already deployed in a different application 'owner'." });
     const consumer = manifest('consumer', 'v1', [{ name: 'web', type: 'capability', properties: { application: { name: 'provider-app', component: 'httpserver' } } }]);
     const put = await store.put(consumer);
     expect(put).toMatchObject({ ok: true, missingShared: ['web'] });
-    expect(await store.deploy('consumer')).toMatchObject({ kind: 'error', message: 'Application contains shared components that are not deployed in other applications: ["web"]' });
+    expect(await store.deploy('consumer')).toMatchObject({ kind: 'rejected', message: 'Application contains shared components that are not deployed in other applications: ["web"]' });
     const provider = manifest('provider-app', 'v1', [{ name: 'httpserver', type: 'capability', properties: { image: 'z' } }]);
     provider.metadata.annotations!['experimental.wasmcloud.dev/shared'] = 'true';
     await store.put(provider);
-    expect((await store.deploy('consumer')).kind).toBe('error'); // provider not deployed yet
+    expect((await store.deploy('consumer')).kind).toBe('rejected'); // provider not deployed yet
     await store.deploy('provider-app');
     expect((await store.deploy('consumer')).kind).toBe('deployed');
   });
