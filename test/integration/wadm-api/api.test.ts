@@ -229,7 +229,7 @@ describe('list and status', () => {
     expect(bare.map((m: { name: string }) => m.name)).toEqual(names);
 
     // a "host" answering pings: missing statuses become undeployed
-    const host = nc.subscribe('wasmbus.ctl.v1.default.host.ping', { callback: (_e, m) => m.respond(new TextEncoder().encode('{"success":true,"message":"","response":{}}')) });
+    const host = nc.subscribe('wasmbus.ctl.v1.default.host.ping', { callback: (_e, m) => { m.respond(new TextEncoder().encode('{"success":true,"message":"","response":{}}')); } });
     await nc.flush();
     const withHost = await request<any>(nc, api('get'));
     host.unsubscribe();

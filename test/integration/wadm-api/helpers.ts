@@ -51,7 +51,7 @@ export async function request<T = Record<string, unknown>>(nc: NatsConnection, s
 /** Collects CloudEvents published on a subject (wadm.evt.…). */
 export function collectEvents(nc: NatsConnection, subject: string): { events: Array<Record<string, any>>; stop(): void } {
   const events: Array<Record<string, any>> = [];
-  const sub = nc.subscribe(subject, { callback: (_e, m) => events.push(JSON.parse(new TextDecoder().decode(m.data))) });
+  const sub = nc.subscribe(subject, { callback: (_e, m) => { events.push(JSON.parse(new TextDecoder().decode(m.data))); } });
   return { events, stop: () => sub.unsubscribe() };
 }
 
