@@ -242,23 +242,21 @@ export class CtlClient {
     return out;
   }
 
+  /** No-responder and timeout errors carry no cause: the nats error says nothing the message does not. */
   private transportError(err: unknown, subject: string, what: string, target?: string): Error {
     const where = `lattice "${this.lattice}" (${what}; subject ${subject}; NATS ${this.nc.getServer()})`;
     if (isNoResponders(err)) {
       if (target) {
         return new UserError(`${target} did not answer on ${where}`, {
-          cause: err,
           suggestion: 'check the id with `wash get hosts` and --lattice; start a host with `wash up` if none runs',
         });
       }
       return new UserError(`no host answered on ${where}`, {
-        cause: err,
         suggestion: 'start one with `wash up`, or check --lattice / --ctl-host / --ctl-port point at the running lattice',
       });
     }
     if (isTimeout(err)) {
       return new UserError(`timed out after ${this.timeoutMs} ms waiting for a reply on ${where}`, {
-        cause: err,
         suggestion: `${target ?? 'a host'} is subscribed but did not answer in time: check its logs, or raise --timeout-ms`,
       });
     }

@@ -1,0 +1,202 @@
+/**
+ * The lattice commands end to end: the built CLI (`bin/run.js`, run `npm run build` first) against a real
+ * nats-server and fake hosts living in this test process.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { natsConnect } from '../../../src/lattice/connect.js';
+import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import { fakeHostId, startFakeHost, type FakeHost } from './fake-host.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+let nats: TestNats;
+let nc: NatsConnection;
+let configDir: string;
+const hosts: FakeHost[] = [];
+const H = fakeHostId('b');
+const SLOW = fakeHostId('c');
+const FAILING = fakeHostId('d');
+
+interface Run { code: number | null; stdout: string; stderr: string; json: any }
+
+function wash(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(repo, 'bin/run.js'), ...args], {
+      cwd: repo,
+      env: { PATH: process.env.PATH, HOME: configDir, WASH_CONFIG_DIR: configDir, WASMCLOUD_CTL_PORT: String(nats.port), NO_COLOR: '1', ...env },
+      timeout: 30_000,
+    }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      let json: unknown;
+      const doc = args.includes('json') ? (code === 0 ? stdout : stderr) : '';
+      try { json = doc ? JSON.parse(doc) : undefined; } catch { json = undefined; }
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr, json });
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(repo, 'dist/wash.cjs'))) throw new Error('dist/wash.cjs is missing: run `npm run build` before this test');
+  configDir = mkdtempSync(join(tmpdir(), 'wash-lattice-cli-'));
+  nats = await startTestNats();
+  nc = await natsConnect(nats.url);
+  hosts.push(await startFakeHost(nc, { id: H, friendlyName: 'brave-otter-1234', labels: { zone: 'east' }, eventDelayMs: 100 }));
+  hosts.push(await startFakeHost(nc, { id: SLOW, lattice: 'slow', eventDelayMs: 'never' }));
+  hosts.push(await startFakeHost(nc, { id: FAILING, lattice: 'failing', scaleError: 'failed to fetch component: 404 Not Found' }));
+});
+
+afterAll(async () => {
+  for (const h of hosts) await h.stop();
+  await nc?.close();
+  await nats?.close();
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+describe('wash get', () => {
+  it('get hosts -o json lists the fake host with success', async () => {
+    const r = await wash(['get', 'hosts', '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.json.success).toBe(true);
+    expect(r.json.hosts.map((h: { id: string }) => h.id)).toEqual([H]);
+    expect(r.json.hosts[0].labels.zone).toBe('east');
+  });
+
+  it('get inventory on an empty lattice is an error naming the situation', async () => {
+    const r = await wash(['get', 'inventory', '-x', 'nobody-here', '-t', '500', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.json).toMatchObject({ success: false, error: 'No hosts are available for inventory query.' });
+    const text = await wash(['get', 'inventory', '-x', 'nobody-here', '-t', '500']);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/^Error: No hosts are available for inventory query\.\n  hint: start a host with `wash up`/);
+    expect(text.stderr).not.toMatch(/unexpected error/);
+  });
+
+  it('get inventory by friendly name renders a table in text mode', async () => {
+    const r = await wash(['get', 'inventory', 'brave-otter']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(H);
+    expect(r.stdout).toMatch(/zone\s+east/);
+  });
+});
+
+describe('wash config', () => {
+  it('put / get / del round-trip; get prints the bare map without success', async () => {
+    const put = await wash(['config', 'put', 'app-cfg', 'greeting=hello', 'url=http://x/?a=b', '-o', 'json']);
+    expect(put.json).toEqual({ message: "Configuration 'app-cfg' put successfully.", success: true });
+    const get = await wash(['config', 'get', 'app-cfg', '-o', 'json']);
+    expect(get.code).toBe(0);
+    expect(get.json).toEqual({ greeting: 'hello', url: 'http://x/?a=b' });
+    const del = await wash(['config', 'del', 'app-cfg', '-o', 'json']);
+    expect(del.json.success).toBe(true);
+    const missing = await wash(['config', 'get', 'app-cfg', '-o', 'json']);
+    expect(missing.code).toBe(1);
+    expect(missing.json.error).toBe('No configuration found for name: app-cfg');
+  });
+
+  it('refuses SECRET names and malformed values, naming the argument', async () => {
+    const secret = await wash(['config', 'put', 'SECRET_db', 'a=1']);
+    expect(secret.code).toBe(1);
+    expect(secret.stderr).toMatch(/<name> "SECRET_db" starts with SECRET/);
+    const bad = await wash(['config', 'put', 'cfg', 'novalue']);
+    expect(bad.stderr).toMatch(/<values> "novalue" is not in key=value form/);
+  });
+});
+
+describe('wash start / scale / update / stop component', () => {
+  it('start component waits for component_scaled and reports the host', async () => {
+    const r = await wash(['start', 'component', 'ghcr.io/acme/hello:0.1.0', 'hello', '--host-id', H, '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual({
+      result: `Component [hello] (ref: [ghcr.io/acme/hello:0.1.0]) started on host [${H}]`,
+      component_ref: 'ghcr.io/acme/hello:0.1.0', component_id: 'hello', host_id: H, success: true,
+    });
+    expect(hosts[0].components.get('hello')?.max_instances).toBe(1);
+  });
+
+  it('start component without --host-id takes the first auction ack; unmatched constraints are a clear error', async () => {
+    const ok = await wash(['start', 'component', 'ghcr.io/acme/api:1.0.0', 'api', '-c', 'zone=east', '-o', 'json']);
+    expect(ok.code).toBe(0);
+    expect(ok.json.host_id).toBe(H);
+    const none = await wash(['start', 'component', 'ghcr.io/acme/api:1.0.0', 'api2', '-c', 'zone=mars', '--auction-timeout-ms', '300', '-o', 'json']);
+    expect(none.code).toBe(1);
+    expect(none.json.error).toMatch(/no host of lattice "default" accepted component "api2".*constraints: zone=mars/);
+  });
+
+  it('times out naming the awaited event when the host never reports', async () => {
+    const r = await wash(['start', 'component', 'ghcr.io/acme/hello:0.1.0', 'hello', '--host-id', SLOW, '-x', 'slow', '-t', '700', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toBe(`timed out after 700 ms waiting for component_scaled for component "hello" on host ${SLOW} on lattice "slow"`);
+    expect(r.json.suggestion).toMatch(/wash get inventory/);
+  });
+
+  it('reports component_scale_failed with the host error', async () => {
+    const r = await wash(['start', 'component', 'ghcr.io/acme/missing:9', 'gone', '--host-id', FAILING, '-x', 'failing', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toContain('failed to fetch component: 404 Not Found');
+  });
+
+  it('validates ids, naming the argument', async () => {
+    const r = await wash(['start', 'component', 'ghcr.io/acme/hello:0.1.0', 'bad.id', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toMatch(/<component-id> "bad.id" is not a valid id/);
+    const host = await wash(['scale', 'component', 'no-such-host', 'r', 'hello', '-o', 'json']);
+    expect(host.json.error).toMatch(/<host-id> "no-such-host" is not a host id/);
+  });
+
+  it('scale, update and stop a component', async () => {
+    const scale = await wash(['scale', 'component', 'brave', 'ghcr.io/acme/hello:0.1.0', 'hello', '-c', '5', '-o', 'json']);
+    expect(scale.json).toMatchObject({ host_id: H, component_id: 'hello', success: true });
+    expect(scale.json.result).toMatch(/to 5 max concurrent instances/);
+    const update = await wash(['update', 'component', 'hello', 'ghcr.io/acme/hello:0.2.0', '-o', 'json']);
+    expect(update.json.result).toBe(`Host [${H}]: component hello updating from ghcr.io/acme/hello:0.1.0 to ghcr.io/acme/hello:0.2.0`);
+    const stop = await wash(['stop', 'component', 'hello', '-o', 'json']);
+    expect(stop.json).toEqual({ result: 'Component [hello] stopped', component_id: 'hello', host_id: H, success: true });
+    expect(hosts[0].components.has('hello')).toBe(false);
+  });
+});
+
+describe('wash providers, links, labels, stop host', () => {
+  it('start and stop a provider', async () => {
+    const start = await wash(['start', 'provider', 'ghcr.io/wasmcloud/http-server:0.23.0', 'http-server', '-o', 'json']);
+    expect(start.json).toMatchObject({ provider_id: 'http-server', host_id: H, success: true });
+    const again = await wash(['start', 'provider', 'ghcr.io/wasmcloud/http-server:0.23.0', 'http-server', '--host-id', H, '-o', 'json']);
+    expect(again.json.error).toMatch(/failed: provider with that ID is already running/);
+    const stop = await wash(['stop', 'provider', 'http-server', '-o', 'json']);
+    expect(stop.json).toEqual({ result: 'Provider [http-server] stopped successfully', provider_id: 'http-server', host_id: H, success: true });
+  });
+
+  it('link put / query / del', async () => {
+    const put = await wash(['link', 'put', 'http-server', 'hello', 'wasi', 'http', '--interface', 'incoming-handler', '-o', 'json']);
+    expect(put.json).toEqual({ source_id: 'http-server', target: 'hello', success: true });
+    const q = await wash(['get', 'links', '-o', 'json']);
+    expect(q.json.links).toEqual([{ source_id: 'http-server', target: 'hello', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: [], target_config: [] }]);
+    const clash = await wash(['link', 'put', 'http-server', 'other', 'wasi', 'http', '--interface', 'incoming-handler', '-o', 'json']);
+    expect(clash.json.error).toMatch(/link already exists with different target/);
+    const del = await wash(['link', 'del', 'http-server', 'wasi', 'http', '-o', 'json']);
+    expect(del.json).toEqual({ source_id: 'http-server', wit_namespace: 'wasi', wit_package: 'http', link_name: 'default', success: true });
+    expect(hosts[0].links).toEqual([]);
+  });
+
+  it('label and unlabel a host by friendly name', async () => {
+    const put = await wash(['label', 'brave-otter', 'tier=gold,gpu=yes', '-o', 'json']);
+    expect(put.json).toEqual({ deleted: false, processed: [['tier', 'gold'], ['gpu', 'yes']], success: true });
+    expect(hosts[0].labels).toMatchObject({ tier: 'gold', gpu: 'yes' });
+    const del = await wash(['label', H, 'tier', '--delete', '-o', 'json']);
+    expect(del.json.processed).toEqual([['tier', '']]);
+    expect(hosts[0].labels.tier).toBeUndefined();
+    const refused = await wash(['label', H, 'hostcore.os=plan9', '-o', 'json']);
+    expect(refused.json.error).toMatch(/is reserved/);
+  });
+
+  it('stop host', async () => {
+    const r = await wash(['stop', 'host', H, '-o', 'json']);
+    expect(r.json).toEqual({ result: `Host ${H} acknowledged stop request`, success: true });
+    expect(hosts[0].requests.at(-1)).toEqual({ subject: `wasmbus.ctl.v1.default.host.stop.${H}`, body: { host_id: H, timeout: 2000 } });
+  });
+});
