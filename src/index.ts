@@ -18,3 +18,17 @@ export {
   type InterfaceName,
   type WorldItem,
 } from './component/index.js';
+export type * from './lattice/types.js';
+export {
+  CtlClient, CtlRequestFailed, waitForEvent, type CtlClientOptions, type CtlAck, type CollectOptions, type EventWait, type EventWaitOptions,
+} from './lattice/ctl-client.js';
+export {
+  parseLatticeEvent, tryParseLatticeEvent, buildEvent, encodeEvent, eventType, eventNameOf, eventHostId, isEvent, EventParseError,
+  LATTICE_EVENT_NAMES, WADM_EVENT_NAMES, type LatticeEvent, type ParsedEvent, type EventName, type LatticeEventName, type WadmEventName,
+  type CloudEvent, type LatticeEventDataMap, type WadmEventDataMap,
+} from './lattice/events.js';
+export {
+  ctlSubject, ctlSubjects, ctlQueueGroup, hostSubscriptions, parseCtlSubject, eventSubject, eventWildcard, rpcSubject, configServiceSubject,
+  wadmApiSubject, wadmStatusSubject, wadmEventSubject, DEFAULT_CTL_PREFIX, type ParsedCtlSubject, type CtlOperation,
+} from './lattice/subjects.js';
+export { ulidUuid } from './lattice/ulid.js';
