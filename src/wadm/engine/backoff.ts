@@ -1,0 +1,96 @@
+/**
+ * The per-scaler wrapper (wadm.md §4.3): prerequisites (configs, secrets) first; no new commands while
+ * events caused by earlier ones are still expected; a failure event — or a failed control request —
+ * holds the scaler in `failed` for 5 s. Time is an argument, so all of it is testable without timers.
+ */
+import type { LatticeEvent } from '../../lattice/events.js';
+import type { StatusInfo } from '../types.js';
+import { expectationFor, expectationKey, matchExpectation, type Command, type Expectation } from './commands.js';
+import { FAILURE_BACKOFF_MS, UPDATE_EXPECT_MS } from './constants.js';
+import { expectWindowMs, reconcilePrerequisite, reconcileScaler, type ReconcileContext, type ScalerResult, type ScalerSpec } from './scalers/index.js';
+import type { LatticeState } from './state.js';
+
+export interface ScalerRuntime {
+  spec: ScalerSpec;
+  expected: Expectation[];
+  backoff?: { status: StatusInfo; until: number };
+}
+
+export function newRuntime(spec: ScalerSpec): ScalerRuntime {
+  return { spec, expected: [] };
+}
+
+function windowFor(spec: ScalerSpec, cmd: Command): number {
+  return cmd.type === 'UpdateComponent' ? Math.max(UPDATE_EXPECT_MS, expectWindowMs(spec)) : expectWindowMs(spec);
+}
+
+function expect(rt: ScalerRuntime, commands: readonly Command[], now: number): void {
+  for (const c of commands) rt.expected.push(expectationFor(c, now, windowFor(rt.spec, c)));
+}
+
+/** The prerequisites' verdict: commands to run first, or a status that blocks the scaler. */
+function prerequisites(rt: ScalerRuntime, state: LatticeState): { commands: Command[]; blocking?: StatusInfo } {
+  const commands: Command[] = [];
+  let blocking: StatusInfo | undefined;
+  for (const p of rt.spec.prerequisites) {
+    const r = reconcilePrerequisite(p, state);
+    commands.push(...r.commands);
+    if (r.status.type === 'failed') blocking = r.status;
+    else if (r.status.type !== 'deployed' && !blocking) blocking = r.status;
+  }
+  return { commands, blocking };
+}
+
+/**
+ * One reconcile of a wrapped scaler. Returns the commands to run now (possibly none) and the status to
+ * report; commands returned are remembered as expected events.
+ */
+export function stepScaler(rt: ScalerRuntime, state: LatticeState, ctx: ReconcileContext, now: number): ScalerResult {
+  rt.expected = rt.expected.filter((e) => e.deadline > now);
+  if (rt.backoff && rt.backoff.until <= now) rt.backoff = undefined;
+
+  if (rt.expected.length > 0 || rt.backoff) {
+    // Waiting: report what the lattice looks like now, but do not act on it.
+    const dry = reconcileScaler(rt.spec, state, ctx);
+    return { commands: [], status: rt.backoff?.status ?? dry.status, desired: dry.desired, observed: dry.observed };
+  }
+
+  const pre = prerequisites(rt, state);
+  if (pre.commands.length || pre.blocking) {
+    const dry = reconcileScaler(rt.spec, state, ctx);
+    expect(rt, pre.commands, now);
+    return { commands: pre.commands, status: pre.blocking ?? { type: 'reconciling' }, desired: dry.desired, observed: dry.observed };
+  }
+
+  const result = reconcileScaler(rt.spec, state, ctx);
+  expect(rt, result.commands, now);
+  return result;
+}
+
+/** Settles a matching expectation. Returns true when the event was one this scaler waited for. */
+export function observeScalerEvent(rt: ScalerRuntime, event: LatticeEvent, now: number): boolean {
+  for (let i = 0; i < rt.expected.length; i++) {
+    const outcome = matchExpectation(rt.expected[i], event);
+    if (!outcome) continue;
+    rt.expected.splice(i, 1);
+    if (outcome.outcome === 'failure') rt.backoff = { status: { type: 'failed', message: outcome.error }, until: now + FAILURE_BACKOFF_MS };
+    return true;
+  }
+  return false;
+}
+
+/** A command of this scaler failed at the control interface: stop waiting for it and back off. */
+export function scalerCommandFailed(rt: ScalerRuntime, cmd: Command, error: string, now: number): void {
+  const key = expectationKey(expectationFor(cmd, now, 0));
+  const i = rt.expected.findIndex((e) => expectationKey(e) === key);
+  if (i >= 0) rt.expected.splice(i, 1);
+  rt.backoff = { status: { type: 'failed', message: error }, until: now + FAILURE_BACKOFF_MS };
+}
+
+/** When this scaler's waiting ends by itself (a deadline or the end of a back-off), if ever. */
+export function scalerDeadline(rt: ScalerRuntime): number | undefined {
+  let next: number | undefined;
+  for (const e of rt.expected) next = next === undefined ? e.deadline : Math.min(next, e.deadline);
+  if (rt.backoff) next = next === undefined ? rt.backoff.until : Math.min(next, rt.backoff.until);
+  return next;
+}
