@@ -5,6 +5,7 @@ export default class Label extends LatticeCommand {
   static override summary = 'Set (or with --delete remove) labels on a host; labels drive auctions and wadm spread rules';
   static override aliases = ['tag'];
   static override strict = false;
+  static override usage = 'label HOST-ID KEY=VALUE[,KEY=VALUE...] [--delete]';
   static override examples = [
     '<%= config.bin %> label NCBAWBHRT6JNSQIYQEURM3AQZ74I6HTQRRCFMTVPC3OAX4BUTCNTYADZ zone=us-east-1',
     '<%= config.bin %> label wild-river zone=us-east-1,gpu=true',

@@ -6,6 +6,7 @@ export default class ConfigPut extends LatticeCommand {
   static override summary = 'Create or replace a named configuration (string key/value pairs) in the lattice';
   static override aliases = ['config:create'];
   static override strict = false;
+  static override usage = 'config put NAME [KEY=VALUE...]';
   static override examples = [
     '<%= config.bin %> config put http-config address=0.0.0.0:8080',
     '<%= config.bin %> config put app-settings greeting=hello mode=debug',
