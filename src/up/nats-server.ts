@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { tailFile } from './log-tail.js';
 import { NATS_INSTALL_HINT, findNatsServer } from './nats-binary.js';
 
 export { NATS_INSTALL_HINT, findNatsServer, natsServerVersion } from './nats-binary.js';
@@ -39,9 +40,15 @@ export interface NatsServerOptions {
   remoteUrl?: string;
   credsfile?: string;
   configPath?: string;
+  /** Use this existing config file as it is (host, port and -js are still given on the command line). */
+  userConfig?: string;
   pidFile?: string;
+  /** nats-server's stdout and stderr go to this file (truncated at start); failures quote its last lines. */
   logFile?: string;
-  /** Keep running after the parent exits (wash up -d). */
+  /**
+   * Own process group, and the parent may exit first (wash up). A terminal's Ctrl+C then reaches only the
+   * parent, which stops NATS last, after the hosts have said goodbye over it.
+   */
   detached?: boolean;
   readyTimeoutMs?: number;
 }
@@ -52,6 +59,7 @@ export interface RunningNatsServer {
   port: number;
   pid: number;
   configPath: string;
+  logFile?: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -82,23 +90,51 @@ export async function startNatsServer(o: NatsServerOptions): Promise<RunningNats
   const port = o.port ?? (await freePort(host));
   if (await tcpReachable(host, port)) throw new UserError(`port ${host}:${port} is already in use; cannot start nats-server there`);
   mkdirSync(o.storeDir, { recursive: true });
-  const configPath = o.configPath ?? join(o.storeDir, 'nats.conf');
-  writeFileSync(configPath, natsConfigText({ ...o, host, port }));
-  const args = ['-js', '-c', configPath];
+  let configPath: string;
+  let args: string[];
+  if (o.userConfig) {
+    configPath = o.userConfig;
+    args = ['-js', '-a', host, '-p', String(port), '-sd', o.storeDir, '-c', configPath];
+  } else {
+    configPath = o.configPath ?? join(o.storeDir, 'nats.conf');
+    mkdirSync(dirname(configPath), { recursive: true });
+    writeFileSync(configPath, natsConfigText({ ...o, host, port }));
+    args = ['-js', '-c', configPath];
+  }
   if (o.pidFile) args.push('-P', o.pidFile);
-  if (o.logFile) args.push('-l', o.logFile);
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', o.logFile ? 'ignore' : 'pipe'], detached: o.detached ?? false });
+  let logFd: number | undefined;
+  if (o.logFile) {
+    mkdirSync(dirname(o.logFile), { recursive: true });
+    logFd = openSync(o.logFile, 'w');
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, args, { stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'pipe'], detached: o.detached ?? false });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+  const output = () => (o.logFile ? tailFile(o.logFile, 15) : stderr.trim());
+  const spawnError = new Promise<Error>((r) => child.once('error', r));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const deadline = Date.now() + (o.readyTimeoutMs ?? 15_000);
   let exitCode: number | null | undefined;
+  let startError: Error | undefined;
   void exited.then((c) => { exitCode = c; });
+  void spawnError.then((e) => { startError = e; });
   while (!(await tcpReachable(host, port, 200))) {
-    if (exitCode !== undefined) throw new UserError(`nats-server exited during start-up (code ${exitCode})`, { suggestion: stderr.trim() || `see its config at ${configPath}` });
+    if (startError) throw new UserError(`could not run ${binary}: ${startError.message}`, { cause: startError, suggestion: NATS_INSTALL_HINT });
+    if (exitCode !== undefined) {
+      throw new UserError(`nats-server exited during start-up (code ${exitCode}); config ${configPath}${o.logFile ? `, log ${o.logFile}` : ''}`, {
+        suggestion: output() || `check the config at ${configPath}`,
+      });
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new UserError(`nats-server did not accept connections on ${host}:${port} within ${o.readyTimeoutMs ?? 15_000} ms`, { suggestion: `config: ${configPath}` });
+      throw new UserError(`nats-server did not accept connections on ${host}:${port} within ${o.readyTimeoutMs ?? 15_000} ms`, {
+        suggestion: [`config: ${configPath}`, output()].filter(Boolean).join('\n'),
+      });
     }
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -110,5 +146,5 @@ export async function startNatsServer(o: NatsServerOptions): Promise<RunningNats
     await exited;
     clearTimeout(t);
   };
-  return { url: `nats://${host}:${port}`, host, port, pid: child.pid!, configPath, child, stop };
+  return { url: `nats://${host}:${port}`, host, port, pid: child.pid!, configPath, logFile: o.logFile, child, stop };
 }

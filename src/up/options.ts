@@ -1,0 +1,86 @@
+import { UserError } from '../errors.js';
+
+/** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
+export interface UpOptions {
+  lattice: string;
+  natsHost: string;
+  natsPort: number;
+  natsConnectOnly: boolean;
+  natsBinary?: string;
+  natsJsDomain?: string;
+  natsWebsocketPort?: number;
+  natsRemoteUrl?: string;
+  natsCredsfile?: string;
+  /** The user's own nats-server config, used instead of the generated one. */
+  natsConfigFile?: string;
+  hosts: number;
+  hostSeed?: string;
+  labels: Record<string, string>;
+  allowFileLoad: boolean;
+  multiLocal: boolean;
+  logLevel: string;
+  structuredLogging: boolean;
+  hostLogPath?: string;
+  /** Another host executable (e.g. a wasmCloud host binary), configured through WASMCLOUD_* variables. */
+  hostPath?: string;
+  maxExecutionTimeMs?: number;
+  /** JetStream domain the hosts use. */
+  hostJsDomain?: string;
+  disableWadm: boolean;
+  wadmJsDomain?: string;
+  wadmManifest?: string;
+  detached: boolean;
+  hostReadyTimeoutMs: number;
+  ctlTopicPrefix: string;
+}
+
+export const UP_DEFAULTS = {
+  natsHost: '127.0.0.1',
+  natsPort: 4222,
+  lattice: 'default',
+  logLevel: 'info',
+  hostReadyTimeoutMs: 30_000,
+} as const;
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** `-l key=value` flags → a label map; `hostcore.*` keys belong to the host and are refused. */
+export function parseLabels(values: readonly string[] | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UserError(`--label '${v}' is not of the form key=value`, { suggestion: 'e.g. --label region=eu' });
+    const key = v.slice(0, eq).trim();
+    if (key === '') throw new UserError(`--label '${v}' has an empty key`);
+    if (key.toLowerCase().startsWith('hostcore.')) {
+      throw new UserError(`--label '${key}' uses the reserved hostcore. prefix`, { suggestion: 'hosts set hostcore.* labels themselves; pick another key' });
+    }
+    labels[key] = v.slice(eq + 1);
+  }
+  return labels;
+}
+
+/** Cross-flag checks that oclif's per-flag parsing cannot do. */
+export function validateUpOptions(o: UpOptions): void {
+  if (!Number.isInteger(o.natsPort) || o.natsPort < 1 || o.natsPort > 65535) throw new UserError(`--nats-port ${o.natsPort} is not a valid port (1-65535)`);
+  if (o.natsWebsocketPort !== undefined && (!Number.isInteger(o.natsWebsocketPort) || o.natsWebsocketPort < 1 || o.natsWebsocketPort > 65535)) {
+    throw new UserError(`--nats-websocket-port ${o.natsWebsocketPort} is not a valid port (1-65535)`);
+  }
+  if (o.natsWebsocketPort !== undefined && o.natsWebsocketPort === o.natsPort) throw new UserError('--nats-websocket-port must differ from --nats-port');
+  if (!Number.isInteger(o.hosts) || o.hosts < 1 || o.hosts > 32) throw new UserError(`--hosts ${o.hosts} must be between 1 and 32`);
+  if (o.hostSeed && o.hosts > 1) {
+    throw new UserError('--host-seed gives one host id; it cannot be used with --hosts greater than 1', { suggestion: 'drop --host-seed to get a fresh id per host' });
+  }
+  if (o.hostLogPath && o.hosts > 1) throw new UserError('--host-log-path names one file; it cannot be used with --hosts greater than 1');
+  if (o.natsCredsfile && !o.natsRemoteUrl) throw new UserError('--nats-credsfile is only used for the leaf-node connection', { suggestion: 'add --nats-remote-url <url>' });
+  if (o.natsConnectOnly && o.natsRemoteUrl) {
+    throw new UserError('--nats-connect-only cannot be combined with --nats-remote-url', { suggestion: 'a leaf-node needs a NATS server started by wash; drop one of the two flags' });
+  }
+  if (o.natsConnectOnly && o.natsConfigFile) throw new UserError('--nats-config-file has no effect with --nats-connect-only (wash does not start NATS)');
+  if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel)) throw new UserError(`--log-level '${o.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  if (o.maxExecutionTimeMs !== undefined && (!Number.isInteger(o.maxExecutionTimeMs) || o.maxExecutionTimeMs <= 0)) {
+    throw new UserError(`--max-execution-time-ms must be a positive integer, got ${o.maxExecutionTimeMs}`);
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(o.lattice)) throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
+  if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
+}

@@ -1,0 +1,197 @@
+/**
+ * `wash down`: stops hosts gracefully (ctl host.stop, then signals for local ones that linger), then the
+ * supervisor(s) running wadm, then NATS if wash started it. Every signal goes through a verified pid file.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { UserError } from '../errors.js';
+import type { ConnectionOptions } from '../lattice/options.js';
+import { HostEventWatcher, pingHosts, requestHostStop } from './lattice-probe.js';
+import { upPaths } from './paths.js';
+import { removePidFile } from './pid-file.js';
+import { stopRecordedProcess, waitUntilGone } from './process-control.js';
+import { checkIdentity } from './process-identity.js';
+import { hostPort, scanLocalState, type LocalState } from './state.js';
+
+export const PURGE_CHOICES = ['none', 'all', 'wadm', 'wasmcloud'] as const;
+export type PurgeChoice = (typeof PURGE_CHOICES)[number];
+
+export interface DownOptions {
+  conn: ConnectionOptions;
+  /** The NATS address came from a flag, env var or context; otherwise the one `wash up` recorded is used. */
+  natsExplicit: boolean;
+  hostId?: string;
+  all: boolean;
+  purgeJetstream: PurgeChoice;
+  /** How long a host gets to stop after host.stop before it is signalled. */
+  hostStopTimeoutMs?: number;
+}
+
+export interface DownResult {
+  hosts_stopped: string[];
+  wadm_stopped: boolean;
+  nats_stopped: boolean;
+  hosts_remaining: string[];
+  purged: string[];
+  stale_pid_files_removed: string[];
+  warnings: string[];
+}
+
+export interface DownIo {
+  note(message: string): void;
+}
+
+const HOST_ID = /^N[A-Z2-7]{55}$/;
+
+function natsUrlFor(o: DownOptions, state: LocalState): string {
+  const explicit = `nats://${o.conn.ctlHost}:${o.conn.ctlPort}`;
+  if (o.natsExplicit) return explicit;
+  const recorded = state.hosts.find((h) => h.info.lattice === o.conn.lattice)?.info.natsUrl
+    ?? state.supervisors.find((s) => s.info.lattice === o.conn.lattice)?.info.natsUrl
+    ?? state.nats?.info.url;
+  return recorded ?? explicit;
+}
+
+async function tryConnect(url: string, o: DownOptions): Promise<NatsConnection | undefined> {
+  const { natsConnect } = await import('../lattice/connect.js');
+  try {
+    return await natsConnect(url, {
+      jwt: o.conn.ctlJwt, seed: o.conn.ctlSeed, credsfile: o.conn.ctlCredsfile, tlsCaFile: o.conn.ctlTlsCaFile, tlsFirst: o.conn.ctlTlsFirst,
+    }, { name: 'wash-down', timeout: Math.min(o.conn.timeoutMs, 3000), reconnect: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which hosts to stop: the named one, all, or the only one (our own local hosts count as one environment). */
+export function selectHosts(o: { hostId?: string; all: boolean; lattice: string }, pinged: string[], local: string[]): string[] {
+  const known = [...new Set([...pinged, ...local])].sort();
+  if (o.hostId) {
+    if (!known.includes(o.hostId)) {
+      throw new UserError(`host ${o.hostId} is not running on lattice ${o.lattice}`, {
+        suggestion: known.length ? `running hosts: ${known.join(', ')}` : 'no host answers on this lattice',
+      });
+    }
+    return [o.hostId];
+  }
+  if (o.all || known.length <= 1) return known;
+  const foreign = pinged.filter((id) => !local.includes(id));
+  if (foreign.length === 0) return known;
+  throw new UserError(`More than one host is running, please specify a host ID or use --all (hosts: ${known.join(', ')})`, {
+    suggestion: '`wash down --all` stops every host of the lattice; `wash down --host-id N…` stops one',
+  });
+}
+
+async function purgeJetstream(nc: NatsConnection, choice: PurgeChoice, lattice: string, jsDomain: string | undefined): Promise<string[]> {
+  if (choice === 'none') return [];
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const jsm = await jetstreamManager(nc, jsDomain ? { domain: jsDomain } : {});
+  const streams: string[] = [];
+  if (choice === 'all' || choice === 'wasmcloud') streams.push(`KV_CONFIGDATA_${lattice}`, `KV_LATTICEDATA_${lattice}`);
+  if (choice === 'all' || choice === 'wadm') {
+    streams.push('KV_wadm_manifests', 'KV_wadm_state', 'KV_wadm_leases', 'wadm_commands', 'wadm_events', 'wadm_mirror', 'wadm_notify', 'wadm_status',
+      'wadm_event_consumer', 'wasmbus_events');
+  }
+  const purged: string[] = [];
+  for (const name of streams) {
+    try {
+      if (await jsm.streams.delete(name)) purged.push(name);
+    } catch { /* not there */ }
+  }
+  return purged;
+}
+
+export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEnv = process.env): Promise<DownResult> {
+  if (o.hostId && !HOST_ID.test(o.hostId)) {
+    throw new UserError(`--host-id '${o.hostId}' is not a host id`, { suggestion: 'host ids are 56-character nkeys starting with N (see `wash get hosts`)' });
+  }
+  const paths = upPaths(env);
+  const state = scanLocalState(paths, { clean: true });
+  const result: DownResult = {
+    hosts_stopped: [], wadm_stopped: false, nats_stopped: false, hosts_remaining: [], purged: [],
+    stale_pid_files_removed: state.stale.map((s) => s.path), warnings: [],
+  };
+  for (const s of state.stale) io.note(`Removed stale pid file ${s.path} (${s.reason})`);
+
+  const url = natsUrlFor(o, state);
+  const nc = await tryConnect(url, o);
+  try {
+    const lattice = o.conn.lattice;
+    const local = state.hosts.filter((h) => h.info.lattice === lattice);
+    let pinged: string[] = [];
+    if (nc) {
+      pinged = (await pingHosts(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, timeoutMs: o.conn.timeoutMs })).map((h) => h.id);
+    } else if (local.length === 0 && !state.nats && state.supervisors.length === 0) {
+      throw new UserError(`could not connect to NATS at ${hostPort(url)} and no wash-started processes are recorded`, {
+        suggestion: 'nothing to stop here; if your lattice runs elsewhere, point --ctl-host/--ctl-port at its NATS server',
+      });
+    } else {
+      result.warnings.push(`NATS at ${hostPort(url)} does not answer; stopping recorded processes by signal`);
+    }
+    const targets = selectHosts({ hostId: o.hostId, all: o.all, lattice }, pinged, local.map((h) => h.info.hostId));
+
+    // Watch for host_stopped before asking anyone to stop.
+    const watcher = nc ? await HostEventWatcher.open(nc, lattice) : undefined;
+    const stopTimeout = o.hostStopTimeoutMs ?? 15_000;
+    await Promise.all(targets.map(async (id) => {
+      const record = local.find((h) => h.info.hostId === id);
+      let asked = false;
+      if (nc && pinged.includes(id)) {
+        const reply = await requestHostStop(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, hostId: id, timeoutMs: o.conn.timeoutMs });
+        asked = reply.ok;
+        if (!reply.ok) io.note(`Host ${id} did not accept host.stop (${reply.message}); ${record ? 'signalling it' : 'giving up on it'}`);
+      }
+      if (record) {
+        const outcome = await stopRecordedProcess(record.identity, { graceMs: asked ? stopTimeout : 0, termMs: 10_000, killGroup: true });
+        removePidFile(record.path);
+        if (outcome === 'survived') {
+          result.warnings.push(`host ${id} (pid ${record.pid}) survived SIGKILL`);
+          return;
+        }
+        if (outcome === 'killed') result.warnings.push(`host ${id} did not stop gracefully and was killed`);
+        result.hosts_stopped.push(id);
+        return;
+      }
+      if (asked && watcher && (await watcher.until(() => watcher.hasStopped(id), stopTimeout))) {
+        result.hosts_stopped.push(id);
+      } else if (asked) {
+        result.hosts_stopped.push(id);
+        result.warnings.push(`host ${id} accepted host.stop but no host_stopped event arrived within ${stopTimeout} ms`);
+      }
+    }));
+    watcher?.close();
+    result.hosts_stopped.sort();
+    const known = [...new Set([...pinged, ...local.map((h) => h.info.hostId)])];
+    result.hosts_remaining = known.filter((id) => !result.hosts_stopped.includes(id)).sort();
+    if (result.hosts_remaining.length > 0) {
+      io.note(`Hosts remain on lattice ${lattice} (${result.hosts_remaining.join(', ')}); leaving wadm and NATS running`);
+      return result;
+    }
+
+    if (nc && o.purgeJetstream !== 'none') result.purged = await purgeJetstream(nc, o.purgeJetstream, lattice, o.conn.jsDomain);
+    else if (o.purgeJetstream !== 'none') result.warnings.push('JetStream was not purged: NATS does not answer');
+
+    // The supervisors of this lattice (detached or a foreground `wash up`) run wadm; SIGTERM makes them stop it.
+    for (const sup of state.supervisors.filter((s) => s.info.lattice === lattice)) {
+      const outcome = await stopRecordedProcess(sup.identity, { termMs: 20_000 });
+      removePidFile(sup.path);
+      if (sup.info.wadm && outcome !== 'survived' && outcome !== 'not-running') result.wadm_stopped = true;
+    }
+
+    // NATS only if wash started it and no local host of any lattice still uses it.
+    const after = scanLocalState(paths, { clean: true });
+    if (state.nats) {
+      if (after.hosts.length > 0) {
+        io.note(`Leaving nats-server running: local hosts of other lattices use it (${after.hosts.map((h) => h.info.lattice).join(', ')})`);
+      } else {
+        if (after.nats) await nc?.close().catch(() => undefined);
+        const outcome = after.nats ? await stopRecordedProcess(after.nats.identity, { termMs: 5000 }) : 'exited';
+        removePidFile(paths.natsPidFile);
+        result.nats_stopped = outcome !== 'survived' && checkIdentity(state.nats.identity) !== 'alive';
+        if (!result.nats_stopped) await waitUntilGone(state.nats.identity, 2000).then((gone) => { result.nats_stopped = gone; });
+      }
+    }
+    return result;
+  } finally {
+    await nc?.close().catch(() => undefined);
+  }
+}
