@@ -18,6 +18,7 @@ export {
   type InterfaceName,
   type WorldItem,
 } from './component/index.js';
+export { startHost, type WashHost, type HostOptions, type HostStopped, type NatsEndpoint } from './host/index.js';
 export type * from './lattice/types.js';
 export {
   CtlClient, CtlRequestFailed, waitForEvent, type CtlClientOptions, type CtlAck, type CollectOptions, type EventWait, type EventWaitOptions,

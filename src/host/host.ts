@@ -13,7 +13,7 @@ import { NatsEventPublisher } from './event-publisher.js';
 import { friendlyName as randomFriendlyName, hostIdentity } from './identity.js';
 import { hostLabels, type Labels } from './labels.js';
 import { LatticeStore } from './lattice-store.js';
-import { createHostLogger, type HostLogger } from './log.js';
+import { createHostLogger, logAt, type HostLogger } from './log.js';
 import { HOST_DEFAULTS, endpointUrl, sameEndpoint, type HostOptions, type NatsEndpoint } from './options.js';
 import { ProviderManager } from './providers.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
@@ -99,13 +99,10 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     cacheDir: options.cacheDir ?? join(washDirs().cache, 'components'),
     maxExecutionTimeMs: options.maxExecutionTimeMs ?? HOST_DEFAULTS.maxExecutionTimeMs,
     maxLinearMemoryBytes: options.maxLinearMemoryBytes ?? HOST_DEFAULTS.maxLinearMemoryBytes,
-    log: (level, componentId, message) => {
-      const fn = (log as unknown as Record<string, HostLogger['info']>)[level] ?? log.info;
-      fn(message, { component_id: componentId });
-    },
+    log: (level, componentId, message) => logAt(log, level)(message, { component_id: componentId }),
   })));
   const ingress = () => (ingressPromise ??= Promise.resolve(factory.createIngress({
-    log: (level, message) => ((log as unknown as Record<string, HostLogger['info']>)[level] ?? log.info)(message),
+    log: (level, message) => logAt(log, level)(message),
   })));
 
   let store: LatticeStore | undefined;

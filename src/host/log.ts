@@ -53,3 +53,15 @@ export function createHostLogger(opts: LoggerOptions = {}): HostLogger {
 }
 
 export const silentLogger: HostLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
+
+/** The logger method for a level name from elsewhere (`critical` → error, unknown → info). */
+export function logAt(log: HostLogger, level: string): HostLogger['info'] {
+  switch (level) {
+    case 'critical':
+    case 'error': return log.error;
+    case 'warn': return log.warn;
+    case 'debug': return log.debug;
+    case 'trace': return log.trace;
+    default: return log.info;
+  }
+}

@@ -1,16 +1,16 @@
+import { errorText } from './error-text.js';
 import type { RuntimeFactory } from './runtime-port.js';
-
-// Until src/host/runtime/index.ts exists the specifier is opaque to the type checker.
-const RUNTIME_MODULE = './runtime/index.js';
 
 /** The jco runtime from `./runtime/`, imported on first use (it is heavy). */
 export const defaultRuntimeFactory: RuntimeFactory = {
   async createRuntime(opts) {
-    const mod = await import(RUNTIME_MODULE);
-    return new mod.ComponentRuntime(opts);
+    const { ComponentRuntime } = await import('./runtime/index.js');
+    return new ComponentRuntime(opts);
   },
   async createIngress(opts) {
-    const mod = await import(RUNTIME_MODULE);
-    return new mod.HttpIngress(opts);
+    const { HttpIngress } = await import('./runtime/index.js');
+    return new HttpIngress({
+      onError: (address, err) => opts.log?.('warn', `HTTP request on ${address} failed: ${errorText(err)}`),
+    });
   },
 };

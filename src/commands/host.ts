@@ -1,0 +1,108 @@
+import { Flags } from '@oclif/core';
+import { UserError } from '../errors.js';
+import { WashCommand } from '../output/command.js';
+
+const NATS = 'NATS';
+const CTL = 'CONTROL CONNECTION';
+const RPC = 'RPC CONNECTION';
+const LIMITS = 'LIMITS';
+
+function connectionFlags(kind: 'ctl' | 'rpc', group: string) {
+  const env = kind.toUpperCase();
+  const what = kind === 'ctl' ? 'control interface' : 'RPC';
+  return {
+    [`${kind}-host`]: Flags.string({ env: `WASMCLOUD_${env}_HOST`, description: `NATS host for the ${what} connection [default: --nats-host]`, helpGroup: group }),
+    [`${kind}-port`]: Flags.integer({ env: `WASMCLOUD_${env}_PORT`, description: `NATS port for the ${what} connection [default: --nats-port]`, helpGroup: group }),
+    [`${kind}-jwt`]: Flags.string({ env: `WASMCLOUD_${env}_JWT`, description: `JWT for the ${what} connection (with --${kind}-seed)`, helpGroup: group }),
+    [`${kind}-seed`]: Flags.string({ env: `WASMCLOUD_${env}_SEED`, description: `nkey seed for the ${what} connection`, helpGroup: group }),
+    [`${kind}-credsfile`]: Flags.string({ env: `WASMCLOUD_${env}_CREDS`, description: `NATS credentials file for the ${what} connection`, helpGroup: group }),
+    [`${kind}-tls`]: Flags.boolean({ env: `WASMCLOUD_${env}_TLS`, description: `Require TLS for the ${what} connection`, helpGroup: group }),
+    [`${kind}-tls-ca-file`]: Flags.string({ env: `WASMCLOUD_${env}_TLS_CA_FILE`, description: `CA file for TLS on the ${what} connection`, helpGroup: group }),
+    [`${kind}-tls-first`]: Flags.boolean({ env: `WASMCLOUD_${env}_TLS_FIRST`, description: `TLS handshake before the NATS INFO exchange (${what})`, helpGroup: group }),
+  };
+}
+
+export default class Host extends WashCommand {
+  static override summary = 'Run a wasmCloud host in this process (foreground) that joins a lattice over NATS';
+  static override description = [
+    'The wash host speaks the wasmCloud v1 control interface and lattice events, keeps lattice state in the',
+    'LATTICEDATA_/CONFIGDATA_ JetStream KV buckets, and runs WebAssembly components (file:// references with',
+    '--allow-file-load). The built-in http-server provider (wasmcloud+builtin://http-server, also started for',
+    'ghcr.io/wasmcloud/http-server:* references) serves linked components over HTTP.',
+    '',
+    'It runs until Ctrl+C / SIGTERM or a host.stop request, then stops its components and providers, publishes',
+    'host_stopped and exits. Logs go to stderr (text lines, or JSON lines with --structured-logging).',
+    'With -o json, one JSON document describing the host (host_id, friendly_name, lattice, labels, ctl_host,',
+    'version) is printed to stdout as soon as the host has joined the lattice; nothing else is written to stdout.',
+  ].join('\n');
+
+  static override examples = [
+    { description: 'Join the default lattice on a local NATS (e.g. started by `wash up --nats-connect-only`)', command: '<%= config.bin %> host' },
+    { description: 'Allow file:// components and label the host', command: '<%= config.bin %> host --allow-file-load -l region=eu -l tier=gold' },
+    { description: 'Another lattice on a remote NATS with credentials', command: '<%= config.bin %> host -x prod --nats-host nats.example.com --nats-creds ./host.creds' },
+    { description: 'Print the host id for scripts, log JSON lines', command: '<%= config.bin %> host -o json --structured-logging 2>host.log' },
+    { description: 'Fixed host id and faster heartbeats', command: 'WASMCLOUD_HOST_SEED=SN... <%= config.bin %> host --heartbeat-interval 5' },
+  ];
+
+  static override flags = {
+    lattice: Flags.string({ char: 'x', aliases: ['lattice-prefix'], env: 'WASMCLOUD_LATTICE', description: 'Lattice to join [default: default]' }),
+    'host-seed': Flags.string({ env: 'WASMCLOUD_HOST_SEED', description: 'nkey server seed (SN…) that fixes the host id; random when omitted' }),
+    label: Flags.string({ char: 'l', aliases: ['labels'], multiple: true, description: 'Host label key=value (repeatable; also WASMCLOUD_LABEL_<key>=<value>); hostcore.* keys are reserved' }),
+    'allow-file-load': Flags.boolean({ env: 'WASMCLOUD_ALLOW_FILE_LOAD', description: 'Allow components to be started from file:// references' }),
+    'heartbeat-interval': Flags.string({ aliases: ['heartbeat-interval-seconds'], env: 'WASMCLOUD_HEARTBEAT_INTERVAL', description: 'Seconds between host_heartbeat events (first one after one interval) [default: 30]' }),
+    'js-domain': Flags.string({ env: 'WASMCLOUD_JS_DOMAIN', description: 'JetStream domain of the lattice KV buckets' }),
+    'ctl-topic-prefix': Flags.string({ env: 'WASMCLOUD_CTL_TOPIC_PREFIX', description: 'Prefix of control interface subjects [default: wasmbus.ctl]' }),
+    'log-level': Flags.string({ aliases: ['structured-log-level'], env: 'WASMCLOUD_LOG_LEVEL', options: ['error', 'warn', 'info', 'debug', 'trace'], description: 'Log level [default: info]' }),
+    'structured-logging': Flags.boolean({ aliases: ['enable-structured-logging'], env: 'WASMCLOUD_STRUCTURED_LOGGING_ENABLED', description: 'Log JSON lines instead of text' }),
+    'component-auctions': Flags.boolean({ allowNo: true, env: 'WASMCLOUD_COMPONENT_AUCTION_ENABLED', description: 'Answer component auctions [default: true]' }),
+    'provider-auctions': Flags.boolean({ allowNo: true, env: 'WASMCLOUD_PROVIDER_AUCTION_ENABLED', description: 'Answer provider auctions [default: true]' }),
+    'nats-url': Flags.string({ description: 'NATS server URL for both connections (instead of --nats-host/--nats-port)', helpGroup: NATS }),
+    'nats-host': Flags.string({ env: 'WASMCLOUD_NATS_HOST', description: 'NATS host for both connections [default: 127.0.0.1]', helpGroup: NATS }),
+    'nats-port': Flags.integer({ env: 'WASMCLOUD_NATS_PORT', description: 'NATS port for both connections [default: 4222]', helpGroup: NATS }),
+    'nats-jwt': Flags.string({ env: 'WASMCLOUD_NATS_JWT', description: 'JWT for both connections (with --nats-seed)', helpGroup: NATS }),
+    'nats-seed': Flags.string({ env: 'WASMCLOUD_NATS_SEED', description: 'nkey seed for both connections', helpGroup: NATS }),
+    'nats-creds': Flags.string({ aliases: ['nats-credsfile'], env: 'WASMCLOUD_NATS_CREDS', description: 'NATS credentials file for both connections', helpGroup: NATS }),
+    ...connectionFlags('ctl', CTL),
+    ...connectionFlags('rpc', RPC),
+    'rpc-timeout-ms': Flags.integer({ env: 'WASMCLOUD_RPC_TIMEOUT_MS', description: 'RPC timeout in milliseconds [default: 2000]', helpGroup: RPC }),
+    'max-components': Flags.integer({ env: 'WASMCLOUD_MAX_COMPONENTS', description: 'Most components this host runs at once [default: unlimited]', helpGroup: LIMITS }),
+    'max-linear-memory-bytes': Flags.integer({ aliases: ['max-linear-memory'], env: 'WASMCLOUD_MAX_LINEAR_MEMORY', description: 'Linear memory limit per component instance [default: 268435456]', helpGroup: LIMITS }),
+    'max-execution-time-ms': Flags.integer({ aliases: ['max-time-ms'], env: 'WASMCLOUD_MAX_EXECUTION_TIME_MS', description: 'Longest a request may run [default: 600000]', helpGroup: LIMITS }),
+    'max-component-size-bytes': Flags.integer({ env: 'WASMCLOUD_MAX_COMPONENT_SIZE', description: 'Largest component file accepted [default: 52428800]', helpGroup: LIMITS }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Host);
+    const { startHost, hostOptionsFromFlags } = await import('../host/index.js');
+    const host = await startHost(hostOptionsFromFlags(flags));
+
+    // First signal: graceful stop. A second one while stopping: default action (terminate at once).
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.once(signal, () => process.kill(process.pid, signal));
+      void host.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const ping = host.ping();
+    this.emit({
+      host_id: host.id,
+      friendly_name: host.friendlyName,
+      lattice: host.lattice,
+      labels: ping.labels,
+      ctl_host: ping.ctl_host,
+      version: ping.version,
+    });
+
+    const stopped = await host.closed;
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (stopped.reason === 'connection lost') {
+      throw new UserError(`host ${host.friendlyName} lost its NATS connection and stopped${stopped.error ? `: ${stopped.error}` : ''}`, {
+        suggestion: 'check that the NATS server is running and reachable, then start the host again',
+      });
+    }
+  }
+}
