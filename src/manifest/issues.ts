@@ -104,7 +104,7 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: Context, out
   const value = valueAt(ctx.root, path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      for (const key of issue.keys) out.push(finding(ctx, [...path, key], unknownKeyMessage(key, path)));
+      for (const key of issue.keys) out.push(finding(ctx, [...path, key], unknownKeyMessage(key, [...ctx.base, ...path])));
       return;
     case 'invalid_type': {
       if (value === undefined) return void out.push(finding(ctx, path, missingMessage(path)));

@@ -260,10 +260,6 @@ function parseJson(text: string): ManifestSource {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    // `{a: b}` is YAML flow syntax, not JSON: accept it when YAML reads it cleanly; otherwise the JSON error is
-    // the precise one for a file that starts with `{`.
-    const asYaml = parseYaml(text);
-    if (asYaml.data !== undefined && !asYaml.findings.some((f) => f.level === 'Error')) return asYaml;
     const located = locateJsonError(text);
     const msg = located ? `JSON syntax error: ${located.message}` : `JSON syntax error: ${(err as Error).message}`;
     const pos = located ? offsetToPosition(text, located.offset) : undefined;
@@ -280,7 +276,16 @@ function parseJson(text: string): ManifestSource {
   return { data, format: 'json', sourceMap, findings: [] };
 }
 
-/** Reads manifest text (YAML, or JSON when it starts with `{`). */
+/**
+ * JSON when the text opens an object whose first key is double-quoted (or that is empty). Such a file gets exact
+ * JSON errors and no YAML second chance, which would quietly read a typo like `"kind": tru` as a string.
+ * `{apiVersion: ...}` is YAML flow style and is read as YAML.
+ */
+function looksLikeJson(text: string): boolean {
+  return /^\s*\{\s*("|\}|$)/.test(text);
+}
+
+/** Reads manifest text: JSON when it looks like JSON (see looksLikeJson), otherwise YAML. */
 export function readManifestSource(input: string): ManifestSource {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -291,5 +296,5 @@ export function readManifestSource(input: string): ManifestSource {
       findings: [syntaxFinding(`manifest is too large: ${bytes} bytes, the limit is ${MANIFEST_MAX_BYTES} bytes (MANIFEST_MAX_BYTES)`)],
     };
   }
-  return text.trimStart().startsWith('{') ? parseJson(text) : parseYaml(text);
+  return looksLikeJson(text) ? parseJson(text) : parseYaml(text);
 }
