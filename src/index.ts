@@ -33,3 +33,11 @@ export {
   wadmApiSubject, wadmStatusSubject, wadmEventSubject, DEFAULT_CTL_PREFIX, type ParsedCtlSubject, type CtlOperation,
 } from './lattice/subjects.js';
 export { ulidUuid } from './lattice/ulid.js';
+export {
+  parseManifestText, validateManifestText, validateManifest, validateManifestFile, loadManifestFile, manifestJsonSchema, serializeManifest,
+  manifestVersion, isSharedApp, sanitize, componentId, isValidManifestName, isValidLinkName, resolveFileImages, renderReportText,
+  MANIFEST_MAX_BYTES, OAM_VERSION, APPLICATION_KIND,
+  type Manifest, type ManifestInput, type Component, type ComponentProperties, type Trait, type TraitProperty, type LinkProperty,
+  type TargetConfig, type ConfigDefinition, type SpreadScalerProperty, type Spread, type ConfigProperty, type SecretProperty, type Policy,
+  type SharedApplicationRef, type Finding, type ValidationReport, type ManifestValidation, type ParseResult, type LoadedManifest,
+} from './manifest/index.js';
