@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { capModuleMemory } from './memory-limit.js';
 import { exportMutableState } from './state-exports.js';
 import { detectServingStyle, producedByComponentizeJs } from './style.js';
 import { patchGlue } from './glue.js';
-import { transpileInWorker, TRANSPILE_OPTIONS } from './transpile.js';
+import { resolveTranspiler, transpileInWorker, TRANSPILE_OPTIONS } from './transpile.js';
 import type { ServingStyle } from './types.js';
 import type { ImportObject } from './wasi/imports.js';
 
@@ -64,7 +64,7 @@ const CACHE_FORMAT = 2;
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {
   transpilerVersion ??= (async () => {
-    const entry = fileURLToPath(import.meta.resolve('@bytecodealliance/jco-transpile'));
+    const entry = resolveTranspiler();
     const pkg = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
     return `jco-transpile@${pkg.version}/format-${CACHE_FORMAT}/${JSON.stringify(TRANSPILE_OPTIONS)}`;
   })();

@@ -3,7 +3,14 @@
  * jco-transpile by URL, so it works the same from compiled `dist/` and from TypeScript sources
  * under the test runner, and a 12 MB component's 1–2 s transpile never stalls requests being served.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+
+/** Path of jco-transpile's entry module (createRequire: import.meta.resolve is missing under vite-node). */
+export function resolveTranspiler(): string {
+  return createRequire(import.meta.url).resolve('@bytecodealliance/jco-transpile');
+}
 
 export interface TranspileOutput {
   files: Record<string, Uint8Array>;
@@ -31,7 +38,7 @@ import(workerData.transpilerUrl)
 `;
 
 export function transpileInWorker(bytes: Uint8Array): Promise<TranspileOutput> {
-  const transpilerUrl = import.meta.resolve('@bytecodealliance/jco-transpile');
+  const transpilerUrl = pathToFileURL(resolveTranspiler()).href;
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { transpilerUrl, bytes, options: TRANSPILE_OPTIONS } });
     let settled = false;
