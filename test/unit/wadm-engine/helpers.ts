@@ -65,3 +65,73 @@ export function componentApp(opts: { name?: string; component?: string; image?: 
     },
   }));
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// A pure stand-in for hosts: applies commands the way wasmCloud hosts would and feeds back the events.
+
+import type { Command, TaggedCommand } from '../../../src/wadm/engine/commands.js';
+import { applyConfig, applyEvent } from '../../../src/wadm/engine/state.js';
+import { observeAppEvent, reconcileApp, type AppRuntime } from '../../../src/wadm/engine/app.js';
+import type { Status } from '../../../src/wadm/types.js';
+
+export function hostEventsFor(state: LatticeState, cmd: Command, now: number): LatticeEvent[] {
+  switch (cmd.type) {
+    case 'ScaleComponent': {
+      const prev = state.components.get(cmd.componentId)?.get(cmd.hostId);
+      const image = prev?.imageRef ?? cmd.reference;
+      return [evt('component_scaled', { component_id: cmd.componentId, image_ref: image, host_id: cmd.hostId, max_instances: cmd.count, annotations: cmd.annotations }, cmd.hostId, now)];
+    }
+    case 'UpdateComponent': {
+      const prev = state.components.get(cmd.componentId)?.get(cmd.hostId);
+      if (!prev) return [];
+      return [
+        evt('component_scaled', { component_id: cmd.componentId, image_ref: cmd.reference, host_id: cmd.hostId, max_instances: prev.count, annotations: cmd.annotations }, cmd.hostId, now),
+        evt('component_scaled', { component_id: cmd.componentId, image_ref: prev.imageRef, host_id: cmd.hostId, max_instances: 0, annotations: prev.annotations }, cmd.hostId, now),
+      ];
+    }
+    case 'StartProvider':
+      return [
+        evt('provider_started', { provider_id: cmd.providerId, image_ref: cmd.reference, host_id: cmd.hostId, annotations: cmd.annotations }, cmd.hostId, now),
+        evt('health_check_passed', { provider_id: cmd.providerId, host_id: cmd.hostId }, cmd.hostId, now),
+      ];
+    case 'StopProvider':
+      return [evt('provider_stopped', { provider_id: cmd.providerId, host_id: cmd.hostId, annotations: {}, reason: 'stop' }, cmd.hostId, now)];
+    case 'PutLink':
+      return [evt('linkdef_set', cmd.link, 'HOSTX', now)];
+    case 'DeleteLink':
+      return [evt('linkdef_deleted', { source_id: cmd.sourceId, name: cmd.name, wit_namespace: cmd.namespace, wit_package: cmd.package }, 'HOSTX', now)];
+    case 'PutConfig':
+      return [evt('config_set', { config_name: cmd.name }, 'HOSTX', now)];
+    case 'DeleteConfig':
+      return [evt('config_deleted', { config_name: cmd.name }, 'HOSTX', now)];
+  }
+}
+
+/** Runs commands "on hosts": events go to the state and to the app's scalers. */
+export function runOnHosts(state: LatticeState, app: AppRuntime | undefined, commands: readonly TaggedCommand[], now: number): void {
+  for (const { command } of commands) {
+    for (const e of hostEventsFor(state, command, now)) {
+      applyEvent(state, e, now);
+      if (app) observeAppEvent(app, e, now);
+    }
+    // The engine re-reads a config after config_set; the stand-in just knows the value.
+    if (command.type === 'PutConfig') applyConfig(state, command.name, { state: 'present', values: command.values });
+  }
+}
+
+/** Reconcile passes until the app issues nothing more; returns every command issued and the last status. */
+export function converge(app: AppRuntime, state: LatticeState, now = T0, maxPasses = 20): { issued: TaggedCommand[]; status: Status; passes: number } {
+  const issued: TaggedCommand[] = [];
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    const { commands, status } = reconcileApp(app, state, now + pass * 10);
+    if (commands.length === 0) return { issued, status, passes: pass };
+    issued.push(...commands);
+    runOnHosts(state, app, commands, now + pass * 10 + 5);
+  }
+  throw new Error(`app ${app.name} did not converge in ${maxPasses} passes`);
+}
+
+/** Marks every config the app reads as absent (the engine reads them from the lattice before reconciling). */
+export function configsAbsent(state: LatticeState, names: readonly string[]): void {
+  for (const n of names) if (!state.configs.has(n)) applyConfig(state, n, { state: 'absent' });
+}

@@ -1,7 +1,8 @@
 /**
  * Provider spreadscaler and daemonscaler (wadm.md §4.4): at most one provider instance per host. A provider
  * started by anyone counts as running (apps can share one), but only owned instances are ever stopped.
- * Providers cannot be updated in place, so an adopted instance on another image is stopped and restarted.
+ * Providers cannot be updated in place and take their config only at start, so a stale instance of the same
+ * app (left by a scaler that an upgrade replaced: new image or new config) is stopped, then started anew.
  */
 import type { Command, StartProvider, StopProvider } from '../commands.js';
 import { managedAnnotations, workloadAnnotations } from '../ids.js';
@@ -34,7 +35,7 @@ interface Survey {
   hosts: HostState[];
 }
 
-/** Phases shared by both kinds: owned instances on ineligible hosts, then adopted ones on another image. */
+/** Phases shared by both kinds: owned instances on ineligible hosts, then stale ones to replace. */
 function survey(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileContext, spreads: readonly SpreadDef[]): Survey | ScalerResult {
   const records = state.providers.get(spec.providerId) ?? NO_RECORDS;
   const hosts: HostState[] = [];
@@ -52,7 +53,7 @@ function survey(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileCon
 
   const replace: Command[] = [];
   for (const [hostId, who] of ownership) {
-    if (who === 'stale' && records.get(hostId)!.imageRef !== spec.reference) replace.push(stopCmd(spec, hostId));
+    if (who === 'stale') replace.push(stopCmd(spec, hostId));
   }
   if (replace.length) return { commands: replace, status: reconciling(`Replacing provider on ${replace.length} host(s)`) };
   return { records, ownership, hosts };
@@ -62,7 +63,7 @@ function isResult(x: Survey | ScalerResult): x is ScalerResult {
   return 'commands' in x;
 }
 
-function finish(spec: ProviderScalerSpec, s: Survey, commands: Command[], failures: string[], desired: number, observed: number): ScalerResult {
+function finish(s: Survey, commands: Command[], failures: string[], desired: number, observed: number): ScalerResult {
   if (failures.length) return { commands, status: failed(failures.join(' ')), desired, observed };
   if (commands.length) return { commands, status: reconciling(`Scaling provider on ${commands.length} host(s)`), desired, observed };
   let unhealthy = 0;
@@ -84,10 +85,7 @@ export function reconcileProviderSpread(spec: ProviderScalerSpec, state: Lattice
   for (const { spread, count: target } of targets) {
     const eligible = preferenceOrder(spec.providerId, s.hosts.filter((h) => hostMatches(h, spread.requirements) && !used.has(h.id)));
     const running = eligible.filter((h) => s.records.has(h.id));
-    const forThis = running.filter((h) => {
-      const who = s.ownership.get(h.id);
-      return who === 'stale' || (who === 'own' && spreadNameOf(s.records.get(h.id)!.annotations) === spread.name);
-    });
+    const forThis = running.filter((h) => s.ownership.get(h.id) === 'own' && spreadNameOf(s.records.get(h.id)!.annotations) === spread.name);
     for (const h of running) used.add(h.id);
     observed += Math.min(running.length, target);
 
@@ -107,7 +105,7 @@ export function reconcileProviderSpread(spec: ProviderScalerSpec, state: Lattice
       }
     }
   }
-  return finish(spec, s, commands, failures, spec.instances, observed);
+  return finish(s, commands, failures, spec.instances, observed);
 }
 
 export function reconcileProviderDaemon(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileContext): ScalerResult {
@@ -116,7 +114,7 @@ export function reconcileProviderDaemon(spec: ProviderScalerSpec, state: Lattice
   if (isResult(s)) return s;
   if (spec.instances === 0) {
     const stops = cleanupProvider(spec, state, ctx);
-    return finish(spec, s, stops, [], 0, stops.length);
+    return finish(s, stops, [], 0, stops.length);
   }
   const commands: Command[] = [];
   const failures: string[] = [];
@@ -137,7 +135,7 @@ export function reconcileProviderDaemon(spec: ProviderScalerSpec, state: Lattice
       else commands.push(startCmd(spec, h.id, spread.name));
     }
   }
-  return finish(spec, s, commands, failures, desired, observed);
+  return finish(s, commands, failures, desired, observed);
 }
 
 /** Stop every instance this scaler owns. */
