@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { startHost, type WashHost } from '../../../src/host/index.js';
 import { silentLogger } from '../../../src/host/log.js';
 import type { HostOptions } from '../../../src/host/options.js';
+import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
+import type { RunningComponentLike, RuntimeFactory, StartComponentOptions } from '../../../src/host/runtime-port.js';
 import { tryParseLatticeEvent, type LatticeEvent } from '../../../src/lattice/events.js';
 import { eventWildcard } from '../../../src/lattice/subjects.js';
 
@@ -82,6 +85,7 @@ export function testHost(natsUrl: string, lattice: string, extra: HostOptions = 
     logLevel: 'debug',
     cacheDir,
     providerHealthCheck: { initialDelayMs: 100, intervalMs: 300 },
+    runtime: textRuntimeFactory,
     ...extra,
   });
 }
@@ -184,4 +188,40 @@ export async function spawnHost(natsUrl: string, lattice: string, args: string[]
       return exited;
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// In-process hosts with a stand-in runtime: a "component" is a text file and answers with its content.
+// (The real jco runtime is exercised by the child-process tests; this keeps lattice tests fast.)
+
+class TextComponent implements RunningComponentLike {
+  constructor(readonly componentId: string, readonly digest: string, public maxInstances: number, private readonly config: () => Record<string, string>) {}
+  async handleHttp(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const greeting = this.config().greeting;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`${this.digest}${greeting ? ` ${greeting}` : ''}\n`);
+  }
+  setMaxInstances(n: number): void { this.maxInstances = n; }
+  async stop(): Promise<void> {}
+}
+
+export const textRuntimeFactory: RuntimeFactory = {
+  createRuntime: () => ({
+    async load(bytes: Uint8Array) { return { digest: new TextDecoder().decode(bytes).trim() }; },
+    async start(c: { digest: string }, opts: StartComponentOptions) {
+      return new TextComponent(opts.componentId, c.digest, opts.maxInstances, opts.capabilities.config);
+    },
+    close() {},
+  }),
+  createIngress: (opts) => defaultRuntimeFactory.createIngress(opts),
+};
+
+const textDir = mkdtempSync(join(tmpdir(), 'wash-host-it-text-'));
+process.once('exit', () => rmSync(textDir, { recursive: true, force: true }));
+
+/** A file:// "component" for `textRuntimeFactory` answering `content`. */
+export function textComponent(content: string): string {
+  const path = join(textDir, `${content.replace(/\W/g, '_')}.txt`);
+  writeFileSync(path, content);
+  return pathToFileURL(path).href;
 }
