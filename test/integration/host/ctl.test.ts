@@ -71,7 +71,7 @@ describe('wash host: control interface', () => {
     expect(await client.putLabel(eu.id, 'tier', 'gold')).toEqual({ message: 'successfully put label' });
     const changed = await events.waitFor((e) => e.name === 'labels_changed' && e.source === eu.id, 5000);
     expect(changed.data).toEqual({ host_id: eu.id, labels: { ...eu.labels(), tier: 'gold' } });
-    expect(changed.data.labels).toMatchObject({ region: 'eu', tier: 'gold', 'hostcore.arch': expect.any(String), 'hostcore.os': expect.any(String), 'hostcore.osfamily': expect.any(String) });
+    expect((changed.data as { labels: Record<string, string> }).labels).toMatchObject({ region: 'eu', tier: 'gold', 'hostcore.arch': expect.any(String), 'hostcore.os': expect.any(String), 'hostcore.osfamily': expect.any(String) });
     expect((await client.pingHosts()).find((h) => h.id === eu.id)?.labels.tier).toBe('gold');
 
     await expect(client.putLabel(eu.id, 'HOSTCORE.os', 'plan9')).rejects.toThrow(/reserved/);
@@ -112,7 +112,7 @@ describe('wash host: control interface', () => {
     const passed = await events.waitFor((e) => e.name === 'health_check_passed' && e.data.provider_id === 'http-health', 5000);
     expect(passed.data).toEqual({ host_id: us.id, provider_id: 'http-health' });
     await events.waitFor((e) => e.name === 'health_check_status' && e.data.provider_id === 'http-health', 5000);
-    expect(events.named('health_check_passed').filter((e) => e.data.provider_id === 'http-health')).toHaveLength(1);
+    expect(events.named('health_check_passed').filter((e) => (e.data as { provider_id?: string }).provider_id === 'http-health')).toHaveLength(1);
 
     await expect(client.startProvider({ provider_id: 'http-health', provider_ref: 'wasmcloud+builtin://http-server', host_id: us.id, config: [] }))
       .rejects.toThrow(/provider with that ID is already running/);
