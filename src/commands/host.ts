@@ -81,7 +81,7 @@ export default class Host extends WashCommand {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
       process.once(signal, () => process.kill(process.pid, signal));
-      void host.stop();
+      void host.stop({ reason: 'signal' });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

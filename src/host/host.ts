@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { washDirs } from '../config/dirs.js';
+import { UserError, isUserError } from '../errors.js';
 import { natsConnect } from '../lattice/connect.js';
 import type { ParsedCtlSubject } from '../lattice/subjects.js';
 import type { Host, HostInventory } from '../lattice/types.js';
@@ -20,7 +21,7 @@ import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ComponentRuntimeLike, HttpIngressLike } from './runtime-port.js';
 import { humanDuration } from './uptime.js';
 
-export type HostStopReason = 'host.stop' | 'stop' | 'connection lost';
+export type HostStopReason = 'host.stop' | 'stop' | 'signal' | 'connection lost';
 
 /** What a stopped host reports (the `closed` promise's value). */
 export interface HostStopped {
@@ -46,13 +47,21 @@ export interface WashHost {
   /** Resolves once the host has stopped, for whatever reason. Never rejects. */
   readonly closed: Promise<HostStopped>;
   /** Graceful stop: components and providers stopped, `host_stopped` published, connections closed. */
-  stop(opts?: { timeoutMs?: number }): Promise<HostStopped>;
+  stop(opts?: { timeoutMs?: number; reason?: 'stop' | 'signal' }): Promise<HostStopped>;
 }
 
 async function connectEndpoint(e: NatsEndpoint | undefined, name: string): Promise<NatsConnection> {
-  return natsConnect(endpointUrl(e), {
-    jwt: e?.jwt, seed: e?.seed, credsfile: e?.credsfile, tlsCaFile: e?.tlsCaFile, tlsFirst: e?.tlsFirst,
-  }, { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) });
+  try {
+    return await natsConnect(endpointUrl(e), {
+      jwt: e?.jwt, seed: e?.seed, credsfile: e?.credsfile, tlsCaFile: e?.tlsCaFile, tlsFirst: e?.tlsFirst,
+    }, { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) });
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    throw new UserError(err.message, {
+      cause: err.cause,
+      suggestion: 'start NATS with JetStream (e.g. `wash up`), or point --nats-host/--nats-port (WASMCLOUD_NATS_HOST/PORT) or --nats-url at it',
+    });
+  }
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T | undefined> {
@@ -232,6 +241,6 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     ping,
     inventory,
     closed,
-    stop: (opts = {}) => shutdown('stop', opts.timeoutMs),
+    stop: (opts = {}) => shutdown(opts.reason ?? 'stop', opts.timeoutMs),
   };
 }
