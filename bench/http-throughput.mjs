@@ -1,0 +1,139 @@
+// HTTP throughput of the wash component runtime, against a bare node:http server answering the same bytes and
+// against `jco serve` on the same components, all measured in the same run with the same load tool (wrk) and
+// concurrency, on 127.0.0.1 only. Prints one JSON document.
+//
+// Needs wrk:   apt-get update && apt-get install -y wrk      (or: WASH_BENCH_DEPS=1 bash scripts/install-system-deps.sh)
+// Runs:        node bench/http-throughput.mjs                (builds dist/ and the JS fixtures when missing)
+// Knobs (env): BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (3; medians are reported), BENCH_CONNECTIONS (10).
+//
+// Targets: bare node; http-hello-v1 (a minimal WAT component) under jco serve and under wash; js-hello-fetch
+// (componentize-js, FetchEvent style: one request per instance, so jco serve needs --isolate-requests instance)
+// under both; js-config (componentize-js, reusable, imports wasi:config + wasi:logging, which jco serve cannot
+// provide) under wash only.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { probe, startServer, stopServer } from './lib/servers.mjs';
+import { haveWrk, runWrk } from './lib/wrk.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const round2 = (x) => Math.round(x * 100) / 100;
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt() {
+  const built = join(root, 'dist', 'host', 'runtime', 'index.js');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, 'src', 'host', 'runtime'))) return;
+  process.stderr.write('http-throughput: building dist/ (tsc)…\n');
+  spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(built)) throw new Error('dist/host/runtime/index.js is missing after tsc');
+}
+
+async function measure(target, port, cacheDir) {
+  const url = `http://127.0.0.1:${port}/`;
+  const args = target.server(port, cacheDir);
+  const server = await startServer(args[0], args.slice(1), {
+    cwd: root,
+    isReady: async (output) => (target.readyLine ? output.includes(target.readyLine) : false) || (await probe(url)) !== undefined,
+  });
+  try {
+    const check = await probe(url);
+    if (check !== `200 ${target.body}`) throw new Error(`${target.name} answered ${JSON.stringify(check)}, expected 200 ${JSON.stringify(target.body)}`);
+    runWrk(url, { seconds: 1, connections }); // warm-up (JIT, pools), not counted
+    const result = runWrk(url, { seconds, connections });
+    if (result.non2xx > 0 || result.socketErrors > 0) result.note = 'errors during the run';
+    return result;
+  } finally {
+    await stopServer(server.child);
+  }
+}
+
+async function main() {
+  if (!haveWrk()) {
+    console.log(JSON.stringify({ bench: 'http-throughput', error: 'wrk is not installed', suggestion: 'apt-get update && apt-get install -y wrk' }, null, 2));
+    process.exitCode = 1;
+    return;
+  }
+  ensureBuilt();
+  const { ensureJsFixtures, watFixturePath } = await import('../scripts/build-fixtures.mjs');
+  const js = await ensureJsFixtures({ log: (line) => process.stderr.write(`${line}\n`) });
+  const minimal = watFixturePath('http-hello-v1');
+  const jco = join(root, 'node_modules', '@bytecodealliance', 'jco', 'dist', 'jco.js');
+  const jcoBin = existsSync(jco) ? jco : join(root, 'node_modules', '.bin', 'jco');
+  const washServer = (wasm) => (port, cacheDir) => [process.execPath, join(root, 'bench', 'lib', 'http-bench-server.mjs'), 'wash', String(port), wasm, cacheDir];
+  const jcoServe = (wasm, extra = []) => (port) => [process.execPath, jcoBin, 'serve', wasm, '--port', String(port), '--host', '127.0.0.1', ...extra];
+
+  const targets = [
+    { name: 'bare_node', body: 'hello from wash v1\n', readyLine: 'ready', server: (port) => [process.execPath, join(root, 'bench', 'lib', 'http-bench-server.mjs'), 'bare', String(port)] },
+    { name: 'jco_serve_minimal', body: 'hello from wash v1\n', server: jcoServe(minimal) },
+    { name: 'wash_minimal', body: 'hello from wash v1\n', readyLine: 'ready', server: washServer(minimal) },
+    { name: 'jco_serve_js_fetch', body: 'hello from js-hello-fetch\n', server: jcoServe(js['js-hello-fetch'], ['--isolate-requests', 'instance']) },
+    { name: 'wash_js_fetch', body: 'hello from js-hello-fetch\n', readyLine: 'ready', server: washServer(js['js-hello-fetch']) },
+    { name: 'wash_js_config', body: 'hello from config\n', readyLine: 'ready', server: washServer(js['js-config']) },
+  ];
+
+  const cacheDir = mkdtempSync(join(tmpdir(), 'wash-bench-cache-'));
+  const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
+  let port = 18900 + Math.floor(Math.random() * 500);
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const target of targets) {
+        process.stderr.write(`http-throughput: round ${r + 1}/${rounds} ${target.name}…\n`);
+        runs[target.name].push(await measure(target, port++, cacheDir));
+      }
+    }
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const summary = {};
+  for (const [name, results] of Object.entries(runs)) {
+    summary[name] = {
+      rps: round2(median(results.map((x) => x.rps))),
+      rps_runs: results.map((x) => round2(x.rps)),
+      p50_ms: round2(median(results.map((x) => x.p50Ms ?? 0))),
+      p99_ms: round2(median(results.map((x) => x.p99Ms ?? 0))),
+      errors: results.reduce((n, x) => n + x.non2xx + x.socketErrors, 0),
+    };
+  }
+  const rps = (name) => summary[name].rps;
+  const ratios = {
+    wash_minimal_vs_bare_node: round2(rps('wash_minimal') / rps('bare_node')),
+    wash_minimal_vs_jco_serve: round2(rps('wash_minimal') / rps('jco_serve_minimal')),
+    wash_js_fetch_vs_jco_serve: round2(rps('wash_js_fetch') / rps('jco_serve_js_fetch')),
+    wash_js_config_vs_jco_serve_js: round2(rps('wash_js_config') / rps('jco_serve_js_fetch')),
+  };
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'http-throughput',
+        load_tool: `wrk -t1 -c${connections} -d${seconds}s`,
+        rounds,
+        cores: cpus().length,
+        loadavg_at_end: loadavg().map(round2),
+        results: summary,
+        ratios,
+        targets: { wash_minimal_vs_bare_node: 0.25, wash_minimal_vs_jco_serve: 10, wash_js_fetch_vs_jco_serve: 10 },
+        meets_targets:
+          ratios.wash_minimal_vs_bare_node >= 0.25 && ratios.wash_minimal_vs_jco_serve >= 10 && ratios.wash_js_fetch_vs_jco_serve >= 10,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+await main();
