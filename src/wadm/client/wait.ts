@@ -12,7 +12,8 @@ import { UserError } from '../../errors.js';
 import type { Status, StatusType } from '../types.js';
 import type { WadmClient } from './client.js';
 
-export type AppTarget = 'deployed' | 'undeployed';
+/** `settled`: deployed or undeployed, whichever (a put changes nothing, so it only waits for reconciling to end). */
+export type AppTarget = 'deployed' | 'undeployed' | 'settled';
 
 export interface AppWaitOptions {
   timeoutMs: number;
@@ -46,10 +47,11 @@ export function failureMessage(status: Status): string {
   return status.status.message ?? 'no message';
 }
 
-const isTerminal = (t: StatusType, target: AppTarget) => t === target || t === 'failed';
+const isTerminal = (t: StatusType, target: AppTarget) =>
+  t === target || t === 'failed' || (target === 'settled' && (t === 'deployed' || t === 'undeployed'));
 
 export async function armAppWait(client: WadmClient, name: string, target: AppTarget, opts: AppWaitOptions): Promise<AppWait> {
-  const graceMs = opts.graceMs ?? 3000;
+  const graceMs = opts.graceMs ?? (target === 'settled' ? 0 : 3000);
   const pollMs = opts.pollMs ?? 1000;
   const baseline = await client.status(name).then((s) => JSON.stringify(s), () => undefined);
   const watch = client.watchStatus(name);
@@ -113,7 +115,8 @@ export async function armAppWait(client: WadmClient, name: string, target: AppTa
         }
         if (cancelled) throw new UserError(`stopped waiting for ${name}`);
         const seen = last ? `; last status: ${describeStatus(last)}` : '';
-        throw new UserError(`timed out after ${opts.timeoutMs} ms waiting for application ${name} to be ${target}${seen}`, {
+        const goal = target === 'settled' ? 'deployed or undeployed' : target;
+        throw new UserError(`timed out after ${opts.timeoutMs} ms waiting for application ${name} to be ${goal}${seen}`, {
           suggestion: `the request was accepted; follow it with \`wash app status ${name} --watch\`, or raise --wait-timeout-ms`,
         });
       } finally {

@@ -1,0 +1,104 @@
+/**
+ * Base class of the `wash app` commands that talk to wadm: connection flags, connect → WadmClient → close, a
+ * spinner (text mode on a TTY only), and the shared `--wait` flags. The NATS client and the wadm client are
+ * loaded lazily so `--help` and flag errors stay fast.
+ */
+import { Flags } from '@oclif/core';
+import { connectionFlags, resolveConnection, type ConnectionFlagValues, type ConnectionOptions } from '../../lattice/options.js';
+import { WashCommand } from '../../output/command.js';
+import { startProgress } from '../../output/progress.js';
+import type { Status } from '../types.js';
+import type { WadmClient } from './client.js';
+import type { AppTarget } from './wait.js';
+
+export interface WadmContext {
+  client: WadmClient;
+  conn: ConnectionOptions;
+  /** Updates the spinner text (no-op in JSON mode / when piped). */
+  progress: (text: string) => void;
+}
+
+export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
+
+export const waitFlags = {
+  wait: Flags.boolean({ description: 'Block until the application is deployed (or undeployed), showing progress; a failed status exits 1 with the failing scaler\'s message', default: false }),
+  'wait-timeout-ms': Flags.integer({ description: `How long --wait waits, in milliseconds [default: ${DEFAULT_WAIT_TIMEOUT_MS}]`, min: 1 }),
+};
+
+export abstract class WadmCommand extends WashCommand {
+  static override baseFlags = { ...WashCommand.baseFlags, ...connectionFlags };
+
+  /** Connects, runs `fn` with a wadm client, and always closes the connection. */
+  protected async withWadm<T>(flags: ConnectionFlagValues, spinnerText: string, fn: (ctx: WadmContext) => Promise<T>): Promise<T> {
+    const conn = resolveConnection(flags);
+    const [{ connectLattice }, { WadmClient }] = await Promise.all([import('../../lattice/connect.js'), import('./client.js')]);
+    const progress = await startProgress(this.mode, spinnerText);
+    let nc: Awaited<ReturnType<typeof connectLattice>> | undefined;
+    try {
+      nc = await connectLattice(conn);
+      return await fn({ client: new WadmClient(nc, conn.lattice, { timeoutMs: conn.timeoutMs }), conn, progress: (t) => progress.update(t) });
+    } finally {
+      progress.stop();
+      await nc?.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Runs `request` and, when `wait` is set, blocks until the app reaches `target` (subscribing before the
+   * request so no status update is missed). Returns the request's result and the final status.
+   */
+  protected async requestAndWait<T>(
+    ctx: WadmContext,
+    name: string,
+    target: AppTarget,
+    wait: { wait: boolean; 'wait-timeout-ms'?: number },
+    request: () => Promise<T>,
+  ): Promise<{ result: T; status?: Status }> {
+    if (!wait.wait) return { result: await request() };
+    const { armAppWait } = await import('./wait.js');
+    const handle = await armAppWait(ctx.client, name, target, {
+      timeoutMs: wait['wait-timeout-ms'] ?? DEFAULT_WAIT_TIMEOUT_MS,
+      onProgress: (text) => ctx.progress(`${name}: ${text}`),
+    });
+    let result: T;
+    try {
+      result = await request();
+    } catch (err) {
+      handle.cancel();
+      throw err;
+    }
+    ctx.progress(`Waiting for ${name} to be ${target} ...`);
+    return { result, status: await handle.wait() };
+  }
+
+  /** Runs `tick` until Ctrl+C (SIGINT), sleeping `intervalMs` between calls or until `wake` is called. */
+  protected async untilInterrupted(intervalMs: number, tick: (wake: () => void) => Promise<void>): Promise<void> {
+    let stopped = false;
+    let wake: () => void = () => {};
+    const onSigint = () => {
+      stopped = true;
+      wake();
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      while (!stopped) {
+        await tick(() => wake());
+        if (stopped) break;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, intervalMs);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  }
+}
+
+/** Clears the terminal and draws `text` (watch modes). */
+export function redraw(text: string): void {
+  process.stdout.write('\u001b[2J\u001b[H' + text);
+}
