@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV, KvEntry } from '@nats-io/kv';
+import { UserError } from '../errors.js';
 import type { ComponentSpec, ConfigMap, DeleteLinkRequest, Link } from '../lattice/types.js';
 import { COMPONENT_KEY_PREFIX, LatticeCache, type KvOperation, type StateChange } from './lattice-cache.js';
 import { removeLink, upsertLink, type LinkUpsert } from './links.js';
@@ -52,9 +53,14 @@ export class LatticeStore {
       } catch (createErr) {
         // Another host (or wadm) may have created it with other settings: use it as it is.
         try {
-          return await kvm.open(name);
+          const kv = await kvm.open(name);
+          await kv.status(); // open() does not check that the bucket (or JetStream) exists
+          return kv;
         } catch {
-          throw new Error(`cannot create or open JetStream KV bucket ${name}${opts.jsDomain ? ` in domain ${opts.jsDomain}` : ''}`, { cause: createErr });
+          throw new UserError(`cannot create or open the JetStream KV bucket ${name}${opts.jsDomain ? ` in JetStream domain ${opts.jsDomain}` : ''}`, {
+            cause: createErr,
+            suggestion: 'the host keeps lattice state in JetStream: run nats-server with -js (wash up does), and check --js-domain',
+          });
         }
       }
     };

@@ -145,6 +145,22 @@ describe('wash host: control interface', () => {
     await expect(testHost(nats.url, lattice, { hostSeed: 'SXNOTASEED' })).rejects.toThrow(/--host-seed/);
   });
 
+  it('start-up without JetStream fails with an actionable error', async () => {
+    const { spawn } = await import('node:child_process');
+    const { findNatsServer, freePort, tcpReachable } = await import('../../../src/up/nats-server.js');
+    const port = await freePort();
+    const plain = spawn(findNatsServer()!, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    try {
+      while (!(await tcpReachable('127.0.0.1', port))) await new Promise((r) => setTimeout(r, 25));
+      await expect(testHost(`nats://127.0.0.1:${port}`, lattice)).rejects.toMatchObject({
+        message: expect.stringMatching(/cannot create or open the JetStream KV bucket LATTICEDATA_ctl/),
+        suggestion: expect.stringMatching(/-js/),
+      });
+    } finally {
+      plain.kill('SIGKILL');
+    }
+  });
+
   it('a host seed fixes the host id', async () => {
     const { createServer } = await import('@nats-io/nkeys');
     const kp = createServer();
