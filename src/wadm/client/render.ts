@@ -11,7 +11,7 @@ export function appsTable(models: readonly ModelSummary[]): string {
     const details = st?.message ? clip(st.message) : (m.description ?? '');
     return [m.name, m.deployed_version ?? '-', m.version, st?.type ?? m.status, details];
   });
-  return renderTable(rows, { header: ['NAME', 'DEPLOYED', 'LATEST', 'STATUS', 'DETAILS'] }) + '\n';
+  return renderTable(rows, { header: ['NAME', 'DEPLOYED', 'LATEST', 'STATUS', 'DETAILS'] });
 }
 
 export function statusText(name: string, status: Status): string {
@@ -22,7 +22,7 @@ export function statusText(name: string, status: Status): string {
     const instances = s.desired !== undefined || s.observed !== undefined ? `${s.observed ?? '?'}/${s.desired ?? '?'}` : '';
     return [s.kind, s.name, s.status.type, instances, clip(s.status.message ?? '')];
   });
-  return `${head}\n\n${renderTable(rows, { header: ['KIND', 'NAME', 'STATUS', 'INSTANCES', 'MESSAGE'] })}\n`;
+  return `${head}\n\n${renderTable(rows, { header: ['KIND', 'NAME', 'STATUS', 'INSTANCES', 'MESSAGE'] })}`;
 }
 
 export function historyText(name: string, versions: readonly VersionInfo[], history: readonly DeployRecord[]): string {
@@ -30,7 +30,7 @@ export function historyText(name: string, versions: readonly VersionInfo[], hist
   const lastDeploy = new Map<string, string>();
   for (const h of history) lastDeploy.set(h.version, h.deployed_at);
   const rows = versions.map((v, i) => [String(i + 1), v.version, v.deployed ? 'yes' : '', lastDeploy.get(v.version) ?? '']);
-  let out = renderTable(rows, { header: ['#', 'VERSION', 'DEPLOYED', 'LAST DEPLOYED AT'] }) + '\n';
+  let out = renderTable(rows, { header: ['#', 'VERSION', 'DEPLOYED', 'LAST DEPLOYED AT'] });
   if (history.length > 0) out += `\ndeploy history (oldest first): ${history.map((h) => h.version).join(' → ')}\n`;
   return out;
 }
