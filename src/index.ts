@@ -41,3 +41,15 @@ export {
   type TargetConfig, type ConfigDefinition, type SpreadScalerProperty, type Spread, type ConfigProperty, type SecretProperty, type Policy,
   type SharedApplicationRef, type Finding, type ValidationReport, type ManifestValidation, type ParseResult, type LoadedManifest,
 } from './manifest/index.js';
+export { ulid, isUlid } from './lattice/ulid.js';
+export type * from './wadm/types.js';
+export { normalizeStatusType, undeployedStatus, waitingNoHostsStatus, MANIFEST_BUCKET, STATUS_STREAM } from './wadm/types.js';
+export {
+  openManifestStore, openManifestBucket, manifestStoreOn, StoreError, ensureStatusStream, readLastStatus, parseStatus,
+  type ManifestStore, type ManifestStoreOptions, type PutOutcome, type DeployOutcome, type UndeployOutcome, type DeleteOutcome, type StoreChange,
+} from './wadm/store/index.js';
+export { startApiServer, parseApiSubject, type ApiServer, type ApiServerOptions } from './wadm/api/index.js';
+export {
+  WadmClient, WadmApiError, NO_WADM_MESSAGE, armAppWait, describeStatus, rollbackTarget,
+  type WadmClientOptions, type StatusWatch, type AppTarget, type AppWait, type AppWaitOptions, type RollbackPlan,
+} from './wadm/client/index.js';
