@@ -1,0 +1,593 @@
+/**
+ * The I/O shell around the pure core, one per lattice. Every engine competes for the lattice's lease; the
+ * leader observes the lattice (events, host inventories, links, configs), loads deployed apps from the
+ * manifest store, reconciles level-based (debounced after events, plus a periodic resync and the scalers'
+ * own deadlines), runs the commands through the control interface and publishes app status.
+ */
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { errorChain } from '../../errors.js';
+import { CtlClient } from '../../lattice/ctl-client.js';
+import { tryParseLatticeEvent, type LatticeEvent, type ManifestPublishedData } from '../../lattice/events.js';
+import { eventWildcard } from '../../lattice/subjects.js';
+import type { Manifest } from '../../manifest/schema.js';
+import { deployedManifest } from '../store/guards.js';
+import { openManifestStore, type ManifestStore, type StoreChange } from '../store/manifest-store.js';
+import { ensureStatusStream, statusStreamManager } from '../store/status-stream.js';
+import type { ManifestUnpublishedEventData, Status } from '../types.js';
+import { appCommandFailed, appConfigNames, appDeadline, observeAppEvent, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
+import { describeCommand, eventExpectationKey, expectationKey, type TaggedCommand } from './commands.js';
+import { HEARTBEAT_INTERVAL_MS, UNDEPLOYED_MESSAGE } from './constants.js';
+import { BoundedQueue, ctlCommandRunner, type CommandRunner } from './executor.js';
+import { DEFAULT_LEASE_TTL_MS, startLease, type Lease } from './lease.js';
+import { linkIdentity, applyConfig, applyEvent, applyInventory, applyLinks, createLatticeState, reapHosts, type LatticeState, type Touched } from './state.js';
+import { openStateBucket, writeMirror } from './state-mirror.js';
+import { StatusPublisher } from './status-publisher.js';
+import { workloadIdOf } from './scalers/index.js';
+
+export type EngineLogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type EngineLog = (level: EngineLogLevel, message: string) => void;
+
+export interface EngineOptions {
+  lattice: string;
+  jsDomain?: string;
+  /** This engine's lease holder id (random when absent). */
+  id?: string;
+  /** ctl subject prefix, `wasmbus.ctl` by default. */
+  ctlTopicPrefix?: string;
+  /** Manifest bucket, `wadm_manifests` by default. */
+  manifestBucket?: string;
+  log?: EngineLog;
+  /** Lease time-to-live; a dead leader is replaced within about this long (default 6 s). */
+  leaseTtlMs?: number;
+  /** Quiet time after an event before reconciling (default 25 ms). */
+  debounceMs?: number;
+  /** Full resync: store, links, every app (default 30 s). */
+  resyncMs?: number;
+  /** Host heartbeat interval; hosts silent for about two of them are dropped (default 30 s). */
+  heartbeatIntervalMs?: number;
+  /** How long a host ping collects answers at start-up (default 1 s). */
+  pingWindowMs?: number;
+  /** Control request timeout (default 5 s). */
+  ctlTimeoutMs?: number;
+  /** Control requests in flight at most (default 64). */
+  maxInFlight?: number;
+  /** Mirror the observed state to KV `wadm_state` (Rust wadm's shape) for inspection. */
+  mirrorState?: boolean;
+  /** When the store shows an app undeployed but no undeploy event came, clean up after this long (default 3 s). */
+  undeployGraceMs?: number;
+  /** Observers (tests, tools): every status computed, every command sent. */
+  onStatus?: (app: string, status: Status) => void;
+  onCommand?: (command: TaggedCommand) => void;
+}
+
+export interface Engine {
+  readonly lattice: string;
+  readonly id: string;
+  /** Resolves once this engine knows whether it leads and, if it does, has built its first view. */
+  readonly ready: Promise<void>;
+  isLeader(): boolean;
+  /** Names of the apps the engine currently reconciles (empty on followers). */
+  apps(): string[];
+  close(): Promise<void>;
+}
+
+type Normalized = { manifest: Manifest } | { error: string };
+
+async function normalizeManifest(raw: unknown): Promise<Normalized> {
+  const { parseManifestValue } = await import('../../manifest/parse.js');
+  const { manifest, findings } = parseManifestValue(raw);
+  if (manifest) return { manifest };
+  return { error: findings.map((f) => f.msg).join('; ') || 'not a manifest' };
+}
+
+const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+};
+
+class LatticeEngine implements Engine {
+  readonly lattice: string;
+  readonly id: string;
+  readonly ready: Promise<void>;
+  private readonly log: EngineLog;
+  private readonly ctl: CtlClient;
+  private readonly run: CommandRunner;
+  private readonly commands: BoundedQueue;
+  private lease?: Lease;
+  private closed = false;
+  /** Bumped on every change of leadership: async work of an older term is dropped. */
+  private term = 0;
+  private synced = false;
+  private firstSync?: Promise<void>;
+
+  private state: LatticeState = createLatticeState();
+  private readonly appMap = new Map<string, AppRuntime>();
+  private readonly byWorkload = new Map<string, Set<string>>();
+  private readonly byLink = new Map<string, Set<string>>();
+  private readonly byConfig = new Map<string, Set<string>>();
+  private readonly byExpectation = new Map<string, Set<string>>();
+  private readonly deadlines = new Map<string, number>();
+  private readonly dirty = new Set<string>();
+  private dirtyAll = false;
+
+  private subs: Subscription[] = [];
+  private store?: ManifestStore;
+  private storeWatch?: { stop(): void };
+  private statuses?: StatusPublisher;
+  private timers: NodeJS.Timeout[] = [];
+  private passTimer?: NodeJS.Timeout;
+  private deadlineTimer?: NodeJS.Timeout;
+  private readonly pendingUndeploy = new Map<string, NodeJS.Timeout>();
+  private readonly fetchingInventory = new Set<string>();
+  private readonly fetchingConfig = new Set<string>();
+  private fetchingLinks = false;
+  private mirrorDirty = false;
+
+  constructor(private readonly nc: NatsConnection, private readonly opts: EngineOptions) {
+    this.lattice = opts.lattice;
+    this.id = opts.id ?? `wash-wadm-${Math.random().toString(36).slice(2, 10)}`;
+    this.log = opts.log ?? (() => {});
+    this.ctl = new CtlClient(nc, {
+      lattice: opts.lattice,
+      ...(opts.ctlTopicPrefix ? { prefix: opts.ctlTopicPrefix } : {}),
+      timeoutMs: opts.ctlTimeoutMs ?? 5_000,
+      collectMs: opts.pingWindowMs ?? 1_000,
+    });
+    this.run = ctlCommandRunner(this.ctl);
+    this.commands = new BoundedQueue(opts.maxInFlight ?? 64);
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    this.lease = await startLease(this.nc, {
+      lattice: this.lattice,
+      holder: this.id,
+      ttlMs: this.opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+      jsDomain: this.opts.jsDomain,
+      onChange: (leader) => (leader ? this.becomeLeader() : this.stepDown(this.closed ? 'closed' : 'lease lost')),
+      onError: (err) => this.log('warn', `lease for lattice ${this.lattice}: ${err.message}`),
+    });
+    const leader = await this.lease.settled;
+    if (leader && this.firstSync) await this.firstSync;
+  }
+
+  isLeader(): boolean {
+    return !this.closed && (this.lease?.isLeader() ?? false);
+  }
+
+  apps(): string[] {
+    return [...this.appMap.keys()];
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Leadership
+
+  private becomeLeader(): void {
+    if (this.closed) return;
+    const term = ++this.term;
+    this.log('info', `engine ${this.id} leads lattice ${this.lattice}`);
+    this.firstSync = this.sync(term).catch((err) => {
+      this.log('error', `lattice ${this.lattice}: start-up failed: ${errorChain(err).join(': ')}; retrying`);
+      const t = setTimeout(() => {
+        if (term === this.term && this.isLeader()) {
+          this.stepDown('retry');
+          this.becomeLeader();
+        }
+      }, 2_000);
+      this.timers.push(t);
+    });
+  }
+
+  private stepDown(why: string): void {
+    if (this.synced) this.log('info', `engine ${this.id} stops leading lattice ${this.lattice} (${why})`);
+    this.term += 1;
+    this.synced = false;
+    for (const s of this.subs) s.unsubscribe();
+    this.subs = [];
+    this.storeWatch?.stop();
+    this.storeWatch = undefined;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    if (this.passTimer) clearTimeout(this.passTimer);
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.passTimer = this.deadlineTimer = undefined;
+    for (const t of this.pendingUndeploy.values()) clearTimeout(t);
+    this.pendingUndeploy.clear();
+    this.state = createLatticeState();
+    for (const m of [this.appMap, this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.deadlines]) m.clear();
+    this.dirty.clear();
+    this.statuses?.forget();
+  }
+
+  /** Builds the leader's view: events first (so nothing is missed), then inventories, apps, links, configs. */
+  private async sync(term: number): Promise<void> {
+    const live = () => term === this.term && !this.closed;
+    for (const subject of [eventWildcard(this.lattice), `wadm.evt.${this.lattice}.>`]) {
+      this.subs.push(this.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : this.onMessage(term, msg)) }));
+    }
+    const jsm = await statusStreamManager(this.nc, this.opts.jsDomain);
+    await ensureStatusStream(jsm);
+    const { jetstream } = await import('@nats-io/jetstream');
+    const js = jetstream(this.nc, this.opts.jsDomain ? { domain: this.opts.jsDomain } : {});
+    this.statuses ??= new StatusPublisher(js, jsm, this.lattice, (err, app) => this.log('warn', `publishing the status of ${app}: ${err.message}`));
+    this.store = await openManifestStore(this.nc, { lattice: this.lattice, jsDomain: this.opts.jsDomain, bucket: this.opts.manifestBucket });
+    if (!live()) return;
+
+    const hosts = await this.ctl.pingHosts().catch(() => []);
+    await Promise.all(hosts.map((h) => this.fetchInventory(term, h.id)));
+    if (!live()) return;
+    this.log('info', `lattice ${this.lattice}: ${this.state.hosts.size} host(s) found`);
+    if (this.state.hosts.size) await this.refreshLinks(term);
+    await this.loadApps(term);
+    if (!live()) return;
+    await this.ensureConfigs(term, [...this.byConfig.keys()]);
+    if (!live()) return;
+    this.storeWatch = await this.store.watch((change) => this.onStoreChange(term, change), { updatesOnly: true });
+
+    const hb = this.opts.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+    this.every(this.opts.resyncMs ?? 30_000, () => this.resync(term));
+    this.every(hb / 2, () => this.reap(hb));
+    if (this.opts.mirrorState) {
+      const kv = await openStateBucket(this.nc, this.opts.jsDomain);
+      this.every(2_000, () => {
+        if (!this.mirrorDirty) return;
+        this.mirrorDirty = false;
+        void writeMirror(kv, this.state, this.lattice).catch((err) => this.log('warn', `mirroring state: ${(err as Error).message}`));
+      });
+      this.mirrorDirty = true;
+    }
+    this.synced = true;
+    this.dirtyAll = true;
+    this.runPass();
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const tick = () => {
+      fn();
+      this.timers.push(setTimeout(tick, ms));
+    };
+    this.timers.push(setTimeout(tick, ms));
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Observing
+
+  private onMessage(term: number, msg: Msg): void {
+    if (term !== this.term) return;
+    const event = tryParseLatticeEvent(msg.data);
+    if (!event) {
+      this.log('debug', `ignoring a message on ${msg.subject} that is not a known CloudEvent`);
+      return;
+    }
+    this.handleEvent(term, event);
+  }
+
+  private handleEvent(term: number, event: LatticeEvent): void {
+    if (event.name === 'manifest_published') {
+      void this.onPublished(term, event.data);
+      return;
+    }
+    if (event.name === 'manifest_unpublished') {
+      const data = event.data as ManifestUnpublishedEventData;
+      this.undeploy(data.name, data.orphan === true, 'undeployed');
+      return;
+    }
+    const now = Date.now();
+    const touched = applyEvent(this.state, event, now);
+    this.mirrorDirty = true;
+    const key = eventExpectationKey(event);
+    if (key) {
+      const waiting = this.byExpectation.get(key);
+      for (const name of waiting ?? []) {
+        const app = this.appMap.get(name);
+        if (app && observeAppEvent(app, event, now)) this.dirty.add(name);
+        if (!app || !app.scalers.some((rt) => rt.expected.some((e) => expectationKey(e) === key))) waiting!.delete(name);
+      }
+    }
+    const appspec = (event.data as { annotations?: Record<string, string> }).annotations?.['wasmcloud.dev/appspec'];
+    if (appspec && this.appMap.has(appspec)) this.dirty.add(appspec);
+    this.onTouched(term, touched);
+  }
+
+  private onTouched(term: number, touched: Touched): void {
+    if (touched.hosts) this.dirtyAll = true;
+    for (const id of [...(touched.componentIds ?? []), ...(touched.providerIds ?? [])]) for (const a of this.byWorkload.get(id) ?? []) this.dirty.add(a);
+    for (const key of touched.links ?? []) for (const a of this.byLink.get(key) ?? []) this.dirty.add(a);
+    for (const name of touched.configs ?? []) for (const a of this.byConfig.get(name) ?? []) this.dirty.add(a);
+    if (touched.unknownHost) void this.fetchInventory(term, touched.unknownHost);
+    const stale = (touched.configs ?? []).filter((n) => this.byConfig.has(n) && this.state.configs.get(n)?.state === 'unknown');
+    if (touched.hosts) {
+      if (!this.state.linksKnown) void this.refreshLinks(term);
+      for (const n of this.byConfig.keys()) if (this.state.configs.get(n)?.state === 'error') stale.push(n);
+    }
+    if (stale.length) void this.ensureConfigs(term, stale);
+    this.schedule();
+  }
+
+  private async fetchInventory(term: number, hostId: string): Promise<void> {
+    if (this.fetchingInventory.has(hostId)) return;
+    this.fetchingInventory.add(hostId);
+    try {
+      const inv = await this.ctl.getInventory(hostId);
+      if (term !== this.term) return;
+      this.onTouched(term, { ...applyInventory(this.state, inv, Date.now()), hosts: true });
+    } catch (err) {
+      this.log('debug', `inventory of host ${hostId}: ${(err as Error).message}`);
+    } finally {
+      this.fetchingInventory.delete(hostId);
+    }
+  }
+
+  private async refreshLinks(term: number): Promise<void> {
+    if (this.fetchingLinks) return;
+    this.fetchingLinks = true;
+    try {
+      const links = await this.ctl.getLinks();
+      if (term !== this.term) return;
+      this.onTouched(term, applyLinks(this.state, links));
+    } catch (err) {
+      this.log('debug', `link list: ${(err as Error).message}`);
+    } finally {
+      this.fetchingLinks = false;
+    }
+  }
+
+  /** Reads configs the apps need that are unknown (never read, changed, or failed to read). */
+  private async ensureConfigs(term: number, names: readonly string[]): Promise<void> {
+    const todo = names.filter((n) => {
+      const seen = this.state.configs.get(n);
+      return !this.fetchingConfig.has(n) && (!seen || seen.state === 'unknown' || seen.state === 'error');
+    });
+    if (todo.length === 0 || this.state.hosts.size === 0) return;
+    for (const n of todo) this.fetchingConfig.add(n);
+    await Promise.all(todo.map(async (name) => {
+      try {
+        const values = await this.ctl.getConfig(name);
+        if (term !== this.term) return;
+        applyConfig(this.state, name, values === undefined ? { state: 'absent' } : { state: 'present', values });
+      } catch (err) {
+        if (term !== this.term) return;
+        applyConfig(this.state, name, { state: 'error', error: `Could not read configuration ${name}: ${(err as Error).message}` });
+      } finally {
+        this.fetchingConfig.delete(name);
+      }
+      for (const a of this.byConfig.get(name) ?? []) this.dirty.add(a);
+    }));
+    this.schedule();
+  }
+
+  private reap(heartbeatMs: number): void {
+    const gone = reapHosts(this.state, Date.now(), 2 * heartbeatMs + 10_000);
+    if (gone.length === 0) return;
+    this.log('info', `lattice ${this.lattice}: dropped host(s) not heard from in two heartbeats: ${gone.join(', ')}`);
+    this.mirrorDirty = true;
+    this.dirtyAll = true;
+    this.schedule();
+  }
+
+  private resync(term: number): void {
+    void (async () => {
+      await this.loadApps(term);
+      if (this.state.hosts.size) await this.refreshLinks(term);
+      await this.ensureConfigs(term, [...this.byConfig.keys()]);
+      this.dirtyAll = true;
+      this.schedule();
+    })().catch((err) => this.log('warn', `resync of lattice ${this.lattice}: ${(err as Error).message}`));
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Desired state
+
+  private async loadApps(term: number): Promise<void> {
+    const stored = await this.store!.list();
+    if (term !== this.term) return;
+    const deployed = new Set<string>();
+    for (const app of stored) {
+      const manifest = deployedManifest(app);
+      if (!manifest) continue;
+      deployed.add(app.name);
+      await this.onPublished(term, manifest as unknown as ManifestPublishedData);
+    }
+    for (const name of this.appMap.keys()) if (!deployed.has(name)) this.undeployLater(term, name);
+  }
+
+  private onStoreChange(term: number, change: StoreChange): void {
+    if (term !== this.term) return;
+    const manifest = change.app ? deployedManifest(change.app) : undefined;
+    if (manifest) void this.onPublished(term, manifest as unknown as ManifestPublishedData);
+    else if (this.appMap.has(change.name)) this.undeployLater(term, change.name);
+  }
+
+  /**
+   * The store says undeployed but no undeploy event arrived (yet): the event says whether to clean up
+   * (`orphan`), so wait a little for it; if it never comes, clean up as a plain undeploy would.
+   */
+  private undeployLater(term: number, name: string): void {
+    if (this.pendingUndeploy.has(name)) return;
+    const t = setTimeout(() => {
+      this.pendingUndeploy.delete(name);
+      if (term !== this.term || !this.appMap.has(name)) return;
+      void this.store!.get(name).then((app) => {
+        if (term !== this.term || (app && deployedManifest(app))) return;
+        this.log('warn', `app ${name} is not deployed in the store but no undeploy event arrived: cleaning up`);
+        this.undeploy(name, false, 'undeployed (store)');
+      }, (err) => this.log('warn', `re-reading app ${name}: ${(err as Error).message}`));
+    }, this.opts.undeployGraceMs ?? 3_000);
+    this.pendingUndeploy.set(name, t);
+  }
+
+  private async onPublished(term: number, raw: ManifestPublishedData): Promise<void> {
+    const name = raw?.metadata?.name;
+    const normalized = await normalizeManifest(raw);
+    if (term !== this.term || typeof name !== 'string') return;
+    if ('error' in normalized) {
+      this.log('error', `app ${name}: the deployed manifest is invalid: ${normalized.error}`);
+      this.publishStatus(name, { status: { type: 'failed', message: `Manifest is invalid: ${normalized.error}` }, version: '', components: [] });
+      return;
+    }
+    const pending = this.pendingUndeploy.get(name);
+    if (pending) {
+      clearTimeout(pending);
+      this.pendingUndeploy.delete(name);
+    }
+    const manifest = normalized.manifest;
+    const existing = this.appMap.get(name);
+    if (existing && JSON.stringify(existing.manifest) === JSON.stringify(manifest)) {
+      this.dirty.add(name);
+      this.schedule();
+      return;
+    }
+    const up = upgradeApp(existing, manifest, this.state);
+    for (const w of up.app.warnings) this.log('warn', `app ${name}: ${w}`);
+    this.unindex(name);
+    this.appMap.set(name, up.app);
+    this.index(up.app);
+    const verb = existing ? `moving from ${existing.version ?? '?'} to ${up.app.version ?? '?'} (kept ${up.kept.length}, added ${up.added.length}, removed ${up.removed.length} scaler(s))` : `deploying version ${up.app.version ?? '?'}`;
+    this.log('info', `app ${name}: ${verb}`);
+    for (const c of up.cleanup) this.execute(c);
+    await this.ensureConfigs(term, appConfigNames(up.app));
+    this.dirty.add(name);
+    this.schedule();
+  }
+
+  private undeploy(name: string, orphan: boolean, why: string): void {
+    const pending = this.pendingUndeploy.get(name);
+    if (pending) {
+      clearTimeout(pending);
+      this.pendingUndeploy.delete(name);
+    }
+    if (!this.synced && !this.appMap.has(name)) return;
+    const app = this.appMap.get(name);
+    if (app) {
+      this.unindex(name);
+      this.appMap.delete(name);
+      this.deadlines.delete(name);
+      this.dirty.delete(name);
+      if (orphan) {
+        this.log('info', `app ${name} ${why}: leaving its workloads running (orphan)`);
+      } else {
+        const cleanup = undeployApp(app, this.state);
+        this.log('info', `app ${name} ${why}: ${cleanup.length} cleanup command(s)`);
+        for (const c of cleanup) this.execute(c);
+      }
+    }
+    this.publishStatus(name, { status: { type: 'undeployed', message: UNDEPLOYED_MESSAGE }, version: '', components: [] });
+  }
+
+  private index(app: AppRuntime): void {
+    for (const rt of app.scalers) {
+      const wid = workloadIdOf(rt.spec);
+      if (wid !== undefined) add(this.byWorkload, wid, app.name);
+      if (rt.spec.role === 'link') {
+        const l = rt.spec.link;
+        add(this.byLink, linkIdentity(l.source_id, l.wit_namespace, l.wit_package, l.name), app.name);
+        // A link is (re)put when its ends come up.
+        add(this.byWorkload, l.source_id, app.name);
+        add(this.byWorkload, l.target, app.name);
+      }
+      for (const p of rt.spec.prerequisites) add(this.byConfig, p.name, app.name);
+    }
+  }
+
+  private unindex(name: string): void {
+    for (const index of [this.byWorkload, this.byLink, this.byConfig, this.byExpectation]) {
+      for (const [key, set] of index) {
+        set.delete(name);
+        if (set.size === 0) index.delete(key);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Acting
+
+  private schedule(): void {
+    if (this.passTimer || !this.synced) return;
+    this.passTimer = setTimeout(() => this.runPass(), this.opts.debounceMs ?? 25);
+  }
+
+  private runPass(): void {
+    this.passTimer = undefined;
+    if (!this.synced || this.closed) return;
+    if (!this.isLeader()) {
+      // Renewal is late (or lost): act only with a valid lease. Try again shortly.
+      this.passTimer = setTimeout(() => this.runPass(), 100);
+      return;
+    }
+    const now = Date.now();
+    for (const [name, d] of this.deadlines) if (d <= now) this.dirty.add(name);
+    const names = this.dirtyAll ? [...this.appMap.keys()] : [...this.dirty];
+    this.dirtyAll = false;
+    this.dirty.clear();
+    for (const name of names) {
+      const app = this.appMap.get(name);
+      if (!app) continue;
+      const pass = reconcileApp(app, this.state, now);
+      for (const c of pass.commands) this.execute(c);
+      this.publishStatus(name, pass.status);
+      for (const rt of app.scalers) for (const e of rt.expected) add(this.byExpectation, expectationKey(e), name);
+      const deadline = appDeadline(app);
+      if (deadline === undefined) this.deadlines.delete(name);
+      else this.deadlines.set(name, deadline);
+    }
+    this.armDeadline(now);
+  }
+
+  private armDeadline(now: number): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    let next = Infinity;
+    for (const d of this.deadlines.values()) next = Math.min(next, d);
+    if (next === Infinity) return;
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = undefined;
+      this.schedule();
+    }, Math.max(0, next - now) + 5);
+  }
+
+  private publishStatus(name: string, status: Status): void {
+    this.opts.onStatus?.(name, status);
+    this.statuses?.publish(name, status);
+  }
+
+  private execute(tagged: TaggedCommand): void {
+    const term = this.term;
+    const cmd = tagged.command;
+    this.opts.onCommand?.(tagged);
+    this.log('debug', `app ${tagged.app}: ${describeCommand(cmd)}`);
+    this.commands.push(async () => {
+      if (term !== this.term || !this.isLeader()) return;
+      try {
+        await this.run(cmd);
+        if (term !== this.term) return;
+        if (cmd.type === 'PutConfig') applyConfig(this.state, cmd.name, { state: 'present', values: { ...cmd.values } });
+        if (cmd.type === 'DeleteConfig') applyConfig(this.state, cmd.name, { state: 'absent' });
+      } catch (err) {
+        if (term !== this.term) return;
+        const message = errorChain(err)[0] ?? String(err);
+        this.log('warn', `app ${tagged.app}: ${describeCommand(cmd)} failed: ${message}`);
+        const app = this.appMap.get(tagged.app);
+        if (app) {
+          appCommandFailed(app, tagged.scalerId, cmd, message, Date.now());
+          this.dirty.add(app.name);
+          this.schedule();
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready.catch(() => {});
+    await this.lease?.close();
+    this.stepDown('closed');
+    await Promise.race([Promise.all([this.commands.idle(), this.statuses?.idle()]), new Promise((r) => setTimeout(r, 3_000))]);
+  }
+}
+
+/** Starts the engine of one lattice on an existing connection. */
+export function startEngine(nc: NatsConnection, opts: EngineOptions): Engine {
+  return new LatticeEngine(nc, opts);
+}
