@@ -58,7 +58,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: true,
+  minify: process.env.WASH_BUNDLE_DEBUG ? false : true,
   keepNames: true,
   plugins: [keepLibraryImportsExternal],
   legalComments: 'none',

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { connectionFlags, loadContext, resolveConnection } from '../lattice/options.js';
 import { WashCommand } from '../output/command.js';
 import type { DownResult, PurgeChoice } from '../up/run-down.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { UserError } from '../errors.js';
 import { WashCommand } from '../output/command.js';
 

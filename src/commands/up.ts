@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { loadContext } from '../lattice/options.js';
 import { WashCommand } from '../output/command.js';
 import { UP_DEFAULTS, parseLabels, validateUpOptions, type UpOptions } from '../up/options.js';

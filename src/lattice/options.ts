@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { washDirs } from '../config/dirs.js';

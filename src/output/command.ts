@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { UserError, exitCodeFor } from '../errors.js';
 import { errorDocument, successDocument } from './json.js';
 import type { OutputMode } from './mode.js';

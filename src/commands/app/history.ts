@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { UserError } from '../../errors.js';
 import { WadmCommand } from '../../wadm/client/app-command.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { redraw, WadmCommand } from '../../wadm/client/app-command.js';
 import type { ModelSummary } from '../../wadm/types.js';
 

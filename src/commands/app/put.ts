@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { waitFlags, WadmCommand } from '../../wadm/client/app-command.js';
 
 export default class AppPut extends WadmCommand {

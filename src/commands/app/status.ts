@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { redraw, WadmCommand } from '../../wadm/client/app-command.js';
 import type { Status } from '../../wadm/types.js';
 

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { UserError } from '../../errors.js';
 import { LatticeCommand } from '../../lattice/lattice-command.js';
 import { configTable } from '../../lattice/render.js';

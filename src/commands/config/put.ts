@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { LatticeCommand } from '../../lattice/lattice-command.js';
 import { parseKeyValues, refuseSecretConfigName, validateSubjectToken } from '../../lattice/validate.js';
 

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { UserError } from '../../errors.js';
 import { LatticeCommand, type LatticeContext } from '../../lattice/lattice-command.js';
 import { inventoriesText } from '../../lattice/render.js';

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { LatticeCommand } from '../../lattice/lattice-command.js';
 import { parseKeyValues, resolveImageRef, validateComponentId, validateSubjectToken } from '../../lattice/validate.js';
 

@@ -3,7 +3,7 @@
  * spinner (text mode on a TTY only), and the shared `--wait` flags. The NATS client and the wadm client are
  * loaded lazily so `--help` and flag errors stay fast.
  */
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { connectionFlags, resolveConnection, type ConnectionFlagValues, type ConnectionOptions } from '../../lattice/options.js';
 import { WashCommand } from '../../output/command.js';
 import { startProgress } from '../../output/progress.js';
