@@ -583,7 +583,10 @@ class LatticeEngine implements Engine {
     await this.ready.catch(() => {});
     await this.lease?.close();
     this.stepDown('closed');
-    await Promise.race([Promise.all([this.commands.idle(), this.statuses?.idle()]), new Promise((r) => setTimeout(r, 3_000))]);
+    // Let commands and status publishes in flight finish, but do not hang on a dead connection.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([this.commands.idle(), this.statuses?.idle()]), new Promise((r) => (timer = setTimeout(r, 3_000)))]);
+    clearTimeout(timer);
   }
 }
 
