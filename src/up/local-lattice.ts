@@ -93,6 +93,31 @@ async function connectNats(url: string): Promise<NatsConnection> {
   return natsConnect(url, {}, { name: 'wash-up', timeout: 2000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
 }
 
+/** The nats-server binary wash would start when nothing answers at the NATS address; throws what stands in the way. */
+function natsServerToStart(o: UpOptions): string {
+  const where = `${o.natsHost}:${o.natsPort}`;
+  if (o.natsConnectOnly) {
+    throw new UserError(`no NATS server answers at ${where} and --nats-connect-only was given`, {
+      suggestion: 'start your NATS server (with JetStream: `nats-server -js`), fix --nats-host/--nats-port, or drop --nats-connect-only to let wash start one',
+    });
+  }
+  const binary = findNatsServer({ explicit: o.natsBinary });
+  if (!binary) {
+    throw new UserError(o.natsBinary ? `--nats-binary ${o.natsBinary} does not exist` : 'nats-server was not found (wash does not download it)', {
+      suggestion: NATS_INSTALL_HINT,
+    });
+  }
+  if (o.natsCredsfile && !existsSync(o.natsCredsfile)) throw new UserError(`--nats-credsfile ${o.natsCredsfile} does not exist`);
+  if (o.natsConfigFile && !existsSync(o.natsConfigFile)) throw new UserError(`--nats-config-file ${o.natsConfigFile} does not exist`);
+  return binary;
+}
+
+/** Cheap checks before anything is spawned, so obvious mistakes fail fast (the supervisor repeats them). */
+export async function preflight(o: UpOptions): Promise<void> {
+  if (await tcpReachable(o.natsHost, o.natsPort, 500)) return;
+  natsServerToStart(o);
+}
+
 /** Resolves the NATS server: reuse one that answers, or start ours. */
 async function ensureNats(o: UpOptions, paths: UpPaths, io: UpIo, warnings: string[]): Promise<{ url: string; started?: RunningNatsServer; identity?: ProcessIdentity }> {
   const url = `nats://${o.natsHost}:${o.natsPort}`;
@@ -110,19 +135,7 @@ async function ensureNats(o: UpOptions, paths: UpPaths, io: UpIo, warnings: stri
     io.note(`Using the NATS server already running at ${hostPort(url)}`);
     return { url };
   }
-  if (o.natsConnectOnly) {
-    throw new UserError(`no NATS server answers at ${hostPort(url)} and --nats-connect-only was given`, {
-      suggestion: 'start your NATS server (with JetStream: `nats-server -js`), fix --nats-host/--nats-port, or drop --nats-connect-only to let wash start one',
-    });
-  }
-  const binary = findNatsServer({ explicit: o.natsBinary });
-  if (!binary) {
-    throw new UserError(o.natsBinary ? `--nats-binary ${o.natsBinary} does not exist` : 'nats-server was not found (wash does not download it)', {
-      suggestion: NATS_INSTALL_HINT,
-    });
-  }
-  if (o.natsCredsfile && !existsSync(o.natsCredsfile)) throw new UserError(`--nats-credsfile ${o.natsCredsfile} does not exist`);
-  if (o.natsConfigFile && !existsSync(o.natsConfigFile)) throw new UserError(`--nats-config-file ${o.natsConfigFile} does not exist`);
+  const binary = natsServerToStart(o);
   io.note(`Starting nats-server (${binary}) on ${hostPort(url)}; config ${o.natsConfigFile ?? paths.natsConfig}, log ${paths.natsLog}`);
   const started = await startNatsServer({
     binary,
@@ -235,7 +248,7 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
       } else {
         try {
           wadmNc = await connectNats(nats.url);
-          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain });
+          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain, ctlTopicPrefix: o.ctlTopicPrefix, log: io.note });
           wadmResult = { running: false, started: true };
         } catch (err) {
           const msg = (err as Error).message;

@@ -121,9 +121,13 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     if (nc) {
       pinged = (await pingHosts(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, timeoutMs: o.conn.timeoutMs })).map((h) => h.id);
     } else if (local.length === 0 && !state.nats && state.supervisors.length === 0) {
-      throw new UserError(`could not connect to NATS at ${hostPort(url)} and no wash-started processes are recorded`, {
-        suggestion: 'nothing to stop here; if your lattice runs elsewhere, point --ctl-host/--ctl-port at its NATS server',
-      });
+      if (o.natsExplicit) {
+        throw new UserError(`could not connect to NATS at ${hostPort(url)}`, {
+          suggestion: 'check --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT); no process started by `wash up` is recorded on this machine either',
+        });
+      }
+      io.note('Nothing to stop: no NATS answers and no process started by `wash up` is recorded');
+      return result;
     } else {
       result.warnings.push(`NATS at ${hostPort(url)} does not answer; stopping recorded processes by signal`);
     }

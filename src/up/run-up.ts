@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UserError, errorChain } from '../errors.js';
 import { alreadyRunningResult } from './already-running.js';
 import { washBin } from './host-process.js';
-import { startLocalLattice, type LocalLattice, type UpIo, type UpResult } from './local-lattice.js';
+import { preflight, startLocalLattice, type LocalLattice, type UpIo, type UpResult } from './local-lattice.js';
 import { tailFile } from './log-tail.js';
 import type { UpOptions } from './options.js';
 import { upPaths } from './paths.js';
@@ -61,6 +61,7 @@ export interface ForegroundUp {
 export async function upForeground(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv = process.env): Promise<ForegroundUp> {
   const existing = await reportAlreadyRunning(o, io, env);
   if (existing) return { result: existing, untilStopped: async () => 0 };
+  await preflight(o);
   // Ctrl+C during start-up: finish starting (so everything is known), then stop it all at once.
   let early: NodeJS.Signals | undefined;
   const onEarly = (sig: NodeJS.Signals) => {
@@ -84,6 +85,10 @@ function superviseUntilStopped(lattice: LocalLattice, io: UpIo, opts: { early?: 
     let signals = 0;
     const finish = (code: number) => {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onHangup);
+      // Everything is stopped; a late signal (e.g. `wash down` racing our own shutdown) must not turn
+      // this clean exit into a death by signal.
+      const ignore = () => undefined;
+      process.on('SIGINT', ignore).on('SIGTERM', ignore);
       resolve(code);
     };
     const stop = (code: number) => {
@@ -126,6 +131,7 @@ function supervisorWaitMs(o: UpOptions): number {
 export async function upDetached(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv = process.env): Promise<UpResult> {
   const existing = await reportAlreadyRunning(o, io, env);
   if (existing) return existing;
+  await preflight(o);
   const paths = upPaths(env);
   mkdirSync(paths.run, { recursive: true });
   mkdirSync(paths.logs, { recursive: true });
@@ -167,7 +173,7 @@ export async function upDetached(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv 
           clearTimeout(timer);
           // It has stopped what it started; wait for it to be gone so nothing is left when we return.
           const gone = new Promise((r) => child.once('exit', r));
-          void Promise.race([gone, new Promise((r) => setTimeout(r, 20_000))]).then(() => {
+          void Promise.race([gone, new Promise((r) => setTimeout(r, 20_000).unref())]).then(() => {
             const err = new UserError(m.error.message, { suggestion: m.error.suggestion });
             reject(err);
           });
@@ -217,6 +223,7 @@ export async function runSupervisor(requestFile: string, env: NodeJS.ProcessEnv 
     const msg = `cannot read the supervisor request ${requestFile}: ${(cause as Error).message}`;
     log(msg);
     await sendToParent({ type: 'failed', error: { message: msg, chain: [msg] } });
+    if (process.connected) process.disconnect?.();
     return 1;
   } finally {
     rmSync(requestFile, { force: true });
@@ -240,6 +247,8 @@ export async function runSupervisor(requestFile: string, env: NodeJS.ProcessEnv 
     const suggestion = (err as { suggestion?: string }).suggestion;
     if (suggestion) log(suggestion);
     await sendToParent({ type: 'failed', error: { message: chain[0] ?? 'unknown error', suggestion, chain } });
+    // The IPC channel would keep this process alive (and the parent waits for it to exit).
+    if (process.connected) process.disconnect?.();
     return 1;
   } finally {
     process.off('SIGINT', onEarly).off('SIGTERM', onEarly);

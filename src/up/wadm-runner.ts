@@ -5,26 +5,20 @@ export interface RunningWadm {
   close(): Promise<void>;
 }
 
-interface WadmModule {
-  startWadm(nc: NatsConnection, o: { lattices: string[]; jsDomain?: string }): Promise<{ close(): Promise<void> | void }> | { close(): Promise<void> | void };
-}
-
 /**
- * Runs the wadm engine inside this process (the foreground `wash up`, or the detached supervisor). The
- * module is resolved at run time so `wash up` keeps working (without wadm, with a warning) in a build
- * that does not have it.
+ * Runs the wadm engine (API server + reconciler) inside this process: the foreground `wash up`, or the
+ * detached supervisor. Its warnings and errors go to `log`.
  */
-export async function startWadmInProcess(nc: NatsConnection, o: { lattice: string; jsDomain?: string }): Promise<RunningWadm> {
-  const specifier = '../wadm/index.js';
-  let mod: WadmModule;
-  try {
-    mod = (await import(specifier)) as WadmModule;
-  } catch (cause) {
-    throw new Error('the wadm engine is not available in this build of wash', { cause });
-  }
-  if (typeof mod.startWadm !== 'function') throw new Error('the wadm engine module has no startWadm()');
-  const handle = await mod.startWadm(nc, { lattices: [o.lattice], jsDomain: o.jsDomain });
-  return { close: async () => { await handle.close(); } };
+export async function startWadmInProcess(nc: NatsConnection, o: { lattice: string; jsDomain?: string; ctlTopicPrefix?: string; log?: (line: string) => void }): Promise<RunningWadm> {
+  const { startWadm } = await import('../wadm/index.js');
+  const log = o.log;
+  const wadm = await startWadm(nc, {
+    lattices: [o.lattice],
+    jsDomain: o.jsDomain,
+    ctlTopicPrefix: o.ctlTopicPrefix,
+    log: log ? (level, message) => { if (level === 'warn' || level === 'error') log(`[wadm] ${level}: ${message}`); } : undefined,
+  });
+  return { close: () => wadm.close() };
 }
 
 /** Polls wadm's API until it answers or `timeoutMs` passes. */
