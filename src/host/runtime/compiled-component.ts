@@ -59,7 +59,7 @@ type GlueModule = {
 
 const GLUE_FILE = 'component.mjs';
 /** Bumped when the cache layout or the glue patches change. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {

@@ -10,6 +10,13 @@
  * positions for a 1 MB function) — most of a JS component's instantiation time. The call goes through
  * a helper that falls back to the plain function, exactly what the catch block did.
  *
+ * `_lowerImportBackwardsCompat` (run for every host call) copies its arguments with `[...arguments]`,
+ * which kept V8 from optimising it (21 % of a minimal component's request time); rest parameters do the
+ * same thing optimisably.
+ *
+ * `rscTableCreateOwn` adds every resource it ever creates to a `_createdReps` Set that nothing reads or
+ * empties: a reused instance leaked one entry per host resource per request. The write is removed.
+ *
  * A pattern that is not found is reported
  * (so a jco upgrade that changes it is noticed) but is not an error.
  */
@@ -24,6 +31,16 @@ const PATCHES: { name: string; pattern: RegExp; replacement: string }[] = [
     name: 'debug-log-noop',
     pattern: /const _debugLog = \(\.\.\.args\) => \{\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\s*console\.debug\(\.\.\.args\);\s*\};/,
     replacement: 'const _debugLog = () => {};',
+  },
+  {
+    name: 'lower-import-rest-params',
+    pattern: /function _lowerImportBackwardsCompat\(args\) \{\s*const params = \[\.\.\.arguments\]\.slice\(1\);/,
+    replacement: 'function _lowerImportBackwardsCompat(args, ...params) {',
+  },
+  {
+    name: 'no-created-reps-leak',
+    pattern: /\n\s*table\._createdReps\.add\(rep\);/,
+    replacement: '',
   },
   {
     name: 'promising-without-throw',

@@ -7,6 +7,15 @@ export function instantiate() {
     if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
     console.debug(...args);
   };
+  function _lowerImportBackwardsCompat(args) {
+    const params = [...arguments].slice(1);
+    return params.length;
+  }
+  function rscTableCreateOwn(table, rep) {
+    const free = table[0];
+    table._createdReps.add(rep);
+    return free;
+  }
   try {
     realloc0Async = WebAssembly.promising(exports1.cabi_realloc);
   } catch(err) {
@@ -17,10 +26,12 @@ export function instantiate() {
 describe('patchGlue', () => {
   it('applies both patches and keeps the module valid', async () => {
     const { source, applied, missed } = patchGlue(SAMPLE);
-    expect(applied).toEqual(['debug-log-noop', 'promising-without-throw']);
+    expect(applied).toEqual(['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw']);
     expect(missed).toEqual([]);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
+    expect(source).not.toContain('_createdReps');
+    expect(source).toContain('function _lowerImportBackwardsCompat(args, ...params) {');
     const mod = await import(`data:text/javascript,${encodeURIComponent(source)}`);
     expect(typeof mod.instantiate).toBe('function');
   });
@@ -29,6 +40,6 @@ describe('patchGlue', () => {
     const { source, applied, missed } = patchGlue('export const x = 1;');
     expect(source).toBe('export const x = 1;');
     expect(applied).toEqual([]);
-    expect(missed).toEqual(['debug-log-noop', 'promising-without-throw']);
+    expect(missed).toEqual(['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw']);
   });
 });
