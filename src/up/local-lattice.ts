@@ -13,7 +13,7 @@ import { tailFile } from './log-tail.js';
 import { findNatsServer, NATS_INSTALL_HINT, startNatsServer, tcpReachable, type RunningNatsServer } from './nats-server.js';
 import type { UpOptions } from './options.js';
 import { upPaths, type UpPaths } from './paths.js';
-import { removePidFile, writePidFile } from './pid-file.js';
+import { readPidFile, removePidFile, writePidFile } from './pid-file.js';
 import { signalIfSame, waitUntilGone } from './process-control.js';
 import { hostPort, scanLocalState, type HostPidInfo, type NatsPidInfo, type SupervisorPidInfo } from './state.js';
 import { startWadmInProcess, waitForWadmApi, type RunningWadm } from './wadm-runner.js';
@@ -210,6 +210,10 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
 
   const stopNatsIfOurs = async (force: boolean) => {
     if (!nats?.started || !nats.identity) return;
+    if (readPidFile<SupervisorPidInfo>(supervisorPidFile)?.info.startedNats === false && !force) {
+      io.note('Leaving nats-server to `wash down`, which took it over');
+      return;
+    }
     // Another `wash up --multi-local` may still have hosts on this NATS server: leave it to `wash down`.
     const others = scanLocalState(paths).hosts.filter((h) => !hosts.some((own) => own.hostId === h.info.hostId));
     if (others.length > 0 && !force) {

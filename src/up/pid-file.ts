@@ -48,6 +48,16 @@ export function readPidFile<Extra extends object = Record<string, unknown>>(path
   return { ...r, info: (r.info ?? {}) as Extra } as PidRecord<Extra>;
 }
 
+/** Rewrites the `info` of an existing record (same process, same identity); false when there is no valid record. */
+export function updatePidFileInfo<Extra extends object>(path: string, update: (info: Extra) => Extra): boolean {
+  const record = readPidFile<Extra>(path);
+  if (!record) return false;
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ ...record, info: update(record.info) }, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, path);
+  return true;
+}
+
 export function removePidFile(path: string): void {
   rmSync(path, { force: true });
 }

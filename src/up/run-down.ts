@@ -7,10 +7,10 @@ import { UserError } from '../errors.js';
 import type { ConnectionOptions } from '../lattice/options.js';
 import { HostEventWatcher, pingHosts, requestHostStop } from './lattice-probe.js';
 import { upPaths } from './paths.js';
-import { removePidFile } from './pid-file.js';
+import { removePidFile, updatePidFileInfo } from './pid-file.js';
 import { stopRecordedProcess, waitUntilGone } from './process-control.js';
 import { checkIdentity } from './process-identity.js';
-import { hostPort, scanLocalState, type LocalState } from './state.js';
+import { hostPort, scanLocalState, type LocalState, type SupervisorPidInfo } from './state.js';
 
 export const PURGE_CHOICES = ['none', 'all', 'wadm', 'wasmcloud'] as const;
 export type PurgeChoice = (typeof PURGE_CHOICES)[number];
@@ -133,6 +133,15 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     }
     const targets = selectHosts({ hostId: o.hostId, all: o.all, lattice }, pinged, local.map((h) => h.info.hostId));
 
+    // Everything goes: take NATS over from the supervisors first, so that when they notice their hosts are
+    // gone they leave NATS running for the purge below (this command stops it at the end).
+    const known = [...new Set([...pinged, ...local.map((h) => h.info.hostId)])];
+    if (known.every((id) => targets.includes(id))) {
+      for (const sup of state.supervisors.filter((s) => s.info.lattice === lattice && s.info.startedNats)) {
+        updatePidFileInfo<SupervisorPidInfo>(sup.path, (info) => ({ ...info, startedNats: false }));
+      }
+    }
+
     // Watch for host_stopped before asking anyone to stop.
     const watcher = nc ? await HostEventWatcher.open(nc, lattice) : undefined;
     const stopTimeout = o.hostStopTimeoutMs ?? 15_000;
@@ -164,7 +173,6 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     }));
     watcher?.close();
     result.hosts_stopped.sort();
-    const known = [...new Set([...pinged, ...local.map((h) => h.info.hostId)])];
     result.hosts_remaining = known.filter((id) => !result.hosts_stopped.includes(id)).sort();
     if (result.hosts_remaining.length > 0) {
       io.note(`Hosts remain on lattice ${lattice} (${result.hosts_remaining.join(', ')}); leaving wadm and NATS running`);

@@ -26,7 +26,10 @@ export interface SupervisorPidInfo {
   natsUrl: string;
   /** This process runs the wadm engine. */
   wadm: boolean;
-  /** This process started the NATS server (then `nats.json` is ours too). */
+  /**
+   * This process started the NATS server and stops it when it shuts down. `wash down` clears it before
+   * stopping the hosts, taking NATS over (it may still need NATS to purge JetStream).
+   */
   startedNats: boolean;
   log?: string;
 }

@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { eventSubject } from '../../../src/lattice/subjects.js';
 import { pingHosts } from '../../../src/up/lattice-probe.js';
+import { WadmClient } from '../../../src/wadm/client/index.js';
 import { readPidFile, writePidFile } from '../../../src/up/pid-file.js';
 import { checkIdentity, processIdentity, type ProcessIdentity } from '../../../src/up/process-identity.js';
 import { WashEnv, eventually, isGone, requireBuild, root } from './wash-env.js';
@@ -166,5 +168,38 @@ describe('wash up -d / wash down', () => {
     expect((down.json!.hosts_stopped as string[]).sort()).toEqual([first.hosts[0].id, second.hosts[0].id].sort());
     expect(down.json!.nats_stopped).toBe(true);
     expect(await env.natsReachable()).toBe(false);
+  });
+
+  it.skipIf(!wadmBuilt)('--wadm-manifest deploys once ready (again when already running); --purge-jetstream all forgets it', async () => {
+    env = await WashEnv.create();
+    const manifest = join(env.dataDir, 'app.yaml');
+    writeFileSync(manifest, [
+      'apiVersion: core.oam.dev/v1beta1', 'kind: Application', 'metadata:', '  name: up-test', '  annotations:', '    version: v0.0.1',
+      'spec:', '  components:', '    - name: hello', '      type: component', '      properties:', '        image: file:///nonexistent/hello.wasm',
+      '      traits:', '        - type: spreadscaler', '          properties:', '            instances: 1', '',
+    ].join('\n'));
+    const apps = async () => {
+      const nc = await natsConnect(`nats://127.0.0.1:${env!.port}`);
+      try {
+        return (await new WadmClient(nc, 'default').list()).map((m) => [m.name, m.deployed_version]);
+      } finally {
+        await nc.close();
+      }
+    };
+    const up = await upDetached(env, ['--wadm-manifest', manifest]);
+    expect(up.warnings).toEqual([]);
+    expect((up as unknown as Record<string, unknown>).deployed_wadm_manifest_path).toBe(manifest);
+    expect(await apps()).toEqual([['up-test', 'v0.0.1']]);
+    const again = await upDetached(env, ['--wadm-manifest', manifest]);
+    expect(again.already_running).toBe(true);
+    expect(again.warnings).toEqual([]);
+    expect((again as unknown as Record<string, unknown>).deployed_wadm_manifest_path).toBe(manifest);
+
+    const down = await env.run(['down', '-o', 'json', '--purge-jetstream', 'all']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.json!.purged).toEqual(expect.arrayContaining(['KV_wadm_manifests', 'KV_LATTICEDATA_default', 'KV_CONFIGDATA_default']));
+    // Same port, same JetStream store: the app is gone.
+    await upDetached(env);
+    expect(await apps()).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { upPaths } from '../../../src/up/paths.js';
-import { inspectPidFile, readPidFile, writePidFile } from '../../../src/up/pid-file.js';
+import { inspectPidFile, readPidFile, updatePidFileInfo, writePidFile } from '../../../src/up/pid-file.js';
 import { stopRecordedProcess } from '../../../src/up/process-control.js';
 import { checkIdentity, parseProcStatStartTime, processIdentity } from '../../../src/up/process-identity.js';
 import { scanLocalState } from '../../../src/up/state.js';
@@ -63,6 +63,14 @@ describe('pid files', () => {
     expect(read).toEqual(written);
     expect(read.info.hostId).toBe('N1');
     expect(inspectPidFile(file)?.state).toBe('alive');
+  });
+
+  it('updates the info of a record without changing its identity', () => {
+    const file = join(dir, 'sup.json');
+    const written = writePidFile(file, 'supervisor', process.pid, { startedNats: true, lattice: 'default' });
+    expect(updatePidFileInfo<{ startedNats: boolean; lattice: string }>(file, (i) => ({ ...i, startedNats: false }))).toBe(true);
+    expect(readPidFile(file)).toEqual({ ...written, info: { startedNats: false, lattice: 'default' } });
+    expect(updatePidFileInfo(join(dir, 'missing.json'), (i) => i)).toBe(false);
   });
 
   it('refuses to record a process that is not running', async () => {
