@@ -13,7 +13,9 @@ function upText(r: UpResult, detached: boolean): string {
   lines.push(r.already_running ? `wasmCloud is already running on lattice ${r.lattice}` : `wash up completed: lattice ${r.lattice} is ready`);
   lines.push(`  NATS      ${r.nats_url}${r.nats_started ? ` (started by wash; config ${r.nats_config}, log ${r.nats_log})` : ''}`);
   for (const h of r.hosts) lines.push(`  host      ${h.id} (pid ${h.pid}, log ${h.log})`);
-  const wadm = r.wadm.running ? (r.wadm.started ? 'running (started by wash)' : 'running') : r.wadm.error ? `not running: ${r.wadm.error}` : 'not running';
+  const wadm = r.wadm.running
+    ? (r.wadm.started ? 'running (started by wash)' : 'running')
+    : r.wadm.disabled ? 'disabled (--disable-wadm)' : r.wadm.error ? `not running: ${r.wadm.error}` : 'not running';
   lines.push(`  wadm      ${wadm}`);
   if (r.supervisor_pid) lines.push(`  supervisor pid ${r.supervisor_pid}, log ${r.supervisor_log}`);
   if (r.deployed_wadm_manifest_path) lines.push(`  deployed  ${r.deployed_wadm_manifest_path}`);

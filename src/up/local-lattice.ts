@@ -27,6 +27,8 @@ export interface UpHostResult {
 
 export interface UpWadmResult {
   running: boolean;
+  /** --disable-wadm was given. */
+  disabled?: boolean;
   /** Started by this `wash up` (false: another wadm already answered, or disabled). */
   started: boolean;
   error?: string;
@@ -244,7 +246,8 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
     watcher = await HostEventWatcher.open(nc, o.lattice);
 
     let wadmResult: UpWadmResult = { running: false, started: false };
-    if (!o.disableWadm) {
+    if (o.disableWadm) wadmResult.disabled = true;
+    else {
       const { wadmAnswers } = await import('./lattice-probe.js');
       if (await wadmAnswers(nc, o.lattice, 500)) {
         wadmResult = { running: true, started: false };

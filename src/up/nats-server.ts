@@ -73,7 +73,7 @@ export function natsConfigText(o: NatsServerOptions & { host: string; port: numb
     `  domain: ${JSON.stringify(o.jsDomain ?? 'core')}`,
     '}',
   ];
-  if (o.websocketPort) lines.push('websocket {', `  port: ${o.websocketPort}`, '  no_tls: true', '}');
+  if (o.websocketPort) lines.push('websocket {', `  host: "${o.host}"`, `  port: ${o.websocketPort}`, '  no_tls: true', '}');
   if (o.remoteUrl) {
     lines.push('leafnodes {', '  remotes: [', '    {', `      url: ${JSON.stringify(o.remoteUrl)}`);
     if (o.credsfile) lines.push(`      credentials: ${JSON.stringify(o.credsfile)}`);
