@@ -186,7 +186,8 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     for (const sup of state.supervisors.filter((s) => s.info.lattice === lattice)) {
       const outcome = await stopRecordedProcess(sup.identity, { termMs: 20_000 });
       removePidFile(sup.path);
-      if (sup.info.wadm && outcome !== 'survived' && outcome !== 'not-running') result.wadm_stopped = true;
+      // It may have stopped by itself once its hosts were gone; either way its wadm is gone now.
+      if (sup.info.wadm && outcome !== 'survived') result.wadm_stopped = true;
     }
 
     // NATS only if wash started it and no local host of any lattice still uses it.
