@@ -29,10 +29,19 @@ interface Settings {
   onStopped?: () => void;
 }
 
+function hasHeader(headers: string[], lower: string): boolean {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i].length === lower.length && headers[i].toLowerCase() === lower) return true;
+  return false;
+}
+
 class NodeSink implements ResponseSink {
   constructor(private readonly res: ServerResponse) {}
-  head(status: number, headers: string[], contentLength: number | undefined): void {
-    if (contentLength !== undefined) headers.push('content-length', String(contentLength));
+  send(status: number, headers: string[], body: Uint8Array | undefined): void {
+    if (!hasHeader(headers, 'content-length')) headers.push('content-length', String(body?.length ?? 0));
+    this.res.writeHead(status, headers);
+    this.res.end(body);
+  }
+  head(status: number, headers: string[]): void {
     this.res.writeHead(status, headers);
   }
   write(chunk: Uint8Array): void {

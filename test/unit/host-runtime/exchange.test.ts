@@ -6,7 +6,8 @@ const enc = (s: string) => new TextEncoder().encode(s);
 function recorder() {
   const events: string[] = [];
   const sink: ResponseSink = {
-    head: (status, headers, length) => events.push(`head ${status} ${headers.join(',')} len=${length}`),
+    send: (status, headers, body) => events.push(`send ${status} ${headers.join(',')} ${body ? new TextDecoder().decode(body) : '(none)'}`),
+    head: (status, headers) => events.push(`head ${status} ${headers.join(',')}`),
     write: (chunk) => events.push(`write ${chunk.length}`),
     end: () => events.push('end'),
   };
@@ -79,7 +80,7 @@ describe('Exchange.settle', () => {
     out.write(enc('de'));
     OutgoingBody.finish(body, undefined);
     expect(ex.settle()).toEqual({ kind: 'sent' });
-    expect(events).toEqual(['head 201 content-type,text/plain len=5', 'write 3', 'write 2', 'end']);
+    expect(events).toEqual(['send 201 content-type,text/plain abcde']);
   });
 
   it('reports a missing response, an error response and an unfinished body', () => {
@@ -116,7 +117,7 @@ describe('Exchange.settle', () => {
     ResponseOutparam.set(new ResponseOutparam(ex), { tag: 'ok', val: response });
     const out = body.write();
     for (let i = 0; i < 3; i++) out.write(new Uint8Array(40_000));
-    expect(events[0]).toBe('head 200  len=undefined');
+    expect(events[0]).toBe('head 200 ');
     OutgoingBody.finish(body, undefined);
     expect(events.at(-1)).toBe('end');
     expect(ex.settle()).toEqual({ kind: 'sent' });

@@ -18,7 +18,10 @@ export interface RequestHead {
 
 /** Where a response goes (a node ServerResponse, or a message port in a worker). */
 export interface ResponseSink {
-  head(status: number, headers: string[], contentLength: number | undefined): void;
+  /** A complete response in one go (the common case: one write, with a content-length unless declared). */
+  send(status: number, headers: string[], body: Uint8Array | undefined): void;
+  /** Streaming: the head, then chunks, then end. */
+  head(status: number, headers: string[]): void;
   write(chunk: Uint8Array): void;
   end(): void;
 }
@@ -144,7 +147,7 @@ export class Exchange {
   bodyProgress(body: OutgoingBody): void {
     if (!this.#headSent) {
       if (body.bufferedBytes < STREAM_THRESHOLD) return;
-      this.#sendHead(undefined);
+      this.#sendHead();
     }
     for (const chunk of body.drain()) this.#sink.write(chunk);
     if (body.finished && !this.#ended) {
@@ -164,22 +167,26 @@ export class Exchange {
       return this.#headSent ? { kind: 'failed-after-head', reason } : { kind: 'no-response', reason };
     }
     const chunks = body ? body.drain() : [];
-    if (!this.#headSent) this.#sendHead(chunks.reduce((n, c) => n + c.length, 0));
-    for (const chunk of chunks) this.#sink.write(chunk);
+    if (this.#headSent) {
+      for (const chunk of chunks) this.#sink.write(chunk);
+      this.#sink.end();
+    } else {
+      const whole = chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      this.#headSent = true;
+      this.#sink.send(OutgoingResponse.statusOf(response), this.#headerList(response), whole);
+    }
     this.#ended = true;
-    this.#sink.end();
     return { kind: 'sent' };
   }
-  #sendHead(knownLength: number | undefined): void {
-    const response = this.#response!;
+  #headerList(response: OutgoingResponse): string[] {
     const headers: string[] = [];
-    let declaredLength = false;
-    for (const [name, value] of Fields.entriesOf(OutgoingResponse.headersOf(response))) {
-      if (name.length === 14 && name.toLowerCase() === 'content-length') declaredLength = true;
-      headers.push(name, latin1(value));
-    }
+    for (const [name, value] of Fields.entriesOf(OutgoingResponse.headersOf(response))) headers.push(name, latin1(value));
+    return headers;
+  }
+  #sendHead(): void {
+    const response = this.#response!;
     this.#headSent = true;
-    this.#sink.head(OutgoingResponse.statusOf(response), headers, declaredLength ? undefined : knownLength);
+    this.#sink.head(OutgoingResponse.statusOf(response), this.#headerList(response));
   }
 }
 
