@@ -13,6 +13,7 @@ if (kind === 'bare') {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
     res.end(body);
   }).listen(port, '127.0.0.1', () => console.log('ready'));
+  process.on('SIGTERM', () => process.exit(0));
 } else if (kind === 'wash') {
   const { ComponentRuntime, HttpIngress } = await import('../../dist/host/runtime/index.js');
   const runtime = new ComponentRuntime({ cacheDir, log: (level, id, msg) => level !== 'info' && console.error(`[${level}] ${id}: ${msg}`) });
