@@ -13,6 +13,8 @@ import { buildImports } from './wasi/imports.js';
 import type { LogLevel, RunningComponent, RunningComponentStats, ServingStyle, StartOptions } from './types.js';
 
 export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
+/** stop() waits this long for in-flight requests (a slow upload must not block an update forever). */
+const STOP_GRACE_MS = 30_000;
 /** Fresh (FetchEvent) instances kept ready beyond the one serving. */
 const FRESH_PREWARM = 4;
 
@@ -73,7 +75,17 @@ function readBody(req: IncomingMessage): Promise<Uint8Array[] | 'too-large'> {
     });
     req.once('end', () => resolve(chunks));
     req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new ClientGone());
+    });
   });
+}
+
+class ClientGone extends Error {
+  override name = 'ClientGone';
+  constructor() {
+    super('the client closed the connection before sending the whole request body');
+  }
 }
 
 function plainResponse(res: ServerResponse, status: number, text: string): void {
@@ -168,8 +180,11 @@ export class HttpComponent implements RunningComponent {
       else this.#failed++;
     } catch (err) {
       this.#failed++;
-      this.#log('error', `request failed: ${describe(err)}`);
-      plainResponse(res, 500, 'internal error while running the component');
+      if (err instanceof ClientGone) this.#log('debug', err.message);
+      else {
+        this.#log('error', `request failed: ${describe(err)}`);
+        plainResponse(res, 500, 'internal error while running the component');
+      }
     } finally {
       this.#inFlight--;
       if (this.#inFlight === 0) this.#idle?.();
@@ -269,7 +284,19 @@ export class HttpComponent implements RunningComponent {
 
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      if (this.#inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.#log('warn', `stopping with ${this.#inFlight} request(s) still in flight after ${STOP_GRACE_MS} ms`);
+            resolve();
+          }, STOP_GRACE_MS);
+          timer.unref();
+          this.#idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       this.#pool.close();
       this.#settings.onStopped?.();
     })();

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -231,6 +231,22 @@ describe('component runtime over real HTTP', () => {
     const small = new ComponentRuntime({ cacheDir, maxLinearMemoryBytes: 1024 * 1024 });
     await expect(small.load(fixture('js-hello-fetch'))).rejects.toThrow(/limit/);
     await small.close();
+  });
+
+  it('forgets a request whose client hung up mid-body, so stop() is not held up', async () => {
+    const { url, running } = await serve(probes.echo, 'hangup');
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(running.stats().inFlight).toBe(1);
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(running.stats().inFlight).toBe(0);
+    const started = Date.now();
+    await running.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('answers 503 after stop()', async () => {
