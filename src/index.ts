@@ -53,3 +53,8 @@ export {
   WadmClient, WadmApiError, NO_WADM_MESSAGE, armAppWait, describeStatus, rollbackTarget,
   type WadmClientOptions, type StatusWatch, type AppTarget, type AppWait, type AppWaitOptions, type RollbackPlan,
 } from './wadm/client/index.js';
+export {
+  ComponentRuntime, HttpIngress, parseListenAddress,
+  type RuntimeOptions as ComponentRuntimeOptions, type Capabilities as ComponentCapabilitySet, type LoadedComponent, type RunningComponent,
+  type RunningComponentStats, type ServingStyle, type StartOptions as ComponentStartOptions,
+} from './host/runtime/index.js';
