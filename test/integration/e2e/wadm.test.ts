@@ -128,6 +128,13 @@ describe('wadm with real hosts', () => {
     expect(deployed.json).toMatchObject({ deployed: true, model_name: 'hello', model_version: 'v1', success: true });
     await waitForBody(`http://127.0.0.1:${port}/`, BODY1);
 
+    // Re-deploying the same file is idempotent; other content under the same version is refused.
+    const file = manifestFile('hello-again', helloApp('hello', port));
+    expect((await app(lattice, 'deploy', file)).code).toBe(0);
+    const changed = await app(lattice, 'deploy', manifestFile('hello-changed', helloApp('hello', port, V1, 3)));
+    expect(changed.code).toBe(1);
+    expect(changed.json.error).toMatch(/v1 already exists .*different content/);
+
     const status = await app(lattice, 'status', 'hello');
     expect(status.json.status.status.type).toBe('deployed');
     const spread = status.json.status.scalers.find((s: { kind: string }) => s.kind === 'SpreadScaler' && s.name === 'hello-hello');
