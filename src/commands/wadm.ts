@@ -44,7 +44,7 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
     const log = stderrLog(flags['log-level']);
     const nc = await natsConnect(address.url, {
       jwt: conn.ctlJwt, seed: conn.ctlSeed, credsfile: conn.ctlCredsfile, tlsCaFile: conn.ctlTlsCaFile, tlsFirst: conn.ctlTlsFirst,
-    }, { name: 'wash-wadm', maxReconnectAttempts: -1, ...userPass });
+    }, { name: 'wash-wadm', maxReconnectAttempts: -1, noAsyncTraces: true, ...userPass });
 
     let wadm: Awaited<ReturnType<typeof startWadm>> | undefined;
     const stop = new Promise<string>((resolve) => {

@@ -6,7 +6,7 @@ import type { LatticeEvent } from '../../lattice/events.js';
 import { manifestVersion } from '../../manifest/names.js';
 import type { Manifest } from '../../manifest/schema.js';
 import type { ObservedSummary, ScalerStatus, Status } from '../types.js';
-import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerDeadline, stepScaler, type ScalerRuntime } from './backoff.js';
+import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerCommandSent, scalerDeadline, stepScaler, type ScalerRuntime } from './backoff.js';
 import type { Command, TaggedCommand } from './commands.js';
 import { manifestToScalers } from './manifest-to-scalers.js';
 import { cleanupPrerequisite, cleanupScaler, workloadIdOf, type ReconcileContext, type ScalerSpec } from './scalers/index.js';
@@ -110,6 +110,12 @@ export function observeAppEvent(app: AppRuntime, event: LatticeEvent, now: numbe
 export function appCommandFailed(app: AppRuntime, scalerId: string | undefined, cmd: Command, error: string, now: number): void {
   const rt = scalerId === undefined ? undefined : app.scalers.find((s) => s.spec.id === scalerId);
   if (rt) scalerCommandFailed(rt, cmd, error, now);
+}
+
+/** A command of the app reached the control interface now (restarts its expected-event window). */
+export function appCommandSent(app: AppRuntime, scalerId: string | undefined, cmd: Command, now: number): void {
+  const rt = scalerId === undefined ? undefined : app.scalers.find((s) => s.spec.id === scalerId);
+  if (rt) scalerCommandSent(rt, cmd, now);
 }
 
 /** The earliest time a scaler of the app stops waiting by itself. */

@@ -87,6 +87,16 @@ export function scalerCommandFailed(rt: ScalerRuntime, cmd: Command, error: stri
   rt.backoff = { status: { type: 'failed', message: error }, until: now + FAILURE_BACKOFF_MS };
 }
 
+/**
+ * The command actually went out (it may have queued behind others): its expected event is due a full
+ * window from now, not from when the scaler asked for it.
+ */
+export function scalerCommandSent(rt: ScalerRuntime, cmd: Command, now: number): void {
+  const key = expectationKey(expectationFor(cmd, now, 0));
+  const due = now + windowFor(rt.spec, cmd);
+  for (const e of rt.expected) if (expectationKey(e) === key && e.deadline < due) e.deadline = due;
+}
+
 /** When this scaler's waiting ends by itself (a deadline or the end of a back-off), if ever. */
 export function scalerDeadline(rt: ScalerRuntime): number | undefined {
   let next: number | undefined;

@@ -14,7 +14,7 @@ import { deployedManifest } from '../store/guards.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../store/manifest-store.js';
 import { ensureStatusStream, statusStreamManager } from '../store/status-stream.js';
 import type { ManifestUnpublishedEventData, Status } from '../types.js';
-import { appCommandFailed, appConfigNames, appDeadline, observeAppEvent, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
+import { appCommandFailed, appCommandSent, appConfigNames, appDeadline, observeAppEvent, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
 import { describeCommand, eventExpectationKey, expectationKey, type TaggedCommand } from './commands.js';
 import { HEARTBEAT_INTERVAL_MS, UNDEPLOYED_MESSAGE } from './constants.js';
 import { BoundedQueue, ctlCommandRunner, type CommandRunner } from './executor.js';
@@ -107,6 +107,9 @@ class LatticeEngine implements Engine {
   private readonly byLink = new Map<string, Set<string>>();
   private readonly byConfig = new Map<string, Set<string>>();
   private readonly byExpectation = new Map<string, Set<string>>();
+  /** Per app, the index entries it is in (so removing an app does not scan every index). */
+  private readonly indexed = new Map<string, [Map<string, Set<string>>, string][]>();
+  private readonly expectingApps = new Map<string, Map<string, Set<string>>>();
   private readonly deadlines = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private dirtyAll = false;
@@ -195,7 +198,7 @@ class LatticeEngine implements Engine {
     for (const t of this.pendingUndeploy.values()) clearTimeout(t);
     this.pendingUndeploy.clear();
     this.state = createLatticeState();
-    for (const m of [this.appMap, this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.deadlines]) m.clear();
+    for (const m of [this.appMap, this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.deadlines, this.indexed, this.expectingApps]) m.clear();
     this.dirty.clear();
     this.statuses?.forget();
   }
@@ -211,6 +214,7 @@ class LatticeEngine implements Engine {
     const { jetstream } = await import('@nats-io/jetstream');
     const js = jetstream(this.nc, this.opts.jsDomain ? { domain: this.opts.jsDomain } : {});
     this.statuses ??= new StatusPublisher(js, jsm, this.lattice, (err, app) => this.log('warn', `publishing the status of ${app}: ${err.message}`));
+    await this.statuses.preload().catch((err) => this.log('debug', `reading published statuses: ${(err as Error).message}`));
     this.store = await openManifestStore(this.nc, { lattice: this.lattice, jsDomain: this.opts.jsDomain, bucket: this.opts.manifestBucket });
     if (!live()) return;
 
@@ -282,7 +286,10 @@ class LatticeEngine implements Engine {
       for (const name of waiting ?? []) {
         const app = this.appMap.get(name);
         if (app && observeAppEvent(app, event, now)) this.dirty.add(name);
-        if (!app || !app.scalers.some((rt) => rt.expected.some((e) => expectationKey(e) === key))) waiting!.delete(name);
+        if (!app || !app.scalers.some((rt) => rt.expected.some((e) => expectationKey(e) === key))) {
+          waiting!.delete(name);
+          this.expectingApps.get(name)?.delete(key);
+        }
       }
     }
     const appspec = (event.data as { annotations?: Record<string, string> }).annotations?.['wasmcloud.dev/appspec'];
@@ -476,27 +483,38 @@ class LatticeEngine implements Engine {
   }
 
   private index(app: AppRuntime): void {
+    const keys: [Map<string, Set<string>>, string][] = [];
+    const put = (index: Map<string, Set<string>>, key: string) => {
+      add(index, key, app.name);
+      keys.push([index, key]);
+    };
     for (const rt of app.scalers) {
       const wid = workloadIdOf(rt.spec);
-      if (wid !== undefined) add(this.byWorkload, wid, app.name);
+      if (wid !== undefined) put(this.byWorkload, wid);
       if (rt.spec.role === 'link') {
         const l = rt.spec.link;
-        add(this.byLink, linkIdentity(l.source_id, l.wit_namespace, l.wit_package, l.name), app.name);
+        put(this.byLink, linkIdentity(l.source_id, l.wit_namespace, l.wit_package, l.name));
         // A link is (re)put when its ends come up.
-        add(this.byWorkload, l.source_id, app.name);
-        add(this.byWorkload, l.target, app.name);
+        put(this.byWorkload, l.source_id);
+        put(this.byWorkload, l.target);
       }
-      for (const p of rt.spec.prerequisites) add(this.byConfig, p.name, app.name);
+      for (const p of rt.spec.prerequisites) put(this.byConfig, p.name);
     }
+    this.indexed.set(app.name, keys);
   }
 
   private unindex(name: string): void {
-    for (const index of [this.byWorkload, this.byLink, this.byConfig, this.byExpectation]) {
-      for (const [key, set] of index) {
-        set.delete(name);
-        if (set.size === 0) index.delete(key);
-      }
+    for (const [index, key] of this.indexed.get(name) ?? []) {
+      const set = index.get(key);
+      set?.delete(name);
+      if (set?.size === 0) index.delete(key);
     }
+    this.indexed.delete(name);
+    for (const [key, set] of this.expectingApps.get(name) ?? []) {
+      set.delete(name);
+      if (set.size === 0) this.byExpectation.delete(key);
+    }
+    this.expectingApps.delete(name);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -526,12 +544,19 @@ class LatticeEngine implements Engine {
       const pass = reconcileApp(app, this.state, now);
       for (const c of pass.commands) this.execute(c);
       this.publishStatus(name, pass.status);
-      for (const rt of app.scalers) for (const e of rt.expected) add(this.byExpectation, expectationKey(e), name);
+      for (const rt of app.scalers) for (const e of rt.expected) this.expect(name, expectationKey(e));
       const deadline = appDeadline(app);
       if (deadline === undefined) this.deadlines.delete(name);
       else this.deadlines.set(name, deadline);
     }
     this.armDeadline(now);
+  }
+
+  private expect(app: string, key: string): void {
+    add(this.byExpectation, key, app);
+    let mine = this.expectingApps.get(app);
+    if (!mine) this.expectingApps.set(app, (mine = new Map()));
+    mine.set(key, this.byExpectation.get(key)!);
   }
 
   private armDeadline(now: number): void {
@@ -558,6 +583,8 @@ class LatticeEngine implements Engine {
     this.log('debug', `app ${tagged.app}: ${describeCommand(cmd)}`);
     this.commands.push(async () => {
       if (term !== this.term || !this.isLeader()) return;
+      const app = this.appMap.get(tagged.app);
+      if (app) appCommandSent(app, tagged.scalerId, cmd, Date.now());
       try {
         await this.run(cmd);
         if (term !== this.term) return;
@@ -567,10 +594,10 @@ class LatticeEngine implements Engine {
         if (term !== this.term) return;
         const message = errorChain(err)[0] ?? String(err);
         this.log('warn', `app ${tagged.app}: ${describeCommand(cmd)} failed: ${message}`);
-        const app = this.appMap.get(tagged.app);
-        if (app) {
-          appCommandFailed(app, tagged.scalerId, cmd, message, Date.now());
-          this.dirty.add(app.name);
+        const current = this.appMap.get(tagged.app);
+        if (current) {
+          appCommandFailed(current, tagged.scalerId, cmd, message, Date.now());
+          this.dirty.add(current.name);
           this.schedule();
         }
       }

@@ -5,8 +5,8 @@
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { wadmStatusSubject } from '../../lattice/subjects.js';
-import { readLastStatus } from '../store/status-stream.js';
-import type { Status } from '../types.js';
+import { parseStatus, readLastStatus } from '../store/status-stream.js';
+import { STATUS_STREAM, type Status } from '../types.js';
 import { BoundedQueue } from './executor.js';
 import { statusKey } from './status.js';
 
@@ -15,6 +15,8 @@ export class StatusPublisher {
   private readonly queue = new BoundedQueue(64);
   /** Latest status waiting to be sent per app (a newer one replaces an unsent older one). */
   private readonly pending = new Map<string, Status>();
+  /** True once `preload` read the stream: apps it did not see have no status yet. */
+  private preloaded = false;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -22,6 +24,30 @@ export class StatusPublisher {
     private readonly lattice: string,
     private readonly onError: (err: Error, app: string) => void,
   ) {}
+
+  /** Learns the last status of every app of the lattice in one pass over the stream (last message per subject). */
+  async preload(): Promise<void> {
+    const { DeliverPolicy } = await import('@nats-io/jetstream');
+    const consumer = await this.js.consumers.get(STATUS_STREAM, { filter_subjects: [wadmStatusSubject(this.lattice, '*')], deliver_policy: DeliverPolicy.LastPerSubject });
+    const info = await consumer.info(true);
+    if (info.num_pending === 0) {
+      this.preloaded = true;
+      return;
+    }
+    const messages = await consumer.consume();
+    try {
+      for await (const m of messages) {
+        const app = m.subject.slice(m.subject.lastIndexOf('.') + 1);
+        const status = parseStatus(m.json());
+        if (status && !this.last.has(app)) this.last.set(app, statusKey(status));
+        if (m.info.pending === 0) break;
+      }
+    } finally {
+      messages.stop();
+      await consumer.delete().catch(() => {});
+    }
+    this.preloaded = true;
+  }
 
   publish(app: string, status: Status): void {
     const key = statusKey(status);
@@ -37,7 +63,7 @@ export class StatusPublisher {
     if (!status) return;
     const key = statusKey(status);
     try {
-      if (!this.last.has(app)) {
+      if (!this.preloaded && !this.last.has(app)) {
         const previous = await readLastStatus(this.jsm, this.lattice, app);
         if (previous && statusKey(previous) === key) {
           this.last.set(app, key);
@@ -60,6 +86,7 @@ export class StatusPublisher {
 
   forget(): void {
     this.last.clear();
+    this.preloaded = false;
   }
 
   idle(): Promise<void> {

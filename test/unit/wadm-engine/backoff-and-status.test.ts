@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerDeadline, stepScaler } from '../../../src/wadm/engine/backoff.js';
+import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerCommandSent, scalerDeadline, stepScaler } from '../../../src/wadm/engine/backoff.js';
 import { APPSPEC_KEY, MANAGED_BY_KEY, SCALER_KEY, SPREAD_KEY } from '../../../src/wadm/engine/constants.js';
 import { manifestToScalers } from '../../../src/wadm/engine/manifest-to-scalers.js';
 import type { ComponentScalerSpec } from '../../../src/wadm/engine/scalers/index.js';
@@ -44,6 +44,16 @@ describe('backoff wrapper', () => {
     expect(scalerDeadline(rt)).toBe(T0 + 5000);
     expect(stepScaler(rt, state, ctx, T0 + 4999).commands).toEqual([]);
     expect(stepScaler(rt, state, ctx, T0 + 5000).commands).toHaveLength(1);
+  });
+
+  it('commandQueuedBeforeSending_windowStartsWhenItIsSent', () => {
+    const { rt, ctx } = wrapped();
+    const state = stateWith([{ id: 'H1' }]);
+    const [cmd] = stepScaler(rt, state, ctx, T0).commands;
+    scalerCommandSent(rt, cmd, T0 + 4000);
+    expect(scalerDeadline(rt)).toBe(T0 + 9000);
+    expect(stepScaler(rt, state, ctx, T0 + 6000).commands).toEqual([]);
+    expect(stepScaler(rt, state, ctx, T0 + 9000).commands).toHaveLength(1);
   });
 
   it('failureEvent_failedForFiveSecondsThenRetries', () => {
