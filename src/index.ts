@@ -58,3 +58,11 @@ export {
   type RuntimeOptions as ComponentRuntimeOptions, type Capabilities as ComponentCapabilitySet, type LoadedComponent, type RunningComponent,
   type RunningComponentStats, type ServingStyle, type StartOptions as ComponentStartOptions,
 } from './host/runtime/index.js';
+export { startWadm, type Wadm, type WadmOptions } from './wadm/index.js';
+export {
+  startEngine, createApp, reconcileApp, upgradeApp, undeployApp, manifestToScalers, reconcileScaler, cleanupScaler, computeSpread,
+  createLatticeState, applyEvent as applyLatticeEvent, applyInventory, reapHosts, aggregateStatus, aggregateStatusType, describeCommand,
+  workloadId, ownedConfigName, secretConfigName, scalerIdOf, workloadAnnotations,
+  type Engine, type EngineOptions, type EngineLog, type AppRuntime, type Upgrade, type ScalerSpec, type ScalerResult, type LatticeState,
+  type Command as WadmCommand, type TaggedCommand,
+} from './wadm/engine/index.js';

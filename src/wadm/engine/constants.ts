@@ -31,7 +31,7 @@ export const FAILURE_BACKOFF_MS = 5_000;
 
 /** Host heartbeat interval of wasmCloud hosts; the reaper drops hosts silent for about two of them. */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
-export const HOST_TTL_MS = 2 * HEARTBEAT_INTERVAL_MS + 10_000;
+export const HOST_TTL_MS = 2 * HEARTBEAT_INTERVAL_MS + HEARTBEAT_INTERVAL_MS / 3;
 
 /** Secret references stored as config (wasmcloud-secrets-types ≥ 0.4). */
 export const SECRET_CONFIG_PREFIX = 'SECRET_';

@@ -365,7 +365,8 @@ class LatticeEngine implements Engine {
   }
 
   private reap(heartbeatMs: number): void {
-    const gone = reapHosts(this.state, Date.now(), 2 * heartbeatMs + 10_000);
+    // Two missed heartbeats plus a third of one for jitter: 70 s with the usual 30 s heartbeat.
+    const gone = reapHosts(this.state, Date.now(), Math.round(2 * heartbeatMs + heartbeatMs / 3));
     if (gone.length === 0) return;
     this.log('info', `lattice ${this.lattice}: dropped host(s) not heard from in two heartbeats: ${gone.join(', ')}`);
     this.mirrorDirty = true;

@@ -5,7 +5,7 @@ import { startApiServer, type ApiServer } from '../../../src/wadm/api/server.js'
 import { WadmClient } from '../../../src/wadm/client/client.js';
 import { startEngine, type Engine, type EngineOptions } from '../../../src/wadm/engine/engine.js';
 import { startWadm, type Wadm } from '../../../src/wadm/index.js';
-import type { Status } from '../../../src/wadm/types.js';
+import type { Status, WadmManifest } from '../../../src/wadm/types.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { createSimLattice, startSimHost, type SimHost, type SimLattice } from '../../helpers/sim-host.js';
 
@@ -80,8 +80,8 @@ async function statusOf(client: WadmClient, app: string, type: Status['status'][
   }, timeoutMs);
 }
 
-function app(name: string, opts: { instances?: number; image?: string; provider?: boolean; components?: number } = {}) {
-  const components: unknown[] = [];
+function app(name: string, opts: { instances?: number; image?: string; provider?: boolean; components?: number } = {}): WadmManifest & { metadata: { annotations: Record<string, string> } } {
+  const components: Record<string, unknown>[] = [];
   for (let i = 0; i < (opts.components ?? 1); i++) {
     components.push({
       name: `hello${i || ''}`, type: 'component', properties: { image: opts.image ?? 'ghcr.io/x/hello:0.1.0' },
@@ -149,6 +149,29 @@ describe('wadm engine against simulated hosts', () => {
     await first.stop({ graceful: true });
     await waitFor('rescheduled', () => other.components().find((c) => c.id === 'moving-hello' && c.max_instances === 2));
     await statusOf(client, 'moving', 'deployed');
+  });
+
+  it('hostVanishesWithoutStopEvent_reapedAfterTwoHeartbeatsAndRescheduled', async () => {
+    fresh();
+    const hs: SimHost[] = [];
+    for (let i = 0; i < 2; i++) {
+      const h = await startSimHost(nc, { lattice, shared, heartbeatMs: 200, announce: false });
+      cleanups.push(() => h.stop({ graceful: false }));
+      hs.push(h);
+    }
+    await api();
+    await engine({ heartbeatIntervalMs: 200 }).ready;
+    const client = new WadmClient(nc, lattice);
+    await client.put(app('reaped', { instances: 1 }));
+    await client.deploy('reaped');
+    await statusOf(client, 'reaped', 'deployed');
+    const first = hs.find((h) => h.components().length > 0)!;
+    const other = hs.find((h) => h !== first)!;
+    const crashedAt = Date.now();
+    await first.stop({ graceful: false });
+    await waitFor('rescheduled after reaping', () => other.components().find((c) => c.id === 'reaped-hello'));
+    // Not before two heartbeat intervals of silence.
+    expect(Date.now() - crashedAt).toBeGreaterThanOrEqual(400);
   });
 
   it('engineRestart_rebuildsStateFromInventoriesWithoutDuplicateStarts', async () => {
