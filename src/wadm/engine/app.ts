@@ -8,6 +8,7 @@ import type { Manifest } from '../../manifest/schema.js';
 import type { ObservedSummary, ScalerStatus, Status } from '../types.js';
 import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerCommandSent, scalerDeadline, stepScaler, type ScalerRuntime } from './backoff.js';
 import type { Command, TaggedCommand } from './commands.js';
+import { SCALER_KEY } from './constants.js';
 import { manifestToScalers } from './manifest-to-scalers.js';
 import { cleanupPrerequisite, cleanupScaler, workloadIdOf, type ReconcileContext, type ScalerSpec } from './scalers/index.js';
 import type { LatticeState } from './state.js';
@@ -72,13 +73,22 @@ function observedSummary(state: LatticeState, app: AppRuntime, statuses: readonl
   let components = 0;
   let providers = 0;
   let links = 0;
+  const hosts = new Set<string>();
   app.scalers.forEach((rt, i) => {
+    const spec = rt.spec;
     const observed = statuses[i]?.observed ?? 0;
-    if (rt.spec.role === 'component') components += observed;
-    else if (rt.spec.role === 'provider') providers += observed;
-    else if (rt.spec.role === 'link') links += observed;
+    if (spec.role === 'component') {
+      components += observed;
+      for (const [host, rec] of state.components.get(spec.componentId) ?? []) if (rec.annotations[SCALER_KEY] === spec.id) hosts.add(host);
+    } else if (spec.role === 'provider') {
+      providers += observed;
+      for (const [host, rec] of state.providers.get(spec.providerId) ?? []) if (rec.annotations[SCALER_KEY] === spec.id) hosts.add(host);
+    } else if (spec.role === 'link') {
+      links += observed;
+    }
   });
-  return { hosts: state.hosts.size, components, providers, links };
+  // `hosts`: hosts running something this app's scalers started.
+  return { hosts: hosts.size, components, providers, links };
 }
 
 /**

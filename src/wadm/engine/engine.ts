@@ -306,7 +306,11 @@ class LatticeEngine implements Engine {
     const stale = (touched.configs ?? []).filter((n) => this.byConfig.has(n) && this.state.configs.get(n)?.state === 'unknown');
     if (touched.hosts) {
       if (!this.state.linksKnown) void this.refreshLinks(term);
-      for (const n of this.byConfig.keys()) if (this.state.configs.get(n)?.state === 'error') stale.push(n);
+      // Configs could not be read without hosts: read the ones never read or that failed.
+      for (const n of this.byConfig.keys()) {
+        const st = this.state.configs.get(n)?.state;
+        if (st === undefined || st === 'error') stale.push(n);
+      }
     }
     if (stale.length) void this.ensureConfigs(term, stale);
     this.schedule();

@@ -125,14 +125,17 @@ describe('wadm engine against simulated hosts', () => {
     const e = engine();
     await e.ready;
     const client = new WadmClient(nc, lattice);
-    await client.put(app('later', { instances: 1 }));
+    await client.put(app('later', { instances: 1, provider: true }));
     await client.deploy('later');
     const waiting = await statusOf(client, 'later', 'waiting');
     expect(waiting.status.message).toMatch(/no hosts/i);
     const h = await startSimHost(nc, { lattice, shared });
     cleanups.push(() => h.stop({ graceful: false }));
-    await statusOf(client, 'later', 'deployed');
+    const deployed = await statusOf(client, 'later', 'deployed');
     expect(h.components()).toHaveLength(1);
+    expect(h.providers()).toHaveLength(1);
+    expect(shared.configs.get('later-addr')).toEqual({ address: '0.0.0.0:8080' });
+    expect(deployed.observed).toEqual({ hosts: 1, components: 1, providers: 1, links: 1 });
   });
 
   it('hostStops_workloadRescheduledOnAnotherHost', async () => {

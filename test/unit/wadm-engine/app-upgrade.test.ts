@@ -68,7 +68,8 @@ describe('reconcileApp', () => {
     ]);
     expect(run.status.status).toEqual({ type: 'deployed' });
     expect(run.status.scalers?.find((s) => s.name === 'updateapp-dog_fetcher')).toMatchObject({ desired: 5, observed: 5 });
-    expect(run.status.observed).toEqual({ hosts: 2, components: 11, providers: 2, links: 3 });
+    const used = new Set([...state.components.values(), ...state.providers.values()].flatMap((byHost) => [...byHost.keys()]));
+    expect(run.status.observed).toEqual({ hosts: used.size, components: 11, providers: 2, links: 3 });
   });
 
   it('sameStateAgain_noCommands_levelBased', () => {
