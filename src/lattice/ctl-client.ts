@@ -35,6 +35,8 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** Stop at the first valid reply (e.g. "pick the first auction ack"). */
   first?: boolean;
+  /** End the window this many ms after the latest reply (replies on a reachable NATS come within ms). */
+  stallMs?: number;
 }
 
 /** A successful reply without payload: the host's message (often empty). */
@@ -88,7 +90,7 @@ export class CtlClient {
     const replies = await this.collect<Host>(this.subjects.hostPing(), undefined, 'host ping', opts);
     const byId = new Map<string, Host>();
     for (const h of replies) if (typeof h?.id === 'string') byId.set(h.id, h);
-    return [...byId.values()];
+    return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async getInventory(hostId: string): Promise<HostInventory> {
@@ -223,7 +225,8 @@ export class CtlClient {
     const maxWait = opts.timeoutMs ?? this.collectMs;
     const out: T[] = [];
     try {
-      const replies = await this.nc.requestMany(subject, body === undefined ? new Uint8Array() : encodeJson(body), { strategy: 'timer', maxWait });
+      const strategy = opts.stallMs === undefined ? { strategy: 'timer', maxWait } : { strategy: 'stall', stall: opts.stallMs, maxWait };
+      const replies = await this.nc.requestMany(subject, body === undefined ? new Uint8Array() : encodeJson(body), strategy as Parameters<NatsConnection['requestMany']>[2]);
       for await (const msg of replies) {
         if (msg.data.length === 0) break;
         let reply: CtlResponse<T>;

@@ -166,23 +166,30 @@ export interface StartComponentOptions {
   progress?: ProgressFn;
 }
 
+/** The host named by --host-id, or the first host to answer an auction for this workload. */
+async function pickHost(
+  client: CtlClient,
+  o: { kind: 'component' | 'provider'; id: string; ref: string; hostId?: string; constraints?: StringMap; auctionTimeoutMs: number; progress: ProgressFn },
+): Promise<string> {
+  if (o.hostId !== undefined) return (await resolveHostId(client, o.hostId, '--host-id')).id;
+  o.progress(`Looking for a host for ${o.kind} ${o.id} ...`);
+  const constraints = o.constraints ?? {};
+  const window = { timeoutMs: o.auctionTimeoutMs, first: true };
+  const [ack] = o.kind === 'component'
+    ? await client.componentAuction({ component_ref: o.ref, component_id: o.id, constraints }, window)
+    : await client.providerAuction({ provider_ref: o.ref, provider_id: o.id, constraints }, window);
+  if (!ack) {
+    throw new UserError(
+      `no host of lattice "${client.lattice}" accepted ${o.kind} "${o.id}" (${o.ref}) within ${o.auctionTimeoutMs} ms; constraints: ${constraintText(constraints)}`,
+      { suggestion: 'hosts only accept when their labels match every constraint and they do not already run this id: check `wash get hosts` / `wash get inventory`, relax --constraint, or pass --host-id' },
+    );
+  }
+  return ack.host_id;
+}
+
 export async function startComponent(client: CtlClient, o: StartComponentOptions): Promise<ComponentResult> {
   const progress = o.progress ?? noProgress;
-  let hostId: string;
-  if (o.hostId !== undefined) {
-    hostId = (await resolveHostId(client, o.hostId, '--host-id')).id;
-  } else {
-    progress(`Looking for a host for component ${o.componentId} ...`);
-    const constraints = o.constraints ?? {};
-    const [ack] = await client.componentAuction({ component_ref: o.componentRef, component_id: o.componentId, constraints }, { timeoutMs: o.auctionTimeoutMs, first: true });
-    if (!ack) {
-      throw new UserError(
-        `no host of lattice "${client.lattice}" accepted component "${o.componentId}" (${o.componentRef}) within ${o.auctionTimeoutMs} ms; constraints: ${constraintText(constraints)}`,
-        { suggestion: 'hosts only accept when their labels match every constraint and they do not already run this id: check `wash get hosts` / `wash get inventory`, relax --constraint, or pass --host-id' },
-      );
-    }
-    hostId = ack.host_id;
-  }
+  const hostId = await pickHost(client, { kind: 'component', id: o.componentId, ref: o.componentRef, hostId: o.hostId, constraints: o.constraints, auctionTimeoutMs: o.auctionTimeoutMs, progress });
   progress(`Starting component ${o.componentId} on host ${hostId} ...`);
   const { message } = await scaleComponentAndWait(client, {
     hostId, componentRef: o.componentRef, componentId: o.componentId, maxInstances: o.maxInstances, config: o.config,
@@ -265,21 +272,7 @@ export interface StartProviderOptions {
 
 export async function startProvider(client: CtlClient, o: StartProviderOptions): Promise<{ result: string; provider_ref: string; provider_id: string; host_id: string }> {
   const progress = o.progress ?? noProgress;
-  let hostId: string;
-  if (o.hostId !== undefined) {
-    hostId = (await resolveHostId(client, o.hostId, '--host-id')).id;
-  } else {
-    progress(`Looking for a host for provider ${o.providerId} ...`);
-    const constraints = o.constraints ?? {};
-    const [ack] = await client.providerAuction({ provider_ref: o.providerRef, provider_id: o.providerId, constraints }, { timeoutMs: o.auctionTimeoutMs, first: true });
-    if (!ack) {
-      throw new UserError(
-        `no host of lattice "${client.lattice}" accepted provider "${o.providerId}" (${o.providerRef}) within ${o.auctionTimeoutMs} ms; constraints: ${constraintText(constraints)}`,
-        { suggestion: 'hosts only accept when their labels match every constraint and they do not already run this id: check `wash get hosts` / `wash get inventory`, relax --constraint, or pass --host-id' },
-      );
-    }
-    hostId = ack.host_id;
-  }
+  const hostId = await pickHost(client, { kind: 'provider', id: o.providerId, ref: o.providerRef, hostId: o.hostId, constraints: o.constraints, auctionTimeoutMs: o.auctionTimeoutMs, progress });
   const pending = o.skipWait
     ? undefined
     : await waitForEvent(

@@ -4,45 +4,25 @@
  * supervision: short windows, and an event watcher that is subscribed before anything is spawned.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { decodeCtlResponse, encodeJson } from '../lattice/codec.js';
+import { CtlClient } from '../lattice/ctl-client.js';
 import { tryParseLatticeEvent } from '../lattice/events.js';
-import { ctlSubjects, eventSubject, wadmApiSubject } from '../lattice/subjects.js';
-import type { Host, StopHostCommand } from '../lattice/types.js';
+import { eventSubject, wadmApiSubject } from '../lattice/subjects.js';
+import type { Host } from '../lattice/types.js';
 
 /**
  * Every host of the lattice that answers `host.ping`. Collection ends `stallMs` after the last reply
  * (hosts on a reachable NATS answer within milliseconds), or after `timeoutMs` when nobody answers.
  */
 export async function pingHosts(nc: NatsConnection, o: { ctlPrefix: string; lattice: string; timeoutMs: number; stallMs?: number }): Promise<Host[]> {
-  const hosts = new Map<string, Host>();
-  const replies = await nc.requestMany(ctlSubjects(o.ctlPrefix, o.lattice).hostPing(), undefined, {
-    strategy: 'stall',
-    stall: o.stallMs ?? 300,
-    maxWait: o.timeoutMs,
-  } as Parameters<NatsConnection['requestMany']>[2]);
-  try {
-    for await (const msg of replies) {
-      if (msg.data.length === 0) break;
-      try {
-        const env = decodeCtlResponse<Host>(msg.data, 'host.ping reply');
-        if (env.success && env.response?.id) hosts.set(env.response.id, env.response);
-      } catch { /* a malformed reply is not a host */ }
-    }
-  } catch (err) {
-    // No responders simply means no hosts.
-    if (!/no responders|503/i.test(String((err as Error).message ?? err))) throw err;
-  }
-  return [...hosts.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return new CtlClient(nc, { lattice: o.lattice, prefix: o.ctlPrefix }).pingHosts({ timeoutMs: o.timeoutMs, stallMs: o.stallMs ?? 300 });
 }
 
 /** Asks a host to stop; resolves with the host's reply (success false → the message explains). */
 export async function requestHostStop(nc: NatsConnection, o: { ctlPrefix: string; lattice: string; hostId: string; timeoutMs: number; graceMs?: number }): Promise<{ ok: boolean; message: string }> {
-  const body: StopHostCommand = { host_id: o.hostId };
-  if (o.graceMs !== undefined) body.timeout = o.graceMs;
+  const client = new CtlClient(nc, { lattice: o.lattice, prefix: o.ctlPrefix, timeoutMs: o.timeoutMs });
   try {
-    const msg = await nc.request(ctlSubjects(o.ctlPrefix, o.lattice).hostStop(o.hostId), encodeJson(body), { timeout: o.timeoutMs });
-    const env = decodeCtlResponse(msg.data, 'host.stop reply');
-    return { ok: env.success, message: env.message };
+    const ack = await client.stopHost({ host_id: o.hostId, ...(o.graceMs !== undefined ? { timeout: o.graceMs } : {}) });
+    return { ok: true, message: ack.message };
   } catch (err) {
     return { ok: false, message: (err as Error).message };
   }

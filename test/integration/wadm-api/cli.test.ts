@@ -180,10 +180,16 @@ describe('wash app deploy / status / history / rollback', () => {
     const first = await wash(['app', 'deploy', file, '-o', 'json']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.json).toEqual({ deployed: true, model_name: 'multi', model_version: 'v1', message: 'Successfully deployed application multi v1', success: true });
+    // The same manifest again: idempotent. Other content under the stored version: refused.
     const again = await wash(['app', 'deploy', file, '-o', 'json']);
-    expect(again.code).toBe(1);
-    expect(again.json.error).toContain('Manifest version v1 already exists');
-    expect(again.json.suggestion).toContain('--replace');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json).toMatchObject({ deployed: true, model_name: 'multi', model_version: 'v1' });
+    writeManifest('proj2/wadm.yaml', manifestYaml('multi', 'v1', { image: 'file://./build/app.wasm', description: 'changed' }));
+    const changed = await wash(['app', 'deploy', file, '-o', 'json']);
+    expect(changed.code).toBe(1);
+    expect(changed.json.error).toContain('Manifest version v1 already exists');
+    expect(changed.json.error).toContain('different content');
+    expect(changed.json.suggestion).toContain('--replace');
     expect((await wash(['app', 'deploy', file, '--replace', '-o', 'json'])).code).toBe(0);
 
     writeManifest('proj2/wadm.yaml', manifestYaml('multi', 'v2', { image: 'file://./build/app.wasm' }));
