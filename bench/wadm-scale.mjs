@@ -2,6 +2,8 @@
 // The apps are written to the manifest store as deployed, then an engine starts (a restarted wadm): measured
 // are the time until every app reports `deployed`, the engine process's CPU time (process.cpuUsage) and its
 // peak memory. Prints one JSON document. `node bench/wadm-scale.mjs [N...]`; BENCH_HOSTS overrides H.
+// BENCH_IDLE_S=30 also measures the converged engine's CPU over that many seconds, with hosts heartbeating
+// every 10 s (three times the usual rate), as `idle_cpu_percent`.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 10);
 const LATTICE = 'bench';
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 0);
+const HEARTBEAT_MS = 10_000;
 
 async function bundleKit(dir) {
   const { build } = await import('esbuild');
@@ -24,12 +28,12 @@ async function bundleKit(dir) {
 // ---------------------------------------------------------------------------------------------------------
 // Child: the simulated hosts
 
-async function runHosts(kitPath, url, count) {
+async function runHosts(kitPath, url, count, heartbeatMs) {
   const kit = await import(kitPath);
   const nc = await kit.natsConnect(url);
   const shared = kit.createSimLattice();
   const hosts = [];
-  for (let i = 0; i < count; i++) hosts.push(await kit.startSimHost(nc, { lattice: LATTICE, shared, labels: { zone: `z${i % 3}` }, announce: false }));
+  for (let i = 0; i < count; i++) hosts.push(await kit.startSimHost(nc, { lattice: LATTICE, shared, labels: { zone: `z${i % 3}` }, announce: false, heartbeatMs }));
   process.stdout.write('ready\n');
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'counts') {
@@ -71,7 +75,7 @@ function lines(child) {
 async function runOne(kit, kitPath, apps) {
   const storeDir = mkdtempSync(join(tmpdir(), 'wash-bench-wadm-'));
   const nats = await kit.startNatsServer({ storeDir });
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--hosts-child', kitPath, nats.url, String(HOSTS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--hosts-child', kitPath, nats.url, String(HOSTS), String(IDLE_S > 0 ? HEARTBEAT_MS : 0)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const next = lines(child);
   let engine;
   let nc;
@@ -107,7 +111,7 @@ async function runOne(kit, kitPath, apps) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     engine = kit.startEngine(nc, {
-      lattice: LATTICE, leaseTtlMs: 6_000, pingWindowMs: 500,
+      lattice: LATTICE, leaseTtlMs: 6_000, pingWindowMs: 500, heartbeatIntervalMs: IDLE_S > 0 ? HEARTBEAT_MS : 30_000,
       ...(process.env.BENCH_DEBUG ? { log: (level, message) => process.stderr.write(`[engine ${level}] ${message}\n`) } : {}),
       onCommand: () => { commands += 1; },
       onStatus: (app, status) => {
@@ -124,6 +128,13 @@ async function runOne(kit, kitPath, apps) {
     clearTimeout(timeout);
     const convergeMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    let idle;
+    if (IDLE_S > 0 && outcome !== 'timeout') {
+      const idle0 = process.cpuUsage();
+      await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+      const used = process.cpuUsage(idle0);
+      idle = +(((used.user + used.system) / 1e6 / IDLE_S) * 100).toFixed(2);
+    }
     clearInterval(sampler);
     child.stdin.write('counts\n');
     const counts = JSON.parse(await next());
@@ -142,6 +153,7 @@ async function runOne(kit, kitPath, apps) {
       scale_requests_received: counts.totals['component.scale'] ?? 0,
       components_running: counts.components,
       status_updates: statusUpdates,
+      ...(idle !== undefined ? { idle_cpu_percent: idle, idle_seconds: IDLE_S } : {}),
     };
   } finally {
     await engine?.close();
@@ -154,7 +166,7 @@ async function runOne(kit, kitPath, apps) {
 }
 
 async function main() {
-  if (process.argv[2] === '--hosts-child') return runHosts(process.argv[3], process.argv[4], Number(process.argv[5]));
+  if (process.argv[2] === '--hosts-child') return runHosts(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   // Inside the repo so the bundle resolves packages from its node_modules.
   const cache = join(root, 'node_modules', '.cache');

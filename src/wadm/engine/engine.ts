@@ -41,8 +41,10 @@ export interface EngineOptions {
   leaseTtlMs?: number;
   /** Quiet time after an event before reconciling (default 25 ms). */
   debounceMs?: number;
-  /** Full resync: store, links, every app (default 30 s). */
+  /** Periodic full pass over every app, with the link list re-read (default 30 s). */
   resyncMs?: number;
+  /** Periodic re-read of every app from the store, besides its watch (default 5 min). */
+  storeResyncMs?: number;
   /** Host heartbeat interval; hosts silent for about two of them are dropped (default 30 s). */
   heartbeatIntervalMs?: number;
   /** How long a host ping collects answers at start-up (default 1 s). */
@@ -103,6 +105,8 @@ class LatticeEngine implements Engine {
 
   private state: LatticeState = createLatticeState();
   private readonly appMap = new Map<string, AppRuntime>();
+  /** The deployed manifest of each app as received (JSON), to skip re-normalising the same one. */
+  private readonly rawManifests = new Map<string, string>();
   private readonly byWorkload = new Map<string, Set<string>>();
   private readonly byLink = new Map<string, Set<string>>();
   private readonly byConfig = new Map<string, Set<string>>();
@@ -198,7 +202,7 @@ class LatticeEngine implements Engine {
     for (const t of this.pendingUndeploy.values()) clearTimeout(t);
     this.pendingUndeploy.clear();
     this.state = createLatticeState();
-    for (const m of [this.appMap, this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.deadlines, this.indexed, this.expectingApps]) m.clear();
+    for (const m of [this.appMap, this.rawManifests, this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.deadlines, this.indexed, this.expectingApps]) m.clear();
     this.dirty.clear();
     this.statuses?.forget();
   }
@@ -227,13 +231,22 @@ class LatticeEngine implements Engine {
     if (!live()) return;
     await this.ensureConfigs(term, [...this.byConfig.keys()]);
     if (!live()) return;
-    this.storeWatch = await this.store.watch((change) => this.onStoreChange(term, change), { updatesOnly: true });
+    const watch = await this.store.watch((change) => this.onStoreChange(term, change), { updatesOnly: true });
+    if (!live()) {
+      watch.stop();
+      return;
+    }
+    this.storeWatch = watch;
 
     const hb = this.opts.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
     this.every(this.opts.resyncMs ?? 30_000, () => this.resync(term));
+    this.every(this.opts.storeResyncMs ?? 300_000, () => {
+      void this.loadApps(term).catch((err) => this.log('warn', `re-reading apps of lattice ${this.lattice}: ${(err as Error).message}`));
+    });
     this.every(hb / 2, () => this.reap(hb));
     if (this.opts.mirrorState) {
       const kv = await openStateBucket(this.nc, this.opts.jsDomain);
+      if (!live()) return;
       this.every(2_000, () => {
         if (!this.mirrorDirty) return;
         this.mirrorDirty = false;
@@ -380,7 +393,6 @@ class LatticeEngine implements Engine {
 
   private resync(term: number): void {
     void (async () => {
-      await this.loadApps(term);
       if (this.state.hosts.size) await this.refreshLinks(term);
       await this.ensureConfigs(term, [...this.byConfig.keys()]);
       this.dirtyAll = true;
@@ -431,6 +443,13 @@ class LatticeEngine implements Engine {
 
   private async onPublished(term: number, raw: ManifestPublishedData): Promise<void> {
     const name = raw?.metadata?.name;
+    const rawKey = JSON.stringify(raw);
+    if (typeof name === 'string' && this.appMap.has(name) && this.rawManifests.get(name) === rawKey) {
+      // The very manifest already running (store watch, resync, or a re-deploy): just look again.
+      this.dirty.add(name);
+      this.schedule();
+      return;
+    }
     const normalized = await normalizeManifest(raw);
     if (term !== this.term || typeof name !== 'string') return;
     if ('error' in normalized) {
@@ -446,6 +465,7 @@ class LatticeEngine implements Engine {
     const manifest = normalized.manifest;
     const existing = this.appMap.get(name);
     if (existing && JSON.stringify(existing.manifest) === JSON.stringify(manifest)) {
+      this.rawManifests.set(name, rawKey);
       this.dirty.add(name);
       this.schedule();
       return;
@@ -454,6 +474,7 @@ class LatticeEngine implements Engine {
     for (const w of up.app.warnings) this.log('warn', `app ${name}: ${w}`);
     this.unindex(name);
     this.appMap.set(name, up.app);
+    this.rawManifests.set(name, rawKey);
     this.index(up.app);
     const verb = existing ? `moving from ${existing.version ?? '?'} to ${up.app.version ?? '?'} (kept ${up.kept.length}, added ${up.added.length}, removed ${up.removed.length} scaler(s))` : `deploying version ${up.app.version ?? '?'}`;
     this.log('info', `app ${name}: ${verb}`);
@@ -474,6 +495,7 @@ class LatticeEngine implements Engine {
     if (app) {
       this.unindex(name);
       this.appMap.delete(name);
+      this.rawManifests.delete(name);
       this.deadlines.delete(name);
       this.dirty.delete(name);
       if (orphan) {

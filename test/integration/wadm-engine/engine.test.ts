@@ -277,6 +277,28 @@ describe('wadm engine against simulated hosts', () => {
     expect(hs[0].components().map((c) => c.id)).toEqual(['kept-hello']);
   });
 
+  it('mirrorState_observedStateReadableFromKvInRustWadmLayout', async () => {
+    fresh();
+    const [h] = await hosts(1);
+    await api();
+    await engine({ mirrorState: true }).ready;
+    const client = new WadmClient(nc, lattice);
+    await client.put(app('mirrored', { instances: 2 }));
+    await client.deploy('mirrored');
+    await statusOf(client, 'mirrored', 'deployed');
+    const { jetstream } = await import('@nats-io/jetstream');
+    const { Kvm } = await import('@nats-io/kv');
+    const kv = await new Kvm(jetstream(nc)).open('wadm_state');
+    const hostsDoc = await waitFor('mirrored hosts', async () => {
+      const e = await kv.get(`host_${lattice}`);
+      const doc = e?.json<Record<string, { components: Record<string, number> }>>();
+      return doc?.[h.id]?.components['mirrored-hello'] === 2 ? doc : undefined;
+    }, 6_000);
+    expect(Object.keys(hostsDoc)).toEqual([h.id]);
+    const components = (await kv.get(`component_${lattice}`))?.json<Record<string, { reference: string }>>();
+    expect(components?.['mirrored-hello']?.reference).toBe('ghcr.io/x/hello:0.1.0');
+  });
+
   it('failedStart_surfacesInStatusThenRetries', async () => {
     fresh();
     const h = await startSimHost(nc, { lattice, shared, failImages: ['ghcr.io/x/broken:1'] });
