@@ -70,6 +70,7 @@ interface RunningComponent {
   image: string;
   count: number;
   annotations: StringMap;
+  config: string[];
 }
 
 export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Promise<SimHost> {
@@ -134,10 +135,18 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
           later(() => emit('component_scale_failed', { component_id: cmd.component_id, image_ref: cmd.component_ref, host_id: id, max_instances: cmd.count, annotations, error: `failed to fetch component ${cmd.component_ref}` }));
           return ctlSuccess();
         }
-        const image = prev && !cmd.allow_update ? prev.image : cmd.component_ref;
-        components.set(cmd.component_id, { image, count: cmd.count, annotations: { ...annotations } });
-        later(() => emit('component_scaled', { component_id: cmd.component_id, image_ref: image, host_id: id, max_instances: cmd.count, annotations }));
-        return ctlSuccess(prev && prev.image !== cmd.component_ref && !cmd.allow_update ? `component ${cmd.component_id} is running ${prev.image}; kept it` : '');
+        if (prev) {
+          // Like wasmCloud 1.x: re-instantiate (taking the new annotations and config) only when the count or the
+          // config list changed, keep the running image unless allow_update, and report the previous annotations.
+          const changed = prev.count !== cmd.count || prev.config.join('\u0000') !== cmd.config.join('\u0000');
+          const image = cmd.allow_update ? cmd.component_ref : prev.image;
+          if (changed) components.set(cmd.component_id, { image, count: cmd.count, annotations: { ...annotations }, config: [...cmd.config] });
+          later(() => emit('component_scaled', { component_id: cmd.component_id, image_ref: image, host_id: id, max_instances: cmd.count, annotations: prev.annotations }));
+          return ctlSuccess(prev.image !== cmd.component_ref && !cmd.allow_update ? `component ${cmd.component_id} is running ${prev.image}; kept it` : '');
+        }
+        components.set(cmd.component_id, { image: cmd.component_ref, count: cmd.count, annotations: { ...annotations }, config: [...cmd.config] });
+        later(() => emit('component_scaled', { component_id: cmd.component_id, image_ref: cmd.component_ref, host_id: id, max_instances: cmd.count, annotations }));
+        return ctlSuccess();
       }
       case 'component.update': {
         const cmd = decodeUpdateComponentCommand(body());
@@ -145,7 +154,7 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
         if (!prev) return ctlError(`component ${cmd.component_id} not found`);
         if (prev.image === cmd.new_component_ref) return ctlSuccess(`component ${cmd.component_id} already updated to ${cmd.new_component_ref}`);
         const annotations = cmd.annotations ?? {};
-        components.set(cmd.component_id, { image: cmd.new_component_ref, count: prev.count, annotations: { ...annotations } });
+        components.set(cmd.component_id, { image: cmd.new_component_ref, count: prev.count, annotations: { ...annotations }, config: prev.config });
         later(() => {
           emit('component_scaled', { component_id: cmd.component_id, image_ref: cmd.new_component_ref, host_id: id, max_instances: prev.count, annotations });
           emit('component_scaled', { component_id: cmd.component_id, image_ref: prev.image, host_id: id, max_instances: 0, annotations: prev.annotations });

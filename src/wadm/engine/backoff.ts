@@ -14,10 +14,12 @@ export interface ScalerRuntime {
   spec: ScalerSpec;
   expected: Expectation[];
   backoff?: { status: StatusInfo; until: number };
+  /** Hosts already asked to carry this scaler's annotations (see `ReconcileContext.labelled`). */
+  labelled: Set<string>;
 }
 
 export function newRuntime(spec: ScalerSpec): ScalerRuntime {
-  return { spec, expected: [] };
+  return { spec, expected: [], labelled: new Set() };
 }
 
 function windowFor(spec: ScalerSpec, cmd: Command): number {
@@ -45,7 +47,8 @@ function prerequisites(rt: ScalerRuntime, state: LatticeState): { commands: Comm
  * One reconcile of a wrapped scaler. Returns the commands to run now (possibly none) and the status to
  * report; commands returned are remembered as expected events.
  */
-export function stepScaler(rt: ScalerRuntime, state: LatticeState, ctx: ReconcileContext, now: number): ScalerResult {
+export function stepScaler(rt: ScalerRuntime, state: LatticeState, appCtx: ReconcileContext, now: number): ScalerResult {
+  const ctx: ReconcileContext = { ...appCtx, labelled: rt.labelled };
   rt.expected = rt.expected.filter((e) => e.deadline > now);
   if (rt.backoff && rt.backoff.until <= now) rt.backoff = undefined;
 
@@ -64,6 +67,7 @@ export function stepScaler(rt: ScalerRuntime, state: LatticeState, ctx: Reconcil
 
   const result = reconcileScaler(rt.spec, state, ctx);
   expect(rt, result.commands, now);
+  for (const host of result.labelled ?? []) rt.labelled.add(host);
   return result;
 }
 

@@ -107,7 +107,7 @@ export function assertNever(value: never): never {
 
 /** An event a command should cause, until `deadline` (ms since epoch). */
 export type Expectation = { deadline: number } & (
-  | { on: 'component'; componentId: string; hostId: string; stopped: boolean; imageRef?: string; annotations?: StringMap }
+  | { on: 'component'; componentId: string; hostId: string; stopped: boolean; imageRef?: string }
   | { on: 'provider-started'; providerId: string; hostId: string }
   | { on: 'provider-stopped'; providerId: string; hostId: string }
   | { on: 'link-set'; sourceId: string; namespace: string; package: string; name: string; target: string }
@@ -124,7 +124,7 @@ export function expectationFor(cmd: Command, now: number, windowMs: number): Exp
     case 'ScaleComponent':
       return cmd.count === 0
         ? { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: true, deadline }
-        : { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: false, annotations: cmd.annotations, deadline };
+        : { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: false, deadline };
     case 'UpdateComponent':
       return { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: false, imageRef: cmd.reference, deadline };
     case 'StartProvider': return { on: 'provider-started', providerId: cmd.providerId, hostId: cmd.hostId, deadline };
@@ -174,11 +174,6 @@ export function eventExpectationKey(event: LatticeEvent): string | undefined {
   }
 }
 
-function includesAll(have: StringMap | undefined, want: StringMap): boolean {
-  for (const [k, v] of Object.entries(want)) if (have?.[k] !== v) return false;
-  return true;
-}
-
 /** Whether `event` settles `exp` (and how), or undefined when it is unrelated. */
 export function matchExpectation(exp: Expectation, event: LatticeEvent): ExpectationOutcome | undefined {
   if (eventExpectationKey(event) !== expectationKey(exp)) return undefined;
@@ -188,8 +183,8 @@ export function matchExpectation(exp: Expectation, event: LatticeEvent): Expecta
       if (event.name !== 'component_scaled') return undefined;
       if (exp.stopped) return event.data.max_instances === 0 ? { outcome: 'success' } : undefined;
       if (event.data.max_instances === 0) return undefined;
+      // Not the annotations: a host re-instantiating an existing component reports its previous ones.
       if (exp.imageRef !== undefined && event.data.image_ref !== exp.imageRef) return undefined;
-      if (exp.annotations && !includesAll(event.data.annotations, exp.annotations)) return undefined;
       return { outcome: 'success' };
     case 'provider-started':
       if (event.name === 'provider_started') return { outcome: 'success' };

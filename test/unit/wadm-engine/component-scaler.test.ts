@@ -150,11 +150,15 @@ describe('component spreadscaler', () => {
     expect(r.status).toEqual({ type: 'reconciling', message: 'Updating component on 1 host(s)' });
   });
 
-  it('staleInstanceOnSameImage_relabelledAtTheSameCount', () => {
+  it('staleInstanceOnSameImage_relabelledAtTheSameCountOnce', () => {
     const s = spec({ instances: 2 });
     const state = stateWith([{ id: 'H1', components: [{ id: COMPONENT, image: IMAGE, count: 2, annotations: workloadAnnotations('myapp', 'gone-scaler', 'default') }] }]);
     const r = reconcileScaler(s, state, ctxOf(s));
     expect(r.commands).toEqual([expect.objectContaining({ type: 'ScaleComponent', hostId: 'H1', count: 2, annotations: ours(s) })]);
+    expect(r.labelled).toEqual(['H1']);
+    // Hosts keep old annotations when nothing else changes: once asked, the instance counts as adopted.
+    const again = reconcileScaler(s, state, { ...ctxOf(s), labelled: new Set(['H1']) });
+    expect(again).toMatchObject({ commands: [], status: { type: 'deployed' }, observed: 2 });
   });
 
   it('instanceOfAnotherApp_neverAdopted', () => {

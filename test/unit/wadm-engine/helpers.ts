@@ -77,9 +77,10 @@ import type { Status } from '../../../src/wadm/types.js';
 export function hostEventsFor(state: LatticeState, cmd: Command, now: number): LatticeEvent[] {
   switch (cmd.type) {
     case 'ScaleComponent': {
+      // wasmCloud 1.x keeps the running image and reports the previous annotations of a running component.
       const prev = state.components.get(cmd.componentId)?.get(cmd.hostId);
       const image = prev?.imageRef ?? cmd.reference;
-      return [evt('component_scaled', { component_id: cmd.componentId, image_ref: image, host_id: cmd.hostId, max_instances: cmd.count, annotations: cmd.annotations }, cmd.hostId, now)];
+      return [evt('component_scaled', { component_id: cmd.componentId, image_ref: image, host_id: cmd.hostId, max_instances: cmd.count, annotations: prev?.annotations ?? cmd.annotations }, cmd.hostId, now)];
     }
     case 'UpdateComponent': {
       const prev = state.components.get(cmd.componentId)?.get(cmd.hostId);

@@ -97,7 +97,7 @@ function survey(spec: ComponentScalerSpec, state: LatticeState, ctx: ReconcileCo
     });
   }
   if (updates.length) {
-    return { commands: updates, status: reconciling(`Updating component on ${updates.length} host(s)`), observed };
+    return { commands: updates, status: reconciling(`Updating component on ${updates.length} host(s)`), observed, labelled: updates.map((u) => u.hostId) };
   }
   return { records, owned, hosts, spreads };
 }
@@ -107,19 +107,27 @@ function isResult(x: Survey | ScalerResult): x is ScalerResult {
 }
 
 function finish(commands: Command[], failures: string[], desired: number, observed: number): ScalerResult {
-  if (failures.length) return { commands, status: failed(failures.join(' ')), desired, observed };
-  if (commands.length) return { commands, status: reconciling(`Scaling component on ${commands.length} host(s)`), desired, observed };
-  return { commands, status: deployed(), desired, observed };
+  const labelled = commands.flatMap((c) => (c.type === 'ScaleComponent' && c.count > 0 ? [c.hostId] : []));
+  const base = { commands, desired, observed, ...(labelled.length ? { labelled } : {}) };
+  if (failures.length) return { ...base, status: failed(failures.join(' ')) };
+  if (commands.length) return { ...base, status: reconciling(`Scaling component on ${commands.length} host(s)`) };
+  return { ...base, status: deployed() };
 }
 
-/** Commands for hosts whose planned count or labels differ from what runs there. */
-function diffCommands(spec: ComponentScalerSpec, owned: readonly Owned[], planned: ReadonlyMap<string, number>, spreadName: string): ScaleComponent[] {
+/**
+ * Commands for hosts whose planned count differs from what runs there, or that run an adopted instance not
+ * yet asked to carry this scaler's annotations (a same-count scale: it also applies a changed config list).
+ */
+function diffCommands(spec: ComponentScalerSpec, owned: readonly Owned[], planned: ReadonlyMap<string, number>, spreadName: string, ctx: ReconcileContext): ScaleComponent[] {
   const cmds: ScaleComponent[] = [];
   const current = new Map(owned.map((o) => [o.host, o] as const));
   for (const [host, count] of planned) {
     const o = current.get(host);
-    if (o && o.rec.count === count && (count === 0 || carriesOwnership(o.rec.annotations, spec.id, spreadName))) continue;
     if (!o && count === 0) continue;
+    if (o && o.rec.count === count) {
+      const labelled = count === 0 || carriesOwnership(o.rec.annotations, spec.id, spreadName) || ctx.labelled?.has(host);
+      if (labelled) continue;
+    }
     cmds.push(count === 0 ? stopCmd(spec, host) : scaleCmd(spec, host, count, spreadName));
   }
   return cmds;
@@ -182,7 +190,7 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
         excess -= take;
       }
     }
-    commands.push(...diffCommands(spec, mine, planned, spread.name));
+    commands.push(...diffCommands(spec, mine, planned, spread.name, ctx));
   }
 
   const conflicts = spreadConflicts(targets.filter((t) => !unsatisfiable.has(t.spread.name)), owned, commands);
@@ -239,7 +247,7 @@ export function reconcileComponentDaemon(spec: ComponentScalerSpec, state: Latti
       if (!o && records.has(host.id)) continue; // runs it for someone else: not ours to take over
       eligibleHosts += 1;
       const planned = new Map([[host.id, spec.instances]]);
-      commands.push(...diffCommands(spec, o ? [o] : [], planned, spread.name));
+      commands.push(...diffCommands(spec, o ? [o] : [], planned, spread.name, ctx));
     }
   }
   return finish(commands, failures, spec.instances * eligibleHosts, observed);

@@ -90,11 +90,19 @@ export interface ScalerResult {
   desired?: number;
   /** What it observes of that. */
   observed?: number;
+  /** Hosts this pass asked to run the workload with this scaler's annotations (see `ReconcileContext.labelled`). */
+  labelled?: string[];
 }
 
 export interface ReconcileContext {
   /** Ids of every scaler of the app right now: instances carrying another id of this app are stale. */
   appScalerIds: ReadonlySet<string>;
+  /**
+   * Hosts where this scaler already asked for its annotations. wasmCloud hosts only apply new annotations
+   * when they re-instantiate (count or config changed) and report the old ones in that scale's event, so a
+   * stale instance there is accepted as adopted instead of being re-labelled again and again.
+   */
+  labelled?: ReadonlySet<string>;
 }
 
 export function deployed(): StatusInfo {
