@@ -15,7 +15,8 @@ export interface NatsAuth {
 /** Builds nats.js options from our auth fields; the transport is imported lazily (start-up cost). */
 export async function natsConnect(servers: string | string[], auth: NatsAuth = {}, extra: Partial<NatsOptions> = {}): Promise<NatsConnection> {
   const { connect, credsAuthenticator, jwtAuthenticator } = await import('@nats-io/transport-node');
-  const opts: NatsOptions = { servers, ...extra };
+  // noAsyncTraces: nats.js would otherwise build an Error (stack capture) for every request it sends.
+  const opts: NatsOptions = { servers, noAsyncTraces: true, ...extra };
   if (auth.credsfile) {
     let creds: Uint8Array;
     try {
