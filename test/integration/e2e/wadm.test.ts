@@ -313,6 +313,22 @@ spec:
     await waitUntil(async () => ((await app(lattice, 'status', 'host-stop')).json?.status?.status?.type === 'deployed' ? true : undefined), 15_000, 'status deployed again');
   });
 
+  it('one wadm serves several lattices: each app lands only on its own lattice', async () => {
+    const w = await startWadm(nc, { lattices: ['wadm-multi-a', 'wadm-multi-b'] });
+    wadms.push(w);
+    await w.ready;
+    const [ha, hb] = await Promise.all([host('wadm-multi-a'), host('wadm-multi-b')]);
+    const [pa, pb] = await Promise.all([freePort(), freePort()]);
+    expect((await app('wadm-multi-a', 'deploy', manifestFile('multi-a', helloApp('alpha', pa, V1, 1)), '--wait')).code).toBe(0);
+    expect((await app('wadm-multi-b', 'deploy', manifestFile('multi-b', helloApp('beta', pb, V2, 1)), '--wait')).code).toBe(0);
+    await waitForBody(`http://127.0.0.1:${pa}/`, BODY1);
+    await waitForBody(`http://127.0.0.1:${pb}/`, BODY2);
+    const ids = async (lattice: string, hostId: string) => (await new CtlClient(nc, { lattice, timeoutMs: 3000 }).getInventory(hostId)).components.map((c) => c.id);
+    expect(await ids('wadm-multi-a', ha.id)).toEqual(['alpha-hello']);
+    expect(await ids('wadm-multi-b', hb.id)).toEqual(['beta-hello']);
+    expect((await app('wadm-multi-a', 'list')).json.applications.map((a: { name: string }) => a.name)).toEqual(['alpha']);
+  });
+
   it('engine restart rebuilds state without duplicate starts; three engines at once do not over-start', async () => {
     const lattice = 'wadm-engines';
     const events = await new EventLog(nc, lattice).start();
