@@ -1,0 +1,8 @@
+// Preloaded into a `wash host` process by bench/host-latency.mjs (node --expose-gc --require <this file>):
+// on SIGUSR2 it runs two full garbage collections and writes `bench-memory {process.memoryUsage()}` to
+// stderr, so memory figures are read from a collected heap instead of wherever the GC happened to be.
+process.on('SIGUSR2', () => {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  process.stderr.write(`\nbench-memory ${JSON.stringify(process.memoryUsage())}\n`);
+});
