@@ -249,13 +249,14 @@ const GC_PROBE = ['--expose-gc', '--require', join(root, 'bench', 'lib', 'host-g
 
 /** Two full GCs inside the host (SIGUSR2 → bench/lib/host-gc-probe.cjs); resolves with its process.memoryUsage(). */
 async function collectGarbage(host) {
-  const before = host.stderr().length;
+  host.gcSignals = (host.gcSignals ?? 0) + 1;
+  const marker = `bench-memory ${host.gcSignals} `;
   process.kill(host.pid, 'SIGUSR2');
   const deadline = nowMs() + 10_000;
   let line;
-  while (!(line = /bench-memory (\{.*\})/.exec(host.stderr().slice(Math.max(0, before - 10)))?.[1]) && nowMs() < deadline) await sleep(50);
+  while (!(line = host.stderr().split('\n').find((l) => l.startsWith(marker))) && nowMs() < deadline) await sleep(50);
   if (!line) throw new Error('the host did not report its memory after SIGUSR2 (gc probe not loaded?)');
-  return JSON.parse(line);
+  return JSON.parse(line.slice(marker.length));
 }
 
 /**
@@ -329,11 +330,10 @@ async function measureMemory(ctx, kindName) {
 
 // ---------------------------------------------------------------------------------------------------------
 
-await runBench(BENCH, async (cleanup) => {
+await runBench(BENCH, async (cleanup, doc) => {
   const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['start', 'update', 'memory']);
-  const loadavgStart = loadAverage();
+  Object.assign(doc, { node: process.version, cores: cpus().length, loadavg_at_start: loadAverage() });
   const ctx = await setUp(cleanup);
-  const doc = { bench: BENCH, node: process.version, cores: cpus().length, loadavg_at_start: loadavgStart };
   if (wanted.has('start')) doc.start_to_first_200 = await measureStart(ctx);
   else if (wanted.has('memory') || wanted.has('update')) {
     log('warm-up (populates the warm transpile cache)…');
@@ -344,10 +344,9 @@ await runBench(BENCH, async (cleanup) => {
   if (wanted.has('memory')) {
     doc.memory_per_component = {
       what: `VmRSS of the wash host process once steady (two full GCs in the host every second until ${STEADY_READINGS} readings in a row lie within 0.5 MB; heap/external from its process.memoryUsage()): idle, with the http-server provider, then with N copies of one component (distinct ids, own port each, every one answered a request); mb_per_component = (rss − with_http_server) / N; copies share the compiled code, so marginal_mb_per_component (slope between the smallest and largest N) is the per-instance cost`,
-      minimal: await measureMemory(ctx, 'minimal'),
-      js: await measureMemory(ctx, 'js'),
     };
+    doc.memory_per_component.minimal = await measureMemory(ctx, 'minimal');
+    doc.memory_per_component.js = await measureMemory(ctx, 'js');
   }
   doc.loadavg_at_end = loadAverage();
-  return doc;
 });

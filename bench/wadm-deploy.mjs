@@ -212,8 +212,8 @@ function summarise(runs) {
   return out;
 }
 
-await runBench(BENCH, async (cleanup) => {
-  const loadavgStart = loadAverage();
+await runBench(BENCH, async (cleanup, doc) => {
+  Object.assign(doc, { node: process.version, cores: cpus().length, wadm: WADM_MODE, hosts: 1, runs: RUNS, loadavg_at_start: loadAverage() });
   const ctx = await setUp(cleanup);
   log('warm-up deploy (transpile cache, JIT)…');
   await viaCli(ctx, 'warmup-cli');
@@ -232,14 +232,7 @@ await runBench(BENCH, async (cleanup) => {
   const libSummary = summarise(lib);
   const startup = { version: stats(baseline.version), app_deploy_help: stats(baseline.deploy_help) };
   const m = (s) => s.median_ms;
-  return {
-    bench: BENCH,
-    node: process.version,
-    cores: cpus().length,
-    wadm: WADM_MODE,
-    hosts: 1,
-    runs: RUNS,
-    loadavg_at_start: loadavgStart,
+  Object.assign(doc, {
     what: 'ms from the start of the deploy (CLI spawn, or the WadmClient put request) to: the CLI exiting, the first pushed status of that type, the first HTTP 200 with the expected body (polled every 5 ms); undeploy likewise to the port refusing connections. Every run is a new app (minimal component + built-in http-server on its own 127.0.0.1 port) on the same warm host; apps are deleted after each run.',
     cli_startup_baseline: startup,
     cli: cliSummary,
@@ -255,5 +248,5 @@ await runBench(BENCH, async (cleanup) => {
     median_first_200_ms: { cli: m(cliSummary.deploy_first_200), wadm_client: m(libSummary.deploy_first_200) },
     median_undeployed_status_ms: { cli: m(cliSummary.undeploy_status_undeployed), wadm_client: m(libSummary.undeploy_status_undeployed) },
     loadavg_at_end: loadAverage(),
-  };
+  });
 });

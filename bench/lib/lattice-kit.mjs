@@ -231,16 +231,20 @@ export async function watFixture(name) {
   return watFixturePath(name);
 }
 
-/** Prints the one JSON document, or an error document (exit 1) when `main` throws; cleanup always runs. */
+/**
+ * Runs `main(cleanup, doc)`, which fills `doc` as it goes, and prints `doc` as the one JSON document. When
+ * `main` throws, what was measured so far is printed with an `error` field (exit 1). Cleanup always runs.
+ */
 export async function runBench(name, main) {
   const cleanup = new Cleanup();
+  const doc = { bench: name };
   try {
-    const doc = await main(cleanup);
-    console.log(JSON.stringify(doc, null, 2));
+    await main(cleanup, doc);
   } catch (err) {
-    console.log(JSON.stringify({ bench: name, error: String(err?.stack ?? err) }, null, 2));
+    doc.error = String(err?.stack ?? err);
     process.exitCode = 1;
   } finally {
     await cleanup.close();
   }
+  console.log(JSON.stringify(doc, null, 2));
 }
