@@ -47,6 +47,8 @@ interface CacheMeta {
   componentizeJs: boolean;
   wasmFiles: string[];
   gluePatches: string[];
+  /** Patches whose pattern was absent from this glue (the component runs on jco's unpatched code there). */
+  gluePatchesMissed: string[];
 }
 
 type GlueModule = {
@@ -59,7 +61,7 @@ type GlueModule = {
 
 const GLUE_FILE = 'component.mjs';
 /** Bumped when the cache layout or the glue patches change. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {
@@ -93,6 +95,7 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
   await mkdir(tmp, { recursive: true });
   const wasmFiles: string[] = [];
   let gluePatches: string[] = [];
+  let gluePatchesMissed: string[] = [];
   for (const [name, data] of Object.entries(files)) {
     if (name.endsWith('.wasm')) {
       wasmFiles.push(name);
@@ -100,6 +103,7 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
     } else if (name === `${TRANSPILE_OPTIONS.name}.js`) {
       const patched = patchGlue(Buffer.from(data).toString('utf8'));
       gluePatches = patched.applied;
+      gluePatchesMissed = patched.missed;
       await writeFile(join(tmp, GLUE_FILE), patched.source);
     }
   }
@@ -110,6 +114,7 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
     componentizeJs: producedByComponentizeJs(bytes),
     wasmFiles,
     gluePatches,
+    gluePatchesMissed,
   };
   await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
   await rm(dir, { recursive: true, force: true });
@@ -125,12 +130,15 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
 
 export async function compileComponent(
   bytes: Uint8Array,
-  opts: { cacheDir: string; maxLinearMemoryBytes?: number; digest?: string },
+  opts: { cacheDir: string; maxLinearMemoryBytes?: number; digest?: string; log?: (level: 'debug', message: string) => void },
 ): Promise<CompiledComponent> {
   const digest = opts.digest ?? componentDigest(bytes);
   const key = await cacheKey();
   const dir = join(opts.cacheDir, 'components', digest);
   const meta = (await readMeta(dir, key)) ?? (await transpileToCache(bytes, dir, key));
+  if (meta.gluePatchesMissed.length > 0) {
+    opts.log?.('debug', `jco glue patterns not found (jco's unpatched code runs there): ${meta.gluePatchesMissed.join(', ')}`);
+  }
 
   const modules = new Map<string, WebAssembly.Module>();
   let stateExported = meta.componentizeJs;

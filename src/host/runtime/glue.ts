@@ -17,6 +17,9 @@
  * `rscTableCreateOwn` adds every resource it ever creates to a `_createdReps` Set that nothing reads or
  * empties: a reused instance leaked one entry per host resource per request. The write is removed.
  *
+ * `sync-host-calls-without-tasks` (see directSyncHostCalls) takes jco's component-model-async bookkeeping off
+ * synchronous host calls; it is all-or-nothing for a given glue file.
+ *
  * A pattern that is not found is reported
  * (so a jco upgrade that changes it is noticed) but is not an error.
  */
@@ -49,6 +52,72 @@ const PATCHES: { name: string; pattern: RegExp; replacement: string }[] = [
   },
 ];
 
+/**
+ * Every synchronous host import goes through `_lowerImportBackwardsCompat`, which creates a subtask (a
+ * Waitable, a handle-table entry, closures), and then through its `_trampolineN`, which creates a host
+ * AsyncTask (two promises, handlers, a resource scope), enters it, runs the host function inside
+ * `_withGlobalCurrentTaskMeta`, resolves the task (which resolves the subtask, whose result the lowering
+ * returns) and exits it. For a sync-lowered, sync-typed import called from a sync export none of that can
+ * be observed: the trampoline's return value *is* the subtask result, the host task has no borrows, and
+ * nothing waits on either. That bookkeeping was ~35 % of the minimal component's request time, plus most
+ * of its garbage.
+ *
+ * The rewrite: the lowering calls the trampoline directly when the call is sync on both sides (checked at
+ * run time on the same flags jco checks); each host trampoline uses a shared inert task instead of
+ * creating one and calls the host function without the task-meta wrapper. What stays: the may-leave
+ * check, trap marking (`markTrapped`) and the `result` error mapping, `_trackHostOperation`, all
+ * lifting/lowering and resource-table code.
+ *
+ * The two halves depend on each other (a patched lowering with an unpatched trampoline would miss the
+ * subtask the trampoline looks for), so the rewrite applies only if every host trampoline matches, the
+ * lowering matches, and every lowered import goes through `_lowerImportBackwardsCompat`; else nothing.
+ */
+const HOST_TASK_BLOCK = new RegExp(
+  [
+    String.raw`const hostProvided = true;\s*let parentTask;\s*let task;\s*let subtask;\s*`,
+    String.raw`const createTask = \(\) => \{\s*const results = createNewCurrentTask\(\{\s*componentIdx: -1,\s*isAsync: false,[^{}]*?\}\);\s*task = results\[0\];\s*\};\s*`,
+    String.raw`taskCreation: \{\s*parentTask = getCurrentTask\(\s*\d+,\s*_getGlobalCurrentTaskMeta\(\d+\)\?\.taskID,\s*\)\?\.task;\s*`,
+    String.raw`if \(!parentTask\) \{\s*createTask\(\);\s*break taskCreation;\s*\}\s*createTask\(\);\s*`,
+    String.raw`if \(hostProvided\) \{\s*subtask = parentTask\.getLatestSubtask\(\);\s*if \(!subtask\) \{\s*throw new Error\(` + '`[^`]*`' + String.raw`\);\s*\}\s*task\.setParentSubtask\(subtask\);\s*\}\s*\}\s*`,
+    String.raw`const started = task\.enterSync\(\);`,
+  ].join(''),
+);
+const HOST_CALL_WRAPPER = /_withGlobalCurrentTaskMeta\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
+const TRAMPOLINE = /const (_trampoline\d+) = function\([^)]*\) \{[\s\S]*?\n\s*\1\.fnName = /g;
+const LOWER_SYNC_ENTRY = /(function _lowerImportBackwardsCompat\([^)]*\) \{[\s\S]{0,600}?const \{([^}]*)\} = args;\s*_checkMayLeave\(componentIdx\);)/;
+const LOWER_NEEDS = ['isAsync', 'isManualAsync', 'funcTypeIsAsync', 'importFn', 'componentIdx'];
+/** Methods the patched trampolines may still call on their task. */
+const INERT_TASK_METHODS = new Set(['resolve', 'exit', 'reject', 'setErrored', 'id', 'componentIdx', 'getParentSubtask']);
+const INERT_TASK =
+  'const _washHostTask = Object.freeze({ resolve() {}, exit() {}, reject() {}, setErrored() {}, id() { return 0; }, ' +
+  'componentIdx() { return -1; }, getParentSubtask() { return undefined; } });\n';
+const DIRECT_SYNC_CALL = '\n    if (!isManualAsync && !isAsync && !funcTypeIsAsync) { return importFn(...params); }';
+
+/** The rewrite described above, or undefined when any part of the glue does not match. */
+export function directSyncHostCalls(source: string): string | undefined {
+  const count = (needle: string): number => source.split(needle).length - 1;
+  const hostTrampolines = count('const hostProvided = true;');
+  const lowerings = count('_lowerImportBackwardsCompat.bind(');
+  if (hostTrampolines === 0 || lowerings === 0 || count('importFn: ') !== lowerings) return undefined;
+  const lower = LOWER_SYNC_ENTRY.exec(source);
+  if (!lower || !lower[1].includes('params') || !LOWER_NEEDS.every((name) => new RegExp(`\\b${name}\\b`).test(lower[2]))) return undefined;
+  let patched = 0;
+  let failed = false;
+  const out = source.replace(TRAMPOLINE, (body) => {
+    if (!body.includes('const hostProvided = true;')) return body;
+    const next = body.replace(HOST_TASK_BLOCK, 'const task = _washHostTask;').replace(HOST_CALL_WRAPPER, '$1');
+    const methods = [...next.matchAll(/\btask\.(\w+)/g)].map((m) => m[1]);
+    if (next.includes('hostProvided') || next.includes('_withGlobalCurrentTaskMeta') || methods.some((m) => !INERT_TASK_METHODS.has(m))) {
+      failed = true;
+      return body;
+    }
+    patched++;
+    return next;
+  });
+  if (failed || patched !== hostTrampolines) return undefined;
+  return INERT_TASK + out.replace(LOWER_SYNC_ENTRY, (match) => match + DIRECT_SYNC_CALL);
+}
+
 const PRELUDE = "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
 
 export function patchGlue(source: string): GluePatchResult {
@@ -64,6 +133,12 @@ export function patchGlue(source: string): GluePatchResult {
     } else {
       missed.push(patch.name);
     }
+  }
+  const direct = directSyncHostCalls(out);
+  if (direct === undefined) missed.push('sync-host-calls-without-tasks');
+  else {
+    out = direct;
+    applied.push('sync-host-calls-without-tasks');
   }
   if (applied.includes('promising-without-throw')) out = PRELUDE + out;
   return { source: out, applied, missed };

@@ -21,7 +21,12 @@ export class ComponentRuntime {
     const digest = componentDigest(bytes);
     let compiling = this.#byDigest.get(digest);
     if (!compiling) {
-      compiling = compileComponent(bytes, { cacheDir: this.#opts.cacheDir, maxLinearMemoryBytes: this.#opts.maxLinearMemoryBytes, digest });
+      compiling = compileComponent(bytes, {
+        cacheDir: this.#opts.cacheDir,
+        maxLinearMemoryBytes: this.#opts.maxLinearMemoryBytes,
+        digest,
+        log: (level, message) => this.#log(level, digest.slice(0, 12), message),
+      });
       this.#byDigest.set(digest, compiling);
       compiling.catch(() => this.#byDigest.delete(digest));
     }

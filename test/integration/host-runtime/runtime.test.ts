@@ -227,6 +227,20 @@ describe('component runtime over real HTTP', () => {
     await other.close();
   });
 
+  it('records the glue patches in meta.json and logs the ones whose pattern was absent at debug level', async () => {
+    const readMeta = (digest: string) =>
+      JSON.parse(readFileSync(join(cacheDir, 'components', digest, 'meta.json'), 'utf8')) as { gluePatches: string[]; gluePatchesMissed: string[] };
+    const hello = await runtime.load(fixture('http-hello-v1'));
+    // If jco's glue changes shape these go missing (the component still runs, on the unpatched code).
+    expect(readMeta(hello.digest).gluePatches).toEqual(expect.arrayContaining(['sync-host-calls-without-tasks', 'lower-import-rest-params']));
+    // http-trap imports nothing, so the host-call patches have nothing to match.
+    const trap = await runtime.load(fixture('http-trap'));
+    const missed = readMeta(trap.digest).gluePatchesMissed;
+    expect(missed).toContain('sync-host-calls-without-tasks');
+    const line = logs.find((l) => l.level === 'debug' && l.componentId === trap.digest.slice(0, 12));
+    expect(line?.message).toContain(missed.join(', '));
+  });
+
   it('rejects a component whose start-up memory exceeds maxLinearMemoryBytes', async () => {
     const small = new ComponentRuntime({ cacheDir, maxLinearMemoryBytes: 1024 * 1024 });
     await expect(small.load(fixture('js-hello-fetch'))).rejects.toThrow(/limit/);

@@ -1,5 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { patchGlue } from '../../../src/host/runtime/glue.js';
+import { directSyncHostCalls, patchGlue } from '../../../src/host/runtime/glue.js';
+import { Fields, OutgoingResponse } from '../../../src/host/runtime/wasi/http.js';
+
+const ALL_PATCHES = ['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks'];
+/** Verbatim jco 1.35 glue for one sync host import, in a harness (see the file's header). */
+const SYNC_CALL_SAMPLE = readFileSync(new URL('./fixtures/jco-sync-host-call.js.txt', import.meta.url), 'utf8');
+
+interface SyncCallHarness {
+  trampoline2(handle: number, status: number): unknown;
+  trapped: unknown[];
+}
+async function loadHarness(source: string, response: OutgoingResponse, calls: string[]): Promise<SyncCallHarness> {
+  const mod = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
+    build(env: { OutgoingResponse: typeof OutgoingResponse; response: OutgoingResponse; calls: string[] }): SyncCallHarness;
+  };
+  return mod.build({ OutgoingResponse, response, calls });
+}
 
 const SAMPLE = `"use components";
 export function instantiate() {
@@ -27,7 +44,7 @@ describe('patchGlue', () => {
   it('applies both patches and keeps the module valid', async () => {
     const { source, applied, missed } = patchGlue(SAMPLE);
     expect(applied).toEqual(['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw']);
-    expect(missed).toEqual([]);
+    expect(missed).toEqual(['sync-host-calls-without-tasks']);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
     expect(source).not.toContain('_createdReps');
@@ -40,6 +57,53 @@ describe('patchGlue', () => {
     const { source, applied, missed } = patchGlue('export const x = 1;');
     expect(source).toBe('export const x = 1;');
     expect(applied).toEqual([]);
-    expect(missed).toEqual(['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw']);
+    expect(missed).toEqual(ALL_PATCHES);
+  });
+});
+
+describe('sync host calls without task bookkeeping', () => {
+  it('the unpatched sample reaches jco task machinery on a sync host call', async () => {
+    const calls: string[] = [];
+    const response = new OutgoingResponse(new Fields());
+    const harness = await loadHarness(SYNC_CALL_SAMPLE, response, calls);
+    expect(() => harness.trampoline2(1, 404)).toThrow(/task machinery reached/);
+    expect(calls.length).toBeGreaterThan(0);
+  });
+
+  it('the patched sample calls the host directly, with the same results and error mapping', async () => {
+    const { source, applied, missed } = patchGlue(SYNC_CALL_SAMPLE);
+    expect(applied).toContain('sync-host-calls-without-tasks');
+    expect(missed).not.toContain('sync-host-calls-without-tasks');
+    expect(source).not.toContain("entryFnName: 'setStatusCode'"); // the trampoline's host task is gone
+    const calls: string[] = [];
+    const response = new OutgoingResponse(new Fields());
+    const harness = await loadHarness(source, response, calls);
+    expect(harness.trampoline2(1, 404)).toBe(0); // result ok
+    expect(OutgoingResponse.statusOf(response)).toBe(404);
+    expect(harness.trampoline2(1, 42)).toBe(1); // the host rejected the status: result err, not a trap
+    expect(OutgoingResponse.statusOf(response)).toBe(404);
+    expect(harness.trapped).toHaveLength(1); // jco still gets to decide whether a thrown value is a trap
+    expect(calls).toEqual([]);
+  });
+
+  it('the patched lowering still checks may-leave', async () => {
+    const source = patchGlue(SYNC_CALL_SAMPLE).source.replace('new Map([[0, { value: 1 }]])', 'new Map([[0, { value: 0 }]])');
+    const harness = await loadHarness(source, new OutgoingResponse(new Fields()), []);
+    expect(() => harness.trampoline2(1, 200)).toThrow(/cannot leave component instance/);
+  });
+
+  it('is all-or-nothing: one host trampoline that does not match leaves the whole glue unpatched', () => {
+    expect(directSyncHostCalls(SYNC_CALL_SAMPLE)).toBeDefined();
+    const changedTrampoline = SYNC_CALL_SAMPLE.replace('const started = task.enterSync();', 'const started = task.enterSyncV2();');
+    expect(directSyncHostCalls(changedTrampoline)).toBeUndefined();
+    const changedLowering = SYNC_CALL_SAMPLE.replace('_checkMayLeave(componentIdx);', '_checkMayLeaveV2(componentIdx);');
+    expect(directSyncHostCalls(changedLowering)).toBeUndefined();
+    const otherLowering = SYNC_CALL_SAMPLE.replace('_lowerImportBackwardsCompat.bind(\n  null,', '_lowerImport.bind(\n  null,');
+    expect(otherLowering).not.toBe(SYNC_CALL_SAMPLE);
+    expect(directSyncHostCalls(otherLowering)).toBeUndefined();
+    const { applied, missed, source } = patchGlue(changedTrampoline);
+    expect(applied).not.toContain('sync-host-calls-without-tasks');
+    expect(missed).toEqual(['no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks']);
+    expect(source).toContain('createNewCurrentTask({');
   });
 });
