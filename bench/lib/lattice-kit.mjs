@@ -41,7 +41,7 @@ export function ensureBuilt(bench) {
   const builtAt = existsSync(marker) ? Math.min(statSync(marker).mtimeMs, statSync(join(root, 'dist', 'host', 'host.js')).mtimeMs) : 0;
   if (builtAt >= newestMtime(join(root, 'src'))) return;
   log(bench, 'dist/ is missing or older than src/: npm run build…');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 2, 2] }); // stdout stays the one JSON document
   if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status})`);
 }
 
