@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `wash --version` is the most scripted call: answer it from a small module; everything else loads the
-// bundled CLI (dist/wash.cjs, built by scripts/bundle-cli.mjs) in one file read.
+// bundled CLI (dist/wash.cjs, built by scripts/bundle-cli.mjs) with V8's code cache (bin/load-bundle.cjs).
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
 const json = argv.some((a, i) => a === '--output=json' || a === '-ojson' || a === '-o=json' || ((a === '-o' || a === '--output') && argv[i + 1] === 'json'));
@@ -10,6 +11,8 @@ if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
   const { printVersion } = await import('../dist/version.js');
   printVersion(json ? 'json' : 'text');
 } else {
-  const { main } = createRequire(import.meta.url)('../dist/wash.cjs');
+  const require = createRequire(import.meta.url);
+  const { loadBundle } = require('./load-bundle.cjs');
+  const { main } = loadBundle(fileURLToPath(new URL('../dist/', import.meta.url))).exports;
   await main(argv, import.meta.url);
 }

@@ -1,0 +1,78 @@
+'use strict';
+// Loads the bundled CLI (dist/wash.cjs) with V8's code cache (dist/wash.cjs.cache, written at build time by
+// scripts/build-code-cache.mjs after a warm-up run), so start-up skips parsing and compiling most of the
+// bundle's functions. The cache is used only when its header names the bundle's content id (first line of the
+// bundle); V8 itself rejects a cache made by another V8 version or with other flags. Any mismatch, or no cache
+// file, just means an ordinary compile.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+/** The bundle is wrapped like a CommonJS module plus `__washImport` (see scripts/bundle-cli.mjs). */
+const PARAMS = 'exports, require, module, __filename, __dirname, __washImport';
+const ID_LINE = /^\/\/ wash-bundle ([0-9a-f]{64})\n/;
+const HEADER_BYTES = 64;
+
+function bundlePaths(distDir) {
+  const file = path.join(distDir, 'wash.cjs');
+  return { file, cache: `${file}.cache` };
+}
+
+function bundleId(source) {
+  const m = ID_LINE.exec(source.slice(0, 100));
+  return m ? m[1] : undefined;
+}
+
+function readCache(cacheFile, id) {
+  if (!id) return undefined;
+  let buf;
+  try {
+    buf = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  if (buf.length <= HEADER_BYTES || buf.toString('latin1', 0, HEADER_BYTES) !== id) return undefined;
+  return buf.subarray(HEADER_BYTES);
+}
+
+/**
+ * Compiles and runs the bundle as the CommonJS module `dist/wash.cjs` (registered in require.cache, so oclif's
+ * own `require` of its command target returns this instance). Returns the module exports and the script (the
+ * build uses it to write the cache).
+ */
+function loadBundle(distDir, opts = {}) {
+  const { file, cache } = bundlePaths(distDir);
+  const existing = Module._cache[file];
+  if (existing) return { exports: existing.exports, script: undefined, cacheUsed: false };
+  const source = fs.readFileSync(file, 'utf8');
+  const id = bundleId(source);
+  const cachedData = opts.useCache === false ? undefined : readCache(cache, id);
+  const script = new vm.Script(`(function (${PARAMS}) {${source}\n})`, { filename: file, cachedData });
+  const mod = new Module(file, null);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  const url = pathToFileURL(file).href;
+  const washImport = (specifier) => import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, url).href : specifier);
+  Module._cache[file] = mod;
+  try {
+    script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file), washImport);
+  } catch (err) {
+    delete Module._cache[file];
+    throw err;
+  }
+  mod.loaded = true;
+  return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected, id };
+}
+
+/** Writes the code cache for the loaded bundle: the content id header, then V8's data. */
+function writeCodeCache(distDir, loaded) {
+  if (!loaded.script || !loaded.id) throw new Error('writeCodeCache: the bundle was not compiled by this loader or has no content id');
+  const { cache } = bundlePaths(distDir);
+  const tmp = `${cache}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([Buffer.from(loaded.id, 'latin1'), loaded.script.createCachedData()]));
+  fs.renameSync(tmp, cache);
+}
+
+module.exports = { loadBundle, writeCodeCache, bundlePaths };
