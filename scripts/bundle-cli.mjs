@@ -112,3 +112,19 @@ const body = `${banner}\n${rewritten.code}`;
 // The first line names the content: bin/run.js uses the code cache only when the cache was made for this text.
 const id = createHash('sha256').update(body).digest('hex');
 writeFileSync(outFile, `// wash-bundle ${id}\n${body}`);
+
+// `wash --version` (answered by bin/run.js without the CLI bundle): the same module as dist/version.js, bundled
+// to one CommonJS file so the answer needs no ES module graph loading.
+await build({
+  entryPoints: [join(root, 'src', 'version.ts')],
+  outfile: join(root, 'dist', 'version.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { 'import.meta.url': '__wash_import_meta_url' },
+  banner: { js: 'const __wash_import_meta_url = require("url").pathToFileURL(__filename).href;' },
+});
