@@ -10,7 +10,7 @@
 // 2. zero-downtime update: keep-alive load (BENCH_UPDATE_CONNECTIONS, default 10) while `wash update component`
 //    flips v1 ↔ v2 (BENCH_UPDATE_ROUNDS, default 4); the load runs from 1.5 s before the update until 1.5 s
 //    after the new body was first seen (at most BENCH_UPDATE_SECONDS, default 30); counts failed requests
-//    (non-200 or connection errors) and the time until every response carries the new body.
+//    (non-200, connection error or unexpected body) and the time until every response carries the new body.
 // 3. memory: the host's VmRSS with no component, then with N running copies (distinct ids, each linked on its
 //    own port and requested once) for N in BENCH_MEMORY_COUNTS (default 1,5,10), per component kind; the host
 //    runs with bench/lib/host-gc-probe.cjs preloaded so readings follow full GCs, repeated until RSS is steady.

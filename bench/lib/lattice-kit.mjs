@@ -37,8 +37,8 @@ function newestMtime(dir) {
 /** Runs `npm run build` when dist/ is missing or older than src/ (the benchmarks drive the built CLI); BENCH_NO_BUILD=1 skips the check. */
 export function ensureBuilt(bench) {
   if (process.env.BENCH_NO_BUILD === '1' && existsSync(join(root, 'dist', 'wash.cjs'))) return;
-  const marker = join(root, 'dist', 'wash.cjs');
-  const builtAt = existsSync(marker) ? Math.min(statSync(marker).mtimeMs, statSync(join(root, 'dist', 'host', 'host.js')).mtimeMs) : 0;
+  const markers = [join(root, 'dist', 'wash.cjs'), join(root, 'dist', 'host', 'host.js')];
+  const builtAt = markers.every((m) => existsSync(m)) ? Math.min(...markers.map((m) => statSync(m).mtimeMs)) : 0;
   if (builtAt >= newestMtime(join(root, 'src'))) return;
   log(bench, 'dist/ is missing or older than src/: npm run build…');
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 2, 2] }); // stdout stays the one JSON document
