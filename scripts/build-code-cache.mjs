@@ -46,19 +46,30 @@ writeFileSync(valid, [
 ].join('\n'));
 writeFileSync(invalid, 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n');
 
-// The child loads the bundle exactly as bin/run.js does, runs a few commands, then writes the cache.
+// The child loads the bundle exactly as bin/run.js does (same root argument), runs a few commands, checks
+// that they did what they should (a broken warm-up would silently make a useless cache), then writes the cache.
 const warmUp = [
-  ['app', 'validate', valid],
-  ['app', 'validate', valid, '-o', 'json'],
-  ['app', 'validate', invalid, '-o', 'json'],
-  ['app', 'validate', '--help'],
+  { argv: ['app', 'validate', valid], exitCode: 0, stdout: 'valid' },
+  { argv: ['app', 'validate', valid, '-o', 'json'], exitCode: 0, stdout: '"valid": true' },
+  { argv: ['app', 'validate', invalid, '-o', 'json'], exitCode: 1, stdout: '"valid": false' },
+  { argv: ['app', 'validate', '--help'], exitCode: 0, stdout: 'USAGE' },
 ];
 const child = `
 const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
 const dist = ${JSON.stringify(distDir)};
 const loaded = loadBundle(dist, { useCache: false });
 (async () => {
-  for (const argv of ${JSON.stringify(warmUp)}) await loaded.exports.main(argv, ${JSON.stringify(pathToFileURL(join(root, 'bin', 'run.js')).href)});
+  for (const step of ${JSON.stringify(warmUp)}) {
+    let out = '';
+    const write = process.stdout.write;
+    process.stdout.write = (chunk, ...rest) => { out += String(chunk); return true; };
+    process.exitCode = undefined;
+    try { await loaded.exports.main(step.argv, ${JSON.stringify(pathToFileURL(root).href)}); } finally { process.stdout.write = write; }
+    const code = process.exitCode ?? 0;
+    if (code !== step.exitCode || !out.includes(step.stdout)) {
+      throw new Error('warm-up "wash ' + step.argv.join(' ') + '" exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
+    }
+  }
   writeCodeCache(dist, loaded);
   process.exitCode = 0;
 })().catch((err) => { console.error(err); process.exitCode = 70; });

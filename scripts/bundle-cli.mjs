@@ -9,7 +9,7 @@
 // `require` (oclif's manifest generator, tests) the banner falls back to `import()` itself.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -63,6 +63,30 @@ const keepLibraryImportsExternal = {
   },
 };
 
+// oclif sorts the command list with String#localeCompare on every start; the first call makes V8 start ICU's
+// collator (~9 ms). Command ids made of [a-z:-] sort the same by code units in every locale we checked (root,
+// en, de, da, cs, hu, lt, cy, es, sv, tr, et, sk, pl: punctuation before letters, '-' before ':'), so those are
+// compared directly and anything else still goes through localeCompare. The build fails if oclif's code changed.
+let commandSortPatched = 0;
+const sortByLocale = '.sort((a, b) => a.id.localeCompare(b.id));';
+const skipCollatorForPlainIds = {
+  name: 'oclif-command-sort-without-icu',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (code.split(sortByLocale).length !== 2) throw new Error(`${args.path}: expected one "${sortByLocale}" (oclif changed: revisit scripts/bundle-cli.mjs)`);
+      const helper = [
+        'const WASH_PLAIN_ID = /^[a-z:-]*$/;',
+        'function washCompareIds(a, b) {',
+        '    return WASH_PLAIN_ID.test(a) && WASH_PLAIN_ID.test(b) ? (a < b ? -1 : a > b ? 1 : 0) : a.localeCompare(b);',
+        '}',
+      ].join('\n');
+      commandSortPatched++;
+      return { contents: `${code.replace(sortByLocale, '.sort((a, b) => washCompareIds(a.id, b.id));')}\n${helper}\n`, loader: 'js' };
+    });
+  },
+};
+
 mkdirSync(join(root, 'dist'), { recursive: true });
 const result = await build({
   entryPoints: [join(root, 'src', 'cli-bundle.ts')],
@@ -74,12 +98,13 @@ const result = await build({
   format: 'cjs',
   minify: process.env.WASH_BUNDLE_DEBUG ? false : true,
   keepNames: true,
-  plugins: [keepLibraryImportsExternal],
+  plugins: [keepLibraryImportsExternal, skipCollatorForPlainIds],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@nats-io/*', '@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
   define: { 'import.meta.url': '__wash_import_meta_url' },
 });
+if (commandSortPatched !== 1) throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
 
