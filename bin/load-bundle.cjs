@@ -43,7 +43,9 @@ function readCache(cacheFile, id) {
  * build uses it to write the cache).
  */
 function loadBundle(distDir, opts = {}) {
-  const { file, cache } = bundlePaths(distDir);
+  const { cache } = bundlePaths(distDir);
+  // The real path: Node's require (oclif loads its command target with it) keys require.cache by real path.
+  const file = fs.realpathSync(bundlePaths(distDir).file);
   const existing = Module._cache[file];
   if (existing) return { exports: existing.exports, script: undefined, cacheUsed: false };
   const source = fs.readFileSync(file, 'utf8');
