@@ -1,12 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Records pids of every process tests start; kills the survivors at the end of the run (no orphans). */
+/**
+ * Records pids of every process tests start and kills the survivors at the end of the run (no orphans).
+ * TMPDIR points into this run's directory, so every temp dir a test, a worker or a child process makes is
+ * removed with it, even when a worker dies before its own cleanup.
+ */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'wash-test-run-'));
   const pidFile = join(dir, 'pids');
   process.env.WASH_TEST_PIDS = pidFile;
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  process.env.TMPDIR = tmp;
   return () => {
     if (existsSync(pidFile)) {
       for (const line of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean)) {
