@@ -9,7 +9,7 @@ import { pingHosts } from '../../../src/up/lattice-probe.js';
 import { WadmClient } from '../../../src/wadm/client/index.js';
 import { readPidFile, writePidFile } from '../../../src/up/pid-file.js';
 import { checkIdentity, processIdentity, type ProcessIdentity } from '../../../src/up/process-identity.js';
-import { WashEnv, eventually, isGone, requireBuild, root } from './wash-env.js';
+import { WashEnv, eventually, isGone, requireBuild } from './wash-env.js';
 
 interface UpJson {
   success: boolean;
@@ -24,7 +24,6 @@ interface UpJson {
   warnings: string[];
 }
 
-const wadmBuilt = existsSync(`${root}/dist/wadm/index.js`);
 
 let env: WashEnv | undefined;
 beforeAll(() => requireBuild());
@@ -50,14 +49,13 @@ function identities(up: UpJson, e: WashEnv): ProcessIdentity[] {
 }
 
 describe('wash up -d / wash down', () => {
-  it('starts NATS, a ready host and (when built) wadm; is idempotent; down leaves nothing behind', async () => {
+  it('starts NATS, a ready host and wadm; is idempotent; down leaves nothing behind', async () => {
     env = await WashEnv.create();
     const up = await upDetached(env);
     expect(up).toMatchObject({ success: true, already_running: false, kill_cmd: 'wash down', nats_url: `127.0.0.1:${env.port}`, nats_started: true });
     expect(up.hosts).toHaveLength(1);
     expect(up.wasmcloud_log).toBe(up.hosts[0].log);
-    if (wadmBuilt) expect(up.wadm).toMatchObject({ running: true, started: true });
-    else expect(up.warnings.join('\n')).toMatch(/wadm could not be started/);
+    expect(up.wadm).toMatchObject({ running: true, started: true });
 
     // Ready means ready: the host answers a ping right away.
     const nc = await natsConnect(`nats://127.0.0.1:${env.port}`);
@@ -85,7 +83,7 @@ describe('wash up -d / wash down', () => {
     const down = await env.run(['down', '-o', 'json']);
     await watch.close().catch(() => undefined);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json).toMatchObject({ success: true, hosts_stopped: [up.hosts[0].id], nats_stopped: true, wadm_stopped: wadmBuilt, hosts_remaining: [] });
+    expect(down.json).toMatchObject({ success: true, hosts_stopped: [up.hosts[0].id], nats_stopped: true, wadm_stopped: true, hosts_remaining: [] });
     expect(stopped).toEqual([up.hosts[0].id]);
     expect(await eventually(() => procs.every(isGone), 5000)).toBe(true);
     expect(await env.natsReachable()).toBe(false);
@@ -170,7 +168,7 @@ describe('wash up -d / wash down', () => {
     expect(await env.natsReachable()).toBe(false);
   });
 
-  it.skipIf(!wadmBuilt)('--wadm-manifest deploys once ready (again when already running); --purge-jetstream all forgets it', async () => {
+  it('--wadm-manifest deploys once ready (again when already running); --purge-jetstream all forgets it', async () => {
     env = await WashEnv.create();
     const manifest = join(env.dataDir, 'app.yaml');
     writeFileSync(manifest, [
