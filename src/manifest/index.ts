@@ -112,6 +112,39 @@ export async function validateManifestFile(file: string, options: ValidateFileOp
   return { ...result, ...toReport([...result.errors, ...result.warnings, ...extra]) };
 }
 
+/** The result of validating several manifest files, as `wash app validate` reports it. */
+export interface ManifestFilesValidation {
+  /** True when every file is valid. */
+  valid: boolean;
+  /** Each file with its report, in the order given. */
+  results: { file: string; report: ValidationReport }[];
+  /**
+   * The JSON document: one file's report as it is, or for several files `valid`, every finding of every file
+   * (each with its `file`) and the per-file reports under `files`.
+   */
+  document: Record<string, unknown>;
+}
+
+/** Validates each file in turn (a missing file is a UserError, as in `validateManifestFile`). */
+export async function validateManifestFiles(files: readonly string[], options: ValidateFileOptions = {}): Promise<ManifestFilesValidation> {
+  const results: { file: string; report: ValidationReport }[] = [];
+  for (const file of files) {
+    const r = await validateManifestFile(file, options);
+    results.push({ file, report: { valid: r.valid, errors: r.errors, warnings: r.warnings } });
+  }
+  const valid = results.every((r) => r.report.valid);
+  const document =
+    results.length === 1
+      ? { ...results[0].report }
+      : {
+          valid,
+          errors: results.flatMap((r) => r.report.errors.map((f) => ({ file: r.file, ...f }))),
+          warnings: results.flatMap((r) => r.report.warnings.map((f) => ({ file: r.file, ...f }))),
+          files: results.map((r) => ({ file: r.file, ...r.report })),
+        };
+  return { valid, results, document };
+}
+
 export interface LoadManifestOptions {
   /** Make relative `file://` images absolute, relative to the manifest's folder (what `app put/deploy` send). */
   resolveFileImages?: boolean;
