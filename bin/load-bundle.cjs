@@ -15,8 +15,9 @@ const PARAMS = 'exports, require, module, __filename, __dirname, __washImport';
 const ID_LINE = /^\/\/ wash-bundle ([0-9a-f]{64})\n/;
 const HEADER_BYTES = 64;
 
-function bundlePaths(distDir) {
-  const file = path.join(distDir, 'wash.cjs');
+/** `name`: the bundle's file in dist/: wash.cjs (the CLI) or validate.cjs (`app validate` without oclif). */
+function bundlePaths(distDir, name = 'wash.cjs') {
+  const file = path.join(distDir, name);
   return { file, cache: `${file}.cache` };
 }
 
@@ -38,14 +39,15 @@ function readCache(cacheFile, id) {
 }
 
 /**
- * Compiles and runs the bundle as the CommonJS module `dist/wash.cjs` (registered in require.cache, so oclif's
+ * Compiles and runs the bundle as the CommonJS module `dist/<opts.name>` (default wash.cjs; registered in require.cache, so oclif's
  * own `require` of its command target returns this instance). Returns the module exports and the script (the
  * build uses it to write the cache).
  */
 function loadBundle(distDir, opts = {}) {
-  const { cache } = bundlePaths(distDir);
+  const paths = bundlePaths(distDir, opts.name);
+  const { cache } = paths;
   // The real path: Node's require (oclif loads its command target with it) keys require.cache by real path.
-  const file = fs.realpathSync(bundlePaths(distDir).file);
+  const file = fs.realpathSync(paths.file);
   const existing = Module._cache[file];
   if (existing) return { exports: existing.exports, script: undefined, cacheUsed: false };
   const source = fs.readFileSync(file, 'utf8');
@@ -65,13 +67,13 @@ function loadBundle(distDir, opts = {}) {
     throw err;
   }
   mod.loaded = true;
-  return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected, id };
+  return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected, id, name: opts.name };
 }
 
 /** Writes the code cache for the loaded bundle: the content id header, then V8's data. */
 function writeCodeCache(distDir, loaded) {
   if (!loaded.script || !loaded.id) throw new Error('writeCodeCache: the bundle was not compiled by this loader or has no content id');
-  const { cache } = bundlePaths(distDir);
+  const { cache } = bundlePaths(distDir, loaded.name);
   const tmp = `${cache}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, Buffer.concat([Buffer.from(loaded.id, 'latin1'), loaded.script.createCachedData()]));
   fs.renameSync(tmp, cache);

@@ -1,4 +1,4 @@
-// Writes dist/wash.cjs.cache: V8's code cache for the bundled CLI, taken after a warm-up run so it holds the
+// Writes dist/wash.cjs.cache: V8's code cache for the bundled CLI (and dist/validate.cjs.cache likewise), taken after a warm-up run so it holds the
 // compiled functions of the common start-up paths (command lookup, flag parsing, help, manifest validation),
 // not only the top level. Runs after scripts/bundle-cli.mjs and `oclif manifest` (oclif reads the manifest).
 // The warm-up runs in a child process whose output is discarded; it touches no user directories.
@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(root, 'dist');
 const cacheFile = join(distDir, 'wash.cjs.cache');
+const validateCacheFile = join(distDir, 'validate.cjs.cache');
 
 const work = mkdtempSync(join(tmpdir(), 'wash-code-cache-'));
 const valid = join(work, 'valid.yaml');
@@ -54,6 +55,8 @@ const warmUp = [
   { argv: ['app', 'validate', invalid, '-o', 'json'], exitCode: 1, stdout: '"valid": false' },
   { argv: ['app', 'validate', '--help'], exitCode: 0, stdout: 'USAGE' },
 ];
+// dist/validate.cjs (plain `app validate` without oclif) gets its own cache from the same manifests.
+const fastWarmUp = warmUp.filter((step) => !step.argv.includes('--help'));
 const child = `
 const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
 const dist = ${JSON.stringify(distDir)};
@@ -71,11 +74,26 @@ const loaded = loadBundle(dist, { useCache: false });
     }
   }
   writeCodeCache(dist, loaded);
+  const fast = loadBundle(dist, { name: 'validate.cjs', useCache: false });
+  for (const step of ${JSON.stringify(fastWarmUp)}) {
+    let out = '';
+    const write = process.stdout.write;
+    process.stdout.write = (chunk, ...rest) => { out += String(chunk); return true; };
+    process.exitCode = undefined;
+    let done;
+    try { done = await fast.exports.appValidateFastPath(step.argv); } finally { process.stdout.write = write; }
+    const code = process.exitCode ?? 0;
+    if (done !== true || code !== step.exitCode || !out.includes(step.stdout)) {
+      throw new Error('fast-path warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
+    }
+  }
+  writeCodeCache(dist, fast);
   process.exitCode = 0;
 })().catch((err) => { console.error(err); process.exitCode = 70; });
 `;
 try {
   rmSync(cacheFile, { force: true });
+  rmSync(validateCacheFile, { force: true });
   const r = spawnSync(process.execPath, ['-e', child], {
     cwd: work,
     env: { ...process.env, NO_COLOR: '1', WASH_CONFIG_DIR: work, WASH_CACHE_DIR: work, WASH_DATA_DIR: work, XDG_CONFIG_HOME: work, XDG_CACHE_HOME: work, XDG_DATA_HOME: work },
@@ -83,10 +101,12 @@ try {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.status !== 0 || !existsSync(cacheFile)) {
+  if (r.status !== 0 || !existsSync(cacheFile) || !existsSync(validateCacheFile)) {
     throw new Error(`code cache warm-up failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-if (!process.argv.includes('--quiet')) console.log(`wrote ${cacheFile} (${Math.round(statSync(cacheFile).size / 1024)} KiB)`);
+if (!process.argv.includes('--quiet')) {
+  for (const f of [cacheFile, validateCacheFile]) console.log(`wrote ${f} (${Math.round(statSync(f).size / 1024)} KiB)`);
+}

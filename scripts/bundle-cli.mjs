@@ -127,16 +127,46 @@ function rewriteDynamicImports(code) {
   return { code: out + code.slice(at), count: starts.length };
 }
 
-const rewritten = rewriteDynamicImports(output.text);
-if (rewritten.count === 0) throw new Error('dynamic import rewrite found no import() calls: the bundle layout changed');
-const banner = [
-  'const __wash_import_meta_url = require("url").pathToFileURL(__filename).href;',
-  'var __washImport = typeof __washImport === "function" ? __washImport : (specifier) => import(specifier);',
-].join('\n');
-const body = `${banner}\n${rewritten.code}`;
-// The first line names the content: bin/run.js uses the code cache only when the cache was made for this text.
-const id = createHash('sha256').update(body).digest('hex');
-writeFileSync(outFile, `// wash-bundle ${id}\n${body}`);
+/** Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, banner, content id first line. */
+function writeVmBundle(file, code, { expectImports }) {
+  const rewritten = rewriteDynamicImports(code);
+  if (expectImports && rewritten.count === 0) throw new Error(`${file}: dynamic import rewrite found no import() calls: the bundle layout changed`);
+  const banner = [
+    'const __wash_import_meta_url = require("url").pathToFileURL(__filename).href;',
+    'var __washImport = typeof __washImport === "function" ? __washImport : (specifier) => import(specifier);',
+  ].join('\n');
+  const body = `${banner}\n${rewritten.code}`;
+  // The first line names the content: bin/run.js uses the code cache only when the cache was made for this text.
+  const id = createHash('sha256').update(body).digest('hex');
+  writeFileSync(file, `// wash-bundle ${id}\n${body}`);
+}
+
+writeVmBundle(outFile, output.text, { expectImports: true });
+
+// dist/validate.cjs: plain `wash app validate <file…>` without oclif (appValidateFastPath in src/cli.ts), so the
+// most frequent offline command does not pay for oclif's start-up. oclif stays external here: the fast path
+// never loads it (src/cli.ts's main, which does, is not used from this bundle).
+const validateFile = join(root, 'dist', 'validate.cjs');
+const validateResult = await build({
+  stdin: { contents: "export { appValidateFastPath } from './cli.js';", resolveDir: srcDir, sourcefile: 'validate-entry.ts', loader: 'ts' },
+  outfile: validateFile,
+  write: false,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: process.env.WASH_BUNDLE_DEBUG ? false : true,
+  keepNames: true,
+  plugins: [keepLibraryImportsExternal],
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['@oclif/*', '@nats-io/*', '@bytecodealliance/*', 'chokidar', 'execa', 'ora'],
+  define: { 'import.meta.url': '__wash_import_meta_url' },
+});
+const validateOutput = validateResult.outputFiles.find((f) => f.path === validateFile);
+if (!validateOutput) throw new Error(`esbuild produced no ${validateFile}`);
+if (/require\("@oclif\//.test(validateOutput.text)) throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
+writeVmBundle(validateFile, validateOutput.text, { expectImports: false });
 
 // `wash --version` (answered by bin/run.js without the CLI bundle): the same module as dist/version.js, bundled
 // to one CommonJS file so the answer needs no ES module graph loading.

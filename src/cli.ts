@@ -1,4 +1,4 @@
-import { errorDocument } from './output/json.js';
+import { errorDocument, successDocument } from './output/json.js';
 import { outputModeFromArgv, renderTextError, withoutOutputFlag } from './output/render.js';
 import { exitCodeFor } from './errors.js';
 
@@ -34,4 +34,67 @@ export async function main(argv: string[], root: string): Promise<void> {
     process.exitCode = exitCodeFor(err);
     process.stderr.write(mode === 'json' ? errorDocument(err) : renderTextError(err));
   }
+}
+
+interface PlainAppValidate {
+  files: string[];
+  checkImageRefs: boolean;
+}
+
+/**
+ * `app validate <file…>` with only `--check-image-refs` and `-o`/`--output` (`json`|`text`, each flag at most
+ * once) besides plain file names; undefined for anything else (help, other or repeated flags, `--`, no file),
+ * which oclif then handles.
+ */
+export function plainAppValidateArgs(argv: readonly string[]): PlainAppValidate | undefined {
+  if (argv[0] !== 'app' || argv[1] !== 'validate') return undefined;
+  const files: string[] = [];
+  let checkImageRefs = false;
+  let output = false;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--check-image-refs') {
+      if (checkImageRefs) return undefined;
+      checkImageRefs = true;
+    } else if (a === '-o' || a === '--output' || a === '--output=json' || a === '--output=text') {
+      if (output) return undefined;
+      output = true;
+      if (a === '-o' || a === '--output') {
+        if (argv[i + 1] !== 'json' && argv[i + 1] !== 'text') return undefined;
+        i++;
+      }
+    } else if (a === '' || a.startsWith('-')) {
+      return undefined;
+    } else {
+      files.push(a);
+    }
+  }
+  return files.length > 0 ? { files, checkImageRefs } : undefined;
+}
+
+/**
+ * `wash app validate` for the plain argv of `plainAppValidateArgs`, without loading oclif: the same output and
+ * exit code as the command (src/commands/app/validate.ts, through WashCommand's emit and catch). bin/run.js
+ * calls this from a small bundle (dist/validate.cjs) before anything else; it returns false, having done
+ * nothing, for any other argv.
+ */
+export async function appValidateFastPath(argv: readonly string[]): Promise<boolean> {
+  const plain = plainAppValidateArgs(argv);
+  if (!plain) return false;
+  const mode = outputModeFromArgv(argv.slice(2));
+  try {
+    const manifest = await import('./manifest/index.js');
+    const result = await manifest.validateManifestFiles(plain.files, { checkImageRefs: plain.checkImageRefs });
+    if (mode === 'json') {
+      process.stdout.write(successDocument(result.document));
+    } else {
+      const body = manifest.renderReportsText(result.results);
+      if (body !== '') process.stdout.write(body.endsWith('\n') ? body : body + '\n');
+    }
+    if (!result.valid) process.exitCode = 1;
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+    process.stderr.write(mode === 'json' ? errorDocument(err) : renderTextError(err));
+  }
+  return true;
 }
