@@ -97,13 +97,13 @@ const cases: { name: string; args: () => string[]; code: number; check: (r: Run)
 const reference = new Map<string, Run>();
 
 beforeAll(async () => {
-  for (const f of ['wash.cjs', 'wash.cjs.cache', 'version.cjs']) {
+  for (const f of ['wash.cjs', 'wash.cjs.cache', 'validate.cjs', 'validate.cjs.cache', 'version.cjs']) {
     if (!existsSync(join(repoRoot, 'dist', f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
   }
   work = mkdtempSync(join(tmpdir(), 'wash-cli-cache-'));
   pkg = join(work, 'pkg');
   for (const dir of ['bin', 'dist']) mkdirSync(join(pkg, dir), { recursive: true });
-  for (const f of ['package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/load-bundle.cjs', 'bin/package.json', 'dist/wash.cjs', 'dist/wash.cjs.cache', 'dist/version.cjs']) {
+  for (const f of ['package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/load-bundle.cjs', 'bin/package.json', 'dist/wash.cjs', 'dist/wash.cjs.cache', 'dist/validate.cjs', 'dist/validate.cjs.cache', 'dist/version.cjs']) {
     copyFileSync(join(repoRoot, f), join(pkg, f));
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(pkg, 'node_modules'));
