@@ -1,7 +1,7 @@
 /** Text → normalised manifest plus syntax and schema findings. Loads yaml and zod. */
 import type { Finding } from './findings.js';
 import { issueFindings } from './issues.js';
-import { ManifestSchema, type Manifest } from './schema.js';
+import { ManifestSchema, PARSE_OPTIONS, type Manifest } from './schema.js';
 import { readManifestSource, SourceMap, type SourceFormat } from './source.js';
 
 export interface ParseResult {
@@ -23,7 +23,7 @@ export interface ParseOptions {
 
 /** Schema-checks and normalises already-parsed data (e.g. JSON received over NATS). */
 export function parseManifestValue(value: unknown, sourceMap?: SourceMap): { manifest?: Manifest; findings: Finding[] } {
-  const result = ManifestSchema.safeParse(value);
+  const result = ManifestSchema.safeParse(value, PARSE_OPTIONS);
   if (result.success) return { manifest: result.data, findings: [] };
   return { findings: issueFindings(result.error.issues, value, sourceMap) };
 }

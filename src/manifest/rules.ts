@@ -18,7 +18,7 @@ import type { Finding, FindingLevel } from './findings.js';
 import { issueFindings } from './issues.js';
 import { isValidLinkName, isValidManifestName, isValidOamKey } from './names.js';
 import { formatPath, type PathSegment } from './paths.js';
-import { LinkPropertySchema, SpreadScalerPropertySchema, type Component, type LinkProperty, type Manifest, type SecretProperty } from './schema.js';
+import { LinkPropertySchema, PARSE_OPTIONS, SpreadScalerPropertySchema, type Component, type LinkProperty, type Manifest, type SecretProperty } from './schema.js';
 import type { SourceMap } from './source.js';
 import { classifyTraitProperty, isLinkTrait, isScalerTrait, type TraitPropertyClass } from './traits.js';
 
@@ -137,7 +137,7 @@ function componentSecrets(component: Component, componentIndex: number, links: L
 function fallThroughReasons(t: TraitInfo, sourceMap: SourceMap | undefined): { reasons: Finding[] } {
   const schema = isLinkTrait(t) ? LinkPropertySchema : SpreadScalerPropertySchema;
   const value = t.cls.kind === 'custom' ? t.cls.value : undefined;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, PARSE_OPTIONS);
   if (result.success) return { reasons: [] };
   return { reasons: issueFindings(result.error.issues, value, sourceMap, [...t.path, 'properties']) };
 }

@@ -29,6 +29,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Options for every safeParse of these schemas. `jitless`: zod would otherwise generate (with `new Function`) a
+ * fast parser per object schema on its first use; a process parses a manifest once or a few times, and compiling
+ * that generated code (never in V8's code cache) costs more than it saves. Results are the same either way.
+ */
+export const PARSE_OPTIONS = { jitless: true } as const;
+
 const StringMap = z.record(z.string(), z.string());
 const Uint = z.int().nonnegative();
 

@@ -5,7 +5,7 @@
  * object. Loads zod (via schema.ts).
  */
 import { DAEMONSCALER_TRAIT, LINK_TRAIT, SPREADSCALER_TRAIT } from './constants.js';
-import { LinkPropertySchema, SpreadScalerPropertySchema, type LinkProperty, type SpreadScalerProperty, type Trait } from './schema.js';
+import { LinkPropertySchema, PARSE_OPTIONS, SpreadScalerPropertySchema, type LinkProperty, type SpreadScalerProperty, type Trait } from './schema.js';
 
 export type TraitPropertyClass =
   | { kind: 'link'; link: LinkProperty }
@@ -19,10 +19,10 @@ export function classifyTraitProperty(properties: unknown): TraitPropertyClass {
   const hit = cacheable ? cache.get(properties) : undefined;
   if (hit) return hit;
   let result: TraitPropertyClass;
-  const link = LinkPropertySchema.safeParse(properties);
+  const link = LinkPropertySchema.safeParse(properties, PARSE_OPTIONS);
   if (link.success) result = { kind: 'link', link: link.data };
   else {
-    const scaler = SpreadScalerPropertySchema.safeParse(properties);
+    const scaler = SpreadScalerPropertySchema.safeParse(properties, PARSE_OPTIONS);
     result = scaler.success ? { kind: 'spreadscaler', scaler: scaler.data } : { kind: 'custom', value: properties };
   }
   if (cacheable) cache.set(properties, result);
