@@ -1,10 +1,14 @@
 /** `file://` image references: resolving relative paths against the manifest's folder, and checking they exist. */
-import { access } from 'node:fs/promises';
+import { access as accessCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import type { Finding } from './findings.js';
 import { formatPath, type PathSegment } from './paths.js';
 import type { Manifest } from './schema.js';
 import type { SourceMap } from './source.js';
+
+/** Promisified callback API: keeps node:fs/promises out of CLI start-up (see index.ts). */
+const access = promisify(accessCallback);
 
 const FILE_SCHEME = 'file://';
 
