@@ -9,7 +9,7 @@
  *
  * Loads zod at import time: import this module lazily from anything a command loads at start-up.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Turns `T | null | undefined` members into optional keys and drops them when null/undefined. */
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
