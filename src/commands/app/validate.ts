@@ -1,6 +1,5 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import type { ValidationReport } from '../../manifest/findings.js';
 import { WashCommand } from '../../output/command.js';
 
 export default class AppValidate extends WashCommand {
@@ -28,24 +27,9 @@ export default class AppValidate extends WashCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(AppValidate);
-    const files = argv as string[];
     const manifest = await import('../../manifest/index.js');
-    const results: { file: string; report: ValidationReport }[] = [];
-    for (const file of files) {
-      const r = await manifest.validateManifestFile(file, { checkImageRefs: flags['check-image-refs'] });
-      results.push({ file, report: { valid: r.valid, errors: r.errors, warnings: r.warnings } });
-    }
-    const allValid = results.every((r) => r.report.valid);
-    const document =
-      results.length === 1
-        ? { ...results[0].report }
-        : {
-            valid: allValid,
-            errors: results.flatMap((r) => r.report.errors.map((f) => ({ file: r.file, ...f }))),
-            warnings: results.flatMap((r) => r.report.warnings.map((f) => ({ file: r.file, ...f }))),
-            files: results.map((r) => ({ file: r.file, ...r.report })),
-          };
+    const { valid, results, document } = await manifest.validateManifestFiles(argv as string[], { checkImageRefs: flags['check-image-refs'] });
     this.emit(document, () => manifest.renderReportsText(results));
-    if (!allValid) process.exitCode = 1;
+    if (!valid) process.exitCode = 1;
   }
 }

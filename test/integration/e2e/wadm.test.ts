@@ -137,7 +137,7 @@ describe('wadm with real hosts', () => {
 
     const status = await app(lattice, 'status', 'hello');
     expect(status.json.status.status.type).toBe('deployed');
-    const spread = status.json.status.scalers.find((s: { kind: string }) => s.kind === 'SpreadScaler' && s.name === 'hello-hello');
+    const spread = status.json.status.scalers.find((s: { kind: string; name: string }) => s.kind === 'SpreadScaler' && s.name === 'hello-hello');
     expect(spread).toMatchObject({ desired: 2, observed: 2 });
 
     const ctl = new CtlClient(nc, { lattice, timeoutMs: 3000, collectMs: 500 });
@@ -339,7 +339,7 @@ spec:
       expect((await app(lattice, 'deploy', manifestFile('engines', helloApp('engines', port, V1, 3)), '--wait')).code).toBe(0);
       await waitForBody(`http://127.0.0.1:${port}/`, BODY1);
       await new Promise((r) => setTimeout(r, 3000)); // let any duplicate commands surface
-      const scaled = events.named('component_scaled').filter((e) => e.data.component_id === 'engines-hello');
+      const scaled = events.named('component_scaled').filter((e) => (e.data as { component_id?: string }).component_id === 'engines-hello');
       expect(scaled).toHaveLength(1);
       expect(events.named('provider_started')).toHaveLength(1);
       expect(events.named('provider_start_failed')).toHaveLength(0);
