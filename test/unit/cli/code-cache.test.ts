@@ -51,7 +51,8 @@ let invalid: string;
 function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('WASMCLOUD_') || k.startsWith('WASH_') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k === 'DEBUG' || k === 'NODE_ENV') continue;
+    // CI (and the CI vendors' variables) switch colour off in supports-color even on a terminal.
+    if (k.startsWith('WASMCLOUD_') || k.startsWith('WASH_') || ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'NODE_ENV', 'CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'TEAMCITY_VERSION', 'GITHUB_ACTIONS', 'GITLAB_CI', 'BUILDKITE', 'TF_BUILD'].includes(k)) continue;
     env[k] = v;
   }
   return { ...env, WASH_CACHE_DIR: join(work, 'cache'), ...extra };
