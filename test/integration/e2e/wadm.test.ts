@@ -117,6 +117,28 @@ spec:
                     address: 127.0.0.1:${port}
 `;
 
+/** One component (`hello`, the v1 fixture) with a spreadscaler over the given spread entries (YAML flow maps). */
+const spreadApp = (name: string, instances: number, spreads: string[]) => `
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: ${name}
+  annotations:
+    version: v1
+spec:
+  components:
+    - name: hello
+      type: component
+      properties:
+        image: ${V1}
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: ${instances}
+            spread:
+${spreads.map((x) => `              - ${x}`).join('\n')}
+`;
+
 describe('wadm with real hosts', () => {
   it('deploys the hello app (wash app deploy --wait) and it answers HTTP; undeploy removes everything', async () => {
     const lattice = 'wadm-hello';
@@ -248,28 +270,11 @@ spec:
     const lattice = 'wadm-spread';
     await wadm(lattice);
     const [east, west, moon] = await Promise.all([host(lattice, 'region=us-brooks-east'), host(lattice, 'region=us-taylor-west'), host(lattice, 'region=moon')]);
-    const yaml = `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: hello-all-hosts
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${V1}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 5
-            spread:
-              - { name: eastcoast, requirements: { region: us-brooks-east }, weight: 40 }
-              - { name: westcoast, requirements: { region: us-taylor-west }, weight: 40 }
-              - { name: the-moon, requirements: { region: moon }, weight: 20 }
-`;
+    const yaml = spreadApp('hello-all-hosts', 5, [
+      '{ name: eastcoast, requirements: { region: us-brooks-east }, weight: 40 }',
+      '{ name: westcoast, requirements: { region: us-taylor-west }, weight: 40 }',
+      '{ name: the-moon, requirements: { region: moon }, weight: 20 }',
+    ]);
     expect((await app(lattice, 'deploy', manifestFile('spread', yaml), '--wait')).code).toBe(0);
     const ctl = new CtlClient(nc, { lattice, timeoutMs: 3000, collectMs: 500 });
     expect(await componentCounts(ctl, 'hello_all_hosts-hello')).toEqual({ [east.id]: 2, [west.id]: 2, [moon.id]: 1 });
@@ -279,26 +284,7 @@ spec:
     const lattice = 'wadm-hoststop';
     await wadm(lattice);
     const [a, b] = await Promise.all([host(lattice, 'region=us-brooks-east'), host(lattice, 'region=us-brooks-east')]);
-    const yaml = `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: host-stop
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${V1}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 5
-            spread:
-              - { name: eastcoast, requirements: { region: us-brooks-east }, weight: 100 }
-`;
+    const yaml = spreadApp('host-stop', 5, ['{ name: eastcoast, requirements: { region: us-brooks-east }, weight: 100 }']);
     expect((await app(lattice, 'deploy', manifestFile('hoststop', yaml), '--wait')).code).toBe(0);
     const ctl = new CtlClient(nc, { lattice, timeoutMs: 3000, collectMs: 500 });
     const before = await componentCounts(ctl, 'host_stop-hello');
