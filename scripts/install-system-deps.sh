@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages wash and its tests use, only when missing (Debian/Ubuntu via apt-get).
-# nats-server: the lattice's message broker. redis-server: for the keyvalue-redis capability tests.
+# nats-server: the lattice's message broker. redis-server: for keyvalue-redis work. curl: the quickstart.
 set -euo pipefail
 missing=()
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
 have nats-server || missing+=(nats-server)
 have redis-server || missing+=(redis-server)
+have curl || missing+=(curl)
 if [ "${WASH_BENCH_DEPS:-}" = 1 ]; then have wrk || missing+=(wrk); fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
