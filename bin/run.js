@@ -9,11 +9,10 @@ const { pathToFileURL } = require('node:url');
 
 const root = join(__dirname, '..');
 const argv = process.argv.slice(2);
-const json = argv.some((a, i) => a === '--output=json' || a === '-ojson' || a === '-o=json' || ((a === '-o' || a === '--output') && argv[i + 1] === 'json'));
-const rest = argv.filter((a, i) => !(a === '-o' || a === '--output' || argv[i - 1] === '-o' || argv[i - 1] === '--output' || /^(--output=|-o=|-o(json|text)$)/.test(a)));
-if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
-  require('../dist/version.cjs').printVersion(json ? 'json' : 'text');
-} else if (rest[0] === 'app' && rest[1] === 'validate') {
+const maybeVersion = argv.includes('--version') || argv.includes('-V');
+if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
+  // answered
+} else if (argv[0] === 'app' && argv[1] === 'validate') {
   // Plain `app validate <file…>` (the most frequent offline call) runs from dist/validate.cjs without oclif;
   // anything else (help, other flags) returns false untouched and goes through the CLI.
   const { loadBundle } = require('./load-bundle.cjs');

@@ -1,5 +1,5 @@
 import { errorDocument, successDocument } from './output/json.js';
-import { outputModeFromArgv, renderTextError, withoutOutputFlag } from './output/render.js';
+import { outputModeFromArgv, renderTextError } from './output/render.js';
 import { exitCodeFor } from './errors.js';
 
 /**
@@ -8,12 +8,8 @@ import { exitCodeFor } from './errors.js';
  */
 export async function main(argv: string[], root: string): Promise<void> {
   const mode = outputModeFromArgv(argv);
-  const rest = withoutOutputFlag(argv);
-  if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
-    const { printVersion } = await import('./version.js');
-    printVersion(mode);
-    return;
-  }
+  const { versionFastPath } = await import('./version.js');
+  if (versionFastPath(argv)) return;
   try {
     if (argv.length === 0) {
       // No subcommand: help on stderr, exit 2 (as wash v1).

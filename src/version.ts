@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { natsServerVersion } from './up/nats-binary.js';
 import type { OutputMode } from './output/mode.js';
+import { outputModeFromArgv, withoutOutputFlag } from './output/render.js';
 
 /** The wasmCloud host protocol version our host implements and reports (v1 control interface + events). */
 export const HOST_VERSION = '1.9.1';
@@ -40,4 +41,12 @@ export function versionText(v: VersionInfo): string {
 export function printVersion(mode: OutputMode): void {
   const info = versionInfo();
   process.stdout.write(mode === 'json' ? JSON.stringify(info, null, 2) + '\n' : versionText(info));
+}
+
+/** `wash --version` / `-V` (with an optional output flag) answered without the CLI; false for anything else. */
+export function versionFastPath(argv: readonly string[]): boolean {
+  const rest = withoutOutputFlag(argv);
+  if (rest.length !== 1 || (rest[0] !== '--version' && rest[0] !== '-V')) return false;
+  printVersion(outputModeFromArgv(argv));
+  return true;
 }
