@@ -57,20 +57,31 @@ async function startFakeEngine(): Promise<() => void> {
     status: message ? { type, message } : { type }, version: '', components: [],
     scalers: [{ id: 's1', kind: 'SpreadScaler', name: 'hello', status: scalerMessage ? { type, message: scalerMessage } : { type }, desired: 1, observed: type === 'deployed' ? 1 : 0 }],
   });
+  // Statuses are published after a delay; stopping clears pending timers so nothing publishes on a closed connection.
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, name: string, body: string) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      js.publish(`wadm.status.default.${name}`, body).catch(() => undefined);
+    }, ms);
+    timers.add(t);
+  };
   const subs = [
     nc.subscribe('wadm.evt.default.manifest_published', { callback: (_e, m) => {
       const name = JSON.parse(new TextDecoder().decode(m.data)).data.metadata.name as string;
-      setTimeout(() => void js.publish(`wadm.status.default.${name}`, status('reconciling', 'Scaling component on 1 host(s)')), 100);
-      const outcome = name.startsWith('broken') ? status('failed', 'boom', 'failed to fetch component: 404') : status('deployed');
-      setTimeout(() => void js.publish(`wadm.status.default.${name}`, outcome), 400);
+      later(100, name, status('reconciling', 'Scaling component on 1 host(s)'));
+      later(400, name, name.startsWith('broken') ? status('failed', 'boom', 'failed to fetch component: 404') : status('deployed'));
     } }),
     nc.subscribe('wadm.evt.default.manifest_unpublished', { callback: (_e, m) => {
       const name = JSON.parse(new TextDecoder().decode(m.data)).data.name as string;
-      setTimeout(() => void js.publish(`wadm.status.default.${name}`, JSON.stringify({ status: { type: 'undeployed', message: 'Manifest has been undeployed' }, version: '', components: [] })), 200);
+      later(200, name, JSON.stringify({ status: { type: 'undeployed', message: 'Manifest has been undeployed' }, version: '', components: [] }));
     } }),
   ];
   await nc.flush();
-  return () => subs.forEach((s) => s.unsubscribe());
+  return () => {
+    subs.forEach((s) => s.unsubscribe());
+    timers.forEach((t) => clearTimeout(t));
+  };
 }
 
 let stopEngine: () => void = () => {};
