@@ -74,6 +74,8 @@ export default class Host extends WashCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Host);
     const { startHost, hostOptionsFromFlags } = await import('../host/index.js');
+    const { logUnexpectedRejections } = await import('../output/process-guard.js');
+    logUnexpectedRejections((m) => process.stderr.write(`${new Date().toISOString()} ERROR ${m}\n`));
     const host = await startHost(hostOptionsFromFlags(flags));
 
     // First signal: graceful stop. A second one while stopping: default action (terminate at once).

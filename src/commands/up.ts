@@ -124,6 +124,8 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
       return;
     }
     const hostOutput = this.json ? undefined : (i: number, _id: string, line: string) => process.stderr.write(`[host${o.hosts > 1 ? ` ${i}` : ''}] ${line}\n`);
+    const { logUnexpectedRejections } = await import('../output/process-guard.js');
+    logUnexpectedRejections((m) => process.stderr.write(`wash up: ${m}\n`));
     const fg = await run.upForeground(o, { note, hostOutput });
     this.emit({ ...fg.result }, () => upText(fg.result, false));
     const code = await fg.untilStopped();

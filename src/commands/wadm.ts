@@ -42,6 +42,8 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
     const address: NatsServerAddress = flags['nats-server'] ? parseNatsServerAddress(flags['nats-server']) : { url: natsUrl(conn) };
     const userPass = address.user ? { user: address.user, pass: address.pass } : {};
     const log = stderrLog(flags['log-level']);
+    const { logUnexpectedRejections } = await import('../output/process-guard.js');
+    logUnexpectedRejections((m) => log('error', m));
     const nc = await natsConnect(address.url, {
       jwt: conn.ctlJwt, seed: conn.ctlSeed, credsfile: conn.ctlCredsfile, tlsCaFile: conn.ctlTlsCaFile, tlsFirst: conn.ctlTlsFirst,
     }, { name: 'wash-wadm', maxReconnectAttempts: -1, noAsyncTraces: true, ...userPass });

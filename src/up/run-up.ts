@@ -2,6 +2,7 @@
  * `wash up` in its three shapes: foreground (this process supervises until Ctrl+C), detached (a supervisor
  * process is spawned and we return once it reports ready), and the supervisor itself (`up --supervise`).
  */
+import { logUnexpectedRejections } from '../output/process-guard.js';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -216,6 +217,7 @@ function sendToParent(m: SupervisorMessage): Promise<void> {
  */
 export async function runSupervisor(requestFile: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  logUnexpectedRejections(log);
   let o: UpOptions;
   try {
     o = JSON.parse(readFileSync(requestFile, 'utf8')) as UpOptions;
