@@ -21,7 +21,12 @@ export function requireBuiltCli(): void {
 /** Runs the built CLI (`bin/run.js`) to completion with a controlled environment (no colour, no ambient WASMCLOUD_*). */
 export function runWash(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<WashRun> {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WASMCLOUD_') && !k.startsWith('WASH_') || k === 'WASH_TEST_PIDS') env[k] = v;
+  // Not inherited: ambient wash/wasmCloud settings, and vitest's NODE_ENV/VITEST* (oclif prints development
+  // warnings on stderr under NODE_ENV=test, which would break the JSON error document).
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'NODE_ENV' || k.startsWith('VITEST')) continue;
+    if (!k.startsWith('WASMCLOUD_') && !k.startsWith('WASH_') || k === 'WASH_TEST_PIDS') env[k] = v;
+  }
   Object.assign(env, opts.env);
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [washBin, ...args], { cwd: opts.cwd ?? repoRoot, env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {

@@ -2,7 +2,6 @@
  * The lattice commands end to end: the built CLI (`bin/run.js`, run `npm run build` first) against a real
  * nats-server and fake hosts living in this test process.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsConnect } from '../../../src/lattice/connect.js';
+import { runWash, type WashRun } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { fakeHostId, startFakeHost, type FakeHost } from './fake-host.js';
 
@@ -22,22 +22,8 @@ const H = fakeHostId('b');
 const SLOW = fakeHostId('c');
 const FAILING = fakeHostId('d');
 
-interface Run { code: number | null; stdout: string; stderr: string; json: any }
-
-function wash(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repo, 'bin/run.js'), ...args], {
-      cwd: repo,
-      env: { PATH: process.env.PATH, HOME: configDir, WASH_CONFIG_DIR: configDir, WASMCLOUD_CTL_PORT: String(nats.port), NO_COLOR: '1', ...env },
-      timeout: 30_000,
-    }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      let json: unknown;
-      const doc = args.includes('json') ? (code === 0 ? stdout : stderr) : '';
-      try { json = doc ? JSON.parse(doc) : undefined; } catch { json = undefined; }
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr, json });
-    });
-  });
+function wash(args: string[], env: Record<string, string> = {}): Promise<WashRun> {
+  return runWash(args, { env: { HOME: configDir, WASH_CONFIG_DIR: configDir, WASMCLOUD_CTL_PORT: String(nats.port), ...env }, timeoutMs: 30_000 });
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * on a real nats-server. A stand-in engine in this process turns manifest_published/unpublished events into
  * status updates, so --wait can be observed.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { natsConnect } from '../../../src/lattice/connect.js';
 import { startApiServer, type ApiServer } from '../../../src/wadm/api/index.js';
 import { NO_WADM_MESSAGE } from '../../../src/wadm/client/index.js';
 import type { Status } from '../../../src/wadm/types.js';
+import { runWash, type WashRun } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { manifestYaml, request } from './helpers.js';
 
@@ -26,27 +27,12 @@ let dir: string;
 let http: Server;
 let httpPort = 0;
 
-interface Run { code: number | null; stdout: string; stderr: string; json: any }
-
 function env(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: dir, WASH_CONFIG_DIR: join(dir, 'config'), WASMCLOUD_CTL_PORT: String(nats.port), NO_COLOR: '1' };
 }
 
-function parseDoc(args: string[], code: number, stdout: string, stderr: string): unknown {
-  const doc = args.includes('json') ? (code === 0 ? stdout : stderr) : '';
-  try { return doc ? JSON.parse(doc) : undefined; } catch { return undefined; }
-}
-
-function wash(args: string[], opts: { input?: string; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [join(repo, 'bin/run.js'), ...args], { cwd: opts.cwd ?? dir, env: env(), timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      const c = typeof code === 'number' ? code : 1;
-      resolve({ code: c, stdout, stderr, json: parseDoc(args, c, stdout, stderr) });
-    });
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
-    else child.stdin!.end();
-  });
+function wash(args: string[], opts: { input?: string; cwd?: string } = {}): Promise<WashRun> {
+  return runWash(args, { env: env(), input: opts.input, cwd: opts.cwd ?? dir, timeoutMs: 30_000 });
 }
 
 /** Stand-in for the engine: reacts to wadm events by publishing statuses (reconciling, then the outcome). */

@@ -2,25 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Inspect from '../../../src/commands/inspect.js';
 import { fixturePath, hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
+import { runCommandInProcess } from '../../helpers/run-command.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function run(argv: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await Inspect.run(argv, root);
-    return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-  }
-}
+const run = (argv: string[]) => runCommandInProcess(Inspect, argv, root);
 
 afterEach(() => vi.restoreAllMocks());
 

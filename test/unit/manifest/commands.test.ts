@@ -2,27 +2,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AppSchema from '../../../src/commands/app/schema.js';
 import AppValidate from '../../../src/commands/app/validate.js';
+import { runCommandInProcess } from '../../helpers/run-command.js';
 import { capability, manifestYaml, REPO_ROOT } from './helpers.js';
 
-async function run(command: typeof AppValidate | typeof AppSchema, argv: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await command.run(argv, REPO_ROOT);
-    return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-  }
-}
+const run = (command: typeof AppValidate | typeof AppSchema, argv: string[]) => runCommandInProcess(command, argv, REPO_ROOT);
 
 let dir: string;
 let good: string;
