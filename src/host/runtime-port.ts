@@ -2,35 +2,18 @@
  * The slice of the component runtime (`src/host/runtime/`) the host depends on. Kept as interfaces so the
  * lattice side can be tested with a stub and the runtime can evolve behind it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LoadedComponent, RunningComponent, RuntimeOptions, StartOptions } from './runtime/types.js';
 
-export interface LoadedComponentLike {
-  digest: string;
-}
+export type LoadedComponentLike = Pick<LoadedComponent, 'digest'>;
 
-export interface ComponentCapabilities {
-  /** The merged named configs of the component, read at call time (so config changes apply live). */
-  config: () => Record<string, string>;
-}
+export type { Capabilities as ComponentCapabilities, StartOptions as StartComponentOptions, RuntimeOptions } from './runtime/types.js';
 
-export interface RunningComponentLike {
-  readonly componentId: string;
-  readonly digest: string;
-  readonly maxInstances: number;
-  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  setMaxInstances(n: number): void;
-  stop(): Promise<void>;
-}
-
-export interface StartComponentOptions {
-  componentId: string;
-  maxInstances: number;
-  capabilities: ComponentCapabilities;
-}
+/** A running component as the host uses it (stubs in tests need not report stats). */
+export type RunningComponentLike = Omit<RunningComponent, 'stats'>;
 
 export interface ComponentRuntimeLike {
   load(bytes: Uint8Array): Promise<LoadedComponentLike>;
-  start(component: LoadedComponentLike, opts: StartComponentOptions): Promise<RunningComponentLike>;
+  start(component: LoadedComponentLike, opts: StartOptions): Promise<RunningComponentLike>;
   close(): Promise<void> | void;
 }
 
@@ -42,13 +25,6 @@ export interface HttpIngressLike {
   /** Stops serving `address` and releases the port. */
   unroute(address: string): Promise<void>;
   close(): Promise<void> | void;
-}
-
-export interface RuntimeOptions {
-  cacheDir: string;
-  maxExecutionTimeMs?: number;
-  maxLinearMemoryBytes?: number;
-  log?: (level: string, componentId: string, message: string) => void;
 }
 
 /** Makes the runtime and the HTTP ingress; the default one loads `./runtime/index.js` lazily. */
