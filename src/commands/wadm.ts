@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags';
-import { connectionFlags, resolveConnection, natsUrl } from '../lattice/options.js';
+import { connectionFlags } from '../cli/connection-flags.js';
+import { resolveConnection, natsUrl } from '../lattice/options.js';
 import { WashCommand } from '../output/command.js';
 import { UserError } from '../errors.js';
 import type { NatsServerAddress } from '../wadm/engine/process.js';
