@@ -3,10 +3,9 @@ import { natsServerVersion } from './up/nats-binary.js';
 import type { OutputMode } from './output/mode.js';
 import { outputModeFromArgv, withoutOutputFlag } from './output/render.js';
 
-/** The wasmCloud host protocol version our host implements and reports (v1 control interface + events). */
-export const HOST_VERSION = '1.9.1';
-/** The wadm API version our in-process engine is wire-compatible with. */
-export const WADM_VERSION = '0.21.1';
+import { HOST_VERSION, WADM_VERSION } from './protocol-versions.js';
+
+export { HOST_VERSION, WADM_VERSION };
 
 let cached: string | undefined;
 export function washVersion(): string {

@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags';
-import { connectionFlags, loadContext, resolveConnection } from '../lattice/options.js';
+import { connectionFlags } from '../cli/connection-flags.js';
+import { loadContext, resolveConnection } from '../lattice/options.js';
 import { WashCommand } from '../output/command.js';
 import type { DownResult, PurgeChoice } from '../up/run-down.js';
 

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import { LatticeCommand } from '../lattice/lattice-command.js';
+import { LatticeCommand } from '../cli/lattice-command.js';
 
 export default class Label extends LatticeCommand {
   static override summary = 'Set (or with --delete remove) labels on a host; labels drive auctions and wadm spread rules';

@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags';
-import { connectionFlags, resolveConnection, natsUrl } from '../lattice/options.js';
+import { connectionFlags } from '../cli/connection-flags.js';
+import { resolveConnection, natsUrl } from '../lattice/options.js';
 import { WashCommand } from '../output/command.js';
 import { UserError } from '../errors.js';
 import type { NatsServerAddress } from '../wadm/engine/process.js';
@@ -20,7 +21,7 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
 
   static override flags = {
     ...connectionFlags,
-    lattice: Flags.string({ char: 'x', aliases: ['lattice-prefix'], env: 'WASMCLOUD_LATTICE', multiple: true, description: 'Lattice to manage (repeatable) [default: default]', helpGroup: 'CONNECTION' }),
+    lattice: Flags.string({ char: 'x', aliases: ['lattice-prefix'], env: 'WASMCLOUD_LATTICE', multiple: true, description: 'Lattice to manage (repeatable; WASMCLOUD_LATTICE may hold a comma-separated list) [default: default]', helpGroup: 'CONNECTION' }),
     'nats-server': Flags.string({ env: 'WADM_NATS_SERVER', description: 'NATS address as wadm takes it: host:port, user:pass@ honoured (overrides --ctl-host/--ctl-port)', helpGroup: 'CONNECTION' }),
     'log-level': Flags.option({ options: ['debug', 'info', 'warn', 'error'] as const, default: 'info', env: 'WADM_LOG_LEVEL', description: 'Least severe log level printed on stderr' })(),
     'mirror-state': Flags.boolean({ default: false, description: 'Also keep the observed lattice state in KV wadm_state (Rust wadm’s layout) for inspection' }),

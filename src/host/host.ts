@@ -5,7 +5,7 @@ import { UserError, isUserError } from '../errors.js';
 import { natsConnect } from '../lattice/connect.js';
 import type { ParsedCtlSubject } from '../lattice/subjects.js';
 import type { Host, HostInventory } from '../lattice/types.js';
-import { HOST_VERSION } from '../version.js';
+import { HOST_VERSION } from '../protocol-versions.js';
 import { ComponentManager } from './components.js';
 import { handleControl, type ControlContext } from './control.js';
 import { CtlServer } from './ctl-server.js';

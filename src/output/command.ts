@@ -1,6 +1,8 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import type { Input, ParserOutput } from '@oclif/core/interfaces';
 import { UserError, exitCodeFor } from '../errors.js';
+import { listsFromEnv } from './env-lists.js';
 import { errorDocument, successDocument } from './json.js';
 import type { OutputMode } from './mode.js';
 import { outputModeFromArgv, renderTextError } from './render.js';
@@ -26,6 +28,15 @@ export abstract class WashCommand extends Command {
 
   protected get json(): boolean {
     return this.mode === 'json';
+  }
+
+  /** oclif's parse, plus repeatable flags read from their environment variable as a list (`env-lists.ts`). */
+  // Record<string, any>: oclif's FlagOutput / ArgOutput, which its package does not export.
+  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    const out = await super.parse(options, argv);
+    const defs = { ...(options?.baseFlags ?? {}), ...(options?.flags ?? {}) } as Record<string, { multiple?: boolean; env?: string }>;
+    listsFromEnv(defs, out.flags as Record<string, unknown>);
+    return out;
   }
 
   /** Print the result: JSON document in JSON mode, the text (if any) otherwise. */

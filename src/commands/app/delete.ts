@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { UsageError } from '../../errors.js';
-import { WadmCommand } from '../../wadm/client/app-command.js';
+import { WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppDelete extends WadmCommand {
   static override summary = 'Delete an application from wadm (every version, or one version)';

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { UserError } from '../../errors.js';
-import { WadmCommand } from '../../wadm/client/app-command.js';
+import { WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppGet extends WadmCommand {
   static override summary = 'Show the manifest of a stored application (or list every application without a name)';
@@ -18,7 +18,7 @@ export default class AppGet extends WadmCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(AppGet);
-    const { appsTable } = await import('../../wadm/client/render.js');
+    const { appsTable } = await import('../../cli/app-render.js');
     if (args.name === undefined) {
       const apps = await this.withWadm(flags, 'Retrieving applications ...', (ctx) => ctx.client.list());
       this.emit({ applications: apps }, () => appsTable(apps));

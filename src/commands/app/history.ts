@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { UserError } from '../../errors.js';
-import { WadmCommand } from '../../wadm/client/app-command.js';
+import { WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppHistory extends WadmCommand {
   static override summary = 'List the stored versions of an application (oldest first) and which one is deployed';
@@ -19,7 +19,7 @@ export default class AppHistory extends WadmCommand {
     const name = args.name;
     const reply = await this.withWadm(flags, `Retrieving versions of ${name} ...`, (ctx) => ctx.client.versions(name));
     if (reply.result === 'notfound') throw new UserError(`application ${name} not found`, { suggestion: 'list the stored applications with `wash app list`' });
-    const { historyText } = await import('../../wadm/client/render.js');
+    const { historyText } = await import('../../cli/app-render.js');
     const history = reply.deploy_history ?? [];
     this.emit({ revisions: reply.versions ?? [], deploy_history: history }, () => historyText(name, reply.versions ?? [], history));
   }

@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags';
-import { redraw, WadmCommand } from '../../wadm/client/app-command.js';
+import { redraw, WadmCommand } from '../../cli/wadm-command.js';
 import type { ModelSummary } from '../../wadm/types.js';
 
 export default class AppList extends WadmCommand {
@@ -21,7 +21,7 @@ export default class AppList extends WadmCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AppList);
-    const { appsTable } = await import('../../wadm/client/render.js');
+    const { appsTable } = await import('../../cli/app-render.js');
     const apps = await this.withWadm(flags, 'Retrieving applications ...', async (ctx) => {
       if (!flags.watch) return ctx.client.list();
       let latest: ModelSummary[] = [];

@@ -1,5 +1,5 @@
 import * as Args from '@oclif/core/args';
-import { waitFlags, WadmCommand } from '../../wadm/client/app-command.js';
+import { waitFlags, WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppPut extends WadmCommand {
   static override summary = 'Store a new version of an application manifest in wadm (does not deploy it)';

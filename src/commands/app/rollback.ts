@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { UserError } from '../../errors.js';
-import { waitFlags, WadmCommand } from '../../wadm/client/app-command.js';
+import { waitFlags, WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppRollback extends WadmCommand {
   static override summary = 'Deploy the version of an application that was deployed before the current one';

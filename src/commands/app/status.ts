@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import { redraw, WadmCommand } from '../../wadm/client/app-command.js';
+import { redraw, WadmCommand } from '../../cli/wadm-command.js';
 import type { Status } from '../../wadm/types.js';
 
 export default class AppStatus extends WadmCommand {
@@ -25,7 +25,7 @@ export default class AppStatus extends WadmCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(AppStatus);
-    const { statusText } = await import('../../wadm/client/render.js');
+    const { statusText } = await import('../../cli/app-render.js');
     const name = args.name;
     const status = await this.withWadm(flags, `Retrieving status of ${name} ...`, async (ctx) => {
       if (!flags.watch) return ctx.client.status(name);

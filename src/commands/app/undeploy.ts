@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { UsageError, UserError } from '../../errors.js';
-import { waitFlags, WadmCommand } from '../../wadm/client/app-command.js';
+import { waitFlags, WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppUndeploy extends WadmCommand {
   static override summary = 'Undeploy an application (its versions stay stored)';

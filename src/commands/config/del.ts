@@ -1,5 +1,5 @@
 import * as Args from '@oclif/core/args';
-import { LatticeCommand } from '../../lattice/lattice-command.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
 import { refuseSecretConfigName, validateSubjectToken } from '../../lattice/validate.js';
 
 export default class ConfigDel extends LatticeCommand {

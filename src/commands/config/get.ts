@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import { UserError } from '../../errors.js';
-import { LatticeCommand } from '../../lattice/lattice-command.js';
-import { configTable } from '../../lattice/render.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
+import { configTable } from '../../cli/lattice-render.js';
 import { validateSubjectToken } from '../../lattice/validate.js';
 
 export default class ConfigGet extends LatticeCommand {

@@ -1,5 +1,5 @@
-import { LatticeCommand } from '../../lattice/lattice-command.js';
-import { claimsTable } from '../../lattice/render.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
+import { claimsTable } from '../../cli/lattice-render.js';
 
 export default class GetClaims extends LatticeCommand {
   static override summary = 'List the claims of the signed components and providers known to the lattice';

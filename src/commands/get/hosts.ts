@@ -1,5 +1,5 @@
-import { LatticeCommand } from '../../lattice/lattice-command.js';
-import { hostsTable } from '../../lattice/render.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
+import { hostsTable } from '../../cli/lattice-render.js';
 
 export default class GetHosts extends LatticeCommand {
   static override summary = 'List the hosts of the lattice (every host that answers a ping)';

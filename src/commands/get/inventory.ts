@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { UserError } from '../../errors.js';
-import { LatticeCommand, type LatticeContext } from '../../lattice/lattice-command.js';
-import { inventoriesText } from '../../lattice/render.js';
+import { LatticeCommand, type LatticeContext } from '../../cli/lattice-command.js';
+import { inventoriesText } from '../../cli/lattice-render.js';
 import type { HostInventory } from '../../lattice/types.js';
 
 export default class GetInventory extends LatticeCommand {

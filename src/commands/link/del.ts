@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { UserError } from '../../errors.js';
-import { LatticeCommand } from '../../lattice/lattice-command.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
 import { validateComponentId } from '../../lattice/validate.js';
 
 export default class LinkDel extends LatticeCommand {

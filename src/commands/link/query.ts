@@ -1,5 +1,5 @@
-import { LatticeCommand } from '../../lattice/lattice-command.js';
-import { linksTable } from '../../lattice/render.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
+import { linksTable } from '../../cli/lattice-render.js';
 
 export default class LinkQuery extends LatticeCommand {
   static override summary = 'List every link of the lattice (same as `wash get links`)';

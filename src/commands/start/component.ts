@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import { LatticeCommand } from '../../lattice/lattice-command.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
 import { parseKeyValues, resolveImageRef, validateComponentId, validateSubjectToken } from '../../lattice/validate.js';
 
 export default class StartComponent extends LatticeCommand {

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import { LatticeCommand } from '../../lattice/lattice-command.js';
+import { LatticeCommand } from '../../cli/lattice-command.js';
 
 export default class StopHost extends LatticeCommand {
   static override summary = 'Ask a host to stop its components and providers and shut down';

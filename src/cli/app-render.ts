@@ -1,6 +1,6 @@
 /** Text output of the `wash app` commands (tables for people; JSON mode never uses this). */
-import { renderTable } from '../../output/table.js';
-import type { DeployRecord, ModelSummary, Status, VersionInfo } from '../types.js';
+import { renderTable } from '../output/table.js';
+import type { DeployRecord, ModelSummary, Status, VersionInfo } from '../wadm/types.js';
 
 const clip = (s: string, max = 80) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 

@@ -1,6 +1,6 @@
 /** Text renderings of lattice state for the `wash get …` / `wash link query` / `wash config get` commands. */
 import { heading, renderTable, type Row } from '../output/table.js';
-import type { ClaimsMap, ConfigMap, Host, HostInventory, Link } from './types.js';
+import type { ClaimsMap, ConfigMap, Host, HostInventory, Link } from '../lattice/types.js';
 
 const orDash = (s: string | undefined) => (s === undefined || s === '' ? '-' : s);
 

@@ -1,22 +1,16 @@
 /**
- * Base class of the `wash app` commands that talk to wadm: connection flags, connect → WadmClient → close, a
- * spinner (text mode on a TTY only), and the shared `--wait` flags. The NATS client and the wadm client are
- * loaded lazily so `--help` and flag errors stay fast.
+ * Base class of the `wash app` commands that talk to wadm: `withWadm` hands `fn` a connected `WadmClient`;
+ * the shared `--wait` flags and wait/watch loops.
  */
+import type { NatsConnection } from '@nats-io/transport-node';
 import * as Flags from '@oclif/core/flags';
-import { connectionFlags, resolveConnection, type ConnectionFlagValues, type ConnectionOptions } from '../../lattice/options.js';
-import { WashCommand } from '../../output/command.js';
-import { startProgress } from '../../output/progress.js';
-import type { Status } from '../types.js';
-import type { WadmClient } from './client.js';
-import type { AppTarget } from './wait.js';
+import type { ConnectionFlagValues, ConnectionOptions } from '../lattice/options.js';
+import type { WadmClient } from '../wadm/client/client.js';
+import type { AppTarget } from '../wadm/client/wait.js';
+import type { Status } from '../wadm/types.js';
+import { ConnectedCommand, type ConnectedContext } from './connected-command.js';
 
-export interface WadmContext {
-  client: WadmClient;
-  conn: ConnectionOptions;
-  /** Updates the spinner text (no-op in JSON mode / when piped). */
-  progress: (text: string) => void;
-}
+export type WadmContext = ConnectedContext<WadmClient>;
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
 
@@ -25,22 +19,12 @@ export const waitFlags = {
   'wait-timeout-ms': Flags.integer({ description: `How long --wait waits, in milliseconds [default: ${DEFAULT_WAIT_TIMEOUT_MS}]`, min: 1 }),
 };
 
-export abstract class WadmCommand extends WashCommand {
-  static override baseFlags = { ...WashCommand.baseFlags, ...connectionFlags };
-
+export abstract class WadmCommand extends ConnectedCommand {
   /** Connects, runs `fn` with a wadm client, and always closes the connection. */
-  protected async withWadm<T>(flags: ConnectionFlagValues, spinnerText: string, fn: (ctx: WadmContext) => Promise<T>): Promise<T> {
-    const conn = resolveConnection(flags);
-    const [{ connectLattice }, { WadmClient }] = await Promise.all([import('../../lattice/connect.js'), import('./client.js')]);
-    const progress = await startProgress(this.mode, spinnerText);
-    let nc: Awaited<ReturnType<typeof connectLattice>> | undefined;
-    try {
-      nc = await connectLattice(conn);
-      return await fn({ client: new WadmClient(nc, conn.lattice, { timeoutMs: conn.timeoutMs }), conn, progress: (t) => progress.update(t) });
-    } finally {
-      progress.stop();
-      await nc?.close().catch(() => undefined);
-    }
+  protected withWadm<T>(flags: ConnectionFlagValues, spinnerText: string, fn: (ctx: WadmContext) => Promise<T>): Promise<T> {
+    const makeClient = async (nc: NatsConnection, conn: ConnectionOptions) =>
+      new (await import('../wadm/client/client.js')).WadmClient(nc, conn.lattice, { timeoutMs: conn.timeoutMs });
+    return this.withClient(flags, spinnerText, makeClient, fn);
   }
 
   /**
@@ -55,7 +39,7 @@ export abstract class WadmCommand extends WashCommand {
     request: () => Promise<T>,
   ): Promise<{ result: T; status?: Status }> {
     if (!wait.wait) return { result: await request() };
-    const { armAppWait } = await import('./wait.js');
+    const { armAppWait } = await import('../wadm/client/wait.js');
     const handle = await armAppWait(ctx.client, name, target, {
       timeoutMs: wait['wait-timeout-ms'] ?? DEFAULT_WAIT_TIMEOUT_MS,
       onProgress: (text) => ctx.progress(`${name}: ${text}`),
