@@ -74,7 +74,8 @@ export class RegistryClient {
     const plainHint = this.target.insecure
       ? 'check that the registry is running and reachable'
       : `if the registry speaks plain HTTP, allow it with --allowed-insecure ${this.target.registry} (wash push/pull: --insecure)`;
-    return new OciError('unreachable', `registry ${this.target.registry} is unreachable for ${this.target.display} (${url.replace(/\?.*$/, '')}): ${detail}`, { suggestion: plainHint, cause });
+    // The raw cause (TLS library text) is left out on purpose: the detail above says what it means.
+    return new OciError('unreachable', `registry ${this.target.registry} is unreachable for ${this.target.display} (${new URL(url).origin}): ${detail}`, { suggestion: plainHint });
   }
 
   private unauthorized(status: number): OciError {
@@ -113,7 +114,7 @@ export class RegistryClient {
     try {
       res = await fetch(realm, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (cause) {
-      throw new OciError('unreachable', `token service ${realm.origin} of registry ${this.target.registry} is unreachable for ${this.target.display}: ${describeFetchFailure(cause)}`, { cause });
+      throw new OciError('unreachable', `token service ${realm.origin} of registry ${this.target.registry} is unreachable for ${this.target.display}: ${describeFetchFailure(cause)}`);
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
@@ -151,7 +152,11 @@ function registryErrorCodes(text: string): string[] {
 
 function describeFetchFailure(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
-  if (cause?.code) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` ${cause.message}` : ''}`;
-  return err instanceof Error ? (cause?.message ?? err.message) : String(err);
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out';
+  const code = cause?.code ?? '';
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(cause?.message ?? '')) {
+    return 'it answered plain HTTP to an HTTPS request';
+  }
+  if (code) return code;
+  return (cause?.message ?? (err instanceof Error ? err.message : String(err))).trim();
 }
