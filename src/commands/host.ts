@@ -6,6 +6,7 @@ const NATS = 'NATS';
 const CTL = 'CONTROL CONNECTION';
 const RPC = 'RPC CONNECTION';
 const LIMITS = 'LIMITS';
+const OCI = 'OCI REGISTRIES';
 
 function connectionFlags(kind: 'ctl' | 'rpc', group: string) {
   const env = kind.toUpperCase();
@@ -22,13 +23,24 @@ function connectionFlags(kind: 'ctl' | 'rpc', group: string) {
   };
 }
 
+/** Registry flags of the host (also passed through by `wash up`). */
+export const ociHostFlags = {
+  'allow-latest': Flags.boolean({ env: 'WASMCLOUD_OCI_ALLOW_LATEST', description: "Allow OCI references tagged 'latest' (or untagged)", helpGroup: OCI }),
+  'allowed-insecure': Flags.string({ multiple: true, env: 'WASMCLOUD_OCI_ALLOWED_INSECURE', description: 'Registry host[:port] reached over plain HTTP (repeatable or comma-separated)', helpGroup: OCI }),
+  'registry-mirror': Flags.string({ multiple: true, env: 'WASMCLOUD_OCI_REGISTRY_MIRRORS', description: 'Pull REGISTRY through MIRROR: REGISTRY=MIRROR[/prefix], e.g. ghcr.io=127.0.0.1:5000 (repeatable or comma-separated)', helpGroup: OCI }),
+  'oci-registry': Flags.string({ env: 'WASMCLOUD_OCI_REGISTRY', description: 'Registry that --oci-user/--oci-password log in to', helpGroup: OCI }),
+  'oci-user': Flags.string({ env: 'WASMCLOUD_OCI_REGISTRY_USER', description: 'User name for --oci-registry', helpGroup: OCI }),
+  'oci-password': Flags.string({ env: 'WASMCLOUD_OCI_REGISTRY_PASSWORD', description: 'Password or token for --oci-registry', helpGroup: OCI }),
+};
+
 export default class Host extends WashCommand {
   static override summary = 'Run a wasmCloud host in this process (foreground) that joins a lattice over NATS';
   static override description = [
     'The wash host speaks the wasmCloud v1 control interface and lattice events, keeps lattice state in the',
-    'LATTICEDATA_/CONFIGDATA_ JetStream KV buckets, and runs WebAssembly components (file:// references with',
-    '--allow-file-load). The built-in http-server provider (wasmcloud+builtin://http-server, also started for',
-    'ghcr.io/wasmcloud/http-server:* references) serves linked components over HTTP.',
+    'LATTICEDATA_/CONFIGDATA_ JetStream KV buckets, and runs WebAssembly components from OCI registries',
+    '(pulled once per digest into the wash cache; see the OCI REGISTRIES flags) or from file:// references',
+    '(with --allow-file-load). The built-in http-server provider (wasmcloud+builtin://http-server, also started',
+    'for ghcr.io/wasmcloud/http-server:* references) serves linked components over HTTP.',
     '',
     'It runs until Ctrl+C / SIGTERM or a host.stop request, then stops its components and providers, publishes',
     'host_stopped and exits. Logs go to stderr (text lines, or JSON lines with --structured-logging).',
@@ -41,6 +53,8 @@ export default class Host extends WashCommand {
     { description: 'Allow file:// components and label the host', command: '<%= config.bin %> host --allow-file-load -l region=eu -l tier=gold' },
     { description: 'Another lattice on a remote NATS with credentials', command: '<%= config.bin %> host -x prod --nats-host nats.example.com --nats-creds ./host.creds' },
     { description: 'Print the host id for scripts, log JSON lines', command: '<%= config.bin %> host -o json --structured-logging 2>host.log' },
+    { description: 'Pull ghcr.io components through a local mirror over plain HTTP', command: '<%= config.bin %> host --registry-mirror ghcr.io=127.0.0.1:5001 --allowed-insecure 127.0.0.1:5001' },
+    { description: 'Log in to a private registry', command: 'WASMCLOUD_OCI_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> host --oci-registry ghcr.io --oci-user me' },
     { description: 'Fixed host id and faster heartbeats', command: 'WASMCLOUD_HOST_SEED=SN... <%= config.bin %> host --heartbeat-interval 5' },
   ];
 
@@ -69,6 +83,7 @@ export default class Host extends WashCommand {
     'max-linear-memory-bytes': Flags.integer({ aliases: ['max-linear-memory'], env: 'WASMCLOUD_MAX_LINEAR_MEMORY', description: 'Linear memory limit per component instance [default: 268435456]', helpGroup: LIMITS }),
     'max-execution-time-ms': Flags.integer({ aliases: ['max-time-ms'], env: 'WASMCLOUD_MAX_EXECUTION_TIME_MS', description: 'Longest a request may run [default: 600000]', helpGroup: LIMITS }),
     'max-component-size-bytes': Flags.integer({ env: 'WASMCLOUD_MAX_COMPONENT_SIZE', description: 'Largest component file accepted [default: 52428800]', helpGroup: LIMITS }),
+    ...ociHostFlags,
   };
 
   async run(): Promise<void> {

@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags';
 import { loadContext } from '../lattice/options.js';
+import { ociHostFlags } from './host.js';
 import { WashCommand } from '../output/command.js';
 import { UP_DEFAULTS, parseLabels, validateUpOptions, type UpOptions } from '../up/options.js';
 import type { UpResult } from '../up/local-lattice.js';
@@ -38,6 +39,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
     '<%= config.bin %> up -d --wadm-manifest ./wadm.yaml',
     '<%= config.bin %> up --nats-connect-only --nats-host nats.internal',
     '<%= config.bin %> up -d --nats-remote-url tls://connect.ngs.global --nats-credsfile ./user.creds',
+    '<%= config.bin %> up -d --registry-mirror ghcr.io=127.0.0.1:5001 --allowed-insecure 127.0.0.1:5001',
   ];
 
   static override flags = {
@@ -68,6 +70,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
     'disable-wadm': Flags.boolean({ description: 'Do not run wadm', default: false, helpGroup: WADM }),
     'wadm-js-domain': Flags.string({ env: 'WADM_JS_DOMAIN', description: 'JetStream domain wadm uses', helpGroup: WADM }),
     'wadm-manifest': Flags.string({ env: 'WADM_MANIFEST', description: 'Deploy this application manifest once the hosts are up', helpGroup: WADM }),
+    ...ociHostFlags,
     context: Flags.string({ env: 'WASH_CONTEXT', description: 'Stored context whose ctl host/port/lattice are the defaults' }),
     'nats-version': Flags.string({ hidden: true, description: 'accepted for wash v1 compatibility; wash never downloads NATS' }),
     'wadm-version': Flags.string({ hidden: true, description: 'accepted for wash v1 compatibility; wadm is built in' }),
@@ -111,6 +114,14 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
       detached: flags.detached,
       hostReadyTimeoutMs: flags['host-ready-timeout-ms'],
       ctlTopicPrefix: process.env.WASMCLOUD_CTL_TOPIC_PREFIX || 'wasmbus.ctl',
+      oci: {
+        allowLatest: flags['allow-latest'] || undefined,
+        allowedInsecure: flags['allowed-insecure'],
+        mirrors: flags['registry-mirror'],
+        registry: flags['oci-registry'],
+        user: flags['oci-user'],
+        password: flags['oci-password'],
+      },
     };
     validateUpOptions(o);
     for (const f of ['nats-version', 'wadm-version', 'wasmcloud-version'] as const) {

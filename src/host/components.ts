@@ -1,11 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
 import type { ComponentDescription, CtlResponse, ScaleComponentCommand, StringMap, UpdateComponentCommand } from '../lattice/types.js';
-import { componentFilePath } from './component-ref.js';
+import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { HostLogger } from './log.js';
+import type { OciFetcher } from './oci-fetcher.js';
 import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
 
 export interface ComponentManagerDeps {
@@ -14,6 +15,8 @@ export interface ComponentManagerDeps {
   events: EventSink;
   log: HostLogger;
   allowFileLoad: boolean;
+  /** Pulls OCI references; without it they fail with a message saying so. */
+  oci?: Pick<OciFetcher, 'fetch'>;
   maxComponents?: number;
   maxComponentSizeBytes?: number;
   /** Merged named configs (CONFIGDATA), read live. */
@@ -168,20 +171,30 @@ export class ComponentManager {
   }
 
   private async instantiate(id: string, ref: string, maxInstances: number): Promise<RunningComponentLike> {
-    const path = componentFilePath(ref, this.deps.allowFileLoad);
-    const limit = this.deps.maxComponentSizeBytes;
-    if (limit !== undefined) {
-      const { size } = await stat(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
-      if (size > limit) throw new Error(`${path} is ${size} bytes, more than the host's limit of ${limit} bytes (--max-component-size-bytes)`);
-    }
-    const bytes = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
+    const bytes = await this.readComponent(ref);
     const runtime = await this.deps.runtime();
-    const loaded = await runtime.load(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const loaded = await runtime.load(bytes);
     return runtime.start(loaded, {
       componentId: id,
       maxInstances,
       capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []) },
     });
+  }
+
+  private async readComponent(ref: string): Promise<Uint8Array> {
+    const source = componentSource(ref, this.deps.allowFileLoad);
+    const limit = this.deps.maxComponentSizeBytes;
+    if (source.kind === 'oci') {
+      if (!this.deps.oci) throw new Error(`${ref} is an OCI reference and this host has no registry access configured`);
+      return (await this.deps.oci.fetch(source.ref, limit)).bytes;
+    }
+    const path = source.path;
+    if (limit !== undefined) {
+      const { size } = await stat(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
+      if (size > limit) throw new Error(`${path} is ${size} bytes, more than the host's limit of ${limit} bytes (--max-component-size-bytes)`);
+    }
+    const buf = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   private async stopRunning(rec: ComponentRecord): Promise<void> {

@@ -10,6 +10,7 @@ import {
 } from '../lattice/codec.js';
 import type { ParsedCtlSubject } from '../lattice/subjects.js';
 import type { ClaimsList, ConfigMap, CtlResponse, DeleteLinkRequest, Host, HostInventory, Link } from '../lattice/types.js';
+import type { RegistryCredential } from '../oci/settings.js';
 import type { ComponentManager } from './components.js';
 import type { EventSink } from './event-publisher.js';
 import { isProtectedLabelKey, labelsSatisfy, type Labels } from './labels.js';
@@ -43,6 +44,8 @@ export interface ControlContext {
   requestStop(timeoutMs?: number): void;
   /** Called after label changes (so heartbeats and pings reflect them). */
   labelsChanged?(): void;
+  /** `registry.put`: credentials used for later OCI pulls. */
+  putRegistryCredentials?(creds: Record<string, RegistryCredential>): void;
 }
 
 function reservedLabel(key: string): CtlResponse {
@@ -125,7 +128,8 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
     case 'registry.put': {
       const creds = json();
       if (typeof creds !== 'object' || creds === null || Array.isArray(creds)) return ctlError('registry.put payload: expected a JSON object of registry credentials');
-      ctx.log.debug(`received credentials for ${Object.keys(creds).length} registries (unused: the wash host loads components from files)`);
+      ctx.putRegistryCredentials?.(creds as Record<string, RegistryCredential>);
+      ctx.log.debug(`received credentials for ${Object.keys(creds).length} registries: ${Object.keys(creds).join(', ')}`);
       return ctlSuccess('successfully put registry credentials');
     }
     case 'unsupported':

@@ -16,6 +16,7 @@ import { hostLabels, type Labels } from './labels.js';
 import { LatticeStore } from './lattice-store.js';
 import { createHostLogger, logAt, type HostLogger } from './log.js';
 import { HOST_DEFAULTS, endpointUrl, sameEndpoint, type HostOptions, type NatsEndpoint } from './options.js';
+import { OciFetcher } from './oci-fetcher.js';
 import { ProviderManager } from './providers.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ComponentRuntimeLike, HttpIngressLike } from './runtime-port.js';
@@ -119,8 +120,9 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const mergedConfig = (names: readonly string[]) => store?.cache.mergedConfig(names) ?? {};
   const ensureSpec = async (id: string, url: string) => { await store?.ensureSpec(id, url); };
 
+  const oci = new OciFetcher(options.oci ?? {}, log);
   const components = new ComponentManager({
-    hostId, runtime, events, log, ensureSpec, config: mergedConfig,
+    hostId, runtime, events, log, ensureSpec, config: mergedConfig, oci,
     allowFileLoad: options.allowFileLoad ?? false,
     maxComponents: options.maxComponents,
     maxComponentSizeBytes: options.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes,
@@ -210,6 +212,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     },
     // After the reply has been queued on the connection.
     requestStop: (timeoutMs) => { setImmediate(() => void shutdown('host.stop', timeoutMs)); },
+    putRegistryCredentials: (creds) => oci.putCredentials(creds),
   };
   ctlServer = new CtlServer(ctlNc, {
     prefix, lattice, hostId, log,

@@ -1,6 +1,7 @@
 import type { HealthCheckTiming } from './providers.js';
 import type { HostLogger, LogLevel } from './log.js';
 import type { Labels } from './labels.js';
+import type { HostOciOptions } from './oci-fetcher.js';
 import type { RuntimeFactory } from './runtime-port.js';
 
 /** One NATS connection's settings (the ctl one, or the rpc one). */
@@ -36,6 +37,8 @@ export interface HostOptions {
   heartbeatIntervalMs?: number;
   /** Allow `file://` component refs (v1 host default: off). */
   allowFileLoad?: boolean;
+  /** Registry access for OCI component refs: latest policy, plain-HTTP registries, mirrors, credentials. */
+  oci?: HostOciOptions;
   maxComponents?: number;
   maxLinearMemoryBytes?: number;
   maxExecutionTimeMs?: number;

@@ -6,6 +6,8 @@
 import { UserError } from '../errors.js';
 import { assertUserLabels, labelsFromEnv, parseLabelArgs } from './labels.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { parseMirrors, parseRegistryList, type RegistryCredential } from '../oci/settings.js';
+import type { HostOciOptions } from './oci-fetcher.js';
 import type { HostOptions, NatsEndpoint } from './options.js';
 
 export interface HostFlagValues {
@@ -47,6 +49,33 @@ export interface HostFlagValues {
   'structured-logging'?: boolean;
   'component-auctions'?: boolean;
   'provider-auctions'?: boolean;
+  'allow-latest'?: boolean;
+  'allowed-insecure'?: string[];
+  'registry-mirror'?: string[];
+  'oci-registry'?: string;
+  'oci-user'?: string;
+  'oci-password'?: string;
+}
+
+/** `--allow-latest`, `--allowed-insecure`, `--registry-mirror`, `--oci-registry/-user/-password` → the host's OCI settings. */
+export function hostOciOptionsFromFlags(f: HostFlagValues): HostOciOptions {
+  const credentials: Record<string, RegistryCredential> = {};
+  if (f['oci-user'] !== undefined || f['oci-password'] !== undefined) {
+    const registry = f['oci-registry']?.trim().replace(/^(oci|https?):\/\//, '');
+    if (!registry) {
+      throw new UserError('--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for', {
+        suggestion: 'e.g. --oci-registry ghcr.io --oci-user me --oci-password $TOKEN; credentials are never sent to other registries',
+      });
+    }
+    credentials[registry] = { username: f['oci-user'] ?? '', password: f['oci-password'] ?? '' };
+  }
+  const oci: HostOciOptions = {
+    allowLatest: f['allow-latest'] || undefined,
+    allowedInsecure: parseRegistryList(f['allowed-insecure']),
+    mirrors: parseMirrors(f['registry-mirror'], '--registry-mirror'),
+    credentials,
+  };
+  return oci;
 }
 
 function port(value: number | undefined, flag: string): number | undefined {
@@ -120,6 +149,7 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
     providerAuctions: f['provider-auctions'] ?? true,
     logLevel: level as LogLevel,
     structuredLogging: f['structured-logging'] ?? false,
+    oci: hostOciOptionsFromFlags(f),
   };
   for (const k of Object.keys(opts) as (keyof HostOptions)[]) if (opts[k] === undefined) delete opts[k];
   return opts;

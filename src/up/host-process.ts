@@ -44,6 +44,13 @@ export function hostEnv(o: UpOptions, seed: string, base: NodeJS.ProcessEnv = pr
   if (o.maxExecutionTimeMs !== undefined) env.WASMCLOUD_MAX_EXECUTION_TIME_MS = String(o.maxExecutionTimeMs);
   for (const [k, v] of Object.entries(o.labels)) env[`WASMCLOUD_LABEL_${k}`] = v;
   if (o.ctlTopicPrefix !== 'wasmbus.ctl') env.WASMCLOUD_CTL_TOPIC_PREFIX = o.ctlTopicPrefix;
+  const oci = o.oci ?? {};
+  if (oci.allowLatest) env.WASMCLOUD_OCI_ALLOW_LATEST = 'true';
+  if (oci.allowedInsecure?.length) env.WASMCLOUD_OCI_ALLOWED_INSECURE = oci.allowedInsecure.join(',');
+  if (oci.mirrors?.length) env.WASMCLOUD_OCI_REGISTRY_MIRRORS = oci.mirrors.join(',');
+  if (oci.registry) env.WASMCLOUD_OCI_REGISTRY = oci.registry;
+  if (oci.user !== undefined) env.WASMCLOUD_OCI_REGISTRY_USER = oci.user;
+  if (oci.password !== undefined) env.WASMCLOUD_OCI_REGISTRY_PASSWORD = oci.password;
   return env;
 }
 

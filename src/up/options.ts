@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { parseMirrors } from '../oci/settings.js';
 
 /** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
 export interface UpOptions {
@@ -32,6 +33,18 @@ export interface UpOptions {
   detached: boolean;
   hostReadyTimeoutMs: number;
   ctlTopicPrefix: string;
+  /** Registry settings handed to every host (through WASMCLOUD_OCI_* variables, so secrets stay out of `ps`). */
+  oci?: UpOciOptions;
+}
+
+export interface UpOciOptions {
+  allowLatest?: boolean;
+  allowedInsecure?: string[];
+  /** `REGISTRY=MIRROR` entries. */
+  mirrors?: string[];
+  registry?: string;
+  user?: string;
+  password?: string;
 }
 
 export const UP_DEFAULTS = {
@@ -83,4 +96,8 @@ export function validateUpOptions(o: UpOptions): void {
   }
   if (!/^[A-Za-z0-9_-]+$/.test(o.lattice)) throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
   if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
+  parseMirrors(o.oci?.mirrors, '--registry-mirror');
+  if ((o.oci?.user !== undefined || o.oci?.password !== undefined) && !o.oci?.registry) {
+    throw new UserError('--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for');
+  }
 }

@@ -96,10 +96,12 @@ describe('wash host: serving components over the lattice', () => {
     expect(events.since(mark).map((e) => e.name)).toContain('linkdef_deleted');
   });
 
-  it('OCI references and broken components fail with component_scale_failed; the host keeps serving', async () => {
-    await client.scaleComponent({ component_ref: 'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0', component_id: 'oci', count: 1, host_id: b.id, config: [], allow_update: false });
+  it('unreachable OCI registries and broken components fail with component_scale_failed; the host keeps serving', async () => {
+    // A registry that is not there (closed loopback port): no outside network needed. Real registries: test/integration/oci/.
+    const closed = await freePort();
+    await client.scaleComponent({ component_ref: `127.0.0.1:${closed}/wasmcloud/hello:0.1.0`, component_id: 'oci', count: 1, host_id: b.id, config: [], allow_update: false });
     const failed = await events.waitFor((e) => e.name === 'component_scale_failed' && e.data.component_id === 'oci', 10_000);
-    expect(failed.data).toMatchObject({ host_id: b.id, max_instances: 1, error: expect.stringContaining('OCI references are not supported yet by the wash host; use file://') });
+    expect(failed.data).toMatchObject({ host_id: b.id, max_instances: 1, error: expect.stringMatching(new RegExp(`^OCI pull failed \\(unreachable\\): registry 127\\.0\\.0\\.1:${closed} is unreachable`)) });
 
     await client.scaleComponent({ component_ref: 'file:///does/not/exist.wasm', component_id: 'missing', count: 1, host_id: b.id, config: [], allow_update: false });
     const missing = await events.waitFor((e) => e.name === 'component_scale_failed' && e.data.component_id === 'missing', 10_000);

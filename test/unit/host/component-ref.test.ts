@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { componentFilePath, OCI_NOT_SUPPORTED } from '../../../src/host/component-ref.js';
+import { componentSource } from '../../../src/host/component-ref.js';
 
-describe('componentFilePath', () => {
+describe('componentSource', () => {
   it('fileUrl_allowed_returnsPath', () => {
-    expect(componentFilePath('file:///tmp/a%20b.wasm', true)).toBe('/tmp/a b.wasm');
-    expect(componentFilePath('file://build/x.wasm', true, '/proj')).toBe('/proj/build/x.wasm');
+    expect(componentSource('file:///tmp/a%20b.wasm', true)).toEqual({ kind: 'file', path: '/tmp/a b.wasm' });
+    expect(componentSource('file://build/x.wasm', true, '/proj')).toEqual({ kind: 'file', path: '/proj/build/x.wasm' });
   });
 
   it('fileUrl_notAllowed_explainsFlag', () => {
-    expect(() => componentFilePath('file:///tmp/x.wasm', false)).toThrow(/--allow-file-load/);
+    expect(() => componentSource('file:///tmp/x.wasm', false)).toThrow(/--allow-file-load/);
   });
 
-  it('ociRefs_notSupported', () => {
-    for (const ref of ['ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0', 'oci://ghcr.io/x/y:1', 'https://example.com/x']) {
-      expect(() => componentFilePath(ref, true)).toThrow(OCI_NOT_SUPPORTED);
+  it('ociRefs_areOci_evenWithoutFileLoad', () => {
+    for (const ref of ['ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0', 'oci://ghcr.io/x/y:1', 'https://example.com/x', '127.0.0.1:5000/a/b@sha256:' + 'a'.repeat(64)]) {
+      expect(componentSource(` ${ref} `, false)).toEqual({ kind: 'oci', ref });
     }
   });
 
   it('emptyAndBuiltinRefs_rejected', () => {
-    expect(() => componentFilePath('  ', true)).toThrow(/empty/);
-    expect(() => componentFilePath('wasmcloud+builtin://http-server', true)).toThrow(/built-in provider/);
+    expect(() => componentSource('  ', true)).toThrow(/empty/);
+    expect(() => componentSource('wasmcloud+builtin://http-server', true)).toThrow(/built-in provider/);
   });
 });

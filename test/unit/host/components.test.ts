@@ -66,9 +66,31 @@ describe('ComponentManager', () => {
     const failed = events.named('component_scale_failed');
     expect(failed.map((f) => f.component_id).sort()).toEqual(['hello', 'missing', 'oci']);
     expect(failed.find((f) => f.component_id === 'hello')?.error).toBe('not a component: bad magic');
-    expect(failed.find((f) => f.component_id === 'oci')?.error).toMatch(/OCI references are not supported yet by the wash host; use file:\/\//);
+    expect(failed.find((f) => f.component_id === 'oci')?.error).toBe('ghcr.io/x/y:1 is an OCI reference and this host has no registry access configured');
     expect(failed.find((f) => f.component_id === 'missing')?.error).toMatch(/cannot read \/nonexistent\/x.wasm/);
     expect(mgr.size).toBe(0);
+  });
+
+  it('scale_ociRef_pullsThroughFetcher_evenWithoutFileLoad', async () => {
+    const pulls: Array<[string, number | undefined]> = [];
+    const { mgr, events, runtime } = setup({
+      allowFileLoad: false,
+      maxComponentSizeBytes: 1000,
+      oci: {
+        fetch: async (ref, max) => {
+          pulls.push([ref, max]);
+          if (ref.includes('denied')) throw new Error('OCI pull failed (unauthorized): registry r refused anonymous access');
+          return { bytes: new TextEncoder().encode('one'), digest: 'sha256:x', location: ref, cached: false };
+        },
+      },
+    });
+    mgr.scale(scale({ component_ref: 'ghcr.io/org/hello:1.0.0' }));
+    mgr.scale(scale({ component_id: 'denied', component_ref: 'ghcr.io/org/denied:1.0.0' }));
+    await mgr.idle();
+    expect(pulls).toEqual([['ghcr.io/org/hello:1.0.0', 1000], ['ghcr.io/org/denied:1.0.0', 1000]]);
+    expect(runtime.started).toHaveLength(1);
+    expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual(['ghcr.io/org/hello:1.0.0']);
+    expect(events.named('component_scale_failed')[0]).toMatchObject({ component_id: 'denied', error: 'OCI pull failed (unauthorized): registry r refused anonymous access' });
   });
 
   it('scale_fileLoadDisabled_fails', async () => {

@@ -1,0 +1,62 @@
+import type { RegistryCredential } from '../oci/settings.js';
+import type { HostLogger } from './log.js';
+
+/** The host's registry settings (`--allow-latest`, `--allowed-insecure`, `--registry-mirror`, `--oci-*`). */
+export interface HostOciOptions {
+  allowLatest?: boolean;
+  /** Registries (host[:port]) reached over plain HTTP. */
+  allowedInsecure?: string[];
+  /** Registry → mirror (`ghcr.io` → `127.0.0.1:5000`), so manifests naming public registries pull from a proxy. */
+  mirrors?: Record<string, string>;
+  /** Registry host → login (from flags/env); `registry.put` adds to these at run time. */
+  credentials?: Record<string, RegistryCredential>;
+  /** Digest cache root (default `<wash cache>/oci`). */
+  cacheDir?: string;
+}
+
+export interface FetchedComponent {
+  bytes: Uint8Array;
+  /** Manifest digest. */
+  digest: string;
+  /** Where it came from, for logs (`ref (via mirror …)`). */
+  location: string;
+  cached: boolean;
+}
+
+/** Pulls components for the host: one download per digest (blob cache), credentials updatable by `registry.put`. */
+export class OciFetcher {
+  private readonly credentials: Map<string, RegistryCredential>;
+
+  constructor(private readonly opts: HostOciOptions, private readonly log: HostLogger) {
+    this.credentials = new Map(Object.entries(opts.credentials ?? {}));
+  }
+
+  /** `registry.put`: later credentials for a registry replace earlier ones. */
+  putCredentials(creds: Record<string, RegistryCredential>): void {
+    for (const [registry, c] of Object.entries(creds)) {
+      if (c && typeof c === 'object') this.credentials.set(registry, { username: c.username, password: c.password, token: c.token });
+    }
+  }
+
+  async fetch(ref: string, maxBytes: number | undefined): Promise<FetchedComponent> {
+    const { pullComponent } = await import('../oci/pull.js');
+    const started = Date.now();
+    const { isOciError } = await import('../oci/errors.js');
+    const pulled = await pullComponent(ref, {
+      allowLatest: this.opts.allowLatest,
+      allowedInsecure: this.opts.allowedInsecure,
+      mirrors: this.opts.mirrors,
+      credentials: (registry) => this.credentials.get(registry) ?? this.credentials.get(registry.replace(/:\d+$/, '')),
+      cacheDir: this.opts.cacheDir,
+      maxBytes,
+    }).catch((err: unknown) => {
+      // The kind leads the message so `component_scale_failed` says which failure it was.
+      if (!isOciError(err)) throw err;
+      throw new Error(`OCI pull failed (${err.kind}): ${err.message}${err.suggestion ? `; ${err.suggestion}` : ''}`);
+    });
+    this.log.info(`pulled ${pulled.location.display}`, {
+      digest: pulled.digest, layer: pulled.layerDigest, bytes: pulled.size, cached: pulled.cached, ms: Date.now() - started,
+    });
+    return { bytes: pulled.bytes, digest: pulled.digest, location: pulled.location.display, cached: pulled.cached };
+  }
+}
