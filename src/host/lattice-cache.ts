@@ -1,4 +1,5 @@
 import type { ClaimsMap, ComponentSpec, ConfigMap, Link, StringMap } from '../lattice/types.js';
+import { claimsEntry } from './claims-entry.js';
 import { mergeNamedConfigs } from './links.js';
 
 export const COMPONENT_KEY_PREFIX = 'COMPONENT_';
@@ -22,6 +23,14 @@ function parseSpec(value: Uint8Array): ComponentSpec | undefined {
       url: typeof raw.url === 'string' ? raw.url : '',
       links: links.map((l) => ({ ...l, name: l.name || 'default', interfaces: l.interfaces ?? [], source_config: l.source_config ?? [], target_config: l.target_config ?? [] })),
     };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(value: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(value));
   } catch {
     return undefined;
   }
@@ -67,9 +76,10 @@ export class LatticeCache {
       return { kind: 'spec', id, before, after };
     }
     if (key.startsWith(CLAIMS_KEY_PREFIX)) {
-      const claims = op === 'PUT' && value ? parseStringMap(value) : undefined;
-      if (claims) this.claims.set(key.slice(CLAIMS_KEY_PREFIX.length), claims);
-      else this.claims.delete(key.slice(CLAIMS_KEY_PREFIX.length));
+      const subject = key.slice(CLAIMS_KEY_PREFIX.length);
+      const claims = op === 'PUT' && value ? claimsEntry(parseJson(value), subject) : undefined;
+      if (claims) this.claims.set(subject, claims);
+      else this.claims.delete(subject);
     }
     return undefined; // LINKDEF_* / REFMAP_* are legacy and ignored
   }

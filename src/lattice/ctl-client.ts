@@ -19,6 +19,8 @@ export { waitForEvent, type EventWait, type EventWaitOptions } from './wait.js';
 export const DEFAULT_CTL_TIMEOUT_MS = 2000;
 /** How long `pingHosts` and auctions collect replies unless told otherwise. */
 export const DEFAULT_COLLECT_MS = 2000;
+/** A host query ends this long after the latest reply when no known host is still missing. */
+export const DEFAULT_SETTLE_MS = 250;
 
 export interface CtlClientOptions {
   lattice: string;
@@ -28,6 +30,8 @@ export interface CtlClientOptions {
   timeoutMs?: number;
   /** Window in which `pingHosts` and auctions collect replies. */
   collectMs?: number;
+  /** JetStream domain (where `pingHosts` looks up the hosts wadm knows). */
+  jsDomain?: string;
 }
 
 export interface CollectOptions {
@@ -36,6 +40,16 @@ export interface CollectOptions {
   /** Stop at the first valid reply (e.g. "pick the first auction ack"). */
   first?: boolean;
   /** End the window this many ms after the latest reply (replies on a reachable NATS come within ms). */
+  stallMs?: number;
+  /** Also end it once every one of these ids answered (`idOf` names a reply's id). */
+  expect?: { ids: Promise<ReadonlySet<string>>; idOf: (reply: unknown) => string | undefined };
+}
+
+/** `pingHosts` options: by default the answers settle early (see `pingHosts`); `full` waits out the window. */
+export interface PingOptions {
+  timeoutMs?: number;
+  full?: boolean;
+  /** Settle time after the latest reply (default `DEFAULT_SETTLE_MS`). */
   stallMs?: number;
 }
 
@@ -67,6 +81,7 @@ export class CtlClient {
   readonly prefix: string;
   readonly timeoutMs: number;
   readonly collectMs: number;
+  readonly jsDomain?: string;
   readonly subjects: CtlSubjects;
 
   constructor(readonly nc: NatsConnection, opts: CtlClientOptions) {
@@ -74,20 +89,33 @@ export class CtlClient {
     this.prefix = opts.prefix ?? DEFAULT_CTL_PREFIX;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_CTL_TIMEOUT_MS;
     this.collectMs = opts.collectMs ?? DEFAULT_COLLECT_MS;
+    this.jsDomain = opts.jsDomain;
     this.subjects = ctlSubjects(this.prefix, this.lattice);
   }
 
   /** A client configured from resolved connection options (`resolveConnection`). */
-  static fromConnection(nc: NatsConnection, conn: Pick<ConnectionOptions, 'lattice' | 'ctlTopicPrefix' | 'timeoutMs'>, extra: Partial<CtlClientOptions> = {}): CtlClient {
-    return new CtlClient(nc, { lattice: conn.lattice, prefix: conn.ctlTopicPrefix, timeoutMs: conn.timeoutMs, collectMs: conn.timeoutMs, ...extra });
+  static fromConnection(nc: NatsConnection, conn: Pick<ConnectionOptions, 'lattice' | 'ctlTopicPrefix' | 'timeoutMs' | 'jsDomain'>, extra: Partial<CtlClientOptions> = {}): CtlClient {
+    return new CtlClient(nc, { lattice: conn.lattice, prefix: conn.ctlTopicPrefix, timeoutMs: conn.timeoutMs, collectMs: conn.timeoutMs, jsDomain: conn.jsDomain, ...extra });
   }
 
   // -------------------------------------------------------------------------------------------------------
   // Hosts
 
-  /** Every host that answers `host.ping` within the window (an empty list when none does). */
-  async pingHosts(opts: CollectOptions = {}): Promise<Host[]> {
-    const replies = await this.collect<Host>(this.subjects.hostPing(), undefined, 'host ping', opts);
+  /**
+   * Every host that answers `host.ping` within the window (an empty list when none does). Unless `full`, the
+   * query ends early: once every host wadm knows from heartbeats (`knownHostIds`) has answered, or, with none
+   * missing, `stallMs` after the latest reply. A known host that is slow is waited for up to the window.
+   */
+  async pingHosts(opts: PingOptions = {}): Promise<Host[]> {
+    const collect: CollectOptions = opts.full ? { timeoutMs: opts.timeoutMs } : {
+      timeoutMs: opts.timeoutMs,
+      stallMs: opts.stallMs ?? DEFAULT_SETTLE_MS,
+      expect: {
+        ids: import('./known-hosts.js').then((m) => m.knownHostIds(this.nc, this.lattice, { jsDomain: this.jsDomain, timeoutMs: opts.timeoutMs ?? this.collectMs })),
+        idOf: (h) => (typeof (h as Host | undefined)?.id === 'string' ? (h as Host).id : undefined),
+      },
+    };
+    const replies = await this.collect<Host>(this.subjects.hostPing(), undefined, 'host ping', collect);
     const byId = new Map<string, Host>();
     for (const h of replies) if (typeof h?.id === 'string') byId.set(h.id, h);
     return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
@@ -101,7 +129,7 @@ export class CtlClient {
   }
 
   /** Inventories of every host that answers a ping. */
-  async getInventories(opts: CollectOptions = {}): Promise<HostInventory[]> {
+  async getInventories(opts: PingOptions = {}): Promise<HostInventory[]> {
     const hosts = await this.pingHosts(opts);
     return Promise.all(hosts.map((h) => this.getInventory(h.id)));
   }
@@ -219,14 +247,41 @@ export class CtlClient {
 
   /**
    * Publishes with a reply inbox and collects `CtlResponse` payloads for the window. An empty payload
-   * ends the collection early; replies that are not successful envelopes are skipped.
+   * ends the collection early; replies that are not successful envelopes are skipped. With `stallMs` the
+   * window also ends that long after the latest reply, unless an `expect`ed id has not answered yet; once
+   * every expected id answered it ends at once. Before the first reply only the window applies.
    */
   private async collect<T>(subject: string, body: unknown, what: string, opts: CollectOptions): Promise<T[]> {
     const maxWait = opts.timeoutMs ?? this.collectMs;
     const out: T[] = [];
+    const answered = new Set<string>();
+    let expected: ReadonlySet<string> | undefined;
+    // nats.js returns a QueuedIterator: stop() ends the iteration and cancels the request's timer.
+    let replies: (AsyncIterable<Msg> & { stop(): void }) | undefined;
+    let settle: NodeJS.Timeout | undefined;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      replies?.stop();
+    };
+    const missing = () => expected === undefined || [...expected].some((id) => !answered.has(id));
+    const review = () => {
+      if (ended || out.length === 0) return;
+      if (expected && expected.size > 0 && !missing()) return end();
+      if (opts.stallMs === undefined || (expected && expected.size > 0)) return;
+      clearTimeout(settle);
+      // Without known ids (none, or not read yet), the answers have settled once none came for `stallMs`.
+      settle = setTimeout(() => { if (expected !== undefined) end(); else void opts.expect?.ids.then(() => review()); }, opts.stallMs);
+    };
+    if (opts.expect) {
+      void opts.expect.ids.then((ids) => { expected = ids; review(); }, () => { expected = new Set(); review(); });
+    } else {
+      expected = new Set();
+    }
     try {
-      const strategy = opts.stallMs === undefined ? { strategy: 'timer', maxWait } : { strategy: 'stall', stall: opts.stallMs, maxWait };
-      const replies = await this.nc.requestMany(subject, body === undefined ? new Uint8Array() : encodeJson(body), strategy as Parameters<NatsConnection['requestMany']>[2]);
+      const options = { strategy: 'timer', maxWait } as Parameters<NatsConnection['requestMany']>[2];
+      replies = (await this.nc.requestMany(subject, body === undefined ? new Uint8Array() : encodeJson(body), options)) as AsyncIterable<Msg> & { stop(): void };
+      if (ended) replies.stop();
       for await (const msg of replies) {
         if (msg.data.length === 0) break;
         let reply: CtlResponse<T>;
@@ -235,12 +290,21 @@ export class CtlClient {
         } catch {
           continue;
         }
-        if (reply.success && reply.response !== undefined) out.push(reply.response);
+        if (reply.success && reply.response !== undefined) {
+          out.push(reply.response);
+          const id = opts.expect?.idOf(reply.response);
+          if (id !== undefined) answered.add(id);
+        }
         if (opts.first && out.length > 0) break;
+        review();
+        if (ended) break;
       }
     } catch (err) {
       if (isNoResponders(err)) return out;
       throw this.transportError(err, subject, what);
+    } finally {
+      clearTimeout(settle);
+      ended = true;
     }
     return out;
   }

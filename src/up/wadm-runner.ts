@@ -16,6 +16,8 @@ export async function startWadmInProcess(nc: NatsConnection, o: { lattice: strin
     lattices: [o.lattice],
     jsDomain: o.jsDomain,
     ctlTopicPrefix: o.ctlTopicPrefix,
+    // The wadm_state mirror tells lattice queries (`wash get hosts`) which hosts to wait for.
+    engine: { mirrorState: true },
     log: log ? (level, message) => { if (level === 'warn' || level === 'error') log(`[wadm] ${level}: ${message}`); } : undefined,
   });
   return { close: () => wadm.close() };

@@ -222,7 +222,7 @@ class LatticeEngine implements Engine {
     this.store = await openManifestStore(this.nc, { lattice: this.lattice, jsDomain: this.opts.jsDomain, bucket: this.opts.manifestBucket });
     if (!live()) return;
 
-    const hosts = await this.ctl.pingHosts().catch(() => []);
+    const hosts = await this.ctl.pingHosts({ full: true }).catch(() => []);
     await Promise.all(hosts.map((h) => this.fetchInventory(term, h.id)));
     if (!live()) return;
     this.log('info', `lattice ${this.lattice}: ${this.state.hosts.size} host(s) found`);

@@ -4,9 +4,10 @@
  */
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { STATE_BUCKET } from '../../lattice/known-hosts.js';
 import type { LatticeState } from './state.js';
 
-export const STATE_BUCKET = 'wadm_state';
+export { STATE_BUCKET };
 
 const capitalised = { pending: 'Pending', running: 'Running', failed: 'Failed' } as const;
 

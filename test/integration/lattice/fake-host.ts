@@ -19,6 +19,8 @@ export interface FakeHostOptions {
   eventDelayMs?: number | 'never';
   /** Make scale requests fail with this `component_scale_failed` error. */
   scaleError?: string;
+  /** Answer `host.ping` this many ms late (a slow host). */
+  pingDelayMs?: number;
 }
 
 export interface FakeHost {
@@ -149,7 +151,9 @@ export async function startFakeHost(nc: NatsConnection, o: FakeHostOptions): Pro
       callback: (err, msg) => {
         if (err) return;
         const reply = handle(msg.subject, msg.data);
-        if (reply !== undefined && msg.reply) msg.respond(encodeJson(reply));
+        if (reply === undefined || !msg.reply) return;
+        if (o.pingDelayMs && msg.subject.endsWith('.host.ping')) setTimeout(() => msg.respond(encodeJson(reply)), o.pingDelayMs);
+        else msg.respond(encodeJson(reply));
       },
     }),
   );

@@ -36,9 +36,11 @@ describe('LatticeCache', () => {
 
   it('claimsAndLegacyKeys', () => {
     const c = new LatticeCache();
-    c.applyLattice('CLAIMS_MABC', 'PUT', bytes({ sub: 'MABC', name: 'x' }), 1);
-    expect(c.applyLattice('LINKDEF_old', 'PUT', bytes({}), 2)).toBeUndefined();
-    expect(c.claimsList()).toEqual([{ sub: 'MABC', name: 'x' }]);
+    // A wasmCloud 1.9 StoredComponentClaims record; claims.get lists it as the host sends it.
+    c.applyLattice('CLAIMS_MABC', 'PUT', bytes({ call_alias: '', issuer: 'AISS', name: 'x', revision: '0', subject: 'MABC', tags: [], version: '' }), 1);
+    c.applyLattice('CLAIMS_MBAD', 'PUT', bytes({ sub: 'MBAD', name: 'undecodable upstream' }), 2);
+    expect(c.applyLattice('LINKDEF_old', 'PUT', bytes({}), 3)).toBeUndefined();
+    expect(c.claimsList()).toEqual([{ call_alias: '', iss: 'AISS', issuer: 'AISS', name: 'x', rev: '0', revision: '0', sub: 'MABC', subject: 'MABC', tags: '', version: '' }]);
   });
 
   it('configs_mergeInOrder', () => {
