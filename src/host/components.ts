@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
 import type { ComponentDescription, CtlResponse, ScaleComponentCommand, StringMap, UpdateComponentCommand } from '../lattice/types.js';
 import { componentFilePath } from './component-ref.js';
+import { readComponentFile } from './component-file.js';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { HOST_DEFAULTS } from './options.js';
 import type { HostLogger } from './log.js';
 import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
 
@@ -14,6 +15,8 @@ export interface ComponentManagerDeps {
   events: EventSink;
   log: HostLogger;
   allowFileLoad: boolean;
+  /** With allowFileLoad: the only directories `file://` refs may point into (undefined: anywhere). */
+  allowedFileDirs?: readonly string[];
   maxComponents?: number;
   maxComponentSizeBytes?: number;
   /** Merged named configs (CONFIGDATA), read live. */
@@ -169,14 +172,9 @@ export class ComponentManager {
 
   private async instantiate(id: string, ref: string, maxInstances: number): Promise<RunningComponentLike> {
     const path = componentFilePath(ref, this.deps.allowFileLoad);
-    const limit = this.deps.maxComponentSizeBytes;
-    if (limit !== undefined) {
-      const { size } = await stat(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
-      if (size > limit) throw new Error(`${path} is ${size} bytes, more than the host's limit of ${limit} bytes (--max-component-size-bytes)`);
-    }
-    const bytes = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
+    const bytes = await readComponentFile(path, this.deps.allowedFileDirs, this.deps.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes);
     const runtime = await this.deps.runtime();
-    const loaded = await runtime.load(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const loaded = await runtime.load(bytes);
     return runtime.start(loaded, {
       componentId: id,
       maxInstances,

@@ -122,6 +122,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const components = new ComponentManager({
     hostId, runtime, events, log, ensureSpec, config: mergedConfig,
     allowFileLoad: options.allowFileLoad ?? false,
+    allowedFileDirs: options.allowFileLoadDirs,
     maxComponents: options.maxComponents,
     maxComponentSizeBytes: options.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes,
   });

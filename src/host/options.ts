@@ -36,6 +36,8 @@ export interface HostOptions {
   heartbeatIntervalMs?: number;
   /** Allow `file://` component refs (v1 host default: off). */
   allowFileLoad?: boolean;
+  /** With allowFileLoad: the only directories `file://` refs may point into (symlinks resolved); undefined = any. */
+  allowFileLoadDirs?: string[];
   maxComponents?: number;
   maxLinearMemoryBytes?: number;
   maxExecutionTimeMs?: number;

@@ -4,6 +4,7 @@
  * validation with messages naming the flag.
  */
 import { UserError } from '../errors.js';
+import { parseDirList } from '../fs/allowed-dirs.js';
 import { assertUserLabels, labelsFromEnv, parseLabelArgs } from './labels.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { HostOptions, NatsEndpoint } from './options.js';
@@ -37,6 +38,7 @@ export interface HostFlagValues {
   label?: string[];
   'heartbeat-interval'?: string;
   'allow-file-load'?: boolean;
+  'allow-file-load-dirs'?: string;
   'max-components'?: number;
   'max-linear-memory-bytes'?: number;
   'max-execution-time-ms'?: number;
@@ -85,6 +87,41 @@ export function parseSeconds(text: string, flag: string): number {
   return Math.round(n * 1000);
 }
 
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off', ''];
+
+/**
+ * oclif flags either always or never take a value, but `--allow-file-load` is both: bare (any path, as wasmCloud
+ * hosts) or `--allow-file-load=<dir,…>`. The value form is rewritten to the hidden `--allow-file-load-dirs`.
+ */
+export function normalizeAllowFileLoadArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') return [...out, ...argv.slice(out.length)];
+    const m = /^--allow-file-load=(.*)$/s.exec(arg);
+    if (!m) out.push(arg);
+    else if (TRUE_WORDS.includes(m[1].toLowerCase())) out.push('--allow-file-load');
+    else if (FALSE_WORDS.includes(m[1].toLowerCase())) out.push('--no-allow-file-load');
+    else out.push(`--allow-file-load-dirs=${m[1]}`);
+  }
+  return out;
+}
+
+/** `{ allowFileLoad, allowFileLoadDirs }` from the flags, else WASMCLOUD_ALLOW_FILE_LOAD (true/false or a dir list). */
+export function fileLoadSettings(f: HostFlagValues, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Pick<HostOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
+  const dirs = (text: string, where: string) => {
+    const list = parseDirList(text, cwd);
+    if (list.length === 0) throw new UserError(`${where} names no directory`, { suggestion: 'give --allow-file-load=<dir,…>, or the bare --allow-file-load to allow any path' });
+    return { allowFileLoad: true, allowFileLoadDirs: list };
+  };
+  if (f['allow-file-load-dirs'] !== undefined) return dirs(f['allow-file-load-dirs'], '--allow-file-load');
+  if (f['allow-file-load'] !== undefined) return { allowFileLoad: f['allow-file-load'] };
+  const v = env.WASMCLOUD_ALLOW_FILE_LOAD;
+  if (v === undefined || FALSE_WORDS.includes(v.trim().toLowerCase())) return { allowFileLoad: false };
+  if (TRUE_WORDS.includes(v.trim().toLowerCase())) return { allowFileLoad: true };
+  return dirs(v, 'WASMCLOUD_ALLOW_FILE_LOAD');
+}
+
 export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv = process.env): HostOptions {
   const labels = { ...labelsFromEnv(env) };
   assertUserLabels(labels, 'WASMCLOUD_LABEL_*');
@@ -109,7 +146,7 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
     hostSeed: f['host-seed'] || undefined,
     labels,
     heartbeatIntervalMs: f['heartbeat-interval'] !== undefined ? parseSeconds(f['heartbeat-interval'], '--heartbeat-interval') : undefined,
-    allowFileLoad: f['allow-file-load'] ?? false,
+    ...fileLoadSettings(f, env),
     maxComponents: positive(f['max-components'], '--max-components'),
     maxLinearMemoryBytes: positive(f['max-linear-memory-bytes'], '--max-linear-memory-bytes'),
     maxExecutionTimeMs: positive(f['max-execution-time-ms'], '--max-execution-time-ms'),

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { NatsConnection, ConnectionOptions as NatsOptions } from '@nats-io/transport-node';
 import { UserError } from '../errors.js';
+import { readUserFileSync, SMALL_FILE_MAX_BYTES } from '../fs/read-user-file.js';
 import type { ConnectionOptions } from './options.js';
 import { natsUrl } from './options.js';
 
@@ -18,12 +18,7 @@ export async function natsConnect(servers: string | string[], auth: NatsAuth = {
   // noAsyncTraces: nats.js would otherwise build an Error (stack capture) for every request it sends.
   const opts: NatsOptions = { servers, noAsyncTraces: true, ...extra };
   if (auth.credsfile) {
-    let creds: Uint8Array;
-    try {
-      creds = readFileSync(auth.credsfile);
-    } catch (cause) {
-      throw new UserError(`cannot read NATS credentials file ${auth.credsfile}`, { cause });
-    }
+    const creds = readUserFileSync(auth.credsfile, { what: 'NATS credentials file', maxBytes: SMALL_FILE_MAX_BYTES });
     opts.authenticator = credsAuthenticator(creds);
   } else if (auth.jwt) {
     const seed = auth.seed ? new TextEncoder().encode(auth.seed) : undefined;

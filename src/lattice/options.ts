@@ -1,8 +1,9 @@
 import * as Flags from '@oclif/core/flags';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { washDirs } from '../config/dirs.js';
 import { UserError } from '../errors.js';
+import { readUserFileSync, SMALL_FILE_MAX_BYTES } from '../fs/read-user-file.js';
 
 /** Everything needed to reach a lattice's control plane (wash v1 `CliConnectionOpts`). */
 export interface ConnectionOptions {
@@ -82,8 +83,9 @@ export function loadContext(name: string | undefined, env: NodeJS.ProcessEnv = p
     if (name) throw new UserError(`context '${name}' not found (looked for ${file})`, { suggestion: `create it, or omit --context` });
     return undefined;
   }
+  const text = readUserFileSync(file, { what: 'context file', maxBytes: SMALL_FILE_MAX_BYTES }).toString('utf8');
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as WashContext;
+    return JSON.parse(text) as WashContext;
   } catch (cause) {
     throw new UserError(`context file ${file} is not valid JSON`, { cause, suggestion: 'fix or delete the file' });
   }

@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { fileLoadSettings } from '../host/settings.js';
 
 /** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
 export interface UpOptions {
@@ -17,6 +19,8 @@ export interface UpOptions {
   hostSeed?: string;
   labels: Record<string, string>;
   allowFileLoad: boolean;
+  /** With allowFileLoad: the only directories hosts load `file://` components from (undefined: any path). */
+  allowFileLoadDirs?: string[];
   multiLocal: boolean;
   logLevel: string;
   structuredLogging: boolean;
@@ -83,4 +87,22 @@ export function validateUpOptions(o: UpOptions): void {
   }
   if (!/^[A-Za-z0-9_-]+$/.test(o.lattice)) throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
   if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
+}
+
+/**
+ * What `wash up` lets its hosts load from files: `--allow-file-load` (any path), `--allow-file-load=<dir,…>`,
+ * `--no-allow-file-load`, WASMCLOUD_ALLOW_FILE_LOAD; by default only what it needs: the current directory
+ * (the project) and the folder of `--wadm-manifest`.
+ */
+export function upFileLoadSettings(
+  f: { 'allow-file-load'?: boolean; 'allow-file-load-dirs'?: string },
+  env: NodeJS.ProcessEnv, cwd: string, wadmManifest?: string,
+): Pick<UpOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
+  if (f['allow-file-load'] === undefined && f['allow-file-load-dirs'] === undefined && env.WASMCLOUD_ALLOW_FILE_LOAD === undefined) {
+    const dirs = [resolve(cwd)];
+    if (wadmManifest) dirs.push(dirname(resolve(cwd, wadmManifest)));
+    return { allowFileLoad: true, allowFileLoadDirs: [...new Set(dirs)] };
+  }
+  const s = fileLoadSettings(f, env, cwd);
+  return { allowFileLoad: s.allowFileLoad ?? false, ...(s.allowFileLoadDirs ? { allowFileLoadDirs: s.allowFileLoadDirs } : {}) };
 }
