@@ -41,6 +41,7 @@ export default class Host extends WashCommand {
     { description: 'Allow file:// components and label the host', command: '<%= config.bin %> host --allow-file-load -l region=eu -l tier=gold' },
     { description: 'Allow file:// components only from two directories', command: '<%= config.bin %> host --allow-file-load=./build,/srv/components' },
     { description: 'Another lattice on a remote NATS with credentials', command: '<%= config.bin %> host -x prod --nats-host nats.example.com --nats-creds ./host.creds' },
+    { description: 'NATS with user/password (-r/-p as in the lattice commands; the password is never printed)', command: 'WASMCLOUD_NATS_PASSWORD=… <%= config.bin %> host -r wash@nats.internal -p 4222' },
     { description: 'Print the host id for scripts, log JSON lines', command: '<%= config.bin %> host -o json --structured-logging 2>host.log' },
     { description: 'Fixed host id and faster heartbeats', command: 'WASMCLOUD_HOST_SEED=SN... <%= config.bin %> host --heartbeat-interval 5' },
   ];
@@ -62,8 +63,8 @@ export default class Host extends WashCommand {
     'component-auctions': Flags.boolean({ allowNo: true, env: 'WASMCLOUD_COMPONENT_AUCTION_ENABLED', description: 'Answer component auctions [default: true]' }),
     'provider-auctions': Flags.boolean({ allowNo: true, env: 'WASMCLOUD_PROVIDER_AUCTION_ENABLED', description: 'Answer provider auctions [default: true]' }),
     'nats-url': Flags.string({ description: 'NATS server URL for both connections (instead of --nats-host/--nats-port)', helpGroup: NATS }),
-    'nats-host': Flags.string({ env: 'WASMCLOUD_NATS_HOST', description: 'NATS host for both connections [default: 127.0.0.1]', helpGroup: NATS }),
-    'nats-port': Flags.integer({ env: 'WASMCLOUD_NATS_PORT', description: 'NATS port for both connections [default: 4222]', helpGroup: NATS }),
+    'nats-host': Flags.string({ char: 'r', env: 'WASMCLOUD_NATS_HOST', description: 'NATS host for both connections [default: 127.0.0.1]', helpGroup: NATS }),
+    'nats-port': Flags.integer({ char: 'p', env: 'WASMCLOUD_NATS_PORT', description: 'NATS port for both connections [default: 4222]', helpGroup: NATS }),
     'nats-jwt': Flags.string({ env: 'WASMCLOUD_NATS_JWT', description: 'JWT for both connections (with --nats-seed)', helpGroup: NATS }),
     'nats-seed': Flags.string({ env: 'WASMCLOUD_NATS_SEED', description: 'nkey seed for both connections', helpGroup: NATS }),
     'nats-creds': Flags.string({ aliases: ['nats-credsfile'], env: 'WASMCLOUD_NATS_CREDS', description: 'NATS credentials file for both connections', helpGroup: NATS }),

@@ -9,6 +9,9 @@ export interface NatsEndpoint {
   url?: string;
   host?: string;
   port?: number;
+  /** User/password auth (a `user:pass@` in the URL or host works too). */
+  user?: string;
+  pass?: string;
   jwt?: string;
   seed?: string;
   credsfile?: string;
@@ -74,6 +77,7 @@ export const HOST_DEFAULTS = {
   stopTimeoutMs: 10_000,
 } as const;
 
+/** The server URL, credentials included when the URL or host carried them (mask it before showing it). */
 export function endpointUrl(e: NatsEndpoint | undefined): string {
   if (e?.url) return e.url;
   return `nats://${e?.host ?? HOST_DEFAULTS.natsHost}:${e?.port ?? HOST_DEFAULTS.natsPort}`;
@@ -82,6 +86,6 @@ export function endpointUrl(e: NatsEndpoint | undefined): string {
 /** Two endpoints that would open identical connections (so one can be shared). */
 export function sameEndpoint(a: NatsEndpoint | undefined, b: NatsEndpoint | undefined): boolean {
   const norm = (e: NatsEndpoint | undefined) =>
-    JSON.stringify([endpointUrl(e), e?.jwt, e?.seed, e?.credsfile, Boolean(e?.tls), e?.tlsCaFile, Boolean(e?.tlsFirst)]);
+    JSON.stringify([endpointUrl(e), e?.user, e?.pass, e?.jwt, e?.seed, e?.credsfile, Boolean(e?.tls), e?.tlsCaFile, Boolean(e?.tlsFirst)]);
   return norm(a) === norm(b);
 }

@@ -63,9 +63,13 @@ function positive(value: number | undefined, flag: string): number | undefined {
   return value;
 }
 
-function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc'): NatsEndpoint {
+function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc', env: NodeJS.ProcessEnv): NatsEndpoint {
+  const K = kind.toUpperCase();
   const e: NatsEndpoint = {
     host: f[`${kind}-host`] ?? f['nats-host'],
+    // Passwords only from the environment (a flag value shows in `ps`); `user:pass@` in a URL/host works too.
+    user: env[`WASMCLOUD_${K}_USER`] || env.WASMCLOUD_NATS_USER || undefined,
+    pass: env[`WASMCLOUD_${K}_PASSWORD`] || env.WASMCLOUD_NATS_PASSWORD || undefined,
     port: port(f[`${kind}-port`], `--${kind}-port`) ?? port(f['nats-port'], '--nats-port'),
     jwt: f[`${kind}-jwt`] ?? f['nats-jwt'],
     seed: f[`${kind}-seed`] ?? f['nats-seed'],
@@ -140,8 +144,8 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
 
   const opts: HostOptions = {
     lattice,
-    ctl: endpoint(f, 'ctl'),
-    rpc: endpoint(f, 'rpc'),
+    ctl: endpoint(f, 'ctl', env),
+    rpc: endpoint(f, 'rpc', env),
     rpcTimeoutMs: positive(f['rpc-timeout-ms'], '--rpc-timeout-ms'),
     hostSeed: f['host-seed'] || undefined,
     labels,

@@ -9,6 +9,9 @@ import { readUserFileSync, SMALL_FILE_MAX_BYTES } from '../fs/read-user-file.js'
 export interface ConnectionOptions {
   ctlHost: string;
   ctlPort: number;
+  /** User/password auth (also `-r user:pass@host`): WASMCLOUD_CTL_USER / WASMCLOUD_CTL_PASSWORD. */
+  ctlUser?: string;
+  ctlPassword?: string;
   ctlJwt?: string;
   ctlSeed?: string;
   ctlCredsfile?: string;
@@ -101,6 +104,8 @@ export function resolveConnection(flags: ConnectionFlagValues, env: NodeJS.Proce
   return {
     ctlHost: flags['ctl-host'] ?? ctx.ctl_host ?? d.ctlHost,
     ctlPort: port,
+    ctlUser: env.WASMCLOUD_CTL_USER || undefined,
+    ctlPassword: env.WASMCLOUD_CTL_PASSWORD || undefined,
     ctlJwt: flags['ctl-jwt'] ?? ctx.ctl_jwt,
     ctlSeed: flags['ctl-seed'] ?? ctx.ctl_seed,
     ctlCredsfile: flags['ctl-credsfile'] ?? ctx.ctl_credsfile,
