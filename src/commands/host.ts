@@ -51,7 +51,9 @@ export default class Host extends WashCommand {
   static override examples = [
     { description: 'Join the default lattice on a local NATS (e.g. started by `wash up --nats-connect-only`)', command: '<%= config.bin %> host' },
     { description: 'Allow file:// components and label the host', command: '<%= config.bin %> host --allow-file-load -l region=eu -l tier=gold' },
+    { description: 'Allow file:// components only from two directories', command: '<%= config.bin %> host --allow-file-load=./build,/srv/components' },
     { description: 'Another lattice on a remote NATS with credentials', command: '<%= config.bin %> host -x prod --nats-host nats.example.com --nats-creds ./host.creds' },
+    { description: 'NATS with user/password (-r/-p as in the lattice commands; the password is never printed)', command: 'WASMCLOUD_NATS_PASSWORD=… <%= config.bin %> host -r wash@nats.internal -p 4222' },
     { description: 'Print the host id for scripts, log JSON lines', command: '<%= config.bin %> host -o json --structured-logging 2>host.log' },
     { description: 'Pull ghcr.io components through a local mirror over plain HTTP', command: '<%= config.bin %> host --registry-mirror ghcr.io=127.0.0.1:5001 --allowed-insecure 127.0.0.1:5001' },
     { description: 'Log in to a private registry', command: 'WASMCLOUD_OCI_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> host --oci-registry ghcr.io --oci-user me' },
@@ -62,7 +64,11 @@ export default class Host extends WashCommand {
     lattice: Flags.string({ char: 'x', aliases: ['lattice-prefix'], env: 'WASMCLOUD_LATTICE', description: 'Lattice to join [default: default]' }),
     'host-seed': Flags.string({ env: 'WASMCLOUD_HOST_SEED', description: 'nkey server seed (SN…) that fixes the host id; random when omitted' }),
     label: Flags.string({ char: 'l', aliases: ['labels'], multiple: true, description: 'Host label key=value (repeatable; also WASMCLOUD_LABEL_<key>=<value>); hostcore.* keys are reserved' }),
-    'allow-file-load': Flags.boolean({ env: 'WASMCLOUD_ALLOW_FILE_LOAD', description: 'Allow components to be started from file:// references' }),
+    'allow-file-load': Flags.boolean({
+      allowNo: true,
+      description: 'Allow components from file:// references: bare = any path; --allow-file-load=<dir,…> = only inside those directories (also WASMCLOUD_ALLOW_FILE_LOAD=true|<dir,…>)',
+    }),
+    'allow-file-load-dirs': Flags.string({ hidden: true, description: 'internal: the value form of --allow-file-load' }),
     'heartbeat-interval': Flags.string({ aliases: ['heartbeat-interval-seconds'], env: 'WASMCLOUD_HEARTBEAT_INTERVAL', description: 'Seconds between host_heartbeat events (first one after one interval) [default: 30]' }),
     'js-domain': Flags.string({ env: 'WASMCLOUD_JS_DOMAIN', description: 'JetStream domain of the lattice KV buckets' }),
     'ctl-topic-prefix': Flags.string({ env: 'WASMCLOUD_CTL_TOPIC_PREFIX', description: 'Prefix of control interface subjects [default: wasmbus.ctl]' }),
@@ -71,8 +77,8 @@ export default class Host extends WashCommand {
     'component-auctions': Flags.boolean({ allowNo: true, env: 'WASMCLOUD_COMPONENT_AUCTION_ENABLED', description: 'Answer component auctions [default: true]' }),
     'provider-auctions': Flags.boolean({ allowNo: true, env: 'WASMCLOUD_PROVIDER_AUCTION_ENABLED', description: 'Answer provider auctions [default: true]' }),
     'nats-url': Flags.string({ description: 'NATS server URL for both connections (instead of --nats-host/--nats-port)', helpGroup: NATS }),
-    'nats-host': Flags.string({ env: 'WASMCLOUD_NATS_HOST', description: 'NATS host for both connections [default: 127.0.0.1]', helpGroup: NATS }),
-    'nats-port': Flags.integer({ env: 'WASMCLOUD_NATS_PORT', description: 'NATS port for both connections [default: 4222]', helpGroup: NATS }),
+    'nats-host': Flags.string({ char: 'r', env: 'WASMCLOUD_NATS_HOST', description: 'NATS host for both connections [default: 127.0.0.1]', helpGroup: NATS }),
+    'nats-port': Flags.integer({ char: 'p', env: 'WASMCLOUD_NATS_PORT', description: 'NATS port for both connections [default: 4222]', helpGroup: NATS }),
     'nats-jwt': Flags.string({ env: 'WASMCLOUD_NATS_JWT', description: 'JWT for both connections (with --nats-seed)', helpGroup: NATS }),
     'nats-seed': Flags.string({ env: 'WASMCLOUD_NATS_SEED', description: 'nkey seed for both connections', helpGroup: NATS }),
     'nats-creds': Flags.string({ aliases: ['nats-credsfile'], env: 'WASMCLOUD_NATS_CREDS', description: 'NATS credentials file for both connections', helpGroup: NATS }),
@@ -87,8 +93,8 @@ export default class Host extends WashCommand {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Host);
-    const { startHost, hostOptionsFromFlags } = await import('../host/index.js');
+    const { startHost, hostOptionsFromFlags, normalizeAllowFileLoadArgv } = await import('../host/index.js');
+    const { flags } = await this.parse(Host, normalizeAllowFileLoadArgv(this.argv));
     const { logUnexpectedRejections } = await import('../output/process-guard.js');
     logUnexpectedRejections((m) => process.stderr.write(`${new Date().toISOString()} ERROR ${m}\n`));
     const host = await startHost(hostOptionsFromFlags(flags));

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { loadContext } from '../lattice/options.js';
 import { ociHostFlags } from './host.js';
 import { WashCommand } from '../output/command.js';
-import { UP_DEFAULTS, parseLabels, validateUpOptions, type UpOptions } from '../up/options.js';
+import { UP_DEFAULTS, parseLabels, upFileLoadSettings, validateUpOptions, type UpOptions } from '../up/options.js';
 import type { UpResult } from '../up/local-lattice.js';
 
 const NATS = 'NATS';
@@ -58,7 +58,11 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
     hosts: Flags.integer({ description: 'Number of local hosts to start', default: 1, helpGroup: HOST }),
     'host-seed': Flags.string({ env: 'WASMCLOUD_HOST_SEED', description: 'nkey server seed (SN…) fixing the host id', helpGroup: HOST }),
     label: Flags.string({ char: 'l', aliases: ['labels'], multiple: true, description: 'Host label key=value (repeatable)', helpGroup: HOST }),
-    'allow-file-load': Flags.boolean({ env: 'WASMCLOUD_ALLOW_FILE_LOAD', allowNo: true, default: true, description: 'Let hosts start components from file:// references', helpGroup: HOST }),
+    'allow-file-load': Flags.boolean({
+      allowNo: true, helpGroup: HOST,
+      description: 'Let hosts start components from file:// references: bare = any path, =<dir,…> = only there (also WASMCLOUD_ALLOW_FILE_LOAD) [default: the current directory and the --wadm-manifest folder]',
+    }),
+    'allow-file-load-dirs': Flags.string({ hidden: true, description: 'internal: the value form of --allow-file-load' }),
     'multi-local': Flags.boolean({ description: 'Start another local host even though one is already running', default: false, helpGroup: HOST }),
     'log-level': Flags.string({ aliases: ['structured-log-level'], env: 'WASMCLOUD_LOG_LEVEL', options: ['error', 'warn', 'info', 'debug', 'trace'], default: 'info', description: 'Host log level', helpGroup: HOST }),
     'enable-structured-logging': Flags.boolean({ env: 'WASMCLOUD_STRUCTURED_LOGGING_ENABLED', description: 'Hosts log JSON lines', default: false, helpGroup: HOST }),
@@ -79,7 +83,8 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Up);
+    const { normalizeAllowFileLoadArgv } = await import('../host/settings.js');
+    const { flags } = await this.parse(Up, normalizeAllowFileLoadArgv(this.argv));
     if (flags.supervise) {
       const { runSupervisor } = await import('../up/run-up.js');
       process.exitCode = await runSupervisor(flags.supervise);
@@ -100,7 +105,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
       hosts: flags.hosts,
       hostSeed: flags['host-seed'] || undefined,
       labels: parseLabels(flags.label),
-      allowFileLoad: flags['allow-file-load'],
+      ...upFileLoadSettings(flags, process.env, process.cwd(), flags['wadm-manifest']),
       multiLocal: flags['multi-local'],
       logLevel: flags['log-level'],
       structuredLogging: flags['enable-structured-logging'],

@@ -40,14 +40,14 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
       import('../wadm/index.js'),
       import('../wadm/engine/process.js'),
     ]);
-    const address: NatsServerAddress = flags['nats-server'] ? parseNatsServerAddress(flags['nats-server']) : { url: natsUrl(conn) };
-    const userPass = address.user ? { user: address.user, pass: address.pass } : {};
+    const address: NatsServerAddress = parseNatsServerAddress(flags['nats-server'] ?? natsUrl(conn));
     const log = stderrLog(flags['log-level']);
     const { logUnexpectedRejections } = await import('../output/process-guard.js');
     logUnexpectedRejections((m) => log('error', m));
     const nc = await natsConnect(address.url, {
+      user: address.user ?? conn.ctlUser, pass: address.pass ?? conn.ctlPassword,
       jwt: conn.ctlJwt, seed: conn.ctlSeed, credsfile: conn.ctlCredsfile, tlsCaFile: conn.ctlTlsCaFile, tlsFirst: conn.ctlTlsFirst,
-    }, { name: 'wash-wadm', maxReconnectAttempts: -1, noAsyncTraces: true, ...userPass });
+    }, { name: 'wash-wadm', maxReconnectAttempts: -1, noAsyncTraces: true });
 
     let wadm: Awaited<ReturnType<typeof startWadm>> | undefined;
     const stop = new Promise<string>((resolve) => {

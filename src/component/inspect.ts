@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { readUserFile } from '../fs/read-user-file.js';
 import { classifyWasm, hex, type WasmClassification } from './binary.js';
 import { claimsSummary, readClaims, type EmbeddedClaims } from './claims.js';
 import { parseWorldItems, type WorldItem } from './wit.js';
@@ -25,30 +25,16 @@ export interface InspectOptions {
   label?: string;
 }
 
+/** Components larger than this are refused by `wash inspect` (the host's default limit is 50 MiB). */
+export const INSPECT_MAX_BYTES = 256 * 1024 * 1024;
+
 /** Reads a file for inspection, turning the usual failures into UserErrors that name the path. */
 export async function readWasmFile(path: string): Promise<Uint8Array> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new UserError(`file not found: ${path}`, {
-        suggestion: 'Pass the path of a .wasm component (inspecting OCI references is not supported yet)',
-      });
-    }
-    throw new UserError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  if (info.isDirectory()) {
-    throw new UserError(`${path} is a directory, not a WebAssembly component`, {
-      suggestion: 'Pass the built .wasm file (for example build/<name>_s.wasm)',
-    });
-  }
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (err) {
-    throw new UserError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
+  const bytes = await readUserFile(path, {
+    what: 'file', maxBytes: INSPECT_MAX_BYTES,
+    notFoundSuggestion: 'Pass the path of a .wasm component (inspecting OCI references is not supported yet)',
+  });
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function claimsNote(bytes: Uint8Array): string {

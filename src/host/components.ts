@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
 import type { ComponentDescription, CtlResponse, ScaleComponentCommand, StringMap, UpdateComponentCommand } from '../lattice/types.js';
+import { readComponentFile } from './component-file.js';
 import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { HOST_DEFAULTS } from './options.js';
 import type { HostLogger } from './log.js';
 import type { OciFetcher } from './oci-fetcher.js';
 import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
@@ -17,6 +18,8 @@ export interface ComponentManagerDeps {
   allowFileLoad: boolean;
   /** Pulls OCI references; without it they fail with a message saying so. */
   oci?: Pick<OciFetcher, 'fetch'>;
+  /** With allowFileLoad: the only directories `file://` refs may point into (undefined: anywhere). */
+  allowedFileDirs?: readonly string[];
   maxComponents?: number;
   maxComponentSizeBytes?: number;
   /** Merged named configs (CONFIGDATA), read live. */
@@ -183,19 +186,14 @@ export class ComponentManager {
 
   private async readComponent(ref: string): Promise<Uint8Array> {
     const source = componentSource(ref, this.deps.allowFileLoad);
-    const limit = this.deps.maxComponentSizeBytes;
+    const limit = this.deps.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes;
     if (source.kind === 'oci') {
       if (!this.deps.oci) throw new Error(`${ref} is an OCI reference and this host has no registry access configured`);
       return (await this.deps.oci.fetch(source.ref, limit)).bytes;
     }
-    const path = source.path;
-    if (limit !== undefined) {
-      const { size } = await stat(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
-      if (size > limit) throw new Error(`${path} is ${size} bytes, more than the host's limit of ${limit} bytes (--max-component-size-bytes)`);
-    }
-    const buf = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    return readComponentFile(source.path, this.deps.allowedFileDirs, limit);
   }
+
 
   private async stopRunning(rec: ComponentRecord): Promise<void> {
     try {

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { washDirs } from '../config/dirs.js';
 import { UserError, isUserError } from '../errors.js';
 import { natsConnect } from '../lattice/connect.js';
+import { maskSecrets, splitServerCredentials } from '../lattice/credentials.js';
 import type { ParsedCtlSubject } from '../lattice/subjects.js';
 import type { Host, HostInventory } from '../lattice/types.js';
 import { HOST_VERSION } from '../protocol-versions.js';
@@ -51,9 +52,10 @@ export interface WashHost {
   stop(opts?: { timeoutMs?: number; reason?: 'stop' | 'signal' }): Promise<HostStopped>;
 }
 
-async function connectEndpoint(e: NatsEndpoint | undefined, name: string): Promise<NatsConnection> {
+async function connectEndpoint(e: NatsEndpoint | undefined, kind: 'ctl' | 'rpc', name: string): Promise<NatsConnection> {
   try {
     return await natsConnect(endpointUrl(e), {
+      user: e?.user, pass: e?.pass, flagNames: { seed: `--${kind}-seed (or --nats-seed)`, jwt: `--${kind}-jwt (or --nats-jwt)` },
       jwt: e?.jwt, seed: e?.seed, credsfile: e?.credsfile, tlsCaFile: e?.tlsCaFile, tlsFirst: e?.tlsFirst,
     }, { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) });
   } catch (err) {
@@ -62,6 +64,15 @@ async function connectEndpoint(e: NatsEndpoint | undefined, name: string): Promi
       cause: err.cause,
       suggestion: 'start NATS with JetStream (e.g. `wash up`), or point --nats-host/--nats-port (WASMCLOUD_NATS_HOST/PORT) or --nats-url at it',
     });
+  }
+}
+
+/** The endpoint's server URL without any credentials (what ping replies and logs show). */
+function serverOnly(e: NatsEndpoint | undefined): string {
+  try {
+    return splitServerCredentials(endpointUrl(e)).url;
+  } catch {
+    return maskSecrets(endpointUrl(e));
   }
 }
 
@@ -88,12 +99,12 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const startedAt = Date.now();
   const uptimeSeconds = () => Math.floor((Date.now() - startedAt) / 1000);
 
-  const ctlNc = await connectEndpoint(options.ctl, `wash host ${friendlyName} (ctl)`);
+  const ctlNc = await connectEndpoint(options.ctl, 'ctl', `wash host ${friendlyName} (ctl)`);
   const sharedRpc = options.rpc === undefined || sameEndpoint(options.ctl, options.rpc);
   let rpcNc: NatsConnection = ctlNc;
   if (!sharedRpc) {
     try {
-      rpcNc = await connectEndpoint(options.rpc, `wash host ${friendlyName} (rpc)`);
+      rpcNc = await connectEndpoint(options.rpc, 'rpc', `wash host ${friendlyName} (rpc)`);
     } catch (err) {
       await ctlNc.close();
       throw err;
@@ -124,6 +135,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const components = new ComponentManager({
     hostId, runtime, events, log, ensureSpec, config: mergedConfig, oci,
     allowFileLoad: options.allowFileLoad ?? false,
+    allowedFileDirs: options.allowFileLoadDirs,
     maxComponents: options.maxComponents,
     maxComponentSizeBytes: options.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes,
   });
@@ -151,7 +163,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     const h: Host = {
       id: hostId, friendly_name: friendlyName, lattice, labels: { ...labels },
       uptime_seconds: uptimeSeconds(), uptime_human: humanDuration(uptimeSeconds()), version: HOST_VERSION,
-      ctl_host: endpointUrl(options.ctl), rpc_host: endpointUrl(options.rpc ?? options.ctl),
+      ctl_host: serverOnly(options.ctl), rpc_host: serverOnly(options.rpc ?? options.ctl),
     };
     if (options.jsDomain) h.js_domain = options.jsDomain;
     return h;
@@ -234,7 +246,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   events.publish('host_started', { friendly_name: friendlyName, labels: { ...labels }, uptime_seconds: 0, version: HOST_VERSION });
   const interval = options.heartbeatIntervalMs ?? HOST_DEFAULTS.heartbeatIntervalMs;
   heartbeat = setInterval(() => events.publish('host_heartbeat', inventory()), interval);
-  log.info(`host ${friendlyName} started`, { host_id: hostId, lattice, nats: endpointUrl(options.ctl) });
+  log.info(`host ${friendlyName} started`, { host_id: hostId, lattice, nats: serverOnly(options.ctl) });
 
   return {
     id: hostId,

@@ -1,3 +1,5 @@
+import { maskSecrets } from '../lattice/credentials.js';
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'trace'];
 
@@ -34,14 +36,14 @@ export function createHostLogger(opts: LoggerOptions = {}): HostLogger {
     if (LOG_LEVELS.indexOf(level) > threshold) return;
     const timestamp = now().toISOString();
     if (opts.structured) {
-      write(JSON.stringify({ timestamp, level: level.toUpperCase(), message, ...fields }) + '\n');
+      write(maskSecrets(JSON.stringify({ timestamp, level: level.toUpperCase(), message, ...fields })) + '\n');
       return;
     }
     const extra = Object.entries(fields)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => ` ${k}=${renderValue(v)}`)
       .join('');
-    write(`${timestamp} ${level.toUpperCase().padStart(5)} ${message}${extra}\n`);
+    write(`${maskSecrets(`${timestamp} ${level.toUpperCase().padStart(5)} ${message}${extra}`)}\n`);
   };
   return {
     error: (m, f) => log('error', m, f),

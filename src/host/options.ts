@@ -10,6 +10,9 @@ export interface NatsEndpoint {
   url?: string;
   host?: string;
   port?: number;
+  /** User/password auth (a `user:pass@` in the URL or host works too). */
+  user?: string;
+  pass?: string;
   jwt?: string;
   seed?: string;
   credsfile?: string;
@@ -39,6 +42,8 @@ export interface HostOptions {
   allowFileLoad?: boolean;
   /** Registry access for OCI component refs: latest policy, plain-HTTP registries, mirrors, credentials. */
   oci?: HostOciOptions;
+  /** With allowFileLoad: the only directories `file://` refs may point into (symlinks resolved); undefined = any. */
+  allowFileLoadDirs?: string[];
   maxComponents?: number;
   maxLinearMemoryBytes?: number;
   maxExecutionTimeMs?: number;
@@ -75,6 +80,7 @@ export const HOST_DEFAULTS = {
   stopTimeoutMs: 10_000,
 } as const;
 
+/** The server URL, credentials included when the URL or host carried them (mask it before showing it). */
 export function endpointUrl(e: NatsEndpoint | undefined): string {
   if (e?.url) return e.url;
   return `nats://${e?.host ?? HOST_DEFAULTS.natsHost}:${e?.port ?? HOST_DEFAULTS.natsPort}`;
@@ -83,6 +89,6 @@ export function endpointUrl(e: NatsEndpoint | undefined): string {
 /** Two endpoints that would open identical connections (so one can be shared). */
 export function sameEndpoint(a: NatsEndpoint | undefined, b: NatsEndpoint | undefined): boolean {
   const norm = (e: NatsEndpoint | undefined) =>
-    JSON.stringify([endpointUrl(e), e?.jwt, e?.seed, e?.credsfile, Boolean(e?.tls), e?.tlsCaFile, Boolean(e?.tlsFirst)]);
+    JSON.stringify([endpointUrl(e), e?.user, e?.pass, e?.jwt, e?.seed, e?.credsfile, Boolean(e?.tls), e?.tlsCaFile, Boolean(e?.tlsFirst)]);
   return norm(a) === norm(b);
 }

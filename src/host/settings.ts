@@ -4,6 +4,7 @@
  * validation with messages naming the flag.
  */
 import { UserError } from '../errors.js';
+import { parseDirList } from '../fs/allowed-dirs.js';
 import { assertUserLabels, labelsFromEnv, parseLabelArgs } from './labels.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { parseMirrors, parseRegistryList, type RegistryCredential } from '../oci/settings.js';
@@ -39,6 +40,7 @@ export interface HostFlagValues {
   label?: string[];
   'heartbeat-interval'?: string;
   'allow-file-load'?: boolean;
+  'allow-file-load-dirs'?: string;
   'max-components'?: number;
   'max-linear-memory-bytes'?: number;
   'max-execution-time-ms'?: number;
@@ -90,9 +92,13 @@ function positive(value: number | undefined, flag: string): number | undefined {
   return value;
 }
 
-function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc'): NatsEndpoint {
+function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc', env: NodeJS.ProcessEnv): NatsEndpoint {
+  const K = kind.toUpperCase();
   const e: NatsEndpoint = {
     host: f[`${kind}-host`] ?? f['nats-host'],
+    // Passwords only from the environment (a flag value shows in `ps`); `user:pass@` in a URL/host works too.
+    user: env[`WASMCLOUD_${K}_USER`] || env.WASMCLOUD_NATS_USER || undefined,
+    pass: env[`WASMCLOUD_${K}_PASSWORD`] || env.WASMCLOUD_NATS_PASSWORD || undefined,
     port: port(f[`${kind}-port`], `--${kind}-port`) ?? port(f['nats-port'], '--nats-port'),
     jwt: f[`${kind}-jwt`] ?? f['nats-jwt'],
     seed: f[`${kind}-seed`] ?? f['nats-seed'],
@@ -114,6 +120,41 @@ export function parseSeconds(text: string, flag: string): number {
   return Math.round(n * 1000);
 }
 
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off', ''];
+
+/**
+ * oclif flags either always or never take a value, but `--allow-file-load` is both: bare (any path, as wasmCloud
+ * hosts) or `--allow-file-load=<dir,…>`. The value form is rewritten to the hidden `--allow-file-load-dirs`.
+ */
+export function normalizeAllowFileLoadArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') return [...out, ...argv.slice(out.length)];
+    const m = /^--allow-file-load=(.*)$/s.exec(arg);
+    if (!m) out.push(arg);
+    else if (TRUE_WORDS.includes(m[1].toLowerCase())) out.push('--allow-file-load');
+    else if (FALSE_WORDS.includes(m[1].toLowerCase())) out.push('--no-allow-file-load');
+    else out.push(`--allow-file-load-dirs=${m[1]}`);
+  }
+  return out;
+}
+
+/** `{ allowFileLoad, allowFileLoadDirs }` from the flags, else WASMCLOUD_ALLOW_FILE_LOAD (true/false or a dir list). */
+export function fileLoadSettings(f: HostFlagValues, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Pick<HostOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
+  const dirs = (text: string, where: string) => {
+    const list = parseDirList(text, cwd);
+    if (list.length === 0) throw new UserError(`${where} names no directory`, { suggestion: 'give --allow-file-load=<dir,…>, or the bare --allow-file-load to allow any path' });
+    return { allowFileLoad: true, allowFileLoadDirs: list };
+  };
+  if (f['allow-file-load-dirs'] !== undefined) return dirs(f['allow-file-load-dirs'], '--allow-file-load');
+  if (f['allow-file-load'] !== undefined) return { allowFileLoad: f['allow-file-load'] };
+  const v = env.WASMCLOUD_ALLOW_FILE_LOAD;
+  if (v === undefined || FALSE_WORDS.includes(v.trim().toLowerCase())) return { allowFileLoad: false };
+  if (TRUE_WORDS.includes(v.trim().toLowerCase())) return { allowFileLoad: true };
+  return dirs(v, 'WASMCLOUD_ALLOW_FILE_LOAD');
+}
+
 export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv = process.env): HostOptions {
   const labels = { ...labelsFromEnv(env) };
   assertUserLabels(labels, 'WASMCLOUD_LABEL_*');
@@ -132,13 +173,13 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
 
   const opts: HostOptions = {
     lattice,
-    ctl: endpoint(f, 'ctl'),
-    rpc: endpoint(f, 'rpc'),
+    ctl: endpoint(f, 'ctl', env),
+    rpc: endpoint(f, 'rpc', env),
     rpcTimeoutMs: positive(f['rpc-timeout-ms'], '--rpc-timeout-ms'),
     hostSeed: f['host-seed'] || undefined,
     labels,
     heartbeatIntervalMs: f['heartbeat-interval'] !== undefined ? parseSeconds(f['heartbeat-interval'], '--heartbeat-interval') : undefined,
-    allowFileLoad: f['allow-file-load'] ?? false,
+    ...fileLoadSettings(f, env),
     maxComponents: positive(f['max-components'], '--max-components'),
     maxLinearMemoryBytes: positive(f['max-linear-memory-bytes'], '--max-linear-memory-bytes'),
     maxExecutionTimeMs: positive(f['max-execution-time-ms'], '--max-execution-time-ms'),

@@ -1,29 +1,42 @@
-import { readFileSync } from 'node:fs';
 import type { NatsConnection, ConnectionOptions as NatsOptions } from '@nats-io/transport-node';
 import { UserError } from '../errors.js';
+import { readUserFileSync, SMALL_FILE_MAX_BYTES } from '../fs/read-user-file.js';
 import type { ConnectionOptions } from './options.js';
+import { assertSeedHasJwt, maskSecrets, registerSecret, splitServerCredentials } from './credentials.js';
 import { natsUrl } from './options.js';
 
 export interface NatsAuth {
+  /** User/password auth; a `user:pass@` in the server URL is used when these are absent. */
+  user?: string;
+  pass?: string;
   jwt?: string;
   seed?: string;
   credsfile?: string;
   tlsCaFile?: string;
   tlsFirst?: boolean;
+  /** How the seed/JWT options are named in messages (default `--ctl-seed`/`--ctl-jwt`). */
+  flagNames?: { seed: string; jwt: string };
 }
 
 /** Builds nats.js options from our auth fields; the transport is imported lazily (start-up cost). */
 export async function natsConnect(servers: string | string[], auth: NatsAuth = {}, extra: Partial<NatsOptions> = {}): Promise<NatsConnection> {
+  // Credentials are taken out of the URLs (nats.js would not use them) so no message or log repeats them.
+  const parsed = (Array.isArray(servers) ? servers : [servers]).map((s) => splitServerCredentials(s));
+  const user = auth.user ?? parsed.find((p) => p.user !== undefined)?.user;
+  const pass = auth.pass ?? parsed.find((p) => p.pass !== undefined)?.pass;
+  registerSecret(pass);
+  registerSecret(auth.seed);
+  assertSeedHasJwt(auth, auth.flagNames);
+  const urls = parsed.map((p) => p.url);
   const { connect, credsAuthenticator, jwtAuthenticator } = await import('@nats-io/transport-node');
   // noAsyncTraces: nats.js would otherwise build an Error (stack capture) for every request it sends.
-  const opts: NatsOptions = { servers, noAsyncTraces: true, ...extra };
+  const opts: NatsOptions = { servers: urls, noAsyncTraces: true, ...extra };
+  if (user !== undefined) {
+    opts.user = user;
+    opts.pass = pass ?? '';
+  }
   if (auth.credsfile) {
-    let creds: Uint8Array;
-    try {
-      creds = readFileSync(auth.credsfile);
-    } catch (cause) {
-      throw new UserError(`cannot read NATS credentials file ${auth.credsfile}`, { cause });
-    }
+    const creds = readUserFileSync(auth.credsfile, { what: 'NATS credentials file', maxBytes: SMALL_FILE_MAX_BYTES });
     opts.authenticator = credsAuthenticator(creds);
   } else if (auth.jwt) {
     const seed = auth.seed ? new TextEncoder().encode(auth.seed) : undefined;
@@ -33,16 +46,21 @@ export async function natsConnect(servers: string | string[], auth: NatsAuth = {
   try {
     return await connect(opts);
   } catch (cause) {
-    const where = Array.isArray(servers) ? servers.join(',') : servers;
-    throw new UserError(`could not connect to NATS at ${where}`, {
-      cause,
-      suggestion: 'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
+    const where = urls.join(',');
+    const denied = /authori[sz]ation|authentication|permissions? violation/i.test(String((cause as Error)?.message ?? cause));
+    throw new UserError(`could not connect to NATS at ${where}${denied ? `: ${maskSecrets(String((cause as Error).message))}` : ''}`, {
+      cause: denied ? undefined : cause,
+      suggestion: denied
+        ? 'check the credentials: user:password in the URL (or WASMCLOUD_CTL_USER/WASMCLOUD_CTL_PASSWORD), --ctl-jwt with --ctl-seed, or --ctl-credsfile'
+        : 'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
     });
   }
 }
 
 export async function connectLattice(opts: ConnectionOptions): Promise<NatsConnection> {
   return natsConnect(natsUrl(opts), {
+    user: opts.ctlUser,
+    pass: opts.ctlPassword,
     jwt: opts.ctlJwt,
     seed: opts.ctlSeed,
     credsfile: opts.ctlCredsfile,

@@ -1,12 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { washDirs } from '../config/dirs.js';
 import { UserError } from '../errors.js';
+import { readUserFileSync, SMALL_FILE_MAX_BYTES } from '../fs/read-user-file.js';
 
 /** Everything needed to reach a lattice's control plane (wash v1 `CliConnectionOpts`). */
 export interface ConnectionOptions {
   ctlHost: string;
   ctlPort: number;
+  /** User/password auth (also `-r user:pass@host`): WASMCLOUD_CTL_USER / WASMCLOUD_CTL_PASSWORD. */
+  ctlUser?: string;
+  ctlPassword?: string;
   ctlJwt?: string;
   ctlSeed?: string;
   ctlCredsfile?: string;
@@ -65,8 +69,9 @@ export function loadContext(name: string | undefined, env: NodeJS.ProcessEnv = p
     if (name) throw new UserError(`context '${name}' not found (looked for ${file})`, { suggestion: `create it, or omit --context` });
     return undefined;
   }
+  const text = readUserFileSync(file, { what: 'context file', maxBytes: SMALL_FILE_MAX_BYTES }).toString('utf8');
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as WashContext;
+    return JSON.parse(text) as WashContext;
   } catch (cause) {
     throw new UserError(`context file ${file} is not valid JSON`, { cause, suggestion: 'fix or delete the file' });
   }
@@ -82,6 +87,8 @@ export function resolveConnection(flags: ConnectionFlagValues, env: NodeJS.Proce
   return {
     ctlHost: flags['ctl-host'] ?? ctx.ctl_host ?? d.ctlHost,
     ctlPort: port,
+    ctlUser: env.WASMCLOUD_CTL_USER || undefined,
+    ctlPassword: env.WASMCLOUD_CTL_PASSWORD || undefined,
     ctlJwt: flags['ctl-jwt'] ?? ctx.ctl_jwt,
     ctlSeed: flags['ctl-seed'] ?? ctx.ctl_seed,
     ctlCredsfile: flags['ctl-credsfile'] ?? ctx.ctl_credsfile,

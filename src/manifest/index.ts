@@ -2,10 +2,9 @@
  * OAM Application manifests: the public API. This module is cheap to import: zod and yaml are loaded on first
  * use by the async functions below (the same functions, synchronous, are in `./sync.js`).
  */
-import { readFile as readFileCallback, stat as statCallback } from 'node:fs';
-import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { readUserFile } from '../fs/read-user-file.js';
 import { MANIFEST_MAX_BYTES } from './constants.js';
 import { toReport, type Finding, type ValidationReport } from './findings.js';
 import { checkFileImages, resolveFileImages } from './image-refs.js';
@@ -50,11 +49,6 @@ export type { ManifestValidation } from './sync.js';
 
 const engine = () => import('./sync.js');
 
-// The callback API, promisified: node:fs/promises is a module of its own that Node loads on first import (~1 ms
-// of CLI start-up); node:fs is loaded already. Same errors (code, message) either way.
-const stat = promisify(statCallback);
-const readFile = promisify(readFileCallback);
-
 /** Text (YAML or JSON) → normalised manifest plus syntax and schema findings. Validation rules are not run. */
 export async function parseManifestText(text: string, options: ParseOptions = {}): Promise<ParseResult> {
   return (await engine()).parseManifestText(text, options);
@@ -80,27 +74,9 @@ export async function serializeManifest(manifest: Manifest, format: ManifestForm
   return (await engine()).serializeManifest(manifest, format);
 }
 
-/** Reads a manifest file's text; a missing or unreadable file, or one over the size limit, is a UserError. */
+/** Reads a manifest file's text; a missing or unreadable file, one that is not a regular file or over the size limit, is a UserError. */
 async function readManifestFile(file: string): Promise<string> {
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new UserError(`manifest path is a directory, not a file: ${file}`, { suggestion: 'give the path of a .yaml or .json manifest' });
-    size = info.size;
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`manifest file not found: ${file}`, { suggestion: 'check the path (relative paths are resolved from the current directory)' });
-    throw new UserError(`cannot read manifest file ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  if (size > MANIFEST_MAX_BYTES) {
-    throw new UserError(`manifest file ${file} is too large: ${size} bytes, the limit is ${MANIFEST_MAX_BYTES} bytes`, { suggestion: 'is this really an application manifest?' });
-  }
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read manifest file ${file}: ${(err as Error).message}`, { cause: err });
-  }
+  return (await readUserFile(file, { what: 'manifest file', maxBytes: MANIFEST_MAX_BYTES })).toString('utf8');
 }
 
 export interface ValidateFileOptions {

@@ -1,4 +1,5 @@
 import { errorChain } from '../errors.js';
+import { maskSecrets } from '../lattice/credentials.js';
 
 /** wash v1 JSON contract: the command's flat map plus `"success": true`, one document on stdout. */
 export function successDocument(result: Record<string, unknown>, addSuccess = true): string {
@@ -12,5 +13,5 @@ export function errorDocument(err: unknown): string {
   if (chain.length > 1) doc.error_chain = chain.slice(1);
   const suggestion = (err as { suggestion?: string } | null)?.suggestion;
   if (suggestion) doc.suggestion = suggestion;
-  return JSON.stringify(doc, null, 2) + '\n';
+  return maskSecrets(JSON.stringify(doc, null, 2)) + '\n';
 }

@@ -1,4 +1,5 @@
 import { errorChain, isUserFacing } from '../errors.js';
+import { maskSecrets } from '../lattice/credentials.js';
 import type { OutputMode } from './mode.js';
 
 /** Detects `-o json` / `--output json` / `--output=json` / `-ojson` even when flag parsing failed. */
@@ -34,5 +35,5 @@ export function renderTextError(err: unknown): string {
     if (process.env.WASH_DEBUG && err instanceof Error && err.stack) lines.push(err.stack);
     else lines.push('  (unexpected error; set WASH_DEBUG=1 for a stack trace)');
   }
-  return lines.join('\n') + '\n';
+  return maskSecrets(lines.join('\n')) + '\n';
 }

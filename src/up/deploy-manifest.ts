@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readUserFileSync } from '../fs/read-user-file.js';
+import { MANIFEST_MAX_BYTES } from '../manifest/constants.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { UserError } from '../errors.js';
 
@@ -22,12 +23,7 @@ export async function manifestIdentity(text: string, file: string): Promise<{ na
  * deployed as it is, so running `wash up --wadm-manifest f` twice is harmless.
  */
 export async function deployManifestFile(nc: NatsConnection, lattice: string, file: string, timeoutMs = 5000): Promise<{ name: string; version?: string }> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new UserError(`cannot read --wadm-manifest ${file}`, { cause });
-  }
+  const text = readUserFileSync(file, { what: '--wadm-manifest', maxBytes: MANIFEST_MAX_BYTES }).toString('utf8');
   const { name, version } = await manifestIdentity(text, file);
   const { WadmClient, WadmApiError } = await import('../wadm/client/index.js');
   const client = new WadmClient(nc, lattice, { timeoutMs });

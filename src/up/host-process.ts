@@ -63,7 +63,7 @@ export function hostSpawnSpec(o: UpOptions, seed: string, base: NodeJS.ProcessEn
   if (o.hostPath) return { command: o.hostPath, args: [], env };
   const args = [washBin(), 'host', '--lattice', o.lattice, '--nats-host', o.natsHost, '--nats-port', String(o.natsPort), '--log-level', o.logLevel];
   for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
-  if (o.allowFileLoad) args.push('--allow-file-load');
+  if (o.allowFileLoad) args.push(o.allowFileLoadDirs ? `--allow-file-load=${o.allowFileLoadDirs.join(',')}` : '--allow-file-load');
   if (o.hostJsDomain) args.push('--js-domain', o.hostJsDomain);
   if (o.maxExecutionTimeMs !== undefined) args.push('--max-execution-time-ms', String(o.maxExecutionTimeMs));
   if (o.structuredLogging) args.push('--structured-logging');

@@ -1,5 +1,7 @@
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseMirrors } from '../oci/settings.js';
+import { fileLoadSettings } from '../host/settings.js';
 
 /** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
 export interface UpOptions {
@@ -18,6 +20,8 @@ export interface UpOptions {
   hostSeed?: string;
   labels: Record<string, string>;
   allowFileLoad: boolean;
+  /** With allowFileLoad: the only directories hosts load `file://` components from (undefined: any path). */
+  allowFileLoadDirs?: string[];
   multiLocal: boolean;
   logLevel: string;
   structuredLogging: boolean;
@@ -100,4 +104,22 @@ export function validateUpOptions(o: UpOptions): void {
   if ((o.oci?.user !== undefined || o.oci?.password !== undefined) && !o.oci?.registry) {
     throw new UserError('--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for');
   }
+}
+
+/**
+ * What `wash up` lets its hosts load from files: `--allow-file-load` (any path), `--allow-file-load=<dir,…>`,
+ * `--no-allow-file-load`, WASMCLOUD_ALLOW_FILE_LOAD; by default only what it needs: the current directory
+ * (the project) and the folder of `--wadm-manifest`.
+ */
+export function upFileLoadSettings(
+  f: { 'allow-file-load'?: boolean; 'allow-file-load-dirs'?: string },
+  env: NodeJS.ProcessEnv, cwd: string, wadmManifest?: string,
+): Pick<UpOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
+  if (f['allow-file-load'] === undefined && f['allow-file-load-dirs'] === undefined && env.WASMCLOUD_ALLOW_FILE_LOAD === undefined) {
+    const dirs = [resolve(cwd)];
+    if (wadmManifest) dirs.push(dirname(resolve(cwd, wadmManifest)));
+    return { allowFileLoad: true, allowFileLoadDirs: [...new Set(dirs)] };
+  }
+  const s = fileLoadSettings(f, env, cwd);
+  return { allowFileLoad: s.allowFileLoad ?? false, ...(s.allowFileLoadDirs ? { allowFileLoadDirs: s.allowFileLoadDirs } : {}) };
 }

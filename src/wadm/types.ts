@@ -252,4 +252,14 @@ export interface StoredApp {
   deploy_history: DeployRecord[];
   /** KV revision the record was read at. */
   revision: number;
+  /**
+   * Which (lattice, app) the record belongs to (our `wash_lattice`/`wash_name` keys, ignored by Rust wadm). Keys are
+   * `{lattice}-{name}` as upstream's, so two apps can share one; absent in records Rust wadm wrote.
+   */
+  owner?: RecordOwner;
+}
+
+export interface RecordOwner {
+  lattice: string;
+  name: string;
 }

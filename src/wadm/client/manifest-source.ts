@@ -4,9 +4,11 @@
  * are made absolute against the manifest's folder, and a deploy refuses local images that do not exist
  * (wasmCloud#3034).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
+import { readUserFile } from '../../fs/read-user-file.js';
+import { MANIFEST_MAX_BYTES } from '../../manifest/constants.js';
 import type { Finding, Manifest } from '../../manifest/index.js';
 
 export interface ManifestText {
@@ -37,7 +39,13 @@ async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Pr
     throw new UserError('`-` reads the manifest from stdin, but stdin is a terminal', { suggestion: 'pipe a manifest in (`cat app.yaml | wash app put -`) or give a file path' });
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let total = 0;
+  for await (const chunk of stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += buf.length;
+    if (total > MANIFEST_MAX_BYTES) throw new UserError(`the manifest on stdin is larger than the limit of ${MANIFEST_MAX_BYTES} bytes`);
+    chunks.push(buf);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -49,7 +57,16 @@ async function fetchText(url: string, timeoutMs: number): Promise<string> {
     throw new UserError(`cannot download the manifest from ${url}: ${(cause as Error).message}`, { cause });
   }
   if (!res.ok) throw new UserError(`cannot download the manifest from ${url}: HTTP ${res.status} ${res.statusText}`);
-  return res.text();
+  const tooLarge = () => new UserError(`the manifest at ${url} is larger than the limit of ${MANIFEST_MAX_BYTES} bytes`);
+  if (Number(res.headers.get('content-length') ?? 0) > MANIFEST_MAX_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > MANIFEST_MAX_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Whether `arg` names a manifest source (stdin, URL, an existing file, or something path-like). */
@@ -63,14 +80,8 @@ export async function readManifestText(arg: string, opts: { stdin?: NodeJS.Reada
   if (arg === '-') return { text: await readStdin(opts.stdin ?? process.stdin), origin: '<stdin>', baseDir: cwd };
   if (isUrl(arg)) return { text: await fetchText(arg, opts.timeoutMs ?? 15_000), origin: arg };
   const file = resolve(cwd, arg);
-  try {
-    const s = await stat(file);
-    if (s.isDirectory()) throw new UserError(`manifest path is a directory, not a file: ${arg}`, { suggestion: 'give the path of a .yaml or .json manifest' });
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`manifest file not found: ${arg}`, { suggestion: 'check the path (relative paths are resolved from the current directory)' });
-  }
-  return { text: await readFile(file, 'utf8'), origin: arg, baseDir: dirname(file) };
+  const bytes = await readUserFile(file, { what: 'manifest file', maxBytes: MANIFEST_MAX_BYTES });
+  return { text: bytes.toString('utf8'), origin: arg, baseDir: dirname(file) };
 }
 
 /**

@@ -11,7 +11,7 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ulid } from '../../lattice/ulid.js';
-import type { DeployRecord, StoredApp, StoredVersion, WadmManifest } from '../types.js';
+import type { DeployRecord, RecordOwner, StoredApp, StoredVersion, WadmManifest } from '../types.js';
 import { MANIFEST_BUCKET } from '../types.js';
 import { idCollision, missingSharedComponents, sharedMissingMessage } from './guards.js';
 import { LATEST_VERSION, manifestVersionOf, withVersion } from './manifest-info.js';
@@ -136,14 +136,54 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
   const appKey = (name: string) => `${lattice}-${name}`;
   const indexKey = lattice;
 
-  async function read(name: string): Promise<StoredApp | null> {
+  /** The record under `name`'s key, whoever it belongs to (see `ownerOf`). */
+  async function readKey(name: string): Promise<StoredApp | null> {
     const entry = await kv.get(appKey(name));
     if (!isLive(entry)) return null;
     return decodeAppRecord(name, entry.string(), entry.revision);
   }
 
+  /**
+   * Who a record under our key belongs to. Records we wrote say so; one Rust wadm wrote does not, so the lattice
+   * indexes decide: ours when our index lists the name, another (lattice, name) split of the key when that
+   * lattice's index lists it, ours otherwise.
+   */
+  async function ownerOf(name: string, app: StoredApp): Promise<RecordOwner> {
+    if (app.owner) return app.owner;
+    if ((await indexNames()).includes(name)) return { lattice, name };
+    const key = appKey(name);
+    for (let i = key.indexOf('-'); i > 0; i = key.indexOf('-', i + 1)) {
+      const other = { lattice: key.slice(0, i), name: key.slice(i + 1) };
+      if (other.lattice === lattice || other.name === '') continue;
+      const entry = await kv.get(other.lattice).catch(() => null);
+      if (isLive(entry) && decodeIndex(entry.string()).includes(other.name)) return other;
+    }
+    return { lattice, name };
+  }
+
+  const isOurs = (name: string, owner: RecordOwner) => owner.lattice === lattice && owner.name === name;
+
+  /** `name`'s record in this lattice; null when absent or when its key holds another lattice's app. */
+  async function read(name: string): Promise<StoredApp | null> {
+    const app = await readKey(name);
+    if (app === null || !isOurs(name, await ownerOf(name, app))) return null;
+    return app;
+  }
+
+  /** Like `read`, but says whose record blocks the key. */
+  async function readForWrite(name: string): Promise<{ app: StoredApp | null; foreign?: RecordOwner }> {
+    const app = await readKey(name);
+    if (app === null) return { app: null };
+    const owner = await ownerOf(name, app);
+    return isOurs(name, owner) ? { app } : { app: null, foreign: owner };
+  }
+
+  const collisionMessage = (name: string, owner: RecordOwner) =>
+    `app name '${name}' cannot be stored in lattice '${lattice}': its storage key '${appKey(name)}' already holds app ` +
+    `'${owner.name}' of lattice '${owner.lattice}' (wadm keys are {lattice}-{name}); choose another app name`;
+
   async function write(name: string, app: StoredApp | null, next: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>): Promise<void> {
-    const text = encodeAppRecord(next);
+    const text = encodeAppRecord(next, { lattice, name });
     if (app === null) await kv.create(appKey(name), text);
     else await kv.update(appKey(name), text, app.revision);
   }
@@ -153,7 +193,7 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
     await withRetry(`updating the lattice index of ${lattice}`, budget, async () => {
       const entry = await kv.get(indexKey);
       const names = new Set(isLive(entry) ? decodeIndex(entry.string()) : []);
-      const exists = isLive(await kv.get(appKey(name)));
+      const exists = (await read(name)) !== null;
       if (exists) names.add(name);
       else names.delete(name);
       if (entry === null || !isLive(entry)) await kv.create(indexKey, encodeIndex(names));
@@ -169,7 +209,8 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
 
   async function list(): Promise<StoredApp[]> {
     const names = await indexNames();
-    const apps = await Promise.all(names.map((n) => read(n).catch((err) => {
+    // Listed in our index, so a record without an owner is ours; one naming another owner is not.
+    const apps = await Promise.all(names.map((n) => readKey(n).then((a) => (a?.owner && !isOurs(n, a.owner) ? null : a), (err) => {
       if (err instanceof RecordFormatError) return null;
       throw err;
     })));
@@ -187,7 +228,8 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
       if (version === LATEST_VERSION) return { ok: false, message: `invalid manifest version, errors: "latest is not allowed in wadm"` };
       const stored = withVersion({ ...manifest, metadata: { ...manifest.metadata, name } }, version);
       const outcome = await withRetry<PutOutcome>(`storing ${name}`, budget, async () => {
-        const app = await read(name);
+        const { app, foreign } = await readForWrite(name);
+        if (foreign) return { ok: false, message: collisionMessage(name, foreign) };
         const versions: StoredVersion[] = app?.versions ?? [];
         if (versions.some((v) => v.version === version)) return { ok: false, message: `Manifest version ${version} already exists` };
         const next = {
@@ -276,7 +318,10 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
             continue;
           }
           try {
-            onChange({ name, app: decodeAppRecord(name, e.string(), e.revision) });
+            const app = decodeAppRecord(name, e.string(), e.revision);
+            // Another lattice's app under a key that starts like ours (`rel8` sees `rel8-x`'s app `y` as `x-y`).
+            if (app.owner && !isOurs(name, app.owner)) continue;
+            onChange({ name, app });
           } catch (err) {
             // Another lattice's index (`{lattice}-{x}` as a lattice name) shares the key space: skip it.
             if (!(err instanceof RecordFormatError)) throw err;

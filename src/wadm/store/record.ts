@@ -4,9 +4,11 @@
  * ("1", "2"), so the order is read with a small scanner and values are looked up by key. We add
  * `wash_deploy_history` (ignored by Rust wadm, which keeps no deploy history).
  */
-import type { DeployRecord, StoredApp, StoredVersion, WadmManifest } from '../types.js';
+import type { DeployRecord, RecordOwner, StoredApp, StoredVersion, WadmManifest } from '../types.js';
 
 export const DEPLOY_HISTORY_KEY = 'wash_deploy_history';
+export const OWNER_LATTICE_KEY = 'wash_lattice';
+export const OWNER_NAME_KEY = 'wash_name';
 /** Entries kept in `wash_deploy_history` (oldest dropped first). */
 export const DEPLOY_HISTORY_LIMIT = 50;
 
@@ -103,14 +105,19 @@ export function decodeAppRecord(name: string, text: string, revision: number): S
   const history = Array.isArray(raw[DEPLOY_HISTORY_KEY])
     ? (raw[DEPLOY_HISTORY_KEY] as unknown[]).filter((e): e is DeployRecord => isObject(e) && typeof e.version === 'string' && typeof e.deployed_at === 'string')
     : [];
-  return { name, versions, deployed_version: deployed, deploy_history: history, revision };
+  const app: StoredApp = { name, versions, deployed_version: deployed, deploy_history: history, revision };
+  if (typeof raw[OWNER_LATTICE_KEY] === 'string' && typeof raw[OWNER_NAME_KEY] === 'string') {
+    app.owner = { lattice: raw[OWNER_LATTICE_KEY], name: raw[OWNER_NAME_KEY] };
+  }
+  return app;
 }
 
-/** Encodes an app record, writing `manifests` in version order. */
-export function encodeAppRecord(app: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>): string {
+/** Encodes an app record, writing `manifests` in version order (and the owner, when given). */
+export function encodeAppRecord(app: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>, owner?: RecordOwner): string {
   const manifests = app.versions.map((v) => `${JSON.stringify(v.version)}:${JSON.stringify(v.manifest)}`).join(',');
   let text = `{"manifests":{${manifests}},"deployed_version":${JSON.stringify(app.deployed_version)}`;
   if (app.deploy_history.length > 0) text += `,"${DEPLOY_HISTORY_KEY}":${JSON.stringify(app.deploy_history.slice(-DEPLOY_HISTORY_LIMIT))}`;
+  if (owner) text += `,"${OWNER_LATTICE_KEY}":${JSON.stringify(owner.lattice)},"${OWNER_NAME_KEY}":${JSON.stringify(owner.name)}`;
   return text + '}';
 }
 

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { isUlid } from '../../../src/lattice/ulid.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../../../src/wadm/store/index.js';
+import { openManifestBucket } from '../../../src/wadm/store/manifest-store.js';
 import type { WadmManifest } from '../../../src/wadm/types.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 
@@ -94,5 +95,48 @@ describe('manifest store', () => {
     while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     w.stop();
     expect(seen.map((c) => [c.name, c.app === null])).toEqual([['watched', false], ['watched', true]]);
+  });
+});
+
+describe('apps of different lattices under one KV key ({lattice}-{name})', () => {
+  it('refuses the second writer, keeps the first app whole, and delete/deploy touch only their own', async () => {
+    const rel8 = await openManifestStore(nc, { lattice: 'rel8' });
+    const rel8x = await openManifestStore(nc, { lattice: 'rel8-x' });
+    expect(await rel8.put(manifest('x-y', 'v1'))).toMatchObject({ ok: true });
+    const refused = await rel8x.put(manifest('y', 'w1'));
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.message).toBe(
+      "app name 'y' cannot be stored in lattice 'rel8-x': its storage key 'rel8-x-y' already holds app 'x-y' of lattice 'rel8' (wadm keys are {lattice}-{name}); choose another app name",
+    );
+    expect(await rel8x.get('y')).toBeNull();
+    expect(await rel8x.list()).toEqual([]);
+    expect(await rel8x.deploy('y')).toEqual({ kind: 'notfound', name: 'y' });
+    expect(await rel8x.undeploy('y')).toEqual({ kind: 'notfound', name: 'y' });
+    expect(await rel8x.delete('y')).toMatchObject({ kind: 'noop', whole: true });
+    const kept = await rel8.get('x-y');
+    expect(kept!.versions.map((v) => v.version)).toEqual(['v1']);
+    expect(kept!.owner).toEqual({ lattice: 'rel8', name: 'x-y' });
+    expect((await rel8.list()).map((a) => a.name)).toEqual(['x-y']);
+    expect(await rel8.delete('x-y')).toMatchObject({ kind: 'deleted', whole: true });
+    // Once the key is free, the other lattice may use it.
+    expect(await rel8x.put(manifest('y', 'w1'))).toMatchObject({ ok: true, created: true });
+    expect(await rel8.get('x-y')).toBeNull();
+    expect(await rel8.put(manifest('x-y', 'v2'))).toMatchObject({ ok: false });
+    expect((await rel8x.get('y'))!.versions.map((v) => v.version)).toEqual(['w1']);
+  });
+
+  it('tells whose a record Rust wadm wrote (no owner) is from the lattice indexes', async () => {
+    const kv = await openManifestBucket(nc);
+    const legacy = JSON.stringify({ manifests: { v1: manifest('b-c', 'v1') }, deployed_version: null });
+    await kv.put('leg-b-c', legacy);
+    await kv.put('leg', JSON.stringify(['b-c']));
+    const legB = await openManifestStore(nc, { lattice: 'leg-b' });
+    expect(await legB.get('c')).toBeNull();
+    expect(await legB.put(manifest('c', 'v9'))).toMatchObject({ ok: false });
+    expect(await legB.delete('c')).toMatchObject({ kind: 'noop' });
+    const leg = await openManifestStore(nc, { lattice: 'leg' });
+    expect((await leg.get('b-c'))!.versions.map((v) => v.version)).toEqual(['v1']);
+    expect(await leg.put(manifest('b-c', 'v2'))).toMatchObject({ ok: true, totalVersions: 2 });
+    expect((await leg.get('b-c'))!.owner).toEqual({ lattice: 'leg', name: 'b-c' });
   });
 });

@@ -179,6 +179,28 @@ describe('ComponentManager', () => {
     const { mgr, events } = setup({ maxComponentSizeBytes: 2 });
     mgr.scale(scale({}));
     await mgr.idle();
-    expect(events.named('component_scale_failed')[0].error).toMatch(/more than the host's limit of 2 bytes/);
+    expect(events.named('component_scale_failed')[0].error).toMatch(/over the limit of 2 bytes \(--max-component-size-bytes\)/);
+  });
+
+  it('scale_devZero_failsAtOnce_withoutReading', async () => {
+    const { mgr, events, runtime } = setup({ maxComponentSizeBytes: 1024 * 1024 });
+    mgr.scale(scale({ component_ref: 'file:///dev/zero' }));
+    await mgr.idle();
+    expect(events.named('component_scale_failed')[0].error).toMatch(/\/dev\/zero: it is not a regular file/);
+    expect(runtime.started).toHaveLength(0);
+  });
+
+  it('scale_outsideAllowedDirs_refusedWithoutRevealingExistence', async () => {
+    const { mgr, events, runtime } = setup({ allowedFileDirs: [dir] });
+    mgr.scale(scale({ component_id: 'inside' }));
+    mgr.scale(scale({ component_id: 'shadow', component_ref: 'file:///etc/shadow' }));
+    mgr.scale(scale({ component_id: 'ghost', component_ref: 'file:///etc/no-such-file' }));
+    await mgr.idle();
+    expect(runtime.started).toHaveLength(1);
+    const failed = events.named('component_scale_failed');
+    const shadow = String(failed.find((f) => f.component_id === 'shadow')?.error);
+    const ghost = String(failed.find((f) => f.component_id === 'ghost')?.error);
+    expect(shadow).toMatch(/not inside a directory this host may load files from/);
+    expect(shadow.replace('shadow', 'X')).toBe(ghost.replace('no-such-file', 'X'));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostOptionsFromFlags, parseSeconds } from '../../../src/host/settings.js';
+import { fileLoadSettings, hostOptionsFromFlags, normalizeAllowFileLoadArgv, parseSeconds } from '../../../src/host/settings.js';
 
 describe('hostOptionsFromFlags', () => {
   it('natsShorthand_appliesToBothConnections_specificWins', () => {
@@ -38,5 +38,25 @@ describe('hostOptionsFromFlags', () => {
   it('parseSeconds_acceptsSuffixRejectsGarbage', () => {
     expect(parseSeconds('30s', '--x')).toBe(30_000);
     expect(() => parseSeconds('soon', '--x')).toThrow(/--x must be a positive number of seconds/);
+  });
+});
+
+describe('--allow-file-load', () => {
+  it('argv_valueFormBecomesDirList_bareAndBooleansKept', () => {
+    expect(normalizeAllowFileLoadArgv(['--allow-file-load', '-x', 'a'])).toEqual(['--allow-file-load', '-x', 'a']);
+    expect(normalizeAllowFileLoadArgv(['--allow-file-load=/a,b'])).toEqual(['--allow-file-load-dirs=/a,b']);
+    expect(normalizeAllowFileLoadArgv(['--allow-file-load=true', '--allow-file-load=false'])).toEqual(['--allow-file-load', '--no-allow-file-load']);
+    expect(normalizeAllowFileLoadArgv(['--', '--allow-file-load=/x'])).toEqual(['--', '--allow-file-load=/x']);
+  });
+
+  it('settings_fromFlagsThenEnv', () => {
+    expect(fileLoadSettings({}, {})).toEqual({ allowFileLoad: false });
+    expect(fileLoadSettings({ 'allow-file-load': true }, {})).toEqual({ allowFileLoad: true });
+    expect(fileLoadSettings({ 'allow-file-load-dirs': 'a, /b' }, {}, '/cwd')).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/cwd/a', '/b'] });
+    expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: 'true' })).toEqual({ allowFileLoad: true });
+    expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: 'false' })).toEqual({ allowFileLoad: false });
+    expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: '/srv/c' })).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/srv/c'] });
+    expect(fileLoadSettings({ 'allow-file-load': false }, { WASMCLOUD_ALLOW_FILE_LOAD: '/srv/c' })).toEqual({ allowFileLoad: false });
+    expect(() => fileLoadSettings({ 'allow-file-load-dirs': ' , ' }, {})).toThrow(/--allow-file-load names no directory/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hostEnv, hostSpawnSpec, washBin } from '../../../src/up/host-process.js';
 import { leafnodeStatusFromLog } from '../../../src/up/leafnode-check.js';
 import { lastLines, lineSplitter } from '../../../src/up/log-tail.js';
-import { UP_DEFAULTS, parseLabels, validateUpOptions, type UpOptions } from '../../../src/up/options.js';
+import { UP_DEFAULTS, parseLabels, upFileLoadSettings, validateUpOptions, type UpOptions } from '../../../src/up/options.js';
 import { selectHosts } from '../../../src/up/run-down.js';
 
 function opts(over: Partial<UpOptions> = {}): UpOptions {
@@ -64,6 +64,24 @@ describe('host spawn spec', () => {
     expect(spec.env.WASMCLOUD_LABEL_old).toBeUndefined();
     expect(spec.env.WASMCLOUD_JS_DOMAIN).toBeUndefined();
     expect(hostEnv(opts({ hostJsDomain: 'edge' }), 'S', {}).WASMCLOUD_JS_DOMAIN).toBe('edge');
+  });
+});
+
+describe('file loading of the hosts wash up starts', () => {
+  it('byDefault_onlyTheCurrentDirAndTheManifestFolder', () => {
+    expect(upFileLoadSettings({}, {}, '/proj')).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/proj'] });
+    expect(upFileLoadSettings({}, {}, '/proj', '../apps/app.yaml')).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/proj', '/apps'] });
+    expect(upFileLoadSettings({ 'allow-file-load': true }, {}, '/proj')).toEqual({ allowFileLoad: true });
+    expect(upFileLoadSettings({ 'allow-file-load': false }, {}, '/proj')).toEqual({ allowFileLoad: false });
+    expect(upFileLoadSettings({ 'allow-file-load-dirs': '/a,b' }, {}, '/proj')).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/a', '/proj/b'] });
+    expect(upFileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: 'true' }, '/proj')).toEqual({ allowFileLoad: true });
+  });
+
+  it('passesTheDirsToWashHost_andABooleanToOtherHosts', () => {
+    const spec = hostSpawnSpec(opts({ allowFileLoadDirs: ['/proj', '/apps'] }), 'S', {});
+    expect(spec.args).toContain('--allow-file-load=/proj,/apps');
+    expect(spec.args).not.toContain('--allow-file-load');
+    expect(hostSpawnSpec(opts({ hostPath: '/opt/wasmcloud', allowFileLoadDirs: ['/proj'] }), 'S', {}).env.WASMCLOUD_ALLOW_FILE_LOAD).toBe('true');
   });
 });
 
