@@ -255,7 +255,7 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
       } else {
         try {
           wadmNc = await connectNats(nats.url);
-          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain, ctlTopicPrefix: o.ctlTopicPrefix, log: io.note });
+          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain, jsReplicas: o.jsReplicas, ctlTopicPrefix: o.ctlTopicPrefix, log: io.note });
           wadmResult = { running: false, started: true };
         } catch (err) {
           const msg = (err as Error).message;

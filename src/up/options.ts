@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { checkJsReplicas } from '../lattice/js-replicas.js';
 
 /** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
 export interface UpOptions {
@@ -28,6 +29,8 @@ export interface UpOptions {
   hostJsDomain?: string;
   disableWadm: boolean;
   wadmJsDomain?: string;
+  /** JetStream replicas of every bucket and stream the hosts and wadm create (default 1). */
+  jsReplicas?: number;
   wadmManifest?: string;
   detached: boolean;
   hostReadyTimeoutMs: number;
@@ -82,5 +85,6 @@ export function validateUpOptions(o: UpOptions): void {
     throw new UserError(`--max-execution-time-ms must be a positive integer, got ${o.maxExecutionTimeMs}`);
   }
   if (!/^[A-Za-z0-9_-]+$/.test(o.lattice)) throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
+  checkJsReplicas(o.jsReplicas);
   if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
 }
