@@ -1,6 +1,16 @@
 import { errorDocument, successDocument } from './output/json.js';
 import { outputModeFromArgv, renderTextError } from './output/render.js';
 import { exitCodeFor } from './errors.js';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * oclif load options. No user plugins: oclif would read WASH_DATA_DIR/package.json (its data dir is ours) on
+ * every start, and print a Node warning on stderr, outside the JSON document, when that dir is unusable.
+ * `root` may be a file URL (bin/run.js passes one); oclif converts only a bare string itself.
+ */
+function oclifOptions(root: string): { root: string; userPlugins: false } {
+  return { root: root.startsWith('file:') ? fileURLToPath(root) : root, userPlugins: false };
+}
 
 /**
  * Entry point of the `wash` binary. `--version`/`-V` is answered without loading oclif (it is the most
@@ -14,7 +24,7 @@ export async function main(argv: string[], root: string): Promise<void> {
     if (argv.length === 0) {
       // No subcommand: help on stderr, exit 2 (as wash v1).
       const [{ Config }, { Help }] = await Promise.all([import('@oclif/core/config'), import('@oclif/core/help')]);
-      const config = await Config.load(root);
+      const config = await Config.load(oclifOptions(root));
       const help = new Help(config, { stripAnsi: true });
       const write = process.stdout.write.bind(process.stdout);
       process.stdout.write = ((chunk: string | Uint8Array) => process.stderr.write(chunk)) as typeof process.stdout.write;
@@ -24,7 +34,7 @@ export async function main(argv: string[], root: string): Promise<void> {
     }
     // Subpath imports: the @oclif/core index also runs a semver check of the Node version on load (~25 ms).
     const [{ run }, { flush }] = await Promise.all([import('@oclif/core/run'), import('@oclif/core/flush')]);
-    await run(argv, root);
+    await run(argv, oclifOptions(root));
     await flush();
   } catch (err) {
     process.exitCode = exitCodeFor(err);

@@ -57,6 +57,7 @@ export default class Host extends WashCommand {
     { description: 'Print the host id for scripts, log JSON lines', command: '<%= config.bin %> host -o json --structured-logging 2>host.log' },
     { description: 'Pull ghcr.io components through a local mirror over plain HTTP', command: '<%= config.bin %> host --registry-mirror ghcr.io=127.0.0.1:5001 --allowed-insecure 127.0.0.1:5001' },
     { description: 'Log in to a private registry', command: 'WASMCLOUD_OCI_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> host --oci-registry ghcr.io --oci-user me' },
+    { description: 'On a 3-node NATS cluster: lattice buckets with 3 replicas', command: '<%= config.bin %> host --nats-url nats://nats-b.internal:4222 --js-replicas 3' },
     { description: 'Fixed host id and faster heartbeats', command: 'WASMCLOUD_HOST_SEED=SN... <%= config.bin %> host --heartbeat-interval 5' },
   ];
 
@@ -71,6 +72,7 @@ export default class Host extends WashCommand {
     'allow-file-load-dirs': Flags.string({ hidden: true, description: 'internal: the value form of --allow-file-load' }),
     'heartbeat-interval': Flags.string({ aliases: ['heartbeat-interval-seconds'], env: 'WASMCLOUD_HEARTBEAT_INTERVAL', description: 'Seconds between host_heartbeat events (first one after one interval) [default: 30]' }),
     'js-domain': Flags.string({ env: 'WASMCLOUD_JS_DOMAIN', description: 'JetStream domain of the lattice KV buckets' }),
+    'js-replicas': Flags.integer({ env: 'WASMCLOUD_JS_REPLICAS', description: 'JetStream replicas of the KV buckets the host creates (3 on a 3-node NATS cluster) [default: 1]' }),
     'ctl-topic-prefix': Flags.string({ env: 'WASMCLOUD_CTL_TOPIC_PREFIX', description: 'Prefix of control interface subjects [default: wasmbus.ctl]' }),
     'log-level': Flags.string({ aliases: ['structured-log-level'], env: 'WASMCLOUD_LOG_LEVEL', options: ['error', 'warn', 'info', 'debug', 'trace'], description: 'Log level [default: info]' }),
     'structured-logging': Flags.boolean({ aliases: ['enable-structured-logging'], env: 'WASMCLOUD_STRUCTURED_LOGGING_ENABLED', description: 'Log JSON lines instead of text' }),

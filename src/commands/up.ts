@@ -38,6 +38,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
     '<%= config.bin %> up -d --hosts 3 --label zone=a',
     '<%= config.bin %> up -d --wadm-manifest ./wadm.yaml',
     '<%= config.bin %> up --nats-connect-only --nats-host nats.internal',
+    '<%= config.bin %> up -d --nats-connect-only --nats-port 4222 --js-replicas 3',
     '<%= config.bin %> up -d --nats-remote-url tls://connect.ngs.global --nats-credsfile ./user.creds',
     '<%= config.bin %> up -d --registry-mirror ghcr.io=127.0.0.1:5001 --allowed-insecure 127.0.0.1:5001',
   ];
@@ -72,6 +73,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
     'wasmcloud-js-domain': Flags.string({ env: 'WASMCLOUD_JS_DOMAIN', description: 'JetStream domain the hosts use', helpGroup: HOST }),
     'host-ready-timeout-ms': Flags.integer({ description: 'How long each host may take to publish host_started', default: UP_DEFAULTS.hostReadyTimeoutMs, helpGroup: HOST }),
     'disable-wadm': Flags.boolean({ description: 'Do not run wadm', default: false, helpGroup: WADM }),
+    'js-replicas': Flags.integer({ env: 'WASH_JS_REPLICAS', description: 'JetStream replicas of the buckets and streams hosts and wadm create (needs a NATS cluster, e.g. --nats-connect-only to a 3-node one) [default: 1]', helpGroup: WADM }),
     'wadm-js-domain': Flags.string({ env: 'WADM_JS_DOMAIN', description: 'JetStream domain wadm uses', helpGroup: WADM }),
     'wadm-manifest': Flags.string({ env: 'WADM_MANIFEST', description: 'Deploy this application manifest once the hosts are up', helpGroup: WADM }),
     ...ociHostFlags,
@@ -115,6 +117,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
       hostJsDomain: flags['wasmcloud-js-domain'] ?? ctx.js_domain,
       disableWadm: flags['disable-wadm'],
       wadmJsDomain: flags['wadm-js-domain'],
+      jsReplicas: flags['js-replicas'],
       wadmManifest: flags['wadm-manifest'],
       detached: flags.detached,
       hostReadyTimeoutMs: flags['host-ready-timeout-ms'],

@@ -17,6 +17,7 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
     'WADM_NATS_SERVER=user:secret@nats.internal:4222 <%= config.bin %> wadm --lattice prod',
     '<%= config.bin %> wadm --ctl-credsfile ./wadm.creds --js-domain core --log-level debug',
     '<%= config.bin %> wadm --mirror-state -o json',
+    '<%= config.bin %> wadm --nats-server nats-a.internal:4222 --js-replicas 3',
   ];
 
   static override flags = {
@@ -24,6 +25,7 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
     lattice: Flags.string({ char: 'x', aliases: ['lattice-prefix'], env: 'WASMCLOUD_LATTICE', multiple: true, description: 'Lattice to manage (repeatable; WASMCLOUD_LATTICE may hold a comma-separated list) [default: default]', helpGroup: 'CONNECTION' }),
     'nats-server': Flags.string({ env: 'WADM_NATS_SERVER', description: 'NATS address as wadm takes it: host:port, user:pass@ honoured (overrides --ctl-host/--ctl-port)', helpGroup: 'CONNECTION' }),
     'log-level': Flags.option({ options: ['debug', 'info', 'warn', 'error'] as const, default: 'info', env: 'WADM_LOG_LEVEL', description: 'Least severe log level printed on stderr' })(),
+    'js-replicas': Flags.integer({ env: 'WADM_JS_REPLICAS', description: 'JetStream replicas of the buckets and streams wadm creates (3 on a 3-node NATS cluster) [default: 1]' }),
     'mirror-state': Flags.boolean({ default: false, description: 'Also keep the observed lattice state in KV wadm_state (Rust wadm’s layout) for inspection' }),
     'lease-ttl-ms': Flags.integer({ hidden: true, description: 'Leadership lease time-to-live' }),
   };
@@ -34,6 +36,8 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
     const conn = resolveConnection({ ...flags, lattice: lattices[0] });
     if (lattices.length === 0) lattices.push(conn.lattice);
     const jsDomain = flags['js-domain'] ?? process.env.WADM_JETSTREAM_DOMAIN ?? conn.jsDomain;
+    const { checkJsReplicas } = await import('../lattice/js-replicas.js');
+    const jsReplicas = checkJsReplicas(flags['js-replicas']);
 
     const [{ natsConnect }, { startWadm }, { parseNatsServerAddress, stderrLog }] = await Promise.all([
       import('../lattice/connect.js'),
@@ -56,7 +60,7 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
     });
     try {
       wadm = await startWadm(nc, {
-        lattices, jsDomain, ctlTopicPrefix: conn.ctlTopicPrefix, log,
+        lattices, jsDomain, jsReplicas, ctlTopicPrefix: conn.ctlTopicPrefix, log,
         engine: { mirrorState: flags['mirror-state'], ...(flags['lease-ttl-ms'] ? { leaseTtlMs: flags['lease-ttl-ms'] } : {}) },
       });
       await wadm.ready;

@@ -147,7 +147,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
 
   try {
     store = await LatticeStore.open(ctlNc, {
-      lattice, jsDomain: options.jsDomain, log,
+      lattice, jsDomain: options.jsDomain, replicas: options.jsReplicas, log,
       onChange: (_change, replaying) => {
         if (!replaying) void providers.refresh();
       },

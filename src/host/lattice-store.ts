@@ -12,6 +12,8 @@ export const configBucket = (lattice: string) => `CONFIGDATA_${lattice}`;
 export interface LatticeStoreOptions {
   lattice: string;
   jsDomain?: string;
+  /** JetStream replicas of buckets this host creates (default 1; existing buckets are used as they are). */
+  replicas?: number;
   log: HostLogger;
   /** Called for every change, including the silent replay at start-up (`replaying` true then). */
   onChange?: (change: StateChange, replaying: boolean) => void;
@@ -49,7 +51,7 @@ export class LatticeStore {
     const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));
     const openBucket = async (name: string): Promise<KV> => {
       try {
-        return await kvm.create(name, { history: 1, replicas: 1 });
+        return await kvm.create(name, { history: 1, replicas: opts.replicas ?? 1 });
       } catch (createErr) {
         // Another host (or wadm) may have created it with other settings: use it as it is.
         try {

@@ -50,6 +50,8 @@ export interface HostOptions {
   maxComponentSizeBytes?: number;
   /** JetStream domain of the KV buckets. */
   jsDomain?: string;
+  /** JetStream replicas of the KV buckets the host creates (default 1; 3 on a 3-node cluster). */
+  jsReplicas?: number;
   /** `wasmbus.ctl` unless changed. */
   ctlTopicPrefix?: string;
   componentAuctions?: boolean;

@@ -5,6 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import { parseDirList } from '../fs/allowed-dirs.js';
+import { checkJsReplicas } from '../lattice/js-replicas.js';
 import { assertUserLabels, labelsFromEnv, parseLabelArgs } from './labels.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { parseMirrors, parseRegistryList, type RegistryCredential } from '../oci/settings.js';
@@ -46,6 +47,7 @@ export interface HostFlagValues {
   'max-execution-time-ms'?: number;
   'max-component-size-bytes'?: number;
   'js-domain'?: string;
+  'js-replicas'?: number;
   'ctl-topic-prefix'?: string;
   'log-level'?: string;
   'structured-logging'?: boolean;
@@ -185,6 +187,7 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
     maxExecutionTimeMs: positive(f['max-execution-time-ms'], '--max-execution-time-ms'),
     maxComponentSizeBytes: positive(f['max-component-size-bytes'], '--max-component-size-bytes'),
     jsDomain: f['js-domain'] || undefined,
+    jsReplicas: checkJsReplicas(f['js-replicas']),
     ctlTopicPrefix: f['ctl-topic-prefix'] || undefined,
     componentAuctions: f['component-auctions'] ?? true,
     providerAuctions: f['provider-auctions'] ?? true,

@@ -6,8 +6,21 @@ import { hostPort, scanLocalState, type LocalState } from './state.js';
 
 /** What an earlier `wash up` started for this lattice, after deleting stale pid files. */
 export function existingEnvironment(o: Pick<UpOptions, 'lattice'>, env: NodeJS.ProcessEnv = process.env): { state: LocalState; hosts: LocalState['hosts'] } {
+  refuseUnreadablePidFiles(scanLocalState(upPaths(env)));
   const state = scanLocalState(upPaths(env), { clean: true });
   return { state, hosts: state.hosts.filter((h) => h.info.lattice === o.lattice) };
+}
+
+/**
+ * A pid file that cannot be parsed hides a process that may still run (NATS, a host, a supervisor): starting
+ * anew would add a second environment beside it (and reuse its NATS). Refuse, before anything is started.
+ */
+function refuseUnreadablePidFiles(state: LocalState): void {
+  const unreadable = state.stale.filter((s) => s.reason === 'unreadable').map((s) => s.path);
+  if (unreadable.length === 0) return;
+  throw new UserError(`wash up found unreadable pid files (${unreadable.join(', ')}); the processes they recorded may still be running, so nothing was started`, {
+    suggestion: 'run `wash down` (it removes unreadable pid files and stops the hosts that answer on the lattice), check that nothing is left (`wash get hosts`), then run `wash up` again',
+  });
 }
 
 /**

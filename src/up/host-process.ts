@@ -41,6 +41,8 @@ export function hostEnv(o: UpOptions, seed: string, base: NodeJS.ProcessEnv = pr
   });
   if (o.hostJsDomain) env.WASMCLOUD_JS_DOMAIN = o.hostJsDomain;
   else delete env.WASMCLOUD_JS_DOMAIN;
+  if (o.jsReplicas !== undefined) env.WASMCLOUD_JS_REPLICAS = String(o.jsReplicas);
+  else delete env.WASMCLOUD_JS_REPLICAS;
   if (o.maxExecutionTimeMs !== undefined) env.WASMCLOUD_MAX_EXECUTION_TIME_MS = String(o.maxExecutionTimeMs);
   for (const [k, v] of Object.entries(o.labels)) env[`WASMCLOUD_LABEL_${k}`] = v;
   if (o.ctlTopicPrefix !== 'wasmbus.ctl') env.WASMCLOUD_CTL_TOPIC_PREFIX = o.ctlTopicPrefix;
@@ -65,6 +67,7 @@ export function hostSpawnSpec(o: UpOptions, seed: string, base: NodeJS.ProcessEn
   for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
   if (o.allowFileLoad) args.push(o.allowFileLoadDirs ? `--allow-file-load=${o.allowFileLoadDirs.join(',')}` : '--allow-file-load');
   if (o.hostJsDomain) args.push('--js-domain', o.hostJsDomain);
+  if (o.jsReplicas !== undefined) args.push('--js-replicas', String(o.jsReplicas));
   if (o.maxExecutionTimeMs !== undefined) args.push('--max-execution-time-ms', String(o.maxExecutionTimeMs));
   if (o.structuredLogging) args.push('--structured-logging');
   return { command: process.execPath, args, env };

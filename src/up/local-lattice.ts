@@ -3,7 +3,7 @@
  * engine, and N host child processes. Used by the foreground `wash up` and by the detached supervisor.
  * Returns only when every host has published `host_started` (or fails, after undoing what it started).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { UserError } from '../errors.js';
 import { HostEventWatcher } from './lattice-probe.js';
@@ -13,6 +13,7 @@ import { tailFile } from './log-tail.js';
 import { findNatsServer, NATS_INSTALL_HINT, startNatsServer, tcpReachable, type RunningNatsServer } from './nats-server.js';
 import type { UpOptions } from './options.js';
 import { upPaths, type UpPaths } from './paths.js';
+import { ensureUpDirs } from './writable-dirs.js';
 import { readPidFile, removePidFile, writePidFile } from './pid-file.js';
 import { signalIfSame, waitUntilGone } from './process-control.js';
 import { hostPort, scanLocalState, type HostPidInfo, type NatsPidInfo, type SupervisorPidInfo } from './state.js';
@@ -177,8 +178,7 @@ async function ensureNats(o: UpOptions, paths: UpPaths, io: UpIo, warnings: stri
 
 export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'detached', io: UpIo, env: NodeJS.ProcessEnv = process.env): Promise<LocalLattice> {
   const paths = upPaths(env);
-  mkdirSync(paths.run, { recursive: true });
-  mkdirSync(paths.logs, { recursive: true });
+  ensureUpDirs(paths, env);
   const warnings: string[] = [];
   const hosts: SpawnedHost[] = [];
   const hostPidFiles: string[] = [];
@@ -255,7 +255,7 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
       } else {
         try {
           wadmNc = await connectNats(nats.url);
-          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain, ctlTopicPrefix: o.ctlTopicPrefix, log: io.note });
+          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain, jsReplicas: o.jsReplicas, ctlTopicPrefix: o.ctlTopicPrefix, log: io.note });
           wadmResult = { running: false, started: true };
         } catch (err) {
           const msg = (err as Error).message;

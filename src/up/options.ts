@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseMirrors } from '../oci/settings.js';
 import { fileLoadSettings } from '../host/settings.js';
+import { checkJsReplicas } from '../lattice/js-replicas.js';
 
 /** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
 export interface UpOptions {
@@ -33,6 +34,8 @@ export interface UpOptions {
   hostJsDomain?: string;
   disableWadm: boolean;
   wadmJsDomain?: string;
+  /** JetStream replicas of every bucket and stream the hosts and wadm create (default 1). */
+  jsReplicas?: number;
   wadmManifest?: string;
   detached: boolean;
   hostReadyTimeoutMs: number;
@@ -99,6 +102,7 @@ export function validateUpOptions(o: UpOptions): void {
     throw new UserError(`--max-execution-time-ms must be a positive integer, got ${o.maxExecutionTimeMs}`);
   }
   if (!/^[A-Za-z0-9_-]+$/.test(o.lattice)) throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
+  checkJsReplicas(o.jsReplicas);
   if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
   parseMirrors(o.oci?.mirrors, '--registry-mirror');
   if ((o.oci?.user !== undefined || o.oci?.password !== undefined) && !o.oci?.registry) {

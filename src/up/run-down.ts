@@ -111,6 +111,8 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     stale_pid_files_removed: state.stale.map((s) => s.path), warnings: [],
   };
   for (const s of state.stale) io.note(`Removed stale pid file ${s.path} (${s.reason})`);
+  const unreadable = state.stale.filter((s) => s.reason === 'unreadable').map((s) => s.path);
+  if (unreadable.length) result.warnings.push(`unreadable pid files removed (${unreadable.join(', ')}): a process they recorded is only stopped if it answers on the lattice`);
 
   const url = natsUrlFor(o, state);
   const nc = await tryConnect(url, o);

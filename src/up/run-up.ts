@@ -4,7 +4,7 @@
  */
 import { logUnexpectedRejections } from '../output/process-guard.js';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, errorChain } from '../errors.js';
 import { alreadyRunningResult } from './already-running.js';
@@ -13,6 +13,7 @@ import { preflight, startLocalLattice, type LocalLattice, type UpIo, type UpResu
 import { tailFile } from './log-tail.js';
 import type { UpOptions } from './options.js';
 import { upPaths } from './paths.js';
+import { ensureUpDirs } from './writable-dirs.js';
 
 export type { UpIo, UpResult } from './local-lattice.js';
 
@@ -132,10 +133,9 @@ function supervisorWaitMs(o: UpOptions): number {
 export async function upDetached(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv = process.env): Promise<UpResult> {
   const existing = await reportAlreadyRunning(o, io, env);
   if (existing) return existing;
-  await preflight(o);
   const paths = upPaths(env);
-  mkdirSync(paths.run, { recursive: true });
-  mkdirSync(paths.logs, { recursive: true });
+  ensureUpDirs(paths, env);
+  await preflight(o);
   const requestFile = join(paths.run, `up-request-${process.pid}-${Date.now()}.json`);
   writeFileSync(requestFile, JSON.stringify(o), { mode: 0o600 });
   const logFd = openSync(paths.supervisorLog, 'a');

@@ -9,12 +9,13 @@ export interface RunningWadm {
  * Runs the wadm engine (API server + reconciler) inside this process: the foreground `wash up`, or the
  * detached supervisor. Its warnings and errors go to `log`.
  */
-export async function startWadmInProcess(nc: NatsConnection, o: { lattice: string; jsDomain?: string; ctlTopicPrefix?: string; log?: (line: string) => void }): Promise<RunningWadm> {
+export async function startWadmInProcess(nc: NatsConnection, o: { lattice: string; jsDomain?: string; jsReplicas?: number; ctlTopicPrefix?: string; log?: (line: string) => void }): Promise<RunningWadm> {
   const { startWadm } = await import('../wadm/index.js');
   const log = o.log;
   const wadm = await startWadm(nc, {
     lattices: [o.lattice],
     jsDomain: o.jsDomain,
+    jsReplicas: o.jsReplicas,
     ctlTopicPrefix: o.ctlTopicPrefix,
     // The wadm_state mirror tells lattice queries (`wash get hosts`) which hosts to wait for.
     engine: { mirrorState: true },

@@ -10,12 +10,14 @@ import { startEngine, type Engine, type EngineLog, type EngineOptions } from './
 export interface WadmOptions {
   lattices: string[];
   jsDomain?: string;
+  /** JetStream replicas of every bucket and stream wadm creates (default 1). */
+  jsReplicas?: number;
   /** ctl subject prefix, `wasmbus.ctl` by default. */
   ctlTopicPrefix?: string;
   /** Diagnostics; the library never prints. */
   log?: EngineLog;
   /** Extra engine settings applied to every lattice. */
-  engine?: Omit<EngineOptions, 'lattice' | 'jsDomain' | 'ctlTopicPrefix' | 'log'>;
+  engine?: Omit<EngineOptions, 'lattice' | 'jsDomain' | 'jsReplicas' | 'ctlTopicPrefix' | 'log'>;
 }
 
 export interface Wadm {
@@ -28,9 +30,9 @@ export interface Wadm {
 export async function startWadm(nc: NatsConnection, opts: WadmOptions): Promise<Wadm> {
   const lattices = [...new Set(opts.lattices)];
   if (lattices.length === 0) throw new Error('startWadm: no lattices given');
-  const api: ApiServer = await startApiServer(nc, { lattices, jsDomain: opts.jsDomain, ctlTopicPrefix: opts.ctlTopicPrefix, log: opts.log });
+  const api: ApiServer = await startApiServer(nc, { lattices, jsDomain: opts.jsDomain, jsReplicas: opts.jsReplicas, ctlTopicPrefix: opts.ctlTopicPrefix, log: opts.log });
   const engines = lattices.map((lattice) =>
-    startEngine(nc, { ...opts.engine, lattice, jsDomain: opts.jsDomain, ctlTopicPrefix: opts.ctlTopicPrefix, log: opts.log }),
+    startEngine(nc, { ...opts.engine, lattice, jsDomain: opts.jsDomain, jsReplicas: opts.jsReplicas, ctlTopicPrefix: opts.ctlTopicPrefix, log: opts.log }),
   );
   let closed = false;
   return {

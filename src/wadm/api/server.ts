@@ -36,6 +36,8 @@ export interface ApiServerOptions {
   /** Lattices to serve; `*` serves every lattice (subscribes to `{prefix}.>`). */
   lattices: string[];
   jsDomain?: string;
+  /** JetStream replicas of the bucket and stream when created here (default 1). */
+  jsReplicas?: number;
   /** API subject prefix, `wadm.api` by default (surrounding spaces and dots are trimmed, as wadm does). */
   apiPrefix?: string;
   /** Ctl prefix used to ping hosts for the list's `waiting` status; `wasmbus.ctl` by default. */
@@ -62,9 +64,9 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
   const ctlPrefix = opts.ctlTopicPrefix ?? DEFAULT_CTL_PREFIX;
   const log = opts.log ?? (() => {});
 
-  const kv: KV = await openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket });
+  const kv: KV = await openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas });
   const jsm: JetStreamManager = await statusStreamManager(nc, opts.jsDomain);
-  await ensureStatusStream(jsm);
+  await ensureStatusStream(jsm, undefined, opts.jsReplicas);
 
   const stores = new Map<string, ManifestStore>();
   const storeFor = (lattice: string): ManifestStore => {

@@ -30,6 +30,8 @@ export type EngineLog = (level: EngineLogLevel, message: string) => void;
 export interface EngineOptions {
   lattice: string;
   jsDomain?: string;
+  /** JetStream replicas of the buckets and streams this engine creates (default 1). */
+  jsReplicas?: number;
   /** This engine's lease holder id (random when absent). */
   id?: string;
   /** ctl subject prefix, `wasmbus.ctl` by default. */
@@ -152,6 +154,7 @@ class LatticeEngine implements Engine {
       holder: this.id,
       ttlMs: this.opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
       jsDomain: this.opts.jsDomain,
+      replicas: this.opts.jsReplicas,
       onChange: (leader) => (leader ? this.becomeLeader() : this.stepDown(this.closed ? 'closed' : 'lease lost')),
       onError: (err) => this.log('warn', `lease for lattice ${this.lattice}: ${err.message}`),
     });
@@ -214,12 +217,12 @@ class LatticeEngine implements Engine {
       this.subs.push(this.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : this.onMessage(term, msg)) }));
     }
     const jsm = await statusStreamManager(this.nc, this.opts.jsDomain);
-    await ensureStatusStream(jsm);
+    await ensureStatusStream(jsm, undefined, this.opts.jsReplicas);
     const { jetstream } = await import('@nats-io/jetstream');
     const js = jetstream(this.nc, this.opts.jsDomain ? { domain: this.opts.jsDomain } : {});
     this.statuses ??= new StatusPublisher(js, jsm, this.lattice, (err, app) => this.log('warn', `publishing the status of ${app}: ${err.message}`));
     await this.statuses.preload().catch((err) => this.log('debug', `reading published statuses: ${(err as Error).message}`));
-    this.store = await openManifestStore(this.nc, { lattice: this.lattice, jsDomain: this.opts.jsDomain, bucket: this.opts.manifestBucket });
+    this.store = await openManifestStore(this.nc, { lattice: this.lattice, jsDomain: this.opts.jsDomain, bucket: this.opts.manifestBucket, replicas: this.opts.jsReplicas });
     if (!live()) return;
 
     const hosts = await this.ctl.pingHosts({ full: true }).catch(() => []);
@@ -245,7 +248,7 @@ class LatticeEngine implements Engine {
     });
     this.every(hb / 2, () => this.reap(hb));
     if (this.opts.mirrorState) {
-      const kv = await openStateBucket(this.nc, this.opts.jsDomain);
+      const kv = await openStateBucket(this.nc, this.opts.jsDomain, this.opts.jsReplicas);
       if (!live()) return;
       this.every(2_000, () => {
         if (!this.mirrorDirty) return;

@@ -16,6 +16,8 @@ export interface LeaseOptions {
   holder: string;
   ttlMs?: number;
   jsDomain?: string;
+  /** JetStream replicas when the lease bucket is created here (default 1). */
+  replicas?: number;
   bucket?: string;
   onError?: (err: Error) => void;
   /** Called on every change of leadership. */
@@ -36,13 +38,13 @@ function isConflict(err: unknown): boolean {
   return code === 10071 || code === 10164 || /wrong last sequence|key exists/i.test((err as Error)?.message ?? '');
 }
 
-export async function openLeaseBucket(nc: NatsConnection, ttlMs: number, opts: { jsDomain?: string; bucket?: string } = {}): Promise<KV> {
+export async function openLeaseBucket(nc: NatsConnection, ttlMs: number, opts: { jsDomain?: string; bucket?: string; replicas?: number } = {}): Promise<KV> {
   const { jetstream } = await import('@nats-io/jetstream');
   const { Kvm } = await import('@nats-io/kv');
   const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));
   const name = opts.bucket ?? LEASE_BUCKET;
   try {
-    return await kvm.create(name, { history: 1, ttl: ttlMs });
+    return await kvm.create(name, { history: 1, ttl: ttlMs, replicas: opts.replicas ?? 1 });
   } catch (err) {
     try {
       return await kvm.open(name);

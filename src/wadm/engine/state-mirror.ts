@@ -52,12 +52,12 @@ export function mirrorDocuments(state: LatticeState, lattice: string): Record<st
   return { [`host_${lattice}`]: hosts, [`component_${lattice}`]: components, [`provider_${lattice}`]: providers };
 }
 
-export async function openStateBucket(nc: NatsConnection, jsDomain?: string): Promise<KV> {
+export async function openStateBucket(nc: NatsConnection, jsDomain?: string, replicas = 1): Promise<KV> {
   const { jetstream } = await import('@nats-io/jetstream');
   const { Kvm } = await import('@nats-io/kv');
   const kvm = new Kvm(jetstream(nc, jsDomain ? { domain: jsDomain } : {}));
   try {
-    return await kvm.create(STATE_BUCKET, { history: 1 });
+    return await kvm.create(STATE_BUCKET, { history: 1, replicas });
   } catch (err) {
     try {
       return await kvm.open(STATE_BUCKET);

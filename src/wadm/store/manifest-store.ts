@@ -22,6 +22,8 @@ export interface ManifestStoreOptions {
   jsDomain?: string;
   /** Bucket name; `wadm_manifests` unless wadm was told otherwise. */
   bucket?: string;
+  /** JetStream replicas when the bucket is created here (default 1). */
+  replicas?: number;
   /** Give up retrying a conflicted write after this long (default 15 s). */
   retryBudgetMs?: number;
 }
@@ -74,13 +76,13 @@ export interface ManifestStore {
 }
 
 /** Opens (creating if missing) the manifest bucket: history 1, file storage, as wadm does. */
-export async function openManifestBucket(nc: NatsConnection, opts: { jsDomain?: string; bucket?: string } = {}): Promise<KV> {
+export async function openManifestBucket(nc: NatsConnection, opts: { jsDomain?: string; bucket?: string; replicas?: number } = {}): Promise<KV> {
   const { jetstream } = await import('@nats-io/jetstream');
   const { Kvm } = await import('@nats-io/kv');
   const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));
   const bucket = opts.bucket ?? MANIFEST_BUCKET;
   try {
-    return await kvm.create(bucket, { history: 1 });
+    return await kvm.create(bucket, { history: 1, replicas: opts.replicas ?? 1 });
   } catch (err) {
     // Another process created it at the same moment with a slightly different config: use theirs.
     try {

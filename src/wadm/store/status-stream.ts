@@ -14,7 +14,7 @@ export async function statusStreamManager(nc: NatsConnection, jsDomain?: string)
 }
 
 /** Creates `wadm_status` unless it exists (an existing stream is reused as it is). */
-export async function ensureStatusStream(jsm: JetStreamManager, stream: string = STATUS_STREAM): Promise<void> {
+export async function ensureStatusStream(jsm: JetStreamManager, stream: string = STATUS_STREAM, replicas = 1): Promise<void> {
   try {
     await jsm.streams.info(stream);
     return;
@@ -30,7 +30,7 @@ export async function ensureStatusStream(jsm: JetStreamManager, stream: string =
       storage: StorageType.File,
       max_msgs_per_subject: STATUS_STREAM_MAX_PER_SUBJECT,
       allow_direct: true,
-      num_replicas: 1,
+      num_replicas: replicas,
     });
   } catch (err) {
     // Created concurrently by the engine (or another API server): fine.
