@@ -2,13 +2,17 @@ import * as Flags from '@oclif/core/flags';
 import { connectionFlags } from '../cli/connection-flags.js';
 import { loadContext, resolveConnection } from '../lattice/options.js';
 import { WashCommand } from '../output/command.js';
-import type { DownResult, PurgeChoice } from '../up/run-down.js';
+import { otherHostsAdvice, type PurgeChoice } from '../up/down-policy.js';
+import type { DownResult } from '../up/run-down.js';
 
-function downText(r: DownResult): string {
+function downText(r: DownResult, lattice: string): string {
   const lines: string[] = [];
-  if (r.hosts_stopped.length === 0) lines.push('No host was running');
+  if (r.hosts_stopped.length === 0) lines.push('No host started by `wash up` was running');
   for (const id of r.hosts_stopped) lines.push(`Stopped host ${id}`);
-  if (r.hosts_remaining.length) lines.push(`Hosts still running: ${r.hosts_remaining.join(', ')} (wadm and NATS left running)`);
+  const ownRemaining = r.hosts_remaining.filter((id) => !r.other_hosts.includes(id));
+  if (ownRemaining.length) lines.push(`Hosts still running: ${ownRemaining.join(', ')} (wadm and NATS left running)`);
+  const advice = otherHostsAdvice(lattice, r.other_hosts);
+  if (advice) lines.push(advice);
   if (r.wadm_stopped) lines.push('Stopped wadm');
   if (r.nats_stopped) lines.push('Stopped NATS');
   if (r.purged.length) lines.push(`Deleted JetStream streams: ${r.purged.join(', ')}`);
@@ -18,15 +22,16 @@ function downText(r: DownResult): string {
 
 export default class Down extends WashCommand {
   static override summary = 'Stop the local lattice `wash up` started: hosts (gracefully), wadm, and NATS if wash started it';
-  static override description = `Asks each host to stop over the control interface (host.stop) and waits for it to exit; a local host that does not is sent SIGTERM, then SIGKILL. Once no host of the lattice remains, the wash up supervisor (which runs wadm) is stopped, then nats-server if wash started it — a NATS server you run yourself is left alone. Stale pid files (process gone, or its pid now used by another program) are removed and never acted on.
+  static override description = `Stops only what \`wash up\` started and recorded in the wash data dir: asks each of its hosts to stop over the control interface (host.stop) and waits for it to exit; a local host that does not is sent SIGTERM, then SIGKILL. Then the wash up supervisor (which runs wadm) stops, then nats-server if wash started it — a NATS server you run yourself is left alone. Stale pid files (process gone, or its pid now used by another program) are removed and never acted on.
 
-Several hosts of other origins on the lattice need --host-id or --all. Without --ctl-host/--ctl-port, the NATS server recorded by \`wash up\` is used.`;
+Hosts that \`wash up\` did not start are never stopped unless you name them (--host-id) or ask for every host of the lattice (--all); with nothing recorded, \`wash down\` stops nothing, lists the hosts it sees and the commands that would stop them, and exits 0. --purge-jetstream deletes streams only on the NATS server \`wash up\` started, unless you name the server (--ctl-host/--ctl-port) and add --force. Without --ctl-host/--ctl-port, the NATS server recorded by \`wash up\` is used.`;
   static override examples = [
     '<%= config.bin %> down',
     '<%= config.bin %> down -o json',
     '<%= config.bin %> down --all',
     '<%= config.bin %> down --host-id NB2XK…',
     '<%= config.bin %> down --purge-jetstream all',
+    '<%= config.bin %> down --ctl-port 4222 --purge-jetstream wadm --force',
     '<%= config.bin %> down --lattice dev --ctl-port 4333',
   ];
 
@@ -40,6 +45,7 @@ Several hosts of other origins on the lattice need --host-id or --all. Without -
       default: 'none',
       description: 'Also delete JetStream data once everything is stopped: wasmcloud (lattice KV), wadm (wadm buckets and streams) or all',
     }),
+    force: Flags.boolean({ description: 'With --purge-jetstream and a named server (--ctl-host/--ctl-port): purge even though `wash up` did not start that server', default: false }),
   };
 
   async run(): Promise<void> {
@@ -49,9 +55,9 @@ Several hosts of other origins on the lattice need --host-id or --all. Without -
     const natsExplicit = flags['ctl-host'] !== undefined || flags['ctl-port'] !== undefined || ctx.ctl_host !== undefined || ctx.ctl_port !== undefined;
     const { washDown } = await import('../up/run-down.js');
     const result = await washDown(
-      { conn, natsExplicit, hostId: flags['host-id'], all: flags.all, purgeJetstream: flags['purge-jetstream'] as PurgeChoice },
+      { conn, natsExplicit, hostId: flags['host-id'], all: flags.all, purgeJetstream: flags['purge-jetstream'] as PurgeChoice, force: flags.force },
       { note: (m) => this.note(m) },
     );
-    this.emit({ ...result }, () => downText(result));
+    this.emit({ ...result }, () => downText(result, conn.lattice));
   }
 }

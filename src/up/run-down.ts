@@ -10,10 +10,10 @@ import { upPaths } from './paths.js';
 import { removePidFile, updatePidFileInfo } from './pid-file.js';
 import { stopRecordedProcess, waitUntilGone } from './process-control.js';
 import { checkIdentity } from './process-identity.js';
+import { checkPurgeAllowed, selectHosts, type PurgeChoice } from './down-policy.js';
 import { hostPort, scanLocalState, type LocalState, type SupervisorPidInfo } from './state.js';
 
-export const PURGE_CHOICES = ['none', 'all', 'wadm', 'wasmcloud'] as const;
-export type PurgeChoice = (typeof PURGE_CHOICES)[number];
+export { PURGE_CHOICES, selectHosts, type PurgeChoice } from './down-policy.js';
 
 export interface DownOptions {
   conn: ConnectionOptions;
@@ -22,6 +22,8 @@ export interface DownOptions {
   hostId?: string;
   all: boolean;
   purgeJetstream: PurgeChoice;
+  /** With an explicitly named server: purge JetStream even though `wash up` did not start that server. */
+  force?: boolean;
   /** How long a host gets to stop after host.stop before it is signalled. */
   hostStopTimeoutMs?: number;
 }
@@ -31,6 +33,8 @@ export interface DownResult {
   wadm_stopped: boolean;
   nats_stopped: boolean;
   hosts_remaining: string[];
+  /** Hosts that answered on the lattice but were not started by `wash up` (left alone without --all/--host-id). */
+  other_hosts: string[];
   purged: string[];
   stale_pid_files_removed: string[];
   warnings: string[];
@@ -41,6 +45,8 @@ export interface DownIo {
 }
 
 const HOST_ID = /^N[A-Z2-7]{55}$/;
+/** How long a supervisor whose hosts are gone gets to stop wadm and exit by itself before it is signalled. */
+const SUPERVISOR_SELF_STOP_MS = 30_000;
 
 function natsUrlFor(o: DownOptions, state: LocalState): string {
   const explicit = `nats://${o.conn.ctlHost}:${o.conn.ctlPort}`;
@@ -60,25 +66,6 @@ async function tryConnect(url: string, o: DownOptions): Promise<NatsConnection |
   } catch {
     return undefined;
   }
-}
-
-/** Which hosts to stop: the named one, all, or the only one (our own local hosts count as one environment). */
-export function selectHosts(o: { hostId?: string; all: boolean; lattice: string }, pinged: string[], local: string[]): string[] {
-  const known = [...new Set([...pinged, ...local])].sort();
-  if (o.hostId) {
-    if (!known.includes(o.hostId)) {
-      throw new UserError(`host ${o.hostId} is not running on lattice ${o.lattice}`, {
-        suggestion: known.length ? `running hosts: ${known.join(', ')}` : 'no host answers on this lattice',
-      });
-    }
-    return [o.hostId];
-  }
-  if (o.all || known.length <= 1) return known;
-  const foreign = pinged.filter((id) => !local.includes(id));
-  if (foreign.length === 0) return known;
-  throw new UserError(`More than one host is running, please specify a host ID or use --all (hosts: ${known.join(', ')})`, {
-    suggestion: '`wash down --all` stops every host of the lattice; `wash down --host-id N…` stops one',
-  });
 }
 
 async function purgeJetstream(nc: NatsConnection, choice: PurgeChoice, lattice: string, jsDomain: string | undefined): Promise<string[]> {
@@ -107,7 +94,7 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
   const paths = upPaths(env);
   const state = scanLocalState(paths, { clean: true });
   const result: DownResult = {
-    hosts_stopped: [], wadm_stopped: false, nats_stopped: false, hosts_remaining: [], purged: [],
+    hosts_stopped: [], wadm_stopped: false, nats_stopped: false, hosts_remaining: [], other_hosts: [], purged: [],
     stale_pid_files_removed: state.stale.map((s) => s.path), warnings: [],
   };
   for (const s of state.stale) io.note(`Removed stale pid file ${s.path} (${s.reason})`);
@@ -115,37 +102,47 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
   if (unreadable.length) result.warnings.push(`unreadable pid files removed (${unreadable.join(', ')}): a process they recorded is only stopped if it answers on the lattice`);
 
   const url = natsUrlFor(o, state);
+  // Refuse before anything is stopped: a half-done `down` is worse than none.
+  checkPurgeAllowed({ choice: o.purgeJetstream, force: o.force ?? false, natsExplicit: o.natsExplicit }, url, state.nats?.info.url);
+  const lattice = o.conn.lattice;
+  const local = state.hosts.filter((h) => h.info.lattice === lattice);
+  const supervisors = state.supervisors.filter((s) => s.info.lattice === lattice);
+  const nothingRecorded = local.length === 0 && supervisors.length === 0 && !state.nats;
+  const explicitTargets = o.all || o.hostId !== undefined;
+
   const nc = await tryConnect(url, o);
   try {
-    const lattice = o.conn.lattice;
-    const local = state.hosts.filter((h) => h.info.lattice === lattice);
     let pinged: string[] = [];
     if (nc) {
       pinged = (await pingHosts(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, timeoutMs: o.conn.timeoutMs })).map((h) => h.id);
-    } else if (local.length === 0 && !state.nats && state.supervisors.length === 0) {
-      if (o.natsExplicit) {
-        throw new UserError(`could not connect to NATS at ${hostPort(url)}`, {
-          suggestion: 'check --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT); no process started by `wash up` is recorded on this machine either',
-        });
-      }
-      io.note('Nothing to stop: no NATS answers and no process started by `wash up` is recorded');
+    } else if (local.length === 0 && (explicitTargets || o.purgeJetstream !== 'none')) {
+      throw new UserError(`could not connect to NATS at ${hostPort(url)}`, {
+        suggestion: 'check --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT); no host started by `wash up` is recorded on this machine either',
+      });
+    } else if (nothingRecorded) {
+      io.note(`Nothing to stop: no process started by \`wash up\` is recorded (${paths.run}), and no NATS answers at ${hostPort(url)}`);
       return result;
     } else {
       result.warnings.push(`NATS at ${hostPort(url)} does not answer; stopping recorded processes by signal`);
     }
-    const targets = selectHosts({ hostId: o.hostId, all: o.all, lattice }, pinged, local.map((h) => h.info.hostId));
+    const localIds = local.map((h) => h.info.hostId);
+    const targets = selectHosts({ hostId: o.hostId, all: o.all, lattice }, pinged, localIds);
+    result.other_hosts = pinged.filter((id) => !targets.includes(id) && !localIds.includes(id)).sort();
+    if (nothingRecorded && targets.length === 0) {
+      io.note(`Nothing to stop: no process started by \`wash up\` is recorded (${paths.run})`);
+    }
 
-    // Everything goes: take NATS over from the supervisors first, so that when they notice their hosts are
-    // gone they leave NATS running for the purge below (this command stops it at the end).
-    const known = [...new Set([...pinged, ...local.map((h) => h.info.hostId)])];
-    if (known.every((id) => targets.includes(id))) {
-      for (const sup of state.supervisors.filter((s) => s.info.lattice === lattice && s.info.startedNats)) {
+    // All of our own hosts go: take NATS over from the supervisors first, so that when they notice their
+    // hosts are gone they leave NATS running for the purge below (this command stops it at the end).
+    const allLocalTargeted = localIds.every((id) => targets.includes(id));
+    if (allLocalTargeted) {
+      for (const sup of supervisors.filter((s) => s.info.startedNats)) {
         updatePidFileInfo<SupervisorPidInfo>(sup.path, (info) => ({ ...info, startedNats: false }));
       }
     }
 
     // Watch for host_stopped before asking anyone to stop.
-    const watcher = nc ? await HostEventWatcher.open(nc, lattice) : undefined;
+    const watcher = nc && targets.length ? await HostEventWatcher.open(nc, lattice) : undefined;
     const stopTimeout = o.hostStopTimeoutMs ?? 15_000;
     await Promise.all(targets.map(async (id) => {
       const record = local.find((h) => h.info.hostId === id);
@@ -175,28 +172,37 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     }));
     watcher?.close();
     result.hosts_stopped.sort();
+    const known = [...new Set([...pinged, ...localIds])];
     result.hosts_remaining = known.filter((id) => !result.hosts_stopped.includes(id)).sort();
-    if (result.hosts_remaining.length > 0) {
-      io.note(`Hosts remain on lattice ${lattice} (${result.hosts_remaining.join(', ')}); leaving wadm and NATS running`);
+    const localRemaining = localIds.filter((id) => !result.hosts_stopped.includes(id));
+    if (localRemaining.length > 0) {
+      io.note(`Hosts started by \`wash up\` remain on lattice ${lattice} (${localRemaining.join(', ')}); leaving wadm and NATS running`);
       return result;
     }
 
-    if (nc && o.purgeJetstream !== 'none') result.purged = await purgeJetstream(nc, o.purgeJetstream, lattice, o.conn.jsDomain);
-    else if (o.purgeJetstream !== 'none') result.warnings.push('JetStream was not purged: NATS does not answer');
+    if (o.purgeJetstream !== 'none') {
+      if (!nc) result.warnings.push('JetStream was not purged: NATS does not answer');
+      else if (result.hosts_remaining.length > 0) result.warnings.push(`JetStream was not purged: hosts still run on lattice ${lattice} (${result.hosts_remaining.join(', ')})`);
+      else result.purged = await purgeJetstream(nc, o.purgeJetstream, lattice, o.conn.jsDomain);
+    }
 
-    // The supervisors of this lattice (detached or a foreground `wash up`) run wadm; SIGTERM makes them stop it.
-    for (const sup of state.supervisors.filter((s) => s.info.lattice === lattice)) {
-      const outcome = await stopRecordedProcess(sup.identity, { termMs: 20_000 });
+    // The supervisors of this lattice (detached or a foreground `wash up`) run wadm. One whose hosts we just
+    // stopped shuts down by itself (and must not get a signal while it exits, which would kill it mid-way);
+    // only one that does not within the grace period is sent SIGTERM.
+    for (const sup of supervisors) {
+      const ownHostsStopped = local.some((h) => h.info.supervisorPid === sup.pid && result.hosts_stopped.includes(h.info.hostId));
+      const outcome = await stopRecordedProcess(sup.identity, { graceMs: ownHostsStopped ? SUPERVISOR_SELF_STOP_MS : 0, termMs: 20_000 });
       removePidFile(sup.path);
-      // It may have stopped by itself once its hosts were gone; either way its wadm is gone now.
       if (sup.info.wadm && outcome !== 'survived') result.wadm_stopped = true;
     }
 
-    // NATS only if wash started it and no local host of any lattice still uses it.
+    // NATS only if wash started it and no host (ours of any lattice, or another one on this lattice) uses it.
     const after = scanLocalState(paths, { clean: true });
     if (state.nats) {
       if (after.hosts.length > 0) {
         io.note(`Leaving nats-server running: local hosts of other lattices use it (${after.hosts.map((h) => h.info.lattice).join(', ')})`);
+      } else if (result.hosts_remaining.length > 0) {
+        io.note(`Leaving nats-server (started by \`wash up\`) running: hosts not started by \`wash up\` use it (\`wash down --all\` stops them and it)`);
       } else {
         if (after.nats) await nc?.close().catch(() => undefined);
         const outcome = after.nats ? await stopRecordedProcess(after.nats.identity, { termMs: 5000 }) : 'exited';

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectionEnv } from './isolation.js';
 
 /**
  * Records pids of every process tests start and kills the survivors at the end of the run (no orphans).
  * TMPDIR points into this run's directory, so every temp dir a test, a worker or a child process makes is
- * removed with it, even when a worker dies before its own cleanup.
+ * removed with it, even when a worker dies before its own cleanup. Connection variables point at a closed port.
  */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'wash-test-run-'));
@@ -14,6 +15,9 @@ export default function setup(): () => void {
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
   process.env.TMPDIR = tmp;
+  // Inherited by every worker and every process a test spawns: a forgotten connection option hits a closed
+  // port instead of the machine's NATS (see isolation.ts).
+  Object.assign(process.env, connectionEnv());
   return () => {
     if (existsSync(pidFile)) {
       for (const line of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean)) {

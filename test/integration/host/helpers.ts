@@ -12,6 +12,7 @@ import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
 import type { RunningComponentLike, RuntimeFactory, StartComponentOptions } from '../../../src/host/runtime-port.js';
 import { tryParseLatticeEvent, type LatticeEvent } from '../../../src/lattice/events.js';
 import { eventWildcard } from '../../../src/lattice/subjects.js';
+import { connectionEnv } from '../../helpers/isolation.js';
 
 /** Every event of a lattice since `start()`, with waiting helpers. */
 export class EventLog {
@@ -158,7 +159,7 @@ export interface ChildHost {
 export async function spawnHost(natsUrl: string, lattice: string, args: string[] = []): Promise<ChildHost> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'host', '-o', 'json', '--nats-url', natsUrl, '-x', lattice, '--allow-file-load', '--log-level', 'debug', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WASH_CACHE_DIR: cacheDir },
+    env: { ...process.env, ...connectionEnv(Number(new URL(natsUrl).port)), WASH_CACHE_DIR: cacheDir },
   });
   if (process.env.WASH_TEST_PIDS && child.pid) appendFileSync(process.env.WASH_TEST_PIDS, `${child.pid} ${natsUrl}\n`);
   let out = '';

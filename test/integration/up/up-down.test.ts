@@ -9,7 +9,7 @@ import { pingHosts } from '../../../src/up/lattice-probe.js';
 import { WadmClient } from '../../../src/wadm/client/index.js';
 import { readPidFile, writePidFile } from '../../../src/up/pid-file.js';
 import { checkIdentity, processIdentity, type ProcessIdentity } from '../../../src/up/process-identity.js';
-import { WashEnv, eventually, isGone, requireBuild } from './wash-env.js';
+import { WashEnv, eventually, isGone, requireBuild, UP_TEST_TIMEOUT_MS } from './wash-env.js';
 
 interface UpJson {
   success: boolean;
@@ -48,7 +48,7 @@ function identities(up: UpJson, e: WashEnv): ProcessIdentity[] {
   ];
 }
 
-describe('wash up -d / wash down', () => {
+describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('starts NATS, a ready host and wadm; is idempotent; down leaves nothing behind', async () => {
     env = await WashEnv.create();
     const up = await upDetached(env);
@@ -95,7 +95,7 @@ describe('wash up -d / wash down', () => {
     const downAgain = await env.run(['down', '-o', 'json']);
     expect(downAgain.code, downAgain.stderr).toBe(0);
     expect(downAgain.json).toMatchObject({ hosts_stopped: [], nats_stopped: false, wadm_stopped: false });
-    const explicit = await env.run(['down', '-o', 'json', '--ctl-port', String(env.port)]);
+    const explicit = await env.run(['down', '-o', 'json', '--all', '--ctl-port', String(env.port)]);
     expect(explicit.code).toBe(1);
     expect(explicit.errorJson?.error).toMatch(/could not connect to NATS at 127.0.0.1:/);
   });

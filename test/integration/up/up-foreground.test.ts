@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { eventSubject } from '../../../src/lattice/subjects.js';
 import { processIdentity } from '../../../src/up/process-identity.js';
-import { WashEnv, eventually, isGone, requireBuild } from './wash-env.js';
+import { WashEnv, eventually, isGone, requireBuild, UP_TEST_TIMEOUT_MS } from './wash-env.js';
 
 let env: WashEnv | undefined;
 let child: ChildProcess | undefined;
@@ -38,11 +38,15 @@ async function startForeground(e: WashEnv): Promise<{ proc: ChildProcess; ready:
   return { proc, ready: ready as never };
 }
 
-function exitOf(proc: ChildProcess): Promise<number | null> {
-  return new Promise((r) => (proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', (code) => r(code))));
+/** The exit code, or the signal that killed it (an already-exited process resolves at once). */
+function exitOf(proc: ChildProcess): Promise<number | string | null> {
+  return new Promise((r) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) r(proc.exitCode ?? proc.signalCode);
+    else proc.once('exit', (code, signal) => r(code ?? signal));
+  });
 }
 
-describe('foreground wash up', () => {
+describe('foreground wash up', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('Ctrl+C stops the host gracefully (host_stopped is published), then NATS', async () => {
     env = await WashEnv.create();
     const fg = await startForeground(env);

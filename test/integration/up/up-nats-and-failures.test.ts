@@ -4,7 +4,7 @@ import { natsConnect } from '../../../src/lattice/connect.js';
 import { pingHosts } from '../../../src/up/lattice-probe.js';
 import { freePort } from '../../../src/up/nats-server.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { WashEnv, requireBuild } from './wash-env.js';
+import { WashEnv, requireBuild, UP_TEST_TIMEOUT_MS } from './wash-env.js';
 
 let env: WashEnv | undefined;
 let external: TestNats | undefined;
@@ -21,7 +21,7 @@ function nothingRecorded(e: WashEnv): boolean {
   return !existsSync(e.paths.natsPidFile) && list(e.paths.hostsDir).length === 0 && list(e.paths.supervisorsDir).length === 0;
 }
 
-describe('wash up with a NATS server it does not own', () => {
+describe('wash up with a NATS server it does not own', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('--nats-connect-only reuses an external NATS, and wash down leaves that server running', async () => {
     external = await startTestNats();
     env = await WashEnv.create();
@@ -66,7 +66,7 @@ describe('wash up with a NATS server it does not own', () => {
   });
 });
 
-describe('wash up failures are reported, and cleaned up', () => {
+describe('wash up failures are reported, and cleaned up', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('a host that crashes during start-up fails `up -d` with its last log lines; NATS and the supervisor are stopped', async () => {
     // A real host failure: an invalid heartbeat setting in the environment the host inherits.
     env = await WashEnv.create({ WASMCLOUD_HEARTBEAT_INTERVAL: 'soon' });

@@ -6,10 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { freePort, tcpReachable } from '../../../src/up/nats-server.js';
 import { upPaths, type UpPaths } from '../../../src/up/paths.js';
 import { checkIdentity, processIdentity } from '../../../src/up/process-identity.js';
+import { connectionEnv } from '../../helpers/isolation.js';
 import { scanLocalState } from '../../../src/up/state.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const washBin = join(root, 'bin', 'run.js');
+
+/**
+ * Per-test limit of the wash up/down tests: each runs several CLI processes that each start Node, NATS
+ * and hosts (~2 s apiece when idle, 10× that on two cores shared with CPU-burning neighbours).
+ */
+export const UP_TEST_TIMEOUT_MS = 120_000;
 
 export function requireBuild(): void {
   if (!existsSync(join(root, 'dist', 'wash.cjs'))) throw new Error('dist/ is missing: run `npm run build` before the wash up integration tests');
@@ -34,8 +41,9 @@ function parse(text: string): Record<string, unknown> | undefined {
 }
 
 /**
- * An isolated wash environment: its own data dir (pid files, logs, JetStream store) and a free NATS port,
- * so `wash up` never touches the machine's 4222 or the user's ~/.local/share/wash.
+ * An isolated wash environment: its own data dir (pid files, logs, JetStream store) and a free NATS port
+ * that every connection variable points at, so neither `wash up` nor `wash down` (nor a forgotten flag)
+ * ever touches the machine's 4222 or the user's ~/.local/share/wash.
  */
 export class WashEnv {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'wash-up-it-'));
@@ -44,8 +52,11 @@ export class WashEnv {
   private readonly watched = new Set<number>();
 
   private constructor(readonly port: number, extraEnv: NodeJS.ProcessEnv) {
-    this.env = { ...process.env, WASH_DATA_DIR: this.dataDir, WASH_CONFIG_DIR: join(this.dataDir, 'config'), WASH_CACHE_DIR: join(this.dataDir, 'cache'), ...extraEnv };
-    for (const k of ['WASMCLOUD_NATS_HOST', 'WASMCLOUD_NATS_PORT', 'WASMCLOUD_CTL_HOST', 'WASMCLOUD_CTL_PORT', 'WASMCLOUD_LATTICE', 'WASMCLOUD_HOST_SEED', 'NATS_CONNECT_ONLY']) {
+    this.env = {
+      ...process.env, WASH_DATA_DIR: this.dataDir, WASH_CONFIG_DIR: join(this.dataDir, 'config'), WASH_CACHE_DIR: join(this.dataDir, 'cache'),
+      ...connectionEnv(port), ...extraEnv,
+    };
+    for (const k of ['WASMCLOUD_LATTICE', 'WASMCLOUD_HOST_SEED', 'NATS_CONNECT_ONLY']) {
       if (!(k in extraEnv)) delete this.env[k];
     }
     this.paths = upPaths(this.env);

@@ -3,7 +3,8 @@ import { hostEnv, hostSpawnSpec, washBin } from '../../../src/up/host-process.js
 import { leafnodeStatusFromLog } from '../../../src/up/leafnode-check.js';
 import { lastLines, lineSplitter } from '../../../src/up/log-tail.js';
 import { UP_DEFAULTS, parseLabels, upFileLoadSettings, validateUpOptions, type UpOptions } from '../../../src/up/options.js';
-import { selectHosts } from '../../../src/up/run-down.js';
+import type { UserError } from '../../../src/errors.js';
+import { checkPurgeAllowed, otherHostsAdvice, selectHosts } from '../../../src/up/down-policy.js';
 
 function opts(over: Partial<UpOptions> = {}): UpOptions {
   return {
@@ -124,21 +125,42 @@ describe('wash down host selection', () => {
   const A = 'NA';
   const B = 'NB';
   const C = 'NC';
-  it('stops the only host, all with --all, or the named one', () => {
-    expect(selectHosts({ all: false, lattice: 'd' }, [A], [])).toEqual([A]);
+  it('stops only the hosts wash up recorded unless told otherwise', () => {
+    expect(selectHosts({ all: false, lattice: 'd' }, [A], [])).toEqual([]);
     expect(selectHosts({ all: false, lattice: 'd' }, [], [])).toEqual([]);
-    expect(selectHosts({ all: true, lattice: 'd' }, [A, B], [C])).toEqual([A, B, C]);
-    expect(selectHosts({ all: false, hostId: B, lattice: 'd' }, [A, B], [])).toEqual([B]);
-  });
-  it('treats hosts wash started locally as one environment', () => {
+    expect(selectHosts({ all: false, lattice: 'd' }, [A, B], [A])).toEqual([A]);
     expect(selectHosts({ all: false, lattice: 'd' }, [A, B], [A, B])).toEqual([A, B]);
     // A local host that no longer answers pings is still ours to stop.
     expect(selectHosts({ all: false, lattice: 'd' }, [A], [A, B])).toEqual([A, B]);
   });
-  it('asks for --host-id or --all when hosts of other origins run too', () => {
-    expect(() => selectHosts({ all: false, lattice: 'd' }, [A, B], [A])).toThrow(/More than one host is running, please specify a host ID or use --all \(hosts: NA, NB\)/);
+  it('stops every host with --all, or the named one with --host-id', () => {
+    expect(selectHosts({ all: true, lattice: 'd' }, [A, B], [C])).toEqual([A, B, C]);
+    expect(selectHosts({ all: false, hostId: B, lattice: 'd' }, [A, B], [])).toEqual([B]);
   });
   it('refuses an unknown --host-id', () => {
     expect(() => selectHosts({ all: false, hostId: C, lattice: 'd' }, [A], [])).toThrow(/host NC is not running on lattice d/);
+  });
+  it('names the exact commands for hosts it leaves alone', () => {
+    expect(otherHostsAdvice('default', [])).toBe('');
+    const text = otherHostsAdvice('dev', [A]);
+    expect(text).toContain('`wash stop host NA`');
+    expect(text).toContain('`wash down --host-id NA`');
+    expect(text).toContain('`wash down --all --lattice dev`');
+  });
+});
+
+describe('wash down --purge-jetstream', () => {
+  const url = 'nats://127.0.0.1:4222';
+  it('is allowed on the server wash up started', () => {
+    expect(() => checkPurgeAllowed({ choice: 'all', force: false, natsExplicit: false }, url, url)).not.toThrow();
+    expect(() => checkPurgeAllowed({ choice: 'wadm', force: false, natsExplicit: true }, 'nats://localhost:4222', url)).not.toThrow();
+    expect(() => checkPurgeAllowed({ choice: 'none', force: false, natsExplicit: false }, url, undefined)).not.toThrow();
+  });
+  it('is refused on any other server unless it is named and --force is given', () => {
+    expect(() => checkPurgeAllowed({ choice: 'all', force: false, natsExplicit: false }, url, undefined)).toThrow(/no NATS server started by `wash up` is recorded at 127.0.0.1:4222/);
+    const refusal = (() => { try { checkPurgeAllowed({ choice: 'all', force: true, natsExplicit: false }, url, undefined); } catch (e) { return e as UserError; } })();
+    expect(refusal?.suggestion).toMatch(/name the server \(--ctl-host\/--ctl-port\) and add --force/);
+    expect(() => checkPurgeAllowed({ choice: 'all', force: false, natsExplicit: true }, url, 'nats://127.0.0.1:5222')).toThrow(/was not started by `wash up`/);
+    expect(() => checkPurgeAllowed({ choice: 'all', force: true, natsExplicit: true }, url, undefined)).not.toThrow();
   });
 });
