@@ -4,6 +4,7 @@
 // `wash --version` is the most scripted call: it is answered from a small module (dist/version.cjs); everything
 // else loads the bundled CLI (dist/wash.cjs, built by scripts/bundle-cli.mjs) with V8's code cache
 // (bin/load-bundle.cjs), except a plain `app validate`, answered by a smaller bundle without oclif.
+require('./node-check.cjs').exitUnlessSupported();
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 

@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
-[ -d node_modules ] || npm install --no-audit --no-fund
+[ -x node_modules/.bin/node ] || bash scripts/npm-install.sh
 npm run build --silent
 
 wash() { node bin/run.js "$@"; }
 port=${QUICKSTART_NATS_PORT:-4222}
-cleanup() { wash down --all --ctl-port "$port" >/dev/null 2>&1 || true; }
+# Plain `wash down`: it stops only what this `wash up` started (never other hosts on a NATS server it reused).
+cleanup() { wash down >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 wash up -d --nats-port "$port"
@@ -18,5 +19,5 @@ wash app deploy templates/hello/wadm.yaml --wait --ctl-port "$port"
 echo "GET http://127.0.0.1:8000/ →"
 curl -fsS --retry 10 --retry-delay 1 --retry-connrefused http://127.0.0.1:8000/
 wash app status hello --ctl-port "$port"
-wash down --all --ctl-port "$port"
+wash down
 trap - EXIT

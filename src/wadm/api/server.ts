@@ -13,8 +13,9 @@ import { buildEvent, encodeEvent, type ManifestPublishedData } from '../../latti
 import { ctlSubject, DEFAULT_CTL_PREFIX, DEFAULT_WADM_API_PREFIX, WADM_API_QUEUE_GROUP, wadmEventSubject } from '../../lattice/subjects.js';
 import { manifestStoreOn, openManifestBucket, StoreError, type ManifestStore } from '../store/manifest-store.js';
 import { ensureStatusStream, readLastStatus, statusStreamManager } from '../store/status-stream.js';
+import { guardStreams } from '../store/stream-guard.js';
 import type { ManifestUnpublishedEventData, Status, WadmManifest } from '../types.js';
-import { undeployedStatus, waitingNoHostsStatus } from '../types.js';
+import { MANIFEST_BUCKET, STATUS_STREAM, undeployedStatus, waitingNoHostsStatus } from '../types.js';
 import { parsePutBody } from './put-body.js';
 import {
   deleteNeedsUnpublish,
@@ -67,12 +68,19 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
   const kv: KV = await openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas });
   const jsm: JetStreamManager = await statusStreamManager(nc, opts.jsDomain);
   await ensureStatusStream(jsm, undefined, opts.jsReplicas);
+  // Buckets deleted under us (a purge by someone else) are recreated, so the API keeps answering.
+  const bucketStream = `KV_${opts.bucket ?? MANIFEST_BUCKET}`;
+  const guard = guardStreams(nc, {
+    [bucketStream]: () => openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas }),
+    [STATUS_STREAM]: () => ensureStatusStream(jsm, undefined, opts.jsReplicas),
+  }, (m) => log('warn', m));
+  const bucketGuard = { recreate: () => guard.recreate(bucketStream), settled: () => guard.settled() };
 
   const stores = new Map<string, ManifestStore>();
   const storeFor = (lattice: string): ManifestStore => {
     let s = stores.get(lattice);
     if (!s) {
-      s = manifestStoreOn(kv, { lattice });
+      s = manifestStoreOn(kv, { lattice, bucketGuard });
       stores.set(lattice, s);
     }
     return s;
@@ -173,6 +181,7 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
         return undeployReply(outcome);
       }
       case 'status':
+        await guard.settled();
         return statusReply(name!, (await readLastStatus(jsm, lattice, name!)) ?? undeployedStatus());
       case 'history':
         return errorReply(HISTORY_UNSUPPORTED);
@@ -215,6 +224,7 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
 
   return {
     async close() {
+      guard.stop();
       for (const s of subs) s.unsubscribe();
       await Promise.allSettled([...inFlight]);
     },

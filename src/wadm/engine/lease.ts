@@ -6,6 +6,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { isMissingStreamError } from '../store/stream-guard.js';
 
 export const LEASE_BUCKET = 'wadm_leases';
 export const DEFAULT_LEASE_TTL_MS = 6_000;
@@ -86,6 +87,8 @@ export async function startLease(nc: NatsConnection, opts: LeaseOptions): Promis
       validUntil = 0;
       set(false);
       if (lost || !isConflict(err)) opts.onError?.(err as Error);
+      // The bucket was deleted under us (a purge): recreate it, so the next attempt can take the lease again.
+      if (!closed && isMissingStreamError(err)) await openLeaseBucket(nc, ttl, opts).catch(() => undefined);
     }
   };
 

@@ -13,6 +13,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ulid } from '../../lattice/ulid.js';
 import type { DeployRecord, RecordOwner, StoredApp, StoredVersion, WadmManifest } from '../types.js';
 import { MANIFEST_BUCKET } from '../types.js';
+import { isMissingStreamError } from './stream-guard.js';
 import { idCollision, missingSharedComponents, sharedMissingMessage } from './guards.js';
 import { LATEST_VERSION, manifestVersionOf, withVersion } from './manifest-info.js';
 import { decodeAppRecord, decodeIndex, encodeAppRecord, encodeIndex, RecordFormatError } from './record.js';
@@ -26,6 +27,11 @@ export interface ManifestStoreOptions {
   replicas?: number;
   /** Give up retrying a conflicted write after this long (default 15 s). */
   retryBudgetMs?: number;
+  /**
+   * Keeps the bucket's stream in place: operations wait for a recreation under way (the stream was just
+   * deleted), and one that fails because the stream is gone recreates it and runs once more.
+   */
+  bucketGuard?: { recreate(): Promise<void>; settled(): Promise<void> };
 }
 
 /** A write that kept conflicting (or a KV failure): the API reports it as a storage error. */
@@ -219,7 +225,7 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
     return apps.filter((a): a is StoredApp => a !== null);
   }
 
-  return {
+  const store: ManifestStore = {
     lattice,
     get: read,
     list,
@@ -332,5 +338,30 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
       })().catch(() => { /* watcher ended with the connection */ });
       return { stop: () => iter.stop() };
     },
+  };
+  return opts.bucketGuard ? recreatingOnMissingStream(store, opts.bucketGuard) : store;
+}
+
+function causedByMissingStream(err: unknown): boolean {
+  for (let e = err; e; e = (e as { cause?: unknown }).cause) if (isMissingStreamError(e)) return true;
+  return false;
+}
+
+/** Every operation that fails because the bucket's stream is gone recreates it and runs once more. */
+function recreatingOnMissingStream(store: ManifestStore, guard: NonNullable<ManifestStoreOptions['bucketGuard']>): ManifestStore {
+  const again = <A extends unknown[], R>(op: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    await guard.settled();
+    try {
+      return await op(...args);
+    } catch (err) {
+      if (!causedByMissingStream(err)) throw err;
+      await guard.recreate();
+      return op(...args);
+    }
+  };
+  return {
+    ...store,
+    get: again(store.get), list: again(store.list), put: again(store.put), deploy: again(store.deploy),
+    undeploy: again(store.undeploy), delete: again(store.delete), watch: again(store.watch),
   };
 }

@@ -112,7 +112,7 @@ describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
 
     const down = await env.run(['down', '-o', 'json']);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json).toMatchObject({ nats_stopped: true, hosts_remaining: [] });
+    expect(down.json, JSON.stringify(down.json)).toMatchObject({ nats_stopped: true, hosts_remaining: [] });
     expect((down.json!.hosts_stopped as string[]).sort()).toEqual(up.hosts.map((h) => h.id).sort());
     expect(down.json!.stale_pid_files_removed).toEqual([env.paths.supervisorPidFile(up.supervisor_pid)]);
     expect(await eventually(() => procs.every(isGone), 5000)).toBe(true);
