@@ -16,21 +16,24 @@ export function washVersion(): string {
   return cached;
 }
 
+const NATS_NOT_FOUND = '(not found)';
+
 export interface VersionInfo {
   wash: string;
-  'nats-server': string | null;
+  /** Always a string, as wash 0.43 prints it: the version found, or `(not found)`. */
+  'nats-server': string;
   wadm: string;
   wasmcloud: string;
 }
 
 export function versionInfo(): VersionInfo {
-  return { wash: `v${washVersion()}`, 'nats-server': natsServerVersion(), wadm: `v${WADM_VERSION}`, wasmcloud: `v${HOST_VERSION}` };
+  return { wash: `v${washVersion()}`, 'nats-server': natsServerVersion() ?? NATS_NOT_FOUND, wadm: `v${WADM_VERSION}`, wasmcloud: `v${HOST_VERSION}` };
 }
 
 export function versionText(v: VersionInfo): string {
   return [
     `wash ${v.wash}`,
-    `├ nats-server ${v['nats-server'] ?? '(not found)'}`,
+    `├ nats-server ${v['nats-server']}`,
     `├ wadm ${v.wadm} (embedded engine)`,
     `└ wasmcloud ${v.wasmcloud} (wash host)`,
   ].join('\n') + '\n';

@@ -48,9 +48,8 @@ export interface ControlContext {
   putRegistryCredentials?(creds: Record<string, RegistryCredential>): void;
 }
 
-function reservedLabel(key: string): CtlResponse {
-  return ctlError(`label key '${key}' is reserved: keys starting with 'hostcore.' are set by the host and cannot be changed`);
-}
+/** wasmCloud 1.9's reply text (`handle_label_put`); deleting a hostcore.* label is allowed there, and here. */
+const RESERVED_LABEL_PUT = 'hostcore.* labels cannot be set dynamically';
 
 export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubject, data: Uint8Array): Promise<CtlResponse<unknown> | undefined> {
   const json = () => decodeJson(data, `${subject.op} payload`);
@@ -110,7 +109,7 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
       return ctlSuccess('successfully deleted config');
     case 'label.put': {
       const { key, value } = decodeHostLabel(json());
-      if (isProtectedLabelKey(key)) return reservedLabel(key);
+      if (isProtectedLabelKey(key)) return ctlError(RESERVED_LABEL_PUT);
       ctx.labels[key] = value;
       ctx.labelsChanged?.();
       ctx.events.publish('labels_changed', { host_id: ctx.hostId, labels: { ...ctx.labels } });
@@ -118,7 +117,6 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
     }
     case 'label.del': {
       const { key } = decodeHostLabelIdentifier(json());
-      if (isProtectedLabelKey(key)) return reservedLabel(key);
       if (!Object.prototype.hasOwnProperty.call(ctx.labels, key)) return ctlSuccess('successfully deleted label (no such label)');
       delete ctx.labels[key];
       ctx.labelsChanged?.();

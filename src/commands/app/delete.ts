@@ -7,7 +7,7 @@ export default class AppDelete extends WadmCommand {
   static override summary = 'Delete an application from wadm (every version, or one version)';
   static override description = [
     'Without VERSION every stored version is deleted (a deployed app is undeployed first by wadm). With VERSION only that version; if it was the deployed one the app is undeployed. NAME may also be a manifest file, whose application name is used. --all-undeployed deletes every application that is not deployed.',
-    'JSON: one app: {"deleted": true|false, "message", "success": true} (false: nothing to delete); --all-undeployed: {"deleted_applications": [{"model_name", "version"}]} ({} when there was none).',
+    'JSON: one app: {"deleted": true, "already_deleted": true|false, "message", "success": true} ("deleted" is always true for one app, as wash 0.43 prints it; "already_deleted" says nothing was left to delete); --all-undeployed: {"deleted_applications": [{"model_name", "version"}]} ({} when there was none).',
   ].join('\n\n');
   static override aliases = ['app:del'];
   static override examples = [
@@ -46,6 +46,9 @@ export default class AppDelete extends WadmCommand {
     const name = await appNameOf(args.name);
     const r = await this.withWadm(flags, `Deleting ${name} ...`, (ctx) => ctx.client.delete(name, args.version));
     const deleted = r.result === 'deleted';
-    this.emit({ deleted, message: r.message }, deleted ? r.message + (r.undeploy ? ' (it is no longer deployed)' : '') : `Nothing deleted: ${r.message}`);
+    this.emit(
+      { deleted: true, already_deleted: !deleted, message: r.message },
+      deleted ? r.message + (r.undeploy ? ' (it is no longer deployed)' : '') : `Already deleted application: ${name} (${r.message})`,
+    );
   }
 }

@@ -7,6 +7,7 @@ export default class AppStatus extends WadmCommand {
   static override summary = 'Show the status of an application and of each of its scalers';
   static override description = [
     'JSON: {"status": Status, "success": true}, where Status is {"status": {"type", "message"?}, "scalers": [{"id", "kind", "name", "status", "desired"?, "observed"?}]?, "version": "", "components": []} and type is waiting, undeployed, reconciling, deployed, failed or unhealthy.',
+    'When Rust wadm also serves the lattice, a wash wadm engine there stands by and does not reconcile (only one implementation may): the JSON then carries "other_wadm" with the reason, and the text says so.',
     'With --watch the status is redrawn on every update (pushed by wadm, and refreshed every --watch-interval-ms) until Ctrl+C; with -o json the final status is printed once when you stop.',
   ].join('\n\n');
   static override examples = [
@@ -27,8 +28,13 @@ export default class AppStatus extends WadmCommand {
     const { args, flags } = await this.parse(AppStatus);
     const { statusText } = await import('../../cli/app-render.js');
     const name = args.name;
+    let otherWadm: string | undefined;
     const status = await this.withWadm(flags, `Retrieving status of ${name} ...`, async (ctx) => {
-      if (!flags.watch) return ctx.client.status(name);
+      if (!flags.watch) {
+        const [st, other] = await Promise.all([ctx.client.status(name), ctx.client.otherWadm()]);
+        otherWadm = other;
+        return st;
+      }
       const watch = ctx.client.watchStatus(name);
       let latest: Status = await ctx.client.status(name);
       let pushed: Status | undefined;
@@ -53,6 +59,7 @@ export default class AppStatus extends WadmCommand {
       return latest;
     });
     if (flags.watch && !this.json) return;
-    this.emit({ status }, () => statusText(name, status));
+    const standby = otherWadm && `note: ${otherWadm}; a wash wadm engine on this lattice stands by and does not reconcile\n`;
+    this.emit({ status, ...(otherWadm ? { other_wadm: otherWadm } : {}) }, () => statusText(name, status) + (standby ? `\n${standby}` : ''));
   }
 }

@@ -7,7 +7,7 @@ export default class AppUndeploy extends WadmCommand {
   static override summary = 'Undeploy an application (its versions stay stored)';
   static override description = [
     'NAME may also be a manifest file, whose application name is used. --all undeploys every deployed application of the lattice. --orphan leaves the running components, providers and links in place and only stops wadm managing them (supported by `wash wadm`; Rust wadm ignores it and cleans up).',
-    'JSON: {"results": "Undeployed application: <names>", "undeployed_application_names": [...], "success": true}.',
+    'JSON: {"results": "Undeployed application: <name>" | "Undeployed [<n>] applications" | "No applications undeployed", "undeployed_application_names": [...], "success": true} (wash 0.43\'s texts).',
   ].join('\n\n');
   static override examples = [
     '<%= config.bin %> app undeploy hello',
@@ -42,7 +42,8 @@ export default class AppUndeploy extends WadmCommand {
       }
       return done;
     });
-    const results = names.length === 0 ? 'No applications were deployed' : `Undeployed application: ${names.join(', ')}`;
+    // wash 0.43's texts (scripts read "results").
+    const results = names.length === 0 ? 'No applications undeployed' : names.length === 1 ? `Undeployed application: ${names[0]}` : `Undeployed [${names.length}] applications`;
     this.emit({ results, undeployed_application_names: names }, results);
   }
 }

@@ -10,11 +10,11 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { buildEvent, encodeEvent, type ManifestPublishedData } from '../../lattice/events.js';
-import { ctlSubject, DEFAULT_CTL_PREFIX, DEFAULT_WADM_API_PREFIX, WADM_API_QUEUE_GROUP, wadmEventSubject } from '../../lattice/subjects.js';
+import { DEFAULT_WADM_API_PREFIX, WADM_API_QUEUE_GROUP, wadmEventSubject } from '../../lattice/subjects.js';
 import { manifestStoreOn, openManifestBucket, StoreError, type ManifestStore } from '../store/manifest-store.js';
 import { ensureStatusStream, readLastStatus, statusStreamManager } from '../store/status-stream.js';
 import { guardStreams } from '../store/stream-guard.js';
-import type { ManifestUnpublishedEventData, Status, WadmManifest } from '../types.js';
+import type { ManifestUnpublishedEventData, WadmManifest } from '../types.js';
 import { MANIFEST_BUCKET, STATUS_STREAM, undeployedStatus, waitingNoHostsStatus } from '../types.js';
 import { parsePutBody } from './put-body.js';
 import {
@@ -41,7 +41,7 @@ export interface ApiServerOptions {
   jsReplicas?: number;
   /** API subject prefix, `wadm.api` by default (surrounding spaces and dots are trimmed, as wadm does). */
   apiPrefix?: string;
-  /** Ctl prefix used to ping hosts for the list's `waiting` status; `wasmbus.ctl` by default. */
+  /** Unused since the list no longer pings hosts (kept so callers passing it still compile). */
   ctlTopicPrefix?: string;
   /** Manifest bucket, `wadm_manifests` by default. */
   bucket?: string;
@@ -62,7 +62,6 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
   if (opts.lattices.length === 0) throw new Error('startApiServer: no lattices to serve');
   const prefix = (opts.apiPrefix ?? DEFAULT_WADM_API_PREFIX).trim().replace(/^\.+|\.+$/g, '');
   if (prefix === '') throw new Error('startApiServer: the API prefix is empty');
-  const ctlPrefix = opts.ctlTopicPrefix ?? DEFAULT_CTL_PREFIX;
   const log = opts.log ?? (() => {});
 
   const kv: KV = await openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas });
@@ -96,21 +95,11 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
     publish(lattice, buildEvent('manifest_unpublished', data, 'wadm'), 'manifest_unpublished');
 
   /** True when at least one host answers a ping (no responders → no hosts, answered at once). */
-  const latticeHasHosts = async (lattice: string): Promise<boolean> => {
-    try {
-      await nc.request(ctlSubject(ctlPrefix, lattice, 'host', 'ping'), new Uint8Array(), { timeout: 500 });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
   async function listSummaries(lattice: string) {
     const apps = await storeFor(lattice).list();
     const statuses = await Promise.all(apps.map((a) => readLastStatus(jsm, lattice, a.name)));
-    let fallback: Status | undefined;
-    if (statuses.some((s) => s === undefined)) fallback = (await latticeHasHosts(lattice)) ? undeployedStatus() : waitingNoHostsStatus();
-    return apps.map((a, i) => summaryOf(a, statuses[i] ?? fallback!));
+    // wadm 0.21 lists an app without a published status as waiting, whether or not the lattice has hosts.
+    return apps.map((a, i) => summaryOf(a, statuses[i] ?? waitingNoHostsStatus()));
   }
 
   async function handle(msg: Msg): Promise<Reply | undefined> {

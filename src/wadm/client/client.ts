@@ -170,4 +170,13 @@ export class WadmClient {
     };
     return { [Symbol.asyncIterator]: iterate, stop: () => sub.unsubscribe() };
   }
+
+  /**
+   * Says so when Rust wadm serves this lattice (`engine/foreign-wadm.ts`): a wash wadm engine on the same
+   * lattice then stands by and does not reconcile. Undefined otherwise.
+   */
+  async otherWadm(): Promise<string | undefined> {
+    const { foreignWadmServing } = await import('../engine/foreign-wadm.js');
+    return foreignWadmServing(this.nc, this.lattice, { timeoutMs: this.timeoutMs });
+  }
 }

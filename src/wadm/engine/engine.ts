@@ -49,6 +49,8 @@ export interface EngineOptions {
   storeResyncMs?: number;
   /** Host heartbeat interval; hosts silent for about two of them are dropped (default 30 s). */
   heartbeatIntervalMs?: number;
+  /** How often the leader checks for another wadm implementation serving the lattice (default 10 s). */
+  foreignCheckMs?: number;
   /** How long a host ping collects answers at start-up (default 1 s). */
   pingWindowMs?: number;
   /** Control request timeout (default 5 s). */
@@ -70,6 +72,8 @@ export interface Engine {
   /** Resolves once this engine knows whether it leads and, if it does, has built its first view. */
   readonly ready: Promise<void>;
   isLeader(): boolean;
+  /** Set (to the reason) while another wadm implementation serves the lattice and this engine stands by. */
+  standingBy(): string | undefined;
   /** Names of the apps the engine currently reconciles (empty on followers). */
   apps(): string[];
   close(): Promise<void>;
@@ -132,6 +136,8 @@ class LatticeEngine implements Engine {
   private readonly fetchingConfig = new Set<string>();
   private fetchingLinks = false;
   private mirrorDirty = false;
+  /** Set while another wadm implementation serves the lattice: this engine then does not reconcile. */
+  private foreign?: string;
 
   constructor(private readonly nc: NatsConnection, private readonly opts: EngineOptions) {
     this.lattice = opts.lattice;
@@ -160,6 +166,11 @@ class LatticeEngine implements Engine {
     });
     const leader = await this.lease.settled;
     if (leader && this.firstSync) await this.firstSync;
+  }
+
+  /** Why this engine stands by although it holds the lease (another wadm implementation serves the lattice). */
+  standingBy(): string | undefined {
+    return this.foreign;
   }
 
   isLeader(): boolean {
@@ -193,6 +204,7 @@ class LatticeEngine implements Engine {
     if (this.synced) this.log('info', `engine ${this.id} stops leading lattice ${this.lattice} (${why})`);
     this.term += 1;
     this.synced = false;
+    this.foreign = undefined;
     for (const s of this.subs) s.unsubscribe();
     this.subs = [];
     this.storeWatch?.stop();
@@ -251,15 +263,32 @@ class LatticeEngine implements Engine {
       const kv = await openStateBucket(this.nc, this.opts.jsDomain, this.opts.jsReplicas);
       if (!live()) return;
       this.every(2_000, () => {
-        if (!this.mirrorDirty) return;
+        if (!this.mirrorDirty || this.foreign) return;
         this.mirrorDirty = false;
         void writeMirror(kv, this.state, this.lattice).catch((err) => this.log('warn', `mirroring state: ${(err as Error).message}`));
       });
       this.mirrorDirty = true;
     }
+    await this.checkForeignWadm(term);
+    if (!live()) return;
+    this.every(this.opts.foreignCheckMs ?? 10_000, () => void this.checkForeignWadm(term));
     this.synced = true;
     this.dirtyAll = true;
     this.runPass();
+  }
+
+  private async checkForeignWadm(term: number): Promise<void> {
+    const { foreignWadmServing } = await import('./foreign-wadm.js');
+    const foreign = await foreignWadmServing(this.nc, this.lattice, { jsDomain: this.opts.jsDomain });
+    if (term !== this.term || foreign === this.foreign) return;
+    this.foreign = foreign;
+    if (foreign) {
+      this.log('warn', `lattice ${this.lattice}: ${foreign}; this engine does not reconcile it (stop one of the two)`);
+    } else {
+      this.log('info', `lattice ${this.lattice}: no other wadm implementation serves it any more; reconciling`);
+      this.dirtyAll = true;
+      this.schedule();
+    }
   }
 
   private every(ms: number, fn: () => void): void {
@@ -557,7 +586,7 @@ class LatticeEngine implements Engine {
 
   private runPass(): void {
     this.passTimer = undefined;
-    if (!this.synced || this.closed) return;
+    if (!this.synced || this.closed || this.foreign) return;
     if (!this.isLeader()) {
       // Renewal is late (or lost): act only with a valid lease. Try again shortly.
       this.passTimer = setTimeout(() => this.runPass(), 100);
@@ -602,11 +631,13 @@ class LatticeEngine implements Engine {
   }
 
   private publishStatus(name: string, status: Status): void {
+    if (this.foreign) return; // the other wadm publishes the statuses
     this.opts.onStatus?.(name, status);
     this.statuses?.publish(name, status);
   }
 
   private execute(tagged: TaggedCommand): void {
+    if (this.foreign) return; // standing by: the other wadm reconciles
     const term = this.term;
     const cmd = tagged.command;
     this.opts.onCommand?.(tagged);

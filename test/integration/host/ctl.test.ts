@@ -67,21 +67,22 @@ describe('wash host: control interface', () => {
     expect(events.named('component_scaled').concat(events.named('component_scale_failed'))).toEqual([]);
   });
 
-  it('labels: put/del emit labels_changed with the full map; hostcore.* is refused; pings show the change', async () => {
+  it('labels: put/del emit labels_changed with the full map; hostcore.* put refused, delete allowed (wasmCloud 1.9); pings show the change', async () => {
     expect(await client.putLabel(eu.id, 'tier', 'gold')).toEqual({ message: 'successfully put label' });
     const changed = await events.waitFor((e) => e.name === 'labels_changed' && e.source === eu.id, 5000);
     expect(changed.data).toEqual({ host_id: eu.id, labels: { ...eu.labels(), tier: 'gold' } });
     expect((changed.data as { labels: Record<string, string> }).labels).toMatchObject({ region: 'eu', tier: 'gold', 'hostcore.arch': expect.any(String), 'hostcore.os': expect.any(String), 'hostcore.osfamily': expect.any(String) });
     expect((await client.pingHosts()).find((h) => h.id === eu.id)?.labels.tier).toBe('gold');
 
-    await expect(client.putLabel(eu.id, 'HOSTCORE.os', 'plan9')).rejects.toThrow(/reserved/);
-    await expect(client.deleteLabel(eu.id, 'hostcore.arch')).rejects.toThrow(/reserved/);
+    await expect(client.putLabel(eu.id, 'HOSTCORE.os', 'plan9')).rejects.toThrow(/failed: hostcore\.\* labels cannot be set dynamically$/);
     expect(eu.labels()['hostcore.os']).not.toBe('plan9');
+    expect(await client.deleteLabel(eu.id, 'hostcore.osfamily')).toEqual({ message: 'successfully deleted label' });
+    expect(eu.labels()['hostcore.osfamily']).toBeUndefined();
 
     expect(await client.deleteLabel(eu.id, 'tier')).toEqual({ message: 'successfully deleted label' });
     expect(await client.deleteLabel(eu.id, 'tier')).toEqual({ message: 'successfully deleted label (no such label)' });
     expect(eu.labels().tier).toBeUndefined();
-    expect(events.named('labels_changed').filter((e) => e.source === eu.id)).toHaveLength(2);
+    expect(events.named('labels_changed').filter((e) => e.source === eu.id)).toHaveLength(3);
   });
 
   it('auctions: only hosts whose labels match every constraint and that do not run the id answer', async () => {

@@ -212,7 +212,7 @@ describe('deploy and undeploy', () => {
 });
 
 describe('list and status', () => {
-  it('lists with model.get (wrapped) and model.list (bare array), filling missing status by host presence', async () => {
+  it('lists with model.get (wrapped) and model.list (bare array), a missing status as waiting (wadm 0.21)', async () => {
     await request(nc, api('put'), manifestYaml('listed', 'l1', { description: 'a listed app' }));
     const list = await request<any>(nc, api('get'));
     expect(list).toMatchObject({ result: 'success', message: 'Successfully fetched list of applications' });
@@ -228,12 +228,13 @@ describe('list and status', () => {
     expect(Array.isArray(bare)).toBe(true);
     expect(bare.map((m: { name: string }) => m.name)).toEqual(names);
 
-    // a "host" answering pings: missing statuses become undeployed
+    // upstream (handlers.rs list_models) says waiting even when the lattice has hosts
     const host = nc.subscribe('wasmbus.ctl.v1.default.host.ping', { callback: (_e, m) => { m.respond(new TextEncoder().encode('{"success":true,"message":"","response":{}}')); } });
     await nc.flush();
     const withHost = await request<any>(nc, api('get'));
     host.unsubscribe();
-    expect(withHost.models.find((m: { name: string }) => m.name === 'listed').detailed_status.status).toEqual({ type: 'undeployed' });
+    expect(withHost.models.find((m: { name: string }) => m.name === 'listed').detailed_status.status)
+      .toEqual({ type: 'waiting', message: 'Waiting for status: Lattice contains no hosts, deployment not started.' });
   });
 
   it('status reads the last message of wadm.status.{lattice}.{name}, undeployed when there is none', async () => {

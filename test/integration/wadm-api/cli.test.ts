@@ -121,7 +121,8 @@ describe('wash app put', () => {
     const file = writeManifest('apps/hello.yaml', manifestYaml('hello', 'v1'));
     const r = await wash(['app', 'put', file, '-o', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json).toEqual({ deployed: false, model_name: 'hello', model_version: 'v1', message: 'Successfully put manifest hello ', success: true });
+    // wash 0.43 prints "deployed": true for put (cli/app/mod.rs put_model); scripts read it.
+    expect(r.json).toEqual({ deployed: true, model_name: 'hello', model_version: 'v1', message: 'Successfully put manifest hello ', success: true });
   });
 
   it('reads stdin with -, and requires the source argument instead of waiting on stdin', async () => {
@@ -275,12 +276,18 @@ describe('wash app list / get / undeploy / delete', () => {
     const all = await wash(['app', 'undeploy', '--all', '-o', 'json']);
     expect(all.code, all.stderr).toBe(0);
     expect(all.json.undeployed_application_names).toEqual(expect.arrayContaining(['multi']));
+    // wash 0.43's texts (cli/app/mod.rs undeploy_model)
+    const n = all.json.undeployed_application_names.length;
+    expect(all.json.results).toBe(n === 1 ? `Undeployed application: ${all.json.undeployed_application_names[0]}` : `Undeployed [${n}] applications`);
+    const nothing = await wash(['app', 'undeploy', '--all', '-o', 'json']);
+    expect(nothing.json).toEqual({ results: 'No applications undeployed', undeployed_application_names: [], success: true });
     const one = await wash(['app', 'delete', 'multi', 'v1', '-o', 'json']);
-    expect(one.json).toEqual({ deleted: true, message: 'Successfully deleted version v1 of application multi', success: true });
+    // wash 0.43: one name → "deleted": true, whether or not anything was left to delete
+    expect(one.json).toEqual({ deleted: true, already_deleted: false, message: 'Successfully deleted version v1 of application multi', success: true });
     const byPath = await wash(['app', 'del', join(dir, 'apps/hello.yaml'), '-o', 'json']);
-    expect(byPath.json).toEqual({ deleted: true, message: 'Successfully deleted application hello', success: true });
+    expect(byPath.json).toEqual({ deleted: true, already_deleted: false, message: 'Successfully deleted application hello', success: true });
     const again = await wash(['app', 'delete', 'hello', '-o', 'json']);
-    expect(again.json).toEqual({ deleted: false, message: "Application hello doesn't exist or was already deleted", success: true });
+    expect(again.json).toEqual({ deleted: true, already_deleted: true, message: "Application hello doesn't exist or was already deleted", success: true });
     const rest = await wash(['app', 'delete', '--all-undeployed', '-o', 'json']);
     expect(rest.code).toBe(0);
     expect(rest.json.deleted_applications.map((d: { model_name: string }) => d.model_name)).toEqual(expect.arrayContaining(['multi', 'from-stdin', 'from-url']));
