@@ -118,7 +118,7 @@ async function scale(id: string, ref: string): Promise<LatticeEvent> {
 
 function failure(e: LatticeEvent): string {
   expect(e.name, JSON.stringify(e.data)).toBe('component_scale_failed');
-  return String(e.data.error);
+  return String((e.data as { error?: unknown }).error);
 }
 
 describe('wash host runs components from a registry', () => {
