@@ -78,7 +78,8 @@ export function ociWitSource(settings: OciSettings = ociSettingsFromEnv()): WitS
       const loc = resolveLocation(probe, settings);
       const client = new RegistryClient({ registry: loc.registry, repository: loc.repository, insecure: loc.insecure, display: `${repoRef} (${source.target})`, credential: credentialFor(settings.credentials, loc.registry) }, settings.timeoutMs);
       const res = await client.request({ path: `${loc.repository}/tags/list`, actions: 'pull', expect: [200] });
-      const tags = ((await res.json().catch(() => ({}))) as { tags?: string[] | null }).tags ?? [];
+      let tags: string[] = [];
+      try { tags = (JSON.parse(await res.text()) as { tags?: string[] | null }).tags ?? []; } catch { /* no tags */ }
       version = highestVersion(tags);
       if (!version) throw new OciError('not-found', `no version tags for WIT package ${source.target} at ${repoRef} (tags: ${tags.join(', ') || 'none'})`, { suggestion: `pin a version in the target, e.g. ${source.target}@0.1.0` });
     }

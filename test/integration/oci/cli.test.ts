@@ -30,7 +30,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const wash = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runWash(args, { env: { ...env, ...extraEnv }, cwd: dir, timeoutMs: 60_000 });
+const wash = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runWash(args, { env: { ...env, ...extraEnv }, cwd: dir, timeoutMs: 90_000 });
 
 describe('wash push / wash pull', () => {
   it('push then pull: {"url","digest"} documents agree and the pulled file has the pushed bytes', async () => {
@@ -49,7 +49,7 @@ describe('wash push / wash pull', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`Pulled ghcr.io/wash/cli:0.1.0 (via mirror ${open.host}/wash/cli)`);
     expect(readFileSync(join(dir, 'cli.wasm')).equals(readFileSync(HELLO_FILE))).toBe(true);
-  });
+  }, 180_000);
 
   it('credentials: flags, WASMCLOUD_OCI_REGISTRY_USER/_PASSWORD, and a wash context; a wrong password is a clear error', async () => {
     const ref = `${priv.host}/team/cli:1.0.0`;
@@ -70,7 +70,7 @@ describe('wash push / wash pull', () => {
     expect(wrong.json).toMatchObject({ success: false, error: `registry ${priv.host} refused user 'alice' for ${ref} (HTTP 401)` });
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
     expect(wrong.stderr).not.toContain('nope');
-  });
+  }, 180_000);
 
   it('errors name what is wrong: missing tag, plain HTTP without --insecure, not a component, latest, bad mirror flag', async () => {
     const missing = await wash(['pull', `${open.host}/wash/cli:9.9.9`, '--insecure']);
@@ -94,5 +94,5 @@ describe('wash push / wash pull', () => {
     const badMirror = await wash(['pull', 'ghcr.io/x/y:1', '--registry-mirror', 'ghcr.io']);
     expect(badMirror.code).toBe(1);
     expect(badMirror.stderr).toMatch(/--registry-mirror 'ghcr.io' is not a registry mapping/);
-  });
+  }, 180_000);
 });
