@@ -5,7 +5,8 @@
 //   file-cold  file:// ref, empty WASH_CACHE_DIR (jco transpile included)
 //   oci-cold   registry ref, empty WASH_CACHE_DIR (pull + digest check + transpile)
 //   file-warm  file:// ref, transpile cache populated
-//   oci-warm   registry ref, blob + transpile caches populated (the manifest is still fetched: tags can move)
+//   oci-warm   registry ref by tag, blob + transpile caches populated (the manifest is still fetched: tags move)
+//   oci-warm-digest  registry ref pinned by digest, caches populated (no network at all)
 // Median over BENCH_RUNS (default 3); BENCH_KINDS=minimal,js picks kinds. `warm_oci_minus_file_ms` is the warm difference (target: ≤ 0 within noise).
 // Figures taken on a shared machine are noisy; read them with the load average printed alongside.
 //
@@ -67,12 +68,13 @@ await runBench(BENCH, async (cleanup, doc) => {
     if (only && !only.includes(name)) continue;
     const bytes = new Uint8Array(readFileSync(kind.file));
     const pushed = await pushComponent({ reference: `${registry.host}/bench/${name}:1.0.0`, bytes, insecure: true });
-    const refs = { file: pathToFileURL(kind.file).href, oci: pushed.url };
+    const refs = { file: pathToFileURL(kind.file).href, oci: pushed.url, 'oci-digest': `${registry.host}/bench/${name}@${pushed.digest}` };
     const warmCache = tempDir(cleanup, 'wash-bench-oci-warm-');
     // Populate the warm cache through both paths (same digest → one transpile; the blob lands in <cache>/oci).
     await sample(ctx, refs.file, kind.body, warmCache);
     await sample(ctx, refs.oci, kind.body, warmCache);
-    const series = { 'file-cold': [], 'oci-cold': [], 'file-warm': [], 'oci-warm': [] };
+    await sample(ctx, refs['oci-digest'], kind.body, warmCache);
+    const series = { 'file-cold': [], 'oci-cold': [], 'file-warm': [], 'oci-warm': [], 'oci-warm-digest': [] };
     for (let i = 0; i < RUNS; i++) {
       // Interleaved, so drifting machine load hits every series alike.
       for (const source of ['file', 'oci']) {
@@ -80,6 +82,7 @@ await runBench(BENCH, async (cleanup, doc) => {
         try { series[`${source}-cold`].push(await sample(ctx, refs[source], kind.body, cold)); } finally { rmSync(cold, { recursive: true, force: true }); }
         series[`${source}-warm`].push(await sample(ctx, refs[source], kind.body, warmCache));
       }
+      series['oci-warm-digest'].push(await sample(ctx, refs['oci-digest'], kind.body, warmCache));
       log(`${name} run ${i + 1}/${RUNS}: ${Object.entries(series).map(([k, v]) => `${k} ${round1(v.at(-1))} ms`).join(', ')}`);
     }
     const s = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, stats(v)]));
@@ -88,6 +91,7 @@ await runBench(BENCH, async (cleanup, doc) => {
       scale_to_first_200: s,
       cold_oci_minus_file_ms: round1(s['oci-cold'].median_ms - s['file-cold'].median_ms),
       warm_oci_minus_file_ms: round1(s['oci-warm'].median_ms - s['file-warm'].median_ms),
+      warm_oci_digest_minus_file_ms: round1(s['oci-warm-digest'].median_ms - s['file-warm'].median_ms),
     };
   }
   doc.load_average_after = loadAverage();
