@@ -66,3 +66,9 @@ export {
   type Engine, type EngineOptions, type EngineLog, type AppRuntime, type Upgrade, type ScalerSpec, type ScalerResult, type LatticeState,
   type Command as WadmCommand, type TaggedCommand,
 } from './wadm/engine/index.js';
+export {
+  pullComponent, pullArtifact, pushComponent, parseReference, formatReference, OciError, isOciError, parseMirrors, registryPushDefaults,
+  ociWitSource, resolveOciWitSource,
+  type OciReference, type OciSettings, type RegistryCredential, type PullOptions, type PulledArtifact, type PushOptions, type PushResult,
+  type OciErrorKind, type RegistryDefaults, type WitSource, type WitSourceResolver,
+} from './oci/index.js';

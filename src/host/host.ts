@@ -247,6 +247,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const interval = options.heartbeatIntervalMs ?? HOST_DEFAULTS.heartbeatIntervalMs;
   heartbeat = setInterval(() => events.publish('host_heartbeat', inventory()), interval);
   log.info(`host ${friendlyName} started`, { host_id: hostId, lattice, nats: serverOnly(options.ctl) });
+  oci.prewarm();
 
   return {
     id: hostId,

@@ -2,12 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { washDirs } from '../config/dirs.js';
 import { digestHex } from './digest.js';
 import { OciError } from './errors.js';
+import type { HttpResponse } from './http.js';
 
 export function defaultOciCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(washDirs(env).cache, 'oci');
@@ -49,7 +48,7 @@ export class BlobCache {
    * Returns the path of the blob, downloading it with `open` when missing. The bytes are hashed while they
    * are written; a digest or size mismatch deletes the temp file and throws `digest-mismatch`.
    */
-  ensure(digest: string, expectedSize: number | undefined, open: () => Promise<Response>, what: string): Promise<string> {
+  ensure(digest: string, expectedSize: number | undefined, open: () => Promise<HttpResponse>, what: string): Promise<string> {
     const existing = this.inFlight.get(digest);
     if (existing) return existing;
     const p = this.download(digest, expectedSize, open, what).finally(() => this.inFlight.delete(digest));
@@ -57,17 +56,16 @@ export class BlobCache {
     return p;
   }
 
-  private async download(digest: string, expectedSize: number | undefined, open: () => Promise<Response>, what: string): Promise<string> {
+  private async download(digest: string, expectedSize: number | undefined, open: () => Promise<HttpResponse>, what: string): Promise<string> {
     const path = this.pathOf(digest);
     if (await this.has(digest)) return path;
     await mkdir(dirname(path), { recursive: true });
     const res = await open();
-    if (!res.body) throw new OciError('registry', `${what}: the registry sent no body for ${digest}`);
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const hash = createHash('sha256');
     let size = 0;
     try {
-      const source = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
+      const source = res.body;
       source.on('data', (chunk: Buffer) => {
         size += chunk.length;
         hash.update(chunk);
@@ -87,7 +85,8 @@ export class BlobCache {
       return path;
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err;
+      if (err instanceof OciError) throw err;
+      throw new OciError('unreachable', `${what}: the download of blob ${digest} was interrupted: ${(err as Error).message}`);
     }
   }
 }

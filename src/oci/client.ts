@@ -1,5 +1,6 @@
 import { basicHeader, parseChallenges } from './auth.js';
 import { OciError } from './errors.js';
+import { httpSend, type HttpResponse } from './http.js';
 import type { RegistryCredential } from './settings.js';
 
 export interface RegistryTarget {
@@ -42,28 +43,28 @@ export class RegistryClient {
     return `${this.target.registry}|${this.target.repository}|${actions}|${c?.username ?? ''}|${c?.password ?? c?.token ?? ''}`;
   }
 
-  async request(opts: RequestOptions): Promise<Response> {
+  async request(opts: RequestOptions): Promise<HttpResponse> {
     const url = /^https?:\/\//.test(opts.path) ? opts.path : this.baseUrl + opts.path;
     const key = this.cacheKey(opts.actions);
     const first = await this.send(url, opts, authCache.get(key));
     if (first.status !== 401) return this.check(first, opts);
+    first.discard();
     const authorization = await this.answerChallenge(first, opts.actions);
-    await first.body?.cancel();
     authCache.set(key, authorization);
     const second = await this.send(url, opts, authorization);
     if (second.status === 401 || second.status === 403) {
       authCache.delete(key);
-      await second.body?.cancel();
+      second.discard();
       throw this.unauthorized(second.status);
     }
     return this.check(second, opts);
   }
 
-  private async send(url: string, opts: RequestOptions, authorization: string | undefined): Promise<Response> {
+  private async send(url: string, opts: RequestOptions, authorization: string | undefined): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': 'wash-oci', ...opts.headers };
     if (authorization) headers.authorization = authorization;
     try {
-      return await fetch(url, { method: opts.method ?? 'GET', headers, body: opts.body as BodyInit | undefined, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
+      return await httpSend(url, { method: opts.method ?? 'GET', headers, body: opts.body, timeoutMs: this.timeoutMs });
     } catch (cause) {
       throw this.unreachable(url, cause);
     }
@@ -87,8 +88,8 @@ export class RegistryClient {
     });
   }
 
-  private async answerChallenge(res: Response, actions: string): Promise<string> {
-    const challenges = parseChallenges(res.headers.get('www-authenticate'));
+  private async answerChallenge(res: HttpResponse, actions: string): Promise<string> {
+    const challenges = parseChallenges(res.header('www-authenticate') ?? null);
     const cred = this.target.credential;
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer) return `Bearer ${await this.fetchToken(bearer.params, actions)}`;
@@ -97,7 +98,7 @@ export class RegistryClient {
       if (cred?.token) return `Bearer ${cred.token}`;
       throw this.unauthorized(401);
     }
-    throw new OciError('registry', `registry ${this.target.registry} asked for authentication without a supported challenge (${res.headers.get('www-authenticate') ?? 'no WWW-Authenticate header'}) for ${this.target.display}`);
+    throw new OciError('registry', `registry ${this.target.registry} asked for authentication without a supported challenge (${res.header('www-authenticate') ?? 'no WWW-Authenticate header'}) for ${this.target.display}`);
   }
 
   /** The token flow of the distribution spec (docs/spec/auth/token.md): GET realm?service&scope, Basic when we have a login. */
@@ -110,24 +111,28 @@ export class RegistryClient {
     const headers: Record<string, string> = { 'user-agent': 'wash-oci' };
     if (cred?.username !== undefined && cred.password !== undefined) headers.authorization = basicHeader(cred.username, cred.password);
     else if (cred?.token && !cred.username) return cred.token;
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(realm, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await httpSend(realm, { headers, timeoutMs: this.timeoutMs });
     } catch (cause) {
       throw new OciError('unreachable', `token service ${realm.origin} of registry ${this.target.registry} is unreachable for ${this.target.display}: ${describeFetchFailure(cause)}`);
     }
     if (res.status === 401 || res.status === 403) {
-      await res.body?.cancel();
+      res.discard();
       throw this.unauthorized(res.status);
     }
-    if (!res.ok) throw new OciError('registry', `token service ${realm.origin} answered HTTP ${res.status} for ${this.target.display}`);
-    const body = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    if (res.status < 200 || res.status > 299) {
+      res.discard();
+      throw new OciError('registry', `token service ${realm.origin} answered HTTP ${res.status} for ${this.target.display}`);
+    }
+    let body: { token?: string; access_token?: string } = {};
+    try { body = JSON.parse(await res.text()) as typeof body; } catch { /* reported below */ }
     const token = body.token ?? body.access_token;
     if (!token) throw new OciError('registry', `token service ${realm.origin} returned no token for ${this.target.display}`);
     return token;
   }
 
-  private async check(res: Response, opts: RequestOptions): Promise<Response> {
+  private async check(res: HttpResponse, opts: RequestOptions): Promise<HttpResponse> {
     if (opts.expect.includes(res.status)) return res;
     const text = await res.text().catch(() => '');
     const codes = registryErrorCodes(text);
@@ -151,12 +156,12 @@ function registryErrorCodes(text: string): string[] {
 }
 
 function describeFetchFailure(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out';
-  const code = cause?.code ?? '';
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(cause?.message ?? '')) {
+  const e = err as { code?: string; message?: string; name?: string };
+  if (e?.name === 'TimeoutError') return 'timed out';
+  const code = e?.code ?? '';
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number|packet length too long/i.test(e?.message ?? '')) {
     return 'it answered plain HTTP to an HTTPS request';
   }
   if (code) return code;
-  return (cause?.message ?? (err instanceof Error ? err.message : String(err))).trim();
+  return (err instanceof Error ? err.message : String(err)).trim();
 }

@@ -9,3 +9,5 @@ export { BlobCache, defaultOciCacheDir } from './blob-cache.js';
 export { pullArtifact, pullComponent, type PullOptions, type PulledArtifact } from './pull.js';
 export { pushComponent, type PushOptions, type PushResult } from './push.js';
 export * from './media-types.js';
+export { cliCredentials, registryPushDefaults, type RegistryCliFlags, type RegistryDefaults } from './cli-options.js';
+export { highestVersion, ociSettingsFromEnv, ociWitSource, resolveOciWitSource, type WitSource, type WitSourceResolver } from './wit-source.js';

@@ -92,9 +92,9 @@ async function fetchManifest(
   let bytes = pinned ? await cache.read(pinned) : undefined;
   if (!bytes) {
     const res = await client.request({ path: `${client.target.repository}/manifests/${reference}`, actions: 'pull', expect: [200], headers: { accept: MANIFEST_ACCEPT } });
-    bytes = new Uint8Array(await res.arrayBuffer());
+    bytes = await res.bytes();
     const actual = sha256Digest(bytes);
-    const expected = pinned ?? res.headers.get('docker-content-digest') ?? undefined;
+    const expected = pinned ?? res.header('docker-content-digest');
     if (expected && expected.startsWith('sha256:') && expected !== actual) {
       throw new OciError('digest-mismatch', `${display}: manifest digest mismatch — expected ${expected}, received ${actual}`);
     }

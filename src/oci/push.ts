@@ -60,7 +60,7 @@ export async function pushComponent(opts: PushOptions): Promise<PushResult> {
   await client.request({
     method: 'PUT', path: `${ref.repository}/manifests/${ref.tag}`, actions: 'pull,push', expect: [201, 200],
     headers: { 'content-type': OCI_MANIFEST }, body,
-  }).then((r) => r.body?.cancel());
+  }).then((r) => r.discard());
   return { url, digest };
 }
 
@@ -68,11 +68,11 @@ export async function pushComponent(opts: PushOptions): Promise<PushResult> {
 async function uploadBlob(client: RegistryClient, bytes: Uint8Array, digest: string): Promise<void> {
   const repo = client.target.repository;
   const head = await client.request({ method: 'HEAD', path: `${repo}/blobs/${digest}`, actions: 'pull,push', expect: [200, 404] });
-  await head.body?.cancel();
+  head.discard();
   if (head.status === 200) return;
   const start = await client.request({ method: 'POST', path: `${repo}/blobs/uploads/`, actions: 'pull,push', expect: [202] });
-  await start.body?.cancel();
-  const location = start.headers.get('location');
+  start.discard();
+  const location = start.header('location');
   if (!location) throw new OciError('registry', `registry ${client.target.registry} started an upload without a Location header for ${client.target.display}`);
   const uploadUrl = new URL(location, client.baseUrl);
   uploadUrl.searchParams.set('digest', digest);
@@ -80,5 +80,5 @@ async function uploadBlob(client: RegistryClient, bytes: Uint8Array, digest: str
     method: 'PUT', path: uploadUrl.href, actions: 'pull,push', expect: [201, 204],
     headers: { 'content-type': 'application/octet-stream' }, body: bytes,
   });
-  await done.body?.cancel();
+  done.discard();
 }

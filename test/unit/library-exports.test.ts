@@ -3,7 +3,7 @@ import * as wash from '../../src/index.js';
 
 describe('library surface (package exports)', () => {
   it('exposes the documented entry points', () => {
-    for (const name of ['validateManifestText', 'parseManifestText', 'manifestJsonSchema', 'inspectComponent', 'startHost', 'startWadm', 'startApiServer', 'WadmClient', 'CtlClient', 'natsConnect', 'startNatsServer', 'UserError'] as const) {
+    for (const name of ['validateManifestText', 'parseManifestText', 'manifestJsonSchema', 'inspectComponent', 'startHost', 'startWadm', 'startApiServer', 'WadmClient', 'CtlClient', 'natsConnect', 'startNatsServer', 'UserError', 'pullComponent', 'pushComponent', 'parseReference', 'ociWitSource', 'registryPushDefaults'] as const) {
       expect(typeof (wash as Record<string, unknown>)[name], name).toBe('function');
     }
   });

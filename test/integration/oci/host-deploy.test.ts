@@ -48,7 +48,7 @@ beforeAll(async () => {
   [nats, reg, privateReg] = await Promise.all([startTestNats(), startTestRegistry(), startTestRegistry({ auth: 'htpasswd', users: USERS })]);
   nc = await natsConnect(nats.url);
   events = await new EventLog(nc, LATTICE).start();
-  ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 3000, collectMs: 500 });
+  ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 10_000, collectMs: 500 });
   wadm = await startWadm(nc, { lattices: [LATTICE] });
   await wadm.ready;
   // `127.0.0.1` (no port) allows plain HTTP to every loopback registry; ghcr.io is served by the local one.
@@ -104,7 +104,7 @@ async function deploy(name: string, image: string): Promise<number> {
   const port = await freePort();
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, helloApp(name, image, port));
-  const r = await runWash(['app', 'deploy', file, '-o', 'json', '-x', LATTICE], { env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: dir, WASH_CONFIG_DIR: join(dir, 'config') }, timeoutMs: 60_000 });
+  const r = await runWash(['app', 'deploy', file, '-o', 'json', '-x', LATTICE, '--timeout-ms', '15000'], { env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: dir, WASH_CONFIG_DIR: join(dir, 'config') }, timeoutMs: 90_000 });
   expect(r.code, r.stderr).toBe(0);
   return port;
 }
@@ -118,7 +118,7 @@ async function scale(id: string, ref: string): Promise<LatticeEvent> {
 
 function failure(e: LatticeEvent): string {
   expect(e.name, JSON.stringify(e.data)).toBe('component_scale_failed');
-  return String(e.data.error);
+  return String((e.data as { error?: unknown }).error);
 }
 
 describe('wash host runs components from a registry', () => {
@@ -136,7 +136,7 @@ describe('wash host runs components from a registry', () => {
 
     const inv = await ctl.getInventory(host.id);
     expect(inv.components.map((c) => c.image_ref).sort()).toEqual([`${reg.host}/wash/http-hello:0.1.0`, 'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0']);
-  });
+  }, 240_000);
 
   it('a private registry: anonymous and wrong password fail as unauthorized; registry.put with the right login makes it work', async () => {
     const ref = `${privateReg.host}/team/hello:1.0.0`;
@@ -149,7 +149,7 @@ describe('wash host runs components from a registry', () => {
     await nc.flush();
     const ok = await scale('private-ok', ref);
     expect(ok.name, JSON.stringify(ok.data)).toBe('component_scaled');
-  });
+  }, 240_000);
 
   it('missing tag, corrupted blob, wrong media type, unreachable and latest each fail with their own message; the host keeps serving', async () => {
     expect(failure(await scale('missing', `${reg.host}/wash/http-hello:9.9.9`))).toMatch(new RegExp(`^OCI pull failed \\(not-found\\): ${reg.host}/wash/http-hello:9\\.9\\.9 was not found \\(MANIFEST_UNKNOWN`));
@@ -178,7 +178,7 @@ describe('wash host runs components from a registry', () => {
     expect(apps).toHaveLength(1);
     expect(host.child.exitCode).toBeNull();
     expect((await get(`http://127.0.0.1:${servingPort}/`))?.body).toBe(FIXTURE_BODIES['http-hello-v1']);
-  });
+  }, 240_000);
 
   it('an update to a registry ref swaps versions without downtime; the same digest is not downloaded twice', async () => {
     await pushComponent({ reference: `${reg.host}/wash/swap:1.0.0`, bytes: HELLO, insecure: true });
@@ -192,5 +192,5 @@ describe('wash host runs components from a registry', () => {
     const lines = host.stderr().split('\n').filter((l) => l.includes(`pulled ${reg.host}/wash/swap:1.0.0`));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/cached[=:" ]+true/);
-  });
+  }, 240_000);
 });

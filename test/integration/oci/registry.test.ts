@@ -4,6 +4,7 @@
  * digest, also for concurrent pulls; nothing cached from a corrupted blob); digest refs, image indexes and
  * mirrors; and each failure with its own kind and message.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,18 +42,16 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Counts blob GETs made by this process (the registry is a separate process; this sees our side of it). */
-const realFetch = globalThis.fetch;
+/** Counts blob GETs made by this process (node:http's diagnostics channel sees every client request). */
 let blobGets: string[] = [];
-beforeAll(() => {
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if ((init?.method ?? 'GET') === 'GET' && url.includes('/blobs/sha256:')) blobGets.push(url);
-    return realFetch(input, init);
-  }) as typeof fetch;
-});
-afterAll(() => { globalThis.fetch = realFetch; });
+const onRequest = (msg: unknown) => {
+  const req = (msg as { request: { method: string; path: string } }).request;
+  if (req.method === 'GET' && req.path.includes('/blobs/sha256:')) blobGets.push(req.path);
+};
+beforeAll(() => { diagnostics.subscribe('http.client.request.start', onRequest); });
+afterAll(() => { diagnostics.unsubscribe('http.client.request.start', onRequest); });
 afterEach(() => { blobGets = []; });
+const realFetch = globalThis.fetch;
 
 async function expectOciError(p: Promise<unknown>, kind: OciErrorKind, message: RegExp): Promise<void> {
   const err = await p.then(() => undefined, (e: unknown) => e);

@@ -1,0 +1,98 @@
+// Components from a registry vs from a file, in the same run: a private docker-registry and nats-server on
+// 127.0.0.1, a fresh `wash host` process per sample, the built-in http-server already linked, then
+// `component.scale` (in-process ctl client) → first HTTP 200 with the component's body. Per component kind
+// (minimal WAT `http-hello-v1`, ~7 KB; componentize-js `js-hello-fetch`, ~12 MB) and source:
+//   file-cold  file:// ref, empty WASH_CACHE_DIR (jco transpile included)
+//   oci-cold   registry ref, empty WASH_CACHE_DIR (pull + digest check + transpile)
+//   file-warm  file:// ref, transpile cache populated
+//   oci-warm   registry ref by tag, blob + transpile caches populated (the manifest is still fetched: tags move)
+//   oci-warm-digest  registry ref pinned by digest, caches populated (no network at all)
+// Median over BENCH_RUNS (default 3); BENCH_KINDS=minimal,js picks kinds. `warm_oci_minus_file_ms` is the warm difference (target: ≤ 0 within noise).
+// Figures taken on a shared machine are noisy; read them with the load average printed alongside.
+//
+//   node bench/oci-pull.mjs
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  answers, ensureBuilt, freePort, jsFixtures, loadAverage, log as logTo, nowMs, pollHttp, root, round1, runBench,
+  startPrivateNats, startWashHost, stats, tempDir, washEnv, watFixture,
+} from './lib/lattice-kit.mjs';
+import { startPrivateRegistry } from './lib/registry.mjs';
+
+const BENCH = 'oci-pull';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const log = (line) => logTo(BENCH, line);
+
+async function sample(ctx, ref, body, cacheDir) {
+  const lattice = `oci-bench-${ctx.n++}`;
+  const host = await startWashHost(ctx.cleanup, { natsUrl: ctx.nats.url, lattice, cacheDir, env: ctx.env, args: ['--allowed-insecure', '127.0.0.1'] });
+  const nc = await ctx.connect(ctx.nats.url);
+  try {
+    const ctl = new ctx.CtlClient(nc, { lattice, timeoutMs: 5000 });
+    const port = await freePort();
+    await ctl.putConfig('listen', { address: `127.0.0.1:${port}` });
+    await ctl.startProvider({ provider_ref: 'wasmcloud+builtin://http-server', provider_id: 'http-server', host_id: host.id, config: [] });
+    await ctl.putLink({ source_id: 'http-server', target: 'bench', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['listen'], target_config: [] });
+    const t0 = nowMs();
+    await ctl.scaleComponent({ component_ref: ref, component_id: 'bench', count: 1, host_id: host.id, config: [], allow_update: false });
+    const t1 = await pollHttp(`http://127.0.0.1:${port}/`, answers(body), { timeoutMs: 120_000, intervalMs: 5 });
+    return t1 - t0;
+  } finally {
+    await nc.close();
+    await host.stop();
+  }
+}
+
+await runBench(BENCH, async (cleanup, doc) => {
+  ensureBuilt(BENCH);
+  const js = await jsFixtures(BENCH);
+  const nats = await startPrivateNats(cleanup);
+  const registry = await startPrivateRegistry(cleanup);
+  const { pushComponent } = await import(join(root, 'dist', 'oci', 'push.js'));
+  const { natsConnect } = await import(join(root, 'dist', 'lattice', 'connect.js'));
+  const { CtlClient } = await import(join(root, 'dist', 'lattice', 'ctl-client.js'));
+  const ctx = { cleanup, nats, env: washEnv(nats.port, tempDir(cleanup, 'wash-bench-home-')), n: 0, connect: (url) => natsConnect(url), CtlClient };
+
+  const kinds = {
+    minimal: { file: await watFixture('http-hello-v1'), body: 'hello from wash v1\n' },
+    js: { file: js['js-hello-fetch'], body: 'hello from js-hello-fetch\n' },
+  };
+  doc.registry = registry.host;
+  doc.runs = RUNS;
+  doc.load_average_before = loadAverage();
+  doc.kinds = {};
+  const only = process.env.BENCH_KINDS?.split(',');
+  for (const [name, kind] of Object.entries(kinds)) {
+    if (only && !only.includes(name)) continue;
+    const bytes = new Uint8Array(readFileSync(kind.file));
+    const pushed = await pushComponent({ reference: `${registry.host}/bench/${name}:1.0.0`, bytes, insecure: true });
+    const refs = { file: pathToFileURL(kind.file).href, oci: pushed.url, 'oci-digest': `${registry.host}/bench/${name}@${pushed.digest}` };
+    const warmCache = tempDir(cleanup, 'wash-bench-oci-warm-');
+    // Populate the warm cache through both paths (same digest → one transpile; the blob lands in <cache>/oci).
+    await sample(ctx, refs.file, kind.body, warmCache);
+    await sample(ctx, refs.oci, kind.body, warmCache);
+    await sample(ctx, refs['oci-digest'], kind.body, warmCache);
+    const series = { 'file-cold': [], 'oci-cold': [], 'file-warm': [], 'oci-warm': [], 'oci-warm-digest': [] };
+    for (let i = 0; i < RUNS; i++) {
+      // Interleaved, so drifting machine load hits every series alike.
+      for (const source of ['file', 'oci']) {
+        const cold = mkdtempSync(join(tmpdir(), 'wash-bench-oci-cold-'));
+        try { series[`${source}-cold`].push(await sample(ctx, refs[source], kind.body, cold)); } finally { rmSync(cold, { recursive: true, force: true }); }
+        series[`${source}-warm`].push(await sample(ctx, refs[source], kind.body, warmCache));
+      }
+      series['oci-warm-digest'].push(await sample(ctx, refs['oci-digest'], kind.body, warmCache));
+      log(`${name} run ${i + 1}/${RUNS}: ${Object.entries(series).map(([k, v]) => `${k} ${round1(v.at(-1))} ms`).join(', ')}`);
+    }
+    const s = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, stats(v)]));
+    doc.kinds[name] = {
+      bytes: bytes.byteLength,
+      scale_to_first_200: s,
+      cold_oci_minus_file_ms: round1(s['oci-cold'].median_ms - s['file-cold'].median_ms),
+      warm_oci_minus_file_ms: round1(s['oci-warm'].median_ms - s['file-warm'].median_ms),
+      warm_oci_digest_minus_file_ms: round1(s['oci-warm-digest'].median_ms - s['file-warm'].median_ms),
+    };
+  }
+  doc.load_average_after = loadAverage();
+});
