@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ctlError, encodeJson } from '../lattice/codec.js';
+import { encodeBoundedReply, maxPayloadOf, truncateForEcho } from '../lattice/bounded-reply.js';
+import { ctlError } from '../lattice/codec.js';
 import { hostSubscriptions, parseCtlSubject, type ParsedCtlSubject } from '../lattice/subjects.js';
 import type { CtlResponse } from '../lattice/types.js';
 import { errorText } from './error-text.js';
@@ -55,13 +56,14 @@ export class CtlServer {
         reply = await this.opts.handle(parsed, msg.data);
       }
     } catch (err) {
-      const message = errorText(err);
-      this.opts.log.warn(`ctl request on ${msg.subject} failed`, { error: message });
+      const message = truncateForEcho(errorText(err));
+      this.opts.log.warn(`ctl request on ${truncateForEcho(msg.subject, 200)} failed`, { error: message });
       reply = ctlError(message);
     }
     if (reply !== undefined && msg.reply) {
       try {
-        msg.respond(encodeJson(reply));
+        msg.respond(encodeBoundedReply(reply, maxPayloadOf(this.nc), (bytes) =>
+          ctlError(`the reply (${bytes} bytes) is larger than the NATS server's max_payload; ask for less (e.g. one host or component at a time)`)));
       } catch (err) {
         this.opts.log.warn(`could not reply on ${msg.subject}`, { error: String(err) });
       }

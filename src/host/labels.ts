@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { dict } from '../lattice/dict.js';
 
 export type Labels = Record<string, string>;
 
@@ -23,7 +24,7 @@ export function builtinLabels(platform: NodeJS.Platform = process.platform, arch
 
 /** `k=v` strings (from `--label`) to a map; the value may itself contain `=`. */
 export function parseLabelArgs(args: readonly string[], flag = '--label'): Labels {
-  const out: Labels = {};
+  const out: Labels = dict();
   for (const arg of args) {
     const eq = arg.indexOf('=');
     const key = eq < 0 ? '' : arg.slice(0, eq).trim();
@@ -37,7 +38,7 @@ export function parseLabelArgs(args: readonly string[], flag = '--label'): Label
 
 /** `WASMCLOUD_LABEL_<key>=<value>` variables; the key keeps its spelling. */
 export function labelsFromEnv(env: NodeJS.ProcessEnv = process.env): Labels {
-  const out: Labels = {};
+  const out: Labels = dict();
   for (const [name, value] of Object.entries(env)) {
     if (name.startsWith(ENV_PREFIX) && name.length > ENV_PREFIX.length && value !== undefined) out[name.slice(ENV_PREFIX.length)] = value;
   }
@@ -57,7 +58,7 @@ export function assertUserLabels(labels: Labels, source = '--label'): void {
 /** User labels over built-ins; built-ins always win so they cannot be shadowed. */
 export function hostLabels(user: Labels, builtins: Labels = builtinLabels()): Labels {
   assertUserLabels(user);
-  return { ...user, ...builtins };
+  return dict(user, builtins);
 }
 
 /** Auction rule: every constraint must equal a label of the host. */

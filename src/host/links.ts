@@ -1,4 +1,5 @@
 import type { DeleteLinkRequest, Link, StringMap } from '../lattice/types.js';
+import { dict } from '../lattice/dict.js';
 
 export const LINK_CONFLICT_MESSAGE =
   'link already exists with different target, consider deleting the existing link or using a different link name';
@@ -32,7 +33,7 @@ export function removeLink(existing: readonly Link[], id: DeleteLinkRequest): { 
 
 /** Named configs merged in order (later names override earlier keys); missing names are skipped. */
 export function mergeNamedConfigs(names: readonly string[], lookup: (name: string) => StringMap | undefined): StringMap {
-  const out: StringMap = {};
+  const out: StringMap = dict();
   for (const name of names) Object.assign(out, lookup(name) ?? {});
   return out;
 }

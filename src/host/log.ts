@@ -1,3 +1,4 @@
+import { truncateForEcho } from '../lattice/bounded-reply.js';
 import { maskSecrets } from '../lattice/credentials.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -22,6 +23,10 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/** Log lines stay bounded whatever a request carried. */
+const LOG_VALUE_MAX_CHARS = 2048;
+const bounded = (v: unknown): unknown => (typeof v === 'string' ? truncateForEcho(v, LOG_VALUE_MAX_CHARS) : v);
+
 function renderValue(v: unknown): string {
   if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
   return JSON.stringify(v) ?? String(v);
@@ -32,8 +37,11 @@ export function createHostLogger(opts: LoggerOptions = {}): HostLogger {
   const threshold = LOG_LEVELS.indexOf(opts.level ?? 'info');
   const write = opts.write ?? ((line: string) => void process.stderr.write(line));
   const now = opts.now ?? (() => new Date());
-  const log = (level: LogLevel, message: string, fields: LogFields = {}) => {
+  const log = (level: LogLevel, rawMessage: string, rawFields: LogFields = {}) => {
     if (LOG_LEVELS.indexOf(level) > threshold) return;
+    const message = truncateForEcho(rawMessage, LOG_VALUE_MAX_CHARS);
+    const fields: LogFields = Object.create(null) as LogFields;
+    for (const [k, v] of Object.entries(rawFields)) fields[k] = bounded(v);
     const timestamp = now().toISOString();
     if (opts.structured) {
       write(maskSecrets(JSON.stringify({ timestamp, level: level.toUpperCase(), message, ...fields })) + '\n');

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { isSubjectToken } from './subjects.js';
 import type { StringMap } from './types.js';
+import { dict } from './dict.js';
 
 /** nkey server public keys: `N` + 55 base32 characters. */
 const HOST_ID = /^N[A-Z2-7]{55}$/;
@@ -56,7 +57,7 @@ export function refuseSecretConfigName(name: string, arg: string): void {
 
 /** Parses `key=value` items (values may be empty and may contain `=`). */
 export function parseKeyValues(items: readonly string[], arg: string): StringMap {
-  const out: StringMap = {};
+  const out: StringMap = dict();
   for (const item of items) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UserError(`${arg} "${item}" is not in key=value form`, { suggestion: `for example ${arg.startsWith('-') ? `${arg} ` : ''}zone=us-east-1` });

@@ -12,6 +12,14 @@ export function isValidManifestName(name: string): boolean {
   return MANIFEST_NAME.test(name);
 }
 
+/**
+ * Whether wadm can store the app: its manifest key is `{lattice}-{name}` in a NATS KV bucket, and KV keys allow
+ * only ASCII (`[-/_=.a-zA-Z0-9]`). Unicode names pass wadm's name check and then fail at the store.
+ */
+export function isStorableManifestName(name: string): boolean {
+  return /^[-_A-Za-z0-9]+$/.test(name);
+}
+
 /** The version annotation, or undefined when the manifest has none (wadm then assigns a ULID on put). */
 export function manifestVersion(manifest: Pick<Manifest, 'metadata'>): string | undefined {
   return manifest.metadata.annotations[VERSION_ANNOTATION];

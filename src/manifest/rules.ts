@@ -16,7 +16,7 @@ import {
 } from './constants.js';
 import type { Finding, FindingLevel } from './findings.js';
 import { issueFindings } from './issues.js';
-import { isValidLinkName, isValidManifestName, isValidOamKey } from './names.js';
+import { isStorableManifestName, isValidLinkName, isValidManifestName, isValidOamKey } from './names.js';
 import { formatPath, type PathSegment } from './paths.js';
 import { LinkPropertySchema, PARSE_OPTIONS, SpreadScalerPropertySchema, type Component, type LinkProperty, type Manifest, type SecretProperty } from './schema.js';
 import type { SourceMap } from './source.js';
@@ -153,6 +153,8 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
   // 1. manifest name
   if (!isValidManifestName(manifest.metadata.name)) {
     f.error(`manifest name [${manifest.metadata.name}] is not allowed (should match regex [^[-\\w]+$])`, ['metadata', 'name']);
+  } else if (!isStorableManifestName(manifest.metadata.name)) {
+    f.error(`manifest name [${manifest.metadata.name}] cannot be stored: wadm keeps apps under NATS KV keys, which allow only ASCII letters, digits, '-' and '_'`, ['metadata', 'name']);
   }
 
   // 2. version

@@ -20,7 +20,7 @@ type DropNulls<T> = Simplify<
 >;
 
 function dropNulls<T extends object>(value: T): DropNulls<T> {
-  const out: Record<string, unknown> = {};
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [key, v] of Object.entries(value)) if (v !== null && v !== undefined) out[key] = v;
   return out as DropNulls<T>;
 }

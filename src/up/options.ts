@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { parseMirrors } from '../oci/settings.js';
 import { fileLoadSettings } from '../host/settings.js';
 import { checkJsReplicas } from '../lattice/js-replicas.js';
+import { dict } from '../lattice/dict.js';
 
 /** Everything `wash up` needs, resolved from flags, env and context (serialisable: it is handed to the supervisor). */
 export interface UpOptions {
@@ -66,7 +67,7 @@ export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** `-l key=value` flags → a label map; `hostcore.*` keys belong to the host and are refused. */
 export function parseLabels(values: readonly string[] | undefined): Record<string, string> {
-  const labels: Record<string, string> = {};
+  const labels: Record<string, string> = dict();
   for (const v of values ?? []) {
     const eq = v.indexOf('=');
     if (eq <= 0) throw new UserError(`--label '${v}' is not of the form key=value`, { suggestion: 'e.g. --label region=eu' });

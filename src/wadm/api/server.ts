@@ -32,6 +32,7 @@ import {
   versionsReply,
 } from './responses.js';
 import { parseApiSubject } from './subjects.js';
+import { encodeBoundedReply, maxPayloadOf, truncateForEcho } from '../../lattice/bounded-reply.js';
 
 export interface ApiServerOptions {
   /** Lattices to serve; `*` serves every lattice (subscribes to `{prefix}.>`). */
@@ -56,7 +57,6 @@ export interface ApiServer {
 
 type Reply = object;
 
-const encoder = new TextEncoder();
 
 export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions): Promise<ApiServer> {
   if (opts.lattices.length === 0) throw new Error('startApiServer: no lattices to serve');
@@ -184,13 +184,14 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
       try {
         reply = await handle(msg);
       } catch (err) {
-        const detail = (err as Error).message;
-        log('error', `${msg.subject}: ${detail}`);
+        const detail = truncateForEcho((err as Error).message);
+        log('error', `${truncateForEcho(msg.subject, 200)}: ${detail}`);
         reply = errorReply(err instanceof StoreError ? `Internal storage error: ${detail}` : `Internal error: ${detail}`);
       }
       if (reply !== undefined && msg.reply) {
         try {
-          msg.respond(encoder.encode(JSON.stringify(reply)));
+          msg.respond(encodeBoundedReply(reply, maxPayloadOf(nc), (bytes) =>
+            errorReply(`the reply (${bytes} bytes) is larger than the NATS server's max_payload`)));
         } catch (err) {
           log('warn', `cannot reply on ${msg.reply}: ${(err as Error).message}`);
         }

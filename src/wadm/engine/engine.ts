@@ -19,7 +19,8 @@ import { describeCommand, eventExpectationKey, expectationKey, type TaggedComman
 import { HEARTBEAT_INTERVAL_MS, UNDEPLOYED_MESSAGE } from './constants.js';
 import { BoundedQueue, ctlCommandRunner, type CommandRunner } from './executor.js';
 import { DEFAULT_LEASE_TTL_MS, startLease, type Lease } from './lease.js';
-import { linkIdentity, applyConfig, applyEvent, applyInventory, applyLinks, createLatticeState, reapHosts, type LatticeState, type Touched } from './state.js';
+import { linkIdentity, applyConfig, applyEvent, applyInventory, applyLinks, createLatticeState, reapHosts, removeHost, type LatticeState, type Touched } from './state.js';
+import { LivenessProbe, livenessOptions } from './liveness.js';
 import { openStateBucket, writeMirror } from './state-mirror.js';
 import { StatusPublisher } from './status-publisher.js';
 import { workloadIdOf } from './scalers/index.js';
@@ -51,6 +52,10 @@ export interface EngineOptions {
   heartbeatIntervalMs?: number;
   /** How often the leader checks for another wadm implementation serving the lattice (default 10 s). */
   foreignCheckMs?: number;
+  /** Liveness probe (`liveness.ts`): a lattice ping this often; 0 disables it (default 1 s). */
+  livenessIntervalMs?: number;
+  /** Unanswered probes in a row before a host is dropped (default 2). */
+  livenessMisses?: number;
   /** How long a host ping collects answers at start-up (default 1 s). */
   pingWindowMs?: number;
   /** Control request timeout (default 5 s). */
@@ -259,6 +264,7 @@ class LatticeEngine implements Engine {
       void this.loadApps(term).catch((err) => this.log('warn', `re-reading apps of lattice ${this.lattice}: ${(err as Error).message}`));
     });
     this.every(hb / 2, () => this.reap(hb));
+    this.startLivenessProbe(term);
     if (this.opts.mirrorState) {
       const kv = await openStateBucket(this.nc, this.opts.jsDomain, this.opts.jsReplicas);
       if (!live()) return;
@@ -421,6 +427,32 @@ class LatticeEngine implements Engine {
     this.mirrorDirty = true;
     this.dirtyAll = true;
     this.schedule();
+  }
+
+  private startLivenessProbe(term: number): void {
+    const opts = livenessOptions(this.opts.livenessIntervalMs, this.opts.livenessMisses);
+    if (opts.intervalMs <= 0) return;
+    const probe = new LivenessProbe({
+      ping: async (windowMs) => (await this.ctl.pingHosts({ timeoutMs: windowMs })).map((h) => h.id),
+      hosts: () => this.state.hosts.values(),
+      onAnswered: (ids, at) => {
+        if (term !== this.term) return;
+        for (const id of ids) {
+          const host = this.state.hosts.get(id);
+          if (host) host.lastSeen = Math.max(host.lastSeen, at);
+          else void this.fetchInventory(term, id);
+        }
+      },
+      onDead: (ids) => {
+        if (term !== this.term) return;
+        for (const id of ids) removeHost(this.state, id);
+        this.log('warn', `lattice ${this.lattice}: host(s) stopped answering pings, dropped: ${ids.join(', ')}`);
+        this.mirrorDirty = true;
+        this.dirtyAll = true;
+        this.schedule();
+      },
+    }, opts);
+    this.every(opts.intervalMs, () => void probe.tick());
   }
 
   private resync(term: number): void {

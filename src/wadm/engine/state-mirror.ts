@@ -5,6 +5,7 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STATE_BUCKET } from '../../lattice/known-hosts.js';
+import { dict } from '../../lattice/dict.js';
 import type { LatticeState } from './state.js';
 
 export { STATE_BUCKET };
@@ -12,9 +13,9 @@ export { STATE_BUCKET };
 const capitalised = { pending: 'Pending', running: 'Running', failed: 'Failed' } as const;
 
 export function mirrorDocuments(state: LatticeState, lattice: string): Record<string, unknown> {
-  const hosts: Record<string, unknown> = {};
+  const hosts = dict<unknown>();
   for (const h of state.hosts.values()) {
-    const components: Record<string, number> = {};
+    const components = dict<number>();
     for (const id of h.components) components[id] = state.components.get(id)?.get(h.id)?.count ?? 0;
     const providers = [...h.providers].map((id) => {
       const rec = state.providers.get(id)?.get(h.id);
@@ -25,11 +26,11 @@ export function mirrorDocuments(state: LatticeState, lattice: string): Record<st
       components, providers, last_seen: new Date(h.lastSeen).toISOString(),
     };
   }
-  const components: Record<string, unknown> = {};
+  const components = dict<unknown>();
   for (const [id, byHost] of state.components) {
     let reference = '';
     let name = '';
-    const instances: Record<string, unknown[]> = {};
+    const instances = dict<unknown[]>();
     for (const [hostId, rec] of byHost) {
       reference = rec.imageRef;
       name ||= rec.name ?? '';
@@ -37,11 +38,11 @@ export function mirrorDocuments(state: LatticeState, lattice: string): Record<st
     }
     components[id] = { id, name, issuer: '', reference, instances };
   }
-  const providers: Record<string, unknown> = {};
+  const providers = dict<unknown>();
   for (const [id, byHost] of state.providers) {
     let reference = '';
     let name = '';
-    const hostsOf: Record<string, string> = {};
+    const hostsOf = dict<string>();
     for (const [hostId, rec] of byHost) {
       reference = rec.imageRef;
       name ||= rec.name ?? '';

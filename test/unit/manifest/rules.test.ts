@@ -52,8 +52,16 @@ describe('rule 1: manifest name', () => {
     expect(r.errors[0].msg).toBe(`manifest name [${name}] is not allowed (should match regex [^[-\\w]+$])`);
   });
 
-  it.each(['my-app', 'my_app', 'MyApp2', 'héllo_wörld', 'приложение'])('accepts %j (Unicode word characters, like Rust \\w)', (name) => {
+  it.each(['my-app', 'my_app', 'MyApp2', '-x_'])('accepts %j', (name) => {
     expect(validate(manifestYaml(capability('kv'), { name })).valid).toBe(true);
+  });
+
+  // wadm's own check accepts Unicode word characters (Rust \w), but its store cannot hold them (NATS KV keys are ASCII).
+  it.each(['héllo_wörld', 'приложение'])('rejects %j, which wadm could not store', (name) => {
+    const r = validate(manifestYaml(capability('kv'), { name }));
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ path: 'metadata.name', line: 4 });
+    expect(r.errors[0].msg).toBe(`manifest name [${name}] cannot be stored: wadm keeps apps under NATS KV keys, which allow only ASCII letters, digits, '-' and '_'`);
   });
 });
 
