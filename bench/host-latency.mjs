@@ -26,6 +26,7 @@ import {
   answers, ensureBuilt, freePort, httpGet, jsFixtures, loadAverage, log as logTo, median, nowMs, pollHttp, procMemoryMb, root, round1,
   runBench, sleep, startPrivateNats, startWashHost, stats, tempDir, wash, washEnv, washSeriesMs, watFixture,
 } from './lib/lattice-kit.mjs';
+import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
 const BENCH = 'host-latency';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -330,7 +331,30 @@ async function measureMemory(ctx, kindName) {
 
 // ---------------------------------------------------------------------------------------------------------
 
-await runBench(BENCH, async (cleanup, doc) => {
+/** Rows for bench/run.mjs (runs this script in its own process; quick: one run, one update round, one copy). */
+export async function bench({ quick = false } = {}) {
+  const knobs = quick ? { BENCH_RUNS: '1', BENCH_UPDATE_ROUNDS: '2', BENCH_MEMORY_COUNTS: '1,2' } : {};
+  const doc = await runScriptJson(import.meta.url, { ...knobs, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))) });
+  const s = doc.start_to_first_200;
+  const help3 = s?.cli_startup_baseline?.help_x3?.median_ms ?? null;
+  const helpName = 'the 3 CLI commands --help (start-up only)';
+  const rows = [];
+  for (const [key, label] of [['minimal_warm', 'minimal component, warm cache'], ['minimal_cold', 'minimal component, cold cache'], ['js_warm', 'FetchEvent JS component, warm cache'], ['js_cold', 'FetchEvent JS component, cold cache']]) {
+    if (s?.results?.[key]) rows.push(row({ name: `start component + provider + link → first 200 (${label})`, value: s.results[key].total.median_ms, unit: 'ms', baseline: help3, baselineName: helpName }));
+  }
+  const u = doc.zero_downtime_update;
+  if (u) {
+    rows.push(row({ name: 'zero-downtime update under load: failed requests', value: u.failed_requests_total, unit: 'requests', target: { on: 'value', op: '<=', limit: 0 } }));
+    rows.push(row({ name: 'update: `wash update component` → every response new', value: u.median_all_new_body_ms_later_rounds ?? u.first_round_all_new_body_ms, unit: 'ms', baseline: u.median_wash_update_cli_ms, baselineName: '`wash update component` CLI exit' }));
+  }
+  for (const kind of ['minimal', 'js']) {
+    const m = doc.memory_per_component?.[kind];
+    if (m) rows.push(row({ name: `memory per extra ${kind === 'js' ? 'FetchEvent JS' : 'minimal'} component`, value: m.marginal_mb_per_component, unit: 'MB', baseline: m.host_with_http_server?.rss_mb, baselineName: 'host RSS with http-server, no component' }));
+  }
+  return { rows, details: doc };
+}
+
+if (await isMain(import.meta.url)) await runBench(BENCH, async (cleanup, doc) => {
   const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['start', 'update', 'memory']);
   Object.assign(doc, { node: process.version, cores: cpus().length, loadavg_at_start: loadAverage() });
   const ctx = await setUp(cleanup);

@@ -15,13 +15,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { row } from './lib/rows.mjs';
 import { probe, startServer, stopServer } from './lib/servers.mjs';
 import { haveWrk, runWrk } from './lib/wrk.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+let seconds = Number(process.env.BENCH_SECONDS ?? 5);
+let rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const round2 = (x) => Math.round(x * 100) / 100;
 
@@ -61,12 +62,8 @@ async function measure(target, port, cacheDir) {
   }
 }
 
-async function main() {
-  if (!haveWrk()) {
-    console.log(JSON.stringify({ bench: 'http-throughput', error: 'wrk is not installed', suggestion: 'apt-get update && apt-get install -y wrk' }, null, 2));
-    process.exitCode = 1;
-    return;
-  }
+async function measureAll() {
+  if (!haveWrk()) return { bench: 'http-throughput', error: 'wrk is not installed', suggestion: 'apt-get update && apt-get install -y wrk' };
   ensureBuilt();
   const { ensureJsFixtures, watFixturePath } = await import('../scripts/build-fixtures.mjs');
   const js = await ensureJsFixtures({ log: (line) => process.stderr.write(`${line}\n`) });
@@ -131,29 +128,50 @@ async function main() {
     ratiosPerRound[key] = runs[a].map((x, i) => round2(x.rps / runs[b][i].rps));
   }
   const ratiosMedianOfRounds = Object.fromEntries(Object.entries(ratiosPerRound).map(([k, xs]) => [k, median(xs)]));
-  const goals = { wash_minimal_vs_bare_node: 0.25, wash_minimal_vs_jco_serve: 10, wash_js_fetch_vs_jco_serve: 10 };
+  const goals = { wash_minimal_vs_bare_node: 0.5, wash_minimal_vs_jco_serve: 10, wash_js_fetch_vs_jco_serve: 10 };
   const meets = (r) => Object.entries(goals).every(([k, t]) => r[k] === undefined || r[k] >= t);
-  console.log(
-    JSON.stringify(
-      {
-        bench: 'http-throughput',
-        load_tool: `wrk -t1 -c${connections} -d${seconds}s`,
-        rounds,
-        cores: cpus().length,
-        loadavg_at_end: loadavg().map(round2),
-        results: summary,
-        ratios_best: ratios,
-        ratios_median_of_rounds: ratiosMedianOfRounds,
-        ratios_per_round: ratiosPerRound,
-        targets: goals,
-        targets_checked: Object.keys(goals).filter((k) => ratios[k] !== undefined),
-        meets_targets_best: meets(ratios),
-        meets_targets_median_of_rounds: meets(ratiosMedianOfRounds),
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    bench: 'http-throughput',
+    load_tool: `wrk -t1 -c${connections} -d${seconds}s`,
+    rounds,
+    cores: cpus().length,
+    loadavg_at_end: loadavg().map(round2),
+    results: summary,
+    ratios_best: ratios,
+    ratios_median_of_rounds: ratiosMedianOfRounds,
+    ratios_per_round: ratiosPerRound,
+    targets: goals,
+    targets_checked: Object.keys(goals).filter((k) => ratios[k] !== undefined),
+    meets_targets_best: meets(ratios),
+    meets_targets_median_of_rounds: meets(ratiosMedianOfRounds),
+  };
 }
 
-await main();
+/** Rows for bench/run.mjs. Targets (issue 13): minimal component ≥ 0.5× bare node, FetchEvent JS ≥ 3k req/s, ≥ 10× jco serve. */
+export async function bench({ quick = false } = {}) {
+  if (quick) {
+    seconds = Number(process.env.BENCH_SECONDS ?? 1);
+    rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+  }
+  const r = await measureAll();
+  if (r.error) throw new Error(`${r.error}: ${r.suggestion}`);
+  const rps = (name) => r.results[name]?.rps_best ?? null;
+  return {
+    rows: [
+      row({ name: 'bare node:http, same bytes', value: rps('bare_node'), unit: 'req/s' }),
+      row({ name: 'minimal WAT component (wash) vs bare node', value: rps('wash_minimal'), unit: 'req/s', baseline: rps('bare_node'), baselineName: 'bare node:http', target: { on: 'ratio', op: '>=', limit: 0.5 } }),
+      row({ name: 'minimal WAT component (wash) vs jco serve', value: rps('wash_minimal'), unit: 'req/s', baseline: rps('jco_serve_minimal'), baselineName: 'jco serve', target: { on: 'ratio', op: '>=', limit: 10 } }),
+      row({ name: 'FetchEvent JS component (wash)', value: rps('wash_js_fetch'), unit: 'req/s', baseline: rps('jco_serve_js_fetch'), baselineName: 'jco serve --isolate-requests instance', target: { on: 'value', op: '>=', limit: 3000 } }),
+      row({ name: 'FetchEvent JS component (wash) vs jco serve', value: rps('wash_js_fetch'), unit: 'req/s', baseline: rps('jco_serve_js_fetch'), baselineName: 'jco serve --isolate-requests instance', target: { on: 'ratio', op: '>=', limit: 10 } }),
+      row({ name: 'reusable JS component with wasi:config (wash)', value: rps('wash_js_config'), unit: 'req/s', baseline: rps('bare_node'), baselineName: 'bare node:http' }),
+      row({ name: 'HTTP errors across all targets', value: Object.values(r.results).reduce((n, x) => n + x.errors, 0), unit: 'requests', target: { on: 'value', op: '<=', limit: 0 } }),
+    ],
+    details: r,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const r = await measureAll();
+  console.log(JSON.stringify(r, null, 2));
+  if (r.error) process.exitCode = 1;
+}

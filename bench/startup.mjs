@@ -1,20 +1,20 @@
-// CLI start-up: median wall time of `wash --version` and `wash app validate` (3 components), each as a ratio
-// to `node -e 0` measured in the same run. Prints one JSON document.
+// CLI start-up: median wall time of `wash --version`, `wash app validate` (3 components) and `wash <command> --help`
+// for every command in oclif.manifest.json (loads oclif and that command, parses flags, renders; opens no
+// connection), each as a ratio to `node -e 0` measured in the same run. Target: every ratio ≤ 1.5.
 //
-// The three commands run interleaved (baseline, version, validate, baseline, …) so that load from other work on
-// the machine hits all of them alike; the medians and their ratios are the figures, the minima (best case, least
-// disturbed by load) and the load average are reported beside them.
+// All cases run interleaved (baseline, version, validate, each command, baseline, …) so that load from other work on
+// the machine hits them alike; medians are the figures. `node bench/startup.mjs` prints the rows as JSON.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { round } from './lib/process-timing.mjs';
+import { median, row } from './lib/rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wash = join(root, 'bin', 'run.js');
 const manifest = join(root, 'bench', 'fixtures', 'three-components.yaml');
-const runs = Number(process.env.BENCH_RUNS ?? 21);
-const warmup = 3;
+const TARGET = { on: 'ratio', op: '<=', limit: 1.5 };
 
 function wallMs(args) {
   const t0 = process.hrtime.bigint();
@@ -24,15 +24,22 @@ function wallMs(args) {
   return ms;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const min = (xs) => Math.min(...xs);
+function commandIds() {
+  const m = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'));
+  return Object.keys(m.commands).sort();
+}
 
-export function runStartupBench() {
+export async function bench({ quick = false, log = () => {} } = {}) {
+  const runs = Number(process.env.BENCH_RUNS ?? (quick ? 2 : 9));
+  const warmup = quick ? 1 : 2;
+  const ids = quick ? commandIds().slice(0, 3) : commandIds();
   const cases = {
-    baseline: ['-e', '0'],
-    version: [wash, '--version'],
-    validate: [wash, 'app', 'validate', manifest],
+    'node -e 0': ['-e', '0'],
+    'wash --version': [wash, '--version'],
+    'wash app validate (3 components)': [wash, 'app', 'validate', manifest],
+    ...Object.fromEntries(ids.map((id) => [`wash ${id.replace(/:/g, ' ')} --help`, [wash, ...id.split(':'), '--help']])),
   };
+  log(`${Object.keys(cases).length} cases × ${runs} runs`);
   const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   const loadBefore = loadavg()[0];
   for (let i = 0; i < warmup + runs; i++) {
@@ -41,23 +48,12 @@ export function runStartupBench() {
       if (i >= warmup) times[name].push(ms);
     }
   }
-  const base = median(times.baseline);
-  const baseMin = min(times.baseline);
-  return {
-    bench: 'cli-startup',
-    runs,
-    load_average_1m: round(Math.max(loadBefore, loadavg()[0])),
-    baseline_node_e0_ms: round(base),
-    wash_version_ms: round(median(times.version)),
-    wash_version_ratio: round(median(times.version) / base),
-    wash_app_validate_ms: round(median(times.validate)),
-    wash_app_validate_ratio: round(median(times.validate) / base),
-    min_ratios: {
-      wash_version: round(min(times.version) / baseMin),
-      wash_app_validate: round(min(times.validate) / baseMin),
-    },
-    target_ratio: 1.5,
-  };
+  const base = median(times['node -e 0']);
+  const rows = [row({ name: 'node -e 0', value: base, unit: 'ms' })];
+  for (const name of Object.keys(cases).slice(1)) rows.push(row({ name, value: median(times[name]), unit: 'ms', baseline: base, baselineName: 'node -e 0', target: TARGET }));
+  const worst = rows.slice(1).reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  rows.push(row({ name: `slowest command start-up (${worst.name})`, value: worst.value, unit: 'ms', baseline: base, baselineName: 'node -e 0', target: TARGET }));
+  return { rows, details: { runs, warmup, load_average_1m: Math.max(loadBefore, loadavg()[0]), samples_ms: times } };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(runStartupBench(), null, 2));
+if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(JSON.stringify((await bench({ quick: process.argv.includes('--quick') })).rows, null, 2));

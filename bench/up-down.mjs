@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { row } from './lib/rows.mjs';
 import { round } from './lib/process-timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wash = join(root, 'bin', 'run.js');
-const runs = Number(process.env.BENCH_UP_RUNS ?? 5);
+let runs = Number(process.env.BENCH_UP_RUNS ?? 5);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -59,7 +60,8 @@ export async function runUpDownBench() {
       down.push(d.seconds);
       if (!d.doc.nats_stopped || (await listening(port))) leftovers++;
     } finally {
-      spawnSync(process.execPath, [wash, 'down', '--all'], { env, stdio: 'ignore', timeout: 60_000 });
+      // --ctl-port: only this run's NATS, never whatever listens on the default 4222.
+      spawnSync(process.execPath, [wash, 'down', '--all', '--ctl-port', String(port)], { env, stdio: 'ignore', timeout: 60_000 });
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
@@ -75,4 +77,27 @@ export async function runUpDownBench() {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await runUpDownBench(), null, 2));
+/** Rows for bench/run.mjs. Baseline: the CLI's own start-up (`wash up --help`), measured in the same run. */
+export async function bench({ quick = false } = {}) {
+  if (quick) runs = Number(process.env.BENCH_UP_RUNS ?? 1);
+  const help = [];
+  for (let i = 0; i < Math.max(3, runs); i++) help.push(timedHelp());
+  const doc = await runUpDownBench();
+  const base = median(help);
+  return {
+    rows: [
+      row({ name: '`wash up -d` → ready (NATS, host, wadm)', value: doc.up_ready_median_s, unit: 's', baseline: base, baselineName: '`wash up --help` start-up' }),
+      row({ name: '`wash down` → everything stopped', value: doc.down_median_s, unit: 's', baseline: base, baselineName: '`wash up --help` start-up' }),
+      row({ name: 'runs that left a process or port behind', value: doc.runs_with_leftovers, unit: 'runs', target: { on: 'value', op: '<=', limit: 0 } }),
+    ],
+    details: { ...doc, cli_help_samples_s: help.map((x) => round(x)) },
+  };
+}
+
+function timedHelp() {
+  const t0 = process.hrtime.bigint();
+  spawnSync(process.execPath, [wash, 'up', '--help'], { stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(JSON.stringify(await runUpDownBench(), null, 2));

@@ -21,6 +21,7 @@ import {
   answers, ensureBuilt, freePort, loadAverage, log as logTo, nowMs, pollHttp, refused, root, round1, runBench,
   sleep, startPrivateNats, startWashHost, stats, tempDir, wash, washBin, washEnv, watFixture,
 } from './lib/lattice-kit.mjs';
+import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
 const BENCH = 'wadm-deploy';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -212,7 +213,26 @@ function summarise(runs) {
   return out;
 }
 
-await runBench(BENCH, async (cleanup, doc) => {
+/** Rows for bench/run.mjs (runs this script in its own process; quick: one round). */
+export async function bench({ quick = false } = {}) {
+  const doc = await runScriptJson(import.meta.url, quick ? { BENCH_RUNS: process.env.BENCH_RUNS ?? '1' } : {});
+  const med = (s) => s?.median_ms ?? null;
+  const help = med(doc.cli_startup_baseline.app_deploy_help);
+  const helpName = '`wash app deploy --help` start-up';
+  return {
+    rows: [
+      row({ name: '`wash app deploy --wait` → CLI exit', value: med(doc.cli.deploy_cli_exit), unit: 'ms', baseline: help, baselineName: helpName }),
+      row({ name: '`wash app deploy` → first HTTP 200', value: med(doc.cli.deploy_first_200), unit: 'ms', baseline: help, baselineName: helpName }),
+      row({ name: 'WadmClient put+deploy → status deployed', value: med(doc.wadm_client.deploy_status_deployed), unit: 'ms' }),
+      row({ name: 'WadmClient put+deploy → first HTTP 200', value: med(doc.wadm_client.deploy_first_200), unit: 'ms', baseline: med(doc.wadm_client.deploy_status_deployed), baselineName: 'status deployed' }),
+      row({ name: '`wash app undeploy --wait` → CLI exit', value: med(doc.cli.undeploy_cli_exit), unit: 'ms', baseline: help, baselineName: helpName }),
+      row({ name: 'WadmClient undeploy → port closed', value: med(doc.wadm_client.undeploy_port_closed), unit: 'ms' }),
+    ],
+    details: doc,
+  };
+}
+
+if (await isMain(import.meta.url)) await runBench(BENCH, async (cleanup, doc) => {
   Object.assign(doc, { node: process.version, cores: cpus().length, wadm: WADM_MODE, hosts: 1, runs: RUNS, loadavg_at_start: loadAverage() });
   const ctx = await setUp(cleanup);
   log('warm-up deploy (transpile cache, JIT)…');

@@ -9,11 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { row } from './lib/rows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const HOSTS = Number(process.env.BENCH_HOSTS ?? 10);
+let HOSTS = Number(process.env.BENCH_HOSTS ?? 10);
 const LATTICE = 'bench';
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 0);
 const HEARTBEAT_MS = 10_000;
@@ -165,6 +166,43 @@ async function runOne(kit, kitPath, apps) {
   }
 }
 
+/** Runs each [apps, hosts] size in turn with the bundled kit. */
+async function measure(sizes) {
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'wash-bench-kit-'));
+  try {
+    const kitPath = await bundleKit(dir);
+    const kit = await import(kitPath);
+    const results = [];
+    for (const [apps, hosts] of sizes) {
+      HOSTS = hosts;
+      process.stderr.write(`wadm-scale: ${apps} apps × 2 components on ${HOSTS} hosts…\n`);
+      results.push(await runOne(kit, kitPath, apps));
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Rows for bench/run.mjs. Target (issue 13): 10,000 apps on 100 simulated hosts converge in ≤ 10 s. */
+export async function bench({ quick = false } = {}) {
+  const sizes = quick ? [[200, 10]] : [[1000, 10], [5000, 10], [10_000, 100]];
+  const results = await measure(sizes);
+  const rows = [];
+  for (const r of results) {
+    const isTarget = r.apps === 10_000 && r.hosts === 100;
+    rows.push(row({
+      name: `${r.apps} apps × 2 components on ${r.hosts} simulated hosts → all deployed`, value: r.converged ? r.time_to_converge_ms / 1000 : null, unit: 's',
+      ...(isTarget ? { target: { on: 'value', op: '<=', limit: 10 } } : {}), ...(r.converged ? {} : { note: 'did not converge within 300 s' }),
+    }));
+    rows.push(row({ name: `${r.apps} apps on ${r.hosts} hosts: engine CPU`, value: r.engine_cpu_s, unit: 'CPU s' }));
+    rows.push(row({ name: `${r.apps} apps on ${r.hosts} hosts: engine peak RSS`, value: r.peak_rss_mb, unit: 'MB', baseline: r.baseline_rss_mb, baselineName: 'engine process before start' }));
+  }
+  return { rows, details: { results } };
+}
+
 async function main() {
   if (process.argv[2] === '--hosts-child') return runHosts(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -186,4 +224,4 @@ async function main() {
   }
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
