@@ -6,6 +6,8 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +174,47 @@ describe('failures, each with its own kind and a message naming the location', (
     expect(pushed.digest).not.toBe(put.headers.get('docker-content-digest'));
     await expectOciError(pullComponent(`${open.host}/wash/image:container`, { allowedInsecure: [open.host], cacheDir: cacheDir() }),
       'media-type', /is not a wasm component artifact: expected a layer of type application\/wasm or .*found application\/vnd\.oci\.image\.layer\.v1\.tar\+gzip/);
+  });
+
+  it('a download cut off half-way → unreachable, and no partial file becomes a cache entry; the retry succeeds', async () => {
+    // A registry front that serves the real manifest but breaks the first blob transfer after half the bytes.
+    const bytes = variant('partial');
+    const pushed = await pushComponent({ reference: `${open.host}/wash/partial:1.0.0`, bytes, insecure: true });
+    let cut = true;
+    const server = createServer((req, res) => {
+      if (cut && req.url?.includes('/blobs/') && req.method === 'GET') {
+        cut = false;
+        res.writeHead(200, { 'content-length': bytes.byteLength, 'content-type': 'application/octet-stream' });
+        res.write(Buffer.from(bytes.subarray(0, bytes.byteLength >> 1)), () => res.destroy());
+        return;
+      }
+      const upstream = httpRequest({ host: '127.0.0.1', port: open.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const front = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const cache = cacheDir();
+      const opts = { allowedInsecure: ['127.0.0.1'], cacheDir: cache, mirrors: { 'ghcr.io': front } };
+      await expectOciError(pullComponent('ghcr.io/wash/partial:1.0.0', opts), 'unreachable', /the download of blob sha256:[a-f0-9]{64} was interrupted/);
+      const blobDir = join(cache, 'blobs', 'sha256');
+      expect(readdirSync(blobDir).filter((f) => f === sha256Digest(bytes).slice(7) || f.includes('.tmp-'))).toEqual([]);
+      const again = await pullComponent('ghcr.io/wash/partial:1.0.0', opts);
+      expect(again.digest).toBe(pushed.digest);
+      expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a layer larger than the limit is refused before downloading (too-large)', async () => {
+    await pushComponent({ reference: `${open.host}/wash/big:1.0.0`, bytes: HELLO, insecure: true });
+    await expectOciError(pullComponent(`${open.host}/wash/big:1.0.0`, { allowedInsecure: [open.host], cacheDir: cacheDir(), maxBytes: 100 }),
+      'too-large', new RegExp(`its wasm layer is ${HELLO.byteLength} bytes, more than the limit of 100 bytes`));
+    expect(blobGets).toEqual([]);
   });
 
   it('unreachable registry, HTTPS to a plain-HTTP registry, latest refused, invalid reference', async () => {
