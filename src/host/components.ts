@@ -6,7 +6,7 @@ import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { HostLogger } from './log.js';
-import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
+import type { ComponentRuntimeLike, ImportResolver, RunningComponentLike } from './runtime-port.js';
 
 export interface ComponentManagerDeps {
   hostId: string;
@@ -20,6 +20,8 @@ export interface ComponentManagerDeps {
   config: (names: readonly string[]) => StringMap;
   /** Records `COMPONENT_{id}` → `{url}` in LATTICEDATA (links kept). */
   ensureSpec: (id: string, url: string) => Promise<void>;
+  /** Link-selected capabilities for a component's imports (src/host/capabilities/resolver.ts). */
+  imports?: (componentId: string) => Promise<ImportResolver | undefined>;
 }
 
 interface ComponentRecord {
@@ -177,10 +179,11 @@ export class ComponentManager {
     const bytes = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const imports = await this.deps.imports?.(id);
     return runtime.start(loaded, {
       componentId: id,
       maxInstances,
-      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []) },
+      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []), imports },
     });
   }
 

@@ -18,7 +18,9 @@ import { createHostLogger, logAt, type HostLogger } from './log.js';
 import { HOST_DEFAULTS, endpointUrl, sameEndpoint, type HostOptions, type NatsEndpoint } from './options.js';
 import { ProviderManager } from './providers.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
-import type { ComponentRuntimeLike, HttpIngressLike } from './runtime-port.js';
+import type { ComponentRuntimeLike, HttpIngressLike, ImportResolver } from './runtime-port.js';
+import type { BuiltinKind } from './capabilities/kinds.js';
+import type { BuiltinCapabilities } from './capabilities/resolver.js';
 import { humanDuration } from './uptime.js';
 
 export type HostStopReason = 'host.stop' | 'stop' | 'signal' | 'connection lost';
@@ -119,8 +121,24 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const mergedConfig = (names: readonly string[]) => store?.cache.mergedConfig(names) ?? {};
   const ensureSpec = async (id: string, url: string) => { await store?.ensureSpec(id, url); };
 
+  // Built-in capabilities (keyvalue, http-client): created with the first component that needs them.
+  let capabilitiesPromise: Promise<BuiltinCapabilities> | undefined;
+  const capabilities = (): Promise<BuiltinCapabilities> => (capabilitiesPromise ??= import('./capabilities/resolver.js').then(async ({ BuiltinCapabilities }) => {
+    const { builtinKind } = await import('./capabilities/kinds.js');
+    return new BuiltinCapabilities({
+      nats: () => rpcNc,
+      jsDomain: options.jsDomain,
+      linksFrom,
+      targetKind: (id): BuiltinKind | undefined => providers.kindOf(id) ?? builtinKind(store?.cache.spec(id)?.url ?? ''),
+      config: mergedConfig,
+      defaultTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
+      log,
+    });
+  }));
+
   const components = new ComponentManager({
     hostId, runtime, events, log, ensureSpec, config: mergedConfig,
+    imports: async (id): Promise<ImportResolver> => (await capabilities()).resolver(id),
     allowFileLoad: options.allowFileLoad ?? false,
     maxComponents: options.maxComponents,
     maxComponentSizeBytes: options.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes,
@@ -180,6 +198,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
       await withDeadline((async () => {
         if (ingressPromise) await (await ingressPromise).close();
         if (runtimePromise) await (await runtimePromise).close();
+        if (capabilitiesPromise) await (await capabilitiesPromise).close();
       })().catch((err) => log.warn('runtime did not close cleanly', { error: errorText(err) })), deadline, () => undefined);
       if (!ctlNc.isClosed()) {
         events.publish('host_stopped', { labels: { ...labels } });

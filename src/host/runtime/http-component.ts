@@ -37,20 +37,50 @@ function hasHeader(headers: string[], lower: string): boolean {
 }
 
 class NodeSink implements ResponseSink {
+  /** Set once the host answered in the guest's place (timeout): a late guest write goes nowhere. */
+  detached = false;
   constructor(private readonly res: ServerResponse) {}
   send(status: number, headers: string[], body: Uint8Array | undefined): void {
+    if (this.detached) return;
     if (!hasHeader(headers, 'content-length')) headers.push('content-length', String(body?.length ?? 0));
     this.res.writeHead(status, headers);
     this.res.end(body);
   }
   head(status: number, headers: string[]): void {
-    this.res.writeHead(status, headers);
+    if (!this.detached) this.res.writeHead(status, headers);
   }
   write(chunk: Uint8Array): void {
-    this.res.write(chunk);
+    if (!this.detached) this.res.write(chunk);
   }
   end(): void {
-    this.res.end();
+    if (!this.detached) this.res.end();
+  }
+}
+
+/**
+ * An async (JSPI) guest call: the instance may be suspended in a host call while other requests run, so
+ * the execution budget is a timer rather than the cooperative deadline. A call that overruns is abandoned
+ * (its instance is dropped; it finishes on its own once the host call it waits on returns, bounded by
+ * that capability's timeout).
+ */
+async function callAsync(call: () => unknown, budgetMs: number | undefined, sink: NodeSink): Promise<void> {
+  const running = Promise.resolve(call());
+  if (budgetMs === undefined) {
+    await running;
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      sink.detached = true;
+      reject(new ExecutionTimeout());
+    }, budgetMs);
+  });
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, overrun]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -194,14 +224,21 @@ export class HttpComponent implements RunningComponent {
   async #serveOnce(head: Exchange['head'], body: Uint8Array[], res: ServerResponse): Promise<'ok' | 'failed' | 'retry'> {
     const acquired = this.#pool.acquire();
     const instance = acquired instanceof Promise ? await acquired : acquired;
-    const exchange = new Exchange(head, body, new NodeSink(res));
+    const sink = new NodeSink(res);
+    const exchange = new Exchange(head, body, sink);
+    const call = () => instance.handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange));
     let failure: unknown;
     try {
-      withDeadline(this.#settings.maxExecutionTimeMs, () =>
-        instance.handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange)),
-      );
+      if (this.#compiled.async) await callAsync(call, this.#settings.maxExecutionTimeMs, sink);
+      else withDeadline(this.#settings.maxExecutionTimeMs, call);
     } catch (err) {
       failure = err;
+    }
+    if (sink.detached) {
+      this.#pool.release(instance, false);
+      this.#log('error', `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+      plainResponse(res, 504, `component ${this.componentId} exceeded its maximum execution time`);
+      return 'failed';
     }
     instance.served++;
     let outcome: Outcome;

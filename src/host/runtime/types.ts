@@ -12,10 +12,19 @@ export interface RuntimeOptions {
   log?: (level: LogLevel, componentId: string, message: string) => void;
 }
 
+/**
+ * Host functions for one imported interface the runtime does not implement itself (keyvalue, outgoing
+ * HTTP, a custom interface…), given its versioned name; undefined leaves the import to the stand-in that
+ * traps when called. Called once per interface per new instance.
+ */
+export type ImportResolver = (iface: string) => Record<string, unknown> | undefined;
+
 /** Per running component, supplied by the host control plane. */
 export interface Capabilities {
   /** Merged named configs, read on every wasi:config call (so updates are visible at once). */
   config: () => Record<string, string>;
+  /** Capabilities selected by links (see src/host/capabilities/resolver.ts); none when absent. */
+  imports?: ImportResolver;
 }
 
 /**
