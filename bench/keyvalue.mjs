@@ -6,9 +6,11 @@
 // with the real jco runtime, the component linked to keyvalue-nats ('cache'), keyvalue-redis ('sessions') and
 // keyvalue-inmemory ('mem'), served by the built-in http-server.
 //
-// Per-call cost through the component: the guest makes the call R times in one request (`?repeat=R`); the
-// per-call figure is (median request time with R calls − median with 0 calls) / R, so HTTP and request set-up
-// are not counted. Direct: the same operation from Node (@nats-io/kv, ioredis) awaited in sequence, median.
+// Per-call cost through the component: the guest makes the call R times in one request (`?repeat=R`); requests
+// with R and with 0 calls alternate and the per-call figure is the median of (time with R − time with 0) / R,
+// so HTTP and request set-up are not counted. Direct: the same operation from Node (@nats-io/kv, ioredis)
+// awaited in sequence, median. Wall time and CPU time of this process (host + client, where the component
+// runs) are both reported; under a loaded machine the CPU figures are the steadier ones.
 // Ratio = component per-call / direct per-call (target ≤ 2). Also reported: the whole request with one call.
 //
 //   node bench/keyvalue.mjs        Knobs: BENCH_REPEAT (20), BENCH_REQUESTS (40 per measurement), BENCH_ROUNDS (3)
@@ -51,15 +53,36 @@ async function startRedis(cleanup) {
   return `redis://127.0.0.1:${port}/`;
 }
 
-/** Median of `n` sequential runs of `fn` (ms). */
-async function medianMs(n, fn) {
-  const times = [];
+/** Wall and CPU (this process: host, client and all) milliseconds of one run of `fn`. */
+async function timed(fn) {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const used = process.cpuUsage(cpu);
+  return { wall: performance.now() - t, cpu: (used.user + used.system) / 1000 };
+}
+
+/** Medians over `n` sequential runs of `fn`. */
+async function medianOf(n, fn) {
+  const rows = [];
+  for (let i = 0; i < n; i++) rows.push(await timed(fn));
+  return { wall: median(rows.map((r) => r.wall)), cpu: median(rows.map((r) => r.cpu)) };
+}
+
+/**
+ * Per-call cost of what `many` does `repeat` times more than `zero`: requests alternate (so load changes hit
+ * both alike) and the median of the per-pair differences is taken.
+ */
+async function perCall(n, repeat, zero, many) {
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
+    const a = await timed(zero);
+    const b = await timed(many);
+    wall.push((b.wall - a.wall) / repeat);
+    cpu.push((b.cpu - a.cpu) / repeat);
   }
-  return median(times);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 async function request(url, init) {
@@ -138,25 +161,26 @@ runBench(BENCH, async (cleanup, doc) => {
         const init = op === 'set' ? { method: 'PUT', body: value } : undefined;
         const path = (n) => `${base}/kv/${store}/k?repeat=${n}`;
         for (let i = 0; i < 5; i++) await request(path(REPEAT), init); // warm-up
-        const zero = await medianMs(REQUESTS, () => request(path(0), init));
-        const many = await medianMs(REQUESTS, () => request(path(REPEAT), init));
-        const one = await medianMs(REQUESTS, () => request(path(1), init));
-        const directMs = direct[store] ? await medianMs(REQUESTS * 4, direct[store][op]) : undefined;
+        const through = await perCall(REQUESTS, REPEAT, () => request(path(0), init), () => request(path(REPEAT), init));
+        const one = await medianOf(REQUESTS, () => request(path(1), init));
+        const directCost = direct[store] ? await medianOf(REQUESTS * 4, direct[store][op]) : undefined;
         const key = `${kind} ${op}`;
-        (samples[key] ??= []).push({ perCall: (many - zero) / REPEAT, request: one, direct: directMs });
+        (samples[key] ??= []).push({ through, one, direct: directCost });
       }
     }
     log(`round ${round + 1}/${ROUNDS} done`);
   }
+  const ratio = (a, b) => Math.round((a / b) * 100) / 100;
   doc.results = Object.fromEntries(Object.entries(samples).map(([key, rows]) => {
-    const perCall = median(rows.map((r) => r.perCall));
-    const directMs = rows[0].direct === undefined ? undefined : median(rows.map((r) => r.direct));
+    const pick = (f) => median(rows.map(f));
+    const hasDirect = rows[0].direct !== undefined;
     return [key, {
-      through_component_per_call_us: us(perCall),
-      whole_request_one_call_us: us(median(rows.map((r) => r.request))),
-      direct_from_node_us: directMs === undefined ? undefined : us(directMs),
-      ratio: directMs === undefined ? undefined : Math.round((perCall / directMs) * 100) / 100,
-      per_round_ratio: directMs === undefined ? undefined : rows.map((r) => Math.round((r.perCall / r.direct) * 100) / 100),
+      through_component_per_call_us: { wall: us(pick((r) => r.through.wall)), cpu: us(pick((r) => r.through.cpu)) },
+      whole_request_one_call_us: { wall: us(pick((r) => r.one.wall)), cpu: us(pick((r) => r.one.cpu)) },
+      direct_from_node_us: hasDirect ? { wall: us(pick((r) => r.direct.wall)), cpu: us(pick((r) => r.direct.cpu)) } : undefined,
+      ratio_wall: hasDirect ? ratio(pick((r) => r.through.wall), pick((r) => r.direct.wall)) : undefined,
+      ratio_cpu: hasDirect ? ratio(pick((r) => r.through.cpu), pick((r) => r.direct.cpu)) : undefined,
+      per_round_ratio_wall: hasDirect ? rows.map((r) => ratio(r.through.wall, r.direct.wall)) : undefined,
     }];
   }));
   doc.conditions.load_average_end = loadAverage();
