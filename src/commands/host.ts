@@ -29,6 +29,11 @@ export default class Host extends WashCommand {
     'LATTICEDATA_/CONFIGDATA_ JetStream KV buckets, and runs WebAssembly components (file:// references with',
     '--allow-file-load). The built-in http-server provider (wasmcloud+builtin://http-server, also started for',
     'ghcr.io/wasmcloud/http-server:* references) serves linked components over HTTP.',
+    'Built-in capabilities, started for their upstream refs (ghcr.io/wasmcloud/<name>:*) or wasmcloud+builtin://<name>:',
+    'keyvalue-nats (link config bucket, enable_bucket_auto_create, cluster_uri, js_domain), keyvalue-redis (URL),',
+    'keyvalue-inmemory, and http-client (allowed_hosts). A component may link one package several times under',
+    'distinct names; store::open("<name>") picks that link, else the default one. Every call through a link is',
+    'bounded by timeout_ms in its config (default --rpc-timeout-ms) and fails as the interface\'s error.',
     '',
     'It runs until Ctrl+C / SIGTERM or a host.stop request, then stops its components and providers, publishes',
     'host_stopped and exits. Logs go to stderr (text lines, or JSON lines with --structured-logging).',
@@ -42,6 +47,7 @@ export default class Host extends WashCommand {
     { description: 'Another lattice on a remote NATS with credentials', command: '<%= config.bin %> host -x prod --nats-host nats.example.com --nats-creds ./host.creds' },
     { description: 'Print the host id for scripts, log JSON lines', command: '<%= config.bin %> host -o json --structured-logging 2>host.log' },
     { description: 'Fixed host id and faster heartbeats', command: 'WASMCLOUD_HOST_SEED=SN... <%= config.bin %> host --heartbeat-interval 5' },
+    { description: 'Keyvalue calls through links time out after 500 ms unless a link sets timeout_ms', command: '<%= config.bin %> host --allow-file-load --rpc-timeout-ms 500' },
   ];
 
   static override flags = {
