@@ -143,6 +143,19 @@ describe('built-in keyvalue: named links to NATS KV and Redis from one component
     });
   });
 
+  it('link.put refuses a second backend under a name already used, and a name that is not a DNS label', async () => {
+    const mark = events.mark();
+    // Overlapping interfaces: wasmCloud v1's conflict; disjoint ones: the named-link rule.
+    await expect(client.putLink(kvLink('cache', 'kv-redis', ['sessions-config']))).rejects.toThrow('link already exists with different target');
+    await expect(client.putLink({ ...kvLink('cache', 'kv-redis', ['sessions-config']), interfaces: ['watcher'] })).rejects.toThrow(
+      "kvapp already links wasi:keyvalue to kv-nats under the name 'cache'; a second backend of the same package needs its own link name",
+    );
+    await expect(client.putLink(kvLink('My_Cache', 'kv-redis', ['sessions-config']))).rejects.toThrow("link name 'My_Cache' is not a valid DNS label");
+    await events.waitFor((e) => e.name === 'linkdef_set_failed' && e.data.name === 'My_Cache', 5000, 'linkdef_set_failed');
+    expect(events.since(mark).filter((e) => e.name === 'linkdef_set_failed')).toHaveLength(3);
+    expect(await call('GET', '/kv/cache/greeting')).toEqual({ status: 200, body: 'from cache' });
+  });
+
   it('atomics, batch and list-keys work on both backends; increments from concurrent requests on several instances all count', async () => {
     for (const store of ['cache', 'sessions']) {
       const results = await Promise.all(Array.from({ length: 24 }, () => call('POST', `/incr/${store}/hits?by=2`)));
