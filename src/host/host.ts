@@ -145,6 +145,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   });
   const providers = new ProviderManager({
     hostId, ingress, events, log, linksFrom, ensureSpec, config: mergedConfig,
+    nats: () => rpcNc,
     component: (id) => components.get(id),
     healthCheck: options.providerHealthCheck,
   });

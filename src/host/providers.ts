@@ -2,6 +2,8 @@ import { ctlError, ctlSuccess } from '../lattice/codec.js';
 import type { CtlResponse, ProviderDescription, StartProviderCommand, StopProviderCommand, StringMap } from '../lattice/types.js';
 import { BuiltinHttpServer, isHttpServerProviderRef, type HttpServerDeps } from './builtin-http-server.js';
 import { builtinKind, builtinRefsText, type BuiltinKind } from './capabilities/kinds.js';
+import { BuiltinMessagingNats } from './capabilities/messaging.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import type { HostLogger } from './log.js';
@@ -17,6 +19,8 @@ export const DEFAULT_HEALTH_CHECK: HealthCheckTiming = { initialDelayMs: 5_000, 
 
 export interface ProviderManagerDeps extends Omit<HttpServerDeps, 'links'> {
   linksFrom: (sourceId: string) => ReturnType<HttpServerDeps['links']>;
+  /** The host's NATS connection (messaging-nats subscriptions). */
+  nats?: () => NatsConnection;
   ensureSpec: (id: string, url: string) => Promise<void>;
   healthCheck?: Partial<HealthCheckTiming>;
 }
@@ -27,8 +31,8 @@ interface ProviderRecord {
   kind: BuiltinKind;
   annotations: StringMap;
   configNames: string[];
-  /** The http-server's listeners; other built-in capabilities are served per call from the links. */
-  server?: BuiltinHttpServer;
+  /** What the provider runs by itself (http-server listeners, messaging-nats subscriptions); the others are served per call from the links. */
+  server?: BuiltinHttpServer | BuiltinMessagingNats;
   timers: NodeJS.Timeout[];
 }
 
@@ -66,7 +70,8 @@ export class ProviderManager {
 
   /** Addresses each provider listens on (for logs and tests). */
   addresses(id: string): string[] {
-    return this.records.get(id)?.server?.addresses() ?? [];
+    const server = this.records.get(id)?.server;
+    return server instanceof BuiltinHttpServer ? server.addresses() : [];
   }
 
   start(cmd: StartProviderCommand): CtlResponse {
@@ -89,7 +94,7 @@ export class ProviderManager {
   private async startBuiltin(cmd: StartProviderCommand, kind: BuiltinKind): Promise<void> {
     const id = cmd.provider_id;
     const annotations = cmd.annotations ?? {};
-    const server = kind === 'http-server' ? new BuiltinHttpServer(id, { ...this.deps, links: () => this.deps.linksFrom(id) }) : undefined;
+    const server = this.serverFor(kind, id);
     const record: ProviderRecord = { id, ref: cmd.provider_ref, kind, annotations, configNames: cmd.config, server, timers: [] };
     this.records.set(id, record);
     try {
@@ -104,6 +109,19 @@ export class ProviderManager {
     });
     this.scheduleHealth(record);
     await server?.sync();
+  }
+
+  private serverFor(kind: BuiltinKind, id: string): ProviderRecord['server'] {
+    if (kind === 'http-server') return new BuiltinHttpServer(id, { ...this.deps, links: () => this.deps.linksFrom(id) });
+    const nats = this.deps.nats;
+    if (kind === 'messaging-nats' && nats) {
+      return new BuiltinMessagingNats(id, {
+        nats, log: this.deps.log, config: this.deps.config,
+        links: () => this.deps.linksFrom(id),
+        deliver: (componentId, msg) => this.deps.component(componentId)?.handleMessage?.(msg),
+      });
+    }
+    return undefined;
   }
 
   /** In-process providers are healthy while running: first probe flips to passed, later ones report status. */

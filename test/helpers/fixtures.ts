@@ -19,6 +19,8 @@
  *   routes (`/kv/<store>/<key>` GET/PUT/DELETE, `/incr/<store>/<key>?by=n`, `/keys/<store>`, `/batch/<store>`,
  *   `/fetch?url=…`); a keyvalue or outgoing-http error answers 502 with the error variant as JSON. See the
  *   header of test/fixtures/components/js/keyvalue.js.
+ * - js-messaging: exports wasmcloud:messaging/handler (echoes to reply-to, republishes to "<subject>.seen") and
+ *   an HTTP handler with /publish and /request over wasmcloud:messaging/consumer; see its source header.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,7 +36,7 @@ import {
 } from '../../scripts/build-fixtures.mjs';
 
 export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc';
-export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue';
+export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging';
 export type FixtureName = WatFixtureName | JsFixtureName;
 
 export { FIXTURES_DIR };

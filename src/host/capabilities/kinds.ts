@@ -8,6 +8,7 @@ export const BUILTIN_KINDS = [
   'keyvalue-nats',
   'keyvalue-redis',
   'keyvalue-inmemory',
+  'messaging-nats',
 ] as const;
 
 export type BuiltinKind = (typeof BUILTIN_KINDS)[number];

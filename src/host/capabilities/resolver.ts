@@ -2,7 +2,8 @@
  * The import-resolution seam between a component's imports and what serves them.
  *
  * `BuiltinCapabilities.resolver(componentId)` is the runtime's `Capabilities.imports` for one component:
- * a standard interface (wasi:keyvalue store/atomics/batch, wasi:http/outgoing-handler) resolves to the
+ * a standard interface (wasi:keyvalue store/atomics/batch, wasi:http/outgoing-handler, wasmcloud:messaging
+ * consumer) resolves to the
  * built-in capability, which picks the component's link for each call (named links, see link-select.ts)
  * and the backend that link's target provider and config name. Any other interface goes to `fallback`
  * (the place for a wRPC client to remote providers/components) and, when that has nothing either, to the
@@ -22,6 +23,7 @@ import type { KeyValueBackend } from './keyvalue/backend.js';
 import { keyvalueImports, type OpenedStore } from './keyvalue/interface.js';
 import { MemoryKeyValue } from './keyvalue/memory.js';
 import { linksFor, selectLink } from './link-select.js';
+import { consumerImports } from './messaging.js';
 import { bounded } from './timeout.js';
 
 /** Link config key bounding each call through the link (default: the host's RPC timeout). */
@@ -82,6 +84,7 @@ export class BuiltinCapabilities {
         return keyvalue[name];
       }
       if (name === 'wasi:http/outgoing-handler') return this.#outgoingHandler(componentId);
+      if (name === 'wasmcloud:messaging/consumer') return consumerImports(() => this.#messagingConnection(componentId));
       return this.#deps.fallback?.(componentId, iface);
     };
   }
@@ -96,6 +99,18 @@ export class BuiltinCapabilities {
       const config = this.#deps.config(link.target_config);
       return sendHttp(request, { allowed: parseAllowedHosts(config[ALLOWED_HOSTS_KEY]), timeoutMs: timeoutOf(config, this.#deps.defaultTimeoutMs) });
     }, `wasi:http/outgoing-handler is not linked for component ${componentId}`);
+  }
+
+  async #messagingConnection(componentId: string): Promise<{ nc: NatsConnection; timeoutMs: number }> {
+    const links = linksFor(this.#deps.linksFrom(componentId), 'wasmcloud', 'messaging').filter((l) => l.interfaces.includes('consumer'));
+    const link = links.find((l) => l.name === 'default') ?? links[0];
+    if (!link) throw new Error(`component ${componentId} has no wasmcloud:messaging consumer link (link it to a messaging-nats provider)`);
+    if (this.#deps.targetKind(link.target) !== 'messaging-nats') throw new Error(`the messaging link of ${componentId} targets ${link.target}, which is not a built-in messaging-nats provider`);
+    const config = this.#deps.config(link.target_config);
+    const timeoutMs = timeoutOf(config, this.#deps.defaultTimeoutMs);
+    const uri = config.cluster_uris?.split(',')[0]?.trim();
+    const nc = uri ? await bounded(this.#natsConnection(uri), timeoutMs, `NATS at ${uri}`) : this.#deps.nats();
+    return { nc, timeoutMs };
   }
 
   async #openStore(componentId: string, identifier: string): Promise<OpenedStore> {

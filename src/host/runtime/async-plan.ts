@@ -2,8 +2,7 @@
  * Which host functions a component's glue makes asynchronous with JSPI (`WebAssembly.Suspending`), and
  * which exports it then enters through `WebAssembly.promising`.
  *
- * Only components that import an interface served over the network (keyvalue, outgoing HTTP, blobstore,
- * messaging) get an async plan; everything else keeps jco's synchronous glue and its fast path. Within an
+ * Only components that import an interface served over the network (keyvalue, outgoing HTTP, messaging) get an async plan; everything else keeps jco's synchronous glue and its fast path. Within an
  * async plan, `wasi:io/poll` waits are async too, so a guest blocking on a pollable (an outgoing HTTP
  * response) suspends instead of spinning the thread. Names are jco's: `ns:pkg/iface#func`,
  * `ns:pkg/iface#[method]resource.func`, `ns:pkg/iface#[static]resource.func`, unversioned.
@@ -18,6 +17,7 @@ export const ASYNC_INTERFACE_FUNCTIONS: Readonly<Record<string, readonly string[
   'wasi:keyvalue/batch': ['get-many', 'set-many', 'delete-many'],
   // `handle` only starts the request; the guest waits on the response future's pollable.
   'wasi:http/outgoing-handler': [],
+  'wasmcloud:messaging/consumer': ['request', 'publish'],
 };
 
 const POLL_FUNCTIONS = ['wasi:io/poll#poll', 'wasi:io/poll#[method]pollable.block'];
@@ -25,6 +25,7 @@ const POLL_FUNCTIONS = ['wasi:io/poll#poll', 'wasi:io/poll#[method]pollable.bloc
 /** Exports a guest enters while it may suspend in an async import. */
 const ASYNC_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   'wasi:http/incoming-handler': ['handle'],
+  'wasmcloud:messaging/handler': ['handle-message'],
 };
 
 export interface AsyncPlan {

@@ -51,11 +51,20 @@ export interface RunningComponentStats {
   instanceReset: 'none' | 'snapshot' | 'new-instance';
 }
 
+/** wasmcloud:messaging broker-message. */
+export interface BrokerMessage {
+  subject: string;
+  body: Uint8Array;
+  replyTo?: string;
+}
+
 export interface RunningComponent {
   readonly componentId: string;
   readonly digest: string;
   readonly maxInstances: number;
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Calls the component's wasmcloud:messaging/handler export; rejects with the guest's error or trap. */
+  handleMessage?(msg: BrokerMessage): Promise<void>;
   setMaxInstances(n: number): void;
   /** Finishes in-flight requests, then releases the instances. */
   stop(): Promise<void>;
