@@ -35,6 +35,8 @@ export const WAT_FIXTURES = [
 export const JS_FIXTURES = [
   { name: 'js-hello-fetch', source: 'hello-fetch.js', world: 'js-hello-fetch' },
   { name: 'js-config', source: 'config.js', world: 'js-config' },
+  { name: 'js-keyvalue', source: 'keyvalue.js', world: 'js-keyvalue' },
+  { name: 'js-messaging', source: 'messaging.js', world: 'js-messaging' },
 ];
 
 export function watFixturePath(name) {

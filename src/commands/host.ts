@@ -41,6 +41,11 @@ export default class Host extends WashCommand {
     '(pulled once per digest into the wash cache; see the OCI REGISTRIES flags) or from file:// references',
     '(with --allow-file-load). The built-in http-server provider (wasmcloud+builtin://http-server, also started',
     'for ghcr.io/wasmcloud/http-server:* references) serves linked components over HTTP.',
+    'Built-in capabilities, started for their upstream refs (ghcr.io/wasmcloud/<name>:*) or wasmcloud+builtin://<name>:',
+    'keyvalue-nats (link config bucket, enable_bucket_auto_create, cluster_uri, js_domain), keyvalue-redis (URL),',
+    'keyvalue-inmemory, and http-client (allowed_hosts). A component may link one package several times under',
+    'distinct names; store::open("<name>") picks that link, else the default one. Every call through a link is',
+    'bounded by timeout_ms in its config (default --rpc-timeout-ms) and fails as the interface\'s error.',
     '',
     'It runs until Ctrl+C / SIGTERM or a host.stop request, then stops its components and providers, publishes',
     'host_stopped and exits. Logs go to stderr (text lines, or JSON lines with --structured-logging).',
@@ -59,6 +64,7 @@ export default class Host extends WashCommand {
     { description: 'Log in to a private registry', command: 'WASMCLOUD_OCI_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> host --oci-registry ghcr.io --oci-user me' },
     { description: 'On a 3-node NATS cluster: lattice buckets with 3 replicas', command: '<%= config.bin %> host --nats-url nats://nats-b.internal:4222 --js-replicas 3' },
     { description: 'Fixed host id and faster heartbeats', command: 'WASMCLOUD_HOST_SEED=SN... <%= config.bin %> host --heartbeat-interval 5' },
+    { description: 'Keyvalue calls through links time out after 500 ms unless a link sets timeout_ms', command: '<%= config.bin %> host --allow-file-load --rpc-timeout-ms 500' },
   ];
 
   static override flags = {

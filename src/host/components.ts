@@ -8,7 +8,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import { HOST_DEFAULTS } from './options.js';
 import type { HostLogger } from './log.js';
 import type { OciFetcher } from './oci-fetcher.js';
-import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
+import type { ComponentRuntimeLike, ImportResolver, RunningComponentLike } from './runtime-port.js';
 
 export interface ComponentManagerDeps {
   hostId: string;
@@ -26,6 +26,8 @@ export interface ComponentManagerDeps {
   config: (names: readonly string[]) => StringMap;
   /** Records `COMPONENT_{id}` → `{url}` in LATTICEDATA (links kept). */
   ensureSpec: (id: string, url: string) => Promise<void>;
+  /** Link-selected capabilities for a component's imports (src/host/capabilities/resolver.ts). */
+  imports?: (componentId: string) => Promise<ImportResolver | undefined>;
 }
 
 interface ComponentRecord {
@@ -177,10 +179,11 @@ export class ComponentManager {
     const bytes = await this.readComponent(ref);
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(bytes);
+    const imports = await this.deps.imports?.(id);
     return runtime.start(loaded, {
       componentId: id,
       maxInstances,
-      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []) },
+      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []), imports },
     });
   }
 

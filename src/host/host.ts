@@ -20,7 +20,9 @@ import { HOST_DEFAULTS, endpointUrl, sameEndpoint, type HostOptions, type NatsEn
 import { OciFetcher } from './oci-fetcher.js';
 import { ProviderManager } from './providers.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
-import type { ComponentRuntimeLike, HttpIngressLike } from './runtime-port.js';
+import type { ComponentRuntimeLike, HttpIngressLike, ImportResolver } from './runtime-port.js';
+import type { BuiltinKind } from './capabilities/kinds.js';
+import type { BuiltinCapabilities } from './capabilities/resolver.js';
 import { humanDuration } from './uptime.js';
 
 export type HostStopReason = 'host.stop' | 'stop' | 'signal' | 'connection lost';
@@ -132,8 +134,24 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const ensureSpec = async (id: string, url: string) => { await store?.ensureSpec(id, url); };
 
   const oci = new OciFetcher(options.oci ?? {}, log);
+  // Built-in capabilities (keyvalue, http-client): created with the first component that needs them.
+  let capabilitiesPromise: Promise<BuiltinCapabilities> | undefined;
+  const capabilities = (): Promise<BuiltinCapabilities> => (capabilitiesPromise ??= import('./capabilities/resolver.js').then(async ({ BuiltinCapabilities }) => {
+    const { builtinKind } = await import('./capabilities/kinds.js');
+    return new BuiltinCapabilities({
+      nats: () => rpcNc,
+      jsDomain: options.jsDomain,
+      linksFrom,
+      targetKind: (id): BuiltinKind | undefined => providers.kindOf(id) ?? builtinKind(store?.cache.spec(id)?.url ?? ''),
+      config: mergedConfig,
+      defaultTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
+      log,
+    });
+  }));
+
   const components = new ComponentManager({
     hostId, runtime, events, log, ensureSpec, config: mergedConfig, oci,
+    imports: async (id): Promise<ImportResolver> => (await capabilities()).resolver(id),
     allowFileLoad: options.allowFileLoad ?? false,
     allowedFileDirs: options.allowFileLoadDirs,
     maxComponents: options.maxComponents,
@@ -141,6 +159,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   });
   const providers = new ProviderManager({
     hostId, ingress, events, log, linksFrom, ensureSpec, config: mergedConfig,
+    nats: () => rpcNc,
     component: (id) => components.get(id),
     healthCheck: options.providerHealthCheck,
   });
@@ -194,6 +213,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
       await withDeadline((async () => {
         if (ingressPromise) await (await ingressPromise).close();
         if (runtimePromise) await (await runtimePromise).close();
+        if (capabilitiesPromise) await (await capabilitiesPromise).close();
       })().catch((err) => log.warn('runtime did not close cleanly', { error: errorText(err) })), deadline, () => undefined);
       if (!ctlNc.isClosed()) {
         events.publish('host_stopped', { labels: { ...labels } });

@@ -6,3 +6,4 @@ export { createHostLogger, silentLogger, LOG_LEVELS, type HostLogger, type LogLe
 export { builtinLabels, isProtectedLabelKey, labelsSatisfy, type Labels } from './labels.js';
 export { BUILTIN_HTTP_SERVER_REF, DEFAULT_HTTP_ADDRESS, isHttpServerProviderRef } from './builtin-http-server.js';
 export type { RuntimeFactory, ComponentRuntimeLike, RunningComponentLike, HttpIngressLike } from './runtime-port.js';
+export { builtinKind, BUILTIN_KINDS, type BuiltinKind } from './capabilities/kinds.js';

@@ -1,6 +1,9 @@
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
 import type { CtlResponse, ProviderDescription, StartProviderCommand, StopProviderCommand, StringMap } from '../lattice/types.js';
 import { BuiltinHttpServer, isHttpServerProviderRef, type HttpServerDeps } from './builtin-http-server.js';
+import { builtinKind, builtinRefsText, type BuiltinKind } from './capabilities/kinds.js';
+import { BuiltinMessagingNats } from './capabilities/messaging.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import type { HostLogger } from './log.js';
@@ -16,6 +19,8 @@ export const DEFAULT_HEALTH_CHECK: HealthCheckTiming = { initialDelayMs: 5_000, 
 
 export interface ProviderManagerDeps extends Omit<HttpServerDeps, 'links'> {
   linksFrom: (sourceId: string) => ReturnType<HttpServerDeps['links']>;
+  /** The host's NATS connection (messaging-nats subscriptions). */
+  nats?: () => NatsConnection;
   ensureSpec: (id: string, url: string) => Promise<void>;
   healthCheck?: Partial<HealthCheckTiming>;
 }
@@ -23,19 +28,21 @@ export interface ProviderManagerDeps extends Omit<HttpServerDeps, 'links'> {
 interface ProviderRecord {
   id: string;
   ref: string;
+  kind: BuiltinKind;
   annotations: StringMap;
   configNames: string[];
-  server: BuiltinHttpServer;
+  /** What the provider runs by itself (http-server listeners, messaging-nats subscriptions); the others are served per call from the links. */
+  server?: BuiltinHttpServer | BuiltinMessagingNats;
   timers: NodeJS.Timeout[];
 }
 
 const UNSUPPORTED =
-  'only the built-in http-server provider (wasmcloud+builtin://http-server or ghcr.io/wasmcloud/http-server:<version>) ' +
-  'is supported by the wash host so far; binary capability providers are not';
+  `only the providers built into the wash host can be started: ${builtinRefsText()}; binary capability providers are not supported yet`;
 
 /**
- * Capability providers on this host. Today that is the in-process http-server; anything else is answered
- * like v1 (success, then `provider_start_failed` with the reason).
+ * Capability providers on this host: the built-in ones (kinds.ts), all in process. The http-server listens
+ * for its links; the others (keyvalue, http-client) are served per call by src/host/capabilities from
+ * whichever links name them. Anything else is answered like v1 (success, then `provider_start_failed`).
  */
 export class ProviderManager {
   private readonly records = new Map<string, ProviderRecord>();
@@ -53,18 +60,25 @@ export class ProviderManager {
   descriptions(): ProviderDescription[] {
     return [...this.records.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((r) => ({ id: r.id, image_ref: r.ref, name: 'http-server', revision: 0, annotations: r.annotations }));
+      .map((r) => ({ id: r.id, image_ref: r.ref, name: r.kind, revision: 0, annotations: r.annotations }));
+  }
+
+  /** The built-in capability a provider running on this host is. */
+  kindOf(id: string): BuiltinKind | undefined {
+    return this.records.get(id)?.kind;
   }
 
   /** Addresses each provider listens on (for logs and tests). */
   addresses(id: string): string[] {
-    return this.records.get(id)?.server.addresses() ?? [];
+    const server = this.records.get(id)?.server;
+    return server instanceof BuiltinHttpServer ? server.addresses() : [];
   }
 
   start(cmd: StartProviderCommand): CtlResponse {
     const id = cmd.provider_id;
     if (this.has(id)) return ctlError('provider with that ID is already running');
-    if (!isHttpServerProviderRef(cmd.provider_ref)) {
+    const kind = isHttpServerProviderRef(cmd.provider_ref) ? 'http-server' : builtinKind(cmd.provider_ref);
+    if (!kind) {
       const error = `cannot start provider ${id} from ${cmd.provider_ref || '(empty reference)'}: ${UNSUPPORTED}`;
       this.deps.log.error(error);
       queueMicrotask(() => this.deps.events.publish('provider_start_failed', {
@@ -73,28 +87,41 @@ export class ProviderManager {
       return ctlSuccess('successfully started provider');
     }
     this.reserved.add(id);
-    void this.startHttpServer(cmd).finally(() => this.reserved.delete(id));
+    void this.startBuiltin(cmd, kind).finally(() => this.reserved.delete(id));
     return ctlSuccess('successfully started provider');
   }
 
-  private async startHttpServer(cmd: StartProviderCommand): Promise<void> {
+  private async startBuiltin(cmd: StartProviderCommand, kind: BuiltinKind): Promise<void> {
     const id = cmd.provider_id;
     const annotations = cmd.annotations ?? {};
-    const server = new BuiltinHttpServer(id, { ...this.deps, links: () => this.deps.linksFrom(id) });
-    const record: ProviderRecord = { id, ref: cmd.provider_ref, annotations, configNames: cmd.config, server, timers: [] };
+    const server = this.serverFor(kind, id);
+    const record: ProviderRecord = { id, ref: cmd.provider_ref, kind, annotations, configNames: cmd.config, server, timers: [] };
     this.records.set(id, record);
     try {
       await this.deps.ensureSpec(id, cmd.provider_ref);
     } catch (err) {
       this.deps.log.warn(`could not record provider ${id} in the lattice state`, { error: errorText(err) });
     }
-    this.deps.log.info(`provider ${id} started (built-in http-server)`, { ref: cmd.provider_ref });
+    this.deps.log.info(`provider ${id} started (built-in ${kind})`, { ref: cmd.provider_ref });
     this.deps.events.publish('provider_started', {
       host_id: this.deps.hostId, image_ref: cmd.provider_ref, provider_id: id, annotations,
       instance_id: id, public_key: id, link_name: 'default',
     });
     this.scheduleHealth(record);
-    await server.sync();
+    await server?.sync();
+  }
+
+  private serverFor(kind: BuiltinKind, id: string): ProviderRecord['server'] {
+    if (kind === 'http-server') return new BuiltinHttpServer(id, { ...this.deps, links: () => this.deps.linksFrom(id) });
+    const nats = this.deps.nats;
+    if (kind === 'messaging-nats' && nats) {
+      return new BuiltinMessagingNats(id, {
+        nats, log: this.deps.log, config: this.deps.config,
+        links: () => this.deps.linksFrom(id),
+        deliver: (componentId, msg) => this.deps.component(componentId)?.handleMessage?.(msg),
+      });
+    }
+    return undefined;
   }
 
   /** In-process providers are healthy while running: first probe flips to passed, later ones report status. */
@@ -128,12 +155,12 @@ export class ProviderManager {
   private async stopRecord(record: ProviderRecord): Promise<void> {
     this.records.delete(record.id);
     for (const t of record.timers) clearTimeout(t);
-    await record.server.stop();
+    await record.server?.stop();
   }
 
   /** Links or config changed somewhere in the lattice: every provider re-reads what concerns it. */
   async refresh(): Promise<void> {
-    await Promise.all([...this.records.values()].map((r) => r.server.sync()));
+    await Promise.all([...this.records.values()].map((r) => r.server?.sync()));
   }
 
   async stopAll(): Promise<void> {

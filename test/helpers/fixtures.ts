@@ -15,6 +15,12 @@
  *   header x-config-store-greeting = wasi:config/store get("greeting") when set, header x-served = request
  *   count of the instance; a config `err` gives 500 "config error: {...}". Logs one wasi:logging line
  *   (info, context "js-config", "GET /path -> 200") per request.
+ * - js-keyvalue: reusable; drives wasi:keyvalue store/atomics/batch and wasi:http/outgoing-handler from HTTP
+ *   routes (`/kv/<store>/<key>` GET/PUT/DELETE, `/incr/<store>/<key>?by=n`, `/keys/<store>`, `/batch/<store>`,
+ *   `/fetch?url=…`); a keyvalue or outgoing-http error answers 502 with the error variant as JSON. See the
+ *   header of test/fixtures/components/js/keyvalue.js.
+ * - js-messaging: exports wasmcloud:messaging/handler (echoes to reply-to, republishes to "<subject>.seen") and
+ *   an HTTP handler with /publish and /request over wasmcloud:messaging/consumer; see its source header.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,7 +36,7 @@ import {
 } from '../../scripts/build-fixtures.mjs';
 
 export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc';
-export type JsFixtureName = 'js-hello-fetch' | 'js-config';
+export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging';
 export type FixtureName = WatFixtureName | JsFixtureName;
 
 export { FIXTURES_DIR };

@@ -8,6 +8,7 @@ export default class StartProvider extends LatticeCommand {
   static override examples = [
     '<%= config.bin %> start provider ghcr.io/wasmcloud/http-server:0.23.0 http-server',
     '<%= config.bin %> start provider ghcr.io/wasmcloud/keyvalue-redis:0.28.1 kvredis -c zone=us-east-1 --config redis-defaults',
+    '<%= config.bin %> start provider wasmcloud+builtin://keyvalue-inmemory kvmem',
     '<%= config.bin %> start provider ./build/my-provider.par.gz my-provider --host-id wild-river',
     '<%= config.bin %> start provider ghcr.io/wasmcloud/http-server:0.23.0 http-server --skip-wait -o json',
   ];

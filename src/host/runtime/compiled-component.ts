@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ASYNC_INTERFACE_FUNCTIONS, asyncPlan, type AsyncPlan } from './async-plan.js';
 import { capModuleMemory } from './memory-limit.js';
 import { exportMutableState } from './state-exports.js';
 import { detectServingStyle, producedByComponentizeJs } from './style.js';
@@ -17,7 +18,7 @@ import type { ImportObject } from './wasi/imports.js';
 
 /** The exports object of one instance; `incomingHandler` is there when the component serves HTTP. */
 export interface ComponentExports {
-  incomingHandler?: { handle(request: unknown, responseOut: unknown): void };
+  incomingHandler?: { handle(request: unknown, responseOut: unknown): void | Promise<void> };
   [name: string]: unknown;
 }
 
@@ -36,6 +37,11 @@ export interface CompiledComponent {
   componentizeJs: boolean;
   /** Core modules export their mutable state (see state-exports.ts), so instances can be recycled. */
   stateExported: boolean;
+  /**
+   * Imports some host functions asynchronously (JSPI, see async-plan.ts): its HTTP handler returns a
+   * promise, and other calls into it may be in flight while one instance waits.
+   */
+  async: boolean;
   /** Synchronous: core modules are compiled already. */
   instantiate(imports: ImportObject): ComponentInstance;
 }
@@ -49,6 +55,8 @@ interface CacheMeta {
   gluePatches: string[];
   /** Patches whose pattern was absent from this glue (the component runs on jco's unpatched code there). */
   gluePatchesMissed: string[];
+  /** JSPI functions and exports, or null for fully synchronous glue. */
+  asyncPlan: AsyncPlan | null;
 }
 
 type GlueModule = {
@@ -61,14 +69,14 @@ type GlueModule = {
 
 const GLUE_FILE = 'component.mjs';
 /** Bumped when the cache layout or the glue patches change. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 6;
 
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {
   transpilerVersion ??= (async () => {
     const entry = resolveTranspiler();
     const pkg = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
-    return `jco-transpile@${pkg.version}/format-${CACHE_FORMAT}/${JSON.stringify(TRANSPILE_OPTIONS)}`;
+    return `jco-transpile@${pkg.version}/format-${CACHE_FORMAT}/${JSON.stringify(TRANSPILE_OPTIONS)}/${JSON.stringify(ASYNC_INTERFACE_FUNCTIONS)}`;
   })();
   return transpilerVersion;
 }
@@ -90,7 +98,8 @@ async function readMeta(dir: string, key: string): Promise<CacheMeta | undefined
 async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Promise<CacheMeta> {
   const { inspectComponent } = await import('../../component/inspect.js');
   const info = await inspectComponent(bytes, { label: 'the component' });
-  const { files } = await transpileInWorker(bytes);
+  const plan = asyncPlan(info.imports, info.exports);
+  const { files } = await transpileInWorker(bytes, plan);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   const wasmFiles: string[] = [];
@@ -115,6 +124,7 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
     wasmFiles,
     gluePatches,
     gluePatchesMissed,
+    asyncPlan: plan ?? null,
   };
   await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
   await rm(dir, { recursive: true, force: true });
@@ -173,6 +183,7 @@ export async function compileComponent(
     style,
     componentizeJs: meta.componentizeJs,
     stateExported,
+    async: meta.asyncPlan !== null && meta.asyncPlan !== undefined,
     instantiate: (imports) => {
       const cores: WebAssembly.Instance[] = [];
       const instantiateCore = (module: WebAssembly.Module, coreImports: WebAssembly.Imports): WebAssembly.Instance => {

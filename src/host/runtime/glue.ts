@@ -83,7 +83,12 @@ const HOST_TASK_BLOCK = new RegExp(
   ].join(''),
 );
 const HOST_CALL_WRAPPER = /_withGlobalCurrentTaskMeta\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
+/** The same for JSPI host trampolines: entered with `await task.enter(...)`, host call through the async wrapper. */
+const ASYNC_HOST_TASK_BLOCK = new RegExp(HOST_TASK_BLOCK.source.replace(String.raw`const started = task\.enterSync\(\);`, String.raw`const started = await task\.enter\(\{ isHost: hostProvided \}\);`));
+const COMPLETION_ON_TRAP = /(task\.exit\(\);\s*)return task\.completionPromise\(\);/g;
+const ASYNC_HOST_CALL_WRAPPER = /_withGlobalCurrentTaskMetaAsync\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
 const TRAMPOLINE = /const (_trampoline\d+) = function\([^)]*\) \{[\s\S]*?\n\s*\1\.fnName = /g;
+const ASYNC_TRAMPOLINE = /const (_trampoline\d+) = async function\([^)]*\) \{[\s\S]*?\n\s*\1\.fnName = /g;
 const LOWER_SYNC_ENTRY = /(function _lowerImportBackwardsCompat\([^)]*\) \{[\s\S]{0,600}?const \{([^}]*)\} = args;\s*_checkMayLeave\(componentIdx\);)/;
 const LOWER_NEEDS = ['isAsync', 'isManualAsync', 'funcTypeIsAsync', 'importFn', 'componentIdx'];
 /** Methods the patched trampolines may still call on their task. */
@@ -91,7 +96,8 @@ const INERT_TASK_METHODS = new Set(['resolve', 'exit', 'reject', 'setErrored', '
 const INERT_TASK =
   'const _washHostTask = Object.freeze({ resolve() {}, exit() {}, reject() {}, setErrored() {}, id() { return 0; }, ' +
   'componentIdx() { return -1; }, getParentSubtask() { return undefined; } });\n';
-const DIRECT_SYNC_CALL = '\n    if (!isManualAsync && !isAsync && !funcTypeIsAsync) { return importFn(...params); }';
+// A JSPI host import (isManualAsync) returns the trampoline's promise to `_suspendingImport`, which awaits it.
+const DIRECT_SYNC_CALL = '\n    if (!isAsync && !funcTypeIsAsync) { return importFn(...params); }';
 
 /** The rewrite described above, or undefined when any part of the glue does not match. */
 export function directSyncHostCalls(source: string): string | undefined {
@@ -103,9 +109,10 @@ export function directSyncHostCalls(source: string): string | undefined {
   if (!lower || !lower[1].includes('params') || !LOWER_NEEDS.every((name) => new RegExp(`\\b${name}\\b`).test(lower[2]))) return undefined;
   let patched = 0;
   let failed = false;
-  const out = source.replace(TRAMPOLINE, (body) => {
+  const rewrite = (body: string, block: RegExp, wrapper: RegExp, replacement: string): string => {
     if (!body.includes('const hostProvided = true;')) return body;
-    const next = body.replace(HOST_TASK_BLOCK, 'const task = _washHostTask;').replace(HOST_CALL_WRAPPER, '$1');
+    // A trap in an async host call settles the (inert) task's completion promise with the error: rethrow it.
+    const next = body.replace(block, replacement).replace(wrapper, '$1').replace(COMPLETION_ON_TRAP, '$1throw err;');
     const methods = [...next.matchAll(/\btask\.(\w+)/g)].map((m) => m[1]);
     if (next.includes('hostProvided') || next.includes('_withGlobalCurrentTaskMeta') || methods.some((m) => !INERT_TASK_METHODS.has(m))) {
       failed = true;
@@ -113,7 +120,10 @@ export function directSyncHostCalls(source: string): string | undefined {
     }
     patched++;
     return next;
-  });
+  };
+  const out = source
+    .replace(TRAMPOLINE, (body) => rewrite(body, HOST_TASK_BLOCK, HOST_CALL_WRAPPER, 'const task = _washHostTask;'))
+    .replace(ASYNC_TRAMPOLINE, (body) => rewrite(body, ASYNC_HOST_TASK_BLOCK, ASYNC_HOST_CALL_WRAPPER, 'const task = _washHostTask;\n    const started = true;'));
   if (failed || patched !== hostTrampolines) return undefined;
   return INERT_TASK + out.replace(LOWER_SYNC_ENTRY, (match) => match + DIRECT_SYNC_CALL);
 }

@@ -10,7 +10,7 @@ import { CoreStateSnapshot } from './recycler.js';
 import { ExecutionTimeout, withDeadline } from './wasi/deadline.js';
 import { Exchange, IncomingRequest, ResponseOutparam, type Outcome, type ResponseSink } from './wasi/http.js';
 import { buildImports } from './wasi/imports.js';
-import type { LogLevel, RunningComponent, RunningComponentStats, ServingStyle, StartOptions } from './types.js';
+import type { BrokerMessage, LogLevel, RunningComponent, RunningComponentStats, ServingStyle, StartOptions } from './types.js';
 
 export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
 /** stop() waits this long for in-flight requests (a slow upload must not block an update forever). */
@@ -19,7 +19,9 @@ const STOP_GRACE_MS = 30_000;
 const FRESH_PREWARM = 4;
 
 interface Instance {
-  handler: NonNullable<ComponentExports['incomingHandler']>;
+  exports: ComponentExports;
+  /** The wasi:http/incoming-handler export, when the component has one. */
+  handler?: NonNullable<ComponentExports['incomingHandler']>;
   served: number;
   /** Fresh state to return to after each request (one-request-per-instance components). */
   snapshot?: CoreStateSnapshot;
@@ -37,20 +39,50 @@ function hasHeader(headers: string[], lower: string): boolean {
 }
 
 class NodeSink implements ResponseSink {
+  /** Set once the host answered in the guest's place (timeout): a late guest write goes nowhere. */
+  detached = false;
   constructor(private readonly res: ServerResponse) {}
   send(status: number, headers: string[], body: Uint8Array | undefined): void {
+    if (this.detached) return;
     if (!hasHeader(headers, 'content-length')) headers.push('content-length', String(body?.length ?? 0));
     this.res.writeHead(status, headers);
     this.res.end(body);
   }
   head(status: number, headers: string[]): void {
-    this.res.writeHead(status, headers);
+    if (!this.detached) this.res.writeHead(status, headers);
   }
   write(chunk: Uint8Array): void {
-    this.res.write(chunk);
+    if (!this.detached) this.res.write(chunk);
   }
   end(): void {
-    this.res.end();
+    if (!this.detached) this.res.end();
+  }
+}
+
+/**
+ * An async (JSPI) guest call: the instance may be suspended in a host call while other requests run, so
+ * the execution budget is a timer rather than the cooperative deadline. A call that overruns is abandoned
+ * (its instance is dropped; it finishes on its own once the host call it waits on returns, bounded by
+ * that capability's timeout).
+ */
+async function callAsync(call: () => unknown, budgetMs: number | undefined, onOverrun: () => void): Promise<void> {
+  const running = Promise.resolve(call());
+  if (budgetMs === undefined) {
+    await running;
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      onOverrun();
+      reject(new ExecutionTimeout());
+    }, budgetMs);
+  });
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, overrun]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -149,9 +181,10 @@ export class HttpComponent implements RunningComponent {
 
   /** Instantiates up front so that a component that cannot start fails here, not on the first request. */
   warmUp(): void {
-    if (!this.#compiled.exports.some((e) => e.startsWith('wasi:http/incoming-handler@'))) {
-      this.#log('warn', 'component does not export wasi:http/incoming-handler; HTTP requests to it will fail');
-      return;
+    const serves = (prefix: string) => this.#compiled.exports.some((e) => e.startsWith(prefix));
+    if (!serves('wasi:http/incoming-handler@')) {
+      this.#log(serves('wasmcloud:messaging/handler@') ? 'debug' : 'warn', 'component does not export wasi:http/incoming-handler; HTTP requests to it will fail');
+      if (!serves('wasmcloud:messaging/handler@')) return;
     }
     this.#pool.warmUp();
     this.#log('info', `serving ${this.#describeStyle()}, up to ${this.#maxInstances} instances`);
@@ -194,14 +227,27 @@ export class HttpComponent implements RunningComponent {
   async #serveOnce(head: Exchange['head'], body: Uint8Array[], res: ServerResponse): Promise<'ok' | 'failed' | 'retry'> {
     const acquired = this.#pool.acquire();
     const instance = acquired instanceof Promise ? await acquired : acquired;
-    const exchange = new Exchange(head, body, new NodeSink(res));
+    const handler = instance.handler;
+    if (!handler) {
+      this.#pool.release(instance, true);
+      plainResponse(res, 500, `component ${this.componentId} does not export wasi:http/incoming-handler`);
+      return 'failed';
+    }
+    const sink = new NodeSink(res);
+    const exchange = new Exchange(head, body, sink);
+    const call = () => handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange));
     let failure: unknown;
     try {
-      withDeadline(this.#settings.maxExecutionTimeMs, () =>
-        instance.handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange)),
-      );
+      if (this.#compiled.async) await callAsync(call, this.#settings.maxExecutionTimeMs, () => { sink.detached = true; });
+      else withDeadline(this.#settings.maxExecutionTimeMs, call);
     } catch (err) {
       failure = err;
+    }
+    if (sink.detached) {
+      this.#pool.release(instance, false);
+      this.#log('error', `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+      plainResponse(res, 504, `component ${this.componentId} exceeded its maximum execution time`);
+      return 'failed';
     }
     instance.served++;
     let outcome: Outcome;
@@ -237,6 +283,46 @@ export class HttpComponent implements RunningComponent {
     return 'failed';
   }
 
+  async handleMessage(msg: BrokerMessage): Promise<void> {
+    if (this.#stopping) throw new Error(`component ${this.componentId} is stopping`);
+    this.#inFlight++;
+    try {
+      const acquired = this.#pool.acquire();
+      const instance = acquired instanceof Promise ? await acquired : acquired;
+      let healthy = false;
+      try {
+        const target = (instance.exports['wasmcloud:messaging/handler'] ?? instance.exports.handler) as
+          { handleMessage?: (m: { subject: string; body: Uint8Array; replyTo: string | undefined }) => unknown } | undefined;
+        const handle = target?.handleMessage;
+        if (!handle) {
+          healthy = true;
+          throw new Error(`component ${this.componentId} does not export wasmcloud:messaging/handler`);
+        }
+        const call = () => handle.call(target, { subject: msg.subject, body: msg.body, replyTo: msg.replyTo });
+        try {
+          if (this.#compiled.async) await callAsync(call, this.#settings.maxExecutionTimeMs, () => undefined);
+          else withDeadline(this.#settings.maxExecutionTimeMs, call);
+          healthy = true;
+          this.#served++;
+        } catch (err) {
+          this.#failed++;
+          const payload = (err as { payload?: unknown } | undefined)?.payload;
+          // An `err(string)` result is the guest's answer, not a broken instance.
+          if (payload !== undefined) {
+            healthy = true;
+            throw new Error(`component ${this.componentId} failed to handle a message on ${msg.subject}: ${String(payload)}`);
+          }
+          throw new Error(`component ${this.componentId} trapped handling a message on ${msg.subject}: ${describe(err)}`);
+        }
+      } finally {
+        this.#pool.release(instance, healthy && (!instance.snapshot || instance.snapshot.restore()));
+      }
+    } finally {
+      this.#inFlight--;
+      if (this.#inFlight === 0) this.#idle?.();
+    }
+  }
+
   #switchToFetchEvent(): void {
     this.#style = 'fetch-event';
     this.#recycle = this.#compiled.stateExported;
@@ -268,8 +354,7 @@ export class HttpComponent implements RunningComponent {
     const imports = buildImports(this.#compiled.imports, this.componentId, this.#start.capabilities, (level, message) => this.#log(level, message));
     const { exports, cores } = this.#compiled.instantiate(imports);
     const handler = exports.incomingHandler ?? (exports['wasi:http/incoming-handler'] as Instance['handler'] | undefined);
-    if (!handler) throw new Error(`component ${this.componentId} does not export wasi:http/incoming-handler`);
-    return this.#recycle ? { handler, served: 0, snapshot: new CoreStateSnapshot(cores) } : { handler, served: 0 };
+    return this.#recycle ? { exports, handler, served: 0, snapshot: new CoreStateSnapshot(cores) } : { exports, handler, served: 0 };
   }
 
   #log(level: LogLevel, message: string): void {

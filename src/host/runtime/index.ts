@@ -4,9 +4,11 @@
  */
 export { ComponentRuntime } from './runtime.js';
 export { HttpIngress } from './http-ingress.js';
+export { outgoingHandler, type HttpSender, type IncomingHttpResponse, type OutgoingHttpRequest } from './wasi/http.js';
 export { parseListenAddress, addressKey, type ListenAddress } from './address.js';
 export type {
   Capabilities,
+  ImportResolver,
   LoadedComponent,
   LogLevel,
   RunningComponent,

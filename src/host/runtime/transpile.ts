@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { AsyncPlan } from './async-plan.js';
 
 /** Path of jco-transpile's entry module (createRequire: import.meta.resolve is missing under vite-node). */
 export function resolveTranspiler(): string {
@@ -37,10 +38,16 @@ import(workerData.transpilerUrl)
   .catch((err) => parentPort.postMessage({ ok: false, message: String(err && err.stack || err) }));
 `;
 
-export function transpileInWorker(bytes: Uint8Array): Promise<TranspileOutput> {
+/** Options for one component: the base set, plus JSPI for the functions an async plan names. */
+export function transpileOptions(plan: AsyncPlan | undefined): Record<string, unknown> {
+  if (!plan) return { ...TRANSPILE_OPTIONS };
+  return { ...TRANSPILE_OPTIONS, asyncMode: 'jspi', asyncImports: plan.asyncImports, asyncExports: plan.asyncExports };
+}
+
+export function transpileInWorker(bytes: Uint8Array, plan?: AsyncPlan): Promise<TranspileOutput> {
   const transpilerUrl = pathToFileURL(resolveTranspiler()).href;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { transpilerUrl, bytes, options: TRANSPILE_OPTIONS } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { transpilerUrl, bytes, options: transpileOptions(plan) } });
     let settled = false;
     worker.once('message', (msg: { ok: true; files: Record<string, Uint8Array> } | { ok: false; message: string }) => {
       settled = true;

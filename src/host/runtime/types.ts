@@ -12,10 +12,19 @@ export interface RuntimeOptions {
   log?: (level: LogLevel, componentId: string, message: string) => void;
 }
 
+/**
+ * Host functions for one imported interface the runtime does not implement itself (keyvalue, outgoing
+ * HTTP, a custom interface…), given its versioned name; undefined leaves the import to the stand-in that
+ * traps when called. Called once per interface per new instance.
+ */
+export type ImportResolver = (iface: string) => Record<string, unknown> | undefined;
+
 /** Per running component, supplied by the host control plane. */
 export interface Capabilities {
   /** Merged named configs, read on every wasi:config call (so updates are visible at once). */
   config: () => Record<string, string>;
+  /** Capabilities selected by links (see src/host/capabilities/resolver.ts); none when absent. */
+  imports?: ImportResolver;
 }
 
 /**
@@ -42,11 +51,20 @@ export interface RunningComponentStats {
   instanceReset: 'none' | 'snapshot' | 'new-instance';
 }
 
+/** wasmcloud:messaging broker-message. */
+export interface BrokerMessage {
+  subject: string;
+  body: Uint8Array;
+  replyTo?: string;
+}
+
 export interface RunningComponent {
   readonly componentId: string;
   readonly digest: string;
   readonly maxInstances: number;
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Calls the component's wasmcloud:messaging/handler export; rejects with the guest's error or trap. */
+  handleMessage?(msg: BrokerMessage): Promise<void>;
   setMaxInstances(n: number): void;
   /** Finishes in-flight requests, then releases the instances. */
   stop(): Promise<void>;

@@ -22,9 +22,24 @@ describe('link rules', () => {
     expect(upsertLink([link()], link({ target: 'other' }))).toEqual({ ok: false, error: LINK_CONFLICT_MESSAGE });
   });
 
-  it('upsertLink_differentTargetDisjointInterfaces_allowed', () => {
+  it('upsertLink_differentTargetDisjointInterfaces_sameName_rejected (named links: one name, one backend)', () => {
     const r = upsertLink([link()], link({ target: 'other', interfaces: ['outgoing-handler'] }));
-    expect(r.ok && r.links.length).toBe(2);
+    expect(r).toEqual({ ok: false, error: expect.stringContaining("http already links wasi:http to hello under the name 'default'; a second backend of the same package needs its own link name") });
+  });
+
+  it('upsertLink_secondBackendUnderItsOwnName_allowed', () => {
+    const kv = (name: string, target: string) => link({ source_id: 'app', name, target, wit_package: 'keyvalue', interfaces: ['store', 'atomics'] });
+    const r = upsertLink([kv('cache', 'kv-nats')], kv('sessions', 'kv-redis'));
+    expect(r).toEqual({ ok: true, links: [kv('cache', 'kv-nats'), kv('sessions', 'kv-redis')] });
+  });
+
+  it('upsertLink_nameMustBeDnsLabel', () => {
+    for (const name of ['Cache', 'my_cache', '-x', '', 'a'.repeat(64)]) {
+      const r = upsertLink([], link({ name }));
+      expect(r.ok, name).toBe(false);
+      if (!r.ok) expect(r.error).toContain('is not a valid DNS label');
+    }
+    expect(upsertLink([], link({ name: 'a'.repeat(63) })).ok).toBe(true);
   });
 
   it('removeLink_returnsRemovedAndRest', () => {

@@ -303,6 +303,7 @@ export class OutgoingBody {
   #written = false;
   #finished = false;
   #exchange: Exchange | undefined;
+  #onFinish: (() => void) | undefined;
 
   get finished(): boolean {
     return this.#finished;
@@ -334,10 +335,18 @@ export class OutgoingBody {
     return chunks;
   }
   static finish(body: OutgoingBody, trailers: Fields | undefined): void {
-    if (trailers) throw { tag: 'internal-error', val: 'response trailers are not supported by this host' };
+    if (trailers) throw { tag: 'internal-error', val: 'trailers are not supported by this host' };
     if (body.#finished) throw { tag: 'internal-error', val: 'outgoing body already finished' };
     body.#finished = true;
     if (body.#exchange?.headSent) body.#exchange.bodyProgress(body);
+    body.#onFinish?.();
+  }
+  /** An outgoing request's body: its chunks once the guest finished it. */
+  static completed(body: OutgoingBody): Promise<Uint8Array[]> {
+    if (body.#finished) return Promise.resolve(body.drain());
+    return new Promise((resolve) => {
+      body.#onFinish = () => resolve(body.drain());
+    });
   }
   static bind(body: OutgoingBody, exchange: Exchange): void {
     body.#exchange = exchange;
@@ -355,8 +364,9 @@ export class ResponseOutparam {
   }
 }
 
-// The outgoing side exists so that components importing it can be instantiated; sending is a
-// capability the host does not link yet, so `outgoing-handler.handle` fails with a clear error code.
+// The outgoing side (wasi:http/outgoing-handler): the guest builds an outgoing-request, `handle` hands it to
+// whatever sends requests for this component (the http-client capability, when linked) and returns a future
+// whose pollable becomes ready when the whole response has arrived (bodies are buffered).
 
 export class RequestOptions {
   #connect: bigint | undefined;
@@ -368,7 +378,33 @@ export class RequestOptions {
   setFirstByteTimeout(d: bigint | undefined): void { this.#firstByte = d; }
   betweenBytesTimeout(): bigint | undefined { return this.#betweenBytes; }
   setBetweenBytesTimeout(d: bigint | undefined): void { this.#betweenBytes = d; }
+  static timeoutMs(options: RequestOptions | undefined): number | undefined {
+    if (!options) return undefined;
+    const ns = options.#firstByte ?? options.#connect;
+    return ns === undefined ? undefined : Number(ns / 1_000_000n);
+  }
 }
+
+/** What a sender gets: the request as plain data (body complete). */
+export interface OutgoingHttpRequest {
+  method: string;
+  scheme: 'http' | 'https';
+  authority: string;
+  pathWithQuery: string;
+  headers: [string, string][];
+  body: Uint8Array | undefined;
+  /** From the guest's request-options (first-byte or connect timeout), if it set one. */
+  timeoutMs: number | undefined;
+}
+
+export interface IncomingHttpResponse {
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+/** Sends one request; rejects with a wasi:http error-code value (`{ tag, val? }`). */
+export type HttpSender = (request: OutgoingHttpRequest) => Promise<IncomingHttpResponse>;
 
 export class OutgoingRequest {
   readonly #headers: Fields;
@@ -394,12 +430,80 @@ export class OutgoingRequest {
   authority(): string | undefined { return this.#authority; }
   setAuthority(a: string | undefined): void { this.#authority = a; }
   headers(): Fields { return this.#headers; }
+
+  /** The request as data once its body is complete (at once when the guest never took the body). */
+  static whenComplete(request: OutgoingRequest, timeoutMs: number | undefined): Promise<OutgoingHttpRequest> {
+    const scheme = request.#scheme?.tag === 'HTTPS' ? 'https' : request.#scheme === undefined || request.#scheme.tag === 'HTTP' ? 'http' : undefined;
+    if (scheme === undefined) return Promise.reject({ tag: 'HTTP-protocol-error' });
+    if (!request.#authority) return Promise.reject({ tag: 'HTTP-request-URI-invalid' });
+    const head = {
+      method: request.#method.tag === 'other' ? String(request.#method.val) : request.#method.tag.toUpperCase(),
+      scheme: scheme as 'http' | 'https',
+      authority: request.#authority,
+      pathWithQuery: request.#path ?? '/',
+      headers: Fields.entriesOf(request.#headers).map(([n, v]): [string, string] => [n, latin1(v)]),
+      timeoutMs,
+    };
+    const body = request.#body;
+    if (!body) return Promise.resolve({ ...head, body: undefined });
+    return OutgoingBody.completed(body).then((chunks) => ({ ...head, body: Buffer.concat(chunks) }));
+  }
 }
 
-export class IncomingResponse {}
+export class IncomingResponse {
+  readonly #response: IncomingHttpResponse;
+  #consumed = false;
+  constructor(response: IncomingHttpResponse) {
+    this.#response = response;
+  }
+  status(): number {
+    return this.#response.status;
+  }
+  headers(): Fields {
+    return Fields.trusted(this.#response.headers.map(([n, v]): Entry => [n.toLowerCase(), Buffer.from(v, 'latin1')]));
+  }
+  consume(): IncomingBody {
+    if (this.#consumed) throw undefined;
+    this.#consumed = true;
+    return new IncomingBody([this.#response.body]);
+  }
+}
+
 export class FutureIncomingResponse {
-  subscribe(): Pollable { return READY; }
-  get(): unknown { return undefined; }
+  #outcome: { tag: 'ok'; val: IncomingResponse } | { tag: 'err'; val: HttpErrorCode } | undefined;
+  #taken = false;
+  readonly #pollable: Pollable;
+  constructor(response: Promise<IncomingHttpResponse>) {
+    const settled = response.then(
+      (r) => { this.#outcome = { tag: 'ok', val: new IncomingResponse(r) }; },
+      (err: unknown) => { this.#outcome = { tag: 'err', val: toErrorCode(err) }; },
+    );
+    this.#pollable = Pollable.fromPromise(settled, () => this.#outcome !== undefined);
+  }
+  subscribe(): Pollable {
+    return this.#pollable;
+  }
+  get(): unknown {
+    if (this.#outcome === undefined) return undefined;
+    if (this.#taken) return { tag: 'err', val: undefined };
+    this.#taken = true;
+    return { tag: 'ok', val: this.#outcome };
+  }
+}
+
+function toErrorCode(err: unknown): HttpErrorCode {
+  if (err && typeof err === 'object' && typeof (err as HttpErrorCode).tag === 'string') return err as HttpErrorCode;
+  return { tag: 'internal-error', val: err instanceof Error ? err.message : String(err) };
+}
+
+/** `wasi:http/outgoing-handler` over a sender; without one, every call fails naming the missing link. */
+export function outgoingHandler(send: HttpSender | undefined, unlinked: string): Record<string, unknown> {
+  return {
+    handle(request: OutgoingRequest, options: RequestOptions | undefined): FutureIncomingResponse {
+      if (!send) throw { tag: 'internal-error', val: unlinked };
+      return new FutureIncomingResponse(OutgoingRequest.whenComplete(request, RequestOptions.timeoutMs(options)).then(send));
+    },
+  };
 }
 
 export function httpImports(componentId: string): Record<string, Record<string, unknown>> {
@@ -409,10 +513,6 @@ export function httpImports(componentId: string): Record<string, Record<string, 
       RequestOptions, OutgoingRequest, IncomingResponse, FutureIncomingResponse,
       httpErrorCode: (_err: IoError): HttpErrorCode | undefined => undefined,
     },
-    'wasi:http/outgoing-handler': {
-      handle(): never {
-        throw { tag: 'internal-error', val: `wasi:http/outgoing-handler is not linked for component ${componentId}` };
-      },
-    },
+    'wasi:http/outgoing-handler': outgoingHandler(undefined, `wasi:http/outgoing-handler is not linked for component ${componentId}`),
   };
 }

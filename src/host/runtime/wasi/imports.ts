@@ -1,6 +1,7 @@
 /**
- * The import object one instance gets: the host's own WASI, config and logging, and for every other
- * interface the component imports, a stand-in whose functions fail with an error naming the interface.
+ * The import object one instance gets: what `capabilities.imports` resolves (link-selected capabilities,
+ * later wRPC clients), else the host's own WASI, config and logging, and for every other interface the
+ * component imports, a stand-in whose functions fail with an error naming the interface.
  * So a component with an unlinked import still loads and serves; only the call to it traps (500).
  */
 import type { Capabilities, LogLevel } from '../types.js';
@@ -56,7 +57,7 @@ export function buildImports(
   const result: ImportObject = {};
   for (const name of componentImports) {
     const key = unversioned(name);
-    result[key] = provided[key] ?? missingInterface(key, componentId);
+    result[key] = capabilities.imports?.(name) ?? provided[key] ?? missingInterface(key, componentId);
   }
   return result;
 }

@@ -1,10 +1,11 @@
 /**
  * wasi:io 0.2 host objects (error, poll, streams), in process and synchronous.
  *
- * Everything a guest can wait on today is either ready at once (buffered request bodies, response
- * bodies collected in memory, stdout) or a clock deadline, so `block()` never needs another thread:
- * it sleeps with Atomics.wait until the deadline. Future network-backed pollables plug in through
- * `Pollable.fromCheck`.
+ * A guest waits on three kinds of pollable: ready at once (buffered request bodies, response bodies
+ * collected in memory, stdout), a clock deadline (block() sleeps with Atomics.wait), or network I/O
+ * (`Pollable.fromPromise`, e.g. an outgoing HTTP response). Only components whose glue makes
+ * `wasi:io/poll` asynchronous (JSPI, see async-plan.ts) ever hold the last kind; for them `block()` and
+ * `poll()` return a promise, and the guest is suspended until it settles.
  */
 import { currentDeadline, ExecutionTimeout } from './deadline.js';
 
@@ -34,6 +35,7 @@ export class IoError {
 export class Pollable {
   readonly #deadlineNs: bigint | undefined;
   readonly #check: (() => boolean) | undefined;
+  #settles: Promise<unknown> | undefined;
   constructor(deadlineNs?: bigint, check?: () => boolean) {
     this.#deadlineNs = deadlineNs;
     this.#check = check;
@@ -41,11 +43,21 @@ export class Pollable {
   static fromCheck(check: () => boolean): Pollable {
     return new Pollable(undefined, check);
   }
+  /** Ready when `settles` settles (`check` says whether it has). */
+  static fromPromise(settles: Promise<unknown>, check: () => boolean): Pollable {
+    const pollable = new Pollable(undefined, check);
+    pollable.#settles = settles;
+    return pollable;
+  }
+  static settlesOf(pollable: Pollable): Promise<unknown> | undefined {
+    return pollable.#settles;
+  }
   ready(): boolean {
     if (this.#check) return this.#check();
     return this.#deadlineNs === undefined || monotonicNowNs() >= this.#deadlineNs;
   }
-  block(): void {
+  block(): void | Promise<void> {
+    if (this.#settles && !this.ready()) return waitAsync([this]);
     blockUntilAnyReady([this]);
   }
   /** Nanoseconds until ready for a clock pollable, 0 if ready, undefined if it cannot be predicted. */
@@ -77,8 +89,46 @@ function blockUntilAnyReady(list: Pollable[]): void {
   }
 }
 
-export function poll(list: Pollable[]): Uint32Array {
+/** Waits for a promise-backed pollable to settle, or for the nearest clock deadline among the others. */
+async function waitAsync(list: Pollable[]): Promise<void> {
+  const waits: Promise<unknown>[] = [];
+  let shortest: bigint | undefined;
+  for (const p of list) {
+    const settles = Pollable.settlesOf(p);
+    if (settles) waits.push(settles);
+    else {
+      const hint = p.waitHintNs();
+      if (hint !== undefined && (shortest === undefined || hint < shortest)) shortest = hint;
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  if (shortest !== undefined) waits.push(new Promise((resolve) => { timer = setTimeout(resolve, Math.ceil(Number(shortest) / 1e6)); }));
+  try {
+    await Promise.race(waits);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function readyIndexes(list: Pollable[]): Uint32Array | undefined {
+  const ready: number[] = [];
+  for (let i = 0; i < list.length; i++) if (list[i].ready()) ready.push(i);
+  return ready.length > 0 ? Uint32Array.from(ready) : undefined;
+}
+
+export function poll(list: Pollable[]): Uint32Array | Promise<Uint32Array> {
   if (list.length === 0) throw new Error('wasi:io/poll.poll called with an empty list');
+  if (list.some((p) => Pollable.settlesOf(p) !== undefined)) {
+    const now = readyIndexes(list);
+    if (now) return now;
+    return (async () => {
+      for (;;) {
+        await waitAsync(list);
+        const ready = readyIndexes(list);
+        if (ready) return ready;
+      }
+    })();
+  }
   for (;;) {
     const ready: number[] = [];
     for (let i = 0; i < list.length; i++) if (list[i].ready()) ready.push(i);
