@@ -66,3 +66,10 @@ export {
   type Engine, type EngineOptions, type EngineLog, type AppRuntime, type Upgrade, type ScalerSpec, type ScalerResult, type LatticeState,
   type Command as WadmCommand, type TaggedCommand,
 } from './wadm/engine/index.js';
+// wRPC over NATS, its value codec, and the TypeScript provider SDK (src/wrpc)
+export {
+  WrpcTransport, WrpcError, isWrpcError, runProvider, readHostData, invocationSubject, wrpcPrefix, rpcFuncName,
+  encode as encodeWrpcValue, decode as decodeWrpcValue, encodeTuple as encodeWrpcTuple, decodeTuple as decodeWrpcTuple,
+  type WrpcType, type FunctionType as WrpcFunctionType, type ProviderDefinition, type ProviderFunction, type RunningProvider, type CallContext,
+  type HostData as ProviderHostData, type InterfaceLinkDefinition,
+} from './wrpc/index.js';

@@ -17,6 +17,7 @@ import { LatticeStore } from './lattice-store.js';
 import { createHostLogger, logAt, type HostLogger } from './log.js';
 import { HOST_DEFAULTS, endpointUrl, sameEndpoint, type HostOptions, type NatsEndpoint } from './options.js';
 import { ProviderManager } from './providers.js';
+import { PROCESS_PROVIDER_DEFAULTS } from './provider-process/settings.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ComponentRuntimeLike, HttpIngressLike } from './runtime-port.js';
 import { humanDuration } from './uptime.js';
@@ -129,6 +130,14 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     hostId, ingress, events, log, linksFrom, ensureSpec, config: mergedConfig,
     component: (id) => components.get(id),
     healthCheck: options.providerHealthCheck,
+    processes: {
+      lattice, rpc: () => rpcNc, allLinks: () => store?.cache.links() ?? [],
+      allowFileLoad: options.allowFileLoad ?? false,
+      rpcUrl: endpointUrl(options.rpc ?? options.ctl), rpcJwt: (options.rpc ?? options.ctl)?.jwt, rpcSeed: (options.rpc ?? options.ctl)?.seed,
+      rpcTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
+      backoff: { ...PROCESS_PROVIDER_DEFAULTS.backoff, ...options.providerRestartBackoff },
+      stopGraceMs: options.providerStopGraceMs ?? PROCESS_PROVIDER_DEFAULTS.stopGraceMs,
+    },
   });
 
   try {
