@@ -45,6 +45,8 @@ export interface WashHost {
   labels(): Labels;
   ping(): Host;
   inventory(): HostInventory;
+  /** The OS pid of a provider process this host runs (undefined for built-in providers and unknown ids). */
+  providerPid(id: string): number | undefined;
   /** Resolves once the host has stopped, for whatever reason. Never rejects. */
   readonly closed: Promise<HostStopped>;
   /** Graceful stop: components and providers stopped, `host_stopped` published, connections closed. */
@@ -249,6 +251,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     labels: () => ({ ...labels }),
     ping,
     inventory,
+    providerPid: (id) => providers.pid(id),
     closed,
     stop: (opts = {}) => shutdown(opts.reason ?? 'stop', opts.timeoutMs),
   };
