@@ -8,3 +8,6 @@ export {
   readHostData, runProvider,
   type CallContext, type HostData, type InterfaceLinkDefinition, type ProviderDefinition, type ProviderFunction, type RunProviderOptions, type RunningProvider,
 } from './provider-sdk.js';
+export { componentFunctionTypes, type ComponentTypes, type InterfaceFunctions } from './component-types.js';
+export { wrpcImportResolver, wrpcAsyncImportNames, ErrResult, type WrpcImportsOptions } from './component-imports.js';
+export { serveComponentExports, type ServeExportsOptions } from './component-exports.js';

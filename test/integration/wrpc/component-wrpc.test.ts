@@ -1,0 +1,122 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WashHost } from '../../../src/host/index.js';
+import { natsConnect } from '../../../src/lattice/connect.js';
+import { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { Link } from '../../../src/lattice/types.js';
+import { componentFunctionTypes } from '../../../src/wrpc/component-types.js';
+import { serveComponentExports } from '../../../src/wrpc/component-exports.js';
+import { wrpcAsyncImportNames, wrpcImportResolver } from '../../../src/wrpc/component-imports.js';
+import { WrpcTransport } from '../../../src/wrpc/transport.js';
+import { fixturePath } from '../../helpers/fixtures.js';
+import { instantiateJspi, type JspiComponent } from '../../helpers/jspi-component.js';
+import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import { EventLog, testHost } from '../host/helpers.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const lattice = 'compwrpc';
+const dir = mkdtempSync(join(tmpdir(), 'wash-comp-wrpc-'));
+const loggerPath = join(dir, 'calc-logger');
+writeFileSync(loggerPath, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`);
+chmodSync(loggerPath, 0o755);
+
+let nats: TestNats;
+let nc: NatsConnection;
+let client: CtlClient;
+let events: EventLog;
+let host: WashHost;
+let tA: WrpcTransport;
+let tB: WrpcTransport;
+let caller: JspiComponent;
+let callee: JspiComponent;
+let links: Link[] = [];
+let stopServing: () => void = () => {};
+const calcBytes = readFileSync(fixturePath('calc'));
+const types = componentFunctionTypes(calcBytes);
+const messagesSig = { params: [], results: [{ list: 'string' as const }] };
+
+async function providerMessages(): Promise<string[]> {
+  const [m] = await tA.invoke(`${lattice}.calc-logger`, 'example:calc/host-test@0.1.0', 'messages', messagesSig, [], { headers: { 'source-id': 'test' } });
+  return m as string[];
+}
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await natsConnect(nats.url);
+  events = await new EventLog(nc, lattice).start();
+  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
+  host = await testHost(nats.url, lattice);
+  // Two connections: the calling component's host side (A) and the called component's (B).
+  tA = await WrpcTransport.open(await natsConnect(nats.url));
+  tB = await WrpcTransport.open(await natsConnect(nats.url));
+
+  await client.putConfig('logger-config', { callback: 'calc-b' });
+  await client.startProvider({ provider_id: 'calc-logger', provider_ref: `file://${loggerPath}`, host_id: host.id, config: ['logger-config'] });
+  await events.waitFor((e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger', 20_000, 'calc-logger healthy');
+  await client.putLink({ source_id: 'calc-a', target: 'calc-logger', name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: ['host'], source_config: [], target_config: [] });
+  links = await client.getLinks();
+
+  // Component calc-b: its exports served over wRPC (its own log import is a local no-op).
+  callee = await instantiateJspi(calcBytes, { asyncImports: [], asyncExports: [], imports: { 'example:calc/host': { log: () => undefined } } });
+  const calc = callee.exports['example:calc/calc@0.1.0'] ?? callee.exports.calc;
+  stopServing = serveComponentExports({
+    transport: tB, lattice, componentId: 'calc-b', types,
+    call: (_instance, func, args) => (calc as Record<string, (...a: unknown[]) => unknown>)[func](...args),
+  }).stop;
+  await tB.nc.flush();
+
+  // Component calc-a: its custom import goes over wRPC to whatever its link targets; JSPI suspends the guest.
+  const resolve = wrpcImportResolver({
+    transport: tA, lattice, componentId: 'calc-a', types, timeoutMs: 5_000,
+    target: (iface, name) => links.find((l) => l.source_id === 'calc-a' && l.name === name && iface === `${l.wit_namespace}:${l.wit_package}/${l.interfaces.find((i) => iface.endsWith(`/${i}`))}`)?.target,
+  });
+  caller = await instantiateJspi(calcBytes, {
+    asyncImports: wrpcAsyncImportNames(types), asyncExports: ['example:calc/calc#add'],
+    imports: { 'example:calc/host': resolve('example:calc/host@0.1.0') },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  stopServing();
+  caller?.close();
+  callee?.close();
+  tA?.close();
+  tB?.close();
+  await tA?.nc.close();
+  await tB?.nc.close();
+  await host?.stop();
+  events?.stop();
+  await nc?.close();
+  await nats?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('components and wRPC', () => {
+  it('the async import list names the custom interface in jco form', () => {
+    expect(wrpcAsyncImportNames(types)).toEqual(['example:calc/host#log']);
+  });
+
+  it('a guest import of a custom interface reaches a provider process, which calls another component back', async () => {
+    const add = (caller.exports['example:calc/calc@0.1.0'] ?? caller.exports.calc).add as (a: number, b: number) => Promise<number>;
+    expect(await add(2, 3)).toBe(5);
+    expect(await providerMessages()).toEqual(['calc-a/default: calc.add called', 'callback calc-b add -> 42']);
+    expect(await add(-7, 3)).toBe(-4);
+    expect(await providerMessages()).toHaveLength(2);
+  });
+
+  it('a served component export is callable by anyone on the lattice (another host, wash call)', async () => {
+    const add = { params: [{ name: 'a', type: 's32' as const }, { name: 'b', type: 's32' as const }], results: ['s32' as const] };
+    expect(await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], { headers: { 'source-id': 'wash' } })).toEqual([-(2 ** 31)]);
+  });
+
+  it('when the provider is gone the guest call fails with the transport error (log returns no result type: a trap)', async () => {
+    await client.stopProvider({ provider_id: 'calc-logger', host_id: host.id });
+    await events.waitFor((e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger', 10_000, 'provider_stopped');
+    const add = (caller.exports['example:calc/calc@0.1.0'] ?? caller.exports.calc).add as (a: number, b: number) => Promise<number>;
+    await expect(add(1, 1)).rejects.toThrow(/nothing serves example:calc\/host@0.1.0.log on compwrpc.calc-logger/);
+  });
+});
