@@ -11,3 +11,4 @@ export {
 export { componentFunctionTypes, type ComponentTypes, type InterfaceFunctions } from './component-types.js';
 export { wrpcImportResolver, wrpcAsyncImportNames, ErrResult, type WrpcImportsOptions } from './component-imports.js';
 export { serveComponentExports, type ServeExportsOptions } from './component-exports.js';
+export { componentWrpc, isCustomInterface, linkTarget, type ComponentWrpc, type ComponentWrpcOptions } from './host-bridge.js';

@@ -43,6 +43,18 @@ export function exitReason(code: number | null, signal: NodeJS.Signals | null): 
 }
 
 const encoder = new TextEncoder();
+
+/** Provider children still running: killed if the host process exits without stopping them (one listener). */
+const live = new Set<SupervisedProvider>();
+let exitHookInstalled = false;
+function trackLive(p: SupervisedProvider, on: boolean): void {
+  if (on) live.add(p);
+  else live.delete(p);
+  if (!exitHookInstalled && on) {
+    exitHookInstalled = true;
+    process.on('exit', () => { for (const q of live) q.killNow(); });
+  }
+}
 const json = (v: unknown) => encoder.encode(JSON.stringify(v));
 
 export class SupervisedProvider {
@@ -54,7 +66,6 @@ export class SupervisedProvider {
   private readonly backoff: RestartBackoff;
   private readonly subjects: ProviderSubjects;
   private exited?: Promise<void>;
-  private readonly killOnExit = () => { try { this.child?.kill('SIGKILL'); } catch { /* gone */ } };
   /** Links and config as last told to the provider (to push only differences). */
   private pushedLinks = new Map<string, InterfaceLinkDefinition>();
   private pushedConfig = '';
@@ -73,13 +84,18 @@ export class SupervisedProvider {
 
   /** Spawns the first process; rejects when it cannot be started at all (missing file, not executable). */
   async start(): Promise<void> {
-    process.on('exit', this.killOnExit);
+    trackLive(this, true);
     try {
       await this.spawnOnce();
     } catch (err) {
-      process.off('exit', this.killOnExit);
+      trackLive(this, false);
       throw err;
     }
+  }
+
+  /** Synchronous last resort (host process exiting). */
+  killNow(): void {
+    try { this.child?.kill('SIGKILL'); } catch { /* gone */ }
   }
 
   private spawnOnce(): Promise<void> {
@@ -211,7 +227,7 @@ export class SupervisedProvider {
     this.clearTimers();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
-      process.off('exit', this.killOnExit);
+      trackLive(this, false);
       return;
     }
     const grace = this.opts.stopGraceMs;
@@ -228,7 +244,7 @@ export class SupervisedProvider {
       child.kill('SIGKILL');
       await exited;
     }
-    process.off('exit', this.killOnExit);
+    trackLive(this, false);
   }
 }
 

@@ -9,8 +9,7 @@ import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { Link } from '../../../src/lattice/types.js';
 import { componentFunctionTypes } from '../../../src/wrpc/component-types.js';
-import { serveComponentExports } from '../../../src/wrpc/component-exports.js';
-import { wrpcAsyncImportNames, wrpcImportResolver } from '../../../src/wrpc/component-imports.js';
+import { componentWrpc } from '../../../src/wrpc/host-bridge.js';
 import { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { instantiateJspi, type JspiComponent } from '../../helpers/jspi-component.js';
@@ -35,6 +34,7 @@ let caller: JspiComponent;
 let callee: JspiComponent;
 let links: Link[] = [];
 let stopServing: () => void = () => {};
+let asyncImports: string[] = [];
 const calcBytes = readFileSync(fixturePath('calc'));
 const types = componentFunctionTypes(calcBytes);
 const messagesSig = { params: [], results: [{ list: 'string' as const }] };
@@ -60,23 +60,20 @@ beforeAll(async () => {
   await client.putLink({ source_id: 'calc-a', target: 'calc-logger', name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: ['host'], source_config: [], target_config: [] });
   links = await client.getLinks();
 
-  // Component calc-b: its exports served over wRPC (its own log import is a local no-op).
+  // Component calc-b: its custom exports served over wRPC (its own log import is a local no-op).
   callee = await instantiateJspi(calcBytes, { asyncImports: [], asyncExports: [], imports: { 'example:calc/host': { log: () => undefined } } });
-  const calc = callee.exports['example:calc/calc@0.1.0'] ?? callee.exports.calc;
-  stopServing = serveComponentExports({
-    transport: tB, lattice, componentId: 'calc-b', types,
-    call: (_instance, func, args) => (calc as Record<string, (...a: unknown[]) => unknown>)[func](...args),
-  }).stop;
+  const calc = callee.exports['example:calc/calc@0.1.0'] as Record<string, (...a: unknown[]) => unknown>;
+  const b = componentWrpc({ transport: tB, lattice, componentId: 'calc-b', types, links: () => [] });
+  stopServing = b.serveExports((_instance, func, args) => calc[func](...args)).stop;
   await tB.nc.flush();
 
-  // Component calc-a: its custom import goes over wRPC to whatever its link targets; JSPI suspends the guest.
-  const resolve = wrpcImportResolver({
-    transport: tA, lattice, componentId: 'calc-a', types, timeoutMs: 5_000,
-    target: (iface, name) => links.find((l) => l.source_id === 'calc-a' && l.name === name && iface === `${l.wit_namespace}:${l.wit_package}/${l.interfaces.find((i) => iface.endsWith(`/${i}`))}`)?.target,
-  });
+  // Component calc-a: its custom import goes over wRPC to its link's target (read from the lattice); JSPI
+  // suspends the guest meanwhile.
+  const a = componentWrpc({ transport: tA, lattice, componentId: 'calc-a', types, links: () => links, timeoutMs: 5_000 });
+  asyncImports = a.asyncImports;
   caller = await instantiateJspi(calcBytes, {
-    asyncImports: wrpcAsyncImportNames(types), asyncExports: ['example:calc/calc#add'],
-    imports: { 'example:calc/host': resolve('example:calc/host@0.1.0') },
+    asyncImports: a.asyncImports, asyncExports: ['example:calc/calc#add'],
+    imports: { 'example:calc/host': a.imports('example:calc/host@0.1.0') },
   });
 }, 60_000);
 
@@ -97,7 +94,7 @@ afterAll(async () => {
 
 describe('components and wRPC', () => {
   it('the async import list names the custom interface in jco form', () => {
-    expect(wrpcAsyncImportNames(types)).toEqual(['example:calc/host#log']);
+    expect(asyncImports).toEqual(['example:calc/host#log']);
   });
 
   it('a guest import of a custom interface reaches a provider process, which calls another component back', async () => {
