@@ -81,6 +81,9 @@ export interface RunningProvider {
 
 /** Reads the first line of stdin: base64(JSON HostData). */
 export async function readHostData(stdin: NodeJS.ReadableStream = process.stdin): Promise<HostData> {
+  if ((stdin as { isTTY?: boolean }).isTTY) {
+    throw new Error('no HostData on stdin: a provider is started by a wasmCloud host (`wash start provider file://…` on a host with --allow-file-load), which writes base64 JSON HostData to its stdin');
+  }
   let text = '';
   for await (const chunk of stdin) {
     text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
