@@ -110,6 +110,32 @@ describe('components and wRPC', () => {
     expect(await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], { headers: { 'source-id': 'wash' } })).toEqual([-(2 ** 31)]);
   });
 
+  it('component → component: an import linked to another component reaches that component\'s export (different connections, as between hosts)', async () => {
+    const sinkBytes = readFileSync(fixturePath('calc-sink'));
+    const sinkTypes = componentFunctionTypes(sinkBytes);
+    const sink = await instantiateJspi(sinkBytes, { asyncImports: [], asyncExports: [], imports: {} });
+    const seen: Array<{ from?: string; link: string; args: unknown[] }> = [];
+    const served = componentWrpc({ transport: tB, lattice, componentId: 'calc-sink', types: sinkTypes, links: () => [] })
+      .serveExports((instance, func, args, ctx) => {
+        seen.push({ from: ctx.sourceId, link: ctx.linkName, args });
+        return (sink.exports[instance] as Record<string, (...a: unknown[]) => unknown>)[func](...args);
+      });
+    await tB.nc.flush();
+    await client.putLink({ source_id: 'calc-c', target: 'calc-sink', name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: ['host'], source_config: [], target_config: [] });
+    links = await client.getLinks();
+    const c = componentWrpc({ transport: tA, lattice, componentId: 'calc-c', types, links: () => links, timeoutMs: 5_000 });
+    const guest = await instantiateJspi(calcBytes, { asyncImports: c.asyncImports, asyncExports: ['example:calc/calc#add'], imports: { 'example:calc/host': c.imports('example:calc/host@0.1.0') } });
+    try {
+      const add = (guest.exports['example:calc/calc@0.1.0'] as { add: (a: number, b: number) => Promise<number> }).add;
+      expect(await add(20, 22)).toBe(42);
+      expect(seen).toEqual([{ from: 'calc-c', link: 'default', args: ['calc.add called'] }]);
+    } finally {
+      served.stop();
+      guest.close();
+      sink.close();
+    }
+  });
+
   it('when the provider is gone the guest call fails with the transport error (log returns no result type: a trap)', async () => {
     await client.stopProvider({ provider_id: 'calc-logger', host_id: host.id });
     await events.waitFor((e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger', 10_000, 'provider_stopped');
