@@ -30,6 +30,7 @@ export const WAT_FIXTURES = [
   { name: 'http-hello-v2', wat: 'http-hello.wat', world: 'http-hello', body: 'hello from wash v2\n' },
   { name: 'http-trap', wat: 'http-trap.wat', world: 'http-hello' },
   { name: 'calc', wat: 'calc.wat', world: 'calc' },
+  { name: 'calc-sink', wat: 'calc-sink.wat', world: 'calc-sink' },
 ];
 
 export const JS_FIXTURES = [

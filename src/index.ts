@@ -72,3 +72,10 @@ export {
   type OciReference, type OciSettings, type RegistryCredential, type PullOptions, type PulledArtifact, type PushOptions, type PushResult,
   type OciErrorKind, type RegistryDefaults, type WitSource, type WitSourceResolver,
 } from './oci/index.js';
+// wRPC over NATS, its value codec, and the TypeScript provider SDK (src/wrpc)
+export {
+  WrpcTransport, WrpcError, isWrpcError, runProvider, readHostData, invocationSubject, wrpcPrefix, rpcFuncName,
+  encode as encodeWrpcValue, decode as decodeWrpcValue, encodeTuple as encodeWrpcTuple, decodeTuple as decodeWrpcTuple,
+  type WrpcType, type FunctionType as WrpcFunctionType, type ProviderDefinition, type ProviderFunction, type RunningProvider, type CallContext,
+  type HostData as ProviderHostData, type InterfaceLinkDefinition,
+} from './wrpc/index.js';

@@ -19,6 +19,7 @@ import { createHostLogger, logAt, type HostLogger } from './log.js';
 import { HOST_DEFAULTS, endpointUrl, sameEndpoint, type HostOptions, type NatsEndpoint } from './options.js';
 import { OciFetcher } from './oci-fetcher.js';
 import { ProviderManager } from './providers.js';
+import { PROCESS_PROVIDER_DEFAULTS } from './provider-process/settings.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ComponentRuntimeLike, HttpIngressLike, ImportResolver } from './runtime-port.js';
 import type { BuiltinKind } from './capabilities/kinds.js';
@@ -48,6 +49,8 @@ export interface WashHost {
   labels(): Labels;
   ping(): Host;
   inventory(): HostInventory;
+  /** The OS pid of a provider process this host runs (undefined for built-in providers and unknown ids). */
+  providerPid(id: string): number | undefined;
   /** Resolves once the host has stopped, for whatever reason. Never rejects. */
   readonly closed: Promise<HostStopped>;
   /** Graceful stop: components and providers stopped, `host_stopped` published, connections closed. */
@@ -162,6 +165,14 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     nats: () => rpcNc,
     component: (id) => components.get(id),
     healthCheck: options.providerHealthCheck,
+    processes: {
+      lattice, rpc: () => rpcNc, allLinks: () => store?.cache.links() ?? [],
+      allowFileLoad: options.allowFileLoad ?? false,
+      rpcUrl: endpointUrl(options.rpc ?? options.ctl), rpcJwt: (options.rpc ?? options.ctl)?.jwt, rpcSeed: (options.rpc ?? options.ctl)?.seed,
+      rpcTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
+      backoff: { ...PROCESS_PROVIDER_DEFAULTS.backoff, ...options.providerRestartBackoff },
+      stopGraceMs: options.providerStopGraceMs ?? PROCESS_PROVIDER_DEFAULTS.stopGraceMs,
+    },
   });
 
   try {
@@ -276,6 +287,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     labels: () => ({ ...labels }),
     ping,
     inventory,
+    providerPid: (id) => providers.pid(id),
     closed,
     stop: (opts = {}) => shutdown(opts.reason ?? 'stop', opts.timeoutMs),
   };

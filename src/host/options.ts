@@ -1,4 +1,5 @@
 import type { HealthCheckTiming } from './providers.js';
+import type { BackoffPolicy } from './provider-process/backoff.js';
 import type { HostLogger, LogLevel } from './log.js';
 import type { Labels } from './labels.js';
 import type { HostOciOptions } from './oci-fetcher.js';
@@ -59,6 +60,10 @@ export interface HostOptions {
   /** Where compiled components are cached. */
   cacheDir?: string;
   providerHealthCheck?: Partial<HealthCheckTiming>;
+  /** Restart delays of provider processes that exit on their own (1 s doubling to 60 s, reset after a 60 s run). */
+  providerRestartBackoff?: Partial<BackoffPolicy>;
+  /** How long a provider process may take to exit after the shutdown request before it is killed (3 s). */
+  providerStopGraceMs?: number;
   /** Graceful stop deadline when `host.stop` gives none. */
   stopTimeoutMs?: number;
   /** A logger; otherwise one is made from `logLevel`/`structuredLogging`, writing to stderr. */

@@ -1,5 +1,6 @@
+import { basename } from 'node:path';
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
-import type { CtlResponse, ProviderDescription, StartProviderCommand, StopProviderCommand, StringMap } from '../lattice/types.js';
+import type { CtlResponse, Link, ProviderDescription, StartProviderCommand, StopProviderCommand, StringMap } from '../lattice/types.js';
 import { BuiltinHttpServer, isHttpServerProviderRef, type HttpServerDeps } from './builtin-http-server.js';
 import { builtinKind, builtinRefsText, type BuiltinKind } from './capabilities/kinds.js';
 import { BuiltinMessagingNats } from './capabilities/messaging.js';
@@ -7,6 +8,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import type { HostLogger } from './log.js';
+import { providerExecutablePath, type ProcessProviderSettings } from './provider-process/settings.js';
+import type { SupervisedProvider } from './provider-process/supervised-provider.js';
 
 export interface HealthCheckTiming {
   /** First probe after start (v1: 5 s). */
@@ -23,26 +26,35 @@ export interface ProviderManagerDeps extends Omit<HttpServerDeps, 'links'> {
   nats?: () => NatsConnection;
   ensureSpec: (id: string, url: string) => Promise<void>;
   healthCheck?: Partial<HealthCheckTiming>;
+  /** Provider processes (`file://` refs); without these only the built-in providers can start. */
+  processes?: ProcessProviderSettings & {
+    lattice: string;
+    rpc: () => NatsConnection;
+    allLinks: () => Link[];
+  };
 }
 
 interface ProviderRecord {
   id: string;
   ref: string;
-  kind: BuiltinKind;
+  /** The built-in capability; undefined for a provider process. */
+  kind?: BuiltinKind;
   annotations: StringMap;
   configNames: string[];
   /** What the provider runs by itself (http-server listeners, messaging-nats subscriptions); the others are served per call from the links. */
   server?: BuiltinHttpServer | BuiltinMessagingNats;
+  process?: SupervisedProvider;
   timers: NodeJS.Timeout[];
 }
 
 const UNSUPPORTED =
-  `only the providers built into the wash host can be started: ${builtinRefsText()}; binary capability providers are not supported yet`;
+  `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables from file:// references; OCI provider archives are not supported yet`;
 
 /**
- * Capability providers on this host: the built-in ones (kinds.ts), all in process. The http-server listens
- * for its links; the others (keyvalue, http-client) are served per call by src/host/capabilities from
- * whichever links name them. Anything else is answered like v1 (success, then `provider_start_failed`).
+ * Capability providers on this host: the built-in ones (kinds.ts), in process — the http-server listens for its
+ * links, messaging-nats subscribes, the others (keyvalue, http-client) are served per call by src/host/capabilities
+ * from whichever links name them — and supervised provider processes (`file://` executables, src/host/provider-process).
+ * Anything else is answered like v1 (success, then `provider_start_failed`).
  */
 export class ProviderManager {
   private readonly records = new Map<string, ProviderRecord>();
@@ -60,7 +72,14 @@ export class ProviderManager {
   descriptions(): ProviderDescription[] {
     return [...this.records.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((r) => ({ id: r.id, image_ref: r.ref, name: r.kind, revision: 0, annotations: r.annotations }));
+      .map((r) => {
+        const d: ProviderDescription = { id: r.id, image_ref: r.ref, name: r.kind ?? basename(r.ref), revision: 0, annotations: r.annotations };
+        if (r.process) {
+          d.restart_count = r.process.restartCount;
+          if (r.process.lastExitReason) d.last_exit_reason = r.process.lastExitReason;
+        }
+        return d;
+      });
   }
 
   /** The built-in capability a provider running on this host is. */
@@ -74,16 +93,29 @@ export class ProviderManager {
     return server instanceof BuiltinHttpServer ? server.addresses() : [];
   }
 
+  /** The pid of a provider process (tests, diagnostics). */
+  pid(id: string): number | undefined {
+    return this.records.get(id)?.process?.pid;
+  }
+
+  private startFailed(cmd: StartProviderCommand, error: string): void {
+    this.deps.log.error(error);
+    queueMicrotask(() => this.deps.events.publish('provider_start_failed', {
+      provider_ref: cmd.provider_ref, provider_id: cmd.provider_id, host_id: this.deps.hostId, error, link_name: 'default',
+    }));
+  }
+
   start(cmd: StartProviderCommand): CtlResponse {
     const id = cmd.provider_id;
     if (this.has(id)) return ctlError('provider with that ID is already running');
+    if (cmd.provider_ref.trim().startsWith('file://') && this.deps.processes) {
+      this.reserved.add(id);
+      void this.startProcess(cmd).finally(() => this.reserved.delete(id));
+      return ctlSuccess('successfully started provider');
+    }
     const kind = isHttpServerProviderRef(cmd.provider_ref) ? 'http-server' : builtinKind(cmd.provider_ref);
     if (!kind) {
-      const error = `cannot start provider ${id} from ${cmd.provider_ref || '(empty reference)'}: ${UNSUPPORTED}`;
-      this.deps.log.error(error);
-      queueMicrotask(() => this.deps.events.publish('provider_start_failed', {
-        provider_ref: cmd.provider_ref, provider_id: id, host_id: this.deps.hostId, error, link_name: 'default',
-      }));
+      this.startFailed(cmd, `cannot start provider ${id} from ${cmd.provider_ref || '(empty reference)'}: ${UNSUPPORTED}`);
       return ctlSuccess('successfully started provider');
     }
     this.reserved.add(id);
@@ -124,6 +156,41 @@ export class ProviderManager {
     return undefined;
   }
 
+  private async startProcess(cmd: StartProviderCommand): Promise<void> {
+    const id = cmd.provider_id;
+    const p = this.deps.processes!;
+    const annotations = cmd.annotations ?? {};
+    let supervised: SupervisedProvider;
+    try {
+      const executable = providerExecutablePath(cmd.provider_ref, p.allowFileLoad);
+      const { SupervisedProvider, buildHostData, providerLinks, resolveLink } = await import('./provider-process/index.js');
+      supervised = new SupervisedProvider({
+        providerId: id, executable, hostId: this.deps.hostId, lattice: p.lattice, rpc: p.rpc(), events: this.deps.events, log: this.deps.log,
+        health: this.timing, backoff: p.backoff, stopGraceMs: p.stopGraceMs, rpcTimeoutMs: p.rpcTimeoutMs,
+        hostData: () => buildHostData({
+          hostId: this.deps.hostId, lattice: p.lattice, providerId: id, rpcUrl: p.rpcUrl, rpcJwt: p.rpcJwt, rpcSeed: p.rpcSeed,
+          links: providerLinks(p.allLinks(), id).map((l) => resolveLink(l, this.deps.config)),
+          config: this.deps.config(cmd.config), rpcTimeoutMs: p.rpcTimeoutMs,
+        }),
+      });
+      await supervised.start();
+    } catch (err) {
+      this.startFailed(cmd, `cannot start provider ${id} from ${cmd.provider_ref}: ${errorText(err)}`);
+      return;
+    }
+    this.records.set(id, { id, ref: cmd.provider_ref, annotations, configNames: cmd.config, process: supervised, timers: [] });
+    try {
+      await this.deps.ensureSpec(id, cmd.provider_ref);
+    } catch (err) {
+      this.deps.log.warn(`could not record provider ${id} in the lattice state`, { error: errorText(err) });
+    }
+    this.deps.log.info(`provider ${id} started`, { ref: cmd.provider_ref, pid: supervised.pid });
+    this.deps.events.publish('provider_started', {
+      host_id: this.deps.hostId, image_ref: cmd.provider_ref, provider_id: id, annotations,
+      instance_id: id, public_key: id, link_name: 'default',
+    });
+  }
+
   /** In-process providers are healthy while running: first probe flips to passed, later ones report status. */
   private scheduleHealth(record: ProviderRecord): void {
     const data = { host_id: this.deps.hostId, provider_id: record.id };
@@ -156,10 +223,19 @@ export class ProviderManager {
     this.records.delete(record.id);
     for (const t of record.timers) clearTimeout(t);
     await record.server?.stop();
+    await record.process?.stop();
   }
 
   /** Links or config changed somewhere in the lattice: every provider re-reads what concerns it. */
   async refresh(): Promise<void> {
+    const p = this.deps.processes;
+    if (p && [...this.records.values()].some((r) => r.process)) {
+      const { providerLinks, resolveLink } = await import('./provider-process/index.js');
+      const all = p.allLinks();
+      for (const r of this.records.values()) {
+        r.process?.pushState(providerLinks(all, r.id).map((l) => resolveLink(l, this.deps.config)), this.deps.config(r.configNames));
+      }
+    }
     await Promise.all([...this.records.values()].map((r) => r.server?.sync()));
   }
 

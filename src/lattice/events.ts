@@ -104,6 +104,19 @@ export interface HealthCheckData {
   provider_id: string;
 }
 
+/**
+ * wash extension: a supervised provider process exited unexpectedly and was started again (upstream emits
+ * nothing). `restart_count` counts every restart since `provider.start`; `reason` is how it exited.
+ */
+export interface ProviderRestartedData {
+  host_id: string;
+  provider_id: string;
+  restart_count: number;
+  reason: string;
+  /** How long the host waited before this restart (capped exponential backoff). */
+  backoff_ms: number;
+}
+
 export type LinkdefSetData = Link;
 
 export interface LinkdefSetFailedData extends Link {
@@ -152,6 +165,7 @@ export interface LatticeEventDataMap {
   health_check_passed: HealthCheckData;
   health_check_failed: HealthCheckData;
   health_check_status: HealthCheckData;
+  provider_restarted: ProviderRestartedData;
   linkdef_set: LinkdefSetData;
   linkdef_set_failed: LinkdefSetFailedData;
   linkdef_deleted: LinkdefDeletedData;
@@ -196,6 +210,7 @@ export const LATTICE_EVENT_NAMES: readonly LatticeEventName[] = [
   'component_scaled', 'component_scale_failed',
   'provider_started', 'provider_start_failed', 'provider_stopped',
   'health_check_passed', 'health_check_failed', 'health_check_status',
+  'provider_restarted',
   'linkdef_set', 'linkdef_set_failed', 'linkdef_deleted',
   'config_set', 'config_deleted', 'labels_changed',
 ];
@@ -288,6 +303,7 @@ const SPECS: Record<EventName, Spec> = {
   health_check_passed: health,
   health_check_failed: health,
   health_check_status: health,
+  provider_restarted: { host_id: 'string', provider_id: 'string', restart_count: 'number', reason: 'string', backoff_ms: 'number' },
   linkdef_set: link,
   linkdef_set_failed: { ...link, error: 'string' },
   linkdef_deleted: { source_id: 'string', name: 'string', wit_namespace: 'string', wit_package: 'string', target: 'string?', interfaces: 'strings?' },

@@ -53,6 +53,10 @@ export interface ProviderDescription {
   name?: string;
   revision: number;
   annotations?: StringMap;
+  /** wash extension, provider processes only: restarts after unexpected exits since `provider.start`. */
+  restart_count?: number;
+  /** wash extension: how the provider process last exited unexpectedly (e.g. `killed by SIGKILL`). */
+  last_exit_reason?: string;
 }
 
 /** Reply payload of `host.get.{id}`; also the `host_heartbeat` event data. */

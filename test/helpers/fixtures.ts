@@ -10,6 +10,7 @@
  * - http-trap: traps (`unreachable`) inside handle; the host must answer 500 and stay up.
  * - calc: imports example:calc/host@0.1.0 `log(message)`, exports example:calc/calc@0.1.0 `add(s32, s32) -> s32`
  *   (wrapping); every add logs "calc.add called".
+ * - calc-sink: exports example:calc/host@0.1.0 `log(message)` (does nothing), for component → component wRPC.
  * - js-hello-fetch: FetchEvent style, 200 text/plain "hello from js-hello-fetch\n"; ONE request per instance.
  * - js-config: reusable; body = wasi:config/runtime get("greeting") + "\n" (or "no greeting configured\n"),
  *   header x-config-store-greeting = wasi:config/store get("greeting") when set, header x-served = request
@@ -35,7 +36,7 @@ import {
   watFixturePath,
 } from '../../scripts/build-fixtures.mjs';
 
-export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc';
+export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc' | 'calc-sink';
 export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging';
 export type FixtureName = WatFixtureName | JsFixtureName;
 

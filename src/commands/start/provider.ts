@@ -10,11 +10,12 @@ export default class StartProvider extends LatticeCommand {
     '<%= config.bin %> start provider ghcr.io/wasmcloud/keyvalue-redis:0.28.1 kvredis -c zone=us-east-1 --config redis-defaults',
     '<%= config.bin %> start provider wasmcloud+builtin://keyvalue-inmemory kvmem',
     '<%= config.bin %> start provider ./build/my-provider.par.gz my-provider --host-id wild-river',
+    '<%= config.bin %> start provider ./providers/greeter greeter --config greeter-settings   # an executable, e.g. a TypeScript provider (wash runProvider); the host needs --allow-file-load',
     '<%= config.bin %> start provider ghcr.io/wasmcloud/http-server:0.23.0 http-server --skip-wait -o json',
   ];
 
   static override args = {
-    'provider-ref': Args.string({ description: 'Image reference (OCI) or path of the provider archive', required: true }),
+    'provider-ref': Args.string({ description: 'Image reference (OCI), or path of a provider executable (the wash host runs file:// providers as supervised processes)', required: true }),
     'provider-id': Args.string({ description: 'Unique id for the provider (letters, digits, "_" and "-")', required: true }),
   };
 

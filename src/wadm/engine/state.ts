@@ -304,6 +304,7 @@ export function applyEvent(state: LatticeState, event: LatticeEvent, now: number
     case 'component_scale_failed':
     case 'provider_start_failed':
     case 'linkdef_set_failed':
+    case 'provider_restarted': // the provider keeps running under the same id; health events follow
     case 'manifest_published':
     case 'manifest_unpublished':
       return {};

@@ -92,7 +92,7 @@ describe('buildEvent', () => {
     expect(buildEvent('manifest_unpublished', { name: 'x' }, 'wadm').type).toBe('com.wadm.manifest_unpublished');
     expect(eventNameOf('com.wadm.manifest_published')).toBe('manifest_published');
     expect(eventNameOf('com.wasmcloud.lattice.manifest_published')).toBeUndefined();
-    expect(LATTICE_EVENT_NAMES).toHaveLength(17);
+    expect(LATTICE_EVENT_NAMES).toHaveLength(18); // 17 upstream + provider_restarted (wash)
     expect(WADM_EVENT_NAMES).toHaveLength(2);
   });
 });
