@@ -214,6 +214,10 @@ function applyOverrides(deps: Dependency[], overrides: readonly OverrideEntry[],
       if (appliedLinkName.has(original) && appliedLinkName.get(original) !== o.link_name) {
         dep = structuredClone(pristine.get(original)!);
         dep.name = `${original.name}-${o.link_name ?? 'default'}`;
+        // Config names are lattice-global: a second link's default config needs its own name.
+        const rename = (c: ManifestConfig) => (c.properties ? { ...c, name: `${c.name}-${o.link_name ?? 'default'}` } : c);
+        dep.importLinkConfig = dep.importLinkConfig.map(rename);
+        dep.exportLinkConfig = dep.exportLinkConfig.map(rename);
         if (dir === 'import') dep.exports = [];
         else dep.imports = [];
         out.push(dep);

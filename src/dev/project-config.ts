@@ -218,7 +218,7 @@ export async function parseProjectConfig(text: string, file: string): Promise<Pr
         }).join('\n');
       }
       const line = lineOf(lines, path);
-      const what = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const what = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
       return `${file}${line ? `:${line}` : ''}: ${pathText(path)} ${what}`;
     });
     throw new UserError(`${file} is not a valid project file:\n${messages.join('\n')}`, {

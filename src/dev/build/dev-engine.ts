@@ -132,8 +132,22 @@ export interface DevEngine {
  */
 export { defaultWorld };
 
+/** In-process memo: WIT tree digest + world + style-relevant exports → engine (skips reading the world again). */
+const memo = new Map<string, DevEngine>();
+
 export async function ensureDevEngine(o: { witDir: string; world?: string; userExports: readonly string[]; cacheDir: string; onBuildStart?: () => void }): Promise<DevEngine> {
   const started = performance.now();
+  const tree = createHash('sha256');
+  for (const f of filesUnder(o.witDir)) tree.update(`${relative(o.witDir, f)}\0`).update(readFileSync(f));
+  const memoKey = `${o.cacheDir}\0${tree.digest('hex')}\0${o.world ?? ''}\0${o.userExports.includes('incomingHandler')}`;
+  const known = memo.get(memoKey);
+  if (known && existsSync(known.path)) return { ...known, built: false, ms: performance.now() - started };
+  const engine = await ensureDevEngineUncached(o, started);
+  memo.set(memoKey, engine);
+  return engine;
+}
+
+async function ensureDevEngineUncached(o: { witDir: string; world?: string; userExports: readonly string[]; cacheDir: string; onBuildStart?: () => void }, started: number): Promise<DevEngine> {
   const worldName = o.world ?? defaultWorld(o.witDir);
   const world = await worldMetadata(o.witDir, worldName);
   const style = engineStyle(world, o.userExports);
