@@ -50,9 +50,10 @@ export class DevProcess {
   }
 }
 
-export async function startDev(env: WashEnv, projectDir: string, extra: string[] = []): Promise<{ dev: DevProcess; address: string }> {
+export async function startDev(env: WashEnv, projectDir: string, extra: string[] = [], o: { httpAddressFlag?: boolean } = {}): Promise<{ dev: DevProcess; address: string }> {
   const address = `127.0.0.1:${await freePort()}`;
-  const child = env.start(['dev', '-o', 'json', '--work-dir', projectDir, '--nats-port', String(env.port), '--http-address', address, ...extra]);
+  const addressFlag = o.httpAddressFlag === false ? [] : ['--http-address', address];
+  const child = env.start(['dev', '-o', 'json', '--work-dir', projectDir, '--nats-port', String(env.port), ...addressFlag, ...extra]);
   return { dev: new DevProcess(child), address };
 }
 
