@@ -1,13 +1,13 @@
 // `npm run bench [-- name...]`: runs the benchmark scripts in bench/ and prints one JSON document with all results.
 // Each script prints a JSON document on stdout; names: startup, http-throughput, wadm-scale, up-down, host-latency,
-// wadm-deploy.
+// wadm-deploy, dev-reload.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['startup', 'http-throughput', 'wadm-scale', 'up-down', 'host-latency', 'wadm-deploy'];
+const all = ['startup', 'http-throughput', 'wadm-scale', 'up-down', 'host-latency', 'wadm-deploy', 'dev-reload'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : all;
 const results = {};
 for (const name of wanted) {
