@@ -46,3 +46,17 @@ describe('wasmcloud.toml', () => {
     expect(await errorOf(`${base}[dev\n`)).toMatch(/wasmcloud\.toml:5: invalid TOML/);
   });
 });
+
+describe('wasmcloud.toml.example', () => {
+  it('is a valid project file (every documented key is supported)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { repoRoot } = await import('../../helpers/cli.js');
+    const text = readFileSync(`${repoRoot}/wasmcloud.toml.example`, 'utf8');
+    const cfg = await parseProjectConfig(text, 'wasmcloud.toml.example');
+    expect(cfg.dev.overrides.imports[0].image_ref).toBe('ghcr.io/wasmcloud/keyvalue-redis:0.28.2');
+    // and with every commented-out key and table enabled
+    const uncommented = text.replace(/^# (?=\[|[a-z_]+ = )/gm, '');
+    expect(uncommented).toContain('\ncargo_path = "cargo"');
+    await expect(parseProjectConfig(uncommented, 'wasmcloud.toml.example')).resolves.toBeTruthy();
+  });
+});
