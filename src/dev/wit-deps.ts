@@ -3,8 +3,8 @@
  * scheme; `file://` is built in, others (e.g. `oci://` from src/oci) register themselves with
  * `registerWitSourceResolver`. A source whose scheme has no resolver fails at once, naming it.
  */
-import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ProjectConfig } from './project-config.js';
 
@@ -21,6 +21,12 @@ export interface WitSource {
 export type WitSourceResolver = (source: WitSource, destDir: string) => Promise<void>;
 
 const resolvers = new Map<string, WitSourceResolver>();
+
+/**
+ * Resolvers loaded on first use, so their (possibly heavy) modules are only imported by projects that need
+ * them. Integration point for other schemes: add e.g. `oci: async () => (await import('../oci/…')).resolver`.
+ */
+const lazyResolvers: Record<string, () => Promise<WitSourceResolver>> = {};
 
 export function registerWitSourceResolver(scheme: string, resolver: WitSourceResolver): void {
   resolvers.set(scheme.replace(/:\/*$/, ''), resolver);
@@ -42,6 +48,21 @@ export const fileResolver: WitSourceResolver = async (source, destDir) => {
 
 registerWitSourceResolver('file', fileResolver);
 
+function treeFiles(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  if (!existsSync(dir)) return files;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) files.set(relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name)));
+  }
+  return files;
+}
+
+function sameTree(a: string, b: string): boolean {
+  const fa = treeFiles(a);
+  const fb = treeFiles(b);
+  return fa.size === fb.size && [...fa].every(([k, v]) => fb.get(k)?.equals(v) === true);
+}
+
 /** Folder under wit/deps for `ns:pkg`. */
 export function depDirName(target: string): string {
   return target.replace(/[:/@]/g, '-');
@@ -54,7 +75,11 @@ export async function resolveWitDeps(cfg: ProjectConfig): Promise<string[]> {
   for (const s of sources) {
     if (s.source === 'builtin') continue;
     const scheme = witSourceScheme(s.source);
-    const resolver = scheme ? resolvers.get(scheme) : undefined;
+    let resolver = scheme ? resolvers.get(scheme) : undefined;
+    if (!resolver && scheme && lazyResolvers[scheme]) {
+      resolver = await lazyResolvers[scheme]();
+      resolvers.set(scheme, resolver);
+    }
     if (!/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/.test(s.target)) {
       throw new UserError(`${cfg.file}: [[registry.pull.sources]] target '${s.target}' is not of the form namespace:package`);
     }
@@ -69,8 +94,11 @@ export async function resolveWitDeps(cfg: ProjectConfig): Promise<string[]> {
     mkdirSync(staging, { recursive: true });
     try {
       await resolver({ target: s.target, url: s.source, baseDir: dirname(cfg.file) }, staging);
-      rmSync(dest, { recursive: true, force: true });
-      cpSync(staging, dest, { recursive: true });
+      // Unchanged packages are left alone, so a re-resolve does not look like a WIT edit to `wash dev`'s watcher.
+      if (!sameTree(staging, dest)) {
+        rmSync(dest, { recursive: true, force: true });
+        cpSync(staging, dest, { recursive: true });
+      }
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
