@@ -40,6 +40,8 @@ export type DevEvent =
       engine: 'dev-engine' | 'component';
       manifest_path?: string;
       placeholders: Placeholder[];
+      /** Deploy problems that did not stop the session (e.g. a provider the host cannot run). */
+      warnings: string[];
       lattice_started: boolean;
     }
   | { event: 'reloaded'; kind: 'source' | 'manifest'; build_ms: number; reload_ms: number; changed: string[] }
@@ -124,6 +126,7 @@ export class DevSession {
   private sourceConfigName = '';
   private lastDigest = '';
   private stopped = false;
+  private readonly warnings: string[] = [];
 
   constructor(private readonly o: DevSessionOptions, private readonly io: DevIo) {}
 
@@ -162,6 +165,7 @@ export class DevSession {
       engine: artifact.source !== undefined ? 'dev-engine' : 'component',
       manifest_path: manifestPath,
       placeholders: gen.placeholders,
+      warnings: [...this.warnings],
       lattice_started: this.lattice !== undefined || this.latticeDetached,
     });
     this.watcher = await watchProject({
@@ -265,7 +269,15 @@ export class DevSession {
     try {
       const dep = await this.wadm.deploy(gen.name, put.current_version || undefined);
       if (dep.result !== 'acknowledged') throw new UserError(`wadm did not deploy ${gen.name}: ${dep.message || dep.result}`);
-      await wait.wait();
+      try {
+        await wait.wait();
+      } catch (err) {
+        // A provider that cannot start must not end the loop: what can serve keeps serving, and the
+        // message says what is missing (e.g. a provider this host cannot run yet).
+        const warning = errorChain(err).join(': ');
+        this.warnings.push(warning);
+        this.io.note(`warning: ${warning}`);
+      }
     } finally {
       wait.cancel();
     }
