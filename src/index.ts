@@ -66,3 +66,10 @@ export {
   type Engine, type EngineOptions, type EngineLog, type AppRuntime, type Upgrade, type ScalerSpec, type ScalerResult, type LatticeState,
   type Command as WadmCommand, type TaggedCommand,
 } from './wadm/engine/index.js';
+// Developer loop (src/dev): wasmcloud.toml, builds, generated dev manifests, WIT source resolvers, the dev session.
+export { parseProjectConfig, loadProjectConfig, projectSchema, type ProjectConfig, type ProjectFile, type OverrideEntry } from './dev/project-config.js';
+export { generateDevManifest, PROVIDER_IMAGES, type GeneratedManifest, type GenerateInput, type Dependency, type Placeholder, type WitInterface } from './dev/manifest-gen.js';
+export { buildProject, type BuildResult } from './dev/build/index.js';
+export { registerWitSourceResolver, resolveWitDeps, type WitSource, type WitSourceResolver } from './dev/wit-deps.js';
+export { DevSession, type DevEvent, type DevIo, type DevSessionOptions } from './dev/session.js';
+export { createProject, listTemplates, type TemplateInfo } from './dev/templates.js';
