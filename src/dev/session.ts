@@ -148,7 +148,7 @@ export class DevSession {
     await this.connect();
     const deployStarted = performance.now();
     if (artifact.source !== undefined) await this.putSource(artifact.source);
-    const gen = this.generate(artifact);
+    const gen = await this.generate(artifact);
     await this.deploy(gen);
     const manifestPath = await this.writeManifest(gen);
     for (const p of gen.placeholders) {
@@ -205,7 +205,9 @@ export class DevSession {
     return { image: pathToFileURL(copy).href, imports: toInterfaces(info.imports, parseInterfaceName), exports: toInterfaces(info.exports, parseInterfaceName), extraConfigNames: [], buildMs: performance.now() - started };
   }
 
-  private generate(a: Artifact): GeneratedManifest {
+  private async generate(a: Artifact): Promise<GeneratedManifest> {
+    const own = this.cfg.dev.manifests ?? [];
+    if (own.length > 0) return this.augmentOwn(a, own);
     return generateDevManifest({
       componentId: this.componentId,
       sessionId: this.sessionId,
@@ -216,6 +218,32 @@ export class DevSession {
       devConfig: this.cfg.dev.config,
       extraConfigNames: a.extraConfigNames,
     });
+  }
+
+  /** `[dev].manifests`: the project's manifests with the dev build swapped in (the first one is tracked). */
+  private async augmentOwn(a: Artifact, entries: NonNullable<ProjectConfig['dev']['manifests']>): Promise<GeneratedManifest> {
+    if (entries.length > 1) throw new UserError(`${this.cfg.file}: [dev].manifests lists ${entries.length} manifests; wash dev deploys one`, { suggestion: 'keep the manifest holding the component' });
+    const entry = entries[0];
+    const file = join(this.cfg.projectDir, entry.path);
+    const { parse } = await import('yaml');
+    let doc: Record<string, unknown>;
+    try {
+      doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new UserError(`cannot read [dev].manifests ${file}: ${(cause as Error).message}`);
+    }
+    const { augmentManifest } = await import('./manifest-augment.js');
+    const { manifest, name } = augmentManifest(doc, entry, { componentId: this.componentId, image: a.image, devConfig: this.cfg.dev.config, extraConfigNames: a.extraConfigNames, file });
+    const addresses: string[] = [];
+    for (const c of ((manifest.spec as { components?: { traits?: { type: string; properties?: { namespace?: string; package?: string; source?: { config?: { properties?: Record<string, string> }[] } } }[] }[] })?.components ?? [])) {
+      for (const t of c.traits ?? []) {
+        if (t.type === 'link' && t.properties?.namespace === 'wasi' && t.properties.package === 'http') {
+          const addr = t.properties.source?.config?.find((x) => x.properties?.address)?.properties?.address;
+          if (addr) addresses.push(addr);
+        }
+      }
+    }
+    return { manifest, name, dependencies: [], placeholders: [], httpAddresses: addresses, fingerprint: JSON.stringify(manifest) };
   }
 
   private async connect(): Promise<void> {
@@ -311,7 +339,7 @@ export class DevSession {
     const reloadStarted = performance.now();
     try {
       if (artifact.source !== undefined) await this.putSource(artifact.source);
-      const gen = this.generate(artifact);
+      const gen = await this.generate(artifact);
       let kind: 'source' | 'manifest' = 'source';
       if (gen.fingerprint !== this.current?.fingerprint) {
         await this.deploy(gen);
