@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { UserError, errorChain } from '../errors.js';
@@ -172,11 +172,23 @@ export class DevSession {
       projectDir: this.cfg.projectDir,
       configFile: this.cfg.file,
       witDir: this.cfg.witDir,
-      ignoreDirs: [this.cfg.buildDir, ...this.o.ignoreDirs.map((d) => join(this.cfg.projectDir, d))],
+      ignoreDirs: this.outputDirs(),
       onBatch: (b) => this.onChange(b),
       onError: (err) => this.io.note(`watch error: ${errorChain(err).join(': ')}`),
     });
     await this.watcher.ready;
+  }
+
+  /** Where builds write (never watched, so a build cannot retrigger itself) plus --ignore-dir. */
+  private outputDirs(): string[] {
+    const dirs = [this.cfg.buildDir, ...this.o.ignoreDirs.map((d) => join(this.cfg.projectDir, d))];
+    if (this.cfg.language === 'rust') dirs.push(this.cfg.rust?.target_path ? join(this.cfg.projectDir, this.cfg.rust.target_path) : join(this.cfg.projectDir, 'target'));
+    if (this.cfg.component.build_artifact) {
+      const artifact = join(this.cfg.projectDir, this.cfg.component.build_artifact);
+      dirs.push(artifact);
+      if (dirname(artifact) !== this.cfg.projectDir) dirs.push(dirname(artifact));
+    }
+    return dirs;
   }
 
   /** Builds the project: the dev engine + bundle for JS/TS, the real component otherwise. */

@@ -37,7 +37,8 @@ export function isIgnored(path: string, projectDir: string, ignoreDirs: readonly
   if (rel.startsWith('..')) return true;
   const parts = rel.split(sep);
   if (parts.some((p) => ALWAYS_IGNORED.includes(p))) return true;
-  if (parts.some((p) => /^\.?wash-dev-|~$|\.swp$|\.tmp-\d+$/.test(p))) return true;
+  // Editor droppings, temp files, and build products (a .wasm is never a source).
+  if (parts.some((p) => /^\.?wash-dev-|~$|\.swp$|\.tmp-\d+$|\.wasm$/.test(p))) return true;
   return ignoreDirs.some((d) => {
     const r = relative(d, path);
     return r === '' || (r.split(sep)[0] !== '..' && !isAbsolute(r));

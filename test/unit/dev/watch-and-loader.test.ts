@@ -12,6 +12,8 @@ describe('watch filters', () => {
     expect(isIgnored('/p/generated/a.ts', '/p', ['/p/generated'])).toBe(true);
     expect(isIgnored('/p/src/index.ts', '/p', ['/p/build', '/p/generated'])).toBe(false);
     expect(isIgnored('/p/builder/a.ts', '/p', ['/p/build'])).toBe(false);
+    expect(isIgnored('/p/out.wasm', '/p', [])).toBe(true);
+    expect(isIgnored('/p/target/wasm32-wasip2/release/x.d', '/p', ['/p/target'])).toBe(true);
     expect(isIgnored('/other/x.ts', '/p', [])).toBe(true);
   });
   it('classifies config, WIT and source changes', () => {
