@@ -52,26 +52,35 @@ describe('wash dev (TypeScript template, child process)', () => {
       }
     })();
 
+    // Each phase waits for the loop to have made more requests (a condition, not a sleep).
+    const moreRequests = async (n: number) => {
+      const target = requests + n;
+      while (requests < target) await new Promise((r) => setTimeout(r, 20));
+    };
+    await moreRequests(10);
     const edit = (from: string, to: string) => writeFileSync(source, readFileSync(source, 'utf8').replace(from, to));
     let mark = dev.events.length;
     edit('Hello from TypeScript!', 'Hello v2');
     expect(await untilBody(url, (b) => b === 'Hello v2\n', 30_000)).toBe('Hello v2\n');
     const reloaded = await dev.next((e) => e.event === 'reloaded', 30_000, mark);
     expect(reloaded).toMatchObject({ kind: 'source', changed: ['src/index.ts'] });
+    await moreRequests(10);
 
     mark = dev.events.length;
     writeFileSync(source, readFileSync(source, 'utf8') + '\nexport const broken = ;\n');
     const failed = await dev.next((e) => e.event === 'build_failed', 30_000, mark);
     expect(failed.error).toMatch(/src\/index\.ts:\d+:\d+: Unexpected ";"/);
     expect(await (await fetch(url)).text()).toBe('Hello v2\n');
+    await moreRequests(10);
 
     writeFileSync(source, readFileSync(source, 'utf8').replace('\nexport const broken = ;\n', '').replace('Hello v2', 'Hello v3'));
     expect(await untilBody(url, (b) => b === 'Hello v3\n', 30_000)).toBe('Hello v3\n');
+    await moreRequests(10);
 
     looping = false;
     await loop;
     expect(failures).toEqual([]);
-    expect(requests).toBeGreaterThan(20);
+    expect(requests).toBeGreaterThanOrEqual(40);
 
     dev.child.kill('SIGINT');
     expect(await dev.exited).toBe(0);
