@@ -54,7 +54,7 @@ export function classify(path: string, o: Pick<WatchOptions, 'configFile' | 'wit
 
 export async function watchProject(o: WatchOptions): Promise<ProjectWatcher> {
   const { watch } = await import('chokidar');
-  const debounceMs = o.debounceMs ?? 80;
+  const debounceMs = o.debounceMs ?? 50;
   let pending: ChangeBatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
