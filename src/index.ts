@@ -70,7 +70,7 @@ export {
   pullComponent, pullArtifact, pushComponent, parseReference, formatReference, OciError, isOciError, parseMirrors, registryPushDefaults,
   ociWitSource, resolveOciWitSource,
   type OciReference, type OciSettings, type RegistryCredential, type PullOptions, type PulledArtifact, type PushOptions, type PushResult,
-  type OciErrorKind, type RegistryDefaults, type WitSource, type WitSourceResolver,
+  type OciErrorKind, type RegistryDefaults,
 } from './oci/index.js';
 // wRPC over NATS, its value codec, and the TypeScript provider SDK (src/wrpc)
 export {
@@ -79,3 +79,10 @@ export {
   type WrpcType, type FunctionType as WrpcFunctionType, type ProviderDefinition, type ProviderFunction, type RunningProvider, type CallContext,
   type HostData as ProviderHostData, type InterfaceLinkDefinition,
 } from './wrpc/index.js';
+// Developer loop (src/dev): wasmcloud.toml, builds, generated dev manifests, WIT source resolvers, the dev session.
+export { parseProjectConfig, loadProjectConfig, projectSchema, type ProjectConfig, type ProjectFile, type OverrideEntry } from './dev/project-config.js';
+export { generateDevManifest, PROVIDER_IMAGES, type GeneratedManifest, type GenerateInput, type Dependency, type Placeholder, type WitInterface } from './dev/manifest-gen.js';
+export { buildProject, type BuildResult } from './dev/build/index.js';
+export { registerWitSourceResolver, resolveWitDeps, type WitSource, type WitSourceResolver } from './dev/wit-deps.js';
+export { DevSession, type DevEvent, type DevIo, type DevSessionOptions } from './dev/session.js';
+export { createProject, listTemplates, type TemplateInfo } from './dev/templates.js';

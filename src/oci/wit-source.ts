@@ -12,15 +12,9 @@ import { pullArtifact } from './pull.js';
 import { credentialFor, parseMirrors, parseRegistryList, resolveLocation, type OciSettings } from './settings.js';
 import { parseReference } from './reference.js';
 
-/** What the scheme registry of the dev loop hands to a WIT source resolver. */
-export interface WitSource {
-  /** `namespace:name`, optionally `@version`. */
-  target: string;
-  /** The `source` string, here `oci://registry/prefix`. */
-  url: string;
-}
+import type { WitSource, WitSourceResolver } from '../dev/wit-deps.js';
 
-export type WitSourceResolver = (source: WitSource, destDir: string) => Promise<void>;
+export type { WitSource, WitSourceResolver };
 
 interface Target { namespace: string; name: string; version?: string }
 
