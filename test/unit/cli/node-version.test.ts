@@ -25,7 +25,7 @@ describe('Node version check of bin/run.js', () => {
     expect(unsupportedNodeMessage('v26.12.1', true)).toBeUndefined();
     const msg = unsupportedNodeMessage('v20.19.5', false)!;
     expect(msg).toMatch(/^wash needs Node\.js 24 or newer \(this is v20\.19\.5\)/);
-    expect(msg).toContain('npx wash');
+    expect(msg).toContain('npm run wash -- …');
     expect(msg).not.toContain('\n');
     expect(unsupportedNodeMessage('v24.0.0', false)).toMatch(/lacks WebAssembly JSPI/);
   });
