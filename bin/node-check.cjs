@@ -11,7 +11,10 @@ function unsupportedNodeMessage(version, hasJspi) {
 }
 
 function exitUnlessSupported() {
-  const message = unsupportedNodeMessage(process.version, typeof WebAssembly === 'object' && typeof WebAssembly.Suspending === 'function');
+  const message = unsupportedNodeMessage(
+    process.version,
+    typeof WebAssembly === 'object' && typeof WebAssembly.Suspending === 'function',
+  );
   if (!message) return;
   process.stderr.write(message + '\n');
   process.exit(1);
