@@ -12,7 +12,11 @@ export type PurgeChoice = (typeof PURGE_CHOICES)[number];
  * `wash up` recorded (`local`, including ones that no longer answer pings). `pinged` is every host that
  * answered on the lattice.
  */
-export function selectHosts(o: { hostId?: string; all: boolean; lattice: string }, pinged: string[], local: string[]): string[] {
+export function selectHosts(
+  o: { hostId?: string; all: boolean; lattice: string },
+  pinged: string[],
+  local: string[],
+): string[] {
   const known = [...new Set([...pinged, ...local])].sort();
   if (o.hostId) {
     if (!known.includes(o.hostId)) {
@@ -31,7 +35,9 @@ export function otherHostsAdvice(lattice: string, others: string[]): string {
   if (others.length === 0) return '';
   const lines = [`Not stopped (not started by \`wash up\`): ${others.length} host(s) on lattice ${lattice}:`];
   for (const id of others) lines.push(`  ${id}: \`wash stop host ${id}\` or \`wash down --host-id ${id}\``);
-  lines.push(`  every host of lattice ${lattice}: \`wash down --all${lattice === 'default' ? '' : ` --lattice ${lattice}`}\``);
+  lines.push(
+    `  every host of lattice ${lattice}: \`wash down --all${lattice === 'default' ? '' : ` --lattice ${lattice}`}\``,
+  );
   return lines.join('\n');
 }
 
@@ -43,17 +49,27 @@ function serverKey(url: string): string {
  * Deleting JetStream streams is allowed on the NATS server `wash up` started (recorded), or on a server the
  * user named (flag, env var or context) together with `--force`. Throws before anything is stopped.
  */
-export function checkPurgeAllowed(o: { choice: PurgeChoice; force: boolean; natsExplicit: boolean }, url: string, recordedNatsUrl: string | undefined): void {
+export function checkPurgeAllowed(
+  o: { choice: PurgeChoice; force: boolean; natsExplicit: boolean },
+  url: string,
+  recordedNatsUrl: string | undefined,
+): void {
   if (o.choice === 'none') return;
   if (recordedNatsUrl && serverKey(recordedNatsUrl) === serverKey(url)) return;
   if (o.natsExplicit && o.force) return;
   const where = serverKey(url);
   if (!o.natsExplicit) {
-    throw new UserError(`--purge-jetstream ${o.choice}: no NATS server started by \`wash up\` is recorded at ${where}; wash only deletes JetStream data on a server it started`, {
-      suggestion: `to delete it on another server anyway, name the server (--ctl-host/--ctl-port) and add --force, e.g. \`wash down --ctl-port ${where.split(':').pop()} --purge-jetstream ${o.choice} --force\``,
-    });
+    throw new UserError(
+      `--purge-jetstream ${o.choice}: no NATS server started by \`wash up\` is recorded at ${where}; wash only deletes JetStream data on a server it started`,
+      {
+        suggestion: `to delete it on another server anyway, name the server (--ctl-host/--ctl-port) and add --force, e.g. \`wash down --ctl-port ${where.split(':').pop()} --purge-jetstream ${o.choice} --force\``,
+      },
+    );
   }
-  throw new UserError(`--purge-jetstream ${o.choice}: the NATS server at ${where} was not started by \`wash up\`; deleting its streams affects everyone using it`, {
-    suggestion: 'add --force to delete them anyway',
-  });
+  throw new UserError(
+    `--purge-jetstream ${o.choice}: the NATS server at ${where} was not started by \`wash up\`; deleting its streams affects everyone using it`,
+    {
+      suggestion: 'add --force to delete them anyway',
+    },
+  );
 }

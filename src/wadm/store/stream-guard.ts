@@ -21,7 +21,10 @@ export function isMissingStreamError(err: unknown): boolean {
   const e = err as { name?: string; code?: unknown; message?: string } | null;
   if (!e) return false;
   if (e.code === 10059 || e.code === '503') return true;
-  return /TimeoutError|JetStreamNotEnabled|StreamNotFound|NoResponders/.test(e.name ?? '') || /stream not found|no responders|jetstream is not enabled/i.test(e.message ?? '');
+  return (
+    /TimeoutError|JetStreamNotEnabled|StreamNotFound|NoResponders/.test(e.name ?? '') ||
+    /stream not found|no responders|jetstream is not enabled/i.test(e.message ?? '')
+  );
 }
 
 export function guardStreams(
@@ -35,10 +38,12 @@ export function guardStreams(
     if (!make) return Promise.resolve();
     let p = inFlight.get(stream);
     if (!p) {
-      p = make().then(
-        () => undefined,
-        (err) => log(`recreating JetStream stream ${stream} failed: ${(err as Error).message}`),
-      ).finally(() => inFlight.delete(stream));
+      p = make()
+        .then(
+          () => undefined,
+          (err) => log(`recreating JetStream stream ${stream} failed: ${(err as Error).message}`),
+        )
+        .finally(() => inFlight.delete(stream));
       inFlight.set(stream, p);
     }
     return p;
@@ -55,6 +60,8 @@ export function guardStreams(
   return {
     recreate,
     settled: () => (inFlight.size === 0 ? Promise.resolve() : Promise.all(inFlight.values()).then(() => undefined)),
-    stop: () => { for (const s of subs) s.unsubscribe(); },
+    stop: () => {
+      for (const s of subs) s.unsubscribe();
+    },
   };
 }

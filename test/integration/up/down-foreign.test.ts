@@ -61,7 +61,14 @@ describe('wash down with nothing recorded', { timeout: UP_TEST_TIMEOUT_MS }, () 
     const { url, hostId } = await foreignLattice();
     const json = await env!.run(['down', '-o', 'json']);
     expect(json.code, json.stderr).toBe(0);
-    expect(json.json).toMatchObject({ success: true, hosts_stopped: [], other_hosts: [hostId], hosts_remaining: [hostId], nats_stopped: false, wadm_stopped: false });
+    expect(json.json).toMatchObject({
+      success: true,
+      hosts_stopped: [],
+      other_hosts: [hostId],
+      hosts_remaining: [hostId],
+      nats_stopped: false,
+      wadm_stopped: false,
+    });
 
     const text = await env!.run(['down']);
     expect(text.code, text.stderr).toBe(0);

@@ -16,7 +16,7 @@ export const washBin = join(root, 'bin', 'run.js');
  * Per-test limit of the wash up/down tests: each runs several CLI processes that each start Node, NATS
  * and hosts (~2 s apiece when idle, 10× that on two cores shared with CPU-burning neighbours).
  */
-export const UP_TEST_TIMEOUT_MS = 120_000;
+export const UP_TEST_TIMEOUT_MS = 240_000;
 
 export function requireBuild(): void {
   if (!existsSync(join(root, 'dist', 'wash.cjs'))) throw new Error('dist/ is missing: run `npm run build` before the wash up integration tests');

@@ -25,19 +25,22 @@ describe('Node version check of bin/run.js', () => {
     expect(unsupportedNodeMessage('v26.12.1', true)).toBeUndefined();
     const msg = unsupportedNodeMessage('v20.19.5', false)!;
     expect(msg).toMatch(/^wash needs Node\.js 24 or newer \(this is v20\.19\.5\)/);
-    expect(msg).toContain('npx wash');
+    expect(msg).toContain('npm run wash -- …');
     expect(msg).not.toContain('\n');
     expect(unsupportedNodeMessage('v24.0.0', false)).toMatch(/lacks WebAssembly JSPI/);
   });
 
-  it.skipIf(oldNode() === undefined)('under an older Node, prints that line on stderr and exits 1 without a stack trace', () => {
-    const r = spawnSync(oldNode()!, [join(repoRoot, 'bin', 'run.js'), 'app', 'list'], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^wash needs Node\.js 24 or newer \(this is v\d+/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.skipIf(oldNode() === undefined)(
+    'under an older Node, prints that line on stderr and exits 1 without a stack trace',
+    () => {
+      const r = spawnSync(oldNode()!, [join(repoRoot, 'bin', 'run.js'), 'app', 'list'], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^wash needs Node\.js 24 or newer \(this is v\d+/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('runs under the Node the npm scripts use', () => {
     const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'run.js'), '--version'], { encoding: 'utf8' });

@@ -14,13 +14,15 @@ function expectPointsAt(env: NodeJS.ProcessEnv, port: number): void {
   }
 }
 
-describe('test isolation from the machine\'s NATS', () => {
+describe("test isolation from the machine's NATS", () => {
   it('workers inherit connection variables naming a closed port', () => {
     expectPointsAt(process.env, CLOSED_PORT);
   });
 
   it('a CLI run without connection flags reaches the closed port, not 4222', async () => {
-    const r = await runWash(['get', 'hosts', '-o', 'json', '--timeout-ms', '500'], { env: { WASMCLOUD_CTL_PORT: process.env.WASMCLOUD_CTL_PORT } });
+    const r = await runWash(['get', 'hosts', '-o', 'json', '--timeout-ms', '500'], {
+      env: { WASMCLOUD_CTL_PORT: process.env.WASMCLOUD_CTL_PORT },
+    });
     expect(r.code).toBe(1);
     expect(JSON.stringify(r.json)).toContain(`127.0.0.1:${CLOSED_PORT}`);
     const bare = await runWash(['get', 'hosts', '-o', 'json', '--timeout-ms', '500']);
