@@ -34,7 +34,7 @@ export async function readWasmFile(path: string): Promise<Uint8Array> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new UserError(`file not found: ${path}`, {
-        suggestion: 'Pass the path of a .wasm component (inspecting OCI references is not supported yet)',
+        suggestion: 'Pass the path of a .wasm component, or an OCI reference such as ghcr.io/org/component:0.1.0',
       });
     }
     throw new UserError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
