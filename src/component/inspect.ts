@@ -32,7 +32,7 @@ export const INSPECT_MAX_BYTES = 256 * 1024 * 1024;
 export async function readWasmFile(path: string): Promise<Uint8Array> {
   const bytes = await readUserFile(path, {
     what: 'file', maxBytes: INSPECT_MAX_BYTES,
-    notFoundSuggestion: 'Pass the path of a .wasm component (inspecting OCI references is not supported yet)',
+    notFoundSuggestion: 'Pass the path of a .wasm component, or an OCI reference such as ghcr.io/org/component:0.1.0',
   });
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

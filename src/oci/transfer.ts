@@ -66,3 +66,15 @@ export async function pullToFile(ref: string, destination: string | undefined, f
   }
   return { url: pulled.reference, digest: pulled.digest, destination: dest, location: pulled.location.display };
 }
+
+/** `wash inspect <ref>`: pulls into the digest cache and returns the cached file's path. */
+export async function pullForInspect(ref: string, flags: RegistryCliFlags, opts: { cacheDir?: string } = {}): Promise<string> {
+  const parsed = parseReference(ref);
+  const pulled = await pullArtifact(ref, {
+    allowLatest: flags['allow-latest'],
+    allowedInsecure: flags.insecure ? [parsed.registry] : [],
+    credentials: cliCredentials(parsed.registry, flags),
+    cacheDir: opts.cacheDir,
+  });
+  return pulled.path;
+}

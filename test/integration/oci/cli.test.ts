@@ -51,6 +51,16 @@ describe('wash push / wash pull', () => {
     expect(readFileSync(join(dir, 'cli.wasm')).equals(readFileSync(HELLO_FILE))).toBe(true);
   }, 180_000);
 
+  it('wash inspect takes a registry reference: same document as for the local file', async () => {
+    const pushed = await wash(['push', `${open.host}/wash/inspect:0.1.0`, HELLO_FILE, '--insecure', '-o', 'json']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const local = await wash(['inspect', HELLO_FILE, '-o', 'json']);
+    const remote = await wash(['inspect', `oci://${open.host}/wash/inspect:0.1.0`, '--insecure', '-o', 'json']);
+    expect(remote.code, remote.stderr).toBe(0);
+    expect(remote.json).toEqual(local.json);
+    expect(remote.json.exports).toEqual(['wasi:http/incoming-handler@0.2.10']);
+  }, 180_000);
+
   it('credentials: flags, WASMCLOUD_OCI_REGISTRY_USER/_PASSWORD, and a wash context; a wrong password is a clear error', async () => {
     const ref = `${priv.host}/team/cli:1.0.0`;
     const byFlags = await wash(['push', ref, HELLO_FILE, '--insecure', '-u', 'alice', '-p', USERS.alice, '-o', 'json']);
