@@ -163,7 +163,8 @@ describe('wadm engine against simulated hosts', () => {
       hs.push(h);
     }
     await api();
-    await engine({ heartbeatIntervalMs: 200 }).ready;
+    // The heartbeat reaper alone (the liveness probe, tested on its own, may legitimately act sooner).
+    await engine({ heartbeatIntervalMs: 200, livenessIntervalMs: 0 }).ready;
     const client = new WadmClient(nc, lattice);
     await client.put(app('reaped', { instances: 1 }));
     await client.deploy('reaped');
@@ -173,8 +174,30 @@ describe('wadm engine against simulated hosts', () => {
     const crashedAt = Date.now();
     await first.stop({ graceful: false });
     await waitFor('rescheduled after reaping', () => other.components().find((c) => c.id === 'reaped-hello'));
-    // Not before two heartbeat intervals of silence.
-    expect(Date.now() - crashedAt).toBeGreaterThanOrEqual(400);
+    // Not before two heartbeat intervals of silence, counted from the last heartbeat (up to one interval before the crash).
+    expect(Date.now() - crashedAt).toBeGreaterThanOrEqual(200);
+  });
+
+  it('hostStopsAnsweringPings_droppedByTheLivenessProbeLongBeforeHeartbeatsExpire', async () => {
+    fresh();
+    const hs: SimHost[] = [];
+    for (let i = 0; i < 2; i++) {
+      const h = await startSimHost(nc, { lattice, shared, announce: false });
+      cleanups.push(() => h.stop({ graceful: false }));
+      hs.push(h);
+    }
+    await api();
+    // Heartbeats would take 140 s to expire; the probe (every 300 ms, two misses) must act first.
+    await engine({ heartbeatIntervalMs: 60_000, livenessIntervalMs: 300 }).ready;
+    const client = new WadmClient(nc, lattice);
+    await client.put(app('probed', { instances: 1 }));
+    await client.deploy('probed');
+    await statusOf(client, 'probed', 'deployed');
+    const first = hs.find((h) => h.components().length > 0)!;
+    const other = hs.find((h) => h !== first)!;
+    await first.stop({ graceful: false });
+    await waitFor('rescheduled after the probe dropped the host', () => other.components().find((c) => c.id === 'probed-hello'));
+    await statusOf(client, 'probed', 'deployed');
   });
 
   it('engineRestart_rebuildsStateFromInventoriesWithoutDuplicateStarts', async () => {
