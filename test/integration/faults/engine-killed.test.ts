@@ -100,5 +100,5 @@ describe('engine killed mid-deploy', () => {
       expect(total, `${s.component_id} over-started`).toBeLessThanOrEqual(expected[s.component_id] ?? 0);
     }
     events.stop();
-  }, 120_000);
+  }, 240_000);
 });
