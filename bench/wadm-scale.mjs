@@ -112,7 +112,7 @@ async function runOne(kit, kitPath, apps) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     engine = kit.startEngine(nc, {
-      lattice: LATTICE, leaseTtlMs: 6_000, pingWindowMs: 500, heartbeatIntervalMs: IDLE_S > 0 ? HEARTBEAT_MS : 30_000,
+      lattice: LATTICE, leaseTtlMs: Number(process.env.BENCH_LEASE_TTL_MS ?? 6_000), pingWindowMs: 500, heartbeatIntervalMs: IDLE_S > 0 ? HEARTBEAT_MS : 30_000,
       ...(process.env.BENCH_DEBUG ? { log: (level, message) => process.stderr.write(`[engine ${level}] ${message}\n`) } : {}),
       onCommand: () => { commands += 1; },
       onStatus: (app, status) => {

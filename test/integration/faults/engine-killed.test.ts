@@ -83,7 +83,7 @@ describe('engine killed mid-deploy', () => {
     expect(partial, 'the engine finished before it was killed').not.toEqual(expected);
 
     wadms.push(await spawnWadm(nats.url, LATTICE, ['--lease-ttl-ms', '3000']));
-    await waitUntil(async () => ((await client.status('midway')).status.type === 'deployed' ? true : undefined), 60_000, 'midway deployed after the restart');
+    await waitUntil(async () => ((await client.status('midway')).status.type === 'deployed' ? true : undefined), 120_000, 'midway deployed after the restart');
     expect(await totals()).toEqual(expected);
 
     // Quiet once deployed: no further scale/stop events over a few seconds, still exactly as asked.
@@ -100,5 +100,5 @@ describe('engine killed mid-deploy', () => {
       expect(total, `${s.component_id} over-started`).toBeLessThanOrEqual(expected[s.component_id] ?? 0);
     }
     events.stop();
-  }, 120_000);
+  }, 240_000);
 });

@@ -57,14 +57,14 @@ beforeAll(async () => {
   wadm = await startWadm(nc, { lattices: [LATTICE], engine: { heartbeatIntervalMs: 2000 } });
   await wadm.ready;
   host = await spawnHost(url, LATTICE, ['--heartbeat-interval', '2']);
-  client = new WadmClient(nc, LATTICE, { timeoutMs: 5000 });
+  client = new WadmClient(nc, LATTICE, { timeoutMs: 20_000 });
   ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 3000, collectMs: 500 });
   port = await freePort();
   expect((await client.put(helloApp({ name: 'served', port, image: V1, version: 'v1' }), { contentType: 'application/yaml' })).result).toBe('created');
   expect((await client.deploy('served')).result).toBe('acknowledged');
   await waitForBody(`http://127.0.0.1:${port}/`, BODY1, 60_000);
   await deployed('v1');
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await host?.signal('SIGKILL');

@@ -57,7 +57,7 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
     wadm = await startWadm(wadmNc, { lattices: [LATTICE], jsReplicas: 3, log: (level, m) => wadmLog.push(`${level}: ${m}`), engine: { mirrorState: true, heartbeatIntervalMs: 2000 } });
     await wadm.ready;
     clientNc = await natsConnect(u2, {}, { name: 'faults-client', maxReconnectAttempts: -1 });
-    const client = new WadmClient(clientNc, LATTICE, { timeoutMs: 5000 });
+    const client = new WadmClient(clientNc, LATTICE, { timeoutMs: 20_000 });
 
     const port = await freePort();
     expect((await client.put(helloApp({ name: 'served', port, image: V1 }), { contentType: 'application/yaml' })).result).toBe('created');
@@ -101,7 +101,7 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
     expect(victim, `leader ${leaderName}`).toBeGreaterThanOrEqual(0);
     const ackedBeforeKill = acked.length;
     await cluster.kill(victim);
-    const survivor = new WadmClient(victim === 2 ? wadmNc : clientNc, LATTICE, { timeoutMs: 5000 });
+    const survivor = new WadmClient(victim === 2 ? wadmNc : clientNc, LATTICE, { timeoutMs: 20_000 });
 
     // Writes continue to be acknowledged after the kill (a new leader is elected), HTTP never failed.
     await waitUntil(async () => (acked.length >= ackedBeforeKill + 10 ? true : undefined), 60_000, `writes acknowledged after killing ${leaderName}`);
@@ -137,7 +137,7 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
       const nc = await natsConnect(url, {}, { name: 'faults-check' });
       try {
         const versions = await waitUntil(async () => {
-          const r = await new WadmClient(nc, LATTICE, { timeoutMs: 5000 }).versions('written').catch(() => undefined);
+          const r = await new WadmClient(nc, LATTICE, { timeoutMs: 20_000 }).versions('written').catch(() => undefined);
           const have = new Set((r as { versions?: Array<{ version: string }> } | undefined)?.versions?.map((v) => v.version) ?? []);
           return acked.every((v) => have.has(v)) ? have : undefined;
         }, 30_000, `every acknowledged version via ${url}`);

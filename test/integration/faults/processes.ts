@@ -21,7 +21,7 @@ export async function spawnWadm(natsUrl: string, lattice: string, args: string[]
   let err = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wash wadm did not start within 30 s; stderr:\n${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`wash wadm did not start within 90 s; stderr:\n${err}`)), 90_000);
     child.stderr!.on('data', (b: Buffer) => {
       err += b.toString();
       if (err.includes('wadm serving lattice')) { clearTimeout(timer); resolve(); }

@@ -151,11 +151,16 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
   for (const { spread, count: target } of targets) {
     const mine = owned.filter((o) => o.spread === spread.name && o.rec.count > 0);
     const current = mine.reduce((n, o) => n + o.rec.count, 0);
-    const eligible = preferenceOrder(spec.componentId, hosts.filter((h) => hostMatches(h, spread.requirements)));
-    const rank = new Map(eligible.map((h, i) => [h.id, i] as const));
+    const matching = hosts.filter((h) => hostMatches(h, spread.requirements));
+    // The preference order (a hash per host) is only needed to place or remove instances; a spread already at its
+    // count (every steady-state pass, for every component) skips it — at 20k components × 100 hosts that mattered.
+    let order: typeof matching | undefined;
+    const eligibleOrder = () => (order ??= preferenceOrder(spec.componentId, matching));
+    let ranks: Map<string, number> | undefined;
+    const rank = () => (ranks ??= new Map(eligibleOrder().map((h, i) => [h.id, i] as const)));
     const planned = new Map(mine.map((o) => [o.host, o.rec.count] as const));
 
-    if (eligible.length === 0) {
+    if (matching.length === 0) {
       if (target > 0 || current > 0) failures.push(`Could not satisfy spread ${spread.name} for ${spec.reference}, 0/1 eligible hosts found.`);
       unsatisfiable.add(spread.name);
       // Nowhere to run: leave what is there (the ineligible phase already removed instances no spread accepts).
@@ -165,9 +170,10 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
       const deficit = target - current;
       if (mine.length) {
         // Grow where it already runs: one host per spread, as wasmCloud 1.x scales by a per-host cap.
-        const best = [...mine].sort((a, b) => b.rec.count - a.rec.count || (rank.get(a.host) ?? Infinity) - (rank.get(b.host) ?? Infinity))[0];
+        const best = mine.length === 1 ? mine[0] : [...mine].sort((a, b) => b.rec.count - a.rec.count || (rank().get(a.host) ?? Infinity) - (rank().get(b.host) ?? Infinity))[0];
         planned.set(best.host, best.rec.count + deficit);
       } else {
+        const eligible = eligibleOrder();
         const free = eligible.find((h) => !records.has(h.id) && !claimed.has(h.id));
         // No free host: take one that only our other spreads use, so the conflict check below reports it.
         const shared = free ?? eligible.find((h) => !records.has(h.id) || ownedBy(owned, h.id));
@@ -182,8 +188,8 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
     } else if (current > target) {
       let excess = current - target;
       // Shrink hosts this spread no longer fits first, then the least preferred.
-      const order = [...mine].sort((a, b) => (rank.get(b.host) ?? Infinity) - (rank.get(a.host) ?? Infinity));
-      for (const o of order) {
+      const shrinkOrder = [...mine].sort((a, b) => (rank().get(b.host) ?? Infinity) - (rank().get(a.host) ?? Infinity));
+      for (const o of shrinkOrder) {
         if (excess <= 0) break;
         const take = Math.min(o.rec.count, excess);
         planned.set(o.host, o.rec.count - take);
