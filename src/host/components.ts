@@ -7,6 +7,7 @@ import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { HostLogger } from './log.js';
 import type { ComponentRuntimeLike, RunningComponentLike } from './runtime-port.js';
+import type { ComponentWrpc } from '../wrpc/host-bridge.js';
 
 export interface ComponentManagerDeps {
   hostId: string;
@@ -20,6 +21,8 @@ export interface ComponentManagerDeps {
   config: (names: readonly string[]) => StringMap;
   /** Records `COMPONENT_{id}` → `{url}` in LATTICEDATA (links kept). */
   ensureSpec: (id: string, url: string) => Promise<void>;
+  /** wRPC for a component's custom imports/exports (undefined when it has none). */
+  wrpc?: (componentId: string, bytes: Uint8Array) => Promise<ComponentWrpc | undefined>;
 }
 
 interface ComponentRecord {
@@ -30,6 +33,8 @@ interface ComponentRecord {
   configNames: string[];
   limits?: StringMap;
   running: RunningComponentLike;
+  /** Stops serving the component's custom exports over wRPC. */
+  unserve?: () => void;
 }
 
 /**
@@ -132,8 +137,8 @@ export class ComponentManager {
     }
     this.starting.add(id);
     try {
-      const running = await this.instantiate(id, cmd.component_ref, cmd.count);
-      this.records.set(id, { id, ref: cmd.component_ref, annotations, maxInstances: cmd.count, configNames: cmd.config, limits: cmd.component_limits, running });
+      const { running, unserve } = await this.instantiate(id, cmd.component_ref, cmd.count);
+      this.records.set(id, { id, ref: cmd.component_ref, annotations, maxInstances: cmd.count, configNames: cmd.config, limits: cmd.component_limits, running, unserve });
       this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
       this.scaled(id, cmd.component_ref, cmd.count, annotations);
       await this.recordSpec(id, cmd.component_ref);
@@ -151,14 +156,14 @@ export class ComponentManager {
       this.deps.log.warn(`component ${id} stopped before its update to ${newRef} could start`);
       return;
     }
-    let running: RunningComponentLike;
+    let started: { running: RunningComponentLike; unserve?: () => void };
     try {
-      running = await this.instantiate(id, newRef, old.maxInstances);
+      started = await this.instantiate(id, newRef, old.maxInstances);
     } catch (err) {
       this.failed(id, newRef, old.maxInstances, annotations ?? old.annotations, err);
       return;
     }
-    const next: ComponentRecord = { ...old, ref: newRef, annotations: annotations ?? old.annotations, running };
+    const next: ComponentRecord = { ...old, ref: newRef, annotations: annotations ?? old.annotations, running: started.running, unserve: started.unserve };
     this.records.set(id, next);
     this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
     this.scaled(id, newRef, next.maxInstances, next.annotations);
@@ -167,7 +172,7 @@ export class ComponentManager {
     await this.recordSpec(id, newRef);
   }
 
-  private async instantiate(id: string, ref: string, maxInstances: number): Promise<RunningComponentLike> {
+  private async instantiate(id: string, ref: string, maxInstances: number): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
     const path = componentFilePath(ref, this.deps.allowFileLoad);
     const limit = this.deps.maxComponentSizeBytes;
     if (limit !== undefined) {
@@ -176,15 +181,36 @@ export class ComponentManager {
     }
     const bytes = await readFile(path).catch((cause) => { throw new Error(`cannot read ${path}`, { cause }); });
     const runtime = await this.deps.runtime();
-    const loaded = await runtime.load(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return runtime.start(loaded, {
-      componentId: id,
-      maxInstances,
-      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []) },
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const loaded = await runtime.load(view);
+    const wrpc = await this.wrpcFor(id, view);
+    const capabilities = {
+      config: () => this.deps.config(this.records.get(id)?.configNames ?? []),
+      ...(wrpc ? { imports: wrpc.imports, asyncImports: wrpc.asyncImports } : {}),
+    };
+    const running = await runtime.start(loaded, { componentId: id, maxInstances, capabilities });
+    if (!wrpc) return { running };
+    const { canCallExports } = await import('../wrpc/host-bridge.js');
+    if (!canCallExports(running)) return { running };
+    const served = wrpc.serveExports((instance, func, args) => running.callExport(instance, func, args), (err) => {
+      this.deps.log.warn(`a wRPC call into component ${id} failed`, { error: errorText(err) });
     });
+    return { running, unserve: () => served.stop() };
+  }
+
+  /** wRPC wiring for a component with custom interfaces; a failure only loses that wiring, never the start. */
+  private async wrpcFor(id: string, bytes: Uint8Array): Promise<ComponentWrpc | undefined> {
+    if (!this.deps.wrpc) return undefined;
+    try {
+      return await this.deps.wrpc(id, bytes);
+    } catch (err) {
+      this.deps.log.warn(`component ${id}: its custom interfaces cannot be put on wRPC`, { error: errorText(err) });
+      return undefined;
+    }
   }
 
   private async stopRunning(rec: ComponentRecord): Promise<void> {
+    rec.unserve?.();
     try {
       await rec.running.stop();
     } catch (err) {
