@@ -32,7 +32,13 @@ function inventoryText(inv: HostInventory): string {
   const providers = [...inv.providers].sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
   parts.push(
     providers.length
-      ? renderTable(providers.map((p): Row => [p.id, orDash(p.name), orDash(p.image_ref)]), { header: ['Provider ID', 'Name', 'Image'] })
+      ? providers.some((p) => p.restart_count !== undefined)
+        // wash hosts report restarts of provider processes
+        ? renderTable(providers.map((p): Row => [
+          p.id, orDash(p.name), orDash(p.image_ref),
+          p.restart_count === undefined ? '-' : `${p.restart_count}${p.last_exit_reason ? ` (last: ${p.last_exit_reason})` : ''}`,
+        ]), { header: ['Provider ID', 'Name', 'Image', 'Restarts'] })
+        : renderTable(providers.map((p): Row => [p.id, orDash(p.name), orDash(p.image_ref)]), { header: ['Provider ID', 'Name', 'Image'] })
       : 'No providers found\n',
   );
   return parts.join('\n');

@@ -9,6 +9,7 @@ import { HOST_DEFAULTS } from './options.js';
 import type { HostLogger } from './log.js';
 import type { OciFetcher } from './oci-fetcher.js';
 import type { ComponentRuntimeLike, ImportResolver, RunningComponentLike } from './runtime-port.js';
+import type { ComponentWrpc } from '../wrpc/host-bridge.js';
 
 export interface ComponentManagerDeps {
   hostId: string;
@@ -28,6 +29,8 @@ export interface ComponentManagerDeps {
   ensureSpec: (id: string, url: string) => Promise<void>;
   /** Link-selected capabilities for a component's imports (src/host/capabilities/resolver.ts). */
   imports?: (componentId: string) => Promise<ImportResolver | undefined>;
+  /** wRPC for a component's custom imports/exports (undefined when it has none). */
+  wrpc?: (componentId: string, bytes: Uint8Array) => Promise<ComponentWrpc | undefined>;
 }
 
 interface ComponentRecord {
@@ -38,6 +41,8 @@ interface ComponentRecord {
   configNames: string[];
   limits?: StringMap;
   running: RunningComponentLike;
+  /** Stops serving the component's custom exports over wRPC. */
+  unserve?: () => void;
 }
 
 /**
@@ -140,8 +145,8 @@ export class ComponentManager {
     }
     this.starting.add(id);
     try {
-      const running = await this.instantiate(id, cmd.component_ref, cmd.count);
-      this.records.set(id, { id, ref: cmd.component_ref, annotations, maxInstances: cmd.count, configNames: cmd.config, limits: cmd.component_limits, running });
+      const { running, unserve } = await this.instantiate(id, cmd.component_ref, cmd.count);
+      this.records.set(id, { id, ref: cmd.component_ref, annotations, maxInstances: cmd.count, configNames: cmd.config, limits: cmd.component_limits, running, unserve });
       this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
       this.scaled(id, cmd.component_ref, cmd.count, annotations);
       await this.recordSpec(id, cmd.component_ref);
@@ -159,14 +164,14 @@ export class ComponentManager {
       this.deps.log.warn(`component ${id} stopped before its update to ${newRef} could start`);
       return;
     }
-    let running: RunningComponentLike;
+    let started: { running: RunningComponentLike; unserve?: () => void };
     try {
-      running = await this.instantiate(id, newRef, old.maxInstances);
+      started = await this.instantiate(id, newRef, old.maxInstances);
     } catch (err) {
       this.failed(id, newRef, old.maxInstances, annotations ?? old.annotations, err);
       return;
     }
-    const next: ComponentRecord = { ...old, ref: newRef, annotations: annotations ?? old.annotations, running };
+    const next: ComponentRecord = { ...old, ref: newRef, annotations: annotations ?? old.annotations, running: started.running, unserve: started.unserve };
     this.records.set(id, next);
     this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
     this.scaled(id, newRef, next.maxInstances, next.annotations);
@@ -175,16 +180,38 @@ export class ComponentManager {
     await this.recordSpec(id, newRef);
   }
 
-  private async instantiate(id: string, ref: string, maxInstances: number): Promise<RunningComponentLike> {
+  private async instantiate(id: string, ref: string, maxInstances: number): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
     const bytes = await this.readComponent(ref);
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(bytes);
-    const imports = await this.deps.imports?.(id);
-    return runtime.start(loaded, {
-      componentId: id,
-      maxInstances,
-      capabilities: { config: () => this.deps.config(this.records.get(id)?.configNames ?? []), imports },
+    const builtin = await this.deps.imports?.(id);
+    const wrpc = await this.wrpcFor(id, bytes);
+    // Standard interfaces resolve to built-in capabilities; custom ones (only those) go over wRPC.
+    const imports: ImportResolver | undefined = builtin && wrpc ? (iface) => builtin(iface) ?? wrpc.imports(iface) : builtin ?? wrpc?.imports;
+    const capabilities = {
+      config: () => this.deps.config(this.records.get(id)?.configNames ?? []),
+      ...(imports ? { imports } : {}),
+      ...(wrpc ? { asyncImports: wrpc.asyncImports } : {}),
+    };
+    const running = await runtime.start(loaded, { componentId: id, maxInstances, capabilities });
+    if (!wrpc) return { running };
+    const { canCallExports } = await import('../wrpc/host-bridge.js');
+    if (!canCallExports(running)) return { running };
+    const served = wrpc.serveExports((instance, func, args) => running.callExport(instance, func, args), (err) => {
+      this.deps.log.warn(`a wRPC call into component ${id} failed`, { error: errorText(err) });
     });
+    return { running, unserve: () => served.stop() };
+  }
+
+  /** wRPC wiring for a component with custom interfaces; a failure only loses that wiring, never the start. */
+  private async wrpcFor(id: string, bytes: Uint8Array): Promise<ComponentWrpc | undefined> {
+    if (!this.deps.wrpc) return undefined;
+    try {
+      return await this.deps.wrpc(id, bytes);
+    } catch (err) {
+      this.deps.log.warn(`component ${id}: its custom interfaces cannot be put on wRPC`, { error: errorText(err) });
+      return undefined;
+    }
   }
 
   private async readComponent(ref: string): Promise<Uint8Array> {
@@ -199,6 +226,7 @@ export class ComponentManager {
 
 
   private async stopRunning(rec: ComponentRecord): Promise<void> {
+    rec.unserve?.();
     try {
       await rec.running.stop();
     } catch (err) {

@@ -26,6 +26,9 @@ import type { BuiltinKind } from './capabilities/kinds.js';
 import type { BuiltinCapabilities } from './capabilities/resolver.js';
 import { humanDuration } from './uptime.js';
 
+/** Deadline of a component's call into a custom interface over wRPC (the provider SDK's default too). */
+const WRPC_CALL_TIMEOUT_MS = 10_000;
+
 export type HostStopReason = 'host.stop' | 'stop' | 'signal' | 'connection lost';
 
 /** What a stopped host reports (the `closed` promise's value). */
@@ -152,8 +155,21 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     });
   }));
 
+  // wRPC for components' custom interfaces: the transport (one inbox subscription on the rpc connection) is
+  // opened when the first such component starts.
+  let wrpcTransport: Promise<import('../wrpc/transport.js').WrpcTransport> | undefined;
+  const wrpc = async (componentId: string, bytes: Uint8Array) => {
+    const { componentFunctionTypes } = await import('../wrpc/component-types.js');
+    const { componentWrpc, usesWrpc } = await import('../wrpc/host-bridge.js');
+    const types = componentFunctionTypes(bytes);
+    if (!usesWrpc(types)) return undefined;
+    const { WrpcTransport } = await import('../wrpc/transport.js');
+    const transport = await (wrpcTransport ??= WrpcTransport.open(rpcNc));
+    return componentWrpc({ transport, lattice, componentId, types, links: () => store?.cache.linksFrom(componentId) ?? [], timeoutMs: WRPC_CALL_TIMEOUT_MS });
+  };
+
   const components = new ComponentManager({
-    hostId, runtime, events, log, ensureSpec, config: mergedConfig, oci,
+    hostId, runtime, events, log, ensureSpec, config: mergedConfig, oci, wrpc,
     imports: async (id): Promise<ImportResolver> => (await capabilities()).resolver(id),
     allowFileLoad: options.allowFileLoad ?? false,
     allowedFileDirs: options.allowFileLoadDirs,
@@ -221,6 +237,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
       await withDeadline(Promise.all([components.stopAll(), providers.stopAll()]), deadline, () => {
         log.warn(`components and providers did not stop within ${deadline} ms; stopping anyway`);
       });
+      if (wrpcTransport) (await wrpcTransport.catch(() => undefined))?.close();
       await withDeadline((async () => {
         if (ingressPromise) await (await ingressPromise).close();
         if (runtimePromise) await (await runtimePromise).close();

@@ -4,8 +4,9 @@
  * component's sections are read: type, import, alias, canon, instance and export; core modules and nested
  * components are skipped by size, so a 12 MB componentize-js component costs a few section headers.
  *
- * Binary format: component-model `Binary.md`. What is not understood (nested component types, async
- * functions' extra forms) makes that function absent rather than failing the whole component.
+ * Binary format: component-model `Binary.md`. Types it cannot express (async functions, `error-context`)
+ * make the whole read fail with `WrpcCodecError` (the host then starts the component without wRPC wiring and
+ * logs why); canonical builtins it cannot size leave later exported functions untyped (absent).
  */
 import { WrpcCodecError } from './codec.js';
 import type { Field, FunctionType, WrpcType } from './types.js';

@@ -65,3 +65,26 @@ export function componentWrpc(opts: ComponentWrpcOptions): ComponentWrpc {
     }),
   };
 }
+
+/**
+ * What the host adds to a component's capabilities when it has custom imports: the resolver (the runtime's
+ * per-component import seam) and the jco names the runtime must make async (JSPI) for it.
+ */
+export interface WrpcCapabilities {
+  imports?: (iface: string) => Record<string, unknown> | undefined;
+  asyncImports?: string[];
+}
+
+/** A running component whose runtime can call one of its exports (needed to serve exports over wRPC). */
+export interface ExportCaller {
+  callExport(instance: string, func: string, args: unknown[]): unknown | Promise<unknown>;
+}
+
+export function canCallExports(running: unknown): running is ExportCaller {
+  return typeof (running as Partial<ExportCaller> | undefined)?.callExport === 'function';
+}
+
+/** True when a component has anything to put on wRPC (custom imports or exports). */
+export function usesWrpc(types: ComponentTypes): boolean {
+  return [...types.imports.keys(), ...types.exports.keys()].some(isCustomInterface);
+}

@@ -12,3 +12,4 @@ export { componentFunctionTypes, type ComponentTypes, type InterfaceFunctions } 
 export { wrpcImportResolver, wrpcAsyncImportNames, ErrResult, type WrpcImportsOptions } from './component-imports.js';
 export { serveComponentExports, type ServeExportsOptions } from './component-exports.js';
 export { componentWrpc, isCustomInterface, linkTarget, type ComponentWrpc, type ComponentWrpcOptions } from './host-bridge.js';
+export { rethrowAsyncImportErrors } from './jspi-glue.js';

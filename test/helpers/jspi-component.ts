@@ -8,21 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { rethrowAsyncImportErrors } from '../../src/wrpc/jspi-glue.js';
 
 export interface JspiComponent {
   exports: Record<string, any>;
   close(): void;
-}
-
-/**
- * jco 1.35's JSPI glue (asyncMode 'jspi') answers an async host import that throws with
- * `return task.completionPromise()`, a promise that never settles: the guest call hangs instead of trapping.
- * Rethrowing lets JSPI raise the error inside the guest, which unwinds it (a trap), and the export's promise
- * rejects with the error. (The runtime's glue patches need the same change for wRPC-backed imports.)
- */
-export function rethrowAsyncImportErrors(glue: string): string {
-  const pattern = /task\.reject\(err\);\s*task\.exit\(\);\s*return task\.completionPromise\(\);/g;
-  return glue.replace(pattern, 'task.reject(err);\n        task.exit();\n        throw err;');
 }
 
 export async function instantiateJspi(bytes: Uint8Array, opts: { asyncImports: string[]; asyncExports: string[]; imports: Record<string, unknown> }): Promise<JspiComponent> {
@@ -34,7 +24,9 @@ export async function instantiateJspi(bytes: Uint8Array, opts: { asyncImports: s
   for (const [name, data] of Object.entries(out.files)) {
     if (name.includes('/')) continue;
     if (name === 'component.js') {
-      writeFileSync(join(dir, 'component.mjs'), rethrowAsyncImportErrors(Buffer.from(data).toString('utf8')));
+      const { source, patched } = rethrowAsyncImportErrors(Buffer.from(data).toString('utf8'));
+      if (opts.asyncImports.length > 0 && patched === 0) throw new Error('jco JSPI glue changed: the async-import error patch no longer applies');
+      writeFileSync(join(dir, 'component.mjs'), source);
       continue;
     }
     writeFileSync(join(dir, name), data);
