@@ -89,7 +89,7 @@ describe('built-in messaging-nats', () => {
   });
 
   it('consumer.request gets the responder answer; no responder is the interface error string, not a trap', async () => {
-    const responder = nc.subscribe('svc.upper', { callback: (_e, m) => m.respond(new TextEncoder().encode(decoder.decode(m.data).toUpperCase())) });
+    const responder = nc.subscribe('svc.upper', { callback: (_e, m) => { m.respond(new TextEncoder().encode(decoder.decode(m.data).toUpperCase())); } });
     await nc.flush();
     expect(await call('POST', '/request?subject=svc.upper', 'shout')).toEqual({ status: 200, body: 'SHOUT' });
     responder.unsubscribe();
