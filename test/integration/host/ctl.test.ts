@@ -118,10 +118,11 @@ describe('wash host: control interface', () => {
     await expect(client.startProvider({ provider_id: 'http-health', provider_ref: 'wasmcloud+builtin://http-server', host_id: us.id, config: [] }))
       .rejects.toThrow(/provider with that ID is already running/);
 
-    expect(await client.startProvider({ provider_id: 'redis', provider_ref: 'ghcr.io/wasmcloud/keyvalue-redis:0.28.1', host_id: us.id, config: [] }))
+    // keyvalue-redis is built in now (test/integration/capabilities); a provider that is not stays unsupported.
+    expect(await client.startProvider({ provider_id: 's3', provider_ref: 'ghcr.io/wasmcloud/blobstore-s3:0.10.0', host_id: us.id, config: [] }))
       .toEqual({ message: 'successfully started provider' });
-    const failed = await events.waitFor((e) => e.name === 'provider_start_failed' && e.data.provider_id === 'redis', 5000);
-    expect(failed.data).toEqual({ provider_ref: 'ghcr.io/wasmcloud/keyvalue-redis:0.28.1', provider_id: 'redis', host_id: us.id, link_name: 'default', error: expect.stringContaining('OCI provider archives are not supported yet') });
+    const failed = await events.waitFor((e) => e.name === 'provider_start_failed' && e.data.provider_id === 's3', 5000);
+    expect(failed.data).toEqual({ provider_ref: 'ghcr.io/wasmcloud/blobstore-s3:0.10.0', provider_id: 's3', host_id: us.id, link_name: 'default', error: expect.stringContaining('OCI provider archives are not supported yet') });
 
     expect(await client.stopProvider({ host_id: us.id, provider_id: 'http-health' })).toEqual({ message: 'successfully stopped provider' });
     const stopped = await events.waitFor((e) => e.name === 'provider_stopped' && e.data.provider_id === 'http-health', 5000);
