@@ -68,7 +68,8 @@ async function startToFirst200(ctx, kindName, cache) {
     const port = await freePort();
     await w('config', 'put', 'listen', `address=127.0.0.1:${port}`);
     const t0 = nowMs();
-    const component = await w('start', 'component', kind.ref, 'bench');
+    // -t: a cold 12 MB JS transpile under shared load can take longer than the CLI's default wait for component_scaled.
+    const component = await w('start', 'component', kind.ref, 'bench', '-t', '12000');
     const provider = await w('start', 'provider', 'wasmcloud+builtin://http-server', 'http-server');
     const link = await w('link', 'put', 'http-server', 'bench', 'wasi', 'http', '--interface', 'incoming-handler', '--source-config', 'listen');
     const first200 = await pollHttp(`http://127.0.0.1:${port}/`, answers(kind.body), { timeoutMs: 60_000, intervalMs: 5 });

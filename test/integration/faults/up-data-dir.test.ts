@@ -12,6 +12,8 @@ import { WashEnv, eventually, isGone, requireBuild } from '../up/wash-env.js';
 let env: WashEnv | undefined;
 beforeAll(() => requireBuild());
 afterEach(async () => {
+  // Corrupt pid files hide processes from env.cleanup(): after a failed assertion, kill what names this env.
+  if (env) for (const pid of processesOf(env)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   await env?.cleanup();
   env = undefined;
 });
