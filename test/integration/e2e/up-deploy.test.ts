@@ -9,13 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkIdentity, processIdentity } from '../../../src/up/process-identity.js';
 import { freePort, tcpReachable } from '../../../src/up/nats-server.js';
 import { requireBuiltCli, repoRoot } from '../../helpers/cli.js';
-import { WashEnv, eventually } from '../up/wash-env.js';
+import { UP_TEST_TIMEOUT_MS, WashEnv, eventually } from '../up/wash-env.js';
 import { get, waitForBody } from '../host/helpers.js';
 
 let env: WashEnv | undefined;
 afterAll(async () => { await env?.cleanup(); });
 
-describe('wash up → deploy → curl → wash down', () => {
+describe('wash up → deploy → curl → wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('serves the example app and leaves nothing behind', async () => {
     requireBuiltCli();
     env = await WashEnv.create();
