@@ -136,13 +136,21 @@ describe('component runtime over real HTTP', () => {
         }
       }
     };
+    // Wait for request counts, not for time: under load the same loop simply runs slower.
+    const until = async (cond: () => boolean, what: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
     const workers = Array.from({ length: 8 }, worker);
-    await new Promise((r) => setTimeout(r, 400));
+    await until(() => seen.length >= 10, '10 answers from v1');
     const v2 = await runtime.start(await runtime.load(fixture('http-hello-v2')), { componentId: 'swap', maxInstances: 2, capabilities: { config: () => ({}) } });
     current = v2;
     await v1.stop();
     swapped = true;
-    await new Promise((r) => setTimeout(r, 400));
+    await until(() => afterSwap.length > 10 || failures.length > 0, 'more than 10 answers after the swap');
     running = false;
     await Promise.all(workers);
     expect(failures).toEqual([]);
