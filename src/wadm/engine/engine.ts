@@ -13,7 +13,7 @@ import type { Manifest } from '../../manifest/schema.js';
 import { deployedManifest } from '../store/guards.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../store/manifest-store.js';
 import { ensureStatusStream, statusStreamManager } from '../store/status-stream.js';
-import type { ManifestUnpublishedEventData, Status } from '../types.js';
+import type { Status } from '../types.js';
 import { appCommandFailed, appCommandSent, appConfigNames, appDeadline, observeAppEvent, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
 import { describeCommand, eventExpectationKey, expectationKey, type TaggedCommand } from './commands.js';
 import { HEARTBEAT_INTERVAL_MS, UNDEPLOYED_MESSAGE } from './constants.js';
@@ -315,8 +315,7 @@ class LatticeEngine implements Engine {
       return;
     }
     if (event.name === 'manifest_unpublished') {
-      const data = event.data as ManifestUnpublishedEventData;
-      this.undeploy(data.name, data.orphan === true, 'undeployed');
+      this.undeploy(event.data.name, event.data.orphan === true, 'undeployed');
       return;
     }
     const now = Date.now();
@@ -440,7 +439,7 @@ class LatticeEngine implements Engine {
       const manifest = deployedManifest(app);
       if (!manifest) continue;
       deployed.add(app.name);
-      await this.onPublished(term, manifest as unknown as ManifestPublishedData);
+      await this.onPublished(term, manifest);
     }
     for (const name of this.appMap.keys()) if (!deployed.has(name)) this.undeployLater(term, name);
   }
@@ -448,7 +447,7 @@ class LatticeEngine implements Engine {
   private onStoreChange(term: number, change: StoreChange): void {
     if (term !== this.term) return;
     const manifest = change.app ? deployedManifest(change.app) : undefined;
-    if (manifest) void this.onPublished(term, manifest as unknown as ManifestPublishedData);
+    if (manifest) void this.onPublished(term, manifest);
     else if (this.appMap.has(change.name)) this.undeployLater(term, change.name);
   }
 
