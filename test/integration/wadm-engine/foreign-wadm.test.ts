@@ -13,7 +13,7 @@ import { startWadm, type Wadm } from '../../../src/wadm/index.js';
 import type { WadmManifest } from '../../../src/wadm/types.js';
 import { runWash } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { createSimLattice, startSimHost, type SimHost } from '../../helpers/sim-host.js';
+import { createSimLattice, startSimHost, type SimHost } from '../../../src/testing/sim-host.js';
 
 const lattice = 'withrust';
 let nats: TestNats;
