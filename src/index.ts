@@ -51,7 +51,7 @@ export {
 export { startApiServer, parseApiSubject, type ApiServer, type ApiServerOptions } from './wadm/api/index.js';
 export {
   WadmClient, WadmApiError, NO_WADM_MESSAGE, armAppWait, describeStatus, rollbackTarget,
-  type WadmClientOptions, type StatusWatch, type AppTarget, type AppWait, type AppWaitOptions, type RollbackPlan,
+  type WadmClientOptions, type StatusWatch, type StoreOutcome, type AppTarget, type AppWait, type AppWaitOptions, type RollbackPlan,
 } from './wadm/client/index.js';
 export {
   ComponentRuntime, HttpIngress, parseListenAddress,

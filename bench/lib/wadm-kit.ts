@@ -4,4 +4,4 @@ export { natsConnect } from '../../src/lattice/connect.js';
 export { startEngine } from '../../src/wadm/engine/engine.js';
 export { openManifestBucket } from '../../src/wadm/store/manifest-store.js';
 export { encodeAppRecord, encodeIndex } from '../../src/wadm/store/record.js';
-export { startSimHost, createSimLattice } from '../../test/helpers/sim-host.js';
+export { startSimHost, createSimLattice } from '../../src/testing/sim-host.js';

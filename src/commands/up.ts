@@ -2,7 +2,8 @@ import * as Flags from '@oclif/core/flags';
 import { loadContext } from '../lattice/options.js';
 import { ociHostFlags } from './host.js';
 import { WashCommand } from '../output/command.js';
-import { UP_DEFAULTS, parseLabels, upFileLoadSettings, validateUpOptions, type UpOptions } from '../up/options.js';
+import { UP_DEFAULTS } from '../up/options.js';
+import { upOptionsFromFlags } from '../up/settings.js';
 import type { UpResult } from '../up/local-lattice.js';
 
 const NATS = 'NATS';
@@ -92,46 +93,7 @@ Foreground (default): host logs stream to stderr; Ctrl+C stops the hosts gracefu
       process.exitCode = await runSupervisor(flags.supervise);
       return;
     }
-    const ctx = loadContext(flags.context) ?? {};
-    const o: UpOptions = {
-      lattice: flags.lattice ?? ctx.lattice ?? ctx.lattice_prefix ?? UP_DEFAULTS.lattice,
-      natsHost: flags['nats-host'] ?? ctx.ctl_host ?? UP_DEFAULTS.natsHost,
-      natsPort: flags['nats-port'] ?? ctx.ctl_port ?? UP_DEFAULTS.natsPort,
-      natsConnectOnly: flags['nats-connect-only'],
-      natsBinary: flags['nats-binary'],
-      natsJsDomain: flags['nats-js-domain'],
-      natsWebsocketPort: flags['nats-websocket-port'],
-      natsRemoteUrl: flags['nats-remote-url'],
-      natsCredsfile: flags['nats-credsfile'],
-      natsConfigFile: flags['nats-config-file'],
-      hosts: flags.hosts,
-      hostSeed: flags['host-seed'] || undefined,
-      labels: parseLabels(flags.label),
-      ...upFileLoadSettings(flags, process.env, process.cwd(), flags['wadm-manifest']),
-      multiLocal: flags['multi-local'],
-      logLevel: flags['log-level'],
-      structuredLogging: flags['enable-structured-logging'],
-      hostLogPath: flags['host-log-path'],
-      hostPath: flags['host-path'],
-      maxExecutionTimeMs: flags['max-execution-time-ms'],
-      hostJsDomain: flags['wasmcloud-js-domain'] ?? ctx.js_domain,
-      disableWadm: flags['disable-wadm'],
-      wadmJsDomain: flags['wadm-js-domain'],
-      jsReplicas: flags['js-replicas'],
-      wadmManifest: flags['wadm-manifest'],
-      detached: flags.detached,
-      hostReadyTimeoutMs: flags['host-ready-timeout-ms'],
-      ctlTopicPrefix: process.env.WASMCLOUD_CTL_TOPIC_PREFIX || 'wasmbus.ctl',
-      oci: {
-        allowLatest: flags['allow-latest'] || undefined,
-        allowedInsecure: flags['allowed-insecure'],
-        mirrors: flags['registry-mirror'],
-        registry: flags['oci-registry'],
-        user: flags['oci-user'],
-        password: flags['oci-password'],
-      },
-    };
-    validateUpOptions(o);
+    const o = upOptionsFromFlags(flags, loadContext(flags.context) ?? {});
     for (const f of ['nats-version', 'wadm-version', 'wasmcloud-version'] as const) {
       if (flags[f]) this.note(`--${f} is ignored: wash never downloads NATS, wadm or the host`);
     }

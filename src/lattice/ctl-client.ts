@@ -271,7 +271,11 @@ export class CtlClient {
       if (opts.stallMs === undefined || (expected && expected.size > 0)) return;
       clearTimeout(settle);
       // Without known ids (none, or not read yet), the answers have settled once none came for `stallMs`.
-      settle = setTimeout(() => { if (expected !== undefined) end(); else void opts.expect?.ids.then(() => review()); }, opts.stallMs);
+      settle = setTimeout(() => {
+        if (expected === undefined) void opts.expect?.ids.then(() => review(), () => review());
+        else if (expected.size === 0 || !missing()) end();
+        // else: known hosts learnt meanwhile are still missing; they are waited for (up to the window).
+      }, opts.stallMs);
     };
     if (opts.expect) {
       void opts.expect.ids.then((ids) => { expected = ids; review(); }, () => { expected = new Set(); review(); });

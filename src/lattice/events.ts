@@ -6,6 +6,7 @@
  * The parser is strict about what it understands (envelope, known type, the fields consumers rely on) and
  * keeps unknown extra fields, so newer hosts adding fields still parse.
  */
+import type { WireManifest } from '../manifest/wire.js';
 import type { DeleteLinkRequest, HostInventory, Link, StringMap } from './types.js';
 import { ulidUuid } from './ulid.js';
 
@@ -139,17 +140,13 @@ export interface LabelsChangedData {
   labels: StringMap;
 }
 
-/** The published manifest itself (typed loosely here; `src/manifest` owns the schema). */
-export interface ManifestPublishedData {
-  apiVersion?: string;
-  kind?: string;
-  metadata: { name: string; annotations?: StringMap; [key: string]: unknown };
-  spec?: unknown;
-  [key: string]: unknown;
-}
+/** The published manifest itself, in its wire form (`src/manifest/wire.ts`). */
+export type ManifestPublishedData = WireManifest;
 
+/** `orphan: true` asks the engine to drop the app's scalers without cleaning up what they run. */
 export interface ManifestUnpublishedData {
   name: string;
+  orphan?: boolean;
 }
 
 /** Host events: name → data. */

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import type { Component, ConfigDefinition, ConfigProperty, LinkProperty, Manifest, SecretProperty, SpreadScalerProperty, Trait } from './schema.js';
 import { classifyTraitProperty } from './traits.js';
+import type { WireManifest } from './wire.js';
 
 export type ManifestFormat = 'yaml' | 'json';
 
@@ -69,7 +70,7 @@ function wireComponent(c: Component): Wire {
 }
 
 /** The manifest as wadm writes it (plain data, ready for JSON.stringify or YAML). */
-export function toWireManifest(m: Manifest): Wire {
+export function toWireManifest(m: Manifest): WireManifest {
   const labels = m.metadata.labels;
   return {
     apiVersion: m.apiVersion,

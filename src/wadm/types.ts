@@ -4,6 +4,7 @@
  *
  * Clients must tolerate missing fields in replies: a generic error reply is only `{result, message}`.
  */
+import type { WireManifest } from '../manifest/wire.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Result enums (lower case on the wire)
@@ -33,23 +34,8 @@ export function normalizeStatusType(value: unknown): StatusType | undefined {
 // ---------------------------------------------------------------------------------------------------------
 // Manifests as the API and the store carry them (`src/manifest` owns the schema and the precise types)
 
-/** An OAM Application manifest, loosely typed: the store and the API pass it through unchanged. */
-export interface WadmManifest {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    annotations?: Record<string, string>;
-    labels?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  spec: {
-    components: Array<Record<string, unknown>>;
-    policies?: Array<Record<string, unknown>>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+/** The manifest as the store and the API carry it: one wire type (`src/manifest/wire.ts`). */
+export type WadmManifest = WireManifest;
 
 // ---------------------------------------------------------------------------------------------------------
 // Status (also the payload published on `wadm.status.{lattice}.{name}`)
@@ -218,11 +204,8 @@ export interface UndeployModelRequest {
 // ---------------------------------------------------------------------------------------------------------
 // Events published by the API server
 
-/** Data of `com.wadm.manifest_unpublished`; `orphan: true` asks the engine to drop scalers without cleanup. */
-export interface ManifestUnpublishedEventData {
-  name: string;
-  orphan?: boolean;
-}
+/** Data of `com.wadm.manifest_unpublished` (one type with the event's, `src/lattice/events.ts`). */
+export type { ManifestUnpublishedData as ManifestUnpublishedEventData } from '../lattice/events.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Storage (wadm.md §3.1)

@@ -35,6 +35,7 @@ import {
   staleJsFixtures,
   watFixturePath,
 } from '../../scripts/build-fixtures.mjs';
+import { PEER_FIXTURES_SKIP, WASMCLOUD_ARTIFACTS } from './peer-fixtures.js';
 
 export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc' | 'calc-sink';
 export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging';
@@ -79,13 +80,12 @@ export async function ensureJsFixtures(): Promise<Record<JsFixtureName, string>>
   return paths;
 }
 
-/** Real wasmCloud artifacts shared by the team (outside the repo); override with WASH_PEER_FIXTURES. */
-export const PEER_FIXTURES_DIR = process.env.WASH_PEER_FIXTURES ?? '/work/shared/peer-fixtures/wasmcloud';
-
+/** Real wasmCloud artifacts shared by the team (outside the repo), located by `peer-fixtures.ts`. */
 export function peerFixturePath(file: 'hello_plugin_s.wasm' | 'echo_messaging_v0.9.0.wasm' | 'guest.component.wasm'): string {
-  return join(PEER_FIXTURES_DIR, file);
+  if (!WASMCLOUD_ARTIFACTS) throw new Error(`peer fixture ${file} needed ${PEER_FIXTURES_SKIP}`);
+  return join(WASMCLOUD_ARTIFACTS, file);
 }
 
 export function hasPeerFixtures(): boolean {
-  return existsSync(join(PEER_FIXTURES_DIR, 'hello_plugin_s.wasm'));
+  return WASMCLOUD_ARTIFACTS !== undefined;
 }

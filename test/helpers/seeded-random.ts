@@ -12,7 +12,7 @@ export interface SeededRandom {
   shuffle<T>(xs: T[]): T[];
 }
 
-export function seededRandom(seed = envSeed()): SeededRandom {
+export function seededRandom(seed = seedFromEnv()): SeededRandom {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -38,8 +38,9 @@ export function seededRandom(seed = envSeed()): SeededRandom {
   };
 }
 
-function envSeed(): number {
-  const fromEnv = process.env.WASH_TEST_SEED;
+/** `WASH_TEST_SEED` when given (an integer), else a fresh seed. */
+export function seedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = env.WASH_TEST_SEED;
   if (fromEnv !== undefined && fromEnv !== '') {
     const n = Number(fromEnv);
     if (!Number.isInteger(n)) throw new Error(`WASH_TEST_SEED must be an integer, got ${fromEnv}`);

@@ -49,19 +49,12 @@ export default class AppDeploy extends WadmCommand {
           await ctx.client.delete(name, loaded.version);
         }
         ctx.progress(`Storing ${name} ...`);
-        try {
-          version = (await ctx.client.put(loaded.json, { contentType: 'application/json' })).current_version;
-        } catch (err) {
-          if (!(err instanceof Error && /already exists/.test(err.message)) || loaded.version === undefined) throw err;
-          // Re-deploying the very manifest that is stored under this version is idempotent; a different
-          // manifest under an existing version is refused (versions are immutable in wadm).
-          const stored = await ctx.client.get(name, loaded.version);
-          if (!stored || canonicalJson(stored) !== canonicalJson(JSON.parse(loaded.json))) {
-            throw new UserError(`${err.message} in wadm (application ${name}) with different content`, { suggestion: `bump the version annotation, deploy the stored one with \`wash app deploy ${name} ${loaded.version}\`, or pass --replace` });
-          }
-          ctx.progress(`${name} ${loaded.version} is already stored with the same content`);
-          version = loaded.version;
+        const stored = await ctx.client.putUnlessStored(loaded.json, name, loaded.version);
+        if (stored.kind === 'conflict') {
+          throw new UserError(`${stored.message} in wadm (application ${name}) with different content`, { suggestion: `bump the version annotation, deploy the stored one with \`wash app deploy ${name} ${stored.version}\`, or pass --replace` });
         }
+        if (stored.kind === 'already-stored') ctx.progress(`${name} ${stored.version} is already stored with the same content`);
+        version = stored.version;
       }
       return this.requestAndWait(ctx, name, 'deployed', flags, async () => {
         ctx.progress(`Deploying ${name} ...`);
@@ -78,8 +71,3 @@ export default class AppDeploy extends WadmCommand {
   }
 }
 
-/** JSON with object keys sorted, to compare manifests by content. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v);
-}

@@ -9,7 +9,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { buildEvent, encodeEvent, type ManifestPublishedData } from '../../lattice/events.js';
+import { buildEvent, encodeEvent } from '../../lattice/events.js';
 import { DEFAULT_WADM_API_PREFIX, WADM_API_QUEUE_GROUP, wadmEventSubject } from '../../lattice/subjects.js';
 import { manifestStoreOn, openManifestBucket, StoreError, type ManifestStore } from '../store/manifest-store.js';
 import { ensureStatusStream, readLastStatus, statusStreamManager } from '../store/status-stream.js';
@@ -90,7 +90,7 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
     await nc.flush();
   };
   const published = (lattice: string, manifest: WadmManifest) =>
-    publish(lattice, buildEvent('manifest_published', manifest as ManifestPublishedData, 'wadm'), 'manifest_published');
+    publish(lattice, buildEvent('manifest_published', manifest, 'wadm'), 'manifest_published');
   const unpublished = (lattice: string, data: ManifestUnpublishedEventData) =>
     publish(lattice, buildEvent('manifest_unpublished', data, 'wadm'), 'manifest_unpublished');
 

@@ -48,6 +48,18 @@ function errorNames(err: unknown): string[] {
   return names;
 }
 
+/** What `putUnlessStored` did. */
+export type StoreOutcome =
+  | { kind: 'stored'; version: string; reply: PutModelResponse }
+  | { kind: 'already-stored'; version: string }
+  | { kind: 'conflict'; version: string; message: string };
+
+/** JSON with object keys sorted, to compare manifests by content. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v);
+}
+
 export interface StatusWatch extends AsyncIterable<Status> {
   stop(): void;
 }
@@ -103,6 +115,24 @@ export class WadmClient {
   put(manifest: WadmManifest | string, opts: { contentType?: 'application/json' | 'application/yaml' } = {}): Promise<PutModelResponse> {
     if (typeof manifest === 'string') return this.request('put', undefined, manifest, opts.contentType);
     return this.request('put', undefined, manifest, 'application/json');
+  }
+
+  /**
+   * Stores a manifest (JSON text) unless that version is already stored: `already-stored` when the stored
+   * manifest has the same content (re-deploying it is idempotent), `conflict` when it differs (versions are
+   * immutable in wadm). Without a version in the manifest every put stores a new one.
+   */
+  async putUnlessStored(json: string, name: string, version: string | undefined): Promise<StoreOutcome> {
+    try {
+      const reply = await this.put(json, { contentType: 'application/json' });
+      return { kind: 'stored', version: reply.current_version, reply };
+    } catch (err) {
+      // wadm (Rust and ours) says "... already exists" and has no result code for it.
+      if (!(err instanceof WadmApiError && /already exists/.test(err.message)) || version === undefined) throw err;
+      const stored = await this.get(name, version);
+      const same = stored !== null && canonicalJson(stored) === canonicalJson(JSON.parse(json));
+      return same ? { kind: 'already-stored', version } : { kind: 'conflict', version, message: err.message };
+    }
   }
 
   /** The current manifest, or a given version; `null` when the app (or version) does not exist. */

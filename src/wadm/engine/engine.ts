@@ -13,17 +13,18 @@ import type { Manifest } from '../../manifest/schema.js';
 import { deployedManifest } from '../store/guards.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../store/manifest-store.js';
 import { ensureStatusStream, statusStreamManager } from '../store/status-stream.js';
-import type { ManifestUnpublishedEventData, Status } from '../types.js';
-import { appCommandFailed, appCommandSent, appConfigNames, appDeadline, observeAppEvent, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
-import { describeCommand, eventExpectationKey, expectationKey, type TaggedCommand } from './commands.js';
+import type { Status } from '../types.js';
+import { AppIndex } from './app-index.js';
+import { appsTouched, observeEvent, type Observation } from './observer.js';
+import { appCommandFailed, appCommandSent, appConfigNames, appDeadline, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
+import { describeCommand, expectationKey, type TaggedCommand } from './commands.js';
 import { HEARTBEAT_INTERVAL_MS, UNDEPLOYED_MESSAGE } from './constants.js';
 import { BoundedQueue, ctlCommandRunner, type CommandRunner } from './executor.js';
 import { DEFAULT_LEASE_TTL_MS, startLease, type Lease } from './lease.js';
-import { linkIdentity, applyConfig, applyEvent, applyInventory, applyLinks, createLatticeState, reapHosts, removeHost, type LatticeState, type Touched } from './state.js';
+import { applyConfig, applyInventory, applyLinks, createLatticeState, reapHosts, removeHost, type LatticeState, type Touched } from './state.js';
 import { LivenessProbe, livenessOptions } from './liveness.js';
 import { openStateBucket, writeMirror } from './state-mirror.js';
 import { StatusPublisher } from './status-publisher.js';
-import { workloadIdOf } from './scalers/index.js';
 
 export type EngineLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type EngineLog = (level: EngineLogLevel, message: string) => void;
@@ -93,12 +94,6 @@ async function normalizeManifest(raw: unknown): Promise<Normalized> {
   return { error: findings.map((f) => f.msg).join('; ') || 'not a manifest' };
 }
 
-const add = <K, V>(index: Map<K, Set<V>>, key: K, value: V) => {
-  let set = index.get(key);
-  if (!set) index.set(key, (set = new Set()));
-  set.add(value);
-};
-
 class LatticeEngine implements Engine {
   readonly lattice: string;
   readonly id: string;
@@ -109,8 +104,11 @@ class LatticeEngine implements Engine {
   private readonly commands: BoundedQueue;
   private lease?: Lease;
   private closed = false;
-  /** Bumped on every change of leadership: async work of an older term is dropped. */
-  private term = 0;
+  /**
+   * One AbortSignal per leadership term, aborted when the term ends (step-down, close): async work started in
+   * a term checks `term.aborted` and drops out. Aborted while not leading.
+   */
+  private termAbort = abortedController();
   private synced = false;
   private firstSync?: Promise<void>;
 
@@ -118,13 +116,7 @@ class LatticeEngine implements Engine {
   private readonly appMap = new Map<string, AppRuntime>();
   /** The deployed manifest of each app as received (JSON), to skip re-normalising the same one. */
   private readonly rawManifests = new Map<string, string>();
-  private readonly byWorkload = new Map<string, Set<string>>();
-  private readonly byLink = new Map<string, Set<string>>();
-  private readonly byConfig = new Map<string, Set<string>>();
-  private readonly byExpectation = new Map<string, Set<string>>();
-  /** Per app, the index entries it is in (so removing an app does not scan every index). */
-  private readonly indexed = new Map<string, [Map<string, Set<string>>, string][]>();
-  private readonly expectingApps = new Map<string, Map<string, Set<string>>>();
+  private readonly index = new AppIndex();
   private readonly deadlines = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private dirtyAll = false;
@@ -191,12 +183,13 @@ class LatticeEngine implements Engine {
 
   private becomeLeader(): void {
     if (this.closed) return;
-    const term = ++this.term;
+    this.termAbort = new AbortController();
+    const term = this.termAbort.signal;
     this.log('info', `engine ${this.id} leads lattice ${this.lattice}`);
     this.firstSync = this.sync(term).catch((err) => {
       this.log('error', `lattice ${this.lattice}: start-up failed: ${errorChain(err).join(': ')}; retrying`);
       const t = setTimeout(() => {
-        if (term === this.term && this.isLeader()) {
+        if (!term.aborted && this.isLeader()) {
           this.stepDown('retry');
           this.becomeLeader();
         }
@@ -207,7 +200,7 @@ class LatticeEngine implements Engine {
 
   private stepDown(why: string): void {
     if (this.synced) this.log('info', `engine ${this.id} stops leading lattice ${this.lattice} (${why})`);
-    this.term += 1;
+    this.termAbort.abort();
     this.synced = false;
     this.foreign = undefined;
     for (const s of this.subs) s.unsubscribe();
@@ -222,14 +215,15 @@ class LatticeEngine implements Engine {
     for (const t of this.pendingUndeploy.values()) clearTimeout(t);
     this.pendingUndeploy.clear();
     this.state = createLatticeState();
-    for (const m of [this.appMap, this.rawManifests, this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.deadlines, this.indexed, this.expectingApps]) m.clear();
+    for (const m of [this.appMap, this.rawManifests, this.deadlines]) m.clear();
+    this.index.clear();
     this.dirty.clear();
     this.statuses?.forget();
   }
 
   /** Builds the leader's view: events first (so nothing is missed), then inventories, apps, links, configs. */
-  private async sync(term: number): Promise<void> {
-    const live = () => term === this.term && !this.closed;
+  private async sync(term: AbortSignal): Promise<void> {
+    const live = () => !term.aborted && !this.closed;
     for (const subject of [eventWildcard(this.lattice), `wadm.evt.${this.lattice}.>`]) {
       this.subs.push(this.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : this.onMessage(term, msg)) }));
     }
@@ -249,7 +243,7 @@ class LatticeEngine implements Engine {
     if (this.state.hosts.size) await this.refreshLinks(term);
     await this.loadApps(term);
     if (!live()) return;
-    await this.ensureConfigs(term, [...this.byConfig.keys()]);
+    await this.ensureConfigs(term, this.index.configNames());
     if (!live()) return;
     const watch = await this.store.watch((change) => this.onStoreChange(term, change), { updatesOnly: true });
     if (!live()) {
@@ -283,10 +277,10 @@ class LatticeEngine implements Engine {
     this.runPass();
   }
 
-  private async checkForeignWadm(term: number): Promise<void> {
+  private async checkForeignWadm(term: AbortSignal): Promise<void> {
     const { foreignWadmServing } = await import('./foreign-wadm.js');
     const foreign = await foreignWadmServing(this.nc, this.lattice, { jsDomain: this.opts.jsDomain });
-    if (term !== this.term || foreign === this.foreign) return;
+    if (term.aborted || foreign === this.foreign) return;
     this.foreign = foreign;
     if (foreign) {
       this.log('warn', `lattice ${this.lattice}: ${foreign}; this engine does not reconcile it (stop one of the two)`);
@@ -308,8 +302,8 @@ class LatticeEngine implements Engine {
   // -------------------------------------------------------------------------------------------------------
   // Observing
 
-  private onMessage(term: number, msg: Msg): void {
-    if (term !== this.term) return;
+  private onMessage(term: AbortSignal, msg: Msg): void {
+    if (term.aborted) return;
     const event = tryParseLatticeEvent(msg.data);
     if (!event) {
       this.log('debug', `ignoring a message on ${msg.subject} that is not a known CloudEvent`);
@@ -318,47 +312,33 @@ class LatticeEngine implements Engine {
     this.handleEvent(term, event);
   }
 
-  private handleEvent(term: number, event: LatticeEvent): void {
+  private handleEvent(term: AbortSignal, event: LatticeEvent): void {
     if (event.name === 'manifest_published') {
       void this.onPublished(term, event.data);
       return;
     }
     if (event.name === 'manifest_unpublished') {
-      const data = event.data as ManifestUnpublishedEventData;
-      this.undeploy(data.name, data.orphan === true, 'undeployed');
+      this.undeploy(event.data.name, event.data.orphan === true, 'undeployed');
       return;
     }
-    const now = Date.now();
-    const touched = applyEvent(this.state, event, now);
     this.mirrorDirty = true;
-    const key = eventExpectationKey(event);
-    if (key) {
-      const waiting = this.byExpectation.get(key);
-      for (const name of waiting ?? []) {
-        const app = this.appMap.get(name);
-        if (app && observeAppEvent(app, event, now)) this.dirty.add(name);
-        if (!app || !app.scalers.some((rt) => rt.expected.some((e) => expectationKey(e) === key))) {
-          waiting!.delete(name);
-          this.expectingApps.get(name)?.delete(key);
-        }
-      }
-    }
-    const appspec = (event.data as { annotations?: Record<string, string> }).annotations?.['wasmcloud.dev/appspec'];
-    if (appspec && this.appMap.has(appspec)) this.dirty.add(appspec);
-    this.onTouched(term, touched);
+    this.act(term, observeEvent(this.state, this.index, this.appMap, event, Date.now()));
   }
 
-  private onTouched(term: number, touched: Touched): void {
-    if (touched.hosts) this.dirtyAll = true;
-    for (const id of [...(touched.componentIds ?? []), ...(touched.providerIds ?? [])]) for (const a of this.byWorkload.get(id) ?? []) this.dirty.add(a);
-    for (const key of touched.links ?? []) for (const a of this.byLink.get(key) ?? []) this.dirty.add(a);
-    for (const name of touched.configs ?? []) for (const a of this.byConfig.get(name) ?? []) this.dirty.add(a);
+  private onTouched(term: AbortSignal, touched: Touched): void {
+    this.act(term, appsTouched(this.index, touched));
+  }
+
+  /** Marks the observed apps dirty, fetches what the change showed is missing, and schedules a pass. */
+  private act(term: AbortSignal, { touched, dirty, all }: Observation): void {
+    if (all) this.dirtyAll = true;
+    for (const a of dirty) this.dirty.add(a);
     if (touched.unknownHost) void this.fetchInventory(term, touched.unknownHost);
-    const stale = (touched.configs ?? []).filter((n) => this.byConfig.has(n) && this.state.configs.get(n)?.state === 'unknown');
+    const stale = (touched.configs ?? []).filter((n) => this.index.usesConfig(n) && this.state.configs.get(n)?.state === 'unknown');
     if (touched.hosts) {
       if (!this.state.linksKnown) void this.refreshLinks(term);
       // Configs could not be read without hosts: read the ones never read or that failed.
-      for (const n of this.byConfig.keys()) {
+      for (const n of this.index.configNames()) {
         const st = this.state.configs.get(n)?.state;
         if (st === undefined || st === 'error') stale.push(n);
       }
@@ -367,12 +347,12 @@ class LatticeEngine implements Engine {
     this.schedule();
   }
 
-  private async fetchInventory(term: number, hostId: string): Promise<void> {
+  private async fetchInventory(term: AbortSignal, hostId: string): Promise<void> {
     if (this.fetchingInventory.has(hostId)) return;
     this.fetchingInventory.add(hostId);
     try {
       const inv = await this.ctl.getInventory(hostId);
-      if (term !== this.term) return;
+      if (term.aborted) return;
       this.onTouched(term, { ...applyInventory(this.state, inv, Date.now()), hosts: true });
     } catch (err) {
       this.log('debug', `inventory of host ${hostId}: ${(err as Error).message}`);
@@ -381,12 +361,12 @@ class LatticeEngine implements Engine {
     }
   }
 
-  private async refreshLinks(term: number): Promise<void> {
+  private async refreshLinks(term: AbortSignal): Promise<void> {
     if (this.fetchingLinks) return;
     this.fetchingLinks = true;
     try {
       const links = await this.ctl.getLinks();
-      if (term !== this.term) return;
+      if (term.aborted) return;
       this.onTouched(term, applyLinks(this.state, links));
     } catch (err) {
       this.log('debug', `link list: ${(err as Error).message}`);
@@ -396,7 +376,7 @@ class LatticeEngine implements Engine {
   }
 
   /** Reads configs the apps need that are unknown (never read, changed, or failed to read). */
-  private async ensureConfigs(term: number, names: readonly string[]): Promise<void> {
+  private async ensureConfigs(term: AbortSignal, names: readonly string[]): Promise<void> {
     const todo = names.filter((n) => {
       const seen = this.state.configs.get(n);
       return !this.fetchingConfig.has(n) && (!seen || seen.state === 'unknown' || seen.state === 'error');
@@ -406,15 +386,15 @@ class LatticeEngine implements Engine {
     await Promise.all(todo.map(async (name) => {
       try {
         const values = await this.ctl.getConfig(name);
-        if (term !== this.term) return;
+        if (term.aborted) return;
         applyConfig(this.state, name, values === undefined ? { state: 'absent' } : { state: 'present', values });
       } catch (err) {
-        if (term !== this.term) return;
+        if (term.aborted) return;
         applyConfig(this.state, name, { state: 'error', error: `Could not read configuration ${name}: ${(err as Error).message}` });
       } finally {
         this.fetchingConfig.delete(name);
       }
-      for (const a of this.byConfig.get(name) ?? []) this.dirty.add(a);
+      for (const a of this.index.appsUsingConfig(name)) this.dirty.add(a);
     }));
     this.schedule();
   }
@@ -429,14 +409,14 @@ class LatticeEngine implements Engine {
     this.schedule();
   }
 
-  private startLivenessProbe(term: number): void {
+  private startLivenessProbe(term: AbortSignal): void {
     const opts = livenessOptions(this.opts.livenessIntervalMs, this.opts.livenessMisses);
     if (opts.intervalMs <= 0) return;
     const probe = new LivenessProbe({
       ping: async (windowMs) => (await this.ctl.pingHosts({ timeoutMs: windowMs })).map((h) => h.id),
       hosts: () => this.state.hosts.values(),
       onAnswered: (ids, at) => {
-        if (term !== this.term) return;
+        if (term.aborted) return;
         for (const id of ids) {
           const host = this.state.hosts.get(id);
           if (host) host.lastSeen = Math.max(host.lastSeen, at);
@@ -444,7 +424,7 @@ class LatticeEngine implements Engine {
         }
       },
       onDead: (ids) => {
-        if (term !== this.term) return;
+        if (term.aborted) return;
         for (const id of ids) removeHost(this.state, id);
         this.log('warn', `lattice ${this.lattice}: host(s) stopped answering pings, dropped: ${ids.join(', ')}`);
         this.mirrorDirty = true;
@@ -455,10 +435,10 @@ class LatticeEngine implements Engine {
     this.every(opts.intervalMs, () => void probe.tick());
   }
 
-  private resync(term: number): void {
+  private resync(term: AbortSignal): void {
     void (async () => {
       if (this.state.hosts.size) await this.refreshLinks(term);
-      await this.ensureConfigs(term, [...this.byConfig.keys()]);
+      await this.ensureConfigs(term, this.index.configNames());
       this.dirtyAll = true;
       this.schedule();
     })().catch((err) => this.log('warn', `resync of lattice ${this.lattice}: ${(err as Error).message}`));
@@ -467,23 +447,23 @@ class LatticeEngine implements Engine {
   // -------------------------------------------------------------------------------------------------------
   // Desired state
 
-  private async loadApps(term: number): Promise<void> {
+  private async loadApps(term: AbortSignal): Promise<void> {
     const stored = await this.store!.list();
-    if (term !== this.term) return;
+    if (term.aborted) return;
     const deployed = new Set<string>();
     for (const app of stored) {
       const manifest = deployedManifest(app);
       if (!manifest) continue;
       deployed.add(app.name);
-      await this.onPublished(term, manifest as unknown as ManifestPublishedData);
+      await this.onPublished(term, manifest);
     }
     for (const name of this.appMap.keys()) if (!deployed.has(name)) this.undeployLater(term, name);
   }
 
-  private onStoreChange(term: number, change: StoreChange): void {
-    if (term !== this.term) return;
+  private onStoreChange(term: AbortSignal, change: StoreChange): void {
+    if (term.aborted) return;
     const manifest = change.app ? deployedManifest(change.app) : undefined;
-    if (manifest) void this.onPublished(term, manifest as unknown as ManifestPublishedData);
+    if (manifest) void this.onPublished(term, manifest);
     else if (this.appMap.has(change.name)) this.undeployLater(term, change.name);
   }
 
@@ -491,13 +471,13 @@ class LatticeEngine implements Engine {
    * The store says undeployed but no undeploy event arrived (yet): the event says whether to clean up
    * (`orphan`), so wait a little for it; if it never comes, clean up as a plain undeploy would.
    */
-  private undeployLater(term: number, name: string): void {
+  private undeployLater(term: AbortSignal, name: string): void {
     if (this.pendingUndeploy.has(name)) return;
     const t = setTimeout(() => {
       this.pendingUndeploy.delete(name);
-      if (term !== this.term || !this.appMap.has(name)) return;
+      if (term.aborted || !this.appMap.has(name)) return;
       void this.store!.get(name).then((app) => {
-        if (term !== this.term || (app && deployedManifest(app))) return;
+        if (term.aborted || (app && deployedManifest(app))) return;
         this.log('warn', `app ${name} is not deployed in the store but no undeploy event arrived: cleaning up`);
         this.undeploy(name, false, 'undeployed (store)');
       }, (err) => this.log('warn', `re-reading app ${name}: ${(err as Error).message}`));
@@ -505,7 +485,7 @@ class LatticeEngine implements Engine {
     this.pendingUndeploy.set(name, t);
   }
 
-  private async onPublished(term: number, raw: ManifestPublishedData): Promise<void> {
+  private async onPublished(term: AbortSignal, raw: ManifestPublishedData): Promise<void> {
     const name = raw?.metadata?.name;
     const rawKey = JSON.stringify(raw);
     if (typeof name === 'string' && this.appMap.has(name) && this.rawManifests.get(name) === rawKey) {
@@ -515,7 +495,7 @@ class LatticeEngine implements Engine {
       return;
     }
     const normalized = await normalizeManifest(raw);
-    if (term !== this.term || typeof name !== 'string') return;
+    if (term.aborted || typeof name !== 'string') return;
     if ('error' in normalized) {
       this.log('error', `app ${name}: the deployed manifest is invalid: ${normalized.error}`);
       this.publishStatus(name, { status: { type: 'failed', message: `Manifest is invalid: ${normalized.error}` }, version: '', components: [] });
@@ -536,10 +516,10 @@ class LatticeEngine implements Engine {
     }
     const up = upgradeApp(existing, manifest, this.state);
     for (const w of up.app.warnings) this.log('warn', `app ${name}: ${w}`);
-    this.unindex(name);
+    this.index.remove(name);
     this.appMap.set(name, up.app);
     this.rawManifests.set(name, rawKey);
-    this.index(up.app);
+    this.index.add(up.app);
     const verb = existing ? `moving from ${existing.version ?? '?'} to ${up.app.version ?? '?'} (kept ${up.kept.length}, added ${up.added.length}, removed ${up.removed.length} scaler(s))` : `deploying version ${up.app.version ?? '?'}`;
     this.log('info', `app ${name}: ${verb}`);
     for (const c of up.cleanup) this.execute(c);
@@ -557,7 +537,7 @@ class LatticeEngine implements Engine {
     if (!this.synced && !this.appMap.has(name)) return;
     const app = this.appMap.get(name);
     if (app) {
-      this.unindex(name);
+      this.index.remove(name);
       this.appMap.delete(name);
       this.rawManifests.delete(name);
       this.deadlines.delete(name);
@@ -571,41 +551,6 @@ class LatticeEngine implements Engine {
       }
     }
     this.publishStatus(name, { status: { type: 'undeployed', message: UNDEPLOYED_MESSAGE }, version: '', components: [] });
-  }
-
-  private index(app: AppRuntime): void {
-    const keys: [Map<string, Set<string>>, string][] = [];
-    const put = (index: Map<string, Set<string>>, key: string) => {
-      add(index, key, app.name);
-      keys.push([index, key]);
-    };
-    for (const rt of app.scalers) {
-      const wid = workloadIdOf(rt.spec);
-      if (wid !== undefined) put(this.byWorkload, wid);
-      if (rt.spec.role === 'link') {
-        const l = rt.spec.link;
-        put(this.byLink, linkIdentity(l.source_id, l.wit_namespace, l.wit_package, l.name));
-        // A link is (re)put when its ends come up.
-        put(this.byWorkload, l.source_id);
-        put(this.byWorkload, l.target);
-      }
-      for (const p of rt.spec.prerequisites) put(this.byConfig, p.name);
-    }
-    this.indexed.set(app.name, keys);
-  }
-
-  private unindex(name: string): void {
-    for (const [index, key] of this.indexed.get(name) ?? []) {
-      const set = index.get(key);
-      set?.delete(name);
-      if (set?.size === 0) index.delete(key);
-    }
-    this.indexed.delete(name);
-    for (const [key, set] of this.expectingApps.get(name) ?? []) {
-      set.delete(name);
-      if (set.size === 0) this.byExpectation.delete(key);
-    }
-    this.expectingApps.delete(name);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -635,19 +580,12 @@ class LatticeEngine implements Engine {
       const pass = reconcileApp(app, this.state, now);
       for (const c of pass.commands) this.execute(c);
       this.publishStatus(name, pass.status);
-      for (const rt of app.scalers) for (const e of rt.expected) this.expect(name, expectationKey(e));
+      for (const rt of app.scalers) for (const e of rt.expected) this.index.expect(name, expectationKey(e));
       const deadline = appDeadline(app);
       if (deadline === undefined) this.deadlines.delete(name);
       else this.deadlines.set(name, deadline);
     }
     this.armDeadline(now);
-  }
-
-  private expect(app: string, key: string): void {
-    add(this.byExpectation, key, app);
-    let mine = this.expectingApps.get(app);
-    if (!mine) this.expectingApps.set(app, (mine = new Map()));
-    mine.set(key, this.byExpectation.get(key)!);
   }
 
   private armDeadline(now: number): void {
@@ -670,21 +608,21 @@ class LatticeEngine implements Engine {
 
   private execute(tagged: TaggedCommand): void {
     if (this.foreign) return; // standing by: the other wadm reconciles
-    const term = this.term;
+    const term = this.termAbort.signal;
     const cmd = tagged.command;
     this.opts.onCommand?.(tagged);
     this.log('debug', `app ${tagged.app}: ${describeCommand(cmd)}`);
     this.commands.push(async () => {
-      if (term !== this.term || !this.isLeader()) return;
+      if (term.aborted || !this.isLeader()) return;
       const app = this.appMap.get(tagged.app);
       if (app) appCommandSent(app, tagged.scalerId, cmd, Date.now());
       try {
         await this.run(cmd);
-        if (term !== this.term) return;
+        if (term.aborted) return;
         if (cmd.type === 'PutConfig') applyConfig(this.state, cmd.name, { state: 'present', values: { ...cmd.values } });
         if (cmd.type === 'DeleteConfig') applyConfig(this.state, cmd.name, { state: 'absent' });
       } catch (err) {
-        if (term !== this.term) return;
+        if (term.aborted) return;
         const message = errorChain(err)[0] ?? String(err);
         this.log('warn', `app ${tagged.app}: ${describeCommand(cmd)} failed: ${message}`);
         const current = this.appMap.get(tagged.app);
@@ -713,4 +651,10 @@ class LatticeEngine implements Engine {
 /** Starts the engine of one lattice on an existing connection. */
 export function startEngine(nc: NatsConnection, opts: EngineOptions): Engine {
   return new LatticeEngine(nc, opts);
+}
+
+function abortedController(): AbortController {
+  const c = new AbortController();
+  c.abort();
+  return c;
 }

@@ -21,10 +21,14 @@ const GONE = fakeHostId('g');
 const SLOW_MS = 1500;
 
 /** Writes wadm's mirror of the hosts it knows (upstream wadm's `wadm_state` layout). */
+let stateKv: Awaited<ReturnType<InstanceType<typeof import('@nats-io/kv').Kvm>['create']>> | undefined;
 async function mirrorKnownHosts(lattice: string, ids: string[]): Promise<void> {
-  const { jetstream } = await import('@nats-io/jetstream');
-  const { Kvm } = await import('@nats-io/kv');
-  const kv = await new Kvm(jetstream(nc)).create('wadm_state', { history: 1 });
+  if (!stateKv) {
+    const { jetstream } = await import('@nats-io/jetstream');
+    const { Kvm } = await import('@nats-io/kv');
+    stateKv = await new Kvm(jetstream(nc)).create('wadm_state', { history: 1 });
+  }
+  const kv = stateKv;
   const now = new Date().toISOString();
   await kv.put(`host_${lattice}`, JSON.stringify(Object.fromEntries(ids.map((id) => [id, { id, friendly_name: id.slice(0, 8), labels: {}, last_seen: now }]))));
 }
@@ -58,6 +62,7 @@ describe('host queries settle early', () => {
   });
 
   it('waits for a slow known host, then stops without waiting out the window', async () => {
+    await mirrorKnownHosts('known', [FAST, SLOW]);
     const client = new CtlClient(nc, { lattice: 'known', collectMs: 30_000 });
     const { value, ms } = await timed(() => client.pingHosts());
     expect(value.map((h) => h.id)).toEqual([FAST, SLOW]);
@@ -86,6 +91,8 @@ describe('host queries settle early', () => {
   });
 
   it('wash get hosts / get inventory include the slow known host', async () => {
+    // wadm rewrites last_seen on every heartbeat; refresh it (hosts unseen for 70 s are not waited for).
+    await mirrorKnownHosts('known', [FAST, SLOW]);
     const env = { WASMCLOUD_CTL_PORT: String(nats.port), WASH_CONFIG_DIR: '/nonexistent-wash-config' };
     const h = await runWash(['get', 'hosts', '-o', 'json', '--lattice', 'known', '--timeout-ms', '30000'], { env });
     expect(h.code, h.stderr).toBe(0);

@@ -5,12 +5,13 @@
  * successful replies. Each check below would fail for a store that loses or resurrects writes (e.g. wadm's
  * plain `put` on create, or an index update without CAS).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { startApiServer, type ApiServer } from '../../../src/wadm/api/index.js';
 import { openManifestStore } from '../../../src/wadm/store/index.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import { seededRandom, seedFromEnv } from '../../helpers/seeded-random.js';
 import { manifestYaml, request } from './helpers.js';
 
 type Op =
@@ -44,9 +45,13 @@ afterAll(async () => {
   await nats?.close();
 });
 
+// Seeded: a failing run prints its seed; replay it with WASH_TEST_SEED=<seed>.
+const SEED = seedFromEnv();
+let random: () => number = seededRandom(SEED).next;
+
 function shuffle<T>(xs: T[]): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [xs[i], xs[j]] = [xs[j], xs[i]];
   }
   return xs;
@@ -54,12 +59,12 @@ function shuffle<T>(xs: T[]): T[] {
 
 function plan(): Op[] {
   const versions = Array.from({ length: 40 }, (_, i) => `p${String(i).padStart(2, '0')}`);
-  const pick = () => versions[Math.floor(Math.random() * versions.length)];
+  const pick = () => versions[Math.floor(random() * versions.length)];
   return shuffle<Op>([
     ...versions.map((version) => ({ kind: 'put' as const, version })),
     ...Array.from({ length: 25 }, () => ({ kind: 'delv' as const, version: pick() })),
     ...Array.from({ length: 5 }, () => ({ kind: 'delall' as const })),
-    ...Array.from({ length: 25 }, () => (Math.random() < 0.2 ? { kind: 'deploy' as const } : { kind: 'deploy' as const, version: pick() })),
+    ...Array.from({ length: 25 }, () => (random() < 0.2 ? { kind: 'deploy' as const } : { kind: 'deploy' as const, version: pick() })),
     ...Array.from({ length: 5 }, () => ({ kind: 'undeploy' as const })),
   ]);
 }
@@ -67,7 +72,7 @@ function plan(): Op[] {
 async function run(nc: NatsConnection, app: string, ops: Op[]): Promise<Done[]> {
   const subject = (op: string) => `wadm.api.${LATTICE}.model.${op}${op === 'put' ? '' : `.${app}`}`;
   return Promise.all(ops.map(async (op) => {
-    await new Promise((r) => setTimeout(r, Math.random() * 400));
+    await new Promise((r) => setTimeout(r, random() * 400));
     const sent = performance.now();
     let reply: Record<string, any>;
     switch (op.kind) {
@@ -84,6 +89,8 @@ async function run(nc: NatsConnection, app: string, ops: Op[]): Promise<Done[]> 
 describe('concurrent put/delete/deploy on one app', () => {
   for (let round = 1; round <= 3; round++) {
     it(`round ${round}: the final state is what the successful replies imply`, async () => {
+      random = seededRandom(SEED + round).next;
+      onTestFailed(() => console.error(`race round ${round} failed with WASH_TEST_SEED=${SEED} (replay: WASH_TEST_SEED=${SEED} npx vitest run ${'test/integration/wadm-api/race.test.ts'})`));
       const app = `racer${round}`;
       const nc = conns[3];
       const done = await run(nc, app, plan());
@@ -161,6 +168,8 @@ describe('concurrent put/delete/deploy on one app', () => {
   }
 
   it('the lattice index survives concurrent creates and deletes of many apps', async () => {
+    random = seededRandom(SEED).next;
+    onTestFailed(() => console.error(`race index test failed with WASH_TEST_SEED=${SEED}`));
     const nc = conns[3];
     const subject = (op: string, name?: string) => `wadm.api.${LATTICE}.model.${op}${name ? `.${name}` : ''}`;
     const first = Array.from({ length: 30 }, (_, i) => `many${i}`);

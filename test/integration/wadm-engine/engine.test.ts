@@ -7,7 +7,7 @@ import { startEngine, type Engine, type EngineOptions } from '../../../src/wadm/
 import { startWadm, type Wadm } from '../../../src/wadm/index.js';
 import type { Status, WadmManifest } from '../../../src/wadm/types.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { createSimLattice, startSimHost, type SimHost, type SimLattice } from '../../helpers/sim-host.js';
+import { createSimLattice, startSimHost, type SimHost, type SimLattice } from '../../../src/testing/sim-host.js';
 
 const FAST: Partial<EngineOptions> = { leaseTtlMs: 1_500, pingWindowMs: 300, debounceMs: 10, undeployGraceMs: 500 };
 

@@ -13,7 +13,7 @@ import { startWadm, type Wadm } from '../../../src/wadm/index.js';
 import type { WadmManifest } from '../../../src/wadm/types.js';
 import { runWash } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { createSimLattice, startSimHost, type SimHost } from '../../helpers/sim-host.js';
+import { createSimLattice, startSimHost, type SimHost } from '../../../src/testing/sim-host.js';
 
 const lattice = 'withrust';
 let nats: TestNats;
@@ -80,7 +80,8 @@ describe('another wadm implementation on the lattice', () => {
     expect(engine.standingBy()).toMatch(/serves lattice withrust/);
     expect(logs.some((l) => /^warn: lattice withrust: another wadm implementation .* this engine does not reconcile it/.test(l))).toBe(true);
 
-    const client = new WadmClient(nc, lattice);
+    // A generous timeout: the first put creates the manifest bucket, slow on a loaded machine.
+    const client = new WadmClient(nc, lattice, { timeoutMs: 15_000 });
     await client.put(manifest);
     await client.deploy('contested');
     // The API answered (deploy acknowledged) but nothing is reconciled: no ctl command reaches the host.

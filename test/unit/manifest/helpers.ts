@@ -5,18 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** Repository root (this file is test/unit/manifest/helpers.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/**
- * wadm's own manifests, read in place (never copied into the repo): `<repo>/../shared/peer-fixtures/wadm`, where CI
- * clones the repo beside `shared/`. WASH_WADM_FIXTURES overrides it.
- */
-export const WADM_FIXTURES = process.env.WASH_WADM_FIXTURES ?? join(REPO_ROOT, '..', 'shared', 'peer-fixtures', 'wadm');
-
-export function requireWadmFixtures(): string {
-  if (!existsSync(join(WADM_FIXTURES, 'tests', 'fixtures', 'manifests'))) {
-    throw new Error(`wadm fixtures not found at ${WADM_FIXTURES} (expected beside the repo in ../shared; set WASH_WADM_FIXTURES)`);
-  }
-  return WADM_FIXTURES;
-}
+/** wadm's own repository files (manifests, JSON schema), located by `test/helpers/peer-fixtures.ts`. */
+export { WADM_REPO, PEER_FIXTURES_SKIP } from '../../helpers/peer-fixtures.js';
 
 /** A manifest with the given `spec.components` YAML (indented as list items under `components:`). */
 export function manifestYaml(components: string, extra: { name?: string; annotations?: string; labels?: string; policies?: string } = {}): string {

@@ -6,8 +6,10 @@ import type { StringMap } from '../../../src/lattice/types.js';
 import { parseManifestText } from '../../../src/manifest/parse.js';
 import type { Manifest } from '../../../src/manifest/schema.js';
 import { applyInventory, createLatticeState, type LatticeState } from '../../../src/wadm/engine/state.js';
+import { PEER_FIXTURES_SKIP, WADM_MANIFESTS } from '../../helpers/peer-fixtures.js';
 
-export const FIXTURES = '/work/shared/peer-fixtures/wadm/tests/fixtures/manifests';
+/** wadm's manifests (`test/helpers/peer-fixtures.ts`); suites using `fixture()` skip without them. */
+export { WADM_MANIFESTS, PEER_FIXTURES_SKIP } from '../../helpers/peer-fixtures.js';
 export const T0 = 1_700_000_000_000;
 
 export interface HostSeed {
@@ -46,7 +48,8 @@ export function parseManifest(text: string): Manifest {
 }
 
 export function fixture(file: string): Manifest {
-  return parseManifest(readFileSync(join(FIXTURES, file), 'utf8'));
+  if (!WADM_MANIFESTS) throw new Error(`wadm manifest ${file} needed ${PEER_FIXTURES_SKIP}`);
+  return parseManifest(readFileSync(join(WADM_MANIFESTS, file), 'utf8'));
 }
 
 /** A one-component manifest with a spreadscaler. */

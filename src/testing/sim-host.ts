@@ -1,4 +1,5 @@
 /**
+ * (Shared by tests and bench/, so it lives outside test/; not part of the library's exports.)
  * A light simulated wasmCloud host: answers the ctl v1 requests a wadm engine sends (ping, inventory,
  * component scale/update, provider start/stop, links, config, labels) over NATS and emits the v1 events a
  * real host would, without running anything. Hosts of one lattice share links and configs through a
@@ -8,10 +9,10 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import {
   ctlError, ctlOk, ctlSuccess, decodeConfigMap, decodeDeleteLinkRequest, decodeHostLabel, decodeHostLabelIdentifier, decodeJson,
   decodeLink, decodeScaleComponentCommand, decodeStartProviderCommand, decodeStopProviderCommand, decodeUpdateComponentCommand, encodeJson,
-} from '../../src/lattice/codec.js';
-import { buildEvent, encodeEvent, type EventName } from '../../src/lattice/events.js';
-import { DEFAULT_CTL_PREFIX, eventSubject, hostSubscriptions, parseCtlSubject } from '../../src/lattice/subjects.js';
-import type { ComponentDescription, ConfigMap, HostInventory, Link, ProviderDescription, StringMap } from '../../src/lattice/types.js';
+} from '../lattice/codec.js';
+import { buildEvent, encodeEvent, type EventName } from '../lattice/events.js';
+import { DEFAULT_CTL_PREFIX, eventSubject, hostSubscriptions, parseCtlSubject } from '../lattice/subjects.js';
+import type { ComponentDescription, ConfigMap, HostInventory, Link, ProviderDescription, StringMap } from '../lattice/types.js';
 
 /** Lattice-wide data every host of the lattice sees (links and named configs). */
 export interface SimLattice {
