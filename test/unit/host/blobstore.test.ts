@@ -147,3 +147,14 @@ describe('blobstore kinds and async plan', () => {
     expect(plan?.asyncImports).not.toContain('wasi:blobstore/types#[static]incoming-value.incoming-value-consume-sync');
   });
 });
+
+describe('FsBlobstore errors', () => {
+  it('do not carry the host path of the root (the guest sees them)', async () => {
+    const fs = new FsBlobstore(root);
+    await fs.createContainer('c');
+    mkdirSync(join(root, 'c', 'adir'));
+    const err = await fs.put('c', 'adir', bytes('x')).catch((e: Error) => e);
+    expect(String((err as Error).message)).toBe("'adir': EISDIR: illegal operation on a directory");
+    expect(String((err as Error).message)).not.toContain(root);
+  });
+});

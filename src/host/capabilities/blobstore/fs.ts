@@ -26,6 +26,13 @@ function checkSegments(what: string, name: string, allowSlash: boolean): string[
   return segments;
 }
 
+/** An errno error without the host path Node puts in its message (the guest sees the message). */
+function withoutPath(err: unknown, name: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') return err;
+  return new Error(`'${name}': ${e.message.split(', ')[0]}`);
+}
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
@@ -90,7 +97,11 @@ export class FsBlobstore implements BlobBackend {
     await rm(dir, { recursive: true, force: true });
   }
 
-  async get(container: string, object: string): Promise<Uint8Array | undefined> {
+  get(container: string, object: string): Promise<Uint8Array | undefined> {
+    return this.#get(container, object).catch((err) => Promise.reject(withoutPath(err, object)));
+  }
+
+  async #get(container: string, object: string): Promise<Uint8Array | undefined> {
     const path = await this.#objectPath(container, object);
     let handle;
     try {
@@ -109,7 +120,11 @@ export class FsBlobstore implements BlobBackend {
     }
   }
 
-  async put(container: string, object: string, data: Uint8Array): Promise<void> {
+  put(container: string, object: string, data: Uint8Array): Promise<void> {
+    return this.#put(container, object, data).catch((err) => Promise.reject(withoutPath(err, object)));
+  }
+
+  async #put(container: string, object: string, data: Uint8Array): Promise<void> {
     const dir = await this.#containerDir(container);
     if ((await this.containerCreatedAt(container)) === undefined) throw new Error(`container '${container}' does not exist`);
     const path = await this.#objectPath(container, object);
