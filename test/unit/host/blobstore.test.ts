@@ -158,3 +158,34 @@ describe('FsBlobstore errors', () => {
     expect(String((err as Error).message)).not.toContain(root);
   });
 });
+
+describe('BuiltinCapabilities blobstore resolution (named links)', () => {
+  it('the container name picks the link of that name, else default, else the error lists the names', async () => {
+    const { BuiltinCapabilities } = await import('../../../src/host/capabilities/resolver.js');
+    const { silentLogger } = await import('../../../src/host/log.js');
+    const link = (name: string, target: string, config: string[]) => ({
+      source_id: 'app', target, name, wit_namespace: 'wasi', wit_package: 'blobstore', interfaces: ['blobstore'], source_config: [], target_config: config,
+    });
+    let links = [link('files', 'fs-a', ['a']), link('archive', 'fs-b', ['b'])];
+    const caps = new BuiltinCapabilities({
+      nats: () => { throw new Error('no NATS in this test'); },
+      linksFrom: () => links,
+      targetKind: () => 'blobstore-fs',
+      config: (names) => (names[0] === 'a' ? { root: join(dir, 'a') } : { ROOT: join(dir, 'b') }),
+      defaultTimeoutMs: 5000,
+      log: silentLogger,
+    });
+    const api = caps.resolver('app')('wasi:blobstore/blobstore@0.2.0-draft') as unknown as { createContainer(n: string): Promise<unknown> };
+    await api.createContainer('files');
+    await api.createContainer('archive');
+    expect(existsSync(join(dir, 'a', 'files'))).toBe(true);
+    expect(existsSync(join(dir, 'b', 'archive'))).toBe(true);
+    await expect(api.createContainer('other')).rejects.toBe(
+      "no wasi:blobstore link named 'other' and no 'default' link: its wasi:blobstore links are named archive, files",
+    );
+    links = [...links, link('default', 'fs-a', ['a'])];
+    await api.createContainer('other');
+    expect(existsSync(join(dir, 'a', 'other'))).toBe(true);
+    await caps.close();
+  });
+});
