@@ -171,7 +171,7 @@ describe('BuiltinCapabilities blobstore resolution (named links)', () => {
       nats: () => { throw new Error('no NATS in this test'); },
       linksFrom: () => links,
       targetKind: () => 'blobstore-fs',
-      config: (names) => (names[0] === 'a' ? { root: join(dir, 'a') } : { ROOT: join(dir, 'b') }),
+      config: (names): Record<string, string> => (names[0] === 'a' ? { root: join(dir, 'a') } : { ROOT: join(dir, 'b') }),
       defaultTimeoutMs: 5000,
       log: silentLogger,
     });
