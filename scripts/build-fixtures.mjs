@@ -38,6 +38,7 @@ export const JS_FIXTURES = [
   { name: 'js-config', source: 'config.js', world: 'js-config' },
   { name: 'js-keyvalue', source: 'keyvalue.js', world: 'js-keyvalue' },
   { name: 'js-messaging', source: 'messaging.js', world: 'js-messaging' },
+  { name: 'js-blobstore', source: 'blobstore.js', world: 'js-blobstore' },
 ];
 
 export function watFixturePath(name) {

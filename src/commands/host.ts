@@ -47,6 +47,8 @@ export default class Host extends WashCommand {
     'may link one package several times under',
     'distinct names; store::open("<name>") picks that link, else the default one. Every call through a link is',
     'bounded by timeout_ms in its config (default --rpc-timeout-ms) and fails as the interface\'s error.',
+    'Blobstore: blobstore-fs (ROOT: a directory; names may not leave it) and blobstore-nats (one JetStream object',
+    'store bucket per container; cluster_uri, js_domain); create-container("<name>") picks the link as above.',
     '',
     'It runs until Ctrl+C / SIGTERM or a host.stop request, then stops its components and providers, publishes',
     'host_stopped and exits. Logs go to stderr (text lines, or JSON lines with --structured-logging).',

@@ -22,6 +22,9 @@
  *   header of test/fixtures/components/js/keyvalue.js.
  * - js-messaging: exports wasmcloud:messaging/handler (echoes to reply-to, republishes to "<subject>.seen") and
  *   an HTTP handler with /publish and /request over wasmcloud:messaging/consumer; see its source header.
+ * - js-blobstore: reusable; drives every wasi:blobstore blobstore/container/types call from HTTP routes
+ *   (`/containers/<c>`, `/blob/<c>/<object>` GET/PUT/DELETE, `/list/<c>`, `/meta/<c>/<object>`, `/copy`, `/move`, …);
+ *   a blobstore error answers 502 with the error string as the body. See test/fixtures/components/js/blobstore.js.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -38,7 +41,7 @@ import {
 import { PEER_FIXTURES_SKIP, WASMCLOUD_ARTIFACTS } from './peer-fixtures.js';
 
 export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc' | 'calc-sink';
-export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging';
+export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging' | 'js-blobstore';
 export type FixtureName = WatFixtureName | JsFixtureName;
 
 export { FIXTURES_DIR };

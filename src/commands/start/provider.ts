@@ -9,6 +9,7 @@ export default class StartProvider extends LatticeCommand {
     '<%= config.bin %> start provider ghcr.io/wasmcloud/http-server:0.23.0 http-server',
     '<%= config.bin %> start provider ghcr.io/wasmcloud/keyvalue-redis:0.28.1 kvredis -c zone=us-east-1 --config redis-defaults',
     '<%= config.bin %> start provider wasmcloud+builtin://keyvalue-inmemory kvmem',
+    '<%= config.bin %> start provider ghcr.io/wasmcloud/blobstore-fs:0.10.1 blobfs   # then: wash config put files ROOT=/srv/blobs; wash link put app blobfs wasi blobstore --interface blobstore --target-config files',
     '<%= config.bin %> start provider ./build/my-provider.par.gz my-provider --host-id wild-river',
     '<%= config.bin %> start provider ./providers/greeter greeter --config greeter-settings   # an executable, e.g. a TypeScript provider (wash runProvider); the host needs --allow-file-load',
     '<%= config.bin %> start provider ghcr.io/wasmcloud/http-server:0.23.0 http-server --skip-wait -o json',

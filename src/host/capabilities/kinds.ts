@@ -9,6 +9,8 @@ export const BUILTIN_KINDS = [
   'keyvalue-redis',
   'keyvalue-inmemory',
   'messaging-nats',
+  'blobstore-fs',
+  'blobstore-nats',
 ] as const;
 
 export type BuiltinKind = (typeof BUILTIN_KINDS)[number];

@@ -3,7 +3,7 @@
  *
  * `BuiltinCapabilities.resolver(componentId)` is the runtime's `Capabilities.imports` for one component:
  * a standard interface (wasi:keyvalue store/atomics/batch, wasi:http/outgoing-handler, wasmcloud:messaging
- * consumer) resolves to the
+ * consumer, wasi:blobstore blobstore/container/types) resolves to the
  * built-in capability, which picks the component's link for each call (named links, see link-select.ts)
  * and the backend that link's target provider and config name. Any other interface goes to `fallback`
  * (the place for a wRPC client to remote providers/components) and, when that has nothing either, to the
@@ -12,12 +12,16 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import type { Redis } from 'ioredis';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Link, StringMap } from '../../lattice/types.js';
 import { errorText } from '../error-text.js';
 import type { HostLogger } from '../log.js';
 import type { ImportResolver } from '../runtime/types.js';
 import { outgoingHandler } from '../runtime/wasi/http.js';
 import { ALLOWED_HOSTS_KEY, parseAllowedHosts, sendHttp } from './http-client.js';
+import type { BlobBackend } from './blobstore/backend.js';
+import { blobstoreImports, type OpenedBlobstore } from './blobstore/interface.js';
 import type { BuiltinKind } from './kinds.js';
 import type { KeyValueBackend } from './keyvalue/backend.js';
 import { keyvalueImports, type OpenedStore } from './keyvalue/interface.js';
@@ -61,6 +65,14 @@ function redisUrl(config: StringMap): string | undefined {
 }
 
 const KEYVALUE_INTERFACES = new Set(['wasi:keyvalue/store', 'wasi:keyvalue/atomics', 'wasi:keyvalue/batch']);
+const BLOBSTORE_INTERFACES = new Set(['wasi:blobstore/blobstore', 'wasi:blobstore/container', 'wasi:blobstore/types']);
+
+/** The blobstore-fs `ROOT` link config key (any case, as upstream); upstream's default is a per-component temp dir. */
+function blobstoreRoot(config: StringMap, componentId: string): string {
+  const key = Object.keys(config).find((k) => k.toLowerCase() === 'root');
+  const root = key === undefined ? '' : config[key].trim();
+  return resolve(root === '' ? join(tmpdir(), componentId) : root);
+}
 
 export class BuiltinCapabilities {
   readonly #deps: CapabilityDeps;
@@ -68,6 +80,7 @@ export class BuiltinCapabilities {
   readonly #natsBuckets = new Map<string, Promise<KV>>();
   readonly #natsConnections = new Map<string, Promise<NatsConnection>>();
   readonly #redis = new Map<string, Promise<Redis>>();
+  readonly #blobstores = new Map<string, Promise<BlobBackend>>();
   #closed = false;
 
   constructor(deps: CapabilityDeps) {
@@ -77,11 +90,16 @@ export class BuiltinCapabilities {
   /** The runtime's import resolver for one component. */
   resolver(componentId: string): ImportResolver {
     let keyvalue: Record<string, Record<string, unknown>> | undefined;
+    let blobstore: Record<string, Record<string, unknown>> | undefined;
     return (iface) => {
       const name = unversioned(iface);
       if (KEYVALUE_INTERFACES.has(name)) {
         keyvalue ??= keyvalueImports((identifier) => this.#openStore(componentId, identifier));
         return keyvalue[name];
+      }
+      if (BLOBSTORE_INTERFACES.has(name)) {
+        blobstore ??= blobstoreImports((container) => this.#openBlobstore(componentId, container));
+        return blobstore[name];
       }
       if (name === 'wasi:http/outgoing-handler') return this.#outgoingHandler(componentId);
       if (name === 'wasmcloud:messaging/consumer') return consumerImports(() => this.#messagingConnection(componentId));
@@ -149,6 +167,47 @@ export class BuiltinCapabilities {
     }
   }
 
+  /** The blobstore a container name selects: its link of that name, else the `default` link. */
+  async #openBlobstore(componentId: string, container: string): Promise<OpenedBlobstore> {
+    const choice = selectLink(this.#deps.linksFrom(componentId), 'wasi', 'blobstore', container);
+    if (!choice.ok) throw choice.error;
+    const link = choice.link;
+    const kind = this.#deps.targetKind(link.target);
+    const config = this.#deps.config(link.target_config);
+    const timeoutMs = timeoutOf(config, this.#deps.defaultTimeoutMs);
+    const label = `blobstore link '${link.name}' to ${link.target}${kind ? ` (${kind})` : ''}`;
+    const backend = await bounded(this.#blobBackend(kind, componentId, link, config), timeoutMs, `${label} (open)`);
+    return { backend, timeoutMs, label };
+  }
+
+  #blobBackend(kind: BuiltinKind | undefined, componentId: string, link: Link, config: StringMap): Promise<BlobBackend> {
+    if (this.#closed) return Promise.reject(new Error('the host is stopping'));
+    let key: string;
+    let make: () => Promise<BlobBackend>;
+    if (kind === 'blobstore-fs') {
+      const root = blobstoreRoot(config, componentId);
+      key = JSON.stringify(['fs', root]);
+      make = async () => new (await import('./blobstore/fs.js')).FsBlobstore(root);
+    } else if (kind === 'blobstore-nats') {
+      const uri = config.cluster_uri?.trim() || undefined;
+      const jsDomain = config.js_domain ?? (uri ? undefined : this.#deps.jsDomain);
+      key = JSON.stringify(['nats', uri ?? '', jsDomain ?? '']);
+      make = async () => {
+        const nc = uri ? await this.#natsConnection(uri) : this.#deps.nats();
+        return new (await import('./blobstore/nats.js')).NatsBlobstore(nc, jsDomain);
+      };
+    } else {
+      return Promise.reject(new Error(`link target ${link.target} is not a built-in blobstore provider (blobstore-fs or blobstore-nats)`));
+    }
+    let opening = this.#blobstores.get(key);
+    if (!opening) {
+      opening = make();
+      this.#blobstores.set(key, opening);
+      opening.catch(() => this.#blobstores.delete(key));
+    }
+    return opening;
+  }
+
   #natsBucket(bucket: string, config: StringMap): Promise<KV> {
     const uri = config.cluster_uri;
     const jsDomain = config.js_domain ?? (uri ? undefined : this.#deps.jsDomain);
@@ -197,6 +256,7 @@ export class BuiltinCapabilities {
     this.#redis.clear();
     this.#natsConnections.clear();
     this.#natsBuckets.clear();
+    this.#blobstores.clear();
     await Promise.all([
       ...redis.map((p) => p.then((c) => c.disconnect(), () => undefined)),
       ...nats.map((p) => p.then((c) => c.close(), () => undefined)),

@@ -2,7 +2,7 @@
  * Which host functions a component's glue makes asynchronous with JSPI (`WebAssembly.Suspending`), and
  * which exports it then enters through `WebAssembly.promising`.
  *
- * Only components that import an interface served over the network (keyvalue, outgoing HTTP, messaging) get an async plan; everything else keeps jco's synchronous glue and its fast path. Within an
+ * Only components that import an interface served over the network (keyvalue, outgoing HTTP, messaging, blobstore) get an async plan; everything else keeps jco's synchronous glue and its fast path. Within an
  * async plan, `wasi:io/poll` waits are async too, so a guest blocking on a pollable (an outgoing HTTP
  * response) suspends instead of spinning the thread. Names are jco's: `ns:pkg/iface#func`,
  * `ns:pkg/iface#[method]resource.func`, `ns:pkg/iface#[static]resource.func`, unversioned.
@@ -18,6 +18,13 @@ export const ASYNC_INTERFACE_FUNCTIONS: Readonly<Record<string, readonly string[
   // `handle` only starts the request; the guest waits on the response future's pollable.
   'wasi:http/outgoing-handler': [],
   'wasmcloud:messaging/consumer': ['request', 'publish'],
+  'wasi:blobstore/blobstore': ['create-container', 'get-container', 'delete-container', 'container-exists', 'copy-object', 'move-object'],
+  'wasi:blobstore/container': [
+    '[method]container.get-data', '[method]container.write-data', '[method]container.list-objects', '[method]container.delete-object',
+    '[method]container.delete-objects', '[method]container.has-object', '[method]container.object-info', '[method]container.clear',
+  ],
+  // write-data stores what the body holds; finish stores it again when bytes arrived after write-data.
+  'wasi:blobstore/types': ['[static]outgoing-value.finish'],
 };
 
 const POLL_FUNCTIONS = ['wasi:io/poll#poll', 'wasi:io/poll#[method]pollable.block'];
