@@ -104,7 +104,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wash-cli-cache-'));
   pkg = join(work, 'pkg');
   for (const dir of ['bin', 'dist']) mkdirSync(join(pkg, dir), { recursive: true });
-  for (const f of ['package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/load-bundle.cjs', 'bin/package.json', 'dist/wash.cjs', 'dist/wash.cjs.cache', 'dist/validate.cjs', 'dist/validate.cjs.cache', 'dist/version.cjs']) {
+  for (const f of ['package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/node-check.cjs', 'bin/load-bundle.cjs', 'bin/package.json', 'dist/wash.cjs', 'dist/wash.cjs.cache', 'dist/validate.cjs', 'dist/validate.cjs.cache', 'dist/version.cjs']) {
     copyFileSync(join(repoRoot, f), join(pkg, f));
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(pkg, 'node_modules'));
