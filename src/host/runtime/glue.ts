@@ -23,6 +23,8 @@
  * A pattern that is not found is reported
  * (so a jco upgrade that changes it is noticed) but is not an error.
  */
+import { rethrowAsyncImportErrors } from '../../wrpc/jspi-glue.js';
+
 export interface GluePatchResult {
   source: string;
   applied: string[];
@@ -130,11 +132,17 @@ export function directSyncHostCalls(source: string): string | undefined {
 
 const PRELUDE = "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
 
-export function patchGlue(source: string): GluePatchResult {
+export function patchGlue(source: string, opts: { jspi?: boolean } = {}): GluePatchResult {
   if (process.env.JCO_DEBUG) return { source, applied: [], missed: [] };
   const applied: string[] = [];
   const missed: string[] = [];
   let out = source;
+  if (opts.jspi) {
+    // Before the other patches: without it an async import that throws leaves the guest call hanging.
+    const rethrown = rethrowAsyncImportErrors(out);
+    out = rethrown.source;
+    (rethrown.patched > 0 ? applied : missed).push('rethrow-async-import-errors');
+  }
   for (const patch of PATCHES) {
     patch.pattern.lastIndex = 0;
     if (patch.pattern.test(out)) {
