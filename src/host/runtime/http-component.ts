@@ -352,6 +352,7 @@ export class HttpComponent implements RunningComponent {
         } catch (err) {
           this.#failed++;
           if ((err as { payload?: unknown } | undefined)?.payload !== undefined) healthy = true;
+          else if (err instanceof ExecutionTimeout) this.#log('error', `${instance}#${func} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
           else this.#log('error', `${instance}#${func} trapped: ${describe(err)}`);
           throw err;
         }

@@ -85,6 +85,23 @@ describe('custom interfaces in the jco runtime', () => {
     expect(await running.callExport!('example:calc/calc@0.1.0', 'add', [1, 1])).toBe(2);
   });
 
+  it('an export call stuck in its import past the execution budget fails with a timeout; the next call gets a fresh instance', async () => {
+    const strict = new ComponentRuntime({ cacheDir, maxExecutionTimeMs: 300 });
+    try {
+      let hang = true;
+      const loaded = await strict.load(bytes('calc'));
+      const running = await strict.start(loaded, {
+        componentId: 'calc-strict', maxInstances: 1,
+        capabilities: { config: () => ({}), imports: () => ({ log: () => (hang ? new Promise(() => {}) : Promise.resolve()) }) },
+      });
+      await expect(running.callExport!('example:calc/calc@0.1.0', 'add', [1, 2])).rejects.toThrow(/execution time/i);
+      hang = false;
+      expect(await running.callExport!('example:calc/calc@0.1.0', 'add', [1, 2])).toBe(3);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('an HTTP component with a custom import answers with what the import returned, and 500 when it fails', async () => {
     let answer: (a: number, b: number) => Promise<number> = async (a, b) => { await delay(5); return a + b; };
     const { running } = await start('calc-http', (iface) => iface === 'example:calc/calc@0.1.0' ? { add: (a: number, b: number) => answer(a, b) } : undefined);
