@@ -6,13 +6,19 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentRuntime, HttpIngress, type Capabilities, type RunningComponent } from '../../../src/host/runtime/index.js';
+import {
+  ComponentRuntime,
+  HttpIngress,
+  type Capabilities,
+  type RunningComponent,
+} from '../../../src/host/runtime/index.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 
 let cacheDir: string;
 let runtime: ComponentRuntime;
 let ingress: HttpIngress;
-const bytes = (name: 'calc' | 'calc-sink' | 'calc-http' | 'http-hello-v1') => new Uint8Array(readFileSync(fixturePath(name)));
+const bytes = (name: 'calc' | 'calc-sink' | 'calc-http' | 'http-hello-v1') =>
+  new Uint8Array(readFileSync(fixturePath(name)));
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -23,13 +29,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function start(name: Parameters<typeof bytes>[0], imports: Capabilities['imports'], maxInstances = 1): Promise<{ running: RunningComponent; digest: string }> {
+async function start(
+  name: Parameters<typeof bytes>[0],
+  imports: Capabilities['imports'],
+  maxInstances = 1,
+): Promise<{ running: RunningComponent; digest: string }> {
   const loaded = await runtime.load(bytes(name));
-  const running = await runtime.start(loaded, { componentId: name, maxInstances, capabilities: { config: () => ({}), imports } });
+  const running = await runtime.start(loaded, {
+    componentId: name,
+    maxInstances,
+    capabilities: { config: () => ({}), imports },
+  });
   return { running, digest: loaded.digest };
 }
 
-function meta(digest: string): { asyncPlan: { asyncImports: string[]; asyncExports: string[] } | null; gluePatches: string[] } {
+function meta(digest: string): {
+  asyncPlan: { asyncImports: string[]; asyncExports: string[] } | null;
+  gluePatches: string[];
+} {
   return JSON.parse(readFileSync(join(cacheDir, 'components', digest, 'meta.json'), 'utf8'));
 }
 
@@ -50,7 +67,9 @@ describe('custom interfaces in the jco runtime', () => {
     const { running, digest } = await start('calc-sink', undefined);
     expect(meta(digest).asyncPlan).toBeNull();
     expect(await running.callExport!('example:calc/host@0.1.0', 'log', ['hello'])).toBeUndefined();
-    await expect(running.callExport!('example:calc/host@0.1.0', 'nope', [])).rejects.toThrow(/does not export example:calc\/host@0.1.0#nope/);
+    await expect(running.callExport!('example:calc/host@0.1.0', 'nope', [])).rejects.toThrow(
+      /does not export example:calc\/host@0.1.0#nope/,
+    );
     expect(running.stats().instances).toBe(1);
   });
 
@@ -62,13 +81,31 @@ describe('custom interfaces in the jco runtime', () => {
   it('custom imports are async (JSPI) from load time: the guest suspends in an async host function', async () => {
     const logged: string[] = [];
     let release: () => void = () => {};
-    const gate = new Promise<void>((r) => { release = r; });
-    const { running, digest } = await start('calc', (iface) => iface === 'example:calc/host@0.1.0'
-      ? { log: async (m: string) => { await gate; logged.push(m); } }
-      : undefined, 2);
-    expect(meta(digest).asyncPlan).toEqual({ asyncImports: ['example:calc/host#log'], asyncExports: ['example:calc/calc#add'] });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { running, digest } = await start(
+      'calc',
+      (iface) =>
+        iface === 'example:calc/host@0.1.0'
+          ? {
+              log: async (m: string) => {
+                await gate;
+                logged.push(m);
+              },
+            }
+          : undefined,
+      2,
+    );
+    expect(meta(digest).asyncPlan).toEqual({
+      asyncImports: ['example:calc/host#log'],
+      asyncExports: ['example:calc/calc#add'],
+    });
     expect(meta(digest).gluePatches).toContain('rethrow-async-import-errors');
-    const sums = [running.callExport!('example:calc/calc@0.1.0', 'add', [2, 3]), running.callExport!('example:calc/calc@0.1.0', 'add', [-7, 3])];
+    const sums = [
+      running.callExport!('example:calc/calc@0.1.0', 'add', [2, 3]),
+      running.callExport!('example:calc/calc@0.1.0', 'add', [-7, 3]),
+    ];
     await delay(50);
     expect(logged).toEqual([]); // both guests are suspended in `log`, on two instances
     expect(running.stats().inFlight).toBe(2);
@@ -79,7 +116,12 @@ describe('custom interfaces in the jco runtime', () => {
 
   it('an async import that throws fails that call (no hang) and the component keeps working', async () => {
     let fail = true;
-    const { running } = await start('calc', () => ({ log: async () => { await delay(1); if (fail) throw new Error('callee gone'); } }));
+    const { running } = await start('calc', () => ({
+      log: async () => {
+        await delay(1);
+        if (fail) throw new Error('callee gone');
+      },
+    }));
     await expect(running.callExport!('example:calc/calc@0.1.0', 'add', [1, 1])).rejects.toThrow(/callee gone/);
     fail = false;
     expect(await running.callExport!('example:calc/calc@0.1.0', 'add', [1, 1])).toBe(2);
@@ -91,8 +133,12 @@ describe('custom interfaces in the jco runtime', () => {
       let hang = true;
       const loaded = await strict.load(bytes('calc'));
       const running = await strict.start(loaded, {
-        componentId: 'calc-strict', maxInstances: 1,
-        capabilities: { config: () => ({}), imports: () => ({ log: () => (hang ? new Promise(() => {}) : Promise.resolve()) }) },
+        componentId: 'calc-strict',
+        maxInstances: 1,
+        capabilities: {
+          config: () => ({}),
+          imports: () => ({ log: () => (hang ? new Promise(() => {}) : Promise.resolve()) }),
+        },
       });
       await expect(running.callExport!('example:calc/calc@0.1.0', 'add', [1, 2])).rejects.toThrow(/execution time/i);
       hang = false;
@@ -103,8 +149,13 @@ describe('custom interfaces in the jco runtime', () => {
   });
 
   it('an HTTP component with a custom import answers with what the import returned, and 500 when it fails', async () => {
-    let answer: (a: number, b: number) => Promise<number> = async (a, b) => { await delay(5); return a + b; };
-    const { running } = await start('calc-http', (iface) => iface === 'example:calc/calc@0.1.0' ? { add: (a: number, b: number) => answer(a, b) } : undefined);
+    let answer: (a: number, b: number) => Promise<number> = async (a, b) => {
+      await delay(5);
+      return a + b;
+    };
+    const { running } = await start('calc-http', (iface) =>
+      iface === 'example:calc/calc@0.1.0' ? { add: (a: number, b: number) => answer(a, b) } : undefined,
+    );
     const address = `127.0.0.1:${await freePort()}`;
     await ingress.listen(address);
     ingress.route(address, () => running);
@@ -113,7 +164,9 @@ describe('custom interfaces in the jco runtime', () => {
     answer = async () => -1234;
     const negative = await fetch(`http://${address}/`);
     expect([negative.status, await negative.text()]).toEqual([200, '-1234\n']);
-    answer = async () => { throw new Error('nobody serves example:calc/calc'); };
+    answer = async () => {
+      throw new Error('nobody serves example:calc/calc');
+    };
     expect((await fetch(`http://${address}/`)).status).toBe(500);
     answer = async (a, b) => a * b;
     const back = await fetch(`http://${address}/`);

@@ -23,7 +23,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const lattice = 'rtprov';
 const dir = mkdtempSync(join(tmpdir(), 'wash-rt-provider-'));
 const loggerPath = join(dir, 'calc-logger');
-writeFileSync(loggerPath, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`);
+writeFileSync(
+  loggerPath,
+  `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`,
+);
 chmodSync(loggerPath, 0o755);
 const ref = (name: 'calc' | 'calc-sink' | 'calc-http') => pathToFileURL(fixturePath(name)).href;
 const messagesSig = { params: [], results: [{ list: 'string' as const }] };
@@ -37,12 +40,23 @@ let t: WrpcTransport;
 let url: string;
 
 async function providerMessages(): Promise<string[]> {
-  const [m] = await t.invoke(`${lattice}.calc-logger`, 'example:calc/host-test@0.1.0', 'messages', messagesSig, [], { headers: { 'source-id': 'test' }, timeoutMs: 5000 });
+  const [m] = await t.invoke(`${lattice}.calc-logger`, 'example:calc/host-test@0.1.0', 'messages', messagesSig, [], {
+    headers: { 'source-id': 'test' },
+    timeoutMs: 5000,
+  });
   return m as string[];
 }
 
-const calcLink = (source: string, target: string, iface: string) =>
-  ({ source_id: source, target, name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: [iface], source_config: [], target_config: [] });
+const calcLink = (source: string, target: string, iface: string) => ({
+  source_id: source,
+  target,
+  name: 'default',
+  wit_namespace: 'example',
+  wit_package: 'calc',
+  interfaces: [iface],
+  source_config: [],
+  target_config: [],
+});
 
 beforeAll(async () => {
   nats = await startTestNats();
@@ -53,11 +67,36 @@ beforeAll(async () => {
   t = await WrpcTransport.open(nc);
 
   await client.putConfig('logger-config', { callback: 'calc-b' });
-  await client.startProvider({ provider_id: 'calc-logger', provider_ref: `file://${loggerPath}`, host_id: host.id, config: ['logger-config'] });
-  await events.waitFor((e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger', 20_000, 'calc-logger healthy');
-  for (const [id, name] of [['front', 'calc-http'], ['calc-a', 'calc'], ['calc-b', 'calc'], ['sink', 'calc-sink']] as const) {
-    await client.scaleComponent({ host_id: host.id, component_id: id, component_ref: ref(name), count: 1, config: [], allow_update: false });
-    await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === 1, 30_000, `${id} started`);
+  await client.startProvider({
+    provider_id: 'calc-logger',
+    provider_ref: `file://${loggerPath}`,
+    host_id: host.id,
+    config: ['logger-config'],
+  });
+  await events.waitFor(
+    (e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger',
+    20_000,
+    'calc-logger healthy',
+  );
+  for (const [id, name] of [
+    ['front', 'calc-http'],
+    ['calc-a', 'calc'],
+    ['calc-b', 'calc'],
+    ['sink', 'calc-sink'],
+  ] as const) {
+    await client.scaleComponent({
+      host_id: host.id,
+      component_id: id,
+      component_ref: ref(name),
+      count: 1,
+      config: [],
+      allow_update: false,
+    });
+    await events.waitFor(
+      (e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === 1,
+      30_000,
+      `${id} started`,
+    );
   }
   await client.putLink(calcLink('front', 'calc-a', 'calc'));
   await client.putLink(calcLink('calc-a', 'calc-logger', 'host'));
@@ -66,8 +105,22 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}/`;
   await client.putConfig('front-http', { address: `127.0.0.1:${port}` });
-  await client.startProvider({ provider_id: 'http', provider_ref: 'wasmcloud+builtin://http-server', host_id: host.id, config: [] });
-  await client.putLink({ source_id: 'http', target: 'front', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['front-http'], target_config: [] });
+  await client.startProvider({
+    provider_id: 'http',
+    provider_ref: 'wasmcloud+builtin://http-server',
+    host_id: host.id,
+    config: [],
+  });
+  await client.putLink({
+    source_id: 'http',
+    target: 'front',
+    name: 'default',
+    wit_namespace: 'wasi',
+    wit_package: 'http',
+    interfaces: ['incoming-handler'],
+    source_config: ['front-http'],
+    target_config: [],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -80,11 +133,15 @@ afterAll(async () => {
 });
 
 describe('real runtime: component → provider process → component', () => {
-  it('an HTTP request runs front → calc-a → calc-logger (provider) → calc-b → sink, and answers with calc-a\'s sum', async () => {
-    const ok = await waitUntil(async () => {
-      const r = await get(url);
-      return r?.status === 200 ? r : undefined;
-    }, 20_000, 'front answering 200');
+  it("an HTTP request runs front → calc-a → calc-logger (provider) → calc-b → sink, and answers with calc-a's sum", async () => {
+    const ok = await waitUntil(
+      async () => {
+        const r = await get(url);
+        return r?.status === 200 ? r : undefined;
+      },
+      20_000,
+      'front answering 200',
+    );
     expect(ok.body).toBe('42\n');
     // Every successful request logged once through the provider, which called calc-b back each time.
     const messages = await providerMessages();
@@ -94,13 +151,28 @@ describe('real runtime: component → provider process → component', () => {
 
   it('when the provider is gone, the request gets a 500 (calc-a traps in its import) and the host keeps serving', async () => {
     await client.stopProvider({ provider_id: 'calc-logger', host_id: host.id });
-    await events.waitFor((e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger', 10_000, 'provider_stopped');
+    await events.waitFor(
+      (e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger',
+      10_000,
+      'provider_stopped',
+    );
     const failed = await get(url);
     expect(failed?.status).toBe(500);
     expect((await get(url))?.status).toBe(500);
     expect((await client.pingHosts()).map((h) => h.id)).toEqual([host.id]);
     // The other components on the host still answer over wRPC (calc-b's chain does not involve the provider).
-    const add = { params: [{ name: 'a', type: 's32' as const }, { name: 'b', type: 's32' as const }], results: ['s32' as const] };
-    expect(await t.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [5, 6], { headers: { 'source-id': 'wash' }, timeoutMs: 5000 })).toEqual([11]);
+    const add = {
+      params: [
+        { name: 'a', type: 's32' as const },
+        { name: 'b', type: 's32' as const },
+      ],
+      results: ['s32' as const],
+    };
+    expect(
+      await t.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [5, 6], {
+        headers: { 'source-id': 'wash' },
+        timeoutMs: 5000,
+      }),
+    ).toEqual([11]);
   });
 });

@@ -19,7 +19,13 @@ import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { EventLog, get, testHost, waitUntil } from '../host/helpers.js';
 
 const lattice = 'twohosts';
-const add: FunctionType = { params: [{ name: 'a', type: 's32' }, { name: 'b', type: 's32' }], results: ['s32'] };
+const add: FunctionType = {
+  params: [
+    { name: 'a', type: 's32' },
+    { name: 'b', type: 's32' },
+  ],
+  results: ['s32'],
+};
 const ref = (name: 'calc' | 'calc-sink' | 'calc-http') => pathToFileURL(fixturePath(name)).href;
 let nats: TestNats;
 let nc: NatsConnection;
@@ -31,12 +37,31 @@ let caller: WrpcTransport;
 let url: string;
 
 async function scale(hostId: string, id: string, componentRef: string, count: number): Promise<void> {
-  await client.scaleComponent({ host_id: hostId, component_id: id, component_ref: componentRef, count, config: [], allow_update: false });
-  await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === count, 30_000, `${id} scaled to ${count}`);
+  await client.scaleComponent({
+    host_id: hostId,
+    component_id: id,
+    component_ref: componentRef,
+    count,
+    config: [],
+    allow_update: false,
+  });
+  await events.waitFor(
+    (e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === count,
+    30_000,
+    `${id} scaled to ${count}`,
+  );
 }
 
-const calcLink = (source: string, target: string, iface: string) =>
-  ({ source_id: source, target, name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: [iface], source_config: [], target_config: [] });
+const calcLink = (source: string, target: string, iface: string) => ({
+  source_id: source,
+  target,
+  name: 'default',
+  wit_namespace: 'example',
+  wit_package: 'calc',
+  interfaces: [iface],
+  source_config: [],
+  target_config: [],
+});
 
 beforeAll(async () => {
   nats = await startTestNats();
@@ -48,12 +73,30 @@ beforeAll(async () => {
     testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 }),
   ]);
   caller = await WrpcTransport.open(nc);
-  await Promise.all([scale(hostA.id, 'front', ref('calc-http'), 1), scale(hostA.id, 'sink', ref('calc-sink'), 1), scale(hostB.id, 'calc', ref('calc'), 2)]);
+  await Promise.all([
+    scale(hostA.id, 'front', ref('calc-http'), 1),
+    scale(hostA.id, 'sink', ref('calc-sink'), 1),
+    scale(hostB.id, 'calc', ref('calc'), 2),
+  ]);
   const port = await freePort();
   url = `http://127.0.0.1:${port}/`;
   await client.putConfig('front-http', { address: `127.0.0.1:${port}` });
-  await client.startProvider({ provider_id: 'http-a', provider_ref: 'wasmcloud+builtin://http-server', host_id: hostA.id, config: [] });
-  await client.putLink({ source_id: 'http-a', target: 'front', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['front-http'], target_config: [] });
+  await client.startProvider({
+    provider_id: 'http-a',
+    provider_ref: 'wasmcloud+builtin://http-server',
+    host_id: hostA.id,
+    config: [],
+  });
+  await client.putLink({
+    source_id: 'http-a',
+    target: 'front',
+    name: 'default',
+    wit_namespace: 'wasi',
+    wit_package: 'http',
+    interfaces: ['incoming-handler'],
+    source_config: ['front-http'],
+    target_config: [],
+  });
   await waitUntil(async () => get(url), 20_000, 'front served over HTTP');
 }, 120_000);
 
@@ -66,9 +109,14 @@ afterAll(async () => {
 });
 
 describe('two hosts: component → component over wRPC, real guests', () => {
-  it('without links front\'s import has no target: that request gets a 500 and the host keeps serving', async () => {
+  it("without links front's import has no target: that request gets a 500 and the host keeps serving", async () => {
     expect((await get(url))?.status).toBe(500);
-    const err = await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [1, 2], { headers: { 'source-id': 'wash' }, timeoutMs: 5000 }).catch((e) => e);
+    const err = await caller
+      .invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [1, 2], {
+        headers: { 'source-id': 'wash' },
+        timeoutMs: 5000,
+      })
+      .catch((e) => e);
     expect(isWrpcError(err) && err.kind).toBe('failed');
     expect((await get(url))?.status).toBe(500);
     expect((await client.pingHosts()).map((h) => h.id).sort()).toEqual([hostA.id, hostB.id].sort());
@@ -78,32 +126,48 @@ describe('two hosts: component → component over wRPC, real guests', () => {
     await client.putLink(calcLink('front', 'calc', 'calc'));
     await client.putLink(calcLink('calc', 'sink', 'host'));
     // Each host learns the links through its lattice KV watch.
-    const ok = await waitUntil(async () => {
-      const r = await get(url);
-      return r?.status === 200 ? r : undefined;
-    }, 20_000, 'front answering 200');
+    const ok = await waitUntil(
+      async () => {
+        const r = await get(url);
+        return r?.status === 200 ? r : undefined;
+      },
+      20_000,
+      'front answering 200',
+    );
     expect(ok.body).toBe('42\n');
     // calc's export, run by host B's runtime (wrapping s32 arithmetic from the real guest).
-    expect(await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], { headers: { 'source-id': 'wash' }, timeoutMs: 5000 }))
-      .toEqual([-(2 ** 31)]);
+    expect(
+      await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], {
+        headers: { 'source-id': 'wash' },
+        timeoutMs: 5000,
+      }),
+    ).toEqual([-(2 ** 31)]);
     // Concurrent requests (calc runs up to 2 instances; each front request suspends while it waits).
     const many = await Promise.all(Array.from({ length: 8 }, () => get(url)));
     expect(many.map((r) => `${r?.status} ${r?.body}`)).toEqual(Array(8).fill('200 42\n'));
   });
 
-  it('stopping sink makes calc\'s import fail: front answers 500 for those requests, then 200 again once sink is back', async () => {
+  it("stopping sink makes calc's import fail: front answers 500 for those requests, then 200 again once sink is back", async () => {
     await scale(hostA.id, 'sink', ref('calc-sink'), 0);
-    const failed = await waitUntil(async () => {
-      const r = await get(url);
-      return r?.status === 500 ? r : undefined;
-    }, 20_000, 'front answering 500');
+    const failed = await waitUntil(
+      async () => {
+        const r = await get(url);
+        return r?.status === 500 ? r : undefined;
+      },
+      20_000,
+      'front answering 500',
+    );
     expect(failed.status).toBe(500);
     expect((await client.pingHosts()).map((h) => h.id).sort()).toEqual([hostA.id, hostB.id].sort());
     await scale(hostA.id, 'sink', ref('calc-sink'), 1);
-    const back = await waitUntil(async () => {
-      const r = await get(url);
-      return r?.status === 200 ? r : undefined;
-    }, 20_000, 'front answering 200 again');
+    const back = await waitUntil(
+      async () => {
+        const r = await get(url);
+        return r?.status === 200 ? r : undefined;
+      },
+      20_000,
+      'front answering 200 again',
+    );
     expect(back.body).toBe('42\n');
   });
 });
