@@ -31,6 +31,7 @@ export const WAT_FIXTURES = [
   { name: 'http-trap', wat: 'http-trap.wat', world: 'http-hello' },
   { name: 'calc', wat: 'calc.wat', world: 'calc' },
   { name: 'calc-sink', wat: 'calc-sink.wat', world: 'calc-sink' },
+  { name: 'calc-http', wat: 'calc-http.wat', world: 'calc-http' },
 ];
 
 export const JS_FIXTURES = [

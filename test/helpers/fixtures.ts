@@ -11,6 +11,8 @@
  * - calc: imports example:calc/host@0.1.0 `log(message)`, exports example:calc/calc@0.1.0 `add(s32, s32) -> s32`
  *   (wrapping); every add logs "calc.add called".
  * - calc-sink: exports example:calc/host@0.1.0 `log(message)` (does nothing), for component → component wRPC.
+ * - calc-http: HTTP handler answering 200 text/plain `${add(40, 2)}\n` from its import example:calc/calc@0.1.0
+ *   (link it to a calc component over wRPC); a failing `add` traps before any response (500).
  * - js-hello-fetch: FetchEvent style, 200 text/plain "hello from js-hello-fetch\n"; ONE request per instance.
  * - js-config: reusable; body = wasi:config/runtime get("greeting") + "\n" (or "no greeting configured\n"),
  *   header x-config-store-greeting = wasi:config/store get("greeting") when set, header x-served = request
@@ -40,7 +42,7 @@ import {
 } from '../../scripts/build-fixtures.mjs';
 import { PEER_FIXTURES_SKIP, WASMCLOUD_ARTIFACTS } from './peer-fixtures.js';
 
-export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc' | 'calc-sink';
+export type WatFixtureName = 'http-hello-v1' | 'http-hello-v2' | 'http-trap' | 'calc' | 'calc-sink' | 'calc-http';
 export type JsFixtureName = 'js-hello-fetch' | 'js-config' | 'js-keyvalue' | 'js-messaging' | 'js-blobstore';
 export type FixtureName = WatFixtureName | JsFixtureName;
 

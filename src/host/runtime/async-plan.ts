@@ -2,7 +2,10 @@
  * Which host functions a component's glue makes asynchronous with JSPI (`WebAssembly.Suspending`), and
  * which exports it then enters through `WebAssembly.promising`.
  *
- * Only components that import an interface served over the network (keyvalue, outgoing HTTP, messaging, blobstore) get an async plan; everything else keeps jco's synchronous glue and its fast path. Within an
+ * Only components that import an interface served over the network (keyvalue, outgoing HTTP, messaging, blobstore, or
+ * any custom interface, which goes over wRPC) get an async plan; everything else keeps jco's synchronous
+ * glue and its fast path. Links are not known at load time, so every custom import is async, and every
+ * custom export of such a component is entered through `promising` (it may call those imports). Within an
  * async plan, `wasi:io/poll` waits are async too, so a guest blocking on a pollable (an outgoing HTTP
  * response) suspends instead of spinning the thread. Names are jco's: `ns:pkg/iface#func`,
  * `ns:pkg/iface#[method]resource.func`, `ns:pkg/iface#[static]resource.func`, unversioned.
@@ -45,10 +48,16 @@ function unversioned(name: string): string {
   return at === -1 ? name : name.slice(0, at);
 }
 
+/** A component's custom-interface functions in jco naming (`ns:pkg/iface#func`), from its binary's types. */
+export interface CustomFunctions {
+  imports: readonly string[];
+  exports: readonly string[];
+}
+
 /** The plan for a component with these (versioned) imports and exports, or undefined: fully synchronous. */
-export function asyncPlan(imports: readonly string[], exports: readonly string[]): AsyncPlan | undefined {
-  const asyncImports: string[] = [];
-  let network = false;
+export function asyncPlan(imports: readonly string[], exports: readonly string[], custom?: CustomFunctions): AsyncPlan | undefined {
+  const asyncImports: string[] = [...(custom?.imports ?? [])];
+  let network = asyncImports.length > 0;
   for (const name of imports) {
     const iface = unversioned(name);
     const functions = ASYNC_INTERFACE_FUNCTIONS[iface];
@@ -58,7 +67,7 @@ export function asyncPlan(imports: readonly string[], exports: readonly string[]
   }
   if (!network) return undefined;
   if (imports.some((name) => unversioned(name) === 'wasi:io/poll')) asyncImports.push(...POLL_FUNCTIONS);
-  const asyncExports: string[] = [];
+  const asyncExports: string[] = [...(custom?.exports ?? [])];
   for (const name of exports) {
     const iface = unversioned(name);
     for (const fn of ASYNC_EXPORTS[iface] ?? []) asyncExports.push(`${iface}#${fn}`);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ASYNC_INTERFACE_FUNCTIONS, asyncPlan, type AsyncPlan } from './async-plan.js';
+import { ASYNC_INTERFACE_FUNCTIONS, asyncPlan, type AsyncPlan, type CustomFunctions } from './async-plan.js';
 import { capModuleMemory } from './memory-limit.js';
 import { exportMutableState } from './state-exports.js';
 import { detectServingStyle, producedByComponentizeJs } from './style.js';
@@ -69,7 +69,7 @@ type GlueModule = {
 
 const GLUE_FILE = 'component.mjs';
 /** Bumped when the cache layout or the glue patches change. */
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {
@@ -95,10 +95,38 @@ async function readMeta(dir: string, key: string): Promise<CacheMeta | undefined
   }
 }
 
+/**
+ * jco names of the component's custom-interface functions (answered / served over wRPC). A binary whose
+ * types cannot be read gets none: the host does not put it on wRPC either (see src/wrpc/component-types.ts).
+ */
+async function customFunctions(bytes: Uint8Array): Promise<CustomFunctions> {
+  const [{ componentFunctionTypes }, { isCustomInterface }] = await Promise.all([
+    import('../../wrpc/component-types.js'),
+    import('../../wrpc/host-bridge.js'),
+  ]);
+  let types;
+  try {
+    types = componentFunctionTypes(bytes);
+  } catch {
+    return { imports: [], exports: [] };
+  }
+  const names = (instances: typeof types.imports): string[] => {
+    const out: string[] = [];
+    for (const [iface, { functions }] of instances) {
+      if (!isCustomInterface(iface)) continue;
+      const at = iface.indexOf('@');
+      const unversioned = at === -1 ? iface : iface.slice(0, at);
+      for (const fn of functions.keys()) if (!fn.startsWith('[')) out.push(`${unversioned}#${fn}`);
+    }
+    return out;
+  };
+  return { imports: names(types.imports), exports: names(types.exports) };
+}
+
 async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Promise<CacheMeta> {
   const { inspectComponent } = await import('../../component/inspect.js');
   const info = await inspectComponent(bytes, { label: 'the component' });
-  const plan = asyncPlan(info.imports, info.exports);
+  const plan = asyncPlan(info.imports, info.exports, await customFunctions(bytes));
   const { files } = await transpileInWorker(bytes, plan);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
@@ -110,7 +138,7 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
       wasmFiles.push(name);
       await writeFile(join(tmp, name), data);
     } else if (name === `${TRANSPILE_OPTIONS.name}.js`) {
-      const patched = patchGlue(Buffer.from(data).toString('utf8'));
+      const patched = patchGlue(Buffer.from(data).toString('utf8'), { jspi: plan !== undefined });
       gluePatches = patched.applied;
       gluePatchesMissed = patched.missed;
       await writeFile(join(tmp, GLUE_FILE), patched.source);

@@ -23,6 +23,8 @@
  * A pattern that is not found is reported
  * (so a jco upgrade that changes it is noticed) but is not an error.
  */
+import { rethrowAsyncImportErrors } from '../../wrpc/jspi-glue.js';
+
 export interface GluePatchResult {
   source: string;
   applied: string[];
@@ -130,11 +132,18 @@ export function directSyncHostCalls(source: string): string | undefined {
 
 const PRELUDE = "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
 
-export function patchGlue(source: string): GluePatchResult {
-  if (process.env.JCO_DEBUG) return { source, applied: [], missed: [] };
+export function patchGlue(source: string, opts: { jspi?: boolean } = {}): GluePatchResult {
   const applied: string[] = [];
   const missed: string[] = [];
   let out = source;
+  if (opts.jspi) {
+    // A correctness fix (without it an async import that throws leaves the guest call hanging), so it is
+    // applied first and even under JCO_DEBUG, which skips the optimisations below.
+    const rethrown = rethrowAsyncImportErrors(out);
+    out = rethrown.source;
+    (rethrown.patched > 0 ? applied : missed).push('rethrow-async-import-errors');
+  }
+  if (process.env.JCO_DEBUG) return { source: out, applied, missed };
   for (const patch of PATCHES) {
     patch.pattern.lastIndex = 0;
     if (patch.pattern.test(out)) {

@@ -10,6 +10,7 @@ import { CoreStateSnapshot } from './recycler.js';
 import { ExecutionTimeout, withDeadline } from './wasi/deadline.js';
 import { Exchange, IncomingRequest, ResponseOutparam, type Outcome, type ResponseSink } from './wasi/http.js';
 import { buildImports } from './wasi/imports.js';
+import { lowerCamel } from '../../wrpc/types.js';
 import type { BrokerMessage, LogLevel, RunningComponent, RunningComponentStats, ServingStyle, StartOptions } from './types.js';
 
 export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
@@ -65,12 +66,9 @@ class NodeSink implements ResponseSink {
  * (its instance is dropped; it finishes on its own once the host call it waits on returns, bounded by
  * that capability's timeout).
  */
-async function callAsync(call: () => unknown, budgetMs: number | undefined, onOverrun: () => void): Promise<void> {
+async function callAsync<T>(call: () => T, budgetMs: number | undefined, onOverrun: () => void): Promise<Awaited<T>> {
   const running = Promise.resolve(call());
-  if (budgetMs === undefined) {
-    await running;
-    return;
-  }
+  if (budgetMs === undefined) return running;
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -80,7 +78,7 @@ async function callAsync(call: () => unknown, budgetMs: number | undefined, onOv
   });
   running.catch(() => undefined);
   try {
-    await Promise.race([running, overrun]);
+    return await Promise.race([running, overrun]);
   } finally {
     clearTimeout(timer);
   }
@@ -183,8 +181,10 @@ export class HttpComponent implements RunningComponent {
   warmUp(): void {
     const serves = (prefix: string) => this.#compiled.exports.some((e) => e.startsWith(prefix));
     if (!serves('wasi:http/incoming-handler@')) {
-      this.#log(serves('wasmcloud:messaging/handler@') ? 'debug' : 'warn', 'component does not export wasi:http/incoming-handler; HTTP requests to it will fail');
-      if (!serves('wasmcloud:messaging/handler@')) return;
+      // Export-only components (messaging handlers, custom interfaces served over wRPC) still run.
+      const other = this.#compiled.exports.length > 0;
+      this.#log(other ? 'debug' : 'warn', 'component does not export wasi:http/incoming-handler; HTTP requests to it will fail');
+      if (!other) return;
     }
     this.#pool.warmUp();
     this.#log('info', `serving ${this.#describeStyle()}, up to ${this.#maxInstances} instances`);
@@ -316,6 +316,48 @@ export class HttpComponent implements RunningComponent {
         }
       } finally {
         this.#pool.release(instance, healthy && (!instance.snapshot || instance.snapshot.restore()));
+      }
+    } finally {
+      this.#inFlight--;
+      if (this.#inFlight === 0) this.#idle?.();
+    }
+  }
+
+  /**
+   * Calls `func` of the exported `instance` (versioned interface name, '' for a world-root function) with
+   * jco-shaped arguments, on an instance of its own (the pool's limit applies). A JSPI component's export
+   * returns a promise (it may suspend in an async import); an `err` result is thrown with its `payload`,
+   * as jco does, and leaves the instance in service; a trap retires the instance.
+   */
+  async callExport(instance: string, func: string, args: unknown[]): Promise<unknown> {
+    if (this.#stopping) throw new Error(`component ${this.componentId} is stopping`);
+    this.#inFlight++;
+    try {
+      const acquired = this.#pool.acquire();
+      const inst = acquired instanceof Promise ? await acquired : acquired;
+      let healthy = false;
+      try {
+        const target = (instance === '' ? inst.exports : inst.exports[instance]) as Record<string, unknown> | undefined;
+        const fn = target?.[lowerCamel(func)];
+        if (typeof fn !== 'function') {
+          healthy = true;
+          throw new Error(`component ${this.componentId} does not export ${instance === '' ? func : `${instance}#${func}`}`);
+        }
+        const call = () => (fn as (...a: unknown[]) => unknown).apply(target, args);
+        try {
+          const value = this.#compiled.async ? await callAsync(call, this.#settings.maxExecutionTimeMs, () => undefined) : withDeadline(this.#settings.maxExecutionTimeMs, call);
+          healthy = true;
+          this.#served++;
+          return value;
+        } catch (err) {
+          this.#failed++;
+          if ((err as { payload?: unknown } | undefined)?.payload !== undefined) healthy = true;
+          else if (err instanceof ExecutionTimeout) this.#log('error', `${instance}#${func} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+          else this.#log('error', `${instance}#${func} trapped: ${describe(err)}`);
+          throw err;
+        }
+      } finally {
+        this.#pool.release(inst, healthy && (!inst.snapshot || inst.snapshot.restore()));
       }
     } finally {
       this.#inFlight--;

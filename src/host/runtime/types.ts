@@ -65,6 +65,11 @@ export interface RunningComponent {
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Calls the component's wasmcloud:messaging/handler export; rejects with the guest's error or trap. */
   handleMessage?(msg: BrokerMessage): Promise<void>;
+  /**
+   * Calls one exported function (versioned interface, '' for the world root; WIT function name) with
+   * jco-shaped arguments; how the host serves a component's custom exports over wRPC.
+   */
+  callExport?(instance: string, func: string, args: unknown[]): Promise<unknown>;
   setMaxInstances(n: number): void;
   /** Finishes in-flight requests, then releases the instances. */
   stop(): Promise<void>;

@@ -28,7 +28,7 @@ beforeAll(async () => {
   for (const [name, data] of Object.entries(files)) {
     if (name.endsWith('.wasm')) modules.set(name, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
     else if (name === 'component.js') {
-      const patched = patchGlue(Buffer.from(data as Uint8Array).toString('utf8'));
+      const patched = patchGlue(Buffer.from(data as Uint8Array).toString('utf8'), { jspi: true });
       applied = patched.applied;
       writeFileSync(join(dir, 'component.mjs'), patched.source);
     }
@@ -44,7 +44,7 @@ function instantiate(log: (message: string) => Promise<void>) {
 
 describe('glue patches on JSPI glue', () => {
   it('applies the task-free host-call rewrite (calc has no resources, so no created-reps patch)', () => {
-    expect(applied).toEqual(['debug-log-noop', 'lower-import-rest-params', 'promising-without-throw', 'sync-host-calls-without-tasks']);
+    expect(applied).toEqual(['rethrow-async-import-errors', 'debug-log-noop', 'lower-import-rest-params', 'promising-without-throw', 'sync-host-calls-without-tasks']);
   });
 
   it('suspends the guest in an async host call and resumes it with the result', async () => {
