@@ -50,10 +50,12 @@ export default class Push extends WashCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Push);
     const { pushFile } = await import('../oci/transfer.js');
-    const { resolvePushReference, splitPushArgs } = await import('../oci/push-target.js');
+    const { hasRegistry, resolvePushReference, splitPushArgs } = await import('../oci/push-target.js');
     const { projectPushSettings } = await import('../oci/project-push.js');
     const { ref, component } = splitPushArgs(args.ref, args.component);
-    const { defaults, project } = await projectPushSettings(flags['config-path']);
+    const { defaults, project, skipped } = await projectPushSettings(flags['config-path'], process.cwd(), { optional: ref !== undefined && hasRegistry(ref) });
+    // A whole reference does not need the project; an unrelated problem in its wasmcloud.toml should not block it.
+    if (skipped) this.note(`Not using wasmcloud.toml for push defaults: ${skipped.split('\n')[0]}`);
     const reference = resolvePushReference(ref, project);
     const progress = await startProgress(this.mode, `Pushing ${component} to ${reference}`);
     try {

@@ -92,6 +92,18 @@ describe('wash push with [registry] of wasmcloud.toml', () => {
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('an invalid wasmcloud.toml in the current directory blocks only pushes that need it', async () => {
+    const p = project('broken', `url = "${open.host}/b/broken:0.1.0"\nbogus_key = 1`);
+    const explicit = await wash(['push', `${open.host}/b/explicit:0.1.0`, HELLO_FILE, '--insecure'], p);
+    expect(explicit.code, explicit.stderr).toBe(0);
+    expect(explicit.stdout).toContain(`Pushed ${open.host}/b/explicit:0.1.0`);
+    expect(explicit.stderr).toMatch(/Not using wasmcloud\.toml for push defaults: .*broken\/wasmcloud\.toml is not a valid project file/);
+
+    const needed = await wash(['push', HELLO_FILE, '-o', 'json'], p);
+    expect(needed.code).toBe(1);
+    expect(needed.json.error).toMatch(/unknown key registry\.bogus_key/);
+  }, 120_000);
+
   it('clear errors: no [registry] url and no reference, a missing credentials file, a missing --config-path', async () => {
     const noUrl = project('nourl', 'push_insecure = true');
     const a = await wash(['push', HELLO_FILE, '-o', 'json'], noUrl);
