@@ -17,7 +17,11 @@ export interface ProjectPushSettings {
  * caller has a whole reference already) an invalid wasmcloud.toml found in `cwd` is skipped instead, so pushing
  * from inside a project the dev loop's parser rejects still works; `skipped` says why.
  */
-export async function projectPushSettings(configPath: string | undefined, cwd: string = process.cwd(), opts: { optional?: boolean } = {}): Promise<ProjectPushSettings> {
+export async function projectPushSettings(
+  configPath: string | undefined,
+  cwd: string = process.cwd(),
+  opts: { optional?: boolean } = {},
+): Promise<ProjectPushSettings> {
   const { loadProjectConfig, PROJECT_FILE } = await import('../dev/project-config.js');
   if (configPath === undefined && !existsSync(join(cwd, PROJECT_FILE))) return { defaults: {}, project: {} };
   let cfg;

@@ -17,11 +17,15 @@ export interface PushProject {
 }
 
 /** `wash push [REF] COMPONENT`: one argument is the component file, two are the reference and the file. */
-export function splitPushArgs(first: string | undefined, second: string | undefined): { ref?: string; component: string } {
+export function splitPushArgs(
+  first: string | undefined,
+  second: string | undefined,
+): { ref?: string; component: string } {
   if (first !== undefined && second !== undefined) return { ref: first, component: second };
   if (first !== undefined) return { component: first };
   throw new UserError('wash push needs the component file to push', {
-    suggestion: 'e.g. wash push ghcr.io/org/name:0.1.0 build/name_s.wasm, or just wash push build/name_s.wasm in a project whose wasmcloud.toml has [registry] url',
+    suggestion:
+      'e.g. wash push ghcr.io/org/name:0.1.0 build/name_s.wasm, or just wash push build/name_s.wasm in a project whose wasmcloud.toml has [registry] url',
   });
 }
 
@@ -53,16 +57,25 @@ export function resolvePushReference(ref: string | undefined, project: PushProje
     return `${prefix}/${stripScheme(ref)}`;
   }
   if (!url) {
-    throw new UserError(`no reference to push to: none given and no [registry] url${where ? ` in ${project.file}` : ' (not in a project directory)'}`, {
-      suggestion: 'give one, e.g. wash push ghcr.io/org/name:0.1.0 build/name_s.wasm, or set [registry] url in wasmcloud.toml',
-    });
+    throw new UserError(
+      `no reference to push to: none given and no [registry] url${where ? ` in ${project.file}` : ' (not in a project directory)'}`,
+      {
+        suggestion:
+          'give one, e.g. wash push ghcr.io/org/name:0.1.0 build/name_s.wasm, or set [registry] url in wasmcloud.toml',
+      },
+    );
   }
   if (isWholeReference(url)) return url;
   if (!project.name || !project.version) {
-    throw new UserError(`[registry] url '${url}'${where} has no tag, and the project has no name and version to complete it`, {
-      suggestion: `give the reference (wash push ${url}/<name>:<version> <file>), or write [registry] url as a whole reference with a tag`,
-    });
+    throw new UserError(
+      `[registry] url '${url}'${where} has no tag, and the project has no name and version to complete it`,
+      {
+        suggestion: `give the reference (wash push ${url}/<name>:<version> <file>), or write [registry] url as a whole reference with a tag`,
+      },
+    );
   }
-  const base = parseReference(`${stripScheme(url).replace(/\/+$/, '')}/${project.name.toLowerCase()}:${project.version}`);
+  const base = parseReference(
+    `${stripScheme(url).replace(/\/+$/, '')}/${project.name.toLowerCase()}:${project.version}`,
+  );
   return formatReference(base);
 }

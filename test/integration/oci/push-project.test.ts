@@ -34,7 +34,10 @@ afterAll(async () => {
 function project(name: string, registry: string, extra = ''): string {
   const p = join(dir, name);
   mkdirSync(p, { recursive: true });
-  writeFileSync(join(p, 'wasmcloud.toml'), `name = "${name}"\nversion = "0.3.1"\nlanguage = "typescript"\ntype = "component"\n${extra}\n[registry]\n${registry}\n`);
+  writeFileSync(
+    join(p, 'wasmcloud.toml'),
+    `name = "${name}"\nversion = "0.3.1"\nlanguage = "typescript"\ntype = "component"\n${extra}\n[registry]\n${registry}\n`,
+  );
   return p;
 }
 
@@ -54,7 +57,11 @@ describe('wash push with [registry] of wasmcloud.toml', () => {
     const p = project('whole', `url = "${open.host}/proj/whole:0.1.0"\npush_insecure = true`);
     const r = await wash(['push', HELLO_FILE, '-o', 'json'], p);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json).toEqual({ url: `${open.host}/proj/whole:0.1.0`, digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/), success: true });
+    expect(r.json).toEqual({
+      url: `${open.host}/proj/whole:0.1.0`,
+      digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/),
+      success: true,
+    });
     expect(await pulledMatches(`${open.host}/proj/whole:0.1.0`, p)).toBe(r.json.digest);
   }, 120_000);
 
@@ -75,7 +82,10 @@ describe('wash push with [registry] of wasmcloud.toml', () => {
   }, 120_000);
 
   it('credentials file (relative to wasmcloud.toml) logs in to an htpasswd registry; --config-path from another directory', async () => {
-    const p = project('authed', `url = "${priv.host}/secure/authed:0.1.0"\npush_insecure = true\ncredentials = "./creds.json"`);
+    const p = project(
+      'authed',
+      `url = "${priv.host}/secure/authed:0.1.0"\npush_insecure = true\ncredentials = "./creds.json"`,
+    );
     writeFileSync(join(p, 'creds.json'), JSON.stringify({ [priv.host]: { username: 'bob', password: USERS.bob } }));
     const elsewhere = join(dir, 'elsewhere');
     mkdirSync(elsewhere, { recursive: true });
@@ -97,7 +107,9 @@ describe('wash push with [registry] of wasmcloud.toml', () => {
     const explicit = await wash(['push', `${open.host}/b/explicit:0.1.0`, HELLO_FILE, '--insecure'], p);
     expect(explicit.code, explicit.stderr).toBe(0);
     expect(explicit.stdout).toContain(`Pushed ${open.host}/b/explicit:0.1.0`);
-    expect(explicit.stderr).toMatch(/Not using wasmcloud\.toml for push defaults: .*broken\/wasmcloud\.toml is not a valid project file/);
+    expect(explicit.stderr).toMatch(
+      /Not using wasmcloud\.toml for push defaults: .*broken\/wasmcloud\.toml is not a valid project file/,
+    );
 
     const needed = await wash(['push', HELLO_FILE, '-o', 'json'], p);
     expect(needed.code).toBe(1);
@@ -108,7 +120,9 @@ describe('wash push with [registry] of wasmcloud.toml', () => {
     const noUrl = project('nourl', 'push_insecure = true');
     const a = await wash(['push', HELLO_FILE, '-o', 'json'], noUrl);
     expect(a.code).toBe(1);
-    expect(a.json.error).toMatch(/no reference to push to: none given and no \[registry\] url in .*nourl\/wasmcloud\.toml/);
+    expect(a.json.error).toMatch(
+      /no reference to push to: none given and no \[registry\] url in .*nourl\/wasmcloud\.toml/,
+    );
 
     const outside = await wash(['push', HELLO_FILE, '-o', 'json'], dir);
     expect(outside.code).toBe(1);
@@ -117,7 +131,9 @@ describe('wash push with [registry] of wasmcloud.toml', () => {
     const noCreds = project('nocreds', `url = "${open.host}/x/y:0.1.0"\ncredentials = "missing.json"`);
     const b = await wash(['push', HELLO_FILE, '-o', 'json'], noCreds);
     expect(b.code).toBe(1);
-    expect(b.json.error).toMatch(/cannot read the registry credentials file .*missing\.json \(\[registry\] credentials in wasmcloud\.toml\)/);
+    expect(b.json.error).toMatch(
+      /cannot read the registry credentials file .*missing\.json \(\[registry\] credentials in wasmcloud\.toml\)/,
+    );
 
     const c = await wash(['push', HELLO_FILE, '--config-path', join(dir, 'no-such-project'), '-o', 'json'], dir);
     expect(c.code).toBe(1);

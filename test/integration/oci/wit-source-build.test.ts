@@ -22,7 +22,12 @@ beforeAll(async () => {
   requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'wash-oci-wit-build-'));
   reg = await startTestRegistry();
-  env = { HOME: dir, WASH_CACHE_DIR: join(dir, 'cache'), WASH_CONFIG_DIR: join(dir, 'config'), WASMCLOUD_OCI_ALLOWED_INSECURE: reg.host };
+  env = {
+    HOME: dir,
+    WASH_CACHE_DIR: join(dir, 'cache'),
+    WASH_CONFIG_DIR: join(dir, 'config'),
+    WASMCLOUD_OCI_ALLOWED_INSECURE: reg.host,
+  };
   for (const v of ['0.1.0', '0.2.0']) {
     const bytes = await parse(`(component
       (type (component
@@ -43,22 +48,39 @@ afterAll(async () => {
 
 describe('oci:// WIT source in a TypeScript build', () => {
   it('wash build pulls the package into wit/deps and the component imports its interface', async () => {
-    const made = await runWash(['new', 'component', 'oci-greeter', '-t', 'hello-world-typescript', '--path', dir, '-o', 'json'], { env });
+    const made = await runWash(
+      ['new', 'component', 'oci-greeter', '-t', 'hello-world-typescript', '--path', dir, '-o', 'json'],
+      { env },
+    );
     expect(made.code, made.stderr).toBe(0);
     const p = join(dir, 'oci-greeter');
-    appendFileSync(join(p, 'wasmcloud.toml'), `\n[[registry.pull.sources]]\ntarget = "acme:greeter"\nsource = "oci://${reg.host}/interfaces"\n`);
+    appendFileSync(
+      join(p, 'wasmcloud.toml'),
+      `\n[[registry.pull.sources]]\ntarget = "acme:greeter"\nsource = "oci://${reg.host}/interfaces"\n`,
+    );
     const world = readFileSync(join(p, 'wit', 'world.wit'), 'utf8');
-    writeFileSync(join(p, 'wit', 'world.wit'), world.replace(/(\n\s*export wasi:http\/incoming-handler)/, `\n  import ${GREETER};$1`));
+    writeFileSync(
+      join(p, 'wit', 'world.wit'),
+      world.replace(/(\n\s*export wasi:http\/incoming-handler)/, `\n  import ${GREETER};$1`),
+    );
     const src = readFileSync(join(p, 'src', 'index.ts'), 'utf8');
     expect(src).toContain("'Hello from TypeScript!\\n'");
-    writeFileSync(join(p, 'src', 'index.ts'), `import { greet } from '${GREETER}';\n${src.replace("'Hello from TypeScript!\\n'", "greet('oci') + '\\n'")}`);
-    appendFileSync(join(p, 'src', 'wit.d.ts'), `\ndeclare module '${GREETER}' {\n  export function greet(name: string): string;\n}\n`);
+    writeFileSync(
+      join(p, 'src', 'index.ts'),
+      `import { greet } from '${GREETER}';\n${src.replace("'Hello from TypeScript!\\n'", "greet('oci') + '\\n'")}`,
+    );
+    appendFileSync(
+      join(p, 'src', 'wit.d.ts'),
+      `\ndeclare module '${GREETER}' {\n  export function greet(name: string): string;\n}\n`,
+    );
 
     const built = await runWash(['build', '-o', 'json'], { env, cwd: p, timeoutMs: 600_000 });
     expect(built.code, built.stderr).toBe(0);
     expect(built.json).toMatchObject({ built: true, component_path: expect.stringMatching(/oci_greeter\.wasm$/) });
     // The highest release tag, placed where wit-parser reads binary packages.
-    expect(Buffer.from(readFileSync(join(p, 'wit', 'deps', 'acme-greeter.wasm'))).equals(Buffer.from(witPackage))).toBe(true);
+    expect(Buffer.from(readFileSync(join(p, 'wit', 'deps', 'acme-greeter.wasm'))).equals(Buffer.from(witPackage))).toBe(
+      true,
+    );
     expect(existsSync(join(p, 'wit', 'deps', 'acme-greeter'))).toBe(false);
 
     const inspected = await runWash(['inspect', built.json.component_path, '-o', 'json'], { env });
