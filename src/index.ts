@@ -69,6 +69,7 @@ export {
 export {
   pullComponent, pullArtifact, pushComponent, parseReference, formatReference, OciError, isOciError, parseMirrors, registryPushDefaults,
   ociWitSource, resolveOciWitSource,
+  resolvePushReference, projectPushSettings, type PushProject,
   type OciReference, type OciSettings, type RegistryCredential, type PullOptions, type PulledArtifact, type PushOptions, type PushResult,
   type OciErrorKind, type RegistryDefaults,
 } from './oci/index.js';

@@ -3,7 +3,7 @@ import { WashCommand } from '../output/command.js';
 
 export default class Build extends WashCommand {
   static override summary = 'Build the component of the project in the current (or --config-path) directory';
-  static override description = `Reads wasmcloud.toml. TypeScript/JavaScript: esbuild bundles the entry (default src/index.ts / src/index.js) into one ES module and componentize-js builds it against the project's WIT world (no external toolchain; 15–40 s). rust and tinygo run cargo / tinygo when installed. Any language can set [component] build_command + build_artifact. [[registry.pull.sources]] file:// WIT packages are copied into wit/deps first (skip with --skip-fetch). Tool output is captured and shown only when the build fails.`;
+  static override description = `Reads wasmcloud.toml. TypeScript/JavaScript: esbuild bundles the entry (default src/index.ts / src/index.js) into one ES module and componentize-js builds it against the project's WIT world (no external toolchain; 15–40 s). rust and tinygo run cargo / tinygo when installed. Any language can set [component] build_command + build_artifact. [[registry.pull.sources]] WIT packages are put into wit/deps first (skip with --skip-fetch): file:// copies a local WIT dir or file, oci://registry/prefix pulls <prefix>/<ns>/<name>:<version> as wkg publishes them (plain HTTP for registries in WASMCLOUD_OCI_ALLOWED_INSECURE). Tool output is captured and shown only when the build fails.`;
   static override examples = [
     '<%= config.bin %> build',
     '<%= config.bin %> build -o json',

@@ -67,7 +67,34 @@ export function depDirName(target: string): string {
   return target.replace(/[:/@]/g, '-');
 }
 
-/** Resolves every pull source of the project into `<wit>/deps/<ns>-<pkg>/`. Returns the directories written. */
+/**
+ * Moves a resolved package from `staging` to its one entry in `deps`, in one of the two forms wit-parser (jco,
+ * componentize-js, wasm-tools, wit-bindgen) reads there: a binary WIT package (staging holds a single `.wasm`,
+ * as `oci://` sources and `file://` sources naming a `.wasm` give) becomes `deps/<name>.wasm`; WIT text becomes
+ * the directory `deps/<name>/`. wit-parser ignores a `.wasm` inside a deps subdirectory, hence the two forms.
+ * The other form is removed, and an unchanged package is left alone, so a re-resolve does not look like a WIT
+ * edit to `wash dev`'s watcher. Returns the entry's path.
+ */
+export function placePackage(staging: string, deps: string, name: string): string {
+  const entries = readdirSync(staging, { withFileTypes: true });
+  const binary = entries.length === 1 && entries[0].isFile() && entries[0].name.endsWith('.wasm');
+  const dir = join(deps, name);
+  const file = `${dir}.wasm`;
+  if (binary) {
+    const bytes = readFileSync(join(staging, entries[0].name));
+    rmSync(dir, { recursive: true, force: true });
+    if (!existsSync(file) || !readFileSync(file).equals(bytes)) cpSync(join(staging, entries[0].name), file);
+    return file;
+  }
+  rmSync(file, { force: true });
+  if (!sameTree(staging, dir)) {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(staging, dir, { recursive: true });
+  }
+  return dir;
+}
+
+/** Resolves every pull source of the project into `<wit>/deps` (see `placePackage`). Returns the entries written. */
 export async function resolveWitDeps(cfg: ProjectConfig): Promise<string[]> {
   const sources = cfg.registry?.pull?.sources ?? [];
   const written: string[] = [];
@@ -87,17 +114,14 @@ export async function resolveWitDeps(cfg: ProjectConfig): Promise<string[]> {
         suggestion: `use a file:// source (a local copy of the WIT), or vendor the package into ${join(cfg.witDir, 'deps')}`,
       });
     }
-    const dest = join(cfg.witDir, 'deps', depDirName(s.target));
-    const staging = `${dest}.tmp-${process.pid}`;
+    const deps = join(cfg.witDir, 'deps');
+    const staging = `${join(deps, depDirName(s.target))}.tmp-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
+    let dest: string;
     try {
       await resolver({ target: s.target, url: s.source, baseDir: dirname(cfg.file) }, staging);
-      // Unchanged packages are left alone, so a re-resolve does not look like a WIT edit to `wash dev`'s watcher.
-      if (!sameTree(staging, dest)) {
-        rmSync(dest, { recursive: true, force: true });
-        cpSync(staging, dest, { recursive: true });
-      }
+      dest = placePackage(staging, deps, depDirName(s.target));
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }

@@ -10,4 +10,6 @@ export { pullArtifact, pullComponent, type PullOptions, type PulledArtifact } fr
 export { pushComponent, type PushOptions, type PushResult } from './push.js';
 export * from './media-types.js';
 export { cliCredentials, registryPushDefaults, type RegistryCliFlags, type RegistryDefaults } from './cli-options.js';
+export { hasRegistry, resolvePushReference, splitPushArgs, type PushProject } from './push-target.js';
+export { projectPushSettings, type ProjectPushSettings } from './project-push.js';
 export { highestVersion, ociSettingsFromEnv, ociWitSource, resolveOciWitSource, type WitSource, type WitSourceResolver } from './wit-source.js';

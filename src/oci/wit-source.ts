@@ -55,10 +55,10 @@ export function ociSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OciSet
 }
 
 /**
- * A resolver for `oci://` WIT sources. It writes the binary WIT package as `<destDir>/<namespace>-<name>.wasm`:
- * wit-parser (wasm-tools, wit-bindgen, jco, componentize-js, cargo-component) reads `*.wasm` packages in a
- * `deps/` directory directly, so `destDir` is meant to be `wit/deps`. Without `@version` the highest semver tag
- * of the repository is used.
+ * A resolver for `oci://` WIT sources. It writes the binary WIT package as `<destDir>/<namespace>-<name>.wasm`
+ * (the only file there); the dev loop's `resolveWitDeps` then places it as `wit/deps/<namespace>-<name>.wasm`,
+ * where wit-parser (jco, componentize-js, wasm-tools, wit-bindgen, cargo-component) reads binary packages.
+ * Without `@version` the highest semver tag of the repository is used.
  */
 export function ociWitSource(settings: OciSettings = ociSettingsFromEnv()): WitSourceResolver {
   return async (source, destDir) => {
