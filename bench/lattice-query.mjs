@@ -102,5 +102,10 @@ export async function bench({ quick = false, log = () => {} } = {}) {
 }
 
 if (await isMain(import.meta.url)) {
-  console.log(JSON.stringify(await runLatticeQueryBench(), null, 2));
+  try {
+    console.log(JSON.stringify(await runLatticeQueryBench(), null, 2));
+  } catch (err) {
+    console.log(JSON.stringify({ bench: 'lattice-query', error: String(err?.stack ?? err) }));
+    process.exitCode = 1;
+  }
 }
