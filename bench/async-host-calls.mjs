@@ -11,8 +11,10 @@
 // design, not I/O time. Reported: wall and CPU µs per call (CPU is process-wide: both threads).
 //
 //   node bench/async-host-calls.mjs     Knobs: BENCH_CALLS (20000), BENCH_ROUNDS (3)
+// `bench()` gives bench/run.mjs its rows (quick: 2,000 calls, one round).
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -88,7 +90,23 @@ async function main() {
   console.log(JSON.stringify(doc, null, 2));
 }
 
-main().catch((err) => {
-  console.log(JSON.stringify({ bench: 'async-host-calls', error: String(err?.stack ?? err) }));
-  process.exitCode = 1;
-});
+/** Rows for bench/run.mjs: the design the host uses (JSPI) against the worker + Atomics.wait alternative. */
+export async function bench({ quick = false } = {}) {
+  const knobs = quick ? { BENCH_CALLS: process.env.BENCH_CALLS ?? '2000', BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '1' } : {};
+  const doc = await runScriptJson(import.meta.url, knobs);
+  const rows = [];
+  for (const f of ['wall', 'cpu']) {
+    rows.push(row({
+      name: `synchronous guest → async host import, JSPI, per call (${f}, best round)`, value: doc.best.jspi[`${f}_us_per_call`], unit: 'µs',
+      baseline: doc.best.worker[`${f}_us_per_call`], baselineName: 'guest in a worker, Atomics.wait per call',
+    }));
+  }
+  return { rows, details: doc };
+}
+
+if (await isMain(import.meta.url)) {
+  await main().catch((err) => {
+    console.log(JSON.stringify({ bench: 'async-host-calls', error: String(err?.stack ?? err) }));
+    process.exitCode = 1;
+  });
+}

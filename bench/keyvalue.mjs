@@ -14,12 +14,14 @@
 // Ratio = component per-call / direct per-call (target ≤ 2). Also reported: the whole request with one call.
 //
 //   node bench/keyvalue.mjs        Knobs: BENCH_REPEAT (20), BENCH_REQUESTS (40 per measurement), BENCH_ROUNDS (3)
+// `bench()` gives bench/run.mjs its rows (quick: one round of 8 requests with 5 calls each).
 import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Cleanup, ensureBuilt, freePort, jsFixtures, loadAverage, log as logTo, median, root, runBench, sleep, startPrivateNats, tempDir } from './lib/lattice-kit.mjs';
+import { isMain, row, runScriptJson } from './lib/rows.mjs';
+import { ensureBuilt, freePort, jsFixtures, loadAverage, log as logTo, median, root, runBench, sleep, startPrivateNats, tempDir } from './lib/lattice-kit.mjs';
 
 const BENCH = 'keyvalue';
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
@@ -92,7 +94,30 @@ async function request(url, init) {
   return body;
 }
 
-runBench(BENCH, async (cleanup, doc) => {
+/** Rows for bench/run.mjs. Issue 11: a keyvalue call through the component ≤ 2× the same call made directly. */
+export async function bench({ quick = false, log: progress = () => {} } = {}) {
+  const env = (k, v) => process.env[k] ?? v;
+  const knobs = quick ? { BENCH_ROUNDS: env('BENCH_ROUNDS', '1'), BENCH_REQUESTS: env('BENCH_REQUESTS', '8'), BENCH_REPEAT: env('BENCH_REPEAT', '5') } : {};
+  progress('keyvalue-nats, keyvalue-redis, keyvalue-inmemory through js-keyvalue');
+  const doc = await runScriptJson(import.meta.url, knobs);
+  const rows = [];
+  for (const [key, r] of Object.entries(doc.results)) {
+    const [backend, op] = key.split(' ');
+    const name = `wasi:keyvalue ${op} through the component, per call, wall (${backend})`;
+    if (!r.direct_from_node_us) {
+      rows.push(row({ name, value: r.through_component_per_call_us.wall, unit: 'µs', note: 'in-memory store: no direct call to compare with' }));
+      continue;
+    }
+    const client = key.startsWith('keyvalue-nats') ? '@nats-io/kv' : 'ioredis';
+    rows.push(row({
+      name, value: r.through_component_per_call_us.wall, unit: 'µs', baseline: r.direct_from_node_us.wall, baselineName: `same call from Node (${client})`,
+      target: { on: 'ratio', op: '<=', limit: 2 }, note: `CPU ratio ${r.ratio_cpu}`,
+    }));
+  }
+  return { rows, details: doc };
+}
+
+if (await isMain(import.meta.url)) await runBench(BENCH, async (cleanup, doc) => {
   ensureBuilt(BENCH);
   const fixtures = await jsFixtures(BENCH);
   doc.conditions = { cpus: cpus().length, load_average_start: loadAverage(), node: process.version, repeat: REPEAT, requests: REQUESTS, rounds: ROUNDS, note: 'measured on a shared 2-core machine; noisy' };

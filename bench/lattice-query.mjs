@@ -1,7 +1,8 @@
 // `wash get hosts` / `wash get inventory` on lattices started by `wash up -d` with 1 and with 5 hosts, against
 // `node -e 0` in the same run (interleaved, so load from other work hits all alike). Median wall ms and the
 // ratio to `node -e 0`; target: ≤ 5× on one host (the query must not wait out its 2 s window). Each lattice
-// uses a fresh data dir and a free NATS port. Prints one JSON document.
+// uses a fresh data dir and a free NATS port. Prints one JSON document (`node bench/lattice-query.mjs`);
+// `bench()` gives bench/run.mjs its rows. Knobs: BENCH_RUNS (11), BENCH_WARMUP (2).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,11 +10,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from './lib/process-timing.mjs';
+import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wash = join(root, 'bin', 'run.js');
 const runs = Number(process.env.BENCH_RUNS ?? 11);
-const warmup = 2;
+const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -49,14 +51,15 @@ async function lattice(hosts) {
       get_inventory: [wash, 'get', 'inventory', '-o', 'json'],
     };
     const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-    let seen = { get_hosts: 0, get_inventory: 0 };
+    // Fewest hosts any one query saw: a query that misses a host shows here.
+    const seen = { get_hosts: Infinity, get_inventory: Infinity };
     for (let i = 0; i < warmup + runs; i++) {
       for (const [name, args] of Object.entries(cases)) {
         const r = run(args, env);
         if (i < warmup) continue;
         times[name].push(r.ms);
-        if (name === 'get_hosts') seen.get_hosts = Math.max(seen.get_hosts, JSON.parse(r.stdout).hosts.length);
-        if (name === 'get_inventory') seen.get_inventory = Math.max(seen.get_inventory, JSON.parse(r.stdout).inventories.length);
+        if (name === 'get_hosts') seen.get_hosts = Math.min(seen.get_hosts, JSON.parse(r.stdout).hosts.length);
+        if (name === 'get_inventory') seen.get_inventory = Math.min(seen.get_inventory, JSON.parse(r.stdout).inventories.length);
       }
     }
     const base = median(times.baseline);
@@ -81,6 +84,28 @@ export async function runLatticeQueryBench() {
   return { bench: 'lattice-query', runs, load_average_1m: round(Math.max(loadBefore, loadavg()[0])), lattices: results, target_ratio_one_host: 5 };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await runLatticeQueryBench(), null, 2));
+/** Rows for bench/run.mjs (quick: one measured run after one warm-up per lattice). */
+export async function bench({ quick = false, log = () => {} } = {}) {
+  const knobs = quick ? { BENCH_RUNS: process.env.BENCH_RUNS ?? '1', BENCH_WARMUP: process.env.BENCH_WARMUP ?? '1' } : {};
+  log('wash up -d lattices of 1 and 5 hosts');
+  const doc = await runScriptJson(import.meta.url, knobs);
+  const rows = [];
+  for (const l of doc.lattices) {
+    const where = `on a \`wash up -d\` lattice of ${l.hosts} host${l.hosts === 1 ? '' : 's'}`;
+    // Issue 9: ≤ 5× `node -e 0`, and no query may miss a host that answers within the window.
+    for (const [cmd, key] of [['get hosts', 'get_hosts'], ['get inventory', 'get_inventory']]) {
+      rows.push(row({ name: `\`wash ${cmd} -o json\` ${where}`, value: l[`${key}_ms`], unit: 'ms', baseline: l.baseline_node_e0_ms, baselineName: 'node -e 0', target: { on: 'ratio', op: '<=', limit: doc.target_ratio_one_host } }));
+      rows.push(row({ name: `hosts in every \`wash ${cmd}\` answer ${where} (fewest seen)`, value: l.hosts_answering[key], unit: 'hosts', target: { on: 'value', op: '>=', limit: l.hosts } }));
+    }
+  }
+  return { rows, details: doc };
+}
+
+if (await isMain(import.meta.url)) {
+  try {
+    console.log(JSON.stringify(await runLatticeQueryBench(), null, 2));
+  } catch (err) {
+    console.log(JSON.stringify({ bench: 'lattice-query', error: String(err?.stack ?? err) }));
+    process.exitCode = 1;
+  }
 }

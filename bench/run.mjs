@@ -23,6 +23,12 @@ const MODULES = [
   'wadm-deploy', //      deploy → first 200, undeploy → port closed (CLI and library)
   'host-latency', //     start → first 200, zero-downtime update, memory per component
   'up-down', //          `wash up -d` ready, `wash down` done
+  'lattice-query', //    `wash get hosts|inventory` on `wash up` lattices of 1 and 5 hosts vs `node -e 0` (issue 9)
+  'dev-reload', //       `wash dev` save → served, build/reload split, failed requests (issue 10)
+  'keyvalue', //         wasi:keyvalue through a component vs the direct call, per backend (issue 11)
+  'async-host-calls', // JSPI vs worker + Atomics.wait per host call
+  'wrpc-roundtrip', //   wRPC component → provider process → component: median/p99 µs, calls/s (issue 11)
+  'oci-pull', //         registry pull + start → first 200 vs file://, cold and warm (issue 12)
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -11,11 +11,13 @@
 //                                  before answering (component → provider process → component)
 // Each: BENCH_WRPC_CALLS sequential calls (default 2000) after a warm-up; then BENCH_WRPC_PARALLEL (default 8)
 // concurrent callers (separate guest instances for the component paths) for calls/s.
+// `bench()` gives bench/run.mjs its rows (quick: 200 calls, 4 callers).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureBuilt, loadAverage, log as logTo, root, runBench, startPrivateNats, tempDir } from './lib/lattice-kit.mjs';
+import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
 const BENCH = 'wrpc-roundtrip';
 const CALLS = Number(process.env.BENCH_WRPC_CALLS ?? 2000);
@@ -67,7 +69,30 @@ async function instantiateJspi(bytes, { asyncImports, asyncExports, imports }, c
   return glue.instantiate((n) => new WebAssembly.Module(readFileSync(join(dir, n))), imports, (m, i) => new WebAssembly.Instance(m, i));
 }
 
-await runBench(BENCH, async (cleanup, doc) => {
+const PATHS = {
+  wrpc_in_process: 'wRPC invoke ↔ serve in one process',
+  provider_direct: 'wRPC to a provider process (no guest)',
+  component_to_provider: 'component → provider process (wRPC import)',
+  component_provider_component: 'component → provider process → component',
+};
+
+/** Rows for bench/run.mjs (issue 11: median and p99 µs, calls/s); latencies against a plain NATS request/reply. */
+export async function bench({ quick = false, log: progress = () => {} } = {}) {
+  const knobs = quick ? { BENCH_WRPC_CALLS: process.env.BENCH_WRPC_CALLS ?? '200', BENCH_WRPC_PARALLEL: process.env.BENCH_WRPC_PARALLEL ?? '4' } : {};
+  progress(`${knobs.BENCH_WRPC_CALLS ?? CALLS} sequential calls per path`);
+  const doc = await runScriptJson(import.meta.url, knobs);
+  const base = doc.baseline_nats_request;
+  const rows = [];
+  for (const [key, label] of Object.entries(PATHS)) {
+    const r = doc[key];
+    rows.push(row({ name: `${label}: round trip, median`, value: r.median_us, unit: 'µs', baseline: base.median_us, baselineName: 'NATS request/reply, median' }));
+    rows.push(row({ name: `${label}: round trip, p99`, value: r.p99_us, unit: 'µs', baseline: base.p99_us, baselineName: 'NATS request/reply, p99' }));
+    rows.push(row({ name: `${label}: ${r.parallel.parallel} concurrent callers`, value: r.parallel.calls_per_s, unit: 'calls/s' }));
+  }
+  return { rows, details: doc };
+}
+
+if (await isMain(import.meta.url)) await runBench(BENCH, async (cleanup, doc) => {
   ensureBuilt(BENCH);
   doc.load_average_before = loadAverage();
   doc.note = 'measured on a shared 2-core machine under whatever load other work put on it';
