@@ -38,7 +38,10 @@ async function measure(fn) {
   const wall = performance.now() - t;
   const used = process.cpuUsage(cpu);
   if (result !== CALLS) throw new Error(`run returned ${result}, expected ${CALLS}`);
-  return { wall_us_per_call: round1((wall * 1000) / CALLS), cpu_us_per_call: round1((used.user + used.system) / CALLS) };
+  return {
+    wall_us_per_call: round1((wall * 1000) / CALLS),
+    cpu_us_per_call: round1((used.user + used.system) / CALLS),
+  };
 }
 
 const WORKER = `
@@ -54,7 +57,10 @@ parentPort.on('message', (n) => parentPort.postMessage({ done: instance.exports.
 `;
 
 async function main() {
-  if (typeof WebAssembly.Suspending !== 'function') throw new Error(`this Node (${process.version}) has no JSPI; run with the project's Node (npm scripts / node_modules/.bin/node)`);
+  if (typeof WebAssembly.Suspending !== 'function')
+    throw new Error(
+      `this Node (${process.version}) has no JSPI; run with the project's Node (npm scripts / node_modules/.bin/node)`,
+    );
   const { parse } = await import('@bytecodealliance/jco-transpile/wasm-tools');
   const wasm = await parse(WAT);
   const module = await WebAssembly.compile(wasm);
@@ -73,9 +79,24 @@ async function main() {
     Atomics.store(cell, 0, 1);
     Atomics.notify(cell, 0);
   });
-  const runWorker = (n) => new Promise((resolve) => { finish = resolve; worker.postMessage(n); });
+  const runWorker = (n) =>
+    new Promise((resolve) => {
+      finish = resolve;
+      worker.postMessage(n);
+    });
 
-  const doc = { bench: 'async-host-calls', conditions: { calls: CALLS, rounds: ROUNDS, cpus: cpus().length, load_average: loadavg().map(round1), node: process.version, note: 'shared 2-core machine; noisy' }, rounds: [] };
+  const doc = {
+    bench: 'async-host-calls',
+    conditions: {
+      calls: CALLS,
+      rounds: ROUNDS,
+      cpus: cpus().length,
+      load_average: loadavg().map(round1),
+      node: process.version,
+      note: 'shared 2-core machine; noisy',
+    },
+    rounds: [],
+  };
   await runJspi(1000);
   await runWorker(1000);
   for (let r = 0; r < ROUNDS; r++) {
@@ -85,21 +106,31 @@ async function main() {
   const best = (k, f) => Math.min(...doc.rounds.map((x) => x[k][f]));
   doc.best = {
     jspi: { wall_us_per_call: best('jspi', 'wall_us_per_call'), cpu_us_per_call: best('jspi', 'cpu_us_per_call') },
-    worker: { wall_us_per_call: best('worker', 'wall_us_per_call'), cpu_us_per_call: best('worker', 'cpu_us_per_call') },
+    worker: {
+      wall_us_per_call: best('worker', 'wall_us_per_call'),
+      cpu_us_per_call: best('worker', 'cpu_us_per_call'),
+    },
   };
   console.log(JSON.stringify(doc, null, 2));
 }
 
 /** Rows for bench/run.mjs: the design the host uses (JSPI) against the worker + Atomics.wait alternative. */
 export async function bench({ quick = false } = {}) {
-  const knobs = quick ? { BENCH_CALLS: process.env.BENCH_CALLS ?? '2000', BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '1' } : {};
+  const knobs = quick
+    ? { BENCH_CALLS: process.env.BENCH_CALLS ?? '2000', BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '1' }
+    : {};
   const doc = await runScriptJson(import.meta.url, knobs);
   const rows = [];
   for (const f of ['wall', 'cpu']) {
-    rows.push(row({
-      name: `synchronous guest → async host import, JSPI, per call (${f}, best round)`, value: doc.best.jspi[`${f}_us_per_call`], unit: 'µs',
-      baseline: doc.best.worker[`${f}_us_per_call`], baselineName: 'guest in a worker, Atomics.wait per call',
-    }));
+    rows.push(
+      row({
+        name: `synchronous guest → async host import, JSPI, per call (${f}, best round)`,
+        value: doc.best.jspi[`${f}_us_per_call`],
+        unit: 'µs',
+        baseline: doc.best.worker[`${f}_us_per_call`],
+        baselineName: 'guest in a worker, Atomics.wait per call',
+      }),
+    );
   }
   return { rows, details: doc };
 }

@@ -23,8 +23,29 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import {
-  answers, ensureBuilt, freePort, httpGet, jsFixtures, loadAverage, log as logTo, median, nowMs, pollHttp, procMemoryMb, root, round1,
-  runBench, sleep, startPrivateNats, startWashHost, stats, tempDir, wash, washEnv, washSeriesMs, watFixture,
+  answers,
+  ensureBuilt,
+  freePort,
+  httpGet,
+  jsFixtures,
+  loadAverage,
+  log as logTo,
+  median,
+  nowMs,
+  pollHttp,
+  procMemoryMb,
+  root,
+  round1,
+  runBench,
+  sleep,
+  startPrivateNats,
+  startWashHost,
+  stats,
+  tempDir,
+  wash,
+  washEnv,
+  washSeriesMs,
+  watFixture,
 } from './lib/lattice-kit.mjs';
 import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
@@ -35,7 +56,11 @@ const UPDATE_SECONDS = Number(process.env.BENCH_UPDATE_SECONDS ?? 30);
 const UPDATE_AT_MS = 1500;
 const LOAD_AFTER_SWITCH_MS = 1500;
 const UPDATE_CONNECTIONS = Number(process.env.BENCH_UPDATE_CONNECTIONS ?? 10);
-const MEMORY_COUNTS = (process.env.BENCH_MEMORY_COUNTS ?? '1,5,10').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const MEMORY_COUNTS = (process.env.BENCH_MEMORY_COUNTS ?? '1,5,10')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
 const SETTLE_MS = 1000;
 const STEADY_READINGS = 8;
 const log = (line) => logTo(BENCH, line);
@@ -50,10 +75,20 @@ async function setUp(cleanup) {
     minimal: { ref: pathToFileURL(await watFixture('http-hello-v1')).href, body: 'hello from wash v1\n' },
     js: { ref: pathToFileURL(js['js-hello-fetch']).href, body: 'hello from js-hello-fetch\n' },
   };
-  return { cleanup, nats, env: washEnv(nats.port, home), warmCache: tempDir(cleanup, 'wash-bench-warm-cache-'), kinds, lattices: 0 };
+  return {
+    cleanup,
+    nats,
+    env: washEnv(nats.port, home),
+    warmCache: tempDir(cleanup, 'wash-bench-warm-cache-'),
+    kinds,
+    lattices: 0,
+  };
 }
 
-const cli = (ctx, lattice) => (...args) => wash([...args, '-o', 'json', '-x', lattice], ctx.env);
+const cli =
+  (ctx, lattice) =>
+  (...args) =>
+    wash([...args, '-o', 'json', '-x', lattice], ctx.env);
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. start component + start provider + link put → first 200
@@ -62,7 +97,12 @@ async function startToFirst200(ctx, kindName, cache) {
   const kind = ctx.kinds[kindName];
   const lattice = `start-${kindName}-${cache}-${ctx.lattices++}`;
   const coldCache = cache === 'cold' ? mkdtempSync(join(tmpdir(), 'wash-bench-cold-cache-')) : undefined;
-  const host = await startWashHost(ctx.cleanup, { natsUrl: ctx.nats.url, lattice, cacheDir: coldCache ?? ctx.warmCache, env: ctx.env });
+  const host = await startWashHost(ctx.cleanup, {
+    natsUrl: ctx.nats.url,
+    lattice,
+    cacheDir: coldCache ?? ctx.warmCache,
+    env: ctx.env,
+  });
   try {
     const w = cli(ctx, lattice);
     const port = await freePort();
@@ -71,9 +111,29 @@ async function startToFirst200(ctx, kindName, cache) {
     // -t: a cold 12 MB JS transpile under shared load can take longer than the CLI's default wait for component_scaled.
     const component = await w('start', 'component', kind.ref, 'bench', '-t', '12000');
     const provider = await w('start', 'provider', 'wasmcloud+builtin://http-server', 'http-server');
-    const link = await w('link', 'put', 'http-server', 'bench', 'wasi', 'http', '--interface', 'incoming-handler', '--source-config', 'listen');
-    const first200 = await pollHttp(`http://127.0.0.1:${port}/`, answers(kind.body), { timeoutMs: 60_000, intervalMs: 5 });
-    return { total: first200 - t0, start_component: component.ms, start_provider: provider.ms, link_put: link.ms, link_to_200: first200 - link.t1 };
+    const link = await w(
+      'link',
+      'put',
+      'http-server',
+      'bench',
+      'wasi',
+      'http',
+      '--interface',
+      'incoming-handler',
+      '--source-config',
+      'listen',
+    );
+    const first200 = await pollHttp(`http://127.0.0.1:${port}/`, answers(kind.body), {
+      timeoutMs: 60_000,
+      intervalMs: 5,
+    });
+    return {
+      total: first200 - t0,
+      start_component: component.ms,
+      start_provider: provider.ms,
+      link_put: link.ms,
+      link_to_200: first200 - link.t1,
+    };
   } finally {
     await host.stop();
     if (coldCache) rmSync(coldCache, { recursive: true, force: true });
@@ -84,12 +144,22 @@ async function startToFirst200(ctx, kindName, cache) {
 async function cliBaseline(ctx) {
   const version = await washSeriesMs(['--version'], ctx.env, 3);
   const t0 = nowMs();
-  for (const cmd of [['start', 'component'], ['start', 'provider'], ['link', 'put']]) await wash([...cmd, '--help'], ctx.env);
+  for (const cmd of [
+    ['start', 'component'],
+    ['start', 'provider'],
+    ['link', 'put'],
+  ])
+    await wash([...cmd, '--help'], ctx.env);
   return { version_x3: version, help_x3: nowMs() - t0 };
 }
 
 async function measureStart(ctx) {
-  const variants = [['minimal', 'warm'], ['minimal', 'cold'], ['js', 'warm'], ['js', 'cold']];
+  const variants = [
+    ['minimal', 'warm'],
+    ['minimal', 'cold'],
+    ['js', 'warm'],
+    ['js', 'cold'],
+  ];
   log('warm-up (populates the warm transpile cache)…');
   await startToFirst200(ctx, 'minimal', 'warm');
   await startToFirst200(ctx, 'js', 'warm');
@@ -103,14 +173,22 @@ async function measureStart(ctx) {
       samples[`${kind}_${cache}`].push(await startToFirst200(ctx, kind, cache));
     }
   }
-  const cliStartup = { version_x3: stats(baseline.map((b) => b.version_x3)), help_x3: stats(baseline.map((b) => b.help_x3)) };
+  const cliStartup = {
+    version_x3: stats(baseline.map((b) => b.version_x3)),
+    help_x3: stats(baseline.map((b) => b.help_x3)),
+  };
   const results = {};
   const ratios = {};
   for (const [name, runs] of Object.entries(samples)) {
     const step = (key) => round1(median(runs.map((x) => x[key])));
     results[name] = {
       total: stats(runs.map((x) => x.total)),
-      median_step_ms: { start_component: step('start_component'), start_provider: step('start_provider'), link_put: step('link_put'), link_to_200: step('link_to_200') },
+      median_step_ms: {
+        start_component: step('start_component'),
+        start_provider: step('start_provider'),
+        link_put: step('link_put'),
+        link_to_200: step('link_to_200'),
+      },
     };
     const total = results[name].total.median_ms;
     ratios[name] = {
@@ -139,7 +217,11 @@ async function measureStart(ctx) {
  * resolves. Resolves with the load's document after both ended (the child's own time limit is the backstop).
  */
 async function runLoad(url, seconds, during) {
-  const child = spawn(process.execPath, [join(root, 'bench', 'lib', 'http-load.mjs'), url, String(UPDATE_CONNECTIONS), String(seconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bench', 'lib', 'http-load.mjs'), url, String(UPDATE_CONNECTIONS), String(seconds)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const docs = [];
   let onStarted;
   const started = new Promise((r) => (onStarted = r));
@@ -197,7 +279,12 @@ function analyseUpdate(load, update, oldBody, newBody) {
 
 async function measureUpdate(ctx) {
   const lattice = `update-${ctx.lattices++}`;
-  const host = await startWashHost(ctx.cleanup, { natsUrl: ctx.nats.url, lattice, cacheDir: ctx.warmCache, env: ctx.env });
+  const host = await startWashHost(ctx.cleanup, {
+    natsUrl: ctx.nats.url,
+    lattice,
+    cacheDir: ctx.warmCache,
+    env: ctx.env,
+  });
   try {
     const w = cli(ctx, lattice);
     const port = await freePort();
@@ -209,7 +296,18 @@ async function measureUpdate(ctx) {
     await w('config', 'put', 'listen', `address=127.0.0.1:${port}`);
     await w('start', 'component', versions[0].ref, 'hello');
     await w('start', 'provider', 'wasmcloud+builtin://http-server', 'http-server');
-    await w('link', 'put', 'http-server', 'hello', 'wasi', 'http', '--interface', 'incoming-handler', '--source-config', 'listen');
+    await w(
+      'link',
+      'put',
+      'http-server',
+      'hello',
+      'wasi',
+      'http',
+      '--interface',
+      'incoming-handler',
+      '--source-config',
+      'listen',
+    );
     await pollHttp(url, answers(versions[0].body));
     const rounds = [];
     for (let r = 0; r < UPDATE_ROUNDS; r++) {
@@ -223,7 +321,12 @@ async function measureUpdate(ctx) {
         await pollHttp(url, answers(to.body), { timeoutMs: UPDATE_SECONDS * 1000, intervalMs: 20 });
         await sleep(LOAD_AFTER_SWITCH_MS);
       });
-      rounds.push({ from: from.body.trim(), to: to.body.trim(), first_time_this_ref: r === 0, ...analyseUpdate(load, update, from.body, to.body) });
+      rounds.push({
+        from: from.body.trim(),
+        to: to.body.trim(),
+        first_time_this_ref: r === 0,
+        ...analyseUpdate(load, update, from.body, to.body),
+      });
     }
     const failed = rounds.reduce((n, x) => n + x.failed_total, 0);
     return {
@@ -234,7 +337,14 @@ async function measureUpdate(ctx) {
       all_rounds_switched: rounds.every((x) => x.switched),
       // The first round loads a version the host never saw (transpile + compile); later rounds reuse it.
       first_round_all_new_body_ms: rounds[0]?.all_new_body_ms,
-      median_all_new_body_ms_later_rounds: round1(median(rounds.slice(1).map((x) => x.all_new_body_ms).filter((x) => x !== undefined))),
+      median_all_new_body_ms_later_rounds: round1(
+        median(
+          rounds
+            .slice(1)
+            .map((x) => x.all_new_body_ms)
+            .filter((x) => x !== undefined),
+        ),
+      ),
       median_wash_update_cli_ms: round1(median(rounds.map((x) => x.wash_update_cli_ms))),
       target_failed_requests: 0,
       meets_target: failed === 0 && rounds.every((x) => x.switched),
@@ -256,7 +366,14 @@ async function collectGarbage(host) {
   process.kill(host.pid, 'SIGUSR2');
   const deadline = nowMs() + 10_000;
   let line;
-  while (!(line = host.stderr().split('\n').find((l) => l.startsWith(marker))) && nowMs() < deadline) await sleep(50);
+  while (
+    !(line = host
+      .stderr()
+      .split('\n')
+      .find((l) => l.startsWith(marker))) &&
+    nowMs() < deadline
+  )
+    await sleep(50);
   if (!line) throw new Error('the host did not report its memory after SIGUSR2 (gc probe not loaded?)');
   return JSON.parse(line.slice(marker.length));
 }
@@ -279,13 +396,25 @@ async function settledMemory(host) {
     if (last.length === STEADY_READINGS && Math.max(...last) - Math.min(...last) < 0.5) break;
   }
   const mb = (bytes) => bytes / 2 ** 20;
-  return { rss: readings[readings.length - 1], heapUsed: mb(usage.heapUsed), external: mb(usage.external), arrayBuffers: mb(usage.arrayBuffers), seconds: readings.length };
+  return {
+    rss: readings[readings.length - 1],
+    heapUsed: mb(usage.heapUsed),
+    external: mb(usage.external),
+    arrayBuffers: mb(usage.arrayBuffers),
+    seconds: readings.length,
+  };
 }
 
 async function measureMemory(ctx, kindName) {
   const kind = ctx.kinds[kindName];
   const lattice = `memory-${kindName}-${ctx.lattices++}`;
-  const host = await startWashHost(ctx.cleanup, { natsUrl: ctx.nats.url, lattice, cacheDir: ctx.warmCache, env: ctx.env, nodeArgs: GC_PROBE });
+  const host = await startWashHost(ctx.cleanup, {
+    natsUrl: ctx.nats.url,
+    lattice,
+    cacheDir: ctx.warmCache,
+    env: ctx.env,
+    nodeArgs: GC_PROBE,
+  });
   try {
     const w = cli(ctx, lattice);
     const idle = await settledMemory(host);
@@ -300,7 +429,20 @@ async function measureMemory(ctx, kindName) {
         const port = await freePort();
         await w('config', 'put', `listen-${i}`, `address=127.0.0.1:${port}`);
         await w('start', 'component', kind.ref, `c${i}`);
-        await w('link', 'put', 'http-server', `c${i}`, 'wasi', 'http', '--interface', 'incoming-handler', '--source-config', `listen-${i}`, '--link-name', `c${i}`);
+        await w(
+          'link',
+          'put',
+          'http-server',
+          `c${i}`,
+          'wasi',
+          'http',
+          '--interface',
+          'incoming-handler',
+          '--source-config',
+          `listen-${i}`,
+          '--link-name',
+          `c${i}`,
+        );
         urls.push(`http://127.0.0.1:${port}/`);
         await pollHttp(urls[i], answers(kind.body));
       }
@@ -320,9 +462,16 @@ async function measureMemory(ctx, kindName) {
     const last = steps[steps.length - 1];
     return {
       host_idle: { rss_mb: round1(idle.rss), heap_used_mb: round1(idle.heapUsed), external_mb: round1(idle.external) },
-      host_with_http_server: { rss_mb: round1(base.rss), heap_used_mb: round1(base.heapUsed), external_mb: round1(base.external) },
+      host_with_http_server: {
+        rss_mb: round1(base.rss),
+        heap_used_mb: round1(base.heapUsed),
+        external_mb: round1(base.external),
+      },
       steps,
-      marginal_mb_per_component: last.components > first.components ? round1((last.rss_mb - first.rss_mb) / (last.components - first.components)) : undefined,
+      marginal_mb_per_component:
+        last.components > first.components
+          ? round1((last.rss_mb - first.rss_mb) / (last.components - first.components))
+          : undefined,
       host_peak_rss_mb: round1(procMemoryMb(host.pid).hwm),
     };
   } finally {
@@ -335,43 +484,85 @@ async function measureMemory(ctx, kindName) {
 /** Rows for bench/run.mjs (runs this script in its own process; quick: one run, one update round, one copy). */
 export async function bench({ quick = false } = {}) {
   const knobs = quick ? { BENCH_RUNS: '1', BENCH_UPDATE_ROUNDS: '2', BENCH_MEMORY_COUNTS: '1,2' } : {};
-  const doc = await runScriptJson(import.meta.url, { ...knobs, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))) });
+  const doc = await runScriptJson(import.meta.url, {
+    ...knobs,
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))),
+  });
   const s = doc.start_to_first_200;
   const help3 = s?.cli_startup_baseline?.help_x3?.median_ms ?? null;
   const helpName = 'the 3 CLI commands --help (start-up only)';
   const rows = [];
-  for (const [key, label] of [['minimal_warm', 'minimal component, warm cache'], ['minimal_cold', 'minimal component, cold cache'], ['js_warm', 'FetchEvent JS component, warm cache'], ['js_cold', 'FetchEvent JS component, cold cache']]) {
-    if (s?.results?.[key]) rows.push(row({ name: `start component + provider + link → first 200 (${label})`, value: s.results[key].total.median_ms, unit: 'ms', baseline: help3, baselineName: helpName }));
+  for (const [key, label] of [
+    ['minimal_warm', 'minimal component, warm cache'],
+    ['minimal_cold', 'minimal component, cold cache'],
+    ['js_warm', 'FetchEvent JS component, warm cache'],
+    ['js_cold', 'FetchEvent JS component, cold cache'],
+  ]) {
+    if (s?.results?.[key])
+      rows.push(
+        row({
+          name: `start component + provider + link → first 200 (${label})`,
+          value: s.results[key].total.median_ms,
+          unit: 'ms',
+          baseline: help3,
+          baselineName: helpName,
+        }),
+      );
   }
   const u = doc.zero_downtime_update;
   if (u) {
-    rows.push(row({ name: 'zero-downtime update under load: failed requests', value: u.failed_requests_total, unit: 'requests', target: { on: 'value', op: '<=', limit: 0 } }));
-    rows.push(row({ name: 'update: `wash update component` → every response new', value: u.median_all_new_body_ms_later_rounds ?? u.first_round_all_new_body_ms, unit: 'ms', baseline: u.median_wash_update_cli_ms, baselineName: '`wash update component` CLI exit' }));
+    rows.push(
+      row({
+        name: 'zero-downtime update under load: failed requests',
+        value: u.failed_requests_total,
+        unit: 'requests',
+        target: { on: 'value', op: '<=', limit: 0 },
+      }),
+    );
+    rows.push(
+      row({
+        name: 'update: `wash update component` → every response new',
+        value: u.median_all_new_body_ms_later_rounds ?? u.first_round_all_new_body_ms,
+        unit: 'ms',
+        baseline: u.median_wash_update_cli_ms,
+        baselineName: '`wash update component` CLI exit',
+      }),
+    );
   }
   for (const kind of ['minimal', 'js']) {
     const m = doc.memory_per_component?.[kind];
-    if (m) rows.push(row({ name: `memory per extra ${kind === 'js' ? 'FetchEvent JS' : 'minimal'} component`, value: m.marginal_mb_per_component, unit: 'MB', baseline: m.host_with_http_server?.rss_mb, baselineName: 'host RSS with http-server, no component' }));
+    if (m)
+      rows.push(
+        row({
+          name: `memory per extra ${kind === 'js' ? 'FetchEvent JS' : 'minimal'} component`,
+          value: m.marginal_mb_per_component,
+          unit: 'MB',
+          baseline: m.host_with_http_server?.rss_mb,
+          baselineName: 'host RSS with http-server, no component',
+        }),
+      );
   }
   return { rows, details: doc };
 }
 
-if (await isMain(import.meta.url)) await runBench(BENCH, async (cleanup, doc) => {
-  const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['start', 'update', 'memory']);
-  Object.assign(doc, { node: process.version, cores: cpus().length, loadavg_at_start: loadAverage() });
-  const ctx = await setUp(cleanup);
-  if (wanted.has('start')) doc.start_to_first_200 = await measureStart(ctx);
-  else if (wanted.has('memory') || wanted.has('update')) {
-    log('warm-up (populates the warm transpile cache)…');
-    await startToFirst200(ctx, 'minimal', 'warm');
-    await startToFirst200(ctx, 'js', 'warm');
-  }
-  if (wanted.has('update')) doc.zero_downtime_update = await measureUpdate(ctx);
-  if (wanted.has('memory')) {
-    doc.memory_per_component = {
-      what: `VmRSS of the wash host process once steady (two full GCs in the host every second until ${STEADY_READINGS} readings in a row lie within 0.5 MB; heap/external from its process.memoryUsage()): idle, with the http-server provider, then with N copies of one component (distinct ids, own port each, every one answered a request); mb_per_component = (rss − with_http_server) / N; copies share the compiled code, so marginal_mb_per_component (slope between the smallest and largest N) is the per-instance cost`,
-    };
-    doc.memory_per_component.minimal = await measureMemory(ctx, 'minimal');
-    doc.memory_per_component.js = await measureMemory(ctx, 'js');
-  }
-  doc.loadavg_at_end = loadAverage();
-});
+if (await isMain(import.meta.url))
+  await runBench(BENCH, async (cleanup, doc) => {
+    const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['start', 'update', 'memory']);
+    Object.assign(doc, { node: process.version, cores: cpus().length, loadavg_at_start: loadAverage() });
+    const ctx = await setUp(cleanup);
+    if (wanted.has('start')) doc.start_to_first_200 = await measureStart(ctx);
+    else if (wanted.has('memory') || wanted.has('update')) {
+      log('warm-up (populates the warm transpile cache)…');
+      await startToFirst200(ctx, 'minimal', 'warm');
+      await startToFirst200(ctx, 'js', 'warm');
+    }
+    if (wanted.has('update')) doc.zero_downtime_update = await measureUpdate(ctx);
+    if (wanted.has('memory')) {
+      doc.memory_per_component = {
+        what: `VmRSS of the wash host process once steady (two full GCs in the host every second until ${STEADY_READINGS} readings in a row lie within 0.5 MB; heap/external from its process.memoryUsage()): idle, with the http-server provider, then with N copies of one component (distinct ids, own port each, every one answered a request); mb_per_component = (rss − with_http_server) / N; copies share the compiled code, so marginal_mb_per_component (slope between the smallest and largest N) is the per-instance cost`,
+      };
+      doc.memory_per_component.minimal = await measureMemory(ctx, 'minimal');
+      doc.memory_per_component.js = await measureMemory(ctx, 'js');
+    }
+    doc.loadavg_at_end = loadAverage();
+  });

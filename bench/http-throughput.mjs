@@ -39,7 +39,10 @@ function ensureBuilt() {
   const built = join(root, 'dist', 'host', 'runtime', 'index.js');
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, 'src', 'host', 'runtime'))) return;
   process.stderr.write('http-throughput: building dist/ (tsc)…\n');
-  spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (!existsSync(built)) throw new Error('dist/host/runtime/index.js is missing after tsc');
 }
 
@@ -48,11 +51,13 @@ async function measure(target, port, cacheDir) {
   const args = target.server(port, cacheDir);
   const server = await startServer(args[0], args.slice(1), {
     cwd: root,
-    isReady: async (output) => (target.readyLine ? output.includes(target.readyLine) : false) || (await probe(url)) !== undefined,
+    isReady: async (output) =>
+      (target.readyLine ? output.includes(target.readyLine) : false) || (await probe(url)) !== undefined,
   });
   try {
     const check = await probe(url);
-    if (check !== `200 ${target.body}`) throw new Error(`${target.name} answered ${JSON.stringify(check)}, expected 200 ${JSON.stringify(target.body)}`);
+    if (check !== `200 ${target.body}`)
+      throw new Error(`${target.name} answered ${JSON.stringify(check)}, expected 200 ${JSON.stringify(target.body)}`);
     runWrk(url, { seconds: 1, connections }); // warm-up (JIT, pools), not counted
     const result = runWrk(url, { seconds, connections });
     if (result.non2xx > 0 || result.socketErrors > 0) result.note = 'errors during the run';
@@ -63,27 +68,58 @@ async function measure(target, port, cacheDir) {
 }
 
 async function measureAll() {
-  if (!haveWrk()) return { bench: 'http-throughput', error: 'wrk is not installed', suggestion: 'apt-get update && apt-get install -y wrk' };
+  if (!haveWrk())
+    return {
+      bench: 'http-throughput',
+      error: 'wrk is not installed',
+      suggestion: 'apt-get update && apt-get install -y wrk',
+    };
   ensureBuilt();
   const { ensureJsFixtures, watFixturePath } = await import('../scripts/build-fixtures.mjs');
   const js = await ensureJsFixtures({ log: (line) => process.stderr.write(`${line}\n`) });
   const minimal = watFixturePath('http-hello-v1');
   const jco = join(root, 'node_modules', '@bytecodealliance', 'jco', 'dist', 'jco.js');
   const jcoBin = existsSync(jco) ? jco : join(root, 'node_modules', '.bin', 'jco');
-  const washServer = (wasm) => (port, cacheDir) => [process.execPath, join(root, 'bench', 'lib', 'http-bench-server.mjs'), 'wash', String(port), wasm, cacheDir];
-  const jcoServe = (wasm, extra = []) => (port) => [process.execPath, jcoBin, 'serve', wasm, '--port', String(port), '--host', '127.0.0.1', ...extra];
+  const washServer = (wasm) => (port, cacheDir) => [
+    process.execPath,
+    join(root, 'bench', 'lib', 'http-bench-server.mjs'),
+    'wash',
+    String(port),
+    wasm,
+    cacheDir,
+  ];
+  const jcoServe =
+    (wasm, extra = []) =>
+    (port) => [process.execPath, jcoBin, 'serve', wasm, '--port', String(port), '--host', '127.0.0.1', ...extra];
 
   const allTargets = [
-    { name: 'bare_node', body: 'hello from wash v1\n', readyLine: 'ready', server: (port) => [process.execPath, join(root, 'bench', 'lib', 'http-bench-server.mjs'), 'bare', String(port)] },
+    {
+      name: 'bare_node',
+      body: 'hello from wash v1\n',
+      readyLine: 'ready',
+      server: (port) => [process.execPath, join(root, 'bench', 'lib', 'http-bench-server.mjs'), 'bare', String(port)],
+    },
     { name: 'jco_serve_minimal', body: 'hello from wash v1\n', server: jcoServe(minimal) },
     { name: 'wash_minimal', body: 'hello from wash v1\n', readyLine: 'ready', server: washServer(minimal) },
-    { name: 'jco_serve_js_fetch', body: 'hello from js-hello-fetch\n', server: jcoServe(js['js-hello-fetch'], ['--isolate-requests', 'instance']) },
-    { name: 'wash_js_fetch', body: 'hello from js-hello-fetch\n', readyLine: 'ready', server: washServer(js['js-hello-fetch']) },
+    {
+      name: 'jco_serve_js_fetch',
+      body: 'hello from js-hello-fetch\n',
+      server: jcoServe(js['js-hello-fetch'], ['--isolate-requests', 'instance']),
+    },
+    {
+      name: 'wash_js_fetch',
+      body: 'hello from js-hello-fetch\n',
+      readyLine: 'ready',
+      server: washServer(js['js-hello-fetch']),
+    },
     { name: 'wash_js_config', body: 'hello from config\n', readyLine: 'ready', server: washServer(js['js-config']) },
   ];
-  const only = process.env.BENCH_TARGETS?.split(',').map((t) => t.trim()).filter(Boolean);
+  const only = process.env.BENCH_TARGETS?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = only?.filter((name) => !allTargets.some((t) => t.name === name)) ?? [];
-  if (unknown.length > 0) throw new Error(`unknown BENCH_TARGETS ${unknown.join(', ')}; known: ${allTargets.map((t) => t.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown BENCH_TARGETS ${unknown.join(', ')}; known: ${allTargets.map((t) => t.name).join(', ')}`);
   const targets = only ? allTargets.filter((t) => only.includes(t.name)) : allTargets;
 
   const cacheDir = mkdtempSync(join(tmpdir(), 'wash-bench-cache-'));
@@ -159,12 +195,51 @@ export async function bench({ quick = false } = {}) {
   return {
     rows: [
       row({ name: 'bare node:http, same bytes', value: rps('bare_node'), unit: 'req/s' }),
-      row({ name: 'minimal WAT component (wash) vs bare node', value: rps('wash_minimal'), unit: 'req/s', baseline: rps('bare_node'), baselineName: 'bare node:http', target: { on: 'ratio', op: '>=', limit: 0.5 } }),
-      row({ name: 'minimal WAT component (wash) vs jco serve', value: rps('wash_minimal'), unit: 'req/s', baseline: rps('jco_serve_minimal'), baselineName: 'jco serve', target: { on: 'ratio', op: '>=', limit: 10 } }),
-      row({ name: 'FetchEvent JS component (wash)', value: rps('wash_js_fetch'), unit: 'req/s', baseline: rps('jco_serve_js_fetch'), baselineName: 'jco serve --isolate-requests instance', target: { on: 'value', op: '>=', limit: 3000 } }),
-      row({ name: 'FetchEvent JS component (wash) vs jco serve', value: rps('wash_js_fetch'), unit: 'req/s', baseline: rps('jco_serve_js_fetch'), baselineName: 'jco serve --isolate-requests instance', target: { on: 'ratio', op: '>=', limit: 10 } }),
-      row({ name: 'reusable JS component with wasi:config (wash)', value: rps('wash_js_config'), unit: 'req/s', baseline: rps('bare_node'), baselineName: 'bare node:http' }),
-      row({ name: 'HTTP errors across all targets', value: Object.values(r.results).reduce((n, x) => n + x.errors, 0), unit: 'requests', target: { on: 'value', op: '<=', limit: 0 } }),
+      row({
+        name: 'minimal WAT component (wash) vs bare node',
+        value: rps('wash_minimal'),
+        unit: 'req/s',
+        baseline: rps('bare_node'),
+        baselineName: 'bare node:http',
+        target: { on: 'ratio', op: '>=', limit: 0.5 },
+      }),
+      row({
+        name: 'minimal WAT component (wash) vs jco serve',
+        value: rps('wash_minimal'),
+        unit: 'req/s',
+        baseline: rps('jco_serve_minimal'),
+        baselineName: 'jco serve',
+        target: { on: 'ratio', op: '>=', limit: 10 },
+      }),
+      row({
+        name: 'FetchEvent JS component (wash)',
+        value: rps('wash_js_fetch'),
+        unit: 'req/s',
+        baseline: rps('jco_serve_js_fetch'),
+        baselineName: 'jco serve --isolate-requests instance',
+        target: { on: 'value', op: '>=', limit: 3000 },
+      }),
+      row({
+        name: 'FetchEvent JS component (wash) vs jco serve',
+        value: rps('wash_js_fetch'),
+        unit: 'req/s',
+        baseline: rps('jco_serve_js_fetch'),
+        baselineName: 'jco serve --isolate-requests instance',
+        target: { on: 'ratio', op: '>=', limit: 10 },
+      }),
+      row({
+        name: 'reusable JS component with wasi:config (wash)',
+        value: rps('wash_js_config'),
+        unit: 'req/s',
+        baseline: rps('bare_node'),
+        baselineName: 'bare node:http',
+      }),
+      row({
+        name: 'HTTP errors across all targets',
+        value: Object.values(r.results).reduce((n, x) => n + x.errors, 0),
+        unit: 'requests',
+        target: { on: 'value', op: '<=', limit: 0 },
+      }),
     ],
     details: r,
   };

@@ -59,7 +59,8 @@ async function lattice(hosts) {
         if (i < warmup) continue;
         times[name].push(r.ms);
         if (name === 'get_hosts') seen.get_hosts = Math.min(seen.get_hosts, JSON.parse(r.stdout).hosts.length);
-        if (name === 'get_inventory') seen.get_inventory = Math.min(seen.get_inventory, JSON.parse(r.stdout).inventories.length);
+        if (name === 'get_inventory')
+          seen.get_inventory = Math.min(seen.get_inventory, JSON.parse(r.stdout).inventories.length);
       }
     }
     const base = median(times.baseline);
@@ -81,21 +82,48 @@ async function lattice(hosts) {
 export async function runLatticeQueryBench() {
   const loadBefore = loadavg()[0];
   const results = [await lattice(1), await lattice(5)];
-  return { bench: 'lattice-query', runs, load_average_1m: round(Math.max(loadBefore, loadavg()[0])), lattices: results, target_ratio_one_host: 5 };
+  return {
+    bench: 'lattice-query',
+    runs,
+    load_average_1m: round(Math.max(loadBefore, loadavg()[0])),
+    lattices: results,
+    target_ratio_one_host: 5,
+  };
 }
 
 /** Rows for bench/run.mjs (quick: one measured run after one warm-up per lattice). */
 export async function bench({ quick = false, log = () => {} } = {}) {
-  const knobs = quick ? { BENCH_RUNS: process.env.BENCH_RUNS ?? '1', BENCH_WARMUP: process.env.BENCH_WARMUP ?? '1' } : {};
+  const knobs = quick
+    ? { BENCH_RUNS: process.env.BENCH_RUNS ?? '1', BENCH_WARMUP: process.env.BENCH_WARMUP ?? '1' }
+    : {};
   log('wash up -d lattices of 1 and 5 hosts');
   const doc = await runScriptJson(import.meta.url, knobs);
   const rows = [];
   for (const l of doc.lattices) {
     const where = `on a \`wash up -d\` lattice of ${l.hosts} host${l.hosts === 1 ? '' : 's'}`;
     // Issue 9: ≤ 5× `node -e 0`, and no query may miss a host that answers within the window.
-    for (const [cmd, key] of [['get hosts', 'get_hosts'], ['get inventory', 'get_inventory']]) {
-      rows.push(row({ name: `\`wash ${cmd} -o json\` ${where}`, value: l[`${key}_ms`], unit: 'ms', baseline: l.baseline_node_e0_ms, baselineName: 'node -e 0', target: { on: 'ratio', op: '<=', limit: doc.target_ratio_one_host } }));
-      rows.push(row({ name: `hosts in every \`wash ${cmd}\` answer ${where} (fewest seen)`, value: l.hosts_answering[key], unit: 'hosts', target: { on: 'value', op: '>=', limit: l.hosts } }));
+    for (const [cmd, key] of [
+      ['get hosts', 'get_hosts'],
+      ['get inventory', 'get_inventory'],
+    ]) {
+      rows.push(
+        row({
+          name: `\`wash ${cmd} -o json\` ${where}`,
+          value: l[`${key}_ms`],
+          unit: 'ms',
+          baseline: l.baseline_node_e0_ms,
+          baselineName: 'node -e 0',
+          target: { on: 'ratio', op: '<=', limit: doc.target_ratio_one_host },
+        }),
+      );
+      rows.push(
+        row({
+          name: `hosts in every \`wash ${cmd}\` answer ${where} (fewest seen)`,
+          value: l.hosts_answering[key],
+          unit: 'hosts',
+          target: { on: 'value', op: '>=', limit: l.hosts },
+        }),
+      );
     }
   }
   return { rows, details: doc };

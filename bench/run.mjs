@@ -53,16 +53,30 @@ function runModule(name, quick) {
   const resultFile = join(dir, 'result.json');
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', name, resultFile, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--child', name, resultFile, ...(quick ? ['--quick'] : [])],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     const timer = setTimeout(() => child.kill('SIGKILL'), quick ? MODULE_TIMEOUT_MS.quick : MODULE_TIMEOUT_MS.full);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const seconds = Math.round((Date.now() - started) / 100) / 10;
       let entry;
       try {
-        entry = { name, date: new Date(started).toISOString(), seconds, ...JSON.parse(readFileSync(resultFile, 'utf8')) };
+        entry = {
+          name,
+          date: new Date(started).toISOString(),
+          seconds,
+          ...JSON.parse(readFileSync(resultFile, 'utf8')),
+        };
       } catch {
-        entry = { name, seconds, error: signal === 'SIGKILL' ? 'timed out' : `exited ${code ?? signal} without a result (see its stderr above)` };
+        entry = {
+          name,
+          seconds,
+          error:
+            signal === 'SIGKILL' ? 'timed out' : `exited ${code ?? signal} without a result (see its stderr above)`,
+        };
       }
       rmSync(dir, { recursive: true, force: true });
       resolve(entry);
@@ -87,8 +101,10 @@ async function main() {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--quick') quick = true;
     else if (args[i] === '--note') note = args[++i];
-    else if (args[i].startsWith('--')) { console.error(`unknown option ${args[i]} (known: --quick, --note <text>)`); process.exit(2); }
-    else names.push(args[i]);
+    else if (args[i].startsWith('--')) {
+      console.error(`unknown option ${args[i]} (known: --quick, --note <text>)`);
+      process.exit(2);
+    } else names.push(args[i]);
   }
   const wanted = names.length ? names : MODULES;
   const unknown = wanted.filter((n) => !MODULES.includes(n) && !existsSync(join(here, `${n}.mjs`)));
@@ -110,11 +126,19 @@ async function main() {
   const merged = new Map((previous?.modules ?? []).map((m) => [m.name, m]));
   for (const m of fresh) merged.set(m.name, m);
   report.modules = [...merged.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  if (previous && fresh.length < report.modules.length) report.note = [report.note, `Modules ${fresh.map((m) => m.name).join(', ')} re-run on ${report.date}; the others are from earlier runs (see each module's date in report.json).`].filter(Boolean).join(' ');
+  if (previous && fresh.length < report.modules.length)
+    report.note = [
+      report.note,
+      `Modules ${fresh.map((m) => m.name).join(', ')} re-run on ${report.date}; the others are from earlier runs (see each module's date in report.json).`,
+    ]
+      .filter(Boolean)
+      .join(' ');
   writeFileSync(join(here, `${base}.json`), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(here, quick ? 'REPORT.quick.md' : 'REPORT.md'), renderMarkdown(report));
   const rows = report.modules.flatMap((m) => m.rows ?? []);
-  process.stderr.write(`bench: wrote bench/${base}.json and bench/${quick ? 'REPORT.quick.md' : 'REPORT.md'} (${rows.length} figures, ${rows.filter((r) => r.pass === false).length} targets missed, ${report.modules.filter((m) => m.error).length} modules failed)\n`);
+  process.stderr.write(
+    `bench: wrote bench/${base}.json and bench/${quick ? 'REPORT.quick.md' : 'REPORT.md'} (${rows.length} figures, ${rows.filter((r) => r.pass === false).length} targets missed, ${report.modules.filter((m) => m.error).length} modules failed)\n`,
+  );
 }
 
 await main();

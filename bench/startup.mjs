@@ -37,7 +37,9 @@ export async function bench({ quick = false, log = () => {} } = {}) {
     'node -e 0': ['-e', '0'],
     'wash --version': [wash, '--version'],
     'wash app validate (3 components)': [wash, 'app', 'validate', manifest],
-    ...Object.fromEntries(ids.map((id) => [`wash ${id.replace(/:/g, ' ')} --help`, [wash, ...id.split(':'), '--help']])),
+    ...Object.fromEntries(
+      ids.map((id) => [`wash ${id.replace(/:/g, ' ')} --help`, [wash, ...id.split(':'), '--help']]),
+    ),
   };
   log(`${Object.keys(cases).length} cases × ${runs} runs`);
   const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
@@ -50,10 +52,23 @@ export async function bench({ quick = false, log = () => {} } = {}) {
   }
   const base = median(times['node -e 0']);
   const rows = [row({ name: 'node -e 0', value: base, unit: 'ms' })];
-  for (const name of Object.keys(cases).slice(1)) rows.push(row({ name, value: median(times[name]), unit: 'ms', baseline: base, baselineName: 'node -e 0', target: TARGET }));
+  for (const name of Object.keys(cases).slice(1))
+    rows.push(
+      row({ name, value: median(times[name]), unit: 'ms', baseline: base, baselineName: 'node -e 0', target: TARGET }),
+    );
   const worst = rows.slice(1).reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  rows.push(row({ name: `slowest command start-up (${worst.name})`, value: worst.value, unit: 'ms', baseline: base, baselineName: 'node -e 0', target: TARGET }));
+  rows.push(
+    row({
+      name: `slowest command start-up (${worst.name})`,
+      value: worst.value,
+      unit: 'ms',
+      baseline: base,
+      baselineName: 'node -e 0',
+      target: TARGET,
+    }),
+  );
   return { rows, details: { runs, warmup, load_average_1m: Math.max(loadBefore, loadavg()[0]), samples_ms: times } };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(JSON.stringify((await bench({ quick: process.argv.includes('--quick') })).rows, null, 2));
+if (import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.log(JSON.stringify((await bench({ quick: process.argv.includes('--quick') })).rows, null, 2));

@@ -28,7 +28,10 @@ function freePort() {
 function listening(port) {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -61,7 +64,11 @@ export async function runUpDownBench() {
       if (!d.doc.nats_stopped || (await listening(port))) leftovers++;
     } finally {
       // --ctl-port: only this run's NATS, never whatever listens on the default 4222.
-      spawnSync(process.execPath, [wash, 'down', '--all', '--ctl-port', String(port)], { env, stdio: 'ignore', timeout: 60_000 });
+      spawnSync(process.execPath, [wash, 'down', '--all', '--ctl-port', String(port)], {
+        env,
+        stdio: 'ignore',
+        timeout: 60_000,
+      });
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
@@ -86,9 +93,26 @@ export async function bench({ quick = false } = {}) {
   const base = median(help);
   return {
     rows: [
-      row({ name: '`wash up -d` → ready (NATS, host, wadm)', value: doc.up_ready_median_s, unit: 's', baseline: base, baselineName: '`wash up --help` start-up' }),
-      row({ name: '`wash down` → everything stopped', value: doc.down_median_s, unit: 's', baseline: base, baselineName: '`wash up --help` start-up' }),
-      row({ name: 'runs that left a process or port behind', value: doc.runs_with_leftovers, unit: 'runs', target: { on: 'value', op: '<=', limit: 0 } }),
+      row({
+        name: '`wash up -d` → ready (NATS, host, wadm)',
+        value: doc.up_ready_median_s,
+        unit: 's',
+        baseline: base,
+        baselineName: '`wash up --help` start-up',
+      }),
+      row({
+        name: '`wash down` → everything stopped',
+        value: doc.down_median_s,
+        unit: 's',
+        baseline: base,
+        baselineName: '`wash up --help` start-up',
+      }),
+      row({
+        name: 'runs that left a process or port behind',
+        value: doc.runs_with_leftovers,
+        unit: 'runs',
+        target: { on: 'value', op: '<=', limit: 0 },
+      }),
     ],
     details: { ...doc, cli_help_samples_s: help.map((x) => round(x)) },
   };
@@ -100,4 +124,5 @@ function timedHelp() {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) console.log(JSON.stringify(await runUpDownBench(), null, 2));
+if (import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.log(JSON.stringify(await runUpDownBench(), null, 2));

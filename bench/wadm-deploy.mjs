@@ -18,8 +18,26 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  answers, ensureBuilt, freePort, loadAverage, log as logTo, nowMs, pollHttp, refused, root, round1, runBench,
-  sleep, startPrivateNats, startWashHost, stats, tempDir, wash, washBin, washEnv, watFixture,
+  answers,
+  ensureBuilt,
+  freePort,
+  loadAverage,
+  log as logTo,
+  nowMs,
+  pollHttp,
+  refused,
+  root,
+  round1,
+  runBench,
+  sleep,
+  startPrivateNats,
+  startWashHost,
+  stats,
+  tempDir,
+  wash,
+  washBin,
+  washEnv,
+  watFixture,
 } from './lib/lattice-kit.mjs';
 import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
@@ -81,7 +99,10 @@ function watchStatus(client, name) {
     async when(type, timeoutMs = WAIT_MS) {
       const deadline = nowMs() + timeoutMs;
       while (!seen.has(type)) {
-        if (nowMs() > deadline) throw new Error(`no pushed "${type}" status for ${name} within ${timeoutMs} ms (saw ${[...seen.keys()].join(', ') || 'none'})`);
+        if (nowMs() > deadline)
+          throw new Error(
+            `no pushed "${type}" status for ${name} within ${timeoutMs} ms (saw ${[...seen.keys()].join(', ') || 'none'})`,
+          );
         await Promise.race([new Promise((r) => waiters.push(r)), sleep(250)]);
       }
       return seen.get(type);
@@ -99,7 +120,11 @@ async function startWadmEngine(ctx, client) {
     await wadm.ready;
     return;
   }
-  const child = spawn(process.execPath, [washBin, 'wadm', '-x', LATTICE, '--log-level', 'warn'], { cwd: root, env: ctx.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [washBin, 'wadm', '-x', LATTICE, '--log-level', 'warn'], {
+    cwd: root,
+    env: ctx.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (b) => (err = (err + b).slice(-4000)));
   const exited = new Promise((r) => child.once('exit', r));
@@ -134,7 +159,12 @@ async function setUp(cleanup) {
   cleanup.defer(() => nc.close());
   const client = new WadmClient(nc, LATTICE, { timeoutMs: 10_000 });
   const ctx = { cleanup, nats, nc, client, env, home, image: pathToFileURL(await watFixture('http-hello-v1')).href };
-  const host = await startWashHost(cleanup, { natsUrl: nats.url, lattice: LATTICE, cacheDir: tempDir(cleanup, 'wash-bench-warm-cache-'), env });
+  const host = await startWashHost(cleanup, {
+    natsUrl: nats.url,
+    lattice: LATTICE,
+    cacheDir: tempDir(cleanup, 'wash-bench-warm-cache-'),
+    env,
+  });
   ctx.hostId = host.id;
   await startWadmEngine(ctx, client);
   return ctx;
@@ -151,14 +181,20 @@ async function viaCli(ctx, name) {
 
   let watch = watchStatus(ctx.client, name);
   const t0 = nowMs();
-  const [deploy, first200] = await Promise.all([app(ctx, 'deploy', file, '--wait'), pollHttp(url, answers(BODY), { timeoutMs: WAIT_MS, intervalMs: 5 })]);
+  const [deploy, first200] = await Promise.all([
+    app(ctx, 'deploy', file, '--wait'),
+    pollHttp(url, answers(BODY), { timeoutMs: WAIT_MS, intervalMs: 5 }),
+  ]);
   if (deploy.json?.deployed !== true) throw new Error(`wash app deploy answered ${deploy.stdout}`);
   const deployed = await watch.when('deployed');
   watch.stop();
 
   watch = watchStatus(ctx.client, name);
   const u0 = nowMs();
-  const [undeploy, gone] = await Promise.all([app(ctx, 'undeploy', name, '--wait'), pollHttp(url, refused, { timeoutMs: WAIT_MS, intervalMs: 5 })]);
+  const [undeploy, gone] = await Promise.all([
+    app(ctx, 'undeploy', name, '--wait'),
+    pollHttp(url, refused, { timeoutMs: WAIT_MS, intervalMs: 5 }),
+  ]);
   const undeployed = await watch.when('undeployed');
   watch.stop();
   await ctx.client.delete(name);
@@ -221,52 +257,98 @@ export async function bench({ quick = false } = {}) {
   const helpName = '`wash app deploy --help` start-up';
   return {
     rows: [
-      row({ name: '`wash app deploy --wait` → CLI exit', value: med(doc.cli.deploy_cli_exit), unit: 'ms', baseline: help, baselineName: helpName }),
-      row({ name: '`wash app deploy` → first HTTP 200', value: med(doc.cli.deploy_first_200), unit: 'ms', baseline: help, baselineName: helpName }),
-      row({ name: 'WadmClient put+deploy → status deployed', value: med(doc.wadm_client.deploy_status_deployed), unit: 'ms' }),
-      row({ name: 'WadmClient put+deploy → first HTTP 200', value: med(doc.wadm_client.deploy_first_200), unit: 'ms', baseline: med(doc.wadm_client.deploy_status_deployed), baselineName: 'status deployed' }),
-      row({ name: '`wash app undeploy --wait` → CLI exit', value: med(doc.cli.undeploy_cli_exit), unit: 'ms', baseline: help, baselineName: helpName }),
+      row({
+        name: '`wash app deploy --wait` → CLI exit',
+        value: med(doc.cli.deploy_cli_exit),
+        unit: 'ms',
+        baseline: help,
+        baselineName: helpName,
+      }),
+      row({
+        name: '`wash app deploy` → first HTTP 200',
+        value: med(doc.cli.deploy_first_200),
+        unit: 'ms',
+        baseline: help,
+        baselineName: helpName,
+      }),
+      row({
+        name: 'WadmClient put+deploy → status deployed',
+        value: med(doc.wadm_client.deploy_status_deployed),
+        unit: 'ms',
+      }),
+      row({
+        name: 'WadmClient put+deploy → first HTTP 200',
+        value: med(doc.wadm_client.deploy_first_200),
+        unit: 'ms',
+        baseline: med(doc.wadm_client.deploy_status_deployed),
+        baselineName: 'status deployed',
+      }),
+      row({
+        name: '`wash app undeploy --wait` → CLI exit',
+        value: med(doc.cli.undeploy_cli_exit),
+        unit: 'ms',
+        baseline: help,
+        baselineName: helpName,
+      }),
       row({ name: 'WadmClient undeploy → port closed', value: med(doc.wadm_client.undeploy_port_closed), unit: 'ms' }),
     ],
     details: doc,
   };
 }
 
-if (await isMain(import.meta.url)) await runBench(BENCH, async (cleanup, doc) => {
-  Object.assign(doc, { node: process.version, cores: cpus().length, wadm: WADM_MODE, hosts: 1, runs: RUNS, loadavg_at_start: loadAverage() });
-  const ctx = await setUp(cleanup);
-  log('warm-up deploy (transpile cache, JIT)…');
-  await viaCli(ctx, 'warmup-cli');
-  await viaClient(ctx, 'warmup-lib');
-  const cli = [];
-  const lib = [];
-  const baseline = { version: [], deploy_help: [] };
-  for (let r = 0; r < RUNS; r++) {
-    log(`round ${r + 1}/${RUNS}…`);
-    baseline.version.push((await wash(['--version'], ctx.env)).ms);
-    baseline.deploy_help.push((await wash(['app', 'deploy', '--help'], ctx.env)).ms);
-    cli.push(await viaCli(ctx, `cli-${r}`));
-    lib.push(await viaClient(ctx, `lib-${r}`));
-  }
-  const cliSummary = summarise(cli);
-  const libSummary = summarise(lib);
-  const startup = { version: stats(baseline.version), app_deploy_help: stats(baseline.deploy_help) };
-  const m = (s) => s.median_ms;
-  Object.assign(doc, {
-    what: 'ms from the start of the deploy (CLI spawn, or the WadmClient put request) to: the CLI exiting, the first pushed status of that type, the first HTTP 200 with the expected body (polled every 5 ms); undeploy likewise to the port refusing connections. Every run is a new app (minimal component + built-in http-server on its own 127.0.0.1 port) on the same warm host; apps are deleted after each run.',
-    cli_startup_baseline: startup,
-    cli: cliSummary,
-    wadm_client: libSummary,
-    ratios: {
-      cli_deploy_exit_vs_cli_startup: round1(m(cliSummary.deploy_cli_exit) / m(startup.app_deploy_help)),
-      cli_deploy_first_200_vs_client_first_200: round1(m(cliSummary.deploy_first_200) / m(libSummary.deploy_first_200)),
-      cli_deploy_first_200_minus_cli_startup_ms: round1(m(cliSummary.deploy_first_200) - m(startup.app_deploy_help)),
-      client_first_200_minus_deployed_status_ms: round1(m(libSummary.deploy_first_200) - m(libSummary.deploy_status_deployed)),
-      cli_undeploy_exit_vs_cli_startup: round1(m(cliSummary.undeploy_cli_exit) / m(startup.app_deploy_help)),
-    },
-    median_deployed_status_ms: { cli: m(cliSummary.deploy_status_deployed), wadm_client: m(libSummary.deploy_status_deployed) },
-    median_first_200_ms: { cli: m(cliSummary.deploy_first_200), wadm_client: m(libSummary.deploy_first_200) },
-    median_undeployed_status_ms: { cli: m(cliSummary.undeploy_status_undeployed), wadm_client: m(libSummary.undeploy_status_undeployed) },
-    loadavg_at_end: loadAverage(),
+if (await isMain(import.meta.url))
+  await runBench(BENCH, async (cleanup, doc) => {
+    Object.assign(doc, {
+      node: process.version,
+      cores: cpus().length,
+      wadm: WADM_MODE,
+      hosts: 1,
+      runs: RUNS,
+      loadavg_at_start: loadAverage(),
+    });
+    const ctx = await setUp(cleanup);
+    log('warm-up deploy (transpile cache, JIT)…');
+    await viaCli(ctx, 'warmup-cli');
+    await viaClient(ctx, 'warmup-lib');
+    const cli = [];
+    const lib = [];
+    const baseline = { version: [], deploy_help: [] };
+    for (let r = 0; r < RUNS; r++) {
+      log(`round ${r + 1}/${RUNS}…`);
+      baseline.version.push((await wash(['--version'], ctx.env)).ms);
+      baseline.deploy_help.push((await wash(['app', 'deploy', '--help'], ctx.env)).ms);
+      cli.push(await viaCli(ctx, `cli-${r}`));
+      lib.push(await viaClient(ctx, `lib-${r}`));
+    }
+    const cliSummary = summarise(cli);
+    const libSummary = summarise(lib);
+    const startup = { version: stats(baseline.version), app_deploy_help: stats(baseline.deploy_help) };
+    const m = (s) => s.median_ms;
+    Object.assign(doc, {
+      what: 'ms from the start of the deploy (CLI spawn, or the WadmClient put request) to: the CLI exiting, the first pushed status of that type, the first HTTP 200 with the expected body (polled every 5 ms); undeploy likewise to the port refusing connections. Every run is a new app (minimal component + built-in http-server on its own 127.0.0.1 port) on the same warm host; apps are deleted after each run.',
+      cli_startup_baseline: startup,
+      cli: cliSummary,
+      wadm_client: libSummary,
+      ratios: {
+        cli_deploy_exit_vs_cli_startup: round1(m(cliSummary.deploy_cli_exit) / m(startup.app_deploy_help)),
+        cli_deploy_first_200_vs_client_first_200: round1(
+          m(cliSummary.deploy_first_200) / m(libSummary.deploy_first_200),
+        ),
+        cli_deploy_first_200_minus_cli_startup_ms: round1(m(cliSummary.deploy_first_200) - m(startup.app_deploy_help)),
+        client_first_200_minus_deployed_status_ms: round1(
+          m(libSummary.deploy_first_200) - m(libSummary.deploy_status_deployed),
+        ),
+        cli_undeploy_exit_vs_cli_startup: round1(m(cliSummary.undeploy_cli_exit) / m(startup.app_deploy_help)),
+      },
+      median_deployed_status_ms: {
+        cli: m(cliSummary.deploy_status_deployed),
+        wadm_client: m(libSummary.deploy_status_deployed),
+      },
+      median_first_200_ms: { cli: m(cliSummary.deploy_first_200), wadm_client: m(libSummary.deploy_first_200) },
+      median_undeployed_status_ms: {
+        cli: m(cliSummary.undeploy_status_undeployed),
+        wadm_client: m(libSummary.undeploy_status_undeployed),
+      },
+      loadavg_at_end: loadAverage(),
+    });
   });
-});

@@ -22,7 +22,17 @@ const HEARTBEAT_MS = 10_000;
 async function bundleKit(dir) {
   const { build } = await import('esbuild');
   const outfile = join(dir, 'wadm-kit.mjs');
-  await build({ entryPoints: [join(here, 'lib', 'wadm-kit.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', logLevel: 'error', absWorkingDir: root });
+  await build({
+    entryPoints: [join(here, 'lib', 'wadm-kit.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    logLevel: 'error',
+    absWorkingDir: root,
+  });
   return outfile;
 }
 
@@ -34,7 +44,16 @@ async function runHosts(kitPath, url, count, heartbeatMs) {
   const nc = await kit.natsConnect(url);
   const shared = kit.createSimLattice();
   const hosts = [];
-  for (let i = 0; i < count; i++) hosts.push(await kit.startSimHost(nc, { lattice: LATTICE, shared, labels: { zone: `z${i % 3}` }, announce: false, heartbeatMs }));
+  for (let i = 0; i < count; i++)
+    hosts.push(
+      await kit.startSimHost(nc, {
+        lattice: LATTICE,
+        shared,
+        labels: { zone: `z${i % 3}` },
+        announce: false,
+        heartbeatMs,
+      }),
+    );
   process.stdout.write('ready\n');
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'counts') {
@@ -59,10 +78,17 @@ async function runHosts(kitPath, url, count, heartbeatMs) {
 function manifest(i) {
   const name = `app${String(i).padStart(5, '0')}`;
   const component = (c) => ({
-    name: `c${c}`, type: 'component', properties: { image: `ghcr.io/bench/${name}-c${c}:0.1.0` },
+    name: `c${c}`,
+    type: 'component',
+    properties: { image: `ghcr.io/bench/${name}-c${c}:0.1.0` },
     traits: [{ type: 'spreadscaler', properties: { instances: 1, spread: [] } }],
   });
-  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name, annotations: { version: 'v1' } }, spec: { components: [component(0), component(1)] } };
+  return {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name, annotations: { version: 'v1' } },
+    spec: { components: [component(0), component(1)] },
+  };
 }
 
 function lines(child) {
@@ -76,7 +102,18 @@ function lines(child) {
 async function runOne(kit, kitPath, apps) {
   const storeDir = mkdtempSync(join(tmpdir(), 'wash-bench-wadm-'));
   const nats = await kit.startNatsServer({ storeDir });
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--hosts-child', kitPath, nats.url, String(HOSTS), String(IDLE_S > 0 ? HEARTBEAT_MS : 0)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      '--hosts-child',
+      kitPath,
+      nats.url,
+      String(HOSTS),
+      String(IDLE_S > 0 ? HEARTBEAT_MS : 0),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const next = lines(child);
   let engine;
   let nc;
@@ -87,11 +124,20 @@ async function runOne(kit, kitPath, apps) {
     const kv = await kit.openManifestBucket(nc);
     const names = [];
     for (let i = 0; i < apps; i += 200) {
-      await Promise.all(Array.from({ length: Math.min(200, apps - i) }, (_, k) => {
-        const m = manifest(i + k);
-        names.push(m.metadata.name);
-        return kv.put(`${LATTICE}-${m.metadata.name}`, kit.encodeAppRecord({ versions: [{ version: 'v1', manifest: m }], deployed_version: 'v1', deploy_history: [] }));
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(200, apps - i) }, (_, k) => {
+          const m = manifest(i + k);
+          names.push(m.metadata.name);
+          return kv.put(
+            `${LATTICE}-${m.metadata.name}`,
+            kit.encodeAppRecord({
+              versions: [{ version: 'v1', manifest: m }],
+              deployed_version: 'v1',
+              deploy_history: [],
+            }),
+          );
+        }),
+      );
     }
     await kv.put(LATTICE, kit.encodeIndex(names));
 
@@ -112,9 +158,16 @@ async function runOne(kit, kitPath, apps) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     engine = kit.startEngine(nc, {
-      lattice: LATTICE, leaseTtlMs: Number(process.env.BENCH_LEASE_TTL_MS ?? 6_000), pingWindowMs: 500, heartbeatIntervalMs: IDLE_S > 0 ? HEARTBEAT_MS : 30_000,
-      ...(process.env.BENCH_DEBUG ? { log: (level, message) => process.stderr.write(`[engine ${level}] ${message}\n`) } : {}),
-      onCommand: () => { commands += 1; },
+      lattice: LATTICE,
+      leaseTtlMs: Number(process.env.BENCH_LEASE_TTL_MS ?? 6_000),
+      pingWindowMs: 500,
+      heartbeatIntervalMs: IDLE_S > 0 ? HEARTBEAT_MS : 30_000,
+      ...(process.env.BENCH_DEBUG
+        ? { log: (level, message) => process.stderr.write(`[engine ${level}] ${message}\n`) }
+        : {}),
+      onCommand: () => {
+        commands += 1;
+      },
       onStatus: (app, status) => {
         statusUpdates += 1;
         if (status.status.type === 'deployed') deployed.add(app);
@@ -140,7 +193,9 @@ async function runOne(kit, kitPath, apps) {
     child.stdin.write('counts\n');
     const counts = JSON.parse(await next());
     return {
-      apps, components: apps * 2, hosts: HOSTS,
+      apps,
+      components: apps * 2,
+      hosts: HOSTS,
       converged: outcome !== 'timeout',
       engine_ready_ms: Math.round(readyMs),
       time_to_converge_ms: Math.round(convergeMs),
@@ -188,24 +243,47 @@ async function measure(sizes) {
 
 /** Rows for bench/run.mjs. Target (issue 13): 10,000 apps on 100 simulated hosts converge in ≤ 10 s. */
 export async function bench({ quick = false } = {}) {
-  const sizes = quick ? [[200, 10]] : [[1000, 10], [5000, 10], [10_000, 100]];
+  const sizes = quick
+    ? [[200, 10]]
+    : [
+        [1000, 10],
+        [5000, 10],
+        [10_000, 100],
+      ];
   const results = await measure(sizes);
   const rows = [];
   for (const r of results) {
     const isTarget = r.apps === 10_000 && r.hosts === 100;
-    rows.push(row({
-      name: `${r.apps} apps × 2 components on ${r.hosts} simulated hosts → all deployed`, value: r.converged ? r.time_to_converge_ms / 1000 : null, unit: 's',
-      ...(isTarget ? { target: { on: 'value', op: '<=', limit: 10 } } : {}), ...(r.converged ? {} : { note: 'did not converge within 300 s' }),
-    }));
+    rows.push(
+      row({
+        name: `${r.apps} apps × 2 components on ${r.hosts} simulated hosts → all deployed`,
+        value: r.converged ? r.time_to_converge_ms / 1000 : null,
+        unit: 's',
+        ...(isTarget ? { target: { on: 'value', op: '<=', limit: 10 } } : {}),
+        ...(r.converged ? {} : { note: 'did not converge within 300 s' }),
+      }),
+    );
     rows.push(row({ name: `${r.apps} apps on ${r.hosts} hosts: engine CPU`, value: r.engine_cpu_s, unit: 'CPU s' }));
-    rows.push(row({ name: `${r.apps} apps on ${r.hosts} hosts: engine peak RSS`, value: r.peak_rss_mb, unit: 'MB', baseline: r.baseline_rss_mb, baselineName: 'engine process before start' }));
+    rows.push(
+      row({
+        name: `${r.apps} apps on ${r.hosts} hosts: engine peak RSS`,
+        value: r.peak_rss_mb,
+        unit: 'MB',
+        baseline: r.baseline_rss_mb,
+        baselineName: 'engine process before start',
+      }),
+    );
   }
   return { rows, details: { results } };
 }
 
 async function main() {
-  if (process.argv[2] === '--hosts-child') return runHosts(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  if (process.argv[2] === '--hosts-child')
+    return runHosts(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   // Inside the repo so the bundle resolves packages from its node_modules.
   const cache = join(root, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });

@@ -58,21 +58,31 @@ function loadBundle(distDir, opts = {}) {
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   const url = pathToFileURL(file).href;
-  const washImport = (specifier) => import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, url).href : specifier);
+  const washImport = (specifier) =>
+    import(specifier.startsWith('./') || specifier.startsWith('../') ? new URL(specifier, url).href : specifier);
   Module._cache[file] = mod;
   try {
-    script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file), washImport);
+    script
+      .runInThisContext()
+      .call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file), washImport);
   } catch (err) {
     delete Module._cache[file];
     throw err;
   }
   mod.loaded = true;
-  return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected, id, name: opts.name };
+  return {
+    exports: mod.exports,
+    script,
+    cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
+    id,
+    name: opts.name,
+  };
 }
 
 /** Writes the code cache for the loaded bundle: the content id header, then V8's data. */
 function writeCodeCache(distDir, loaded) {
-  if (!loaded.script || !loaded.id) throw new Error('writeCodeCache: the bundle was not compiled by this loader or has no content id');
+  if (!loaded.script || !loaded.id)
+    throw new Error('writeCodeCache: the bundle was not compiled by this loader or has no content id');
   const { cache } = bundlePaths(distDir, loaded.name);
   const tmp = `${cache}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, Buffer.concat([Buffer.from(loaded.id, 'latin1'), loaded.script.createCachedData()]));

@@ -16,36 +16,42 @@ const validateCacheFile = join(distDir, 'validate.cjs.cache');
 const work = mkdtempSync(join(tmpdir(), 'wash-code-cache-'));
 const valid = join(work, 'valid.yaml');
 const invalid = join(work, 'invalid.yaml');
-writeFileSync(valid, [
-  'apiVersion: core.oam.dev/v1beta1',
-  'kind: Application',
-  'metadata:',
-  '  name: warm-up',
-  '  annotations:',
-  '    version: v0.0.1',
-  'spec:',
-  '  components:',
-  '    - name: api',
-  '      type: component',
-  '      properties:',
-  '        image: file://./api.wasm',
-  '      traits:',
-  '        - type: spreadscaler',
-  '          properties:',
-  '            instances: 1',
-  '        - type: link',
-  '          properties:',
-  '            target: kv',
-  '            namespace: wasi',
-  '            package: keyvalue',
-  '            interfaces: [store]',
-  '    - name: kv',
-  '      type: capability',
-  '      properties:',
-  '        image: ghcr.io/wasmcloud/keyvalue-nats:0.3.1',
-  '',
-].join('\n'));
-writeFileSync(invalid, 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n');
+writeFileSync(
+  valid,
+  [
+    'apiVersion: core.oam.dev/v1beta1',
+    'kind: Application',
+    'metadata:',
+    '  name: warm-up',
+    '  annotations:',
+    '    version: v0.0.1',
+    'spec:',
+    '  components:',
+    '    - name: api',
+    '      type: component',
+    '      properties:',
+    '        image: file://./api.wasm',
+    '      traits:',
+    '        - type: spreadscaler',
+    '          properties:',
+    '            instances: 1',
+    '        - type: link',
+    '          properties:',
+    '            target: kv',
+    '            namespace: wasi',
+    '            package: keyvalue',
+    '            interfaces: [store]',
+    '    - name: kv',
+    '      type: capability',
+    '      properties:',
+    '        image: ghcr.io/wasmcloud/keyvalue-nats:0.3.1',
+    '',
+  ].join('\n'),
+);
+writeFileSync(
+  invalid,
+  'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n',
+);
 
 // The child loads the bundle exactly as bin/run.js does (same root argument), runs a few commands, checks
 // that they did what they should (a broken warm-up would silently make a useless cache), then writes the cache.
@@ -96,7 +102,16 @@ try {
   rmSync(validateCacheFile, { force: true });
   const r = spawnSync(process.execPath, ['-e', child], {
     cwd: work,
-    env: { ...process.env, NO_COLOR: '1', WASH_CONFIG_DIR: work, WASH_CACHE_DIR: work, WASH_DATA_DIR: work, XDG_CONFIG_HOME: work, XDG_CACHE_HOME: work, XDG_DATA_HOME: work },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      WASH_CONFIG_DIR: work,
+      WASH_CACHE_DIR: work,
+      WASH_DATA_DIR: work,
+      XDG_CONFIG_HOME: work,
+      XDG_CACHE_HOME: work,
+      XDG_DATA_HOME: work,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
@@ -108,5 +123,6 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 if (!process.argv.includes('--quiet')) {
-  for (const f of [cacheFile, validateCacheFile]) console.log(`wrote ${f} (${Math.round(statSync(f).size / 1024)} KiB)`);
+  for (const f of [cacheFile, validateCacheFile])
+    console.log(`wrote ${f} (${Math.round(statSync(f).size / 1024)} KiB)`);
 }

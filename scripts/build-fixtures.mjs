@@ -184,7 +184,11 @@ async function withBuildLock(fn, log) {
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
       let owner = NaN;
-      try { owner = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being created or removed */ }
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being created or removed */
+      }
       if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
         rmSync(lock, { recursive: true, force: true });
         continue;
@@ -233,8 +237,13 @@ export async function ensureJsFixtures({ force = false, log = () => {} } = {}) {
         writeFileSync(tmp, bytes);
         renameSync(tmp, path);
         const sha256 = createHash('sha256').update(bytes).digest('hex');
-        writeFileSync(metaPath(fixture.name), JSON.stringify({ key, sha256, bytes: bytes.length, componentizeJs: componentizeVersion() }, null, 2) + '\n');
-        log(`built     ${relative(ROOT, path)} (${bytes.length} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        writeFileSync(
+          metaPath(fixture.name),
+          JSON.stringify({ key, sha256, bytes: bytes.length, componentizeJs: componentizeVersion() }, null, 2) + '\n',
+        );
+        log(
+          `built     ${relative(ROOT, path)} (${bytes.length} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
       }
     }, log);
   } else {
@@ -252,7 +261,11 @@ export function syncWasiWit(log = () => {}) {
   for (const pkg of WASI_DEPS) {
     let text = readFileSync(join(bundled, `wasi-${pkg}`, 'package.wit'), 'utf8').replaceAll('@0.2.12', '@0.2.10');
     // componentize-js 0.22 (nested in jco) rejects this feature gate when merging wasi:sockets
-    if (pkg === 'sockets') text = text.split('\n').filter((line) => !line.includes('@unstable(feature = network-error-code)')).join('\n');
+    if (pkg === 'sockets')
+      text = text
+        .split('\n')
+        .filter((line) => !line.includes('@unstable(feature = network-error-code)'))
+        .join('\n');
     const target = join(WIT_DIR, 'deps', pkg, 'package.wit');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
@@ -291,7 +304,9 @@ async function main(argv) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err) => {
       process.stderr.write(`build-fixtures failed: ${err?.stack ?? err}\n`);
       process.exitCode = 1;

@@ -38,7 +38,10 @@ const lines = [
 ];
 for (const file of files) {
   const rel = relative(commandsDir, file).replace(/\.ts$/, '');
-  const id = rel.split(sep).filter((part) => part !== 'index').join(':');
+  const id = rel
+    .split(sep)
+    .filter((part) => part !== 'index')
+    .join(':');
   lines.push(`  get ${JSON.stringify(id)}() { return load(require('./commands/${rel.split(sep).join('/')}.js')); },`);
 }
 lines.push('};', '');
@@ -76,7 +79,8 @@ const skipCollatorForPlainIds = {
   setup(b) {
     b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
       const code = readFileSync(args.path, 'utf8');
-      if (code.split(sortByLocale).length !== 2) throw new Error(`${args.path}: expected one "${sortByLocale}" (oclif changed: revisit scripts/bundle-cli.mjs)`);
+      if (code.split(sortByLocale).length !== 2)
+        throw new Error(`${args.path}: expected one "${sortByLocale}" (oclif changed: revisit scripts/bundle-cli.mjs)`);
       const helper = [
         'const WASH_PLAIN_ID = /^[a-z:-]*$/;',
         'function washCompareIds(a, b) {',
@@ -84,7 +88,10 @@ const skipCollatorForPlainIds = {
         '}',
       ].join('\n');
       commandSortPatched++;
-      return { contents: `${code.replace(sortByLocale, '.sort((a, b) => washCompareIds(a.id, b.id));')}\n${helper}\n`, loader: 'js' };
+      return {
+        contents: `${code.replace(sortByLocale, '.sort((a, b) => washCompareIds(a.id, b.id));')}\n${helper}\n`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -98,7 +105,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: process.env.WASH_BUNDLE_DEBUG ? false : true,
+  minify: !process.env.WASH_BUNDLE_DEBUG,
   keepNames: true,
   plugins: [keepLibraryImportsExternal, skipCollatorForPlainIds],
   legalComments: 'none',
@@ -106,7 +113,8 @@ const result = await build({
   external: ['@nats-io/*', '@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
   define: { 'import.meta.url': '__wash_import_meta_url' },
 });
-if (commandSortPatched !== 1) throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
+if (commandSortPatched !== 1)
+  throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
 
@@ -115,14 +123,16 @@ function rewriteDynamicImports(code) {
   const sourceFile = ts.createSourceFile('wash.cjs', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const starts = [];
   const visit = (node) => {
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(sourceFile));
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+      starts.push(node.expression.getStart(sourceFile));
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
   let out = '';
   let at = 0;
   for (const start of starts.sort((a, b) => a - b)) {
-    if (code.slice(start, start + 6) !== 'import') throw new Error(`dynamic import rewrite: unexpected text at ${start}`);
+    if (code.slice(start, start + 6) !== 'import')
+      throw new Error(`dynamic import rewrite: unexpected text at ${start}`);
     out += code.slice(at, start) + '__washImport';
     at = start + 'import'.length;
   }
@@ -132,7 +142,8 @@ function rewriteDynamicImports(code) {
 /** Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, banner, content id first line. */
 function writeVmBundle(file, code, { expectImports }) {
   const rewritten = rewriteDynamicImports(code);
-  if (expectImports && rewritten.count === 0) throw new Error(`${file}: dynamic import rewrite found no import() calls: the bundle layout changed`);
+  if (expectImports && rewritten.count === 0)
+    throw new Error(`${file}: dynamic import rewrite found no import() calls: the bundle layout changed`);
   const banner = [
     'const __wash_import_meta_url = require("url").pathToFileURL(__filename).href;',
     'var __washImport = typeof __washImport === "function" ? __washImport : (specifier) => import(specifier);',
@@ -150,14 +161,19 @@ writeVmBundle(outFile, output.text, { expectImports: true });
 // never loads it (src/cli.ts's main, which does, is not used from this bundle).
 const validateFile = join(root, 'dist', 'validate.cjs');
 const validateResult = await build({
-  stdin: { contents: "export { appValidateFastPath } from './cli.js';", resolveDir: srcDir, sourcefile: 'validate-entry.ts', loader: 'ts' },
+  stdin: {
+    contents: "export { appValidateFastPath } from './cli.js';",
+    resolveDir: srcDir,
+    sourcefile: 'validate-entry.ts',
+    loader: 'ts',
+  },
   outfile: validateFile,
   write: false,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: process.env.WASH_BUNDLE_DEBUG ? false : true,
+  minify: !process.env.WASH_BUNDLE_DEBUG,
   // No keepNames: nothing on this path reads function or class names (zod and yaml set theirs explicitly), and
   // the __name calls cost ~2 ms of start-up.
   keepNames: false,
@@ -169,7 +185,8 @@ const validateResult = await build({
 });
 const validateOutput = validateResult.outputFiles.find((f) => f.path === validateFile);
 if (!validateOutput) throw new Error(`esbuild produced no ${validateFile}`);
-if (/require\("@oclif\//.test(validateOutput.text)) throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
+if (/require\("@oclif\//.test(validateOutput.text))
+  throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
 writeVmBundle(validateFile, validateOutput.text, { expectImports: false });
 
 // `wash --version` (answered by bin/run.js without the CLI bundle): the same module as dist/version.js, bundled

@@ -27,8 +27,13 @@ export async function main(argv: string[], root: string): Promise<void> {
       const config = await Config.load(oclifOptions(root));
       const help = new Help(config, { stripAnsi: true });
       const write = process.stdout.write.bind(process.stdout);
-      process.stdout.write = ((chunk: string | Uint8Array) => process.stderr.write(chunk)) as typeof process.stdout.write;
-      try { await help.showHelp([]); } finally { process.stdout.write = write; }
+      process.stdout.write = ((chunk: string | Uint8Array) =>
+        process.stderr.write(chunk)) as typeof process.stdout.write;
+      try {
+        await help.showHelp([]);
+      } finally {
+        process.stdout.write = write;
+      }
       process.exitCode = 2;
       return;
     }

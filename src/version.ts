@@ -27,16 +27,23 @@ export interface VersionInfo {
 }
 
 export function versionInfo(): VersionInfo {
-  return { wash: `v${washVersion()}`, 'nats-server': natsServerVersion() ?? NATS_NOT_FOUND, wadm: `v${WADM_VERSION}`, wasmcloud: `v${HOST_VERSION}` };
+  return {
+    wash: `v${washVersion()}`,
+    'nats-server': natsServerVersion() ?? NATS_NOT_FOUND,
+    wadm: `v${WADM_VERSION}`,
+    wasmcloud: `v${HOST_VERSION}`,
+  };
 }
 
 export function versionText(v: VersionInfo): string {
-  return [
-    `wash ${v.wash}`,
-    `├ nats-server ${v['nats-server']}`,
-    `├ wadm ${v.wadm} (embedded engine)`,
-    `└ wasmcloud ${v.wasmcloud} (wash host)`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `wash ${v.wash}`,
+      `├ nats-server ${v['nats-server']}`,
+      `├ wadm ${v.wadm} (embedded engine)`,
+      `└ wasmcloud ${v.wasmcloud} (wash host)`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Version JSON carries no `success` key (wash v1 behaviour). */

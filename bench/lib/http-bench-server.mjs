@@ -16,15 +16,25 @@ if (kind === 'bare') {
   process.on('SIGTERM', () => process.exit(0));
 } else if (kind === 'wash') {
   const { ComponentRuntime, HttpIngress } = await import('../../dist/host/runtime/index.js');
-  const runtime = new ComponentRuntime({ cacheDir, log: (level, id, msg) => level !== 'info' && console.error(`[${level}] ${id}: ${msg}`) });
+  const runtime = new ComponentRuntime({
+    cacheDir,
+    log: (level, id, msg) => level !== 'info' && console.error(`[${level}] ${id}: ${msg}`),
+  });
   const component = await runtime.load(new Uint8Array(readFileSync(wasm)));
-  const running = await runtime.start(component, { componentId: 'bench', maxInstances: 4, capabilities: { config: () => ({ greeting: 'hello from config' }) } });
+  const running = await runtime.start(component, {
+    componentId: 'bench',
+    maxInstances: 4,
+    capabilities: { config: () => ({ greeting: 'hello from config' }) },
+  });
   const ingress = new HttpIngress();
   await ingress.listen(`127.0.0.1:${port}`);
   ingress.route(`127.0.0.1:${port}`, () => running);
   process.on('SIGTERM', () => {
     console.error(JSON.stringify(running.stats()));
-    void ingress.close().then(() => runtime.close()).then(() => process.exit(0));
+    void ingress
+      .close()
+      .then(() => runtime.close())
+      .then(() => process.exit(0));
   });
   console.log('ready');
 } else {

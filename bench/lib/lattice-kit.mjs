@@ -22,7 +22,13 @@ export const loadAverage = () => loadavg().map((x) => Math.round(x * 100) / 100)
 export function stats(xs) {
   const ok = xs.filter((x) => typeof x === 'number');
   if (ok.length === 0) return { median_ms: undefined, runs: 0 };
-  return { median_ms: round1(median(ok)), min_ms: round1(Math.min(...ok)), max_ms: round1(Math.max(...ok)), runs: ok.length, samples_ms: ok.map(round1) };
+  return {
+    median_ms: round1(median(ok)),
+    min_ms: round1(Math.min(...ok)),
+    max_ms: round1(Math.max(...ok)),
+    runs: ok.length,
+    samples_ms: ok.map(round1),
+  };
 }
 
 function newestMtime(dir) {
@@ -98,8 +104,17 @@ export async function freePort() {
 /** The environment for `wash` CLI calls: no ambient WASMCLOUD_ or WASH_ variables, this NATS port, a private HOME. */
 export function washEnv(natsPort, home, extra = {}) {
   const env = { NO_COLOR: '1' };
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WASMCLOUD_') && !k.startsWith('WASH_')) env[k] = v;
-  return { ...env, HOME: home, WASH_CONFIG_DIR: join(home, 'config'), WASH_DATA_DIR: join(home, 'data'), WASH_CACHE_DIR: join(home, 'cache'), WASMCLOUD_CTL_PORT: String(natsPort), ...extra };
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('WASMCLOUD_') && !k.startsWith('WASH_')) env[k] = v;
+  return {
+    ...env,
+    HOME: home,
+    WASH_CONFIG_DIR: join(home, 'config'),
+    WASH_DATA_DIR: join(home, 'data'),
+    WASH_CACHE_DIR: join(home, 'cache'),
+    WASMCLOUD_CTL_PORT: String(natsPort),
+    ...extra,
+  };
 }
 
 /** Runs `wash <args>` to completion; `ms` is the wall time from spawn to exit. Throws on a non-zero exit unless `allowFail`. */
@@ -125,7 +140,8 @@ export function wash(args, env, { timeoutMs = 120_000, allowFail = false } = {})
       } catch {
         json = undefined;
       }
-      if (code !== 0 && !allowFail) reject(new Error(`wash ${args.join(' ')} exited ${code ?? signal}: ${(stderr || stdout).slice(-1500)}`));
+      if (code !== 0 && !allowFail)
+        reject(new Error(`wash ${args.join(' ')} exited ${code ?? signal}: ${(stderr || stdout).slice(-1500)}`));
       else resolve({ ms, code, json, stdout, stderr, t0, t1: t0 + ms });
     });
   });
@@ -143,12 +159,19 @@ export async function washSeriesMs(args, env, n) {
  * `cacheDir` is its WASH_CACHE_DIR (transpiled components); `nodeArgs` go to node before the script.
  * Registered with `cleanup`; `stop()` ends it early.
  */
-export async function startWashHost(cleanup, { natsUrl, lattice, cacheDir, env, args = [], nodeArgs = [], timeoutMs = 60_000 }) {
-  const child = spawn(process.execPath, [...nodeArgs, washBin, 'host', '-o', 'json', '--nats-url', natsUrl, '-x', lattice, '--allow-file-load', ...args], {
-    cwd: root,
-    env: { ...env, WASH_CACHE_DIR: cacheDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startWashHost(
+  cleanup,
+  { natsUrl, lattice, cacheDir, env, args = [], nodeArgs = [], timeoutMs = 60_000 },
+) {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, washBin, 'host', '-o', 'json', '--nats-url', natsUrl, '-x', lattice, '--allow-file-load', ...args],
+    {
+      cwd: root,
+      env: { ...env, WASH_CACHE_DIR: cacheDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (b) => (out += b));
@@ -163,7 +186,10 @@ export async function startWashHost(cleanup, { natsUrl, lattice, cacheDir, env, 
   };
   const deferred = cleanup.defer(stop);
   const doc = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wash host did not join within ${timeoutMs} ms: ${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`wash host did not join within ${timeoutMs} ms: ${err}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', () => {
       try {
         const parsed = JSON.parse(out);

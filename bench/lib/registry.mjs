@@ -11,7 +11,10 @@ export async function startPrivateRegistry(cleanup) {
   const dir = tempDir(cleanup, 'wash-bench-registry-');
   const port = await freePort();
   const config = join(dir, 'config.yml');
-  writeFileSync(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'storage')}\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: bench\n`);
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'storage')}\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: bench\n`,
+  );
   const child = spawn(bin, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b) => (stderr = (stderr + b).slice(-4000)));
@@ -24,7 +27,13 @@ export async function startPrivateRegistry(cleanup) {
   });
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
-    if (await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false)) return { host: `127.0.0.1:${port}`, port };
+    if (
+      await fetch(`http://127.0.0.1:${port}/v2/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { host: `127.0.0.1:${port}`, port };
     await sleep(50);
   }
   throw new Error(`docker-registry did not answer on ${port}: ${stderr}`);

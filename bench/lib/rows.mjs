@@ -3,7 +3,8 @@
 // { on: 'ratio', op: '<=', limit: 1.5 } ("ratio ≤ 1.5") or { on: 'value', op: '>=', limit: 3000 } (">= 3000 req/s").
 // pass is null when there is no target or no value; a row without a baseline has baseline/ratio null.
 
-const round = (x, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+const round = (x, digits = 3) =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
  * @param {{ name: string, value: number | null | undefined, unit: string, baseline?: number | null, baselineName?: string,
@@ -19,7 +20,8 @@ export function row(r) {
     const measured = r.target.on === 'ratio' ? ratio : value;
     const sign = r.target.op === '<=' ? '≤' : '≥';
     target = r.target.on === 'ratio' ? `ratio ${sign} ${r.target.limit}` : `${sign} ${r.target.limit} ${r.unit}`;
-    if (measured !== null && measured !== undefined && Number.isFinite(measured)) pass = r.target.op === '<=' ? measured <= r.target.limit : measured >= r.target.limit;
+    if (measured !== null && measured !== undefined && Number.isFinite(measured))
+      pass = r.target.op === '<=' ? measured <= r.target.limit : measured >= r.target.limit;
   }
   return {
     name: r.name,
@@ -53,12 +55,21 @@ export async function runScriptJson(url, env = {}, args = []) {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(url), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(url), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout.on('data', (b) => { out += b; });
+    child.stdout.on('data', (b) => {
+      out += b;
+    });
     child.once('exit', (code) => {
       let doc;
-      try { doc = JSON.parse(out); } catch { return reject(new Error(`${fileURLToPath(url)} exited ${code} without a JSON document`)); }
+      try {
+        doc = JSON.parse(out);
+      } catch {
+        return reject(new Error(`${fileURLToPath(url)} exited ${code} without a JSON document`));
+      }
       if (doc.error) return reject(new Error(String(doc.error).split('\n').slice(0, 3).join(' ')));
       resolve(doc);
     });

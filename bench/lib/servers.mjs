@@ -8,7 +8,8 @@ export async function startServer(command, args, { isReady, cwd, timeoutMs = 120
   child.stderr.on('data', (d) => (output += d));
   const started = Date.now();
   while (!(await isReady(output))) {
-    if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited ${child.exitCode}: ${output.slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${command} ${args.join(' ')} exited ${child.exitCode}: ${output.slice(-2000)}`);
     if (Date.now() - started > timeoutMs) {
       stopServer(child);
       throw new Error(`${command} ${args.join(' ')} not ready after ${timeoutMs} ms: ${output.slice(-2000)}`);

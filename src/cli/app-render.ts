@@ -19,7 +19,8 @@ export function statusText(name: string, status: Status): string {
   const scalers = status.scalers ?? [];
   if (scalers.length === 0) return head + '\n';
   const rows = scalers.map((s) => {
-    const instances = s.desired !== undefined || s.observed !== undefined ? `${s.observed ?? '?'}/${s.desired ?? '?'}` : '';
+    const instances =
+      s.desired !== undefined || s.observed !== undefined ? `${s.observed ?? '?'}/${s.desired ?? '?'}` : '';
     return [s.kind, s.name, s.status.type, instances, clip(s.status.message ?? '')];
   });
   return `${head}\n\n${renderTable(rows, { header: ['KIND', 'NAME', 'STATUS', 'INSTANCES', 'MESSAGE'] })}`;
@@ -29,7 +30,12 @@ export function historyText(name: string, versions: readonly VersionInfo[], hist
   if (versions.length === 0) return `${name} has no stored versions\n`;
   const lastDeploy = new Map<string, string>();
   for (const h of history) lastDeploy.set(h.version, h.deployed_at);
-  const rows = versions.map((v, i) => [String(i + 1), v.version, v.deployed ? 'yes' : '', lastDeploy.get(v.version) ?? '']);
+  const rows = versions.map((v, i) => [
+    String(i + 1),
+    v.version,
+    v.deployed ? 'yes' : '',
+    lastDeploy.get(v.version) ?? '',
+  ]);
   let out = renderTable(rows, { header: ['#', 'VERSION', 'DEPLOYED', 'LAST DEPLOYED AT'] });
   if (history.length > 0) out += `\ndeploy history (oldest first): ${history.map((h) => h.version).join(' → ')}\n`;
   return out;

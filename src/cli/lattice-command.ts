@@ -7,7 +7,16 @@ export type LatticeContext = ConnectedContext<CtlClient>;
 
 export abstract class LatticeCommand extends ConnectedCommand {
   /** Connects to the lattice, runs `fn` with a ctl client, and always closes the connection. */
-  protected withLattice<T>(flags: ConnectionFlagValues, spinnerText: string, fn: (ctx: LatticeContext) => Promise<T>): Promise<T> {
-    return this.withClient(flags, spinnerText, async (nc, conn) => (await import('../lattice/ctl-client.js')).CtlClient.fromConnection(nc, conn), fn);
+  protected withLattice<T>(
+    flags: ConnectionFlagValues,
+    spinnerText: string,
+    fn: (ctx: LatticeContext) => Promise<T>,
+  ): Promise<T> {
+    return this.withClient(
+      flags,
+      spinnerText,
+      async (nc, conn) => (await import('../lattice/ctl-client.js')).CtlClient.fromConnection(nc, conn),
+      fn,
+    );
   }
 }

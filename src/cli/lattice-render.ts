@@ -22,23 +22,40 @@ function inventoryText(inv: HostInventory): string {
   const parts: string[] = [];
   parts.push(renderTable([[inv.host_id, inv.friendly_name]], { header: ['Host ID', 'Friendly name'] }));
   const labels = Object.entries(inv.labels).sort(([a], [b]) => a.localeCompare(b));
-  parts.push(labels.length ? heading('Host labels') + '\n' + renderTable(labels, { indent: 2 }) : 'No labels present\n');
+  parts.push(
+    labels.length ? heading('Host labels') + '\n' + renderTable(labels, { indent: 2 }) : 'No labels present\n',
+  );
   const components = [...inv.components].sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
   parts.push(
     components.length
-      ? renderTable(components.map((c): Row => [c.id, orDash(c.name), String(c.max_instances), c.image_ref]), { header: ['Component ID', 'Name', 'Max count', 'Image'] })
+      ? renderTable(
+          components.map((c): Row => [c.id, orDash(c.name), String(c.max_instances), c.image_ref]),
+          { header: ['Component ID', 'Name', 'Max count', 'Image'] },
+        )
       : 'No components found\n',
   );
   const providers = [...inv.providers].sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
   parts.push(
     providers.length
       ? providers.some((p) => p.restart_count !== undefined)
-        // wash hosts report restarts of provider processes
-        ? renderTable(providers.map((p): Row => [
-          p.id, orDash(p.name), orDash(p.image_ref),
-          p.restart_count === undefined ? '-' : `${p.restart_count}${p.last_exit_reason ? ` (last: ${p.last_exit_reason})` : ''}`,
-        ]), { header: ['Provider ID', 'Name', 'Image', 'Restarts'] })
-        : renderTable(providers.map((p): Row => [p.id, orDash(p.name), orDash(p.image_ref)]), { header: ['Provider ID', 'Name', 'Image'] })
+        ? // wash hosts report restarts of provider processes
+          renderTable(
+            providers.map(
+              (p): Row => [
+                p.id,
+                orDash(p.name),
+                orDash(p.image_ref),
+                p.restart_count === undefined
+                  ? '-'
+                  : `${p.restart_count}${p.last_exit_reason ? ` (last: ${p.last_exit_reason})` : ''}`,
+              ],
+            ),
+            { header: ['Provider ID', 'Name', 'Image', 'Restarts'] },
+          )
+        : renderTable(
+            providers.map((p): Row => [p.id, orDash(p.name), orDash(p.image_ref)]),
+            { header: ['Provider ID', 'Name', 'Image'] },
+          )
       : 'No providers found\n',
   );
   return parts.join('\n');

@@ -15,13 +15,24 @@ export type WadmContext = ConnectedContext<WadmClient>;
 export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
 
 export const waitFlags = {
-  wait: Flags.boolean({ description: 'Block until the application is deployed (or undeployed), showing progress; a failed status exits 1 with the failing scaler\'s message', default: false }),
-  'wait-timeout-ms': Flags.integer({ description: `How long --wait waits, in milliseconds [default: ${DEFAULT_WAIT_TIMEOUT_MS}]`, min: 1 }),
+  wait: Flags.boolean({
+    description:
+      "Block until the application is deployed (or undeployed), showing progress; a failed status exits 1 with the failing scaler's message",
+    default: false,
+  }),
+  'wait-timeout-ms': Flags.integer({
+    description: `How long --wait waits, in milliseconds [default: ${DEFAULT_WAIT_TIMEOUT_MS}]`,
+    min: 1,
+  }),
 };
 
 export abstract class WadmCommand extends ConnectedCommand {
   /** Connects, runs `fn` with a wadm client, and always closes the connection. */
-  protected withWadm<T>(flags: ConnectionFlagValues, spinnerText: string, fn: (ctx: WadmContext) => Promise<T>): Promise<T> {
+  protected withWadm<T>(
+    flags: ConnectionFlagValues,
+    spinnerText: string,
+    fn: (ctx: WadmContext) => Promise<T>,
+  ): Promise<T> {
     const makeClient = async (nc: NatsConnection, conn: ConnectionOptions) =>
       new (await import('../wadm/client/client.js')).WadmClient(nc, conn.lattice, { timeoutMs: conn.timeoutMs });
     return this.withClient(flags, spinnerText, makeClient, fn);

@@ -24,7 +24,8 @@ function eventText(e: DevEvent): string {
 
 export default class Dev extends WashCommand {
   static override summary = 'Build, deploy and hot-reload the project on every save';
-  static override description = `Builds the project (wasmcloud.toml), generates an application manifest from the component's WIT imports and exports (wasi:http incoming → http-server, wasi:keyvalue → keyvalue-nats, outgoing http → http-client, blobstore → blobstore-fs, messaging → messaging-nats; [dev] overrides in wasmcloud.toml change providers, links and config), deploys it through wadm, then watches sources, WIT and wasmcloud.toml. Uses the lattice at --nats-host/--nats-port when a host answers there, otherwise starts NATS + host + wadm like \`wash up\` and stops them on exit.
+  static override description =
+    `Builds the project (wasmcloud.toml), generates an application manifest from the component's WIT imports and exports (wasi:http incoming → http-server, wasi:keyvalue → keyvalue-nats, outgoing http → http-client, blobstore → blobstore-fs, messaging → messaging-nats; [dev] overrides in wasmcloud.toml change providers, links and config), deploys it through wadm, then watches sources, WIT and wasmcloud.toml. Uses the lattice at --nats-host/--nats-port when a host answers there, otherwise starts NATS + host + wadm like \`wash up\` and stops them on exit.
 
 TypeScript/JavaScript saves are served in well under a second: the code runs on a dev component built once per WIT world and is swapped in without restarting anything (\`wash build\` makes the real component). A failing build prints the error and the last good version keeps serving. Interfaces no provider is known for get a placeholder and the exact [[dev.overrides.imports]] snippet to add.
 
@@ -37,19 +38,63 @@ TypeScript/JavaScript saves are served in well under a second: the code runs on 
     '<%= config.bin %> dev --ignore-dir generated --leave-host-running',
   ];
   static override flags = {
-    'work-dir': Flags.string({ char: 'd', aliases: ['code-dir'], env: 'WASH_DEV_CODE_DIR', description: 'Project directory [default: current directory]' }),
-    'ignore-dir': Flags.string({ char: 'i', multiple: true, description: 'Directory (relative to the project) whose changes never trigger a rebuild (repeatable)' }),
-    'leave-host-running': Flags.boolean({ env: 'WASH_DEV_LEAVE_HOST_RUNNING', description: 'Keep the lattice wash dev started running after exit (stop it with `wash down`)', default: false }),
-    'manifest-output-dir': Flags.string({ env: 'WASH_DEV_MANIFEST_OUTPUT_DIR', description: 'Write the generated manifest here (must exist)' }),
-    'skip-fetch': Flags.boolean({ description: 'Do not resolve [[registry.pull.sources]] into wit/deps', default: false }),
-    'http-address': Flags.string({ description: 'Address the http-server listens on unless an export override sets one [default: 127.0.0.1:8000]' }),
-    'nats-host': Flags.string({ env: 'WASMCLOUD_NATS_HOST', description: `NATS host [default: ${UP_DEFAULTS.natsHost}]` }),
-    'nats-port': Flags.integer({ env: 'WASMCLOUD_NATS_PORT', description: `NATS port [default: ${UP_DEFAULTS.natsPort}]` }),
-    'nats-connect-only': Flags.boolean({ env: 'NATS_CONNECT_ONLY', description: 'Never start NATS; fail if none answers', default: false }),
+    'work-dir': Flags.string({
+      char: 'd',
+      aliases: ['code-dir'],
+      env: 'WASH_DEV_CODE_DIR',
+      description: 'Project directory [default: current directory]',
+    }),
+    'ignore-dir': Flags.string({
+      char: 'i',
+      multiple: true,
+      description: 'Directory (relative to the project) whose changes never trigger a rebuild (repeatable)',
+    }),
+    'leave-host-running': Flags.boolean({
+      env: 'WASH_DEV_LEAVE_HOST_RUNNING',
+      description: 'Keep the lattice wash dev started running after exit (stop it with `wash down`)',
+      default: false,
+    }),
+    'manifest-output-dir': Flags.string({
+      env: 'WASH_DEV_MANIFEST_OUTPUT_DIR',
+      description: 'Write the generated manifest here (must exist)',
+    }),
+    'skip-fetch': Flags.boolean({
+      description: 'Do not resolve [[registry.pull.sources]] into wit/deps',
+      default: false,
+    }),
+    'http-address': Flags.string({
+      description: 'Address the http-server listens on unless an export override sets one [default: 127.0.0.1:8000]',
+    }),
+    'nats-host': Flags.string({
+      env: 'WASMCLOUD_NATS_HOST',
+      description: `NATS host [default: ${UP_DEFAULTS.natsHost}]`,
+    }),
+    'nats-port': Flags.integer({
+      env: 'WASMCLOUD_NATS_PORT',
+      description: `NATS port [default: ${UP_DEFAULTS.natsPort}]`,
+    }),
+    'nats-connect-only': Flags.boolean({
+      env: 'NATS_CONNECT_ONLY',
+      description: 'Never start NATS; fail if none answers',
+      default: false,
+    }),
     'nats-binary': Flags.string({ description: 'nats-server executable to start when none answers' }),
-    lattice: Flags.string({ char: 'x', aliases: ['lattice-prefix'], env: 'WASMCLOUD_LATTICE', description: `Lattice name [default: ${UP_DEFAULTS.lattice}]` }),
-    'log-level': Flags.string({ env: 'WASMCLOUD_LOG_LEVEL', options: ['error', 'warn', 'info', 'debug', 'trace'], default: 'info', description: 'Log level of a host wash dev starts' }),
-    context: Flags.string({ env: 'WASH_CONTEXT', description: 'Stored context whose ctl host/port/lattice are the defaults' }),
+    lattice: Flags.string({
+      char: 'x',
+      aliases: ['lattice-prefix'],
+      env: 'WASMCLOUD_LATTICE',
+      description: `Lattice name [default: ${UP_DEFAULTS.lattice}]`,
+    }),
+    'log-level': Flags.string({
+      env: 'WASMCLOUD_LOG_LEVEL',
+      options: ['error', 'warn', 'info', 'debug', 'trace'],
+      default: 'info',
+      description: 'Log level of a host wash dev starts',
+    }),
+    context: Flags.string({
+      env: 'WASH_CONTEXT',
+      description: 'Stored context whose ctl host/port/lattice are the defaults',
+    }),
   };
 
   async run(): Promise<void> {

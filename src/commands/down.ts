@@ -21,8 +21,10 @@ function downText(r: DownResult, lattice: string): string {
 }
 
 export default class Down extends WashCommand {
-  static override summary = 'Stop the local lattice `wash up` started: hosts (gracefully), wadm, and NATS if wash started it';
-  static override description = `Stops only what \`wash up\` started and recorded in the wash data dir: asks each of its hosts to stop over the control interface (host.stop) and waits for it to exit; a local host that does not is sent SIGTERM, then SIGKILL. Then the wash up supervisor (which runs wadm) stops, then nats-server if wash started it — a NATS server you run yourself is left alone. Stale pid files (process gone, or its pid now used by another program) are removed and never acted on.
+  static override summary =
+    'Stop the local lattice `wash up` started: hosts (gracefully), wadm, and NATS if wash started it';
+  static override description =
+    `Stops only what \`wash up\` started and recorded in the wash data dir: asks each of its hosts to stop over the control interface (host.stop) and waits for it to exit; a local host that does not is sent SIGTERM, then SIGKILL. Then the wash up supervisor (which runs wadm) stops, then nats-server if wash started it — a NATS server you run yourself is left alone. Stale pid files (process gone, or its pid now used by another program) are removed and never acted on.
 
 Hosts that \`wash up\` did not start are never stopped unless you name them (--host-id) or ask for every host of the lattice (--all); with nothing recorded, \`wash down\` stops nothing, lists the hosts it sees and the commands that would stop them, and exits 0. --purge-jetstream deletes streams only on the NATS server \`wash up\` started, unless you name the server (--ctl-host/--ctl-port) and add --force. Without --ctl-host/--ctl-port, the NATS server recorded by \`wash up\` is used.`;
   static override examples = [
@@ -43,19 +45,35 @@ Hosts that \`wash up\` did not start are never stopped unless you name them (--h
       aliases: ['flush-jetstream'],
       options: ['none', 'all', 'wadm', 'wasmcloud'],
       default: 'none',
-      description: 'Also delete JetStream data once everything is stopped: wasmcloud (lattice KV), wadm (wadm buckets and streams) or all',
+      description:
+        'Also delete JetStream data once everything is stopped: wasmcloud (lattice KV), wadm (wadm buckets and streams) or all',
     }),
-    force: Flags.boolean({ description: 'With --purge-jetstream and a named server (--ctl-host/--ctl-port): purge even though `wash up` did not start that server', default: false }),
+    force: Flags.boolean({
+      description:
+        'With --purge-jetstream and a named server (--ctl-host/--ctl-port): purge even though `wash up` did not start that server',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Down);
     const conn = resolveConnection(flags);
     const ctx = loadContext(flags.context) ?? {};
-    const natsExplicit = flags['ctl-host'] !== undefined || flags['ctl-port'] !== undefined || ctx.ctl_host !== undefined || ctx.ctl_port !== undefined;
+    const natsExplicit =
+      flags['ctl-host'] !== undefined ||
+      flags['ctl-port'] !== undefined ||
+      ctx.ctl_host !== undefined ||
+      ctx.ctl_port !== undefined;
     const { washDown } = await import('../up/run-down.js');
     const result = await washDown(
-      { conn, natsExplicit, hostId: flags['host-id'], all: flags.all, purgeJetstream: flags['purge-jetstream'] as PurgeChoice, force: flags.force },
+      {
+        conn,
+        natsExplicit,
+        hostId: flags['host-id'],
+        all: flags.all,
+        purgeJetstream: flags['purge-jetstream'] as PurgeChoice,
+        force: flags.force,
+      },
       { note: (m) => this.note(m) },
     );
     this.emit({ ...result }, () => downText(result, conn.lattice));

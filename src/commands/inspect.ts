@@ -13,7 +13,8 @@ function looksLikeRegistryRef(arg: string, isOci: (ref: string) => boolean): boo
 }
 
 export default class Inspect extends WashCommand {
-  static override summary = "List a component's imports and exports (versioned WIT names), its WIT world and embedded claims";
+  static override summary =
+    "List a component's imports and exports (versioned WIT names), its WIT world and embedded claims";
   static override description =
     'Reads a local .wasm component, or pulls one from an OCI registry when the argument is a registry reference (oci://… or registry/repo:tag; no such local file). Embedded wasmCloud claims (signed components) are decoded but their signature is not verified. Core modules and pre-1.0 component encodings are reported as such.';
   static override examples = [
@@ -27,12 +28,23 @@ export default class Inspect extends WashCommand {
   ];
 
   static override args = {
-    component: Args.string({ description: 'Path of the component (.wasm) to inspect, or an OCI reference', required: true }),
+    component: Args.string({
+      description: 'Path of the component (.wasm) to inspect, or an OCI reference',
+      required: true,
+    }),
   };
 
   static override flags = {
-    wit: Flags.boolean({ description: 'Print the full WIT world of the component', aliases: ['world'], default: false }),
-    'jwt-only': Flags.boolean({ description: 'Print only the embedded claims token (JWT)', default: false, exclusive: ['wit'] }),
+    wit: Flags.boolean({
+      description: 'Print the full WIT world of the component',
+      aliases: ['world'],
+      default: false,
+    }),
+    'jwt-only': Flags.boolean({
+      description: 'Print only the embedded claims token (JWT)',
+      default: false,
+      exclusive: ['wit'],
+    }),
     ...registryLoginFlags,
   };
 

@@ -3,7 +3,8 @@ import * as Flags from '@oclif/core/flags';
 import { LatticeCommand } from '../cli/lattice-command.js';
 
 export default class Label extends LatticeCommand {
-  static override summary = 'Set (or with --delete remove) labels on a host; labels drive auctions and wadm spread rules';
+  static override summary =
+    'Set (or with --delete remove) labels on a host; labels drive auctions and wadm spread rules';
   static override aliases = ['tag'];
   static override strict = false;
   static override usage = 'label HOST-ID KEY=VALUE[,KEY=VALUE...] [--delete]';
@@ -27,9 +28,14 @@ export default class Label extends LatticeCommand {
     const { args, argv, flags } = await this.parse(Label);
     const { labelHost, parseLabelArgs } = await import('../lattice/operations.js');
     const labels = parseLabelArgs((argv as string[]).slice(1), flags.delete);
-    const result = await this.withLattice(flags, 'Labeling host ...', ({ client }) => labelHost(client, { host: args['host-id'], labels, delete: flags.delete }));
+    const result = await this.withLattice(flags, 'Labeling host ...', ({ client }) =>
+      labelHost(client, { host: args['host-id'], labels, delete: flags.delete }),
+    );
     const who = result.friendly_name ?? result.host_id;
     const list = labels.map(([k, v]) => (flags.delete ? k : `${k}=${v}`)).join(',');
-    this.emit({ deleted: result.deleted, processed: result.processed }, `Host \`${who}\` ${flags.delete ? 'unlabeled' : 'labeled'} with \`${list}\``);
+    this.emit(
+      { deleted: result.deleted, processed: result.processed },
+      `Host \`${who}\` ${flags.delete ? 'unlabeled' : 'labeled'} with \`${list}\``,
+    );
   }
 }

@@ -13,19 +13,37 @@ export default class Pull extends WashCommand {
     '-o json gives {"url","digest"} (the manifest digest).',
   ].join('\n');
   static override examples = [
-    { description: 'Pull a published component', command: '<%= config.bin %> pull ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0' },
-    { description: 'From a local registry, to a chosen file', command: '<%= config.bin %> pull 127.0.0.1:5001/wash/hello:0.1.0 --insecure --destination build/hello.wasm' },
-    { description: 'Through a mirror of ghcr.io', command: '<%= config.bin %> pull ghcr.io/org/hello:0.1.0 --registry-mirror ghcr.io=127.0.0.1:5001 --insecure -o json' },
+    {
+      description: 'Pull a published component',
+      command: '<%= config.bin %> pull ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0',
+    },
+    {
+      description: 'From a local registry, to a chosen file',
+      command: '<%= config.bin %> pull 127.0.0.1:5001/wash/hello:0.1.0 --insecure --destination build/hello.wasm',
+    },
+    {
+      description: 'Through a mirror of ghcr.io',
+      command:
+        '<%= config.bin %> pull ghcr.io/org/hello:0.1.0 --registry-mirror ghcr.io=127.0.0.1:5001 --insecure -o json',
+    },
   ];
 
   static override args = {
-    ref: Args.string({ description: 'Reference: registry/repository:tag or registry/repository@sha256:… (oci:// allowed)', required: true }),
+    ref: Args.string({
+      description: 'Reference: registry/repository:tag or registry/repository@sha256:… (oci:// allowed)',
+      required: true,
+    }),
   };
 
   static override flags = {
     destination: Flags.string({ char: 'd', description: 'File to write [default: ./<repository name>.wasm]' }),
     ...registryLoginFlags,
-    'registry-mirror': Flags.string({ multiple: true, env: 'WASMCLOUD_OCI_REGISTRY_MIRRORS', description: 'Pull REGISTRY through MIRROR: REGISTRY=MIRROR[/prefix] (repeatable)', helpGroup: REGISTRY }),
+    'registry-mirror': Flags.string({
+      multiple: true,
+      env: 'WASMCLOUD_OCI_REGISTRY_MIRRORS',
+      description: 'Pull REGISTRY through MIRROR: REGISTRY=MIRROR[/prefix] (repeatable)',
+      helpGroup: REGISTRY,
+    }),
   };
 
   async run(): Promise<void> {
@@ -35,7 +53,10 @@ export default class Pull extends WashCommand {
     try {
       const result = await pullToFile(args.ref, flags.destination, flags);
       progress.stop();
-      this.emit({ url: result.url, digest: result.digest }, `Pulled ${result.location}\ndigest: ${result.digest}\nwritten to ${result.destination}`);
+      this.emit(
+        { url: result.url, digest: result.digest },
+        `Pulled ${result.location}\ndigest: ${result.digest}\nwritten to ${result.destination}`,
+      );
     } catch (err) {
       progress.stop();
       throw err;

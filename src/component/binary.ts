@@ -35,7 +35,8 @@ function describeNonWasm(bytes: Uint8Array): string {
   const text = head.replace(/^(\s|;;[^\n]*\n|\(;[\s\S]*?;\))*/, '');
   if (/^\((module|component)\b/.test(text)) return 'WebAssembly text (WAT), not a binary';
   if (/^(package|world|interface)\s/m.test(head)) return 'a WIT file, not a WebAssembly binary';
-  if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'a native ELF executable';
+  if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46)
+    return 'a native ELF executable';
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'a gzip archive (an OCI layer or a provider archive?)';
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'a zip archive';
   if (!/[\x00-\x08\x0e-\x1f\ufffd]/.test(head)) return 'a text file';
@@ -58,9 +59,17 @@ export function classifyWasm(bytes: Uint8Array): WasmClassification {
   }
   if (layer === COMPONENT_LAYER) {
     const when = version < COMPONENT_VERSION ? 'pre-release (pre-1.0)' : 'newer, unsupported';
-    return { kind: 'pre-release-component', ...base, description: `a component in a ${when} encoding (${hex(encoding)})` };
+    return {
+      kind: 'pre-release-component',
+      ...base,
+      description: `a component in a ${when} encoding (${hex(encoding)})`,
+    };
   }
-  return { kind: 'unknown-wasm', ...base, description: `a WebAssembly binary with an unknown encoding (${hex(encoding)})` };
+  return {
+    kind: 'unknown-wasm',
+    ...base,
+    description: `a WebAssembly binary with an unknown encoding (${hex(encoding)})`,
+  };
 }
 
 export interface CustomSection {

@@ -39,7 +39,15 @@ interface WascapPayload {
   nbf?: unknown;
   exp?: unknown;
   wascap_revision?: unknown;
-  wascap?: { name?: unknown; ver?: unknown; rev?: unknown; tags?: unknown; caps?: unknown; call_alias?: unknown; hash?: unknown };
+  wascap?: {
+    name?: unknown;
+    ver?: unknown;
+    rev?: unknown;
+    tags?: unknown;
+    caps?: unknown;
+    call_alias?: unknown;
+    hash?: unknown;
+  };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -51,19 +59,33 @@ const seconds = (v: unknown): Date | undefined => (num(v) === undefined ? undefi
 /** Decodes the payload of a wascap JWT (header.payload.signature, base64url JSON). */
 export function decodeClaimsToken(token: string, section = 'wasmcloud_jwt'): EmbeddedClaims {
   const parts = token.trim().split('.');
-  if (parts.length !== 3) throw new UserError(`embedded claims in section "${section}" are not a JWT (expected 3 dot-separated parts, found ${parts.length})`);
+  if (parts.length !== 3)
+    throw new UserError(
+      `embedded claims in section "${section}" are not a JWT (expected 3 dot-separated parts, found ${parts.length})`,
+    );
   let payload: WascapPayload;
   try {
     payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as WascapPayload;
   } catch (err) {
-    throw new UserError(`embedded claims in section "${section}" have a payload that is not base64url JSON`, { cause: err });
+    throw new UserError(`embedded claims in section "${section}" have a payload that is not base64url JSON`, {
+      cause: err,
+    });
   }
-  if (payload === null || typeof payload !== 'object') throw new UserError(`embedded claims in section "${section}" have a non-object payload`);
+  if (payload === null || typeof payload !== 'object')
+    throw new UserError(`embedded claims in section "${section}" have a non-object payload`);
   const issuer = str(payload.iss);
   const subject = str(payload.sub);
-  if (!issuer || !subject) throw new UserError(`embedded claims in section "${section}" lack an issuer ("iss") or subject ("sub")`);
+  if (!issuer || !subject)
+    throw new UserError(`embedded claims in section "${section}" lack an issuer ("iss") or subject ("sub")`);
   const wascap = payload.wascap && typeof payload.wascap === 'object' ? payload.wascap : {};
-  const claims: EmbeddedClaims = { verified: false, section, token: token.trim(), issuer, subject, tags: strings(wascap.tags) ?? [] };
+  const claims: EmbeddedClaims = {
+    verified: false,
+    section,
+    token: token.trim(),
+    issuer,
+    subject,
+    tags: strings(wascap.tags) ?? [],
+  };
   const optional: Partial<EmbeddedClaims> = {
     name: str(wascap.name),
     version: str(wascap.ver),

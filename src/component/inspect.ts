@@ -31,7 +31,8 @@ export const INSPECT_MAX_BYTES = 256 * 1024 * 1024;
 /** Reads a file for inspection, turning the usual failures into UserErrors that name the path. */
 export async function readWasmFile(path: string): Promise<Uint8Array> {
   const bytes = await readUserFile(path, {
-    what: 'file', maxBytes: INSPECT_MAX_BYTES,
+    what: 'file',
+    maxBytes: INSPECT_MAX_BYTES,
     notFoundSuggestion: 'Pass the path of a .wasm component, or an OCI reference such as ghcr.io/org/component:0.1.0',
   });
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -54,17 +55,24 @@ export function assertComponent(bytes: Uint8Array, label: string): WasmClassific
       return info;
     case 'core-module':
       throw new UserError(`${label} is a WebAssembly core module, not a component${claimsNote(bytes)}`, {
-        suggestion: 'Core modules (such as pre-1.0 wasmCloud actors) cannot be inspected or run as components; rebuild for wasm32-wasip2 or adapt it with `wasm-tools component new`',
+        suggestion:
+          'Core modules (such as pre-1.0 wasmCloud actors) cannot be inspected or run as components; rebuild for wasm32-wasip2 or adapt it with `wasm-tools component new`',
       });
     case 'pre-release-component':
-      throw new UserError(`${label} uses an unsupported (pre-release) component encoding: binary version ${hex(info.encoding ?? 0)}, expected ${hex(0x1000d)}`, {
-        suggestion: 'Rebuild it with a current toolchain (cargo-component, wasm-tools / wit-component, componentize-js)',
-      });
+      throw new UserError(
+        `${label} uses an unsupported (pre-release) component encoding: binary version ${hex(info.encoding ?? 0)}, expected ${hex(0x1000d)}`,
+        {
+          suggestion:
+            'Rebuild it with a current toolchain (cargo-component, wasm-tools / wit-component, componentize-js)',
+        },
+      );
     case 'unknown-wasm':
       throw new UserError(`${label} is ${info.description}, not a component wash understands`);
     case 'not-wasm':
       throw new UserError(`${label} is not a WebAssembly component: it is ${info.description}`, {
-        suggestion: info.description.startsWith('WebAssembly text') ? 'Convert it to a binary first (`wasm-tools parse`)' : 'Pass a built .wasm component',
+        suggestion: info.description.startsWith('WebAssembly text')
+          ? 'Convert it to a binary first (`wasm-tools parse`)'
+          : 'Pass a built .wasm component',
       });
   }
 }
@@ -75,7 +83,9 @@ async function decodeWit(bytes: Uint8Array, label: string): Promise<string> {
     return await componentWit(bytes);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new UserError(`${label} could not be decoded as a component: ${message.split('\n').join('; ')}`, { cause: err });
+    throw new UserError(`${label} could not be decoded as a component: ${message.split('\n').join('; ')}`, {
+      cause: err,
+    });
   }
 }
 
@@ -83,9 +93,12 @@ async function decodeWit(bytes: Uint8Array, label: string): Promise<string> {
  * Imports, exports, WIT world and embedded claims of a component, from its bytes or a file path.
  * Core modules, pre-release encodings and non-wasm input are refused with a UserError.
  */
-export async function inspectComponent(input: Uint8Array | string, options: InspectOptions = {}): Promise<InspectResult> {
+export async function inspectComponent(
+  input: Uint8Array | string,
+  options: InspectOptions = {},
+): Promise<InspectResult> {
   const bytes = typeof input === 'string' ? await readWasmFile(input) : input;
-  const label = typeof input === 'string' ? input : options.label ?? 'the input';
+  const label = typeof input === 'string' ? input : (options.label ?? 'the input');
   assertComponent(bytes, label);
   const wit = await decodeWit(bytes, label);
   const { imports, exports } = parseWorldItems(wit);

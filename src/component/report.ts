@@ -35,9 +35,16 @@ export function claimsText(claims: EmbeddedClaims): string[] {
 /** Human-readable `wash inspect` output. */
 export function inspectText(result: InspectResult, label: string): string {
   const lines = [`Component  ${label} (${result.size.toLocaleString('en-US')} bytes)`, ''];
-  lines.push(`Imports (${result.imports.length})`, ...result.importItems.map((i) => `  ${i.name}${i.kind === 'interface' ? '' : `  (${i.kind})`}`));
+  lines.push(
+    `Imports (${result.imports.length})`,
+    ...result.importItems.map((i) => `  ${i.name}${i.kind === 'interface' ? '' : `  (${i.kind})`}`),
+  );
   if (result.imports.length === 0) lines.push('  (none)');
-  lines.push('', `Exports (${result.exports.length})`, ...result.exportItems.map((i) => `  ${i.name}${i.kind === 'interface' ? '' : `  (${i.kind})`}`));
+  lines.push(
+    '',
+    `Exports (${result.exports.length})`,
+    ...result.exportItems.map((i) => `  ${i.name}${i.kind === 'interface' ? '' : `  (${i.kind})`}`),
+  );
   if (result.exports.length === 0) lines.push('  (none)');
   if (result.claims) lines.push('', ...claimsText(result.claims));
   else if (result.claimsError) lines.push('', `Claims: present but unreadable (${result.claimsError})`);

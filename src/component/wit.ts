@@ -29,8 +29,8 @@ const INTERFACE_NAME = new RegExp(`^(${ID}):(${ID})/(${ID})(?:@([0-9A-Za-z.+-]+)
 export function parseInterfaceName(name: string): InterfaceName | undefined {
   const m = INTERFACE_NAME.exec(name.trim());
   if (!m) return undefined;
-  const unescape = (id: string) => id.replace(/^%/, '');
-  const parsed: InterfaceName = { namespace: unescape(m[1]), package: unescape(m[2]), interface: unescape(m[3]) };
+  const unescapeId = (id: string) => id.replace(/^%/, '');
+  const parsed: InterfaceName = { namespace: unescapeId(m[1]), package: unescapeId(m[2]), interface: unescapeId(m[3]) };
   if (m[4] !== undefined) parsed.version = m[4];
   return parsed;
 }

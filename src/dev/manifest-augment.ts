@@ -17,13 +17,23 @@ export interface DevManifestEntry {
 interface Component {
   name?: string;
   type?: string;
-  properties?: { image?: string; id?: string; config?: { name: string; properties?: Record<string, string> }[] } & Record<string, unknown>;
+  properties?: {
+    image?: string;
+    id?: string;
+    config?: { name: string; properties?: Record<string, string> }[];
+  } & Record<string, unknown>;
 }
 
 export function augmentManifest(
   manifest: Record<string, unknown>,
   entry: DevManifestEntry,
-  dev: { componentId: string; image: string; devConfig?: readonly ConfigEntry[]; extraConfigNames?: readonly string[]; file: string },
+  dev: {
+    componentId: string;
+    image: string;
+    devConfig?: readonly ConfigEntry[];
+    extraConfigNames?: readonly string[];
+    file: string;
+  },
 ): { manifest: Record<string, unknown>; name: string } {
   const out = structuredClone(manifest) as { metadata?: { name?: string }; spec?: { components?: Component[] } };
   const components = out.spec?.components ?? [];
@@ -31,7 +41,9 @@ export function augmentManifest(
   const explicit = wanted !== undefined || entry.component_id !== undefined || entry.component_ref !== undefined;
   const matches = components.filter((c) =>
     explicit
-      ? (wanted !== undefined && c.name === wanted) || (entry.component_id !== undefined && c.properties?.id === entry.component_id) || (entry.component_ref !== undefined && c.properties?.image === entry.component_ref)
+      ? (wanted !== undefined && c.name === wanted) ||
+        (entry.component_id !== undefined && c.properties?.id === entry.component_id) ||
+        (entry.component_ref !== undefined && c.properties?.image === entry.component_ref)
       : c.type === 'component',
   );
   if (matches.length === 0 || (!explicit && matches.length > 1)) {

@@ -87,7 +87,11 @@ export const PROVIDER_IMAGES = {
 /** Served by the host itself or type-only: no dependency, no warning. */
 export function isHostProvided(i: WitInterface): boolean {
   const pkg = `${i.namespace}:${i.package}`;
-  if (i.namespace === 'wasi' && ['cli', 'clocks', 'filesystem', 'io', 'logging', 'random', 'sockets', 'config'].includes(i.package)) return true;
+  if (
+    i.namespace === 'wasi' &&
+    ['cli', 'clocks', 'filesystem', 'io', 'logging', 'random', 'sockets', 'config'].includes(i.package)
+  )
+    return true;
   if (pkg === 'wasi:http' && i.interface === 'types') return true;
   if (pkg === 'wasi:blobstore' && ['container', 'types'].includes(i.interface)) return true;
   if (pkg === 'wasmcloud:messaging' && i.interface === 'types') return true;
@@ -105,7 +109,13 @@ export function knownProvider(i: WitInterface, dir: Direction): Known | undefine
   const pkg = `${i.namespace}:${i.package}`;
   if (dir === 'import') {
     if (pkg === 'wasi:keyvalue' && ['atomics', 'store', 'batch'].includes(i.interface)) {
-      return { name: 'keyvalue-nats', importConfig: { name: 'wasi-keyvalue-config', properties: { bucket: 'wasmcloud', enable_bucket_auto_create: 'true' } } };
+      return {
+        name: 'keyvalue-nats',
+        importConfig: {
+          name: 'wasi-keyvalue-config',
+          properties: { bucket: 'wasmcloud', enable_bucket_auto_create: 'true' },
+        },
+      };
     }
     if (pkg === 'wasi:http' && i.interface === 'outgoing-handler') return { name: 'http-client' };
     if ((pkg === 'wasi:blobstore' || pkg === 'wrpc:blobstore') && i.interface === 'blobstore') {
@@ -114,10 +124,16 @@ export function knownProvider(i: WitInterface, dir: Direction): Known | undefine
     if (pkg === 'wasmcloud:messaging' && i.interface === 'consumer') return { name: 'messaging-nats' };
   } else {
     if (pkg === 'wasi:http' && i.interface === 'incoming-handler') {
-      return { name: 'http-server', exportConfig: { name: 'wasi-http-config', properties: { address: DEFAULT_HTTP_ADDRESS } } };
+      return {
+        name: 'http-server',
+        exportConfig: { name: 'wasi-http-config', properties: { address: DEFAULT_HTTP_ADDRESS } },
+      };
     }
     if (pkg === 'wasmcloud:messaging' && i.interface === 'handler') {
-      return { name: 'messaging-nats', exportConfig: { name: 'wasmcloud-messaging-config', properties: { subscriptions: 'wasmcloud.dev' } } };
+      return {
+        name: 'messaging-nats',
+        exportConfig: { name: 'wasmcloud-messaging-config', properties: { subscriptions: 'wasmcloud.dev' } },
+      };
     }
   }
   return undefined;
@@ -128,8 +144,11 @@ export function interfaceText(i: WitInterface): string {
 }
 
 /** Parses `ns:pkg/iface@ver`, `ns:pkg@ver` (wildcard) or `ns:pkg`, or the table form. */
-export function parseInterfaceSpec(spec: InterfaceSpecInput): { namespace: string; package: string; interface?: string; version?: string } | undefined {
-  if (typeof spec !== 'string') return { namespace: spec.namespace, package: spec.package, interface: spec.interface, version: spec.version };
+export function parseInterfaceSpec(
+  spec: InterfaceSpecInput,
+): { namespace: string; package: string; interface?: string; version?: string } | undefined {
+  if (typeof spec !== 'string')
+    return { namespace: spec.namespace, package: spec.package, interface: spec.interface, version: spec.version };
   const m = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*)(?:\/([a-z][a-z0-9-]*))?(?:@([0-9A-Za-z.+-]+))?$/.exec(spec.trim());
   if (!m) return undefined;
   return { namespace: m[1], package: m[2], interface: m[3], version: m[4] };
@@ -157,10 +176,14 @@ function configsFrom(entries: readonly ConfigEntry[] | undefined, valuesName: st
 }
 
 function mergeConfigs(base: ManifestConfig[], extra: ManifestConfig[]): ManifestConfig[] {
-  const out: ManifestConfig[] = base.map((c) => (c.properties ? { name: c.name, properties: { ...c.properties } } : { name: c.name }));
+  const out: ManifestConfig[] = base.map((c) =>
+    c.properties ? { name: c.name, properties: { ...c.properties } } : { name: c.name },
+  );
   for (const c of extra) {
     const same = out.find((o) => o.name === c.name);
-    if (same) same.properties = c.properties || same.properties ? { ...(same.properties ?? {}), ...(c.properties ?? {}) } : undefined;
+    if (same)
+      same.properties =
+        c.properties || same.properties ? { ...(same.properties ?? {}), ...(c.properties ?? {}) } : undefined;
     else out.push(c);
   }
   return out;
@@ -174,7 +197,18 @@ function collectDependencies(imports: readonly WitInterface[], exports: readonly
     const key = known ? known.name : `custom:${i.namespace}:${i.package}`;
     let dep = deps.get(key);
     if (!dep) {
-      dep = { name: key, namespace: i.namespace, package: i.package, version: i.version, imports: [], exports: [], image: known ? PROVIDER_IMAGES[known.name] : undefined, configs: [], importLinkConfig: [], exportLinkConfig: [] };
+      dep = {
+        name: key,
+        namespace: i.namespace,
+        package: i.package,
+        version: i.version,
+        imports: [],
+        exports: [],
+        image: known ? PROVIDER_IMAGES[known.name] : undefined,
+        configs: [],
+        importLinkConfig: [],
+        exportLinkConfig: [],
+      };
       deps.set(key, dep);
     }
     const list = dir === 'import' ? dep.imports : dep.exports;
@@ -187,7 +221,8 @@ function collectDependencies(imports: readonly WitInterface[], exports: readonly
   for (const dep of deps.values()) {
     dep.imports.sort();
     dep.exports.sort();
-    if (dep.name.startsWith('custom:')) dep.name = `custom-${dep.namespace}-${dep.package}-${[...new Set([...dep.imports, ...dep.exports])].sort().join('/')}`;
+    if (dep.name.startsWith('custom:'))
+      dep.name = `custom-${dep.namespace}-${dep.package}-${[...new Set([...dep.imports, ...dep.exports])].sort().join('/')}`;
   }
   return [...deps.values()];
 }
@@ -215,7 +250,8 @@ function applyOverrides(deps: Dependency[], overrides: readonly OverrideEntry[],
         dep = structuredClone(pristine.get(original)!);
         dep.name = `${original.name}-${o.link_name ?? 'default'}`;
         // Config names are lattice-global: a second link's default config needs its own name.
-        const rename = (c: ManifestConfig) => (c.properties ? { ...c, name: `${c.name}-${o.link_name ?? 'default'}` } : c);
+        const rename = (c: ManifestConfig) =>
+          c.properties ? { ...c, name: `${c.name}-${o.link_name ?? 'default'}` } : c;
         dep.importLinkConfig = dep.importLinkConfig.map(rename);
         dep.exportLinkConfig = dep.exportLinkConfig.map(rename);
         if (dir === 'import') dep.exports = [];
@@ -278,7 +314,9 @@ export function generateDevManifest(input: GenerateInput): GeneratedManifest {
         if (ifaces.length === 0) continue;
         placeholders.push({
           direction: dir,
-          interfaces: ifaces.map((i) => interfaceText({ namespace: dep.namespace, package: dep.package, interface: i, version: dep.version })),
+          interfaces: ifaces.map((i) =>
+            interfaceText({ namespace: dep.namespace, package: dep.package, interface: i, version: dep.version }),
+          ),
           snippet: placeholderSnippet(dep, dir),
         });
       }
@@ -291,11 +329,22 @@ export function generateDevManifest(input: GenerateInput): GeneratedManifest {
       if (dep.importLinkConfig.length) target.config = dep.importLinkConfig.map(stripEmpty);
       componentTraits.push({
         type: 'link',
-        properties: { namespace: dep.namespace, package: dep.package, interfaces: dep.imports, ...(dep.linkName ? { name: dep.linkName } : {}), target },
+        properties: {
+          namespace: dep.namespace,
+          package: dep.package,
+          interfaces: dep.imports,
+          ...(dep.linkName ? { name: dep.linkName } : {}),
+          target,
+        },
       });
     }
     if (dep.exports.length) {
-      const link: Record<string, unknown> = { namespace: dep.namespace, package: dep.package, interfaces: dep.exports, ...(dep.linkName ? { name: dep.linkName } : {}) };
+      const link: Record<string, unknown> = {
+        namespace: dep.namespace,
+        package: dep.package,
+        interfaces: dep.exports,
+        ...(dep.linkName ? { name: dep.linkName } : {}),
+      };
       if (dep.exportLinkConfig.length) link.source = { config: dep.exportLinkConfig.map(stripEmpty) };
       link.target = { name: input.componentId };
       providerTraits.push({ type: 'link', properties: link });
@@ -304,7 +353,11 @@ export function generateDevManifest(input: GenerateInput): GeneratedManifest {
         httpAddresses.push(address ?? DEFAULT_HTTP_ADDRESS);
       }
     }
-    const provider: Record<string, unknown> = { name: providerName, type: 'capability', properties: { image: dep.image, ...(dep.configs.length ? { config: dep.configs.map(stripEmpty) } : {}) } };
+    const provider: Record<string, unknown> = {
+      name: providerName,
+      type: 'capability',
+      properties: { image: dep.image, ...(dep.configs.length ? { config: dep.configs.map(stripEmpty) } : {}) },
+    };
     if (providerTraits.length) provider.traits = providerTraits;
     providers.push(provider);
   }
@@ -316,7 +369,11 @@ export function generateDevManifest(input: GenerateInput): GeneratedManifest {
   const component = {
     name: input.componentId,
     type: 'component',
-    properties: { image: input.image, id: input.componentId, ...(componentConfig.length ? { config: componentConfig } : {}) },
+    properties: {
+      image: input.image,
+      id: input.componentId,
+      ...(componentConfig.length ? { config: componentConfig } : {}),
+    },
     traits: componentTraits,
   };
   const manifest = {
@@ -324,11 +381,27 @@ export function generateDevManifest(input: GenerateInput): GeneratedManifest {
     kind: 'Application',
     metadata: {
       name,
-      annotations: { 'wasmcloud.dev/session-id': input.sessionId, description: `Generated by wash dev for ${input.componentId}` },
+      annotations: {
+        'wasmcloud.dev/session-id': input.sessionId,
+        description: `Generated by wash dev for ${input.componentId}`,
+      },
       labels: { 'wasmcloud.dev/generated-by': input.generatedBy ?? 'wash-dev' },
     },
     spec: { components: [component, ...providers] },
   };
-  const fingerprint = JSON.stringify({ deps: deps.map((d) => [d.name, d.image, d.linkName, d.imports, d.exports, d.configs, d.importLinkConfig, d.exportLinkConfig]), componentConfig, image: input.image });
+  const fingerprint = JSON.stringify({
+    deps: deps.map((d) => [
+      d.name,
+      d.image,
+      d.linkName,
+      d.imports,
+      d.exports,
+      d.configs,
+      d.importLinkConfig,
+      d.exportLinkConfig,
+    ]),
+    componentConfig,
+    image: input.image,
+  });
   return { manifest, name, dependencies: deps, placeholders, httpAddresses, fingerprint };
 }

@@ -18,7 +18,10 @@ const configEntry = z.union([z.strictObject({ name: str }), z.strictObject({ val
 const configList = z.union([configEntry, z.array(configEntry)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 const secretEntry = z.union([
-  z.strictObject({ name: str, source: z.strictObject({ policy: str, key: str, field: str.optional(), version: str.optional() }) }),
+  z.strictObject({
+    name: str,
+    source: z.strictObject({ policy: str, key: str, field: str.optional(), version: str.optional() }),
+  }),
   z.strictObject({ name: str, values: stringMap }),
 ]);
 
@@ -58,7 +61,16 @@ export const projectSchema = z.strictObject({
   component: z
     .strictObject({
       key_directory: str.optional(),
-      wasm_target: z.enum(['wasm32-unknown-unknown', 'wasm32-wasip1', 'wasm32-wasi', 'wasm32-wasi-preview1', 'wasm32-wasip2', 'wasm32-wasi-preview2']).optional(),
+      wasm_target: z
+        .enum([
+          'wasm32-unknown-unknown',
+          'wasm32-wasip1',
+          'wasm32-wasi',
+          'wasm32-wasi-preview1',
+          'wasm32-wasip2',
+          'wasm32-wasi-preview2',
+        ])
+        .optional(),
       wasip1_adapter_path: str.optional(),
       wit_world: str.optional(),
       tags: z.array(str).optional(),
@@ -68,9 +80,19 @@ export const projectSchema = z.strictObject({
     })
     .default({}),
   provider: z
-    .strictObject({ vendor: str.optional(), wit_world: str.optional(), os: str.optional(), arch: str.optional(), rust_target: str.optional(), bin_name: str.optional(), key_directory: str.optional() })
+    .strictObject({
+      vendor: str.optional(),
+      wit_world: str.optional(),
+      os: str.optional(),
+      arch: str.optional(),
+      rust_target: str.optional(),
+      bin_name: str.optional(),
+      key_directory: str.optional(),
+    })
     .optional(),
-  rust: z.strictObject({ cargo_path: str.optional(), target_path: str.optional(), debug: z.boolean().optional() }).optional(),
+  rust: z
+    .strictObject({ cargo_path: str.optional(), target_path: str.optional(), debug: z.boolean().optional() })
+    .optional(),
   tinygo: z
     .strictObject({
       tinygo_path: str.optional(),
@@ -120,7 +142,12 @@ export interface ProjectConfig extends ProjectFile {
   buildDir: string;
 }
 
-const ALIASES: Record<string, string> = { interface_spec: 'interface', uri: 'image_ref', configs: 'config', link_configs: 'link_config' };
+const ALIASES: Record<string, string> = {
+  interface_spec: 'interface',
+  uri: 'image_ref',
+  configs: 'config',
+  link_configs: 'link_config',
+};
 
 /** Folds upstream aliases into canonical keys (in `[dev]` and its overrides only, where upstream has them). */
 function foldAliases(doc: Record<string, unknown>): void {
@@ -202,7 +229,9 @@ export async function parseProjectConfig(text: string, file: string): Promise<Pr
     const e = err as { line?: number; col?: number; message: string };
     const where = typeof e.line === 'number' ? `${file}:${e.line + 1}` : file;
     const first = e.message.split('\n')[0].replace(/ at row \d+, col \d+, pos \d+:?$/, '');
-    throw new UserError(`${where}: invalid TOML: ${first}`, { suggestion: 'fix the syntax at that line (see wasmcloud.toml.example)' });
+    throw new UserError(`${where}: invalid TOML: ${first}`, {
+      suggestion: 'fix the syntax at that line (see wasmcloud.toml.example)',
+    });
   }
   foldAliases(doc);
   const parsed = projectSchema.safeParse(doc);
@@ -211,14 +240,20 @@ export async function parseProjectConfig(text: string, file: string): Promise<Pr
     const messages = parsed.error.issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((k) => {
-          const full = [...path, k];
-          const line = lineOf(lines, full.map((p) => (typeof p === 'number' ? String(p) : p)));
-          return `${file}${line ? `:${line}` : ''}: unknown key ${pathText(full)}`;
-        }).join('\n');
+        return issue.keys
+          .map((k) => {
+            const full = [...path, k];
+            const line = lineOf(
+              lines,
+              full.map((p) => (typeof p === 'number' ? String(p) : p)),
+            );
+            return `${file}${line ? `:${line}` : ''}: unknown key ${pathText(full)}`;
+          })
+          .join('\n');
       }
       const line = lineOf(lines, path);
-      const what = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
+      const what =
+        issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
       return `${file}${line ? `:${line}` : ''}: ${pathText(path)} ${what}`;
     });
     throw new UserError(`${file} is not a valid project file:\n${messages.join('\n')}`, {
@@ -242,7 +277,8 @@ export async function loadProjectConfig(dirOrFile: string): Promise<ProjectConfi
   const file = dirOrFile.endsWith('.toml') ? dirOrFile : join(dirOrFile, PROJECT_FILE);
   if (!existsSync(file)) {
     throw new UserError(`no ${PROJECT_FILE} in ${isAbsolute(dirOrFile) ? dirOrFile : resolve(dirOrFile)}`, {
-      suggestion: 'run the command in a project directory, pass --work-dir, or create a project with `wash new component <name>`',
+      suggestion:
+        'run the command in a project directory, pass --work-dir, or create a project with `wash new component <name>`',
     });
   }
   return parseProjectConfig(readFileSync(file, 'utf8'), file);

@@ -80,7 +80,12 @@ interface Artifact {
 
 /** Stable per project directory, so a restarted session replaces its own app instead of adding one. */
 export function sessionIdFor(projectDir: string): string {
-  return createHash('sha256').update(projectDir).digest('base64url').replace(/[^a-zA-Z0-9]/g, '').slice(0, 6).toLowerCase();
+  return createHash('sha256')
+    .update(projectDir)
+    .digest('base64url')
+    .replace(/[^a-zA-Z0-9]/g, '')
+    .slice(0, 6)
+    .toLowerCase();
 }
 
 function componentIdFor(sessionId: string, name: string): string {
@@ -92,11 +97,22 @@ function toInterfaces(names: readonly string[], parse: (n: string) => WitInterfa
 }
 
 /** Applies `--http-address` as the default http-server address (an explicit export override still wins). */
-function withDefaultAddress(overrides: ProjectConfig['dev']['overrides'], address: string | undefined): { imports: OverrideEntry[]; exports: OverrideEntry[] } {
+function withDefaultAddress(
+  overrides: ProjectConfig['dev']['overrides'],
+  address: string | undefined,
+): { imports: OverrideEntry[]; exports: OverrideEntry[] } {
   if (!address) return overrides;
-  const explicit = overrides.exports.some((o) => typeof o.interface === 'string' && o.interface.startsWith('wasi:http') && o.link_config);
+  const explicit = overrides.exports.some(
+    (o) => typeof o.interface === 'string' && o.interface.startsWith('wasi:http') && o.link_config,
+  );
   if (explicit) return overrides;
-  return { imports: overrides.imports, exports: [{ interface: 'wasi:http/incoming-handler', link_config: [{ values: { address } }] }, ...overrides.exports] };
+  return {
+    imports: overrides.imports,
+    exports: [
+      { interface: 'wasi:http/incoming-handler', link_config: [{ values: { address } }] },
+      ...overrides.exports,
+    ],
+  };
 }
 
 async function waitForHttp(address: string, timeoutMs: number): Promise<void> {
@@ -106,7 +122,10 @@ async function waitForHttp(address: string, timeoutMs: number): Promise<void> {
       await fetch(`http://${address}/`, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer());
       return;
     } catch {
-      if (Date.now() > deadline) throw new UserError(`nothing answers at http://${address} ${Math.round(timeoutMs / 1000)} s after deploying`, { suggestion: 'see the host log; `wash app status` shows what wadm did' });
+      if (Date.now() > deadline)
+        throw new UserError(`nothing answers at http://${address} ${Math.round(timeoutMs / 1000)} s after deploying`, {
+          suggestion: 'see the host log; `wash app status` shows what wadm did',
+        });
       await new Promise((r) => setTimeout(r, 150));
     }
   }
@@ -128,7 +147,10 @@ export class DevSession {
   private stopped = false;
   private readonly warnings: string[] = [];
 
-  constructor(private readonly o: DevSessionOptions, private readonly io: DevIo) {}
+  constructor(
+    private readonly o: DevSessionOptions,
+    private readonly io: DevIo,
+  ) {}
 
   private get deployTimeoutMs(): number {
     return this.o.deployTimeoutMs ?? 90_000;
@@ -137,7 +159,9 @@ export class DevSession {
   async start(): Promise<void> {
     this.cfg = await loadProjectConfig(this.o.workDir);
     if (this.o.manifestOutputDir && !existsSync(this.o.manifestOutputDir)) {
-      throw new UserError(`--manifest-output-dir ${this.o.manifestOutputDir} does not exist`, { suggestion: 'create the directory first' });
+      throw new UserError(`--manifest-output-dir ${this.o.manifestOutputDir} does not exist`, {
+        suggestion: 'create the directory first',
+      });
     }
     if (!this.o.skipFetch) await resolveWitDeps(this.cfg);
     this.sessionId = sessionIdFor(this.cfg.projectDir);
@@ -152,7 +176,9 @@ export class DevSession {
     await this.deploy(gen);
     const manifestPath = await this.writeManifest(gen);
     for (const p of gen.placeholders) {
-      this.io.note(`No provider is known for ${p.interfaces.join(', ')} (${p.direction}); calls to it fail until you wire one. Add to wasmcloud.toml:\n${p.snippet}`);
+      this.io.note(
+        `No provider is known for ${p.interfaces.join(', ')} (${p.direction}); calls to it fail until you wire one. Add to wasmcloud.toml:\n${p.snippet}`,
+      );
     }
     this.io.event({
       event: 'started',
@@ -182,7 +208,12 @@ export class DevSession {
   /** Where builds write (never watched, so a build cannot retrigger itself) plus --ignore-dir. */
   private outputDirs(): string[] {
     const dirs = [this.cfg.buildDir, ...this.o.ignoreDirs.map((d) => join(this.cfg.projectDir, d))];
-    if (this.cfg.language === 'rust') dirs.push(this.cfg.rust?.target_path ? join(this.cfg.projectDir, this.cfg.rust.target_path) : join(this.cfg.projectDir, 'target'));
+    if (this.cfg.language === 'rust')
+      dirs.push(
+        this.cfg.rust?.target_path
+          ? join(this.cfg.projectDir, this.cfg.rust.target_path)
+          : join(this.cfg.projectDir, 'target'),
+      );
     if (this.cfg.component.build_artifact) {
       const artifact = join(this.cfg.projectDir, this.cfg.component.build_artifact);
       dirs.push(artifact);
@@ -201,9 +232,19 @@ export class DevSession {
         world: this.cfg.component.wit_world,
         userExports: bundle.exports,
         cacheDir: this.o.cacheDir,
-        onBuildStart: () => this.io.note('Building the dev component for this WIT world with componentize-js (once per world; 15–40 s). Saves after this take well under a second.'),
+        onBuildStart: () =>
+          this.io.note(
+            'Building the dev component for this WIT world with componentize-js (once per world; 15–40 s). Saves after this take well under a second.',
+          ),
       });
-      return { image: pathToFileURL(engine.path).href, imports: engine.world.imports, exports: engine.world.exports, source: bundle.code, extraConfigNames: [this.sourceConfigName], buildMs: performance.now() - started };
+      return {
+        image: pathToFileURL(engine.path).href,
+        imports: engine.world.imports,
+        exports: engine.world.exports,
+        source: bundle.code,
+        extraConfigNames: [this.sourceConfigName],
+        buildMs: performance.now() - started,
+      };
     }
     const { componentPath } = await buildProject(this.cfg, { skipFetch: true });
     const bytes = readFileSync(componentPath);
@@ -214,7 +255,13 @@ export class DevSession {
     if (!existsSync(copy)) copyFileSync(componentPath, copy);
     const { inspectComponent, parseInterfaceName } = await import('../component/index.js');
     const info = await inspectComponent(new Uint8Array(bytes), { label: componentPath });
-    return { image: pathToFileURL(copy).href, imports: toInterfaces(info.imports, parseInterfaceName), exports: toInterfaces(info.exports, parseInterfaceName), extraConfigNames: [], buildMs: performance.now() - started };
+    return {
+      image: pathToFileURL(copy).href,
+      imports: toInterfaces(info.imports, parseInterfaceName),
+      exports: toInterfaces(info.exports, parseInterfaceName),
+      extraConfigNames: [],
+      buildMs: performance.now() - started,
+    };
   }
 
   private async generate(a: Artifact): Promise<GeneratedManifest> {
@@ -233,8 +280,14 @@ export class DevSession {
   }
 
   /** `[dev].manifests`: the project's manifests with the dev build swapped in (the first one is tracked). */
-  private async augmentOwn(a: Artifact, entries: NonNullable<ProjectConfig['dev']['manifests']>): Promise<GeneratedManifest> {
-    if (entries.length > 1) throw new UserError(`${this.cfg.file}: [dev].manifests lists ${entries.length} manifests; wash dev deploys one`, { suggestion: 'keep the manifest holding the component' });
+  private async augmentOwn(
+    a: Artifact,
+    entries: NonNullable<ProjectConfig['dev']['manifests']>,
+  ): Promise<GeneratedManifest> {
+    if (entries.length > 1)
+      throw new UserError(`${this.cfg.file}: [dev].manifests lists ${entries.length} manifests; wash dev deploys one`, {
+        suggestion: 'keep the manifest holding the component',
+      });
     const entry = entries[0];
     const file = join(this.cfg.projectDir, entry.path);
     const { parse } = await import('yaml');
@@ -245,9 +298,28 @@ export class DevSession {
       throw new UserError(`cannot read [dev].manifests ${file}: ${(cause as Error).message}`);
     }
     const { augmentManifest } = await import('./manifest-augment.js');
-    const { manifest, name } = augmentManifest(doc, entry, { componentId: this.componentId, image: a.image, devConfig: this.cfg.dev.config, extraConfigNames: a.extraConfigNames, file });
+    const { manifest, name } = augmentManifest(doc, entry, {
+      componentId: this.componentId,
+      image: a.image,
+      devConfig: this.cfg.dev.config,
+      extraConfigNames: a.extraConfigNames,
+      file,
+    });
     const addresses: string[] = [];
-    for (const c of ((manifest.spec as { components?: { traits?: { type: string; properties?: { namespace?: string; package?: string; source?: { config?: { properties?: Record<string, string> }[] } } }[] }[] })?.components ?? [])) {
+    for (const c of (
+      manifest.spec as {
+        components?: {
+          traits?: {
+            type: string;
+            properties?: {
+              namespace?: string;
+              package?: string;
+              source?: { config?: { properties?: Record<string, string> }[] };
+            };
+          }[];
+        }[];
+      }
+    )?.components ?? []) {
       for (const t of c.traits ?? []) {
         if (t.type === 'link' && t.properties?.namespace === 'wasi' && t.properties.package === 'http') {
           const addr = t.properties.source?.config?.find((x) => x.properties?.address)?.properties?.address;
@@ -255,7 +327,14 @@ export class DevSession {
         }
       }
     }
-    return { manifest, name, dependencies: [], placeholders: [], httpAddresses: addresses, fingerprint: JSON.stringify(manifest) };
+    return {
+      manifest,
+      name,
+      dependencies: [],
+      placeholders: [],
+      httpAddresses: addresses,
+      fingerprint: JSON.stringify(manifest),
+    };
   }
 
   private async connect(): Promise<void> {
@@ -273,7 +352,9 @@ export class DevSession {
       await nc.close();
     }
     if (hosts === 0) {
-      this.io.note(`No host answers on lattice ${up.lattice} at ${up.natsHost}:${up.natsPort}: starting ${this.o.leaveHostRunning ? 'a detached' : 'a'} local lattice like \`wash up\``);
+      this.io.note(
+        `No host answers on lattice ${up.lattice} at ${up.natsHost}:${up.natsPort}: starting ${this.o.leaveHostRunning ? 'a detached' : 'a'} local lattice like \`wash up\``,
+      );
       const io = { note: (m: string) => this.io.note(m) };
       if (this.o.leaveHostRunning) {
         const { upDetached } = await import('../up/run-up.js');
@@ -284,7 +365,11 @@ export class DevSession {
         this.lattice = await startLocalLattice(up, 'foreground', io, this.o.env);
       }
     }
-    this.nc = await natsConnect(url, {}, { name: 'wash-dev', timeout: 2000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    this.nc = await natsConnect(
+      url,
+      {},
+      { name: 'wash-dev', timeout: 2000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+    );
     this.ctl = new CtlClient(this.nc, { lattice: up.lattice, prefix: up.ctlTopicPrefix, timeoutMs: 5000 });
     this.wadm = new WadmClient(this.nc, up.lattice, { timeoutMs: 10_000 });
   }
@@ -292,9 +377,12 @@ export class DevSession {
   private async putSource(source: string): Promise<void> {
     const bytes = Buffer.byteLength(source);
     if (bytes > MAX_SOURCE_BYTES) {
-      throw new UserError(`the dev bundle is ${Math.round(bytes / 1024)} KiB; wash dev passes it through lattice config, which holds at most ${MAX_SOURCE_BYTES / 1024} KiB`, {
-        suggestion: 'trim dependencies, or use `wash build` and deploy the component',
-      });
+      throw new UserError(
+        `the dev bundle is ${Math.round(bytes / 1024)} KiB; wash dev passes it through lattice config, which holds at most ${MAX_SOURCE_BYTES / 1024} KiB`,
+        {
+          suggestion: 'trim dependencies, or use `wash build` and deploy the component',
+        },
+      );
     }
     const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
     if (digest === this.lastDigest) return;
@@ -305,10 +393,15 @@ export class DevSession {
   private async deploy(gen: GeneratedManifest): Promise<void> {
     const { armAppWait } = await import('../wadm/client/index.js');
     const put = await this.wadm.put(gen.manifest as never);
-    const wait = await armAppWait(this.wadm, gen.name, 'deployed', { timeoutMs: this.deployTimeoutMs, graceMs: 500, pollMs: 250 });
+    const wait = await armAppWait(this.wadm, gen.name, 'deployed', {
+      timeoutMs: this.deployTimeoutMs,
+      graceMs: 500,
+      pollMs: 250,
+    });
     try {
       const dep = await this.wadm.deploy(gen.name, put.current_version || undefined);
-      if (dep.result !== 'acknowledged') throw new UserError(`wadm did not deploy ${gen.name}: ${dep.message || dep.result}`);
+      if (dep.result !== 'acknowledged')
+        throw new UserError(`wadm did not deploy ${gen.name}: ${dep.message || dep.result}`);
       try {
         await wait.wait();
       } catch (err) {
@@ -329,7 +422,10 @@ export class DevSession {
     if (!this.o.manifestOutputDir) return undefined;
     const { stringify } = await import('yaml');
     const path = join(this.o.manifestOutputDir, `${gen.name}.yaml`);
-    writeFileSync(path, manifestYaml(gen, (v) => stringify(v)));
+    writeFileSync(
+      path,
+      manifestYaml(gen, (v) => stringify(v)),
+    );
     return path;
   }
 
@@ -358,7 +454,13 @@ export class DevSession {
         await this.writeManifest(gen);
         kind = 'manifest';
       }
-      this.io.event({ event: 'reloaded', kind, build_ms: Math.round(reloadStarted - started), reload_ms: Math.round(performance.now() - reloadStarted), changed });
+      this.io.event({
+        event: 'reloaded',
+        kind,
+        build_ms: Math.round(reloadStarted - started),
+        reload_ms: Math.round(performance.now() - reloadStarted),
+        changed,
+      });
     } catch (err) {
       this.io.event({ event: 'build_failed', error: `reload failed: ${errorChain(err).join(': ')}`, changed });
     }
@@ -394,9 +496,20 @@ export class DevSession {
 }
 
 /** YAML of the generated manifest, with placeholders as comments that say how to wire them. */
-export function manifestYaml(gen: GeneratedManifest, stringify: (v: unknown) => string = (v) => JSON.stringify(v, null, 2)): string {
+export function manifestYaml(
+  gen: GeneratedManifest,
+  stringify: (v: unknown) => string = (v) => JSON.stringify(v, null, 2),
+): string {
   const head = gen.placeholders.length
-    ? gen.placeholders.map((p) => `# PLACEHOLDER (${p.direction}) ${p.interfaces.join(', ')}: no provider known; add to wasmcloud.toml:\n${p.snippet.split('\n').map((l) => `#   ${l}`).join('\n')}\n`).join('')
+    ? gen.placeholders
+        .map(
+          (p) =>
+            `# PLACEHOLDER (${p.direction}) ${p.interfaces.join(', ')}: no provider known; add to wasmcloud.toml:\n${p.snippet
+              .split('\n')
+              .map((l) => `#   ${l}`)
+              .join('\n')}\n`,
+        )
+        .join('')
     : '';
   return `# Generated by wash dev — deploy with: wash app deploy <this file>\n${head}${stringify(gen.manifest)}\n`;
 }

@@ -18,7 +18,8 @@ export function templatesDir(): string {
 const DESCRIPTIONS: Record<string, string> = {
   'hello-world-typescript': 'HTTP hello world in TypeScript (wasi:http incoming-handler)',
   'hello-world-javascript': 'HTTP hello world in JavaScript (FetchEvent style)',
-  'keyvalue-counter-typescript': 'HTTP counter in TypeScript backed by wasi:keyvalue (NATS KV by default, Redis by override)',
+  'keyvalue-counter-typescript':
+    'HTTP counter in TypeScript backed by wasi:keyvalue (NATS KV by default, Redis by override)',
 };
 
 export function listTemplates(dir = templatesDir()): TemplateInfo[] {
@@ -35,21 +36,31 @@ export function listTemplates(dir = templatesDir()): TemplateInfo[] {
 /** Component names become directory names, WIT-safe ids and manifest names: lower-case kebab. */
 export function validateProjectName(name: string): void {
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) {
-    throw new UserError(`component name '${name}' is not valid`, { suggestion: 'use lower-case letters, digits and dashes, starting with a letter (e.g. my-component)' });
+    throw new UserError(`component name '${name}' is not valid`, {
+      suggestion: 'use lower-case letters, digits and dashes, starting with a letter (e.g. my-component)',
+    });
   }
 }
 
 const TEXT_FILES = /\.(toml|ts|js|json|md|wit)$/;
 
 /** Copies template `template` to `<parentDir>/<name>`, filling in `{{name}}`. Returns the project directory. */
-export function createProject(o: { name: string; template: string; parentDir: string }): { projectDir: string; files: string[] } {
+export function createProject(o: { name: string; template: string; parentDir: string }): {
+  projectDir: string;
+  files: string[];
+} {
   validateProjectName(o.name);
   const available = listTemplates();
   const t = available.find((x) => x.name === o.template);
-  if (!t) throw new UserError(`unknown template '${o.template}'`, { suggestion: `pick one of: ${available.map((x) => x.name).join(', ')} (see \`wash new --list\`)` });
+  if (!t)
+    throw new UserError(`unknown template '${o.template}'`, {
+      suggestion: `pick one of: ${available.map((x) => x.name).join(', ')} (see \`wash new --list\`)`,
+    });
   const projectDir = resolve(o.parentDir, o.name);
   if (existsSync(projectDir) && readdirSync(projectDir).length > 0) {
-    throw new UserError(`${projectDir} already exists and is not empty`, { suggestion: 'choose another name or remove that directory' });
+    throw new UserError(`${projectDir} already exists and is not empty`, {
+      suggestion: 'choose another name or remove that directory',
+    });
   }
   cpSync(t.path, projectDir, { recursive: true });
   const files: string[] = [];

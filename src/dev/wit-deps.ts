@@ -39,7 +39,10 @@ export const fileResolver: WitSourceResolver = async (source, destDir) => {
   const rest = decodeURIComponent(source.url.slice('file://'.length));
   const path = isAbsolute(rest) ? rest : resolve(source.baseDir, rest);
   if (!existsSync(path)) {
-    throw new UserError(`[[registry.pull.sources]] ${source.target}: ${source.url} does not exist (looked at ${path})`, { suggestion: 'fix the path (relative paths start at the directory of wasmcloud.toml)' });
+    throw new UserError(
+      `[[registry.pull.sources]] ${source.target}: ${source.url} does not exist (looked at ${path})`,
+      { suggestion: 'fix the path (relative paths start at the directory of wasmcloud.toml)' },
+    );
   }
   if (statSync(path).isDirectory()) cpSync(path, destDir, { recursive: true });
   else cpSync(path, join(destDir, basename(path)));
@@ -107,12 +110,17 @@ export async function resolveWitDeps(cfg: ProjectConfig): Promise<string[]> {
       resolvers.set(scheme, resolver);
     }
     if (!/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/.test(s.target)) {
-      throw new UserError(`${cfg.file}: [[registry.pull.sources]] target '${s.target}' is not of the form namespace:package`);
+      throw new UserError(
+        `${cfg.file}: [[registry.pull.sources]] target '${s.target}' is not of the form namespace:package`,
+      );
     }
     if (!resolver) {
-      throw new UserError(`${cfg.file}: [[registry.pull.sources]] ${s.target}: no resolver for '${scheme ?? s.source}' sources in this wash`, {
-        suggestion: `use a file:// source (a local copy of the WIT), or vendor the package into ${join(cfg.witDir, 'deps')}`,
-      });
+      throw new UserError(
+        `${cfg.file}: [[registry.pull.sources]] ${s.target}: no resolver for '${scheme ?? s.source}' sources in this wash`,
+        {
+          suggestion: `use a file:// source (a local copy of the WIT), or vendor the package into ${join(cfg.witDir, 'deps')}`,
+        },
+      );
     }
     const deps = join(cfg.witDir, 'deps');
     const staging = `${join(deps, depDirName(s.target))}.tmp-${process.pid}`;

@@ -22,17 +22,28 @@ export function isInside(dir: string, path: string): boolean {
 
 /** Comma-separated directories → absolute paths (relative ones from `cwd`); empty entries dropped. */
 export function parseDirList(text: string, cwd: string = process.cwd()): string[] {
-  return text.split(',').map((d) => d.trim()).filter((d) => d !== '').map((d) => resolve(cwd, d));
+  return text
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '')
+    .map((d) => resolve(cwd, d));
 }
 
 /**
  * Resolves `path` against the allow-list: the real path to open when allowed, `PathNotAllowedError` otherwise.
  * `dirs` undefined means every path is allowed (the bare `--allow-file-load`).
  */
-export async function resolveAllowedPath(path: string, dirs: readonly string[] | undefined, describe: string = path): Promise<string> {
+export async function resolveAllowedPath(
+  path: string,
+  dirs: readonly string[] | undefined,
+  describe: string = path,
+): Promise<string> {
   const abs = resolve(path);
   if (dirs === undefined) return abs;
-  const refuse = () => new PathNotAllowedError(`${describe} is not inside a directory this host may load files from (--allow-file-load=<dir,…>)`);
+  const refuse = () =>
+    new PathNotAllowedError(
+      `${describe} is not inside a directory this host may load files from (--allow-file-load=<dir,…>)`,
+    );
   if (!dirs.some((d) => isInside(resolve(d), abs))) throw refuse();
   // Inside lexically; symlinks must not lead out. A path that cannot be resolved is opened as given and fails there.
   const real = await realpath(abs).catch(() => undefined);

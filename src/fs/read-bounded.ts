@@ -13,7 +13,13 @@ export type BoundedReadFailure = 'not-found' | 'directory' | 'not-a-file' | 'too
 /** Why a bounded read failed; `reason` lets callers phrase their own message (a UserError, a ctl error…). */
 export class BoundedReadError extends Error {
   override name = 'BoundedReadError';
-  constructor(readonly path: string, readonly reason: BoundedReadFailure, message: string, readonly size?: number, cause?: unknown) {
+  constructor(
+    readonly path: string,
+    readonly reason: BoundedReadFailure,
+    message: string,
+    readonly size?: number,
+    cause?: unknown,
+  ) {
     super(message, cause === undefined ? undefined : { cause });
   }
 }
@@ -23,20 +29,39 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants
 
 function openFailure(path: string, err: unknown): BoundedReadError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new BoundedReadError(path, 'not-found', `cannot read ${path}: it does not exist`, undefined, err);
-  if (code === 'EISDIR') return new BoundedReadError(path, 'directory', `cannot read ${path}: it is a directory, not a file`, undefined, err);
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new BoundedReadError(path, 'not-found', `cannot read ${path}: it does not exist`, undefined, err);
+  if (code === 'EISDIR')
+    return new BoundedReadError(
+      path,
+      'directory',
+      `cannot read ${path}: it is a directory, not a file`,
+      undefined,
+      err,
+    );
   return new BoundedReadError(path, 'unreadable', `cannot read ${path}: ${(err as Error).message}`, undefined, err);
 }
 
 function checkStats(path: string, st: Stats, maxBytes: number): void {
-  if (st.isDirectory()) throw new BoundedReadError(path, 'directory', `cannot read ${path}: it is a directory, not a file`);
-  if (!st.isFile()) throw new BoundedReadError(path, 'not-a-file', `cannot read ${path}: it is not a regular file (a device, FIFO or socket)`);
+  if (st.isDirectory())
+    throw new BoundedReadError(path, 'directory', `cannot read ${path}: it is a directory, not a file`);
+  if (!st.isFile())
+    throw new BoundedReadError(
+      path,
+      'not-a-file',
+      `cannot read ${path}: it is not a regular file (a device, FIFO or socket)`,
+    );
   if (st.size > maxBytes) throw tooLarge(path, maxBytes, st.size);
 }
 
 function tooLarge(path: string, maxBytes: number, size?: number): BoundedReadError {
   const what = size === undefined ? '' : ` ${size} bytes,`;
-  return new BoundedReadError(path, 'too-large', `cannot read ${path}: it is${what} over the limit of ${maxBytes} bytes`, size);
+  return new BoundedReadError(
+    path,
+    'too-large',
+    `cannot read ${path}: it is${what} over the limit of ${maxBytes} bytes`,
+    size,
+  );
 }
 
 /** Reads a regular file of at most `maxBytes` bytes; anything else is a `BoundedReadError`. */

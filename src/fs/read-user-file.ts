@@ -17,15 +17,24 @@ function toUserError(err: unknown, path: string, o: UserFileOptions): unknown {
   if (!(err instanceof BoundedReadError)) return err;
   switch (err.reason) {
     case 'not-found':
-      return new UserError(`${o.what} not found: ${path}`, { suggestion: o.notFoundSuggestion ?? 'check the path (relative paths are resolved from the current directory)' });
+      return new UserError(`${o.what} not found: ${path}`, {
+        suggestion: o.notFoundSuggestion ?? 'check the path (relative paths are resolved from the current directory)',
+      });
     case 'directory':
       return new UserError(`${o.what} ${path} is a directory, not a file`, { suggestion: 'give the path of a file' });
     case 'not-a-file':
-      return new UserError(`${o.what} ${path} is not a regular file`, { suggestion: 'give the path of a file (not a directory, device or pipe)' });
+      return new UserError(`${o.what} ${path} is not a regular file`, {
+        suggestion: 'give the path of a file (not a directory, device or pipe)',
+      });
     case 'too-large':
-      return new UserError(`${o.what} ${path} is too large${err.size === undefined ? '' : `: ${err.size} bytes`}, the limit is ${o.maxBytes} bytes`);
+      return new UserError(
+        `${o.what} ${path} is too large${err.size === undefined ? '' : `: ${err.size} bytes`}, the limit is ${o.maxBytes} bytes`,
+      );
     default:
-      return new UserError(`cannot read ${o.what} ${path}: ${(err.cause as Error | undefined)?.message ?? err.message}`, { cause: err });
+      return new UserError(
+        `cannot read ${o.what} ${path}: ${(err.cause as Error | undefined)?.message ?? err.message}`,
+        { cause: err },
+      );
   }
 }
 

@@ -16,7 +16,12 @@ export function isHttpServerProviderRef(ref: string): boolean {
 
 /** A link this provider serves: it is the source, towards `wasi:http/incoming-handler`. */
 export function isIncomingHandlerLink(link: Link, providerId: string): boolean {
-  return link.source_id === providerId && link.wit_namespace === 'wasi' && link.wit_package === 'http' && link.interfaces.includes('incoming-handler');
+  return (
+    link.source_id === providerId &&
+    link.wit_namespace === 'wasi' &&
+    link.wit_package === 'http' &&
+    link.interfaces.includes('incoming-handler')
+  );
 }
 
 export interface HttpBinding {
@@ -28,7 +33,11 @@ export interface HttpBinding {
  * Which address serves which link: `address` from the link's merged source config (default
  * 127.0.0.1:8000). Two links claiming one address: the first keeps it, the others are returned as conflicts.
  */
-export function planBindings(links: readonly Link[], providerId: string, config: (names: readonly string[]) => StringMap): { bindings: Map<string, HttpBinding>; conflicts: HttpBinding[] } {
+export function planBindings(
+  links: readonly Link[],
+  providerId: string,
+  config: (names: readonly string[]) => StringMap,
+): { bindings: Map<string, HttpBinding>; conflicts: HttpBinding[] } {
   const bindings = new Map<string, HttpBinding>();
   const conflicts: HttpBinding[] = [];
   for (const link of links) {
@@ -66,7 +75,10 @@ export class BuiltinHttpServer {
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(readonly providerId: string, private readonly deps: HttpServerDeps) {}
+  constructor(
+    readonly providerId: string,
+    private readonly deps: HttpServerDeps,
+  ) {}
 
   addresses(): string[] {
     return [...this.bound.keys()];
@@ -74,15 +86,20 @@ export class BuiltinHttpServer {
 
   /** Re-reads links and config and converges listeners on them; calls are serialised. */
   sync(): Promise<void> {
-    this.chain = this.chain.then(() => this.syncNow()).catch((err) => {
-      this.deps.log.error(`http-server provider ${this.providerId} failed to apply links`, { error: errorText(err) });
-    });
+    this.chain = this.chain
+      .then(() => this.syncNow())
+      .catch((err) => {
+        this.deps.log.error(`http-server provider ${this.providerId} failed to apply links`, { error: errorText(err) });
+      });
     return this.chain;
   }
 
   private failure(binding: HttpBinding, error: string): void {
     const key = `${linkKey(binding.link)}@${binding.address}`;
-    this.deps.log.error(`http-server provider ${this.providerId} cannot serve component ${binding.link.target} on ${binding.address}`, { error });
+    this.deps.log.error(
+      `http-server provider ${this.providerId} cannot serve component ${binding.link.target} on ${binding.address}`,
+      { error },
+    );
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.deps.events.publish('linkdef_set_failed', { ...binding.link, error });
@@ -95,7 +112,9 @@ export class BuiltinHttpServer {
     for (const [address] of [...this.bound]) {
       if (bindings.has(address)) continue;
       this.bound.delete(address);
-      await ingress.unroute(address).catch((err) => this.deps.log.warn(`could not stop listening on ${address}`, { error: errorText(err) }));
+      await ingress
+        .unroute(address)
+        .catch((err) => this.deps.log.warn(`could not stop listening on ${address}`, { error: errorText(err) }));
       this.deps.log.info(`http-server provider ${this.providerId} stopped listening on ${address}`);
     }
     const live = new Set<string>();
@@ -113,14 +132,19 @@ export class BuiltinHttpServer {
         const entry = { componentId: binding.link.target, key };
         this.bound.set(binding.address, entry);
         ingress.route(binding.address, () => this.deps.component(entry.componentId));
-        this.deps.log.info(`http-server provider ${this.providerId} serving component ${binding.link.target} on http://${binding.address}`);
+        this.deps.log.info(
+          `http-server provider ${this.providerId} serving component ${binding.link.target} on http://${binding.address}`,
+        );
       } catch (err) {
         this.failure(binding, errorText(err));
       }
     }
     for (const c of conflicts) {
       live.add(`${linkKey(c.link)}@${c.address}`);
-      this.failure(c, `address ${c.address} is already used by the link to component ${bindings.get(c.address)?.link.target}`);
+      this.failure(
+        c,
+        `address ${c.address} is already used by the link to component ${bindings.get(c.address)?.link.target}`,
+      );
     }
     for (const key of [...this.reported]) if (!live.has(key)) this.reported.delete(key);
   }
@@ -132,7 +156,9 @@ export class BuiltinHttpServer {
     const ingress = await this.deps.ingress();
     for (const address of [...this.bound.keys()]) {
       this.bound.delete(address);
-      await ingress.unroute(address).catch((err) => this.deps.log.warn(`could not stop listening on ${address}`, { error: errorText(err) }));
+      await ingress
+        .unroute(address)
+        .catch((err) => this.deps.log.warn(`could not stop listening on ${address}`, { error: errorText(err) }));
     }
   }
 }

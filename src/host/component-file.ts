@@ -5,7 +5,11 @@ import { BoundedReadError, readBoundedFile } from '../fs/read-bounded.js';
  * The bytes of a `file://` component: only from the allowed directories (undefined = anywhere), only a regular
  * file, never more than `maxBytes` (`--max-component-size-bytes`) read.
  */
-export async function readComponentFile(path: string, allowedDirs: readonly string[] | undefined, maxBytes: number): Promise<Uint8Array> {
+export async function readComponentFile(
+  path: string,
+  allowedDirs: readonly string[] | undefined,
+  maxBytes: number,
+): Promise<Uint8Array> {
   const real = await resolveAllowedPath(path, allowedDirs);
   try {
     const bytes = await readBoundedFile(real, maxBytes);

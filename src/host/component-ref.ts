@@ -12,10 +12,13 @@ export type ComponentSource = { kind: 'file'; path: string } | { kind: 'oci'; re
 export function componentSource(ref: string, allowFileLoad: boolean, cwd: string = process.cwd()): ComponentSource {
   const trimmed = ref.trim();
   if (trimmed === '') throw new Error('the component reference is empty');
-  if (trimmed.startsWith('wasmcloud+builtin://')) throw new Error(`${trimmed} names a built-in provider, not a component`);
+  if (trimmed.startsWith('wasmcloud+builtin://'))
+    throw new Error(`${trimmed} names a built-in provider, not a component`);
   if (!trimmed.startsWith('file://')) return { kind: 'oci', ref: trimmed };
   if (!allowFileLoad) {
-    throw new Error(`loading components from files is disabled on this host (${trimmed}); start it with --allow-file-load or WASMCLOUD_ALLOW_FILE_LOAD=true`);
+    throw new Error(
+      `loading components from files is disabled on this host (${trimmed}); start it with --allow-file-load or WASMCLOUD_ALLOW_FILE_LOAD=true`,
+    );
   }
   try {
     return { kind: 'file', path: fileURLToPath(trimmed) };

@@ -1,5 +1,11 @@
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
-import type { ComponentDescription, CtlResponse, ScaleComponentCommand, StringMap, UpdateComponentCommand } from '../lattice/types.js';
+import type {
+  ComponentDescription,
+  CtlResponse,
+  ScaleComponentCommand,
+  StringMap,
+  UpdateComponentCommand,
+} from '../lattice/types.js';
 import { readComponentFile } from './component-file.js';
 import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
@@ -73,20 +79,36 @@ export class ComponentManager {
   descriptions(): ComponentDescription[] {
     return [...this.records.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((r) => ({ id: r.id, image_ref: r.ref, annotations: r.annotations, revision: 0, max_instances: r.maxInstances, limits: r.limits ?? null }));
+      .map((r) => ({
+        id: r.id,
+        image_ref: r.ref,
+        annotations: r.annotations,
+        revision: 0,
+        max_instances: r.maxInstances,
+        limits: r.limits ?? null,
+      }));
   }
 
   /** Handles `component.scale`; returns the reply (a warning message when the ref is kept). */
   scale(cmd: ScaleComponentCommand): CtlResponse {
     const existing = this.records.get(cmd.component_id);
     let message = '';
-    if (existing && cmd.count > 0 && cmd.component_ref !== '' && existing.ref !== cmd.component_ref && !cmd.allow_update) {
-      message = `component ${cmd.component_id} is already running with a different image reference (${existing.ref}); ` +
+    if (
+      existing &&
+      cmd.count > 0 &&
+      cmd.component_ref !== '' &&
+      existing.ref !== cmd.component_ref &&
+      !cmd.allow_update
+    ) {
+      message =
+        `component ${cmd.component_id} is already running with a different image reference (${existing.ref}); ` +
         `it was scaled but not updated to ${cmd.component_ref}. Set allow_update to update it, or use component.update`;
     }
-    void this.queue.run(cmd.component_id, () => this.applyScale(cmd)).catch((err) => {
-      this.deps.log.error(`scaling component ${cmd.component_id} failed unexpectedly`, { error: errorText(err) });
-    });
+    void this.queue
+      .run(cmd.component_id, () => this.applyScale(cmd))
+      .catch((err) => {
+        this.deps.log.error(`scaling component ${cmd.component_id} failed unexpectedly`, { error: errorText(err) });
+      });
     return ctlSuccess(message);
   }
 
@@ -94,22 +116,36 @@ export class ComponentManager {
   update(cmd: UpdateComponentCommand): CtlResponse {
     const existing = this.records.get(cmd.component_id);
     if (!existing) return ctlError(`component ${cmd.component_id} not found`);
-    if (existing.ref === cmd.new_component_ref) return ctlSuccess(`component ${cmd.component_id} already updated to ${cmd.new_component_ref}`);
-    void this.queue.run(cmd.component_id, () => this.applyUpdate(cmd.component_id, cmd.new_component_ref, cmd.annotations)).catch((err) => {
-      this.deps.log.error(`updating component ${cmd.component_id} failed unexpectedly`, { error: errorText(err) });
-    });
+    if (existing.ref === cmd.new_component_ref)
+      return ctlSuccess(`component ${cmd.component_id} already updated to ${cmd.new_component_ref}`);
+    void this.queue
+      .run(cmd.component_id, () => this.applyUpdate(cmd.component_id, cmd.new_component_ref, cmd.annotations))
+      .catch((err) => {
+        this.deps.log.error(`updating component ${cmd.component_id} failed unexpectedly`, { error: errorText(err) });
+      });
     return ctlSuccess(`component ${cmd.component_id} updating from ${existing.ref} to ${cmd.new_component_ref}`);
   }
 
   private scaled(id: string, ref: string, maxInstances: number, annotations: StringMap): void {
-    this.deps.events.publish('component_scaled', { component_id: id, image_ref: ref, host_id: this.deps.hostId, max_instances: maxInstances, annotations });
+    this.deps.events.publish('component_scaled', {
+      component_id: id,
+      image_ref: ref,
+      host_id: this.deps.hostId,
+      max_instances: maxInstances,
+      annotations,
+    });
   }
 
   private failed(id: string, ref: string, maxInstances: number, annotations: StringMap, err: unknown): void {
     const error = errorText(err);
     this.deps.log.error(`component ${id} (${ref}) could not be started`, { error });
     this.deps.events.publish('component_scale_failed', {
-      component_id: id, image_ref: ref, host_id: this.deps.hostId, max_instances: maxInstances, annotations, error,
+      component_id: id,
+      image_ref: ref,
+      host_id: this.deps.hostId,
+      max_instances: maxInstances,
+      annotations,
+      error,
     });
   }
 
@@ -140,13 +176,28 @@ export class ComponentManager {
     const annotations = cmd.annotations ?? {};
     const max = this.deps.maxComponents;
     if (max !== undefined && this.records.size + this.starting.size >= max) {
-      this.failed(id, cmd.component_ref, cmd.count, annotations, new Error(`this host already runs its maximum of ${max} components (--max-components)`));
+      this.failed(
+        id,
+        cmd.component_ref,
+        cmd.count,
+        annotations,
+        new Error(`this host already runs its maximum of ${max} components (--max-components)`),
+      );
       return;
     }
     this.starting.add(id);
     try {
       const { running, unserve } = await this.instantiate(id, cmd.component_ref, cmd.count);
-      this.records.set(id, { id, ref: cmd.component_ref, annotations, maxInstances: cmd.count, configNames: cmd.config, limits: cmd.component_limits, running, unserve });
+      this.records.set(id, {
+        id,
+        ref: cmd.component_ref,
+        annotations,
+        maxInstances: cmd.count,
+        configNames: cmd.config,
+        limits: cmd.component_limits,
+        running,
+        unserve,
+      });
       this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
       this.scaled(id, cmd.component_ref, cmd.count, annotations);
       await this.recordSpec(id, cmd.component_ref);
@@ -171,7 +222,13 @@ export class ComponentManager {
       this.failed(id, newRef, old.maxInstances, annotations ?? old.annotations, err);
       return;
     }
-    const next: ComponentRecord = { ...old, ref: newRef, annotations: annotations ?? old.annotations, running: started.running, unserve: started.unserve };
+    const next: ComponentRecord = {
+      ...old,
+      ref: newRef,
+      annotations: annotations ?? old.annotations,
+      running: started.running,
+      unserve: started.unserve,
+    };
     this.records.set(id, next);
     this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
     this.scaled(id, newRef, next.maxInstances, next.annotations);
@@ -180,14 +237,19 @@ export class ComponentManager {
     await this.recordSpec(id, newRef);
   }
 
-  private async instantiate(id: string, ref: string, maxInstances: number): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
+  private async instantiate(
+    id: string,
+    ref: string,
+    maxInstances: number,
+  ): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
     const bytes = await this.readComponent(ref);
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(bytes);
     const builtin = await this.deps.imports?.(id);
     const wrpc = await this.wrpcFor(id, bytes);
     // Standard interfaces resolve to built-in capabilities; custom ones (only those) go over wRPC.
-    const imports: ImportResolver | undefined = builtin && wrpc ? (iface) => builtin(iface) ?? wrpc.imports(iface) : builtin ?? wrpc?.imports;
+    const imports: ImportResolver | undefined =
+      builtin && wrpc ? (iface) => builtin(iface) ?? wrpc.imports(iface) : (builtin ?? wrpc?.imports);
     const capabilities = {
       config: () => this.deps.config(this.records.get(id)?.configNames ?? []),
       ...(imports ? { imports } : {}),
@@ -197,9 +259,12 @@ export class ComponentManager {
     if (!wrpc) return { running };
     const { canCallExports } = await import('../wrpc/host-bridge.js');
     if (!canCallExports(running)) return { running };
-    const served = wrpc.serveExports((instance, func, args) => running.callExport(instance, func, args), (err) => {
-      this.deps.log.warn(`a wRPC call into component ${id} failed`, { error: errorText(err) });
-    });
+    const served = wrpc.serveExports(
+      (instance, func, args) => running.callExport(instance, func, args),
+      (err) => {
+        this.deps.log.warn(`a wRPC call into component ${id} failed`, { error: errorText(err) });
+      },
+    );
     return { running, unserve: () => served.stop() };
   }
 
@@ -223,7 +288,6 @@ export class ComponentManager {
     }
     return readComponentFile(source.path, this.deps.allowedFileDirs, limit);
   }
-
 
   private async stopRunning(rec: ComponentRecord): Promise<void> {
     rec.unserve?.();

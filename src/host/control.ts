@@ -4,12 +4,33 @@
  * adapter around it.
  */
 import {
-  ctlError, ctlOk, ctlSuccess, decodeComponentAuctionRequest, decodeConfigMap, decodeDeleteLinkRequest, decodeHostLabel,
-  decodeHostLabelIdentifier, decodeJson, decodeLink, decodeProviderAuctionRequest, decodeScaleComponentCommand,
-  decodeStartProviderCommand, decodeStopHostCommand, decodeStopProviderCommand, decodeUpdateComponentCommand,
+  ctlError,
+  ctlOk,
+  ctlSuccess,
+  decodeComponentAuctionRequest,
+  decodeConfigMap,
+  decodeDeleteLinkRequest,
+  decodeHostLabel,
+  decodeHostLabelIdentifier,
+  decodeJson,
+  decodeLink,
+  decodeProviderAuctionRequest,
+  decodeScaleComponentCommand,
+  decodeStartProviderCommand,
+  decodeStopHostCommand,
+  decodeStopProviderCommand,
+  decodeUpdateComponentCommand,
 } from '../lattice/codec.js';
 import type { ParsedCtlSubject } from '../lattice/subjects.js';
-import type { ClaimsList, ConfigMap, CtlResponse, DeleteLinkRequest, Host, HostInventory, Link } from '../lattice/types.js';
+import type {
+  ClaimsList,
+  ConfigMap,
+  CtlResponse,
+  DeleteLinkRequest,
+  Host,
+  HostInventory,
+  Link,
+} from '../lattice/types.js';
 import type { RegistryCredential } from '../oci/settings.js';
 import type { ComponentManager } from './components.js';
 import type { EventSink } from './event-publisher.js';
@@ -51,7 +72,11 @@ export interface ControlContext {
 /** wasmCloud 1.9's reply text (`handle_label_put`); deleting a hostcore.* label is allowed there, and here. */
 const RESERVED_LABEL_PUT = 'hostcore.* labels cannot be set dynamically';
 
-export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubject, data: Uint8Array): Promise<CtlResponse<unknown> | undefined> {
+export async function handleControl(
+  ctx: ControlContext,
+  subject: ParsedCtlSubject,
+  data: Uint8Array,
+): Promise<CtlResponse<unknown> | undefined> {
   const json = () => decodeJson(data, `${subject.op} payload`);
   switch (subject.op) {
     case 'host.ping':
@@ -70,7 +95,12 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
     case 'component.auction': {
       const req = decodeComponentAuctionRequest(json());
       if (!labelsSatisfy(ctx.labels, req.constraints) || ctx.components.has(req.component_id)) return undefined;
-      return ctlOk({ component_ref: req.component_ref, component_id: req.component_id, host_id: ctx.hostId, constraints: req.constraints });
+      return ctlOk({
+        component_ref: req.component_ref,
+        component_id: req.component_id,
+        host_id: ctx.hostId,
+        constraints: req.constraints,
+      });
     }
     case 'provider.start':
       return ctx.providers.start(decodeStartProviderCommand(json()));
@@ -79,14 +109,22 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
     case 'provider.auction': {
       const req = decodeProviderAuctionRequest(json());
       if (!labelsSatisfy(ctx.labels, req.constraints) || ctx.providers.has(req.provider_id)) return undefined;
-      return ctlOk({ host_id: ctx.hostId, provider_ref: req.provider_ref, provider_id: req.provider_id, constraints: req.constraints });
+      return ctlOk({
+        host_id: ctx.hostId,
+        provider_ref: req.provider_ref,
+        provider_id: req.provider_id,
+        constraints: req.constraints,
+      });
     }
     case 'link.put':
       return putLink(ctx, decodeLink(json()));
     case 'link.del': {
       const id = decodeDeleteLinkRequest(json());
       const removed = await ctx.store.deleteLink(id);
-      ctx.events.publish('linkdef_deleted', removed ? { ...id, target: removed.target, interfaces: removed.interfaces } : id);
+      ctx.events.publish(
+        'linkdef_deleted',
+        removed ? { ...id, target: removed.target, interfaces: removed.interfaces } : id,
+      );
       return ctlSuccess('successfully deleted link');
     }
     case 'link.get':
@@ -117,7 +155,7 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
     }
     case 'label.del': {
       const { key } = decodeHostLabelIdentifier(json());
-      if (!Object.prototype.hasOwnProperty.call(ctx.labels, key)) return ctlSuccess('successfully deleted label (no such label)');
+      if (!Object.hasOwn(ctx.labels, key)) return ctlSuccess('successfully deleted label (no such label)');
       delete ctx.labels[key];
       ctx.labelsChanged?.();
       ctx.events.publish('labels_changed', { host_id: ctx.hostId, labels: { ...ctx.labels } });
@@ -125,9 +163,12 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
     }
     case 'registry.put': {
       const creds = json();
-      if (typeof creds !== 'object' || creds === null || Array.isArray(creds)) return ctlError('registry.put payload: expected a JSON object of registry credentials');
+      if (typeof creds !== 'object' || creds === null || Array.isArray(creds))
+        return ctlError('registry.put payload: expected a JSON object of registry credentials');
       ctx.putRegistryCredentials?.(creds as Record<string, RegistryCredential>);
-      ctx.log.debug(`received credentials for ${Object.keys(creds).length} registries: ${Object.keys(creds).join(', ')}`);
+      ctx.log.debug(
+        `received credentials for ${Object.keys(creds).length} registries: ${Object.keys(creds).join(', ')}`,
+      );
       return ctlSuccess('successfully put registry credentials');
     }
     case 'unsupported':
@@ -138,11 +179,14 @@ export async function handleControl(ctx: ControlContext, subject: ParsedCtlSubje
 async function putLink(ctx: ControlContext, link: Link): Promise<CtlResponse> {
   const rejected = (error: string): CtlResponse => {
     ctx.events.publish('linkdef_set_failed', { ...link, error });
-    ctx.log.warn(`link ${link.source_id} -> ${link.target} (${link.wit_namespace}:${link.wit_package}) rejected`, { error });
+    ctx.log.warn(`link ${link.source_id} -> ${link.target} (${link.wit_namespace}:${link.wit_package}) rejected`, {
+      error,
+    });
     return ctlError(error);
   };
   const missing = await ctx.store.missingConfigs([...link.source_config, ...link.target_config]);
-  if (missing.length > 0) return rejected(`configuration not found: ${missing.join(', ')} (put it with config.put before linking)`);
+  if (missing.length > 0)
+    return rejected(`configuration not found: ${missing.join(', ')} (put it with config.put before linking)`);
   const outcome = await ctx.store.putLink(link);
   if (!outcome.ok) return rejected(outcome.error);
   ctx.events.publish('linkdef_set', link);

@@ -24,23 +24,28 @@ export interface CtlServerOptions {
 export class CtlServer {
   private subs: Subscription[] = [];
 
-  constructor(private readonly nc: NatsConnection, private readonly opts: CtlServerOptions) {}
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly opts: CtlServerOptions,
+  ) {}
 
   async start(): Promise<void> {
     const { prefix, lattice, hostId } = this.opts;
     for (const s of hostSubscriptions(prefix, lattice, hostId)) {
       if (s.auction === 'component' && !this.opts.componentAuctions) continue;
       if (s.auction === 'provider' && !this.opts.providerAuctions) continue;
-      this.subs.push(this.nc.subscribe(s.subject, {
-        queue: s.queue,
-        callback: (err, msg) => {
-          if (err) {
-            this.opts.log.warn(`ctl subscription ${s.subject} failed`, { error: String(err) });
-            return;
-          }
-          void this.dispatch(msg);
-        },
-      }));
+      this.subs.push(
+        this.nc.subscribe(s.subject, {
+          queue: s.queue,
+          callback: (err, msg) => {
+            if (err) {
+              this.opts.log.warn(`ctl subscription ${s.subject} failed`, { error: String(err) });
+              return;
+            }
+            void this.dispatch(msg);
+          },
+        }),
+      );
     }
     // Make sure the server knows our interest before we announce ourselves.
     await this.nc.flush();
@@ -62,8 +67,13 @@ export class CtlServer {
     }
     if (reply !== undefined && msg.reply) {
       try {
-        msg.respond(encodeBoundedReply(reply, maxPayloadOf(this.nc), (bytes) =>
-          ctlError(`the reply (${bytes} bytes) is larger than the NATS server's max_payload; ask for less (e.g. one host or component at a time)`)));
+        msg.respond(
+          encodeBoundedReply(reply, maxPayloadOf(this.nc), (bytes) =>
+            ctlError(
+              `the reply (${bytes} bytes) is larger than the NATS server's max_payload; ask for less (e.g. one host or component at a time)`,
+            ),
+          ),
+        );
       } catch (err) {
         this.opts.log.warn(`could not reply on ${msg.subject}`, { error: String(err) });
       }
@@ -72,7 +82,11 @@ export class CtlServer {
 
   stop(): void {
     for (const s of this.subs) {
-      try { s.unsubscribe(); } catch { /* connection already closed */ }
+      try {
+        s.unsubscribe();
+      } catch {
+        /* connection already closed */
+      }
     }
     this.subs = [];
   }

@@ -60,17 +60,32 @@ export interface WashHost {
   stop(opts?: { timeoutMs?: number; reason?: 'stop' | 'signal' }): Promise<HostStopped>;
 }
 
-async function connectEndpoint(e: NatsEndpoint | undefined, kind: 'ctl' | 'rpc', name: string): Promise<NatsConnection> {
+async function connectEndpoint(
+  e: NatsEndpoint | undefined,
+  kind: 'ctl' | 'rpc',
+  name: string,
+): Promise<NatsConnection> {
   try {
-    return await natsConnect(endpointUrl(e), {
-      user: e?.user, pass: e?.pass, flagNames: { seed: `--${kind}-seed (or --nats-seed)`, jwt: `--${kind}-jwt (or --nats-jwt)` },
-      jwt: e?.jwt, seed: e?.seed, credsfile: e?.credsfile, tlsCaFile: e?.tlsCaFile, tlsFirst: e?.tlsFirst,
-    }, { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) });
+    return await natsConnect(
+      endpointUrl(e),
+      {
+        user: e?.user,
+        pass: e?.pass,
+        flagNames: { seed: `--${kind}-seed (or --nats-seed)`, jwt: `--${kind}-jwt (or --nats-jwt)` },
+        jwt: e?.jwt,
+        seed: e?.seed,
+        credsfile: e?.credsfile,
+        tlsCaFile: e?.tlsCaFile,
+        tlsFirst: e?.tlsFirst,
+      },
+      { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) },
+    );
   } catch (err) {
     if (!isUserError(err)) throw err;
     throw new UserError(err.message, {
       cause: err.cause,
-      suggestion: 'start NATS with JetStream (e.g. `wash up`), or point --nats-host/--nats-port (WASMCLOUD_NATS_HOST/PORT) or --nats-url at it',
+      suggestion:
+        'start NATS with JetStream (e.g. `wash up`), or point --nats-host/--nats-port (WASMCLOUD_NATS_HOST/PORT) or --nats-url at it',
     });
   }
 }
@@ -87,7 +102,10 @@ function serverOnly(e: NatsEndpoint | undefined): string {
 function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => { onTimeout(); resolve(undefined); }, ms);
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve(undefined);
+    }, ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
@@ -102,7 +120,8 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const identity = await hostIdentity(options.hostSeed);
   const hostId = identity.publicKey;
   const friendlyName = options.friendlyName ?? randomFriendlyName();
-  const log: HostLogger = options.logger ?? createHostLogger({ level: options.logLevel, structured: options.structuredLogging });
+  const log: HostLogger =
+    options.logger ?? createHostLogger({ level: options.logLevel, structured: options.structuredLogging });
   const prefix = options.ctlTopicPrefix ?? HOST_DEFAULTS.ctlTopicPrefix;
   const startedAt = Date.now();
   const uptimeSeconds = () => Math.floor((Date.now() - startedAt) / 1000);
@@ -124,36 +143,46 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const factory = options.runtime ?? defaultRuntimeFactory;
   let runtimePromise: Promise<ComponentRuntimeLike> | undefined;
   let ingressPromise: Promise<HttpIngressLike> | undefined;
-  const runtime = () => (runtimePromise ??= Promise.resolve(factory.createRuntime({
-    cacheDir: options.cacheDir ?? join(washDirs().cache, 'components'),
-    maxExecutionTimeMs: options.maxExecutionTimeMs ?? HOST_DEFAULTS.maxExecutionTimeMs,
-    maxLinearMemoryBytes: options.maxLinearMemoryBytes ?? HOST_DEFAULTS.maxLinearMemoryBytes,
-    log: (level, componentId, message) => logAt(log, level)(message, { component_id: componentId }),
-  })));
-  const ingress = () => (ingressPromise ??= Promise.resolve(factory.createIngress({
-    log: (level, message) => logAt(log, level)(message),
-  })));
+  const runtime = () =>
+    (runtimePromise ??= Promise.resolve(
+      factory.createRuntime({
+        cacheDir: options.cacheDir ?? join(washDirs().cache, 'components'),
+        maxExecutionTimeMs: options.maxExecutionTimeMs ?? HOST_DEFAULTS.maxExecutionTimeMs,
+        maxLinearMemoryBytes: options.maxLinearMemoryBytes ?? HOST_DEFAULTS.maxLinearMemoryBytes,
+        log: (level, componentId, message) => logAt(log, level)(message, { component_id: componentId }),
+      }),
+    ));
+  const ingress = () =>
+    (ingressPromise ??= Promise.resolve(
+      factory.createIngress({
+        log: (level, message) => logAt(log, level)(message),
+      }),
+    ));
 
   let store: LatticeStore | undefined;
   const linksFrom = (id: string) => store?.cache.linksFrom(id) ?? [];
   const mergedConfig = (names: readonly string[]) => store?.cache.mergedConfig(names) ?? {};
-  const ensureSpec = async (id: string, url: string) => { await store?.ensureSpec(id, url); };
+  const ensureSpec = async (id: string, url: string) => {
+    await store?.ensureSpec(id, url);
+  };
 
   const oci = new OciFetcher(options.oci ?? {}, log);
   // Built-in capabilities (keyvalue, http-client): created with the first component that needs them.
   let capabilitiesPromise: Promise<BuiltinCapabilities> | undefined;
-  const capabilities = (): Promise<BuiltinCapabilities> => (capabilitiesPromise ??= import('./capabilities/resolver.js').then(async ({ BuiltinCapabilities }) => {
-    const { builtinKind } = await import('./capabilities/kinds.js');
-    return new BuiltinCapabilities({
-      nats: () => rpcNc,
-      jsDomain: options.jsDomain,
-      linksFrom,
-      targetKind: (id): BuiltinKind | undefined => providers.kindOf(id) ?? builtinKind(store?.cache.spec(id)?.url ?? ''),
-      config: mergedConfig,
-      defaultTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
-      log,
-    });
-  }));
+  const capabilities = (): Promise<BuiltinCapabilities> =>
+    (capabilitiesPromise ??= import('./capabilities/resolver.js').then(async ({ BuiltinCapabilities }) => {
+      const { builtinKind } = await import('./capabilities/kinds.js');
+      return new BuiltinCapabilities({
+        nats: () => rpcNc,
+        jsDomain: options.jsDomain,
+        linksFrom,
+        targetKind: (id): BuiltinKind | undefined =>
+          providers.kindOf(id) ?? builtinKind(store?.cache.spec(id)?.url ?? ''),
+        config: mergedConfig,
+        defaultTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
+        log,
+      });
+    }));
 
   // wRPC for components' custom interfaces: the transport (one inbox subscription on the rpc connection) is
   // opened when the first such component starts.
@@ -165,11 +194,25 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     if (!usesWrpc(types)) return undefined;
     const { WrpcTransport } = await import('../wrpc/transport.js');
     const transport = await (wrpcTransport ??= WrpcTransport.open(rpcNc));
-    return componentWrpc({ transport, lattice, componentId, types, links: () => store?.cache.linksFrom(componentId) ?? [], timeoutMs: WRPC_CALL_TIMEOUT_MS });
+    return componentWrpc({
+      transport,
+      lattice,
+      componentId,
+      types,
+      links: () => store?.cache.linksFrom(componentId) ?? [],
+      timeoutMs: WRPC_CALL_TIMEOUT_MS,
+    });
   };
 
   const components = new ComponentManager({
-    hostId, runtime, events, log, ensureSpec, config: mergedConfig, oci, wrpc,
+    hostId,
+    runtime,
+    events,
+    log,
+    ensureSpec,
+    config: mergedConfig,
+    oci,
+    wrpc,
     imports: async (id): Promise<ImportResolver> => (await capabilities()).resolver(id),
     allowFileLoad: options.allowFileLoad ?? false,
     allowedFileDirs: options.allowFileLoadDirs,
@@ -177,14 +220,24 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     maxComponentSizeBytes: options.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes,
   });
   const providers = new ProviderManager({
-    hostId, ingress, events, log, linksFrom, ensureSpec, config: mergedConfig,
+    hostId,
+    ingress,
+    events,
+    log,
+    linksFrom,
+    ensureSpec,
+    config: mergedConfig,
     nats: () => rpcNc,
     component: (id) => components.get(id),
     healthCheck: options.providerHealthCheck,
     processes: {
-      lattice, rpc: () => rpcNc, allLinks: () => store?.cache.links() ?? [],
+      lattice,
+      rpc: () => rpcNc,
+      allLinks: () => store?.cache.links() ?? [],
       allowFileLoad: options.allowFileLoad ?? false,
-      rpcUrl: endpointUrl(options.rpc ?? options.ctl), rpcJwt: (options.rpc ?? options.ctl)?.jwt, rpcSeed: (options.rpc ?? options.ctl)?.seed,
+      rpcUrl: endpointUrl(options.rpc ?? options.ctl),
+      rpcJwt: (options.rpc ?? options.ctl)?.jwt,
+      rpcSeed: (options.rpc ?? options.ctl)?.seed,
       rpcTimeoutMs: options.rpcTimeoutMs ?? HOST_DEFAULTS.rpcTimeoutMs,
       backoff: { ...PROCESS_PROVIDER_DEFAULTS.backoff, ...options.providerRestartBackoff },
       stopGraceMs: options.providerStopGraceMs ?? PROCESS_PROVIDER_DEFAULTS.stopGraceMs,
@@ -193,7 +246,10 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
 
   try {
     store = await LatticeStore.open(ctlNc, {
-      lattice, jsDomain: options.jsDomain, replicas: options.jsReplicas, log,
+      lattice,
+      jsDomain: options.jsDomain,
+      replicas: options.jsReplicas,
+      log,
       onChange: (_change, replaying) => {
         if (!replaying) void providers.refresh();
       },
@@ -207,9 +263,15 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
 
   const ping = (): Host => {
     const h: Host = {
-      id: hostId, friendly_name: friendlyName, lattice, labels: { ...labels },
-      uptime_seconds: uptimeSeconds(), uptime_human: humanDuration(uptimeSeconds()), version: HOST_VERSION,
-      ctl_host: serverOnly(options.ctl), rpc_host: serverOnly(options.rpc ?? options.ctl),
+      id: hostId,
+      friendly_name: friendlyName,
+      lattice,
+      labels: { ...labels },
+      uptime_seconds: uptimeSeconds(),
+      uptime_human: humanDuration(uptimeSeconds()),
+      version: HOST_VERSION,
+      ctl_host: serverOnly(options.ctl),
+      rpc_host: serverOnly(options.rpc ?? options.ctl),
     };
     if (options.jsDomain) h.js_domain = options.jsDomain;
     return h;
@@ -217,12 +279,18 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const inventory = (): HostInventory => ({
     components: components.descriptions(),
     providers: providers.descriptions(),
-    host_id: hostId, friendly_name: friendlyName, labels: { ...labels }, version: HOST_VERSION,
-    uptime_human: humanDuration(uptimeSeconds()), uptime_seconds: uptimeSeconds(),
+    host_id: hostId,
+    friendly_name: friendlyName,
+    labels: { ...labels },
+    version: HOST_VERSION,
+    uptime_human: humanDuration(uptimeSeconds()),
+    uptime_seconds: uptimeSeconds(),
   });
 
   let resolveClosed: (s: HostStopped) => void = () => {};
-  const closed = new Promise<HostStopped>((r) => { resolveClosed = r; });
+  const closed = new Promise<HostStopped>((r) => {
+    resolveClosed = r;
+  });
   let stopping: Promise<HostStopped> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let ctlServer: CtlServer | undefined;
@@ -238,18 +306,28 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
         log.warn(`components and providers did not stop within ${deadline} ms; stopping anyway`);
       });
       if (wrpcTransport) (await wrpcTransport.catch(() => undefined))?.close();
-      await withDeadline((async () => {
-        if (ingressPromise) await (await ingressPromise).close();
-        if (runtimePromise) await (await runtimePromise).close();
-        if (capabilitiesPromise) await (await capabilitiesPromise).close();
-      })().catch((err) => log.warn('runtime did not close cleanly', { error: errorText(err) })), deadline, () => undefined);
+      await withDeadline(
+        (async () => {
+          if (ingressPromise) await (await ingressPromise).close();
+          if (runtimePromise) await (await runtimePromise).close();
+          if (capabilitiesPromise) await (await capabilitiesPromise).close();
+        })().catch((err) => log.warn('runtime did not close cleanly', { error: errorText(err) })),
+        deadline,
+        () => undefined,
+      );
       if (!ctlNc.isClosed()) {
         events.publish('host_stopped', { labels: { ...labels } });
         await ctlNc.flush().catch(() => undefined);
         await ctlNc.close().catch(() => undefined);
       }
       if (rpcNc !== ctlNc && !rpcNc.isClosed()) await rpcNc.close().catch(() => undefined);
-      const stopped: HostStopped = { host_id: hostId, friendly_name: friendlyName, lattice, uptime_seconds: uptimeSeconds(), reason };
+      const stopped: HostStopped = {
+        host_id: hostId,
+        friendly_name: friendlyName,
+        lattice,
+        uptime_seconds: uptimeSeconds(),
+        reason,
+      };
       if (error) stopped.error = error;
       log.info(`host ${friendlyName} stopped`);
       resolveClosed(stopped);
@@ -259,7 +337,14 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   };
 
   const ctx: ControlContext = {
-    hostId, labels, ping, inventory, components, providers, events, log,
+    hostId,
+    labels,
+    ping,
+    inventory,
+    components,
+    providers,
+    events,
+    log,
     store: {
       putLink: (l) => latticeStore.putLink(l),
       deleteLink: (id) => latticeStore.deleteLink(id),
@@ -271,11 +356,16 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
       claims: () => latticeStore.cache.claimsList(),
     },
     // After the reply has been queued on the connection.
-    requestStop: (timeoutMs) => { setImmediate(() => void shutdown('host.stop', timeoutMs)); },
+    requestStop: (timeoutMs) => {
+      setImmediate(() => void shutdown('host.stop', timeoutMs));
+    },
     putRegistryCredentials: (creds) => oci.putCredentials(creds),
   };
   ctlServer = new CtlServer(ctlNc, {
-    prefix, lattice, hostId, log,
+    prefix,
+    lattice,
+    hostId,
+    log,
     componentAuctions: options.componentAuctions ?? true,
     providerAuctions: options.providerAuctions ?? true,
     handle: (subject: ParsedCtlSubject, data: Uint8Array) => handleControl(ctx, subject, data),
@@ -291,7 +381,12 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     if (!stopping) void shutdown('connection lost', undefined, err ? errorText(err) : 'the NATS connection was closed');
   });
 
-  events.publish('host_started', { friendly_name: friendlyName, labels: { ...labels }, uptime_seconds: 0, version: HOST_VERSION });
+  events.publish('host_started', {
+    friendly_name: friendlyName,
+    labels: { ...labels },
+    uptime_seconds: 0,
+    version: HOST_VERSION,
+  });
   const interval = options.heartbeatIntervalMs ?? HOST_DEFAULTS.heartbeatIntervalMs;
   heartbeat = setInterval(() => events.publish('host_heartbeat', inventory()), interval);
   log.info(`host ${friendlyName} started`, { host_id: hostId, lattice, nats: serverOnly(options.ctl) });

@@ -13,7 +13,16 @@ export function isProtectedLabelKey(key: string): boolean {
 
 /** Rust's `std::env::consts` spellings, which is what v1 hosts report and constraints are written against. */
 export function builtinLabels(platform: NodeJS.Platform = process.platform, arch: string = process.arch): Labels {
-  const archNames: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'x86', arm: 'arm', riscv64: 'riscv64', s390x: 's390x', ppc64: 'powerpc64', loong64: 'loongarch64' };
+  const archNames: Record<string, string> = {
+    x64: 'x86_64',
+    arm64: 'aarch64',
+    ia32: 'x86',
+    arm: 'arm',
+    riscv64: 'riscv64',
+    s390x: 's390x',
+    ppc64: 'powerpc64',
+    loong64: 'loongarch64',
+  };
   const osNames: Record<string, string> = { darwin: 'macos', win32: 'windows' };
   return {
     'hostcore.arch': archNames[arch] ?? arch,
@@ -29,7 +38,9 @@ export function parseLabelArgs(args: readonly string[], flag = '--label'): Label
     const eq = arg.indexOf('=');
     const key = eq < 0 ? '' : arg.slice(0, eq).trim();
     if (eq < 0 || key === '') {
-      throw new UserError(`${flag} '${arg}' is not of the form key=value`, { suggestion: `e.g. ${flag} region=eu-west` });
+      throw new UserError(`${flag} '${arg}' is not of the form key=value`, {
+        suggestion: `e.g. ${flag} region=eu-west`,
+      });
     }
     out[key] = arg.slice(eq + 1);
   }
@@ -40,7 +51,8 @@ export function parseLabelArgs(args: readonly string[], flag = '--label'): Label
 export function labelsFromEnv(env: NodeJS.ProcessEnv = process.env): Labels {
   const out: Labels = dict();
   for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith(ENV_PREFIX) && name.length > ENV_PREFIX.length && value !== undefined) out[name.slice(ENV_PREFIX.length)] = value;
+    if (name.startsWith(ENV_PREFIX) && name.length > ENV_PREFIX.length && value !== undefined)
+      out[name.slice(ENV_PREFIX.length)] = value;
   }
   return out;
 }
@@ -49,9 +61,12 @@ export function labelsFromEnv(env: NodeJS.ProcessEnv = process.env): Labels {
 export function assertUserLabels(labels: Labels, source = '--label'): void {
   const bad = Object.keys(labels).filter(isProtectedLabelKey);
   if (bad.length > 0) {
-    throw new UserError(`${source} may not set ${bad.map((k) => `'${k}'`).join(', ')}: keys starting with 'hostcore.' are reserved for the host`, {
-      suggestion: 'choose a label key without the hostcore. prefix',
-    });
+    throw new UserError(
+      `${source} may not set ${bad.map((k) => `'${k}'`).join(', ')}: keys starting with 'hostcore.' are reserved for the host`,
+      {
+        suggestion: 'choose a label key without the hostcore. prefix',
+      },
+    );
   }
 }
 
@@ -63,5 +78,5 @@ export function hostLabels(user: Labels, builtins: Labels = builtinLabels()): La
 
 /** Auction rule: every constraint must equal a label of the host. */
 export function labelsSatisfy(labels: Labels, constraints: Labels): boolean {
-  return Object.entries(constraints).every(([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === v);
+  return Object.entries(constraints).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
 }

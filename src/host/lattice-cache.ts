@@ -18,10 +18,18 @@ function parseSpec(value: Uint8Array): ComponentSpec | undefined {
   try {
     const raw = JSON.parse(decoder.decode(value)) as Partial<ComponentSpec>;
     if (typeof raw !== 'object' || raw === null) return undefined;
-    const links = Array.isArray(raw.links) ? raw.links.filter((l): l is Link => typeof l === 'object' && l !== null && typeof l.source_id === 'string') : [];
+    const links = Array.isArray(raw.links)
+      ? raw.links.filter((l): l is Link => typeof l === 'object' && l !== null && typeof l.source_id === 'string')
+      : [];
     return {
       url: typeof raw.url === 'string' ? raw.url : '',
-      links: links.map((l) => ({ ...l, name: l.name || 'default', interfaces: l.interfaces ?? [], source_config: l.source_config ?? [], target_config: l.target_config ?? [] })),
+      links: links.map((l) => ({
+        ...l,
+        name: l.name || 'default',
+        interfaces: l.interfaces ?? [],
+        source_config: l.source_config ?? [],
+        target_config: l.target_config ?? [],
+      })),
     };
   } catch {
     return undefined;

@@ -59,14 +59,22 @@ export class LatticeStore {
           await kv.status(); // open() does not check that the bucket (or JetStream) exists
           return kv;
         } catch {
-          throw new UserError(`cannot create or open the JetStream KV bucket ${name}${opts.jsDomain ? ` in JetStream domain ${opts.jsDomain}` : ''}`, {
-            cause: createErr,
-            suggestion: 'the host keeps lattice state in JetStream: run nats-server with -js (wash up does), and check --js-domain',
-          });
+          throw new UserError(
+            `cannot create or open the JetStream KV bucket ${name}${opts.jsDomain ? ` in JetStream domain ${opts.jsDomain}` : ''}`,
+            {
+              cause: createErr,
+              suggestion:
+                'the host keeps lattice state in JetStream: run nats-server with -js (wash up does), and check --js-domain',
+            },
+          );
         }
       }
     };
-    const store = new LatticeStore(await openBucket(latticeBucket(opts.lattice)), await openBucket(configBucket(opts.lattice)), opts);
+    const store = new LatticeStore(
+      await openBucket(latticeBucket(opts.lattice)),
+      await openBucket(configBucket(opts.lattice)),
+      opts,
+    );
     await store.startWatching();
     return store;
   }
@@ -97,7 +105,9 @@ export class LatticeStore {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.opts.log.warn(`lattice state replay did not finish within ${timeoutMs} ms; continuing with what was received`);
+        this.opts.log.warn(
+          `lattice state replay did not finish within ${timeoutMs} ms; continuing with what was received`,
+        );
         resolve();
       }, timeoutMs);
     });
@@ -116,7 +126,9 @@ export class LatticeStore {
     const iter = await kv.watch({ include: '' });
     this.watches.push({ stop: () => iter.stop() });
     let markReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => { markReady = resolve; });
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
     if (lastSeq === 0) markReady();
     void (async () => {
       try {
@@ -137,7 +149,7 @@ export class LatticeStore {
   // Reads straight from KV (for ctl answers that must reflect writes made through other hosts)
 
   private static specFrom(e: KvEntry | null): ComponentSpec | undefined {
-    if (!e || e.operation !== 'PUT') return undefined;
+    if (e?.operation !== 'PUT') return undefined;
     try {
       const raw = e.json<ComponentSpec>();
       return { url: raw.url ?? '', links: Array.isArray(raw.links) ? raw.links : [] };
@@ -178,7 +190,10 @@ export class LatticeStore {
    * Read-modify-write of `COMPONENT_{id}` with compare-and-set; `change` returns the new spec, or undefined to
    * leave the key alone. Retries when another writer got in between.
    */
-  private async modifySpec(id: string, change: (current: ComponentSpec | undefined) => ComponentSpec | undefined): Promise<void> {
+  private async modifySpec(
+    id: string,
+    change: (current: ComponentSpec | undefined) => ComponentSpec | undefined,
+  ): Promise<void> {
     const key = `${COMPONENT_KEY_PREFIX}${id}`;
     let lastErr: unknown;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
@@ -188,9 +203,10 @@ export class LatticeStore {
       if (next === undefined) return;
       const bytes = encoder.encode(JSON.stringify(next));
       try {
-        const revision = entry && entry.operation === 'PUT'
-          ? await this.latticeKv.update(key, bytes, entry.revision)
-          : await this.latticeKv.create(key, bytes);
+        const revision =
+          entry && entry.operation === 'PUT'
+            ? await this.latticeKv.update(key, bytes, entry.revision)
+            : await this.latticeKv.create(key, bytes);
         this.applyLattice({ key, operation: 'PUT', value: bytes, revision });
         return;
       } catch (err) {
@@ -225,7 +241,9 @@ export class LatticeStore {
 
   /** Makes sure `COMPONENT_{id}` exists and records `url`; links are kept. */
   async ensureSpec(id: string, url: string): Promise<void> {
-    await this.modifySpec(id, (current) => (current && current.url === url ? undefined : { url, links: current?.links ?? [] }));
+    await this.modifySpec(id, (current) =>
+      current && current.url === url ? undefined : { url, links: current?.links ?? [] },
+    );
   }
 
   async putConfig(name: string, config: ConfigMap): Promise<void> {
@@ -242,7 +260,11 @@ export class LatticeStore {
 
   close(): void {
     for (const w of this.watches) {
-      try { w.stop(); } catch { /* already stopped */ }
+      try {
+        w.stop();
+      } catch {
+        /* already stopped */
+      }
     }
     this.watches = [];
   }

@@ -7,7 +7,12 @@ export const LINK_CONFLICT_MESSAGE =
 
 /** Same source, link name and WIT package: the identity `link.del` uses. */
 export function sameLinkIdentity(a: DeleteLinkRequest, b: DeleteLinkRequest): boolean {
-  return a.source_id === b.source_id && a.name === b.name && a.wit_namespace === b.wit_namespace && a.wit_package === b.wit_package;
+  return (
+    a.source_id === b.source_id &&
+    a.name === b.name &&
+    a.wit_namespace === b.wit_namespace &&
+    a.wit_package === b.wit_package
+  );
 }
 
 export type LinkUpsert = { ok: true; links: Link[] } | { ok: false; error: string };
@@ -20,10 +25,14 @@ export type LinkUpsert = { ok: true; links: Link[] } | { ok: false; error: strin
  */
 export function upsertLink(existing: readonly Link[], link: Link): LinkUpsert {
   if (!isValidLinkName(link.name)) {
-    return { ok: false, error: `link name '${link.name}' is not a valid DNS label: use lower-case letters, digits and '-', starting with a letter or digit (at most 63 characters)` };
+    return {
+      ok: false,
+      error: `link name '${link.name}' is not a valid DNS label: use lower-case letters, digits and '-', starting with a letter or digit (at most 63 characters)`,
+    };
   }
   const conflict = existing.find(
-    (l) => sameLinkIdentity(l, link) && l.target !== link.target && l.interfaces.some((i) => link.interfaces.includes(i)),
+    (l) =>
+      sameLinkIdentity(l, link) && l.target !== link.target && l.interfaces.some((i) => link.interfaces.includes(i)),
   );
   if (conflict) return { ok: false, error: LINK_CONFLICT_MESSAGE };
   // Named links: the name is how a component picks a backend (store::open(name)), so one name of one
@@ -32,7 +41,8 @@ export function upsertLink(existing: readonly Link[], link: Link): LinkUpsert {
   if (ambiguous) {
     return {
       ok: false,
-      error: `${link.source_id} already links ${link.wit_namespace}:${link.wit_package} to ${ambiguous.target} under the name '${link.name}'; ` +
+      error:
+        `${link.source_id} already links ${link.wit_namespace}:${link.wit_package} to ${ambiguous.target} under the name '${link.name}'; ` +
         'a second backend of the same package needs its own link name (a DNS label, e.g. cache or sessions)',
     };
   }
@@ -47,7 +57,10 @@ export function removeLink(existing: readonly Link[], id: DeleteLinkRequest): { 
 }
 
 /** Named configs merged in order (later names override earlier keys); missing names are skipped. */
-export function mergeNamedConfigs(names: readonly string[], lookup: (name: string) => StringMap | undefined): StringMap {
+export function mergeNamedConfigs(
+  names: readonly string[],
+  lookup: (name: string) => StringMap | undefined,
+): StringMap {
   const out: StringMap = dict();
   for (const name of names) Object.assign(out, lookup(name) ?? {});
   return out;
@@ -55,5 +68,14 @@ export function mergeNamedConfigs(names: readonly string[], lookup: (name: strin
 
 /** A canonical string for a link, to diff link sets. */
 export function linkKey(l: Link): string {
-  return JSON.stringify([l.source_id, l.target, l.name, l.wit_namespace, l.wit_package, [...l.interfaces].sort(), l.source_config, l.target_config]);
+  return JSON.stringify([
+    l.source_id,
+    l.target,
+    l.name,
+    l.wit_namespace,
+    l.wit_package,
+    [...l.interfaces].sort(),
+    l.source_config,
+    l.target_config,
+  ]);
 }

@@ -68,10 +68,15 @@ export const silentLogger: HostLogger = { error() {}, warn() {}, info() {}, debu
 export function logAt(log: HostLogger, level: string): HostLogger['info'] {
   switch (level) {
     case 'critical':
-    case 'error': return log.error;
-    case 'warn': return log.warn;
-    case 'debug': return log.debug;
-    case 'trace': return log.trace;
-    default: return log.info;
+    case 'error':
+      return log.error;
+    case 'warn':
+      return log.warn;
+    case 'debug':
+      return log.debug;
+    case 'trace':
+      return log.trace;
+    default:
+      return log.info;
   }
 }

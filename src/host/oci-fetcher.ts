@@ -27,7 +27,10 @@ export interface FetchedComponent {
 export class OciFetcher {
   private readonly credentials: Map<string, RegistryCredential>;
 
-  constructor(private readonly opts: HostOciOptions, private readonly log: HostLogger) {
+  constructor(
+    private readonly opts: HostOciOptions,
+    private readonly log: HostLogger,
+  ) {
     this.credentials = new Map(Object.entries(opts.credentials ?? {}));
   }
 
@@ -36,13 +39,16 @@ export class OciFetcher {
    * pay for module loading (~20 ms idle, 100+ ms on a loaded machine).
    */
   prewarm(): void {
-    setTimeout(() => { void import('../oci/pull.js').catch(() => undefined); }, 0).unref();
+    setTimeout(() => {
+      void import('../oci/pull.js').catch(() => undefined);
+    }, 0).unref();
   }
 
   /** `registry.put`: later credentials for a registry replace earlier ones. */
   putCredentials(creds: Record<string, RegistryCredential>): void {
     for (const [registry, c] of Object.entries(creds)) {
-      if (c && typeof c === 'object') this.credentials.set(registry, { username: c.username, password: c.password, token: c.token });
+      if (c && typeof c === 'object')
+        this.credentials.set(registry, { username: c.username, password: c.password, token: c.token });
     }
   }
 
@@ -63,7 +69,11 @@ export class OciFetcher {
       throw new Error(`OCI pull failed (${err.kind}): ${err.message}${err.suggestion ? `; ${err.suggestion}` : ''}`);
     });
     this.log.info(`pulled ${pulled.location.display}`, {
-      digest: pulled.digest, layer: pulled.layerDigest, bytes: pulled.size, cached: pulled.cached, ms: Date.now() - started,
+      digest: pulled.digest,
+      layer: pulled.layerDigest,
+      bytes: pulled.size,
+      cached: pulled.cached,
+      ms: Date.now() - started,
     });
     return { bytes: pulled.bytes, digest: pulled.digest, location: pulled.location.display, cached: pulled.cached };
   }

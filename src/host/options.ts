@@ -96,6 +96,16 @@ export function endpointUrl(e: NatsEndpoint | undefined): string {
 /** Two endpoints that would open identical connections (so one can be shared). */
 export function sameEndpoint(a: NatsEndpoint | undefined, b: NatsEndpoint | undefined): boolean {
   const norm = (e: NatsEndpoint | undefined) =>
-    JSON.stringify([endpointUrl(e), e?.user, e?.pass, e?.jwt, e?.seed, e?.credsfile, Boolean(e?.tls), e?.tlsCaFile, Boolean(e?.tlsFirst)]);
+    JSON.stringify([
+      endpointUrl(e),
+      e?.user,
+      e?.pass,
+      e?.jwt,
+      e?.seed,
+      e?.credsfile,
+      Boolean(e?.tls),
+      e?.tlsCaFile,
+      Boolean(e?.tlsFirst),
+    ]);
   return norm(a) === norm(b);
 }

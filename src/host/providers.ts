@@ -1,13 +1,18 @@
 import { basename } from 'node:path';
 import { ctlError, ctlSuccess } from '../lattice/codec.js';
-import type { CtlResponse, Link, ProviderDescription, StartProviderCommand, StopProviderCommand, StringMap } from '../lattice/types.js';
+import type {
+  CtlResponse,
+  Link,
+  ProviderDescription,
+  StartProviderCommand,
+  StopProviderCommand,
+  StringMap,
+} from '../lattice/types.js';
 import { BuiltinHttpServer, isHttpServerProviderRef, type HttpServerDeps } from './builtin-http-server.js';
 import { builtinKind, builtinRefsText, type BuiltinKind } from './capabilities/kinds.js';
 import { BuiltinMessagingNats } from './capabilities/messaging.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errorText } from './error-text.js';
-import type { EventSink } from './event-publisher.js';
-import type { HostLogger } from './log.js';
 import { providerExecutablePath, type ProcessProviderSettings } from './provider-process/settings.js';
 import type { SupervisedProvider } from './provider-process/supervised-provider.js';
 
@@ -47,8 +52,7 @@ interface ProviderRecord {
   timers: NodeJS.Timeout[];
 }
 
-const UNSUPPORTED =
-  `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables from file:// references; OCI provider archives are not supported yet`;
+const UNSUPPORTED = `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables from file:// references; OCI provider archives are not supported yet`;
 
 /**
  * Capability providers on this host: the built-in ones (kinds.ts), in process — the http-server listens for its
@@ -73,7 +77,13 @@ export class ProviderManager {
     return [...this.records.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((r) => {
-        const d: ProviderDescription = { id: r.id, image_ref: r.ref, name: r.kind ?? basename(r.ref), revision: 0, annotations: r.annotations };
+        const d: ProviderDescription = {
+          id: r.id,
+          image_ref: r.ref,
+          name: r.kind ?? basename(r.ref),
+          revision: 0,
+          annotations: r.annotations,
+        };
         if (r.process) {
           d.restart_count = r.process.restartCount;
           if (r.process.lastExitReason) d.last_exit_reason = r.process.lastExitReason;
@@ -100,9 +110,15 @@ export class ProviderManager {
 
   private startFailed(cmd: StartProviderCommand, error: string): void {
     this.deps.log.error(error);
-    queueMicrotask(() => this.deps.events.publish('provider_start_failed', {
-      provider_ref: cmd.provider_ref, provider_id: cmd.provider_id, host_id: this.deps.hostId, error, link_name: 'default',
-    }));
+    queueMicrotask(() =>
+      this.deps.events.publish('provider_start_failed', {
+        provider_ref: cmd.provider_ref,
+        provider_id: cmd.provider_id,
+        host_id: this.deps.hostId,
+        error,
+        link_name: 'default',
+      }),
+    );
   }
 
   start(cmd: StartProviderCommand): CtlResponse {
@@ -115,7 +131,10 @@ export class ProviderManager {
     }
     const kind = isHttpServerProviderRef(cmd.provider_ref) ? 'http-server' : builtinKind(cmd.provider_ref);
     if (!kind) {
-      this.startFailed(cmd, `cannot start provider ${id} from ${cmd.provider_ref || '(empty reference)'}: ${UNSUPPORTED}`);
+      this.startFailed(
+        cmd,
+        `cannot start provider ${id} from ${cmd.provider_ref || '(empty reference)'}: ${UNSUPPORTED}`,
+      );
       return ctlSuccess('successfully started provider');
     }
     this.reserved.add(id);
@@ -127,7 +146,15 @@ export class ProviderManager {
     const id = cmd.provider_id;
     const annotations = cmd.annotations ?? {};
     const server = this.serverFor(kind, id);
-    const record: ProviderRecord = { id, ref: cmd.provider_ref, kind, annotations, configNames: cmd.config, server, timers: [] };
+    const record: ProviderRecord = {
+      id,
+      ref: cmd.provider_ref,
+      kind,
+      annotations,
+      configNames: cmd.config,
+      server,
+      timers: [],
+    };
     this.records.set(id, record);
     try {
       await this.deps.ensureSpec(id, cmd.provider_ref);
@@ -136,19 +163,27 @@ export class ProviderManager {
     }
     this.deps.log.info(`provider ${id} started (built-in ${kind})`, { ref: cmd.provider_ref });
     this.deps.events.publish('provider_started', {
-      host_id: this.deps.hostId, image_ref: cmd.provider_ref, provider_id: id, annotations,
-      instance_id: id, public_key: id, link_name: 'default',
+      host_id: this.deps.hostId,
+      image_ref: cmd.provider_ref,
+      provider_id: id,
+      annotations,
+      instance_id: id,
+      public_key: id,
+      link_name: 'default',
     });
     this.scheduleHealth(record);
     await server?.sync();
   }
 
   private serverFor(kind: BuiltinKind, id: string): ProviderRecord['server'] {
-    if (kind === 'http-server') return new BuiltinHttpServer(id, { ...this.deps, links: () => this.deps.linksFrom(id) });
+    if (kind === 'http-server')
+      return new BuiltinHttpServer(id, { ...this.deps, links: () => this.deps.linksFrom(id) });
     const nats = this.deps.nats;
     if (kind === 'messaging-nats' && nats) {
       return new BuiltinMessagingNats(id, {
-        nats, log: this.deps.log, config: this.deps.config,
+        nats,
+        log: this.deps.log,
+        config: this.deps.config,
         links: () => this.deps.linksFrom(id),
         deliver: (componentId, msg) => this.deps.component(componentId)?.handleMessage?.(msg),
       });
@@ -163,22 +198,47 @@ export class ProviderManager {
     let supervised: SupervisedProvider;
     try {
       const executable = providerExecutablePath(cmd.provider_ref, p.allowFileLoad);
-      const { SupervisedProvider, buildHostData, providerLinks, resolveLink } = await import('./provider-process/index.js');
+      const { SupervisedProvider, buildHostData, providerLinks, resolveLink } = await import(
+        './provider-process/index.js'
+      );
       supervised = new SupervisedProvider({
-        providerId: id, executable, hostId: this.deps.hostId, lattice: p.lattice, rpc: p.rpc(), events: this.deps.events, log: this.deps.log,
-        health: this.timing, backoff: p.backoff, stopGraceMs: p.stopGraceMs, rpcTimeoutMs: p.rpcTimeoutMs,
-        hostData: () => buildHostData({
-          hostId: this.deps.hostId, lattice: p.lattice, providerId: id, rpcUrl: p.rpcUrl, rpcJwt: p.rpcJwt, rpcSeed: p.rpcSeed,
-          links: providerLinks(p.allLinks(), id).map((l) => resolveLink(l, this.deps.config)),
-          config: this.deps.config(cmd.config), rpcTimeoutMs: p.rpcTimeoutMs,
-        }),
+        providerId: id,
+        executable,
+        hostId: this.deps.hostId,
+        lattice: p.lattice,
+        rpc: p.rpc(),
+        events: this.deps.events,
+        log: this.deps.log,
+        health: this.timing,
+        backoff: p.backoff,
+        stopGraceMs: p.stopGraceMs,
+        rpcTimeoutMs: p.rpcTimeoutMs,
+        hostData: () =>
+          buildHostData({
+            hostId: this.deps.hostId,
+            lattice: p.lattice,
+            providerId: id,
+            rpcUrl: p.rpcUrl,
+            rpcJwt: p.rpcJwt,
+            rpcSeed: p.rpcSeed,
+            links: providerLinks(p.allLinks(), id).map((l) => resolveLink(l, this.deps.config)),
+            config: this.deps.config(cmd.config),
+            rpcTimeoutMs: p.rpcTimeoutMs,
+          }),
       });
       await supervised.start();
     } catch (err) {
       this.startFailed(cmd, `cannot start provider ${id} from ${cmd.provider_ref}: ${errorText(err)}`);
       return;
     }
-    this.records.set(id, { id, ref: cmd.provider_ref, annotations, configNames: cmd.config, process: supervised, timers: [] });
+    this.records.set(id, {
+      id,
+      ref: cmd.provider_ref,
+      annotations,
+      configNames: cmd.config,
+      process: supervised,
+      timers: [],
+    });
     try {
       await this.deps.ensureSpec(id, cmd.provider_ref);
     } catch (err) {
@@ -186,8 +246,13 @@ export class ProviderManager {
     }
     this.deps.log.info(`provider ${id} started`, { ref: cmd.provider_ref, pid: supervised.pid });
     this.deps.events.publish('provider_started', {
-      host_id: this.deps.hostId, image_ref: cmd.provider_ref, provider_id: id, annotations,
-      instance_id: id, public_key: id, link_name: 'default',
+      host_id: this.deps.hostId,
+      image_ref: cmd.provider_ref,
+      provider_id: id,
+      annotations,
+      instance_id: id,
+      public_key: id,
+      link_name: 'default',
     });
   }
 
@@ -212,8 +277,13 @@ export class ProviderManager {
     if (!record) return ctlError(`provider ${cmd.provider_id} is not running on this host`);
     await this.stopRecord(record);
     this.deps.events.publish('provider_stopped', {
-      host_id: this.deps.hostId, provider_id: record.id, annotations: record.annotations, reason: 'stop',
-      instance_id: record.id, public_key: record.id, link_name: 'default',
+      host_id: this.deps.hostId,
+      provider_id: record.id,
+      annotations: record.annotations,
+      reason: 'stop',
+      instance_id: record.id,
+      public_key: record.id,
+      link_name: 'default',
     });
     this.deps.log.info(`provider ${record.id} stopped`);
     return ctlSuccess('successfully stopped provider');
@@ -233,7 +303,10 @@ export class ProviderManager {
       const { providerLinks, resolveLink } = await import('./provider-process/index.js');
       const all = p.allLinks();
       for (const r of this.records.values()) {
-        r.process?.pushState(providerLinks(all, r.id).map((l) => resolveLink(l, this.deps.config)), this.deps.config(r.configNames));
+        r.process?.pushState(
+          providerLinks(all, r.id).map((l) => resolveLink(l, this.deps.config)),
+          this.deps.config(r.configNames),
+        );
       }
     }
     await Promise.all([...this.records.values()].map((r) => r.server?.sync()));

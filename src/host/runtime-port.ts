@@ -6,7 +6,12 @@ import type { LoadedComponent, RunningComponent, RuntimeOptions, StartOptions } 
 
 export type LoadedComponentLike = Pick<LoadedComponent, 'digest'>;
 
-export type { Capabilities as ComponentCapabilities, ImportResolver, StartOptions as StartComponentOptions, RuntimeOptions } from './runtime/types.js';
+export type {
+  Capabilities as ComponentCapabilities,
+  ImportResolver,
+  StartOptions as StartComponentOptions,
+  RuntimeOptions,
+} from './runtime/types.js';
 
 /** A running component as the host uses it (stubs in tests need not report stats). */
 export type RunningComponentLike = Omit<RunningComponent, 'stats'>;

@@ -67,9 +67,13 @@ export function hostOciOptionsFromFlags(f: HostFlagValues): HostOciOptions {
   if (f['oci-user'] !== undefined || f['oci-password'] !== undefined) {
     const registry = f['oci-registry']?.trim().replace(/^(oci|https?):\/\//, '');
     if (!registry) {
-      throw new UserError('--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for', {
-        suggestion: 'e.g. --oci-registry ghcr.io --oci-user me --oci-password $TOKEN; credentials are never sent to other registries',
-      });
+      throw new UserError(
+        '--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for',
+        {
+          suggestion:
+            'e.g. --oci-registry ghcr.io --oci-user me --oci-password $TOKEN; credentials are never sent to other registries',
+        },
+      );
     }
     credentials[registry] = { username: f['oci-user'] ?? '', password: f['oci-password'] ?? '' };
   }
@@ -84,7 +88,8 @@ export function hostOciOptionsFromFlags(f: HostFlagValues): HostOciOptions {
 
 function port(value: number | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new UserError(`${flag} ${value} is not a valid port (1-65535)`);
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new UserError(`${flag} ${value} is not a valid port (1-65535)`);
   return value;
 }
 
@@ -118,7 +123,10 @@ function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc', env: NodeJS.ProcessEnv
 /** Seconds (decimals allowed) → ms. */
 export function parseSeconds(text: string, flag: string): number {
   const n = Number(text.trim().replace(/s$/, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number of seconds, got '${text}'`, { suggestion: `e.g. ${flag} 30` });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UserError(`${flag} must be a positive number of seconds, got '${text}'`, {
+      suggestion: `e.g. ${flag} 30`,
+    });
   return Math.round(n * 1000);
 }
 
@@ -143,10 +151,17 @@ export function normalizeAllowFileLoadArgv(argv: readonly string[]): string[] {
 }
 
 /** `{ allowFileLoad, allowFileLoadDirs }` from the flags, else WASMCLOUD_ALLOW_FILE_LOAD (true/false or a dir list). */
-export function fileLoadSettings(f: HostFlagValues, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Pick<HostOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
+export function fileLoadSettings(
+  f: HostFlagValues,
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): Pick<HostOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
   const dirs = (text: string, where: string) => {
     const list = parseDirList(text, cwd);
-    if (list.length === 0) throw new UserError(`${where} names no directory`, { suggestion: 'give --allow-file-load=<dir,…>, or the bare --allow-file-load to allow any path' });
+    if (list.length === 0)
+      throw new UserError(`${where} names no directory`, {
+        suggestion: 'give --allow-file-load=<dir,…>, or the bare --allow-file-load to allow any path',
+      });
     return { allowFileLoad: true, allowFileLoadDirs: list };
   };
   if (f['allow-file-load-dirs'] !== undefined) return dirs(f['allow-file-load-dirs'], '--allow-file-load');
@@ -170,7 +185,9 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
   }
   const lattice = f.lattice ?? 'default';
   if (!/^[A-Za-z0-9_-]+$/.test(lattice)) {
-    throw new UserError(`--lattice '${lattice}' may contain only letters, digits, '_' and '-'`, { suggestion: 'it becomes part of NATS subjects and KV bucket names' });
+    throw new UserError(`--lattice '${lattice}' may contain only letters, digits, '_' and '-'`, {
+      suggestion: 'it becomes part of NATS subjects and KV bucket names',
+    });
   }
 
   const opts: HostOptions = {
@@ -180,7 +197,8 @@ export function hostOptionsFromFlags(f: HostFlagValues, env: NodeJS.ProcessEnv =
     rpcTimeoutMs: positive(f['rpc-timeout-ms'], '--rpc-timeout-ms'),
     hostSeed: f['host-seed'] || undefined,
     labels,
-    heartbeatIntervalMs: f['heartbeat-interval'] !== undefined ? parseSeconds(f['heartbeat-interval'], '--heartbeat-interval') : undefined,
+    heartbeatIntervalMs:
+      f['heartbeat-interval'] !== undefined ? parseSeconds(f['heartbeat-interval'], '--heartbeat-interval') : undefined,
     ...fileLoadSettings(f, env),
     maxComponents: positive(f['max-components'], '--max-components'),
     maxLinearMemoryBytes: positive(f['max-linear-memory-bytes'], '--max-linear-memory-bytes'),

@@ -24,7 +24,10 @@ const encoder = new TextEncoder();
 export function encodeBoundedReply(reply: object, maxPayload: number, tooLarge: (bytes: number) => object): Uint8Array {
   const r = reply as { message?: unknown; success?: unknown; result?: unknown };
   const failed = r.success === false || r.result === 'error';
-  const shaped = failed && typeof r.message === 'string' && r.message.length > ECHO_MAX_CHARS ? { ...reply, message: truncateForEcho(r.message) } : reply;
+  const shaped =
+    failed && typeof r.message === 'string' && r.message.length > ECHO_MAX_CHARS
+      ? { ...reply, message: truncateForEcho(r.message) }
+      : reply;
   const bytes = encoder.encode(JSON.stringify(shaped));
   // Headroom for the NATS protocol line and headers.
   if (bytes.length <= maxPayload - 1024) return bytes;

@@ -4,8 +4,20 @@
  * as an alias of `provider_id` on stop, legacy `actors` in inventories); clients decode reply envelopes.
  */
 import type {
-  ComponentAuctionRequest, ConfigMap, CtlResponse, DeleteLinkRequest, HostInventory, HostLabel, HostLabelIdentifier, Link,
-  ProviderAuctionRequest, ScaleComponentCommand, StartProviderCommand, StopHostCommand, StopProviderCommand, StringMap,
+  ComponentAuctionRequest,
+  ConfigMap,
+  CtlResponse,
+  DeleteLinkRequest,
+  HostInventory,
+  HostLabel,
+  HostLabelIdentifier,
+  Link,
+  ProviderAuctionRequest,
+  ScaleComponentCommand,
+  StartProviderCommand,
+  StopHostCommand,
+  StopProviderCommand,
+  StringMap,
   UpdateComponentCommand,
 } from './types.js';
 
@@ -51,7 +63,8 @@ export function ctlError(message: string): CtlResponse {
 /** Decodes a `CtlResponse` envelope. Accepts the hand-built `{"success":false,"error":…}` form too. */
 export function decodeCtlResponse<T>(bytes: Uint8Array | string, what = 'reply'): CtlResponse<T> {
   const raw = decodeJson(bytes, what);
-  if (!isObject(raw) || typeof raw.success !== 'boolean') throw new CtlDecodeError(`${what} is not a control-interface response envelope`);
+  if (!isObject(raw) || typeof raw.success !== 'boolean')
+    throw new CtlDecodeError(`${what} is not a control-interface response envelope`);
   const message = typeof raw.message === 'string' ? raw.message : typeof raw.error === 'string' ? raw.error : '';
   const out: CtlResponse<T> = { success: raw.success, message };
   if (raw.response !== undefined && raw.response !== null) out.response = raw.response as T;
@@ -69,7 +82,12 @@ function body(raw: unknown, what: string): Record<string, unknown> {
   return raw;
 }
 
-function str(o: Record<string, unknown>, key: string, what: string, opts: { required?: boolean; aliases?: string[] } = {}): string {
+function str(
+  o: Record<string, unknown>,
+  key: string,
+  what: string,
+  opts: { required?: boolean; aliases?: string[] } = {},
+): string {
   for (const k of [key, ...(opts.aliases ?? [])]) {
     const v = o[k];
     if (v === undefined || v === null) continue;
@@ -83,14 +101,16 @@ function str(o: Record<string, unknown>, key: string, what: string, opts: { requ
 function strList(o: Record<string, unknown>, key: string, what: string): string[] {
   const v = o[key];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new CtlDecodeError(`${what}: field "${key}" must be a list of strings`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new CtlDecodeError(`${what}: field "${key}" must be a list of strings`);
   return v as string[];
 }
 
 function strMap(o: Record<string, unknown>, key: string, what: string): StringMap | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string')) throw new CtlDecodeError(`${what}: field "${key}" must be a map of strings`);
+  if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string'))
+    throw new CtlDecodeError(`${what}: field "${key}" must be a map of strings`);
   return v as StringMap;
 }
 
@@ -98,7 +118,8 @@ function uint(o: Record<string, unknown>, keys: string[], what: string): number 
   for (const k of keys) {
     const v = o[k];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new CtlDecodeError(`${what}: field "${k}" must be a non-negative integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new CtlDecodeError(`${what}: field "${k}" must be a non-negative integer`);
     return v;
   }
   return undefined;
@@ -170,13 +191,21 @@ export function decodeStopHostCommand(raw: unknown): StopHostCommand {
 export function decodeComponentAuctionRequest(raw: unknown): ComponentAuctionRequest {
   const w = 'component auction request';
   const o = body(raw, w);
-  return { component_ref: str(o, 'component_ref', w), component_id: str(o, 'component_id', w), constraints: strMap(o, 'constraints', w) ?? {} };
+  return {
+    component_ref: str(o, 'component_ref', w),
+    component_id: str(o, 'component_id', w),
+    constraints: strMap(o, 'constraints', w) ?? {},
+  };
 }
 
 export function decodeProviderAuctionRequest(raw: unknown): ProviderAuctionRequest {
   const w = 'provider auction request';
   const o = body(raw, w);
-  return { provider_ref: str(o, 'provider_ref', w), provider_id: str(o, 'provider_id', w), constraints: strMap(o, 'constraints', w) ?? {} };
+  return {
+    provider_ref: str(o, 'provider_ref', w),
+    provider_id: str(o, 'provider_id', w),
+    constraints: strMap(o, 'constraints', w) ?? {},
+  };
 }
 
 export function decodeLink(raw: unknown): Link {

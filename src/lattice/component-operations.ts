@@ -33,20 +33,27 @@ export interface ScaleComponentOptions {
 }
 
 /** Sends `component.scale` and (unless `skipWait`) waits for `component_scaled` / `component_scale_failed`. */
-export async function scaleComponentAndWait(client: CtlClient, o: ScaleComponentOptions): Promise<{ event?: LatticeEvent; message: string }> {
+export async function scaleComponentAndWait(
+  client: CtlClient,
+  o: ScaleComponentOptions,
+): Promise<{ event?: LatticeEvent; message: string }> {
   const stopping = o.maxInstances === 0;
   const { ack, event } = await requestAndConfirm(client, {
-    request: () => client.scaleComponent({
-      component_ref: o.componentRef,
-      component_id: o.componentId,
-      count: o.maxInstances,
-      host_id: o.hostId,
-      config: o.config ?? [],
-      allow_update: o.allowUpdate ?? false,
-      ...(o.annotations && Object.keys(o.annotations).length ? { annotations: o.annotations } : {}),
-    }),
+    request: () =>
+      client.scaleComponent({
+        component_ref: o.componentRef,
+        component_id: o.componentId,
+        count: o.maxInstances,
+        host_id: o.hostId,
+        config: o.config ?? [],
+        allow_update: o.allowUpdate ?? false,
+        ...(o.annotations && Object.keys(o.annotations).length ? { annotations: o.annotations } : {}),
+      }),
     confirms: (e) =>
-      (isEvent(e, 'component_scaled') && e.data.component_id === o.componentId && eventHostId(e) === o.hostId && (!stopping || e.data.max_instances === 0)) ||
+      (isEvent(e, 'component_scaled') &&
+        e.data.component_id === o.componentId &&
+        eventHostId(e) === o.hostId &&
+        (!stopping || e.data.max_instances === 0)) ||
       (isEvent(e, 'component_scale_failed') && e.data.component_id === o.componentId && eventHostId(e) === o.hostId),
     wait: {
       names: ['component_scaled', 'component_scale_failed'],
@@ -58,10 +65,17 @@ export async function scaleComponentAndWait(client: CtlClient, o: ScaleComponent
     },
     waitTimeoutMs: o.waitTimeoutMs,
     skipWait: o.skipWait,
-    onWaiting: () => (o.progress ?? noProgress)(stopping ? `Waiting for component ${o.componentId} to stop ...` : `Waiting for component ${o.componentId} to scale ...`),
+    onWaiting: () =>
+      (o.progress ?? noProgress)(
+        stopping
+          ? `Waiting for component ${o.componentId} to stop ...`
+          : `Waiting for component ${o.componentId} to scale ...`,
+      ),
   });
   if (event && isEvent(event, 'component_scale_failed')) {
-    throw new UserError(`component "${o.componentId}" (${o.componentRef}) failed to ${stopping ? 'stop' : 'scale'} on host ${o.hostId}: ${event.data.error}`);
+    throw new UserError(
+      `component "${o.componentId}" (${o.componentRef}) failed to ${stopping ? 'stop' : 'scale'} on host ${o.hostId}: ${event.data.error}`,
+    );
   }
   return { event, message: ack.message };
 }
@@ -83,16 +97,37 @@ export interface StartComponentOptions {
 
 export async function startComponent(client: CtlClient, o: StartComponentOptions): Promise<ComponentResult> {
   const progress = o.progress ?? noProgress;
-  const hostId = await pickHost(client, { kind: 'component', id: o.componentId, ref: o.componentRef, hostId: o.hostId, constraints: o.constraints, auctionTimeoutMs: o.auctionTimeoutMs, progress });
+  const hostId = await pickHost(client, {
+    kind: 'component',
+    id: o.componentId,
+    ref: o.componentRef,
+    hostId: o.hostId,
+    constraints: o.constraints,
+    auctionTimeoutMs: o.auctionTimeoutMs,
+    progress,
+  });
   progress(`Starting component ${o.componentId} on host ${hostId} ...`);
   const { message } = await scaleComponentAndWait(client, {
-    hostId, componentRef: o.componentRef, componentId: o.componentId, maxInstances: o.maxInstances, config: o.config,
-    allowUpdate: o.allowUpdate, skipWait: o.skipWait, waitTimeoutMs: o.waitTimeoutMs, progress,
+    hostId,
+    componentRef: o.componentRef,
+    componentId: o.componentId,
+    maxInstances: o.maxInstances,
+    config: o.config,
+    allowUpdate: o.allowUpdate,
+    skipWait: o.skipWait,
+    waitTimeoutMs: o.waitTimeoutMs,
+    progress,
   });
   const result = o.skipWait
     ? `Start component [${o.componentRef}] request received on host [${hostId}]`
     : `Component [${o.componentId}] (ref: [${o.componentRef}]) started on host [${hostId}]`;
-  return { result, component_ref: o.componentRef, component_id: o.componentId, host_id: hostId, ...(message ? { warning: message } : {}) };
+  return {
+    result,
+    component_ref: o.componentRef,
+    component_id: o.componentId,
+    host_id: hostId,
+    ...(message ? { warning: message } : {}),
+  };
 }
 
 export interface ScaleComponentCommandOptions extends Omit<ScaleComponentOptions, 'hostId'> {
@@ -108,7 +143,13 @@ export async function scaleComponent(client: CtlClient, o: ScaleComponentCommand
   const result = o.skipWait
     ? `Scale request for component [${o.componentId}] (ref: [${o.componentRef}]) received on host [${hostId}]`
     : `Component [${o.componentId}] (ref: [${o.componentRef}]) scaled on host [${hostId}] to ${scale}`;
-  return { host_id: hostId, component_id: o.componentId, component_ref: o.componentRef, result, ...(message ? { warning: message } : {}) };
+  return {
+    host_id: hostId,
+    component_id: o.componentId,
+    component_ref: o.componentRef,
+    result,
+    ...(message ? { warning: message } : {}),
+  };
 }
 
 export interface StopComponentOptions {
@@ -120,14 +161,24 @@ export interface StopComponentOptions {
 }
 
 /** Scales the component to 0 on the host running it (the given host, or the only one). */
-export async function stopComponent(client: CtlClient, o: StopComponentOptions): Promise<{ result: string; component_id: string; host_id: string }> {
+export async function stopComponent(
+  client: CtlClient,
+  o: StopComponentOptions,
+): Promise<{ result: string; component_id: string; host_id: string }> {
   (o.progress ?? noProgress)(`Finding component ${o.componentId} ...`);
   const { inventory, imageRef } = await hostRunning(client, 'component', o.componentId, o.hostId);
   await scaleComponentAndWait(client, {
-    hostId: inventory.host_id, componentRef: imageRef ?? '', componentId: o.componentId, maxInstances: 0,
-    skipWait: o.skipWait, waitTimeoutMs: o.waitTimeoutMs, progress: o.progress,
+    hostId: inventory.host_id,
+    componentRef: imageRef ?? '',
+    componentId: o.componentId,
+    maxInstances: 0,
+    skipWait: o.skipWait,
+    waitTimeoutMs: o.waitTimeoutMs,
+    progress: o.progress,
   });
-  const result = o.skipWait ? `Request to stop component [${o.componentId}] received` : `Component [${o.componentId}] stopped`;
+  const result = o.skipWait
+    ? `Request to stop component [${o.componentId}] received`
+    : `Component [${o.componentId}] stopped`;
   return { result, component_id: o.componentId, host_id: inventory.host_id };
 }
 
@@ -137,14 +188,24 @@ export interface UpdateComponentOptions {
   hostId?: string;
 }
 
-export async function updateComponent(client: CtlClient, o: UpdateComponentOptions): Promise<{ result: string; component_id: string; host_id: string; component_ref: string }> {
+export async function updateComponent(
+  client: CtlClient,
+  o: UpdateComponentOptions,
+): Promise<{ result: string; component_id: string; host_id: string; component_ref: string }> {
   const { inventory, imageRef } = await hostRunning(client, 'component', o.componentId, o.hostId);
   const hostId = inventory.host_id;
   const base = { component_id: o.componentId, host_id: hostId, component_ref: o.newComponentRef };
   if (imageRef === o.newComponentRef) {
-    return { ...base, result: `Component ${o.componentId} already updated to ${o.newComponentRef} on host [${hostId}]` };
+    return {
+      ...base,
+      result: `Component ${o.componentId} already updated to ${o.newComponentRef} on host [${hostId}]`,
+    };
   }
-  const ack = await client.updateComponent({ host_id: hostId, component_id: o.componentId, new_component_ref: o.newComponentRef });
+  const ack = await client.updateComponent({
+    host_id: hostId,
+    component_id: o.componentId,
+    new_component_ref: o.newComponentRef,
+  });
   const message = ack.message || `component ${o.componentId} updating from ${imageRef} to ${o.newComponentRef}`;
   return { ...base, result: `Host [${hostId}]: ${message}` };
 }

@@ -19,7 +19,11 @@ export interface NatsAuth {
 }
 
 /** Builds nats.js options from our auth fields; the transport is imported lazily (start-up cost). */
-export async function natsConnect(servers: string | string[], auth: NatsAuth = {}, extra: Partial<NatsOptions> = {}): Promise<NatsConnection> {
+export async function natsConnect(
+  servers: string | string[],
+  auth: NatsAuth = {},
+  extra: Partial<NatsOptions> = {},
+): Promise<NatsConnection> {
   // Credentials are taken out of the URLs (nats.js would not use them) so no message or log repeats them.
   const parsed = (Array.isArray(servers) ? servers : [servers]).map((s) => splitServerCredentials(s));
   const user = auth.user ?? parsed.find((p) => p.user !== undefined)?.user;
@@ -47,24 +51,33 @@ export async function natsConnect(servers: string | string[], auth: NatsAuth = {
     return await connect(opts);
   } catch (cause) {
     const where = urls.join(',');
-    const denied = /authori[sz]ation|authentication|permissions? violation/i.test(String((cause as Error)?.message ?? cause));
-    throw new UserError(`could not connect to NATS at ${where}${denied ? `: ${maskSecrets(String((cause as Error).message))}` : ''}`, {
-      cause: denied ? undefined : cause,
-      suggestion: denied
-        ? 'check the credentials: user:password in the URL (or WASMCLOUD_CTL_USER/WASMCLOUD_CTL_PASSWORD), --ctl-jwt with --ctl-seed, or --ctl-credsfile'
-        : 'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
-    });
+    const denied = /authori[sz]ation|authentication|permissions? violation/i.test(
+      String((cause as Error)?.message ?? cause),
+    );
+    throw new UserError(
+      `could not connect to NATS at ${where}${denied ? `: ${maskSecrets(String((cause as Error).message))}` : ''}`,
+      {
+        cause: denied ? undefined : cause,
+        suggestion: denied
+          ? 'check the credentials: user:password in the URL (or WASMCLOUD_CTL_USER/WASMCLOUD_CTL_PASSWORD), --ctl-jwt with --ctl-seed, or --ctl-credsfile'
+          : 'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
+      },
+    );
   }
 }
 
 export async function connectLattice(opts: ConnectionOptions): Promise<NatsConnection> {
-  return natsConnect(natsUrl(opts), {
-    user: opts.ctlUser,
-    pass: opts.ctlPassword,
-    jwt: opts.ctlJwt,
-    seed: opts.ctlSeed,
-    credsfile: opts.ctlCredsfile,
-    tlsCaFile: opts.ctlTlsCaFile,
-    tlsFirst: opts.ctlTlsFirst,
-  }, { name: 'wash' });
+  return natsConnect(
+    natsUrl(opts),
+    {
+      user: opts.ctlUser,
+      pass: opts.ctlPassword,
+      jwt: opts.ctlJwt,
+      seed: opts.ctlSeed,
+      credsfile: opts.ctlCredsfile,
+      tlsCaFile: opts.ctlTlsCaFile,
+      tlsFirst: opts.ctlTlsFirst,
+    },
+    { name: 'wash' },
+  );
 }

@@ -24,9 +24,14 @@ export function splitServerCredentials(server: string, what = 'NATS server', def
   try {
     u = new URL(withScheme);
   } catch {
-    throw new UserError(`${what} "${maskSecrets(server)}" is not a valid address`, { suggestion: 'use host:port, e.g. 127.0.0.1:4222 (user:pass@host:port for credentials)' });
+    throw new UserError(`${what} "${maskSecrets(server)}" is not a valid address`, {
+      suggestion: 'use host:port, e.g. 127.0.0.1:4222 (user:pass@host:port for credentials)',
+    });
   }
-  if (!u.hostname) throw new UserError(`${what} "${maskSecrets(server)}" has no host`, { suggestion: 'use host:port, e.g. 127.0.0.1:4222' });
+  if (!u.hostname)
+    throw new UserError(`${what} "${maskSecrets(server)}" has no host`, {
+      suggestion: 'use host:port, e.g. 127.0.0.1:4222',
+    });
   const out: ServerCredentials = { url: `${u.protocol}//${u.port ? u.host : `${u.host}:${defaultPort}`}` };
   if (u.username) out.user = decodeURIComponent(u.username);
   if (u.password) out.pass = decodeURIComponent(u.password);
@@ -48,7 +53,10 @@ export function registerSecret(secret: string | undefined): void {
 
 /** The text with every credential it may hold replaced by `***` (URL passwords, nkey seeds, JWTs, registered secrets). */
 export function maskSecrets(text: string): string {
-  let out = text.replace(URL_PASSWORD, (_m, lead: string, who: string, pass: string) => `${lead}${who}:${pass === '' ? '' : '***'}@`);
+  let out = text.replace(
+    URL_PASSWORD,
+    (_m, lead: string, who: string, pass: string) => `${lead}${who}:${pass === '' ? '' : '***'}@`,
+  );
   out = out.replace(NKEY_SEED, '***').replace(JWT, '***');
   for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join('***');
   return out;
@@ -58,10 +66,16 @@ export function maskSecrets(text: string): string {
  * A seed alone is not a way to log in to NATS (it signs the nonce for a user JWT); we do not guess what was meant.
  * `flags` names the options in messages (e.g. `--ctl-seed`/`--ctl-jwt`).
  */
-export function assertSeedHasJwt(auth: { seed?: string; jwt?: string; credsfile?: string }, flags = { seed: '--ctl-seed', jwt: '--ctl-jwt' }): void {
+export function assertSeedHasJwt(
+  auth: { seed?: string; jwt?: string; credsfile?: string },
+  flags = { seed: '--ctl-seed', jwt: '--ctl-jwt' },
+): void {
   if (auth.seed && !auth.jwt && !auth.credsfile) {
-    throw new UserError(`an nkey seed (${flags.seed}) was given without a user JWT (${flags.jwt}); NATS cannot authenticate with the seed alone`, {
-      suggestion: `add ${flags.jwt} with the user's JWT, or use a credentials file (.creds) holding both`,
-    });
+    throw new UserError(
+      `an nkey seed (${flags.seed}) was given without a user JWT (${flags.jwt}); NATS cannot authenticate with the seed alone`,
+      {
+        suggestion: `add ${flags.jwt} with the user's JWT, or use a credentials file (.creds) holding both`,
+      },
+    );
   }
 }

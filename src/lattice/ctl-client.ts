@@ -9,9 +9,23 @@ import { CtlDecodeError, decodeCtlResponse, encodeJson, normalizeInventory } fro
 import type { ConnectionOptions } from './options.js';
 import { DEFAULT_CTL_PREFIX, ctlSubjects, type CtlSubjects } from './subjects.js';
 import type {
-  ClaimsMap, ComponentAuctionAck, ComponentAuctionRequest, ConfigMap, CtlResponse, DeleteLinkRequest, Host, HostInventory, Link,
-  ProviderAuctionAck, ProviderAuctionRequest, RegistryCredentialMap, ScaleComponentCommand, StartProviderCommand, StopHostCommand,
-  StopProviderCommand, UpdateComponentCommand,
+  ClaimsMap,
+  ComponentAuctionAck,
+  ComponentAuctionRequest,
+  ConfigMap,
+  CtlResponse,
+  DeleteLinkRequest,
+  Host,
+  HostInventory,
+  Link,
+  ProviderAuctionAck,
+  ProviderAuctionRequest,
+  RegistryCredentialMap,
+  ScaleComponentCommand,
+  StartProviderCommand,
+  StopHostCommand,
+  StopProviderCommand,
+  UpdateComponentCommand,
 } from './types.js';
 
 export { waitForEvent, type EventWait, type EventWaitOptions } from './wait.js';
@@ -61,7 +75,11 @@ export interface CtlAck {
 /** The host answered `success:false`. */
 export class CtlRequestFailed extends UserError {
   override name = 'CtlRequestFailed';
-  constructor(readonly operation: string, readonly hostMessage: string, readonly subject: string) {
+  constructor(
+    readonly operation: string,
+    readonly hostMessage: string,
+    readonly subject: string,
+  ) {
     super(`${operation} failed: ${hostMessage || '(the host gave no reason)'}`);
   }
 }
@@ -74,7 +92,8 @@ function isNoResponders(err: unknown): boolean {
   if (typeof check === 'function' && check.call(err)) return true;
   return err.cause !== undefined && isNoResponders(err.cause);
 }
-const isTimeout = (err: unknown): boolean => errorName(err) === 'TimeoutError' || (err instanceof Error && err.cause !== undefined && isTimeout(err.cause));
+const isTimeout = (err: unknown): boolean =>
+  errorName(err) === 'TimeoutError' || (err instanceof Error && err.cause !== undefined && isTimeout(err.cause));
 
 export class CtlClient {
   readonly lattice: string;
@@ -84,7 +103,10 @@ export class CtlClient {
   readonly jsDomain?: string;
   readonly subjects: CtlSubjects;
 
-  constructor(readonly nc: NatsConnection, opts: CtlClientOptions) {
+  constructor(
+    readonly nc: NatsConnection,
+    opts: CtlClientOptions,
+  ) {
     this.lattice = opts.lattice;
     this.prefix = opts.prefix ?? DEFAULT_CTL_PREFIX;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_CTL_TIMEOUT_MS;
@@ -94,8 +116,19 @@ export class CtlClient {
   }
 
   /** A client configured from resolved connection options (`resolveConnection`). */
-  static fromConnection(nc: NatsConnection, conn: Pick<ConnectionOptions, 'lattice' | 'ctlTopicPrefix' | 'timeoutMs' | 'jsDomain'>, extra: Partial<CtlClientOptions> = {}): CtlClient {
-    return new CtlClient(nc, { lattice: conn.lattice, prefix: conn.ctlTopicPrefix, timeoutMs: conn.timeoutMs, collectMs: conn.timeoutMs, jsDomain: conn.jsDomain, ...extra });
+  static fromConnection(
+    nc: NatsConnection,
+    conn: Pick<ConnectionOptions, 'lattice' | 'ctlTopicPrefix' | 'timeoutMs' | 'jsDomain'>,
+    extra: Partial<CtlClientOptions> = {},
+  ): CtlClient {
+    return new CtlClient(nc, {
+      lattice: conn.lattice,
+      prefix: conn.ctlTopicPrefix,
+      timeoutMs: conn.timeoutMs,
+      collectMs: conn.timeoutMs,
+      jsDomain: conn.jsDomain,
+      ...extra,
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -107,14 +140,21 @@ export class CtlClient {
    * missing, `stallMs` after the latest reply. A known host that is slow is waited for up to the window.
    */
   async pingHosts(opts: PingOptions = {}): Promise<Host[]> {
-    const collect: CollectOptions = opts.full ? { timeoutMs: opts.timeoutMs } : {
-      timeoutMs: opts.timeoutMs,
-      stallMs: opts.stallMs ?? DEFAULT_SETTLE_MS,
-      expect: {
-        ids: import('./known-hosts.js').then((m) => m.knownHostIds(this.nc, this.lattice, { jsDomain: this.jsDomain, timeoutMs: opts.timeoutMs ?? this.collectMs })),
-        idOf: (h) => (typeof (h as Host | undefined)?.id === 'string' ? (h as Host).id : undefined),
-      },
-    };
+    const collect: CollectOptions = opts.full
+      ? { timeoutMs: opts.timeoutMs }
+      : {
+          timeoutMs: opts.timeoutMs,
+          stallMs: opts.stallMs ?? DEFAULT_SETTLE_MS,
+          expect: {
+            ids: import('./known-hosts.js').then((m) =>
+              m.knownHostIds(this.nc, this.lattice, {
+                jsDomain: this.jsDomain,
+                timeoutMs: opts.timeoutMs ?? this.collectMs,
+              }),
+            ),
+            idOf: (h) => (typeof (h as Host | undefined)?.id === 'string' ? (h as Host).id : undefined),
+          },
+        };
     const replies = await this.collect<Host>(this.subjects.hostPing(), undefined, 'host ping', collect);
     const byId = new Map<string, Host>();
     for (const h of replies) if (typeof h?.id === 'string') byId.set(h.id, h);
@@ -123,7 +163,9 @@ export class CtlClient {
 
   async getInventory(hostId: string): Promise<HostInventory> {
     const what = `inventory query to host ${hostId}`;
-    const inv = await this.requestData<Record<string, unknown>>(this.subjects.hostGet(hostId), undefined, what, { target: `host ${hostId}` });
+    const inv = await this.requestData<Record<string, unknown>>(this.subjects.hostGet(hostId), undefined, what, {
+      target: `host ${hostId}`,
+    });
     if (!inv) throw new UserError(`${what}: the host replied without an inventory`);
     return normalizeInventory(inv);
   }
@@ -135,44 +177,80 @@ export class CtlClient {
   }
 
   async stopHost(cmd: StopHostCommand): Promise<CtlAck> {
-    return this.requestAck(this.subjects.hostStop(cmd.host_id), cmd, `stop request for host ${cmd.host_id}`, { target: `host ${cmd.host_id}` });
+    return this.requestAck(this.subjects.hostStop(cmd.host_id), cmd, `stop request for host ${cmd.host_id}`, {
+      target: `host ${cmd.host_id}`,
+    });
   }
 
   async putLabel(hostId: string, key: string, value: string): Promise<CtlAck> {
-    return this.requestAck(this.subjects.labelPut(hostId), { key, value }, `label put "${key}" on host ${hostId}`, { target: `host ${hostId}` });
+    return this.requestAck(this.subjects.labelPut(hostId), { key, value }, `label put "${key}" on host ${hostId}`, {
+      target: `host ${hostId}`,
+    });
   }
 
   async deleteLabel(hostId: string, key: string): Promise<CtlAck> {
-    return this.requestAck(this.subjects.labelDel(hostId), { key }, `label delete "${key}" on host ${hostId}`, { target: `host ${hostId}` });
+    return this.requestAck(this.subjects.labelDel(hostId), { key }, `label delete "${key}" on host ${hostId}`, {
+      target: `host ${hostId}`,
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------
   // Components and providers
 
   async scaleComponent(cmd: ScaleComponentCommand): Promise<CtlAck> {
-    return this.requestAck(this.subjects.componentScale(cmd.host_id), cmd, `scale request for component ${cmd.component_id} on host ${cmd.host_id}`, { target: `host ${cmd.host_id}` });
+    return this.requestAck(
+      this.subjects.componentScale(cmd.host_id),
+      cmd,
+      `scale request for component ${cmd.component_id} on host ${cmd.host_id}`,
+      { target: `host ${cmd.host_id}` },
+    );
   }
 
   async updateComponent(cmd: UpdateComponentCommand): Promise<CtlAck> {
-    return this.requestAck(this.subjects.componentUpdate(cmd.host_id), cmd, `update request for component ${cmd.component_id} on host ${cmd.host_id}`, { target: `host ${cmd.host_id}` });
+    return this.requestAck(
+      this.subjects.componentUpdate(cmd.host_id),
+      cmd,
+      `update request for component ${cmd.component_id} on host ${cmd.host_id}`,
+      { target: `host ${cmd.host_id}` },
+    );
   }
 
   async startProvider(cmd: StartProviderCommand): Promise<CtlAck> {
-    return this.requestAck(this.subjects.providerStart(cmd.host_id), cmd, `start request for provider ${cmd.provider_id} on host ${cmd.host_id}`, { target: `host ${cmd.host_id}` });
+    return this.requestAck(
+      this.subjects.providerStart(cmd.host_id),
+      cmd,
+      `start request for provider ${cmd.provider_id} on host ${cmd.host_id}`,
+      { target: `host ${cmd.host_id}` },
+    );
   }
 
   async stopProvider(cmd: StopProviderCommand): Promise<CtlAck> {
-    return this.requestAck(this.subjects.providerStop(cmd.host_id), cmd, `stop request for provider ${cmd.provider_id} on host ${cmd.host_id}`, { target: `host ${cmd.host_id}` });
+    return this.requestAck(
+      this.subjects.providerStop(cmd.host_id),
+      cmd,
+      `stop request for provider ${cmd.provider_id} on host ${cmd.host_id}`,
+      { target: `host ${cmd.host_id}` },
+    );
   }
 
   /** Acks from hosts willing to run the component (hosts that cannot stay silent). */
   async componentAuction(req: ComponentAuctionRequest, opts: CollectOptions = {}): Promise<ComponentAuctionAck[]> {
-    const acks = await this.collect<ComponentAuctionAck>(this.subjects.componentAuction(), req, `component auction for ${req.component_id}`, opts);
+    const acks = await this.collect<ComponentAuctionAck>(
+      this.subjects.componentAuction(),
+      req,
+      `component auction for ${req.component_id}`,
+      opts,
+    );
     return acks.filter((a) => typeof a?.host_id === 'string');
   }
 
   async providerAuction(req: ProviderAuctionRequest, opts: CollectOptions = {}): Promise<ProviderAuctionAck[]> {
-    const acks = await this.collect<ProviderAuctionAck>(this.subjects.providerAuction(), req, `provider auction for ${req.provider_id}`, opts);
+    const acks = await this.collect<ProviderAuctionAck>(
+      this.subjects.providerAuction(),
+      req,
+      `provider auction for ${req.provider_id}`,
+      opts,
+    );
     return acks.filter((a) => typeof a?.host_id === 'string');
   }
 
@@ -180,11 +258,19 @@ export class CtlClient {
   // Lattice-wide state (one host answers)
 
   async putLink(link: Link): Promise<CtlAck> {
-    return this.requestAck(this.subjects.linkPut(), link, `link put ${link.source_id} -> ${link.target} (${link.wit_namespace}:${link.wit_package}, name ${link.name})`);
+    return this.requestAck(
+      this.subjects.linkPut(),
+      link,
+      `link put ${link.source_id} -> ${link.target} (${link.wit_namespace}:${link.wit_package}, name ${link.name})`,
+    );
   }
 
   async deleteLink(req: DeleteLinkRequest): Promise<CtlAck> {
-    return this.requestAck(this.subjects.linkDel(), req, `link delete from ${req.source_id} on ${req.wit_namespace}:${req.wit_package} (name ${req.name})`);
+    return this.requestAck(
+      this.subjects.linkDel(),
+      req,
+      `link delete from ${req.source_id} on ${req.wit_namespace}:${req.wit_package} (name ${req.name})`,
+    );
   }
 
   async getLinks(): Promise<Link[]> {
@@ -217,30 +303,50 @@ export class CtlClient {
   // -------------------------------------------------------------------------------------------------------
   // Transport
 
-  private async requestAck(subject: string, body: unknown, what: string, opts: { target?: string } = {}): Promise<CtlAck> {
+  private async requestAck(
+    subject: string,
+    body: unknown,
+    what: string,
+    opts: { target?: string } = {},
+  ): Promise<CtlAck> {
     const reply = await this.request<unknown>(subject, body, what, opts);
     if (!reply.success) throw new CtlRequestFailed(what, reply.message, subject);
     return { message: reply.message };
   }
 
-  private async requestData<T>(subject: string, body: unknown, what: string, opts: { target?: string } = {}): Promise<T | undefined> {
+  private async requestData<T>(
+    subject: string,
+    body: unknown,
+    what: string,
+    opts: { target?: string } = {},
+  ): Promise<T | undefined> {
     const reply = await this.request<T>(subject, body, what, opts);
     if (!reply.success) throw new CtlRequestFailed(what, reply.message, subject);
     return reply.response;
   }
 
   /** One request, one `CtlResponse` reply. */
-  async request<T>(subject: string, body: unknown, what: string, opts: { target?: string } = {}): Promise<CtlResponse<T>> {
+  async request<T>(
+    subject: string,
+    body: unknown,
+    what: string,
+    opts: { target?: string } = {},
+  ): Promise<CtlResponse<T>> {
     let msg: Msg;
     try {
-      msg = await this.nc.request(subject, body === undefined ? new Uint8Array() : encodeJson(body), { timeout: this.timeoutMs });
+      msg = await this.nc.request(subject, body === undefined ? new Uint8Array() : encodeJson(body), {
+        timeout: this.timeoutMs,
+      });
     } catch (err) {
       throw this.transportError(err, subject, what, opts.target);
     }
     try {
       return decodeCtlResponse<T>(msg.data, `reply to ${what}`);
     } catch (err) {
-      if (err instanceof CtlDecodeError) throw new UserError(`${err.message} (subject ${subject})`, { suggestion: 'is something other than a wasmCloud host listening on this subject?' });
+      if (err instanceof CtlDecodeError)
+        throw new UserError(`${err.message} (subject ${subject})`, {
+          suggestion: 'is something other than a wasmCloud host listening on this subject?',
+        });
       throw err;
     }
   }
@@ -272,19 +378,36 @@ export class CtlClient {
       clearTimeout(settle);
       // Without known ids (none, or not read yet), the answers have settled once none came for `stallMs`.
       settle = setTimeout(() => {
-        if (expected === undefined) void opts.expect?.ids.then(() => review(), () => review());
+        if (expected === undefined)
+          void opts.expect?.ids.then(
+            () => review(),
+            () => review(),
+          );
         else if (expected.size === 0 || !missing()) end();
         // else: known hosts learnt meanwhile are still missing; they are waited for (up to the window).
       }, opts.stallMs);
     };
     if (opts.expect) {
-      void opts.expect.ids.then((ids) => { expected = ids; review(); }, () => { expected = new Set(); review(); });
+      void opts.expect.ids.then(
+        (ids) => {
+          expected = ids;
+          review();
+        },
+        () => {
+          expected = new Set();
+          review();
+        },
+      );
     } else {
       expected = new Set();
     }
     try {
       const options = { strategy: 'timer', maxWait } as Parameters<NatsConnection['requestMany']>[2];
-      replies = (await this.nc.requestMany(subject, body === undefined ? new Uint8Array() : encodeJson(body), options)) as AsyncIterable<Msg> & { stop(): void };
+      replies = (await this.nc.requestMany(
+        subject,
+        body === undefined ? new Uint8Array() : encodeJson(body),
+        options,
+      )) as AsyncIterable<Msg> & { stop(): void };
       if (ended) replies.stop();
       for await (const msg of replies) {
         if (msg.data.length === 0) break;
@@ -323,7 +446,8 @@ export class CtlClient {
         });
       }
       return new UserError(`no host answered on ${where}`, {
-        suggestion: 'start one with `wash up`, or check --lattice / --ctl-host / --ctl-port point at the running lattice',
+        suggestion:
+          'start one with `wash up`, or check --lattice / --ctl-host / --ctl-port point at the running lattice',
       });
     }
     if (isTimeout(err)) {
@@ -331,6 +455,8 @@ export class CtlClient {
         suggestion: `${target ?? 'a host'} is subscribed but did not answer in time: check its logs, or raise --timeout-ms`,
       });
     }
-    return new UserError(`request failed on ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    return new UserError(`request failed on ${where}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 }

@@ -203,13 +203,24 @@ export type ParsedEvent<N extends EventName> = CloudEvent<EventDataMap[N], Event
 export type LatticeEvent = { [N in EventName]: ParsedEvent<N> }[EventName];
 
 export const LATTICE_EVENT_NAMES: readonly LatticeEventName[] = [
-  'host_started', 'host_stopped', 'host_heartbeat',
-  'component_scaled', 'component_scale_failed',
-  'provider_started', 'provider_start_failed', 'provider_stopped',
-  'health_check_passed', 'health_check_failed', 'health_check_status',
+  'host_started',
+  'host_stopped',
+  'host_heartbeat',
+  'component_scaled',
+  'component_scale_failed',
+  'provider_started',
+  'provider_start_failed',
+  'provider_stopped',
+  'health_check_passed',
+  'health_check_failed',
+  'health_check_status',
   'provider_restarted',
-  'linkdef_set', 'linkdef_set_failed', 'linkdef_deleted',
-  'config_set', 'config_deleted', 'labels_changed',
+  'linkdef_set',
+  'linkdef_set_failed',
+  'linkdef_deleted',
+  'config_set',
+  'config_deleted',
+  'labels_changed',
 ];
 export const WADM_EVENT_NAMES: readonly WadmEventName[] = ['manifest_published', 'manifest_unpublished'];
 
@@ -217,7 +228,9 @@ const isWadmName = (n: string): n is WadmEventName => (WADM_EVENT_NAMES as reado
 const isLatticeName = (n: string): n is LatticeEventName => (LATTICE_EVENT_NAMES as readonly string[]).includes(n);
 
 export function eventType<N extends EventName>(name: N): EventType<N> {
-  return (isWadmName(name) ? `${WADM_EVENT_TYPE_PREFIX}${name}` : `${LATTICE_EVENT_TYPE_PREFIX}${name}`) as EventType<N>;
+  return (
+    isWadmName(name) ? `${WADM_EVENT_TYPE_PREFIX}${name}` : `${LATTICE_EVENT_TYPE_PREFIX}${name}`
+  ) as EventType<N>;
 }
 
 /** The event name of a CloudEvent `type`, or undefined for types outside both catalogues. */
@@ -243,7 +256,12 @@ export interface BuildEventOptions {
 }
 
 /** A CloudEvent for `name` from `source` (the host's public key for host events, `wadm` for wadm's). */
-export function buildEvent<N extends EventName>(name: N, data: EventDataMap[N], source: string, opts: BuildEventOptions = {}): ParsedEvent<N> {
+export function buildEvent<N extends EventName>(
+  name: N,
+  data: EventDataMap[N],
+  source: string,
+  opts: BuildEventOptions = {},
+): ParsedEvent<N> {
   const now = opts.now ?? Date.now();
   return {
     specversion: '1.0',
@@ -274,8 +292,25 @@ type FieldKind = 'string' | 'number' | 'map' | 'strings' | 'object' | 'array' | 
 /** Field spec: kind, optional when suffixed with `?`. */
 type Spec = Record<string, `${FieldKind}` | `${FieldKind}?`>;
 
-const componentScaled: Spec = { component_id: 'string', image_ref: 'string', host_id: 'string?', max_instances: 'number', annotations: 'map?', public_key: 'string?', claims: 'object?' };
-const link: Spec = { source_id: 'string', target: 'string', name: 'string', wit_namespace: 'string', wit_package: 'string', interfaces: 'strings', source_config: 'strings', target_config: 'strings' };
+const componentScaled: Spec = {
+  component_id: 'string',
+  image_ref: 'string',
+  host_id: 'string?',
+  max_instances: 'number',
+  annotations: 'map?',
+  public_key: 'string?',
+  claims: 'object?',
+};
+const link: Spec = {
+  source_id: 'string',
+  target: 'string',
+  name: 'string',
+  wit_namespace: 'string',
+  wit_package: 'string',
+  interfaces: 'strings',
+  source_config: 'strings',
+  target_config: 'strings',
+};
 const health: Spec = { host_id: 'string', provider_id: 'string' };
 const configEvent: Spec = { config_name: 'string' };
 
@@ -283,27 +318,64 @@ const SPECS: Record<EventName, Spec> = {
   host_started: { friendly_name: 'string', labels: 'map', uptime_seconds: 'number?', version: 'string?' },
   host_stopped: { labels: 'map' },
   host_heartbeat: {
-    components: 'array', providers: 'array', host_id: 'string', friendly_name: 'string', labels: 'map',
-    version: 'string', uptime_human: 'string', uptime_seconds: 'number', issuer: 'string?',
+    components: 'array',
+    providers: 'array',
+    host_id: 'string',
+    friendly_name: 'string',
+    labels: 'map',
+    version: 'string',
+    uptime_human: 'string',
+    uptime_seconds: 'number',
+    issuer: 'string?',
   },
   component_scaled: componentScaled,
   component_scale_failed: { ...componentScaled, error: 'string' },
   provider_started: {
-    host_id: 'string?', image_ref: 'string', provider_id: 'string', annotations: 'map?', claims: 'object?',
-    instance_id: 'string?', public_key: 'string?', link_name: 'string?',
+    host_id: 'string?',
+    image_ref: 'string',
+    provider_id: 'string',
+    annotations: 'map?',
+    claims: 'object?',
+    instance_id: 'string?',
+    public_key: 'string?',
+    link_name: 'string?',
   },
-  provider_start_failed: { provider_ref: 'string', provider_id: 'string', host_id: 'string?', error: 'string', link_name: 'string?' },
+  provider_start_failed: {
+    provider_ref: 'string',
+    provider_id: 'string',
+    host_id: 'string?',
+    error: 'string',
+    link_name: 'string?',
+  },
   provider_stopped: {
-    host_id: 'string?', provider_id: 'string', annotations: 'map?', reason: 'string?',
-    instance_id: 'string?', public_key: 'string?', link_name: 'string?',
+    host_id: 'string?',
+    provider_id: 'string',
+    annotations: 'map?',
+    reason: 'string?',
+    instance_id: 'string?',
+    public_key: 'string?',
+    link_name: 'string?',
   },
   health_check_passed: health,
   health_check_failed: health,
   health_check_status: health,
-  provider_restarted: { host_id: 'string', provider_id: 'string', restart_count: 'number', reason: 'string', backoff_ms: 'number' },
+  provider_restarted: {
+    host_id: 'string',
+    provider_id: 'string',
+    restart_count: 'number',
+    reason: 'string',
+    backoff_ms: 'number',
+  },
   linkdef_set: link,
   linkdef_set_failed: { ...link, error: 'string' },
-  linkdef_deleted: { source_id: 'string', name: 'string', wit_namespace: 'string', wit_package: 'string', target: 'string?', interfaces: 'strings?' },
+  linkdef_deleted: {
+    source_id: 'string',
+    name: 'string',
+    wit_namespace: 'string',
+    wit_package: 'string',
+    target: 'string?',
+    interfaces: 'strings?',
+  },
   config_set: configEvent,
   config_deleted: configEvent,
   labels_changed: { host_id: 'string', labels: 'map' },
@@ -315,13 +387,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function hasKind(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    case 'map': return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
-    case 'strings': return Array.isArray(value) && value.every((v) => typeof v === 'string');
-    case 'stringsOrNull': return value === null || hasKind(value, 'strings');
-    case 'object': return isObject(value);
-    case 'array': return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'map':
+      return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
+    case 'strings':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'stringsOrNull':
+      return value === null || hasKind(value, 'strings');
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value);
   }
 }
 
@@ -334,7 +413,10 @@ function checkFields(where: string, data: Record<string, unknown>, spec: Spec): 
       if (!optional) throw new EventParseError(`${where}: missing field "${key}"`);
       continue;
     }
-    if (!hasKind(value, kind)) throw new EventParseError(`${where}: field "${key}" must be ${kind === 'map' ? 'a string map' : kind === 'strings' ? 'a list of strings' : `a ${kind}`}`);
+    if (!hasKind(value, kind))
+      throw new EventParseError(
+        `${where}: field "${key}" must be ${kind === 'map' ? 'a string map' : kind === 'strings' ? 'a list of strings' : `a ${kind}`}`,
+      );
   }
 }
 
@@ -352,11 +434,24 @@ function normalizeHeartbeat(data: Record<string, unknown>, source: string): Reco
 function checkInventoryLists(where: string, data: Record<string, unknown>): void {
   (data.components as unknown[]).forEach((c, i) => {
     if (!isObject(c)) throw new EventParseError(`${where}: components[${i}] must be an object`);
-    checkFields(`${where}: components[${i}]`, c, { id: 'string', image_ref: 'string', max_instances: 'number', revision: 'number?', name: 'string?', annotations: 'map?' });
+    checkFields(`${where}: components[${i}]`, c, {
+      id: 'string',
+      image_ref: 'string',
+      max_instances: 'number',
+      revision: 'number?',
+      name: 'string?',
+      annotations: 'map?',
+    });
   });
   (data.providers as unknown[]).forEach((p, i) => {
     if (!isObject(p)) throw new EventParseError(`${where}: providers[${i}] must be an object`);
-    checkFields(`${where}: providers[${i}]`, p, { id: 'string', image_ref: 'string?', revision: 'number?', name: 'string?', annotations: 'map?' });
+    checkFields(`${where}: providers[${i}]`, p, {
+      id: 'string',
+      image_ref: 'string?',
+      revision: 'number?',
+      name: 'string?',
+      annotations: 'map?',
+    });
   });
 }
 
@@ -375,8 +470,17 @@ export function parseLatticeEvent(input: Uint8Array | string | unknown): Lattice
     }
   }
   if (!isObject(raw)) throw new EventParseError('event must be a JSON object');
-  if (raw.specversion !== '1.0') throw new EventParseError(`unsupported CloudEvents specversion ${JSON.stringify(raw.specversion)} (expected "1.0")`);
-  checkFields('event', raw, { id: 'string', type: 'string', source: 'string', time: 'string?', datacontenttype: 'string?' });
+  if (raw.specversion !== '1.0')
+    throw new EventParseError(
+      `unsupported CloudEvents specversion ${JSON.stringify(raw.specversion)} (expected "1.0")`,
+    );
+  checkFields('event', raw, {
+    id: 'string',
+    type: 'string',
+    source: 'string',
+    time: 'string?',
+    datacontenttype: 'string?',
+  });
   const type = raw.type as string;
   const name = eventNameOf(type);
   if (!name) throw new EventParseError(`unknown event type "${type}"`);
@@ -385,7 +489,8 @@ export function parseLatticeEvent(input: Uint8Array | string | unknown): Lattice
   if (name === 'host_heartbeat') data = normalizeHeartbeat(data, raw.source as string);
   checkFields(type, data, SPECS[name]);
   if (name === 'host_heartbeat') checkInventoryLists(type, data);
-  if (name === 'manifest_published') checkFields(`${type}: metadata`, data.metadata as Record<string, unknown>, { name: 'string' });
+  if (name === 'manifest_published')
+    checkFields(`${type}: metadata`, data.metadata as Record<string, unknown>, { name: 'string' });
   if (name === 'component_scaled' || name === 'component_scale_failed' || name === 'provider_started') {
     if (isObject(data.claims)) checkFields(`${type}: claims`, data.claims, { tags: 'stringsOrNull?' });
   }
@@ -403,7 +508,10 @@ export function tryParseLatticeEvent(input: Uint8Array | string | unknown): Latt
 }
 
 /** Narrows an event to one name. */
-export function isEvent<N extends EventName>(event: LatticeEvent, name: N): event is Extract<LatticeEvent, { name: N }> {
+export function isEvent<N extends EventName>(
+  event: LatticeEvent,
+  name: N,
+): event is Extract<LatticeEvent, { name: N }> {
   return event.name === name;
 }
 

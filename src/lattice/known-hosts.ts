@@ -16,14 +16,23 @@ interface StreamMsgGetReply {
 }
 
 /** Host ids wadm saw recently; empty when no wadm keeps the mirror (or it cannot be read within `timeoutMs`). */
-export async function knownHostIds(nc: NatsConnection, lattice: string, o: { jsDomain?: string; timeoutMs: number; now?: number }): Promise<Set<string>> {
+export async function knownHostIds(
+  nc: NatsConnection,
+  lattice: string,
+  o: { jsDomain?: string; timeoutMs: number; now?: number },
+): Promise<Set<string>> {
   const api = o.jsDomain ? `$JS.${o.jsDomain}.API` : '$JS.API';
   const body = JSON.stringify({ last_by_subj: `$KV.${STATE_BUCKET}.host_${lattice}` });
   try {
-    const msg = await nc.request(`${api}.STREAM.MSG.GET.KV_${STATE_BUCKET}`, new TextEncoder().encode(body), { timeout: o.timeoutMs });
+    const msg = await nc.request(`${api}.STREAM.MSG.GET.KV_${STATE_BUCKET}`, new TextEncoder().encode(body), {
+      timeout: o.timeoutMs,
+    });
     const reply = JSON.parse(new TextDecoder().decode(msg.data)) as StreamMsgGetReply;
     if (!reply.message?.data) return new Set();
-    return hostIdsSeenRecently(JSON.parse(Buffer.from(reply.message.data, 'base64').toString('utf8')), o.now ?? Date.now());
+    return hostIdsSeenRecently(
+      JSON.parse(Buffer.from(reply.message.data, 'base64').toString('utf8')),
+      o.now ?? Date.now(),
+    );
   } catch {
     return new Set();
   }

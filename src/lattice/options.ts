@@ -66,7 +66,10 @@ export function loadContext(name: string | undefined, env: NodeJS.ProcessEnv = p
   const dir = washDirs(env).contexts;
   const file = join(dir, `${name ?? 'default'}.json`);
   if (!existsSync(file)) {
-    if (name) throw new UserError(`context '${name}' not found (looked for ${file})`, { suggestion: `create it, or omit --context` });
+    if (name)
+      throw new UserError(`context '${name}' not found (looked for ${file})`, {
+        suggestion: `create it, or omit --context`,
+      });
     return undefined;
   }
   const text = readUserFileSync(file, { what: 'context file', maxBytes: SMALL_FILE_MAX_BYTES }).toString('utf8');
@@ -77,11 +80,15 @@ export function loadContext(name: string | undefined, env: NodeJS.ProcessEnv = p
   }
 }
 
-export function resolveConnection(flags: ConnectionFlagValues, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
+export function resolveConnection(
+  flags: ConnectionFlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+): ConnectionOptions {
   const ctx = loadContext(flags.context, env) ?? {};
   const d = DEFAULT_CONNECTION;
   const port = flags['ctl-port'] ?? ctx.ctl_port ?? d.ctlPort;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError(`--ctl-port ${port} is not a valid port (1-65535)`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new UserError(`--ctl-port ${port} is not a valid port (1-65535)`);
   const timeoutMs = flags['timeout-ms'] ?? ctx.ctl_timeout ?? d.timeoutMs;
   if (timeoutMs <= 0) throw new UserError(`--timeout-ms must be positive, got ${timeoutMs}`);
   return {

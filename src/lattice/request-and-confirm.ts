@@ -22,8 +22,13 @@ export interface ConfirmedRequest<A> {
   onWaiting?: () => void;
 }
 
-export async function requestAndConfirm<A>(client: CtlClient, o: ConfirmedRequest<A>): Promise<{ ack: A; event?: LatticeEvent }> {
-  const pending = o.skipWait ? undefined : await waitForEvent(client.nc, client.lattice, o.confirms, o.waitTimeoutMs, o.wait);
+export async function requestAndConfirm<A>(
+  client: CtlClient,
+  o: ConfirmedRequest<A>,
+): Promise<{ ack: A; event?: LatticeEvent }> {
+  const pending = o.skipWait
+    ? undefined
+    : await waitForEvent(client.nc, client.lattice, o.confirms, o.waitTimeoutMs, o.wait);
   let ack: A;
   try {
     ack = await o.request();

@@ -99,10 +99,24 @@ export function configServiceSubject(lattice: string): string {
   return `wasmbus.cfg.${lattice}.req`;
 }
 
-export type WadmApiOperation = 'put' | 'get' | 'list' | 'versions' | 'del' | 'deploy' | 'undeploy' | 'status' | 'history';
+export type WadmApiOperation =
+  | 'put'
+  | 'get'
+  | 'list'
+  | 'versions'
+  | 'del'
+  | 'deploy'
+  | 'undeploy'
+  | 'status'
+  | 'history';
 
 /** `{prefix}.{lattice}.model.{op}[.{name}]` (prefix `wadm.api` unless wadm was told otherwise). */
-export function wadmApiSubject(lattice: string, op: WadmApiOperation, name?: string, prefix = DEFAULT_WADM_API_PREFIX): string {
+export function wadmApiSubject(
+  lattice: string,
+  op: WadmApiOperation,
+  name?: string,
+  prefix = DEFAULT_WADM_API_PREFIX,
+): string {
   const base = `${prefix}.${lattice}.model.${op}`;
   return name === undefined ? base : `${base}.${name}`;
 }
@@ -169,8 +183,26 @@ export type ParsedCtlSubject = { lattice: string } & (
 );
 export type CtlOperation = ParsedCtlSubject['op'];
 
-const WITH_HOST = new Set(['host.get', 'host.stop', 'component.scale', 'component.update', 'provider.start', 'provider.stop', 'label.put', 'label.del']);
-const WITHOUT_ARG = new Set(['host.ping', 'component.auction', 'provider.auction', 'link.put', 'link.del', 'link.get', 'claims.get', 'registry.put']);
+const WITH_HOST = new Set([
+  'host.get',
+  'host.stop',
+  'component.scale',
+  'component.update',
+  'provider.start',
+  'provider.stop',
+  'label.put',
+  'label.del',
+]);
+const WITHOUT_ARG = new Set([
+  'host.ping',
+  'component.auction',
+  'provider.auction',
+  'link.put',
+  'link.del',
+  'link.get',
+  'claims.get',
+  'registry.put',
+]);
 const WITH_NAME = new Set(['config.put', 'config.get', 'config.del']);
 
 /**
@@ -186,8 +218,10 @@ export function parseCtlSubject(subject: string, prefix: string = DEFAULT_CTL_PR
   const key = `${topic}.${verb}`;
   if (extra.length === 0 && topic !== undefined && verb !== undefined) {
     if (arg === undefined && WITHOUT_ARG.has(key)) return { lattice, op: key } as ParsedCtlSubject;
-    if (arg !== undefined && arg !== '' && WITH_HOST.has(key)) return { lattice, op: key, hostId: arg } as ParsedCtlSubject;
-    if (arg !== undefined && arg !== '' && WITH_NAME.has(key)) return { lattice, op: key, name: arg } as ParsedCtlSubject;
+    if (arg !== undefined && arg !== '' && WITH_HOST.has(key))
+      return { lattice, op: key, hostId: arg } as ParsedCtlSubject;
+    if (arg !== undefined && arg !== '' && WITH_NAME.has(key))
+      return { lattice, op: key, name: arg } as ParsedCtlSubject;
   }
   return { lattice, op: 'unsupported', tokens };
 }

@@ -43,7 +43,9 @@ export function sanitizeComponentId(value: string): string {
 /** Names that become one NATS subject token (config names): no dots, wildcards or spaces. */
 export function validateSubjectToken(value: string, arg: string): string {
   if (isSubjectToken(value)) return value;
-  throw new UserError(`${arg} "${value}" cannot be used: it must be non-empty and contain no ".", "*", ">" or whitespace`);
+  throw new UserError(
+    `${arg} "${value}" cannot be used: it must be non-empty and contain no ".", "*", ">" or whitespace`,
+  );
 }
 
 /** Config names starting with `SECRET` hold secret references and are managed by `wash secrets`. */
@@ -60,7 +62,10 @@ export function parseKeyValues(items: readonly string[], arg: string): StringMap
   const out: StringMap = dict();
   for (const item of items) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UserError(`${arg} "${item}" is not in key=value form`, { suggestion: `for example ${arg.startsWith('-') ? `${arg} ` : ''}zone=us-east-1` });
+    if (eq <= 0)
+      throw new UserError(`${arg} "${item}" is not in key=value form`, {
+        suggestion: `for example ${arg.startsWith('-') ? `${arg} ` : ''}zone=us-east-1`,
+      });
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;

@@ -17,7 +17,15 @@ import type { ManifestValidation } from './sync.js';
 export * from './constants.js';
 export type { Finding, FindingLevel, ValidationReport } from './findings.js';
 export { toReport } from './findings.js';
-export { componentId, isSharedApp, isValidLinkName, isValidManifestName, isValidOamKey, manifestVersion, sanitize } from './names.js';
+export {
+  componentId,
+  isSharedApp,
+  isValidLinkName,
+  isValidManifestName,
+  isValidOamKey,
+  manifestVersion,
+  sanitize,
+} from './names.js';
 export { formatPath, type PathSegment } from './paths.js';
 export { checkFileImages, fileImagePath, resolveFileImages } from './image-refs.js';
 export { renderReportText, renderReportsText } from './report.js';
@@ -85,7 +93,10 @@ export interface ValidateFileOptions {
 }
 
 /** Validates one manifest file. A missing file is a UserError; everything wrong inside it is a finding. */
-export async function validateManifestFile(file: string, options: ValidateFileOptions = {}): Promise<ManifestValidation> {
+export async function validateManifestFile(
+  file: string,
+  options: ValidateFileOptions = {},
+): Promise<ManifestValidation> {
   const text = await readManifestFile(file);
   const result = await validateManifestText(text, { file });
   if (!options.checkImageRefs || !result.manifest) return result;
@@ -108,7 +119,10 @@ export interface ManifestFilesValidation {
 }
 
 /** Validates each file in turn (a missing file is a UserError, as in `validateManifestFile`). */
-export async function validateManifestFiles(files: readonly string[], options: ValidateFileOptions = {}): Promise<ManifestFilesValidation> {
+export async function validateManifestFiles(
+  files: readonly string[],
+  options: ValidateFileOptions = {},
+): Promise<ManifestFilesValidation> {
   const results: { file: string; report: ValidationReport }[] = [];
   for (const file of files) {
     const r = await validateManifestFile(file, options);
@@ -141,7 +155,9 @@ export interface LoadedManifest {
 }
 
 function summarize(file: string, errors: readonly Finding[], max = 5): string {
-  const lines = errors.slice(0, max).map((e) => `  ${file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.msg}`);
+  const lines = errors
+    .slice(0, max)
+    .map((e) => `  ${file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.path ? `${e.path}: ` : ''}${e.msg}`);
   if (errors.length > max) lines.push(`  … and ${errors.length - max} more`);
   return lines.join('\n');
 }
@@ -151,10 +167,18 @@ export async function loadManifestFile(file: string, options: LoadManifestOption
   const result = await validateManifestFile(file);
   if (!result.valid || !result.manifest) {
     const count = result.errors.length;
-    throw new UserError(`manifest ${file} is invalid (${count} error${count === 1 ? '' : 's'}):\n${summarize(file, result.errors)}`, {
-      suggestion: `run \`wash app validate ${file}\` for the full report`,
-    });
+    throw new UserError(
+      `manifest ${file} is invalid (${count} error${count === 1 ? '' : 's'}):\n${summarize(file, result.errors)}`,
+      {
+        suggestion: `run \`wash app validate ${file}\` for the full report`,
+      },
+    );
   }
   const manifest = options.resolveFileImages ? resolveFileImages(result.manifest, dirname(file)) : result.manifest;
-  return { manifest, file, warnings: result.warnings, report: { valid: result.valid, errors: result.errors, warnings: result.warnings } };
+  return {
+    manifest,
+    file,
+    warnings: result.warnings,
+    report: { valid: result.valid, errors: result.errors, warnings: result.warnings },
+  };
 }

@@ -44,8 +44,10 @@ function allowedKeys(path: readonly PathSegment[]): { what: string; keys: string
   if (last === 'properties' && typeof prev === 'number' && prev2 === 'components')
     return { what: 'component properties', keys: ['image', 'application', 'id', 'config', 'secrets'] };
   if (typeof last === 'number' && prev === 'traits') return { what: 'a trait', keys: ['type', 'properties'] };
-  if (last === 'properties' && typeof prev === 'number' && prev2 === 'traits') return { what: 'scaler properties', keys: ['instances', 'spread'] };
-  if (typeof last === 'number' && prev === 'spread') return { what: 'a spread', keys: ['name', 'requirements', 'weight'] };
+  if (last === 'properties' && typeof prev === 'number' && prev2 === 'traits')
+    return { what: 'scaler properties', keys: ['instances', 'spread'] };
+  if (typeof last === 'number' && prev === 'spread')
+    return { what: 'a spread', keys: ['name', 'requirements', 'weight'] };
   if (typeof last === 'number' && (prev === 'config' || prev === 'source_config' || prev === 'target_config'))
     return { what: 'a config entry', keys: ['name', 'properties'] };
   return undefined;
@@ -82,7 +84,10 @@ function missingMessage(path: readonly PathSegment[]): string {
 function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] | undefined {
   const scored = branches
     .filter((b) => b.length > 0)
-    .map((b) => ({ b, score: b.length + (b.some((i) => i.code === 'invalid_type' && i.path.length === 0) ? 1000 : 0) }));
+    .map((b) => ({
+      b,
+      score: b.length + (b.some((i) => i.code === 'invalid_type' && i.path.length === 0) ? 1000 : 0),
+    }));
   scored.sort((x, y) => x.score - y.score);
   return scored[0]?.b;
 }
@@ -104,12 +109,16 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: Context, out
   const value = valueAt(ctx.root, path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      for (const key of issue.keys) out.push(finding(ctx, [...path, key], unknownKeyMessage(key, [...ctx.base, ...path])));
+      for (const key of issue.keys)
+        out.push(finding(ctx, [...path, key], unknownKeyMessage(key, [...ctx.base, ...path])));
       return;
     case 'invalid_type': {
       if (value === undefined) return void out.push(finding(ctx, path, missingMessage(path)));
       const expected = EXPECTED[issue.expected] ?? issue.expected;
-      const quote = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? ` (quote it: "${String(value)}")` : '';
+      const quote =
+        issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')
+          ? ` (quote it: "${String(value)}")`
+          : '';
       return void out.push(finding(ctx, path, `expected ${expected}, got ${describe(value)}${quote}`));
     }
     case 'invalid_union': {
@@ -117,7 +126,9 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: Context, out
       const discriminated = issue as Issue & { discriminator?: string; options?: unknown[] };
       if (discriminated.discriminator !== undefined) {
         const options = (discriminated.options ?? []).filter((o) => o !== 'actor').map((o) => JSON.stringify(o));
-        return void out.push(finding(ctx, path, `${discriminated.discriminator} must be ${options.join(' or ')}, got ${describe(value)}`));
+        return void out.push(
+          finding(ctx, path, `${discriminated.discriminator} must be ${options.join(' or ')}, got ${describe(value)}`),
+        );
       }
       const branch = bestBranch(issue.errors);
       if (!branch) return void out.push(finding(ctx, path, issue.message));
@@ -125,12 +136,19 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: Context, out
       return;
     }
     case 'too_small':
-      if (issue.origin === 'number' && Number(issue.minimum) === 0) return void out.push(finding(ctx, path, `must not be negative, got ${describe(value)}`));
+      if (issue.origin === 'number' && Number(issue.minimum) === 0)
+        return void out.push(finding(ctx, path, `must not be negative, got ${describe(value)}`));
       return void out.push(finding(ctx, path, `must be at least ${String(issue.minimum)}, got ${describe(value)}`));
     case 'too_big':
       return void out.push(finding(ctx, path, `must be at most ${String(issue.maximum)}, got ${describe(value)}`));
     case 'invalid_value':
-      return void out.push(finding(ctx, path, `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(value)}`));
+      return void out.push(
+        finding(
+          ctx,
+          path,
+          `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(value)}`,
+        ),
+      );
     default:
       if (value === undefined) return void out.push(finding(ctx, path, missingMessage(path)));
       out.push(finding(ctx, path, issue.message));
@@ -141,7 +159,12 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: Context, out
  * Findings for zod issues. `root` is the value that was parsed and `base` its path in the manifest (issues of a
  * nested parse, e.g. one trait's properties, get absolute paths and lines).
  */
-export function issueFindings(issues: readonly Issue[], root: unknown, sourceMap?: SourceMap, base: readonly PathSegment[] = []): Finding[] {
+export function issueFindings(
+  issues: readonly Issue[],
+  root: unknown,
+  sourceMap?: SourceMap,
+  base: readonly PathSegment[] = [],
+): Finding[] {
   const out: Finding[] = [];
   const ctx: Context = { root, base, sourceMap };
   for (const issue of issues) convert(issue, [], ctx, out);

@@ -19,7 +19,8 @@ function tidy(node: unknown): unknown {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue;
-    if (key === 'propertyNames' && isObject(value) && value.type === 'string' && Object.keys(value).length === 1) continue;
+    if (key === 'propertyNames' && isObject(value) && value.type === 'string' && Object.keys(value).length === 1)
+      continue;
     out[key] = tidy(value);
   }
   // `{allOf: [{$ref}]}` with nothing else is just the reference.
@@ -44,7 +45,11 @@ let cached: JsonObject | undefined;
 
 export function buildManifestJsonSchema(): JsonObject {
   if (cached) return structuredClone(cached);
-  const generated = z.toJSONSchema(ManifestSchema, { target: 'draft-07', io: 'input', unrepresentable: 'any' }) as JsonObject;
+  const generated = z.toJSONSchema(ManifestSchema, {
+    target: 'draft-07',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonObject;
   const { $schema, ...body } = tidy(generated) as JsonObject;
   const schema: JsonObject = {
     $schema,
@@ -61,7 +66,11 @@ export function buildManifestJsonSchema(): JsonObject {
   // `replicas` is an input alias of `instances` (one of the two is required).
   const scaler = definition(schema, 'SpreadScalerProperty');
   const props = scaler.properties as JsonObject;
-  props.replicas = { ...(props.instances as JsonObject), deprecated: true, description: 'Deprecated alias of instances' };
+  props.replicas = {
+    ...(props.instances as JsonObject),
+    deprecated: true,
+    description: 'Deprecated alias of instances',
+  };
   scaler.required = ((scaler.required as string[]) ?? []).filter((k) => k !== 'instances');
   if ((scaler.required as string[]).length === 0) delete scaler.required;
   scaler.oneOf = [{ required: ['instances'] }, { required: ['replicas'] }];

@@ -59,14 +59,27 @@ function isAsciiAlnum(ch: string): boolean {
 /** DNS subdomain as wadm checks it: 1–253 chars; parts of 1–63 chars, letter first, alphanumeric last, `[A-Za-z0-9-]`. */
 function isDnsSubdomain(value: string): boolean {
   if (value.length === 0 || value.length > 253) return false;
-  return value.split('.').every(
-    (part) => part.length > 0 && part.length <= 63 && isAsciiAlpha(part[0]) && isAsciiAlnum(part[part.length - 1]) && /^[A-Za-z0-9-]+$/.test(part),
-  );
+  return value
+    .split('.')
+    .every(
+      (part) =>
+        part.length > 0 &&
+        part.length <= 63 &&
+        isAsciiAlpha(part[0]) &&
+        isAsciiAlnum(part[part.length - 1]) &&
+        /^[A-Za-z0-9-]+$/.test(part),
+    );
 }
 
 /** Label name: 1–63 chars, alphanumeric at both ends, `[A-Za-z0-9._-]` inside. */
 function isLabelName(value: string): boolean {
-  return value.length > 0 && value.length <= 63 && isAsciiAlnum(value[0]) && isAsciiAlnum(value[value.length - 1]) && /^[A-Za-z0-9._-]+$/.test(value);
+  return (
+    value.length > 0 &&
+    value.length <= 63 &&
+    isAsciiAlnum(value[0]) &&
+    isAsciiAlnum(value[value.length - 1]) &&
+    /^[A-Za-z0-9._-]+$/.test(value)
+  );
 }
 
 /** OAM key check for label and annotation keys (§1.10): `[dns-subdomain/]name`, split at the first `/`. */

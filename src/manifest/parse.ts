@@ -2,7 +2,7 @@
 import type { Finding } from './findings.js';
 import { issueFindings } from './issues.js';
 import { ManifestSchema, PARSE_OPTIONS, type Manifest } from './schema.js';
-import { readManifestSource, SourceMap, type SourceFormat } from './source.js';
+import { readManifestSource, type SourceMap, type SourceFormat } from './source.js';
 
 export interface ParseResult {
   /** The normalised manifest; undefined when the text has syntax or schema errors. */
@@ -22,7 +22,10 @@ export interface ParseOptions {
 }
 
 /** Schema-checks and normalises already-parsed data (e.g. JSON received over NATS). */
-export function parseManifestValue(value: unknown, sourceMap?: SourceMap): { manifest?: Manifest; findings: Finding[] } {
+export function parseManifestValue(
+  value: unknown,
+  sourceMap?: SourceMap,
+): { manifest?: Manifest; findings: Finding[] } {
   const result = ManifestSchema.safeParse(value, PARSE_OPTIONS);
   if (result.success) return { manifest: result.data, findings: [] };
   return { findings: issueFindings(result.error.issues, value, sourceMap) };
@@ -30,7 +33,11 @@ export function parseManifestValue(value: unknown, sourceMap?: SourceMap): { man
 
 export function parseManifestText(text: string, options: ParseOptions = {}): ParseResult {
   const source = readManifestSource(text);
-  const base = { format: source.format, sourceMap: source.sourceMap, ...(options.file !== undefined ? { file: options.file } : {}) };
+  const base = {
+    format: source.format,
+    sourceMap: source.sourceMap,
+    ...(options.file !== undefined ? { file: options.file } : {}),
+  };
   if (source.data === undefined) return { ...base, findings: source.findings };
   const { manifest, findings } = parseManifestValue(source.data, source.sourceMap);
   return { ...base, raw: source.data, findings: [...source.findings, ...findings], ...(manifest ? { manifest } : {}) };

@@ -37,6 +37,9 @@ export function renderReportsText(reports: readonly { file: string; report: Vali
   const body = reports.map(({ file, report }) => renderReportText(file, report)).join('');
   if (reports.length < 2) return body;
   const invalid = reports.filter((r) => !r.report.valid).length;
-  const summary = invalid === 0 ? `all ${reports.length} manifests are valid` : `${invalid} of ${reports.length} manifests are invalid`;
+  const summary =
+    invalid === 0
+      ? `all ${reports.length} manifests are valid`
+      : `${invalid} of ${reports.length} manifests are invalid`;
   return `${body}${summary}\n`;
 }

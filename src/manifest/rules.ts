@@ -18,7 +18,15 @@ import type { Finding, FindingLevel } from './findings.js';
 import { issueFindings } from './issues.js';
 import { isStorableManifestName, isValidLinkName, isValidManifestName, isValidOamKey } from './names.js';
 import { formatPath, type PathSegment } from './paths.js';
-import { LinkPropertySchema, PARSE_OPTIONS, SpreadScalerPropertySchema, type Component, type LinkProperty, type Manifest, type SecretProperty } from './schema.js';
+import {
+  LinkPropertySchema,
+  PARSE_OPTIONS,
+  SpreadScalerPropertySchema,
+  type Component,
+  type LinkProperty,
+  type Manifest,
+  type SecretProperty,
+} from './schema.js';
 import type { SourceMap } from './source.js';
 import { classifyTraitProperty, isLinkTrait, isScalerTrait, type TraitPropertyClass } from './traits.js';
 
@@ -121,7 +129,11 @@ function targetPath(f: Findings, l: TraitInfo): PathSegment[] {
 }
 
 /** Secrets wadm checks for one component: link target and source secrets first, then the component's own. */
-function componentSecrets(component: Component, componentIndex: number, links: LinkInfo[]): { secret: SecretProperty; path: PathSegment[] }[] {
+function componentSecrets(
+  component: Component,
+  componentIndex: number,
+  links: LinkInfo[],
+): { secret: SecretProperty; path: PathSegment[] }[] {
   const out: { secret: SecretProperty; path: PathSegment[] }[] = [];
   for (const l of links) {
     if (l.componentIndex !== componentIndex) continue;
@@ -129,7 +141,9 @@ function componentSecrets(component: Component, componentIndex: number, links: L
     l.link.target.secrets.forEach((secret, k) => out.push({ secret, path: [...props, 'target', 'secrets', k] }));
     l.link.source?.secrets.forEach((secret, k) => out.push({ secret, path: [...props, 'source', 'secrets', k] }));
   }
-  component.properties.secrets.forEach((secret, k) => out.push({ secret, path: [...componentPath(componentIndex), 'properties', 'secrets', k] }));
+  component.properties.secrets.forEach((secret, k) =>
+    out.push({ secret, path: [...componentPath(componentIndex), 'properties', 'secrets', k] }),
+  );
   return out;
 }
 
@@ -152,9 +166,15 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
 
   // 1. manifest name
   if (!isValidManifestName(manifest.metadata.name)) {
-    f.error(`manifest name [${manifest.metadata.name}] is not allowed (should match regex [^[-\\w]+$])`, ['metadata', 'name']);
+    f.error(`manifest name [${manifest.metadata.name}] is not allowed (should match regex [^[-\\w]+$])`, [
+      'metadata',
+      'name',
+    ]);
   } else if (!isStorableManifestName(manifest.metadata.name)) {
-    f.error(`manifest name [${manifest.metadata.name}] cannot be stored: wadm keeps apps under NATS KV keys, which allow only ASCII letters, digits, '-' and '_'`, ['metadata', 'name']);
+    f.error(
+      `manifest name [${manifest.metadata.name}] cannot be stored: wadm keeps apps under NATS KV keys, which allow only ASCII letters, digits, '-' and '_'`,
+      ['metadata', 'name'],
+    );
   }
 
   // 2. version
@@ -163,11 +183,21 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
   }
 
   // 3a/3b. OAM keys (sorted, as wadm iterates its BTreeMaps)
-  for (const [key, value] of Object.entries(manifest.metadata.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!isValidOamKey(key)) f.error(`Invalid OAM label: (${JSON.stringify(key)}, ${JSON.stringify(value)})`, ['metadata', 'labels', key]);
+  for (const [key, value] of Object.entries(manifest.metadata.labels).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    if (!isValidOamKey(key))
+      f.error(`Invalid OAM label: (${JSON.stringify(key)}, ${JSON.stringify(value)})`, ['metadata', 'labels', key]);
   }
-  for (const [key, value] of Object.entries(manifest.metadata.annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!isValidOamKey(key)) f.error(`Invalid OAM annotation: (${JSON.stringify(key)}, ${JSON.stringify(value)})`, ['metadata', 'annotations', key]);
+  for (const [key, value] of Object.entries(manifest.metadata.annotations).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    if (!isValidOamKey(key))
+      f.error(`Invalid OAM annotation: (${JSON.stringify(key)}, ${JSON.stringify(value)})`, [
+        'metadata',
+        'annotations',
+        key,
+      ]);
   }
 
   // 3c/3d/3e. unique names, unique explicit ids, link targets present
@@ -175,20 +205,24 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
   const seenIds = new Set<string>();
   const requiredTargets = new Map<string, PathSegment[]>();
   components.forEach((component, i) => {
-    if (seenNames.has(component.name)) f.error(`Duplicate component name in manifest: ${component.name}`, [...componentPath(i), 'name']);
+    if (seenNames.has(component.name))
+      f.error(`Duplicate component name in manifest: ${component.name}`, [...componentPath(i), 'name']);
     seenNames.add(component.name);
     const id = component.properties.id;
     if (id !== undefined) {
-      if (seenIds.has(id)) f.error(`Duplicate component identifier in manifest: ${id}`, [...componentPath(i), 'properties', 'id']);
+      if (seenIds.has(id))
+        f.error(`Duplicate component identifier in manifest: ${id}`, [...componentPath(i), 'properties', 'id']);
       seenIds.add(id);
     }
     for (const l of anyLinks) {
-      if (l.componentIndex === i && !requiredTargets.has(l.link.target.name)) requiredTargets.set(l.link.target.name, targetPath(f, l));
+      if (l.componentIndex === i && !requiredTargets.has(l.link.target.name))
+        requiredTargets.set(l.link.target.name, targetPath(f, l));
     }
   });
   // wadm reports all missing targets in one message; here each gets its own finding so it can carry its line.
   for (const [name, path] of requiredTargets) {
-    if (!componentNames.has(name)) f.error(`The following capability component(s) are missing from the manifest: ${debugList([name])}`, path);
+    if (!componentNames.has(name))
+      f.error(`The following capability component(s) are missing from the manifest: ${debugList([name])}`, path);
   }
 
   // 4. interfaces of known namespaces/packages
@@ -197,8 +231,13 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
     if (!packages) continue;
     const known = packages[l.link.package];
     l.link.interfaces.forEach((iface, k) => {
-      if (!known || !known.includes(iface)) {
-        f.warning(`unrecognized interface [${l.link.namespace}:${l.link.package}/${iface}]`, [...l.path, 'properties', 'interfaces', k]);
+      if (!known?.includes(iface)) {
+        f.warning(`unrecognized interface [${l.link.namespace}:${l.link.package}/${iface}]`, [
+          ...l.path,
+          'properties',
+          'interfaces',
+          k,
+        ]);
       }
     });
   }
@@ -216,7 +255,8 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
       const target = value.target;
       const name = isRecord(target) && typeof target.name === 'string' ? target.name : undefined;
       if (name === undefined) f.error("custom link is missing 'target' name property", [...props, 'target']);
-      else if (!componentNames.has(name)) f.warning(`custom link target [${name}] is not a listed component`, [...props, 'target', 'name']);
+      else if (!componentNames.has(name))
+        f.warning(`custom link target [${name}] is not a listed component`, [...props, 'target', 'name']);
     } else if (t.cls.kind === 'link') {
       const { name, target } = t.cls.link;
       if (!componentNames.has(target.name)) {
@@ -235,9 +275,15 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
       const at = [...path, 'properties', 'policy'];
       if (!policy) f.error(`secret '${secret.name}' is mapped to unknown policy '${policyName}'`, at);
       else if (policy.type !== SECRET_POLICY_TYPE) {
-        f.error(`secret '${secret.name}' is mapped to policy '${policyName}' which is not a secret policy. Expected type '${SECRET_POLICY_TYPE}'`, at);
+        f.error(
+          `secret '${secret.name}' is mapped to policy '${policyName}' which is not a secret policy. Expected type '${SECRET_POLICY_TYPE}'`,
+          at,
+        );
       } else if (!('backend' in policy.properties)) {
-        f.error(`secret '${secret.name}' is mapped to policy '${policyName}' which does not include a 'backend' property`, at);
+        f.error(
+          `secret '${secret.name}' is mapped to policy '${policyName}' which does not include a 'backend' property`,
+          at,
+        );
       }
     }
   });
@@ -245,13 +291,16 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
   // 7/7b. link and scaler traits that fell through to custom properties
   for (const t of traits) {
     if (t.cls.kind !== 'custom' || !(isLinkTrait(t) || isScalerTrait(t))) continue;
-    const prefix = isLinkTrait(t) ? 'Link trait deserialized as custom trait' : 'Scaler trait deserialized as custom trait';
+    const prefix = isLinkTrait(t)
+      ? 'Link trait deserialized as custom trait'
+      : 'Scaler trait deserialized as custom trait';
     const { reasons } = fallThroughReasons(t, options.sourceMap);
     const base = formatPath([...t.path, 'properties']);
     const why = reasons.map((r) => `${relativePath(r.path, base)}: ${r.msg}`).join('; ');
     const msg = `${prefix}, ensure fields are correct: ${compactJson(t.cls.value)}${why ? ` (${why})` : ''}`;
     const path = reasons[0]?.path;
-    if (path !== undefined && reasons[0].line !== undefined) f.list.push({ level: 'Error', msg, path, line: reasons[0].line });
+    if (path !== undefined && reasons[0].line !== undefined)
+      f.list.push({ level: 'Error', msg, path, line: reasons[0].line });
     else f.error(msg, [...t.path, 'properties']);
   }
 
@@ -259,13 +308,22 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
   components.forEach((component, i) => {
     const { image, application, config, secrets } = component.properties;
     const props = [...componentPath(i), 'properties'];
-    if (image !== undefined && application !== undefined) f.error("Component cannot have both 'image' and 'application' properties", [...props, 'application']);
-    else if (image === undefined && application === undefined) f.error("Component must have either 'image' or 'application' property", props);
-    else if (application !== undefined && config.length > 0) f.error(`Shared component '${application.name}' cannot specify additional 'config'`, [...props, 'config']);
-    else if (application !== undefined && secrets.length > 0) f.error(`Shared component '${application.name}' cannot specify additional 'secrets'`, [...props, 'secrets']);
+    if (image !== undefined && application !== undefined)
+      f.error("Component cannot have both 'image' and 'application' properties", [...props, 'application']);
+    else if (image === undefined && application === undefined)
+      f.error("Component must have either 'image' or 'application' property", props);
+    else if (application !== undefined && config.length > 0)
+      f.error(`Shared component '${application.name}' cannot specify additional 'config'`, [...props, 'config']);
+    else if (application !== undefined && secrets.length > 0)
+      f.error(`Shared component '${application.name}' cannot specify additional 'secrets'`, [...props, 'secrets']);
     else if (application !== undefined) {
       const scaler = (component.traits ?? []).findIndex((t) => isScalerTrait(t));
-      if (scaler !== -1) f.error(`Shared component '${application.name}' cannot include a scaler trait`, [...componentPath(i), 'traits', scaler]);
+      if (scaler !== -1)
+        f.error(`Shared component '${application.name}' cannot include a scaler trait`, [
+          ...componentPath(i),
+          'traits',
+          scaler,
+        ]);
     }
   });
 
@@ -278,7 +336,10 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
       l.link.interfaces.forEach((iface, k) => {
         const key = JSON.stringify([name, l.link.namespace, l.link.package, iface]);
         if (seen.has(key)) {
-          f.error(`Duplicate link found inside component '${component.name}': ${name} (${l.link.namespace}:${l.link.package}/${iface})`, [...l.path, 'properties', 'interfaces', k]);
+          f.error(
+            `Duplicate link found inside component '${component.name}': ${name} (${l.link.namespace}:${l.link.package}/${iface})`,
+            [...l.path, 'properties', 'interfaces', k],
+          );
         } else seen.add(key);
       });
     }
@@ -289,12 +350,21 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
   for (const l of typedLinks) {
     const props = [...l.path, 'properties'];
     const entries: { name: string; owned: boolean; path: PathSegment[] }[] = [
-      ...l.link.target.config.map((c, k) => ({ name: c.name, owned: c.properties !== undefined, path: f.pick([...props, 'target', 'config', k], [...props, 'target_config', k]) })),
-      ...(l.link.source?.config ?? []).map((c, k) => ({ name: c.name, owned: c.properties !== undefined, path: f.pick([...props, 'source', 'config', k], [...props, 'source_config', k]) })),
+      ...l.link.target.config.map((c, k) => ({
+        name: c.name,
+        owned: c.properties !== undefined,
+        path: f.pick([...props, 'target', 'config', k], [...props, 'target_config', k]),
+      })),
+      ...(l.link.source?.config ?? []).map((c, k) => ({
+        name: c.name,
+        owned: c.properties !== undefined,
+        path: f.pick([...props, 'source', 'config', k], [...props, 'source_config', k]),
+      })),
     ];
     for (const entry of entries) {
       if (!entry.owned) continue;
-      if (linkConfigNames.has(entry.name)) f.error(`Duplicate link config name found: '${entry.name}'`, [...entry.path, 'name']);
+      if (linkConfigNames.has(entry.name))
+        f.error(`Duplicate link config name found: '${entry.name}'`, [...entry.path, 'name']);
       linkConfigNames.add(entry.name);
     }
   }
@@ -311,7 +381,8 @@ export function validateManifest(manifest: Manifest, options: ValidateOptions = 
 }
 
 function checkDeprecatedLinkKeys(f: Findings, raw: unknown): void {
-  const components = isRecord(raw) && isRecord(raw.spec) && Array.isArray(raw.spec.components) ? raw.spec.components : [];
+  const components =
+    isRecord(raw) && isRecord(raw.spec) && Array.isArray(raw.spec.components) ? raw.spec.components : [];
   components.forEach((component: unknown, i: number) => {
     const rawTraits = isRecord(component) && Array.isArray(component.traits) ? component.traits : [];
     rawTraits.forEach((trait: unknown, j: number) => {
@@ -322,10 +393,16 @@ function checkDeprecatedLinkKeys(f: Findings, raw: unknown): void {
       if (!isRecord(props)) return;
       const base = [...componentPath(i), 'traits', j, 'properties'];
       if ('source_config' in props) {
-        f.warning("one of the components' link trait contains a source_config key, please use source:config: rather", [...base, 'source_config']);
+        f.warning("one of the components' link trait contains a source_config key, please use source:config: rather", [
+          ...base,
+          'source_config',
+        ]);
       }
       if ('target_config' in props) {
-        f.warning("one of the components' link trait contains a target_config key, please use target:config: rather", [...base, 'target_config']);
+        f.warning("one of the components' link trait contains a target_config key, please use target:config: rather", [
+          ...base,
+          'target_config',
+        ]);
       }
     });
   });
@@ -336,9 +413,15 @@ function checkTraitShapes(f: Findings, traits: TraitInfo[]): void {
   for (const t of traits) {
     const props = [...t.path, 'properties'];
     if (isLinkTrait(t) && t.cls.kind === 'spreadscaler') {
-      f.warning(`trait of type '${t.type}' has scaler properties (instances/spread); wadm ignores it, so no link is made`, props);
+      f.warning(
+        `trait of type '${t.type}' has scaler properties (instances/spread); wadm ignores it, so no link is made`,
+        props,
+      );
     } else if (isScalerTrait(t) && t.cls.kind === 'link') {
-      f.warning(`trait of type '${t.type}' has link properties (namespace/package/interfaces); wadm ignores it, so nothing is scaled`, props);
+      f.warning(
+        `trait of type '${t.type}' has link properties (namespace/package/interfaces); wadm ignores it, so nothing is scaled`,
+        props,
+      );
     }
   }
 }
@@ -356,21 +439,26 @@ function checkTraitShapes(f: Findings, traits: TraitInfo[]): void {
 function checkLinkNames(f: Findings, components: Component[], links: LinkInfo[]): void {
   for (const l of links) {
     if (l.link.name !== undefined && !isValidLinkName(l.link.name)) {
-      f.error(`link name '${l.link.name}' is not a valid DNS label: use lower-case letters, digits and '-', starting with a letter or digit (at most 63 characters)`, [...l.path, 'properties', 'name']);
+      f.error(
+        `link name '${l.link.name}' is not a valid DNS label: use lower-case letters, digits and '-', starting with a letter or digit (at most 63 characters)`,
+        [...l.path, 'properties', 'name'],
+      );
     }
   }
   components.forEach((component, i) => {
     const own = links.filter((l) => l.componentIndex === i);
     own.forEach((later, b) => {
       const laterName = later.link.name ?? DEFAULT_LINK_NAME;
-      const clash = own.slice(0, b).find(
-        (earlier) =>
-          earlier.link.namespace === later.link.namespace &&
-          earlier.link.package === later.link.package &&
-          (earlier.link.name ?? DEFAULT_LINK_NAME) === laterName &&
-          earlier.link.target.name !== later.link.target.name &&
-          !earlier.link.interfaces.some((iface) => later.link.interfaces.includes(iface)),
-      );
+      const clash = own
+        .slice(0, b)
+        .find(
+          (earlier) =>
+            earlier.link.namespace === later.link.namespace &&
+            earlier.link.package === later.link.package &&
+            (earlier.link.name ?? DEFAULT_LINK_NAME) === laterName &&
+            earlier.link.target.name !== later.link.target.name &&
+            !earlier.link.interfaces.some((iface) => later.link.interfaces.includes(iface)),
+        );
       if (!clash) return;
       const pkg = `${later.link.namespace}:${later.link.package}`;
       f.error(
@@ -387,7 +475,10 @@ function checkSpreadWeights(f: Findings, traits: TraitInfo[]): void {
     if (t.type !== SPREADSCALER_TRAIT || t.cls.kind !== 'spreadscaler') continue;
     const spread = t.cls.scaler.spread;
     if (spread.length > 0 && spread.every((s) => (s.weight ?? DEFAULT_SPREAD_WEIGHT) === 0)) {
-      f.error('every spread has weight 0, so wadm cannot divide the instances between them: give at least one spread a weight above 0', [...t.path, 'properties', 'spread']);
+      f.error(
+        'every spread has weight 0, so wadm cannot divide the instances between them: give at least one spread a weight above 0',
+        [...t.path, 'properties', 'spread'],
+      );
     }
   }
 }

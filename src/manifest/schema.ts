@@ -46,7 +46,8 @@ const ConfigPropertyInput = z
   .strictObject({
     name: z.string().meta({ description: 'Name of the configuration' }),
     properties: StringMap.nullish().meta({
-      description: 'Values wadm writes and owns. Without them the configuration is managed outside wadm and must already exist.',
+      description:
+        'Values wadm writes and owns. Without them the configuration is managed outside wadm and must already exist.',
     }),
   })
   .meta({ id: 'ConfigProperty', description: 'A named configuration for a component, provider or link end' });
@@ -54,7 +55,9 @@ export const ConfigPropertySchema = ConfigPropertyInput.transform(dropNulls);
 
 const SecretSourcePropertyInput = z
   .object({
-    policy: z.string().meta({ description: 'Name of the secret policy (in spec.policies) that says which backend to ask' }),
+    policy: z
+      .string()
+      .meta({ description: 'Name of the secret policy (in spec.policies) that says which backend to ask' }),
     key: z.string().meta({ description: 'Key of the secret in the backend' }),
     field: z.string().nullish().meta({ description: 'A single field of the secret' }),
     version: z.string().nullish().meta({ description: 'Version of the secret; the latest when absent' }),
@@ -80,14 +83,25 @@ const SharedApplicationRefSchema = z
     name: z.string().meta({ description: 'Name of the shared application' }),
     component: z.string().meta({ description: 'Name of the component inside the shared application' }),
   })
-  .meta({ id: 'SharedApplicationComponentProperties', description: 'A component defined by another, shared, application' });
+  .meta({
+    id: 'SharedApplicationComponentProperties',
+    description: 'A component defined by another, shared, application',
+  });
 
 function workloadProperties(id: string, what: string) {
   return z
     .strictObject({
-      image: z.string().nullish().meta({ description: 'OCI reference or file:// path of the image. Required unless `application` is given.' }),
-      application: SharedApplicationRefSchema.nullish().meta({ description: 'Use a component of a shared application instead of an image. Cannot be combined with `image`.' }),
-      id: z.string().nullish().meta({ description: `Explicit ${what} ID. Derived from the application and component names when absent.` }),
+      image: z
+        .string()
+        .nullish()
+        .meta({ description: 'OCI reference or file:// path of the image. Required unless `application` is given.' }),
+      application: SharedApplicationRefSchema.nullish().meta({
+        description: 'Use a component of a shared application instead of an image. Cannot be combined with `image`.',
+      }),
+      id: z
+        .string()
+        .nullish()
+        .meta({ description: `Explicit ${what} ID. Derived from the application and component names when absent.` }),
       config: ConfigList.meta({ description: `Named configuration given to the ${what}` }),
       secrets: SecretList.meta({ description: `Secrets given to the ${what}` }),
     })
@@ -117,11 +131,23 @@ const LinkPropertyInput = z
     interfaces: z.array(z.string()).meta({ description: 'WIT interfaces, e.g. [incoming-handler]' }),
     source: ConfigDefinitionInput.nullish().meta({ description: 'Configuration and secrets for the source end' }),
     target: z
-      .union([z.string().meta({ deprecated: true, description: 'Legacy form: the target component name (configuration goes in target_config)' }), TargetConfigInput])
+      .union([
+        z.string().meta({
+          deprecated: true,
+          description: 'Legacy form: the target component name (configuration goes in target_config)',
+        }),
+        TargetConfigInput,
+      ])
       .optional(),
     name: z.string().nullish().meta({ description: 'Link name; "default" when absent' }),
-    source_config: z.array(ConfigPropertySchema).nullish().meta({ deprecated: true, writeOnly: true, description: 'Deprecated: use source.config' }),
-    target_config: z.array(ConfigPropertySchema).nullish().meta({ deprecated: true, writeOnly: true, description: 'Deprecated: use target.config' }),
+    source_config: z
+      .array(ConfigPropertySchema)
+      .nullish()
+      .meta({ deprecated: true, writeOnly: true, description: 'Deprecated: use source.config' }),
+    target_config: z
+      .array(ConfigPropertySchema)
+      .nullish()
+      .meta({ deprecated: true, writeOnly: true, description: 'Deprecated: use target.config' }),
   })
   .meta({ id: 'LinkProperty', description: 'Properties of a link trait' });
 
@@ -144,7 +170,8 @@ function normalizeLink(link: LinkPropertyParsed) {
     typeof link.target === 'string'
       ? { name: link.target, config: link.target_config ?? [], secrets: [] }
       : (link.target ?? { name: '', config: [], secrets: [] });
-  let source: ConfigDefinitionParsed | undefined = link.source_config != null ? { config: link.source_config, secrets: [] } : undefined;
+  let source: ConfigDefinitionParsed | undefined =
+    link.source_config != null ? { config: link.source_config, secrets: [] } : undefined;
   if (link.source != null) source = link.source;
   return {
     namespace: link.namespace,
@@ -161,7 +188,9 @@ export const LinkPropertySchema = z.preprocess(ignoreUnusedTargetConfig, LinkPro
 const SpreadInput = z
   .strictObject({
     name: z.string().meta({ description: 'Name of the spread' }),
-    requirements: StringMap.meta({ description: 'Host labels a host must have (all of them) to receive instances of this spread' }),
+    requirements: StringMap.meta({
+      description: 'Host labels a host must have (all of them) to receive instances of this spread',
+    }),
     weight: Uint.nullish().meta({ description: 'Relative share of the instances (default 100)' }),
   })
   .meta({ id: 'Spread', description: 'A group of hosts selected by labels' });
@@ -187,7 +216,9 @@ export const SpreadScalerPropertySchema = z.preprocess(aliasReplicas, SpreadScal
 
 /** Any value other than a missing one: properties of traits wadm does not know (ignored by wadm). */
 export type CustomTraitProperty = Record<string, unknown> | unknown[] | string | number | boolean | null;
-const CustomTraitPropertySchema = z.custom<CustomTraitProperty>((value) => value !== undefined, { message: 'required' });
+const CustomTraitPropertySchema = z.custom<CustomTraitProperty>((value) => value !== undefined, {
+  message: 'required',
+});
 
 export const TraitPropertySchema = z
   .union([LinkPropertySchema, SpreadScalerPropertySchema, CustomTraitPropertySchema])
@@ -195,27 +226,29 @@ export const TraitPropertySchema = z
 
 export const TraitSchema = z
   .strictObject({
-    type: z.string().meta({ description: 'spreadscaler, daemonscaler or link; other types are accepted and ignored by wadm' }),
+    type: z
+      .string()
+      .meta({ description: 'spreadscaler, daemonscaler or link; other types are accepted and ignored by wadm' }),
     properties: TraitPropertySchema,
   })
   .meta({ id: 'Trait', description: 'A trait: how a component is scaled or linked' });
 
 const Traits = z.array(TraitSchema).nullish().meta({ description: 'Scalers and links of this component' });
 
-const ComponentVariant = z
-  .object({
-    name: z.string().meta({ description: 'Name of the component, unique in the manifest' }),
-    type: z.literal(['component', 'actor']).meta({ description: 'A WebAssembly component ("actor" is a deprecated alias)' }),
-    properties: workloadProperties('ComponentProperties', 'component'),
-    traits: Traits,
-  });
-const CapabilityVariant = z
-  .object({
-    name: z.string().meta({ description: 'Name of the capability provider, unique in the manifest' }),
-    type: z.literal('capability').meta({ description: 'A capability provider' }),
-    properties: workloadProperties('CapabilityProperties', 'capability provider'),
-    traits: Traits,
-  });
+const ComponentVariant = z.object({
+  name: z.string().meta({ description: 'Name of the component, unique in the manifest' }),
+  type: z
+    .literal(['component', 'actor'])
+    .meta({ description: 'A WebAssembly component ("actor" is a deprecated alias)' }),
+  properties: workloadProperties('ComponentProperties', 'component'),
+  traits: Traits,
+});
+const CapabilityVariant = z.object({
+  name: z.string().meta({ description: 'Name of the capability provider, unique in the manifest' }),
+  type: z.literal('capability').meta({ description: 'A capability provider' }),
+  properties: workloadProperties('CapabilityProperties', 'capability provider'),
+  traits: Traits,
+});
 
 export const ComponentSchema = z
   .discriminatedUnion('type', [ComponentVariant, CapabilityVariant])
@@ -241,7 +274,9 @@ export const PolicySchema = z
 export const MetadataSchema = z
   .object({
     name: z.string().meta({ description: 'Application name, unique in the lattice' }),
-    annotations: StringMap.meta({ description: 'Annotations such as version and description (may be empty, but must be present)' }),
+    annotations: StringMap.meta({
+      description: 'Annotations such as version and description (may be empty, but must be present)',
+    }),
     labels: StringMap.default({}).meta({ description: 'Labels' }),
   })
   .meta({ id: 'Metadata', description: 'Name, annotations and labels of the application' });

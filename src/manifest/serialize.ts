@@ -5,7 +5,16 @@
  * input (wadm drops them when empty and then cannot read its own output).
  */
 import { stringify } from 'yaml';
-import type { Component, ConfigDefinition, ConfigProperty, LinkProperty, Manifest, SecretProperty, SpreadScalerProperty, Trait } from './schema.js';
+import type {
+  Component,
+  ConfigDefinition,
+  ConfigProperty,
+  LinkProperty,
+  Manifest,
+  SecretProperty,
+  SpreadScalerProperty,
+  Trait,
+} from './schema.js';
 import { classifyTraitProperty } from './traits.js';
 import type { WireManifest } from './wire.js';
 
@@ -43,13 +52,22 @@ function wireLink(l: LinkProperty): Wire {
 function wireScaler(s: SpreadScalerProperty): Wire {
   return {
     instances: s.instances,
-    ...nonEmpty('spread', s.spread, (sp) => ({ name: sp.name, requirements: { ...sp.requirements }, ...(sp.weight !== undefined ? { weight: sp.weight } : {}) })),
+    ...nonEmpty('spread', s.spread, (sp) => ({
+      name: sp.name,
+      requirements: { ...sp.requirements },
+      ...(sp.weight !== undefined ? { weight: sp.weight } : {}),
+    })),
   };
 }
 
 function wireTrait(t: Trait): Wire {
   const cls = classifyTraitProperty(t.properties);
-  const properties = cls.kind === 'link' ? wireLink(cls.link) : cls.kind === 'spreadscaler' ? wireScaler(cls.scaler) : structuredClone(cls.value);
+  const properties =
+    cls.kind === 'link'
+      ? wireLink(cls.link)
+      : cls.kind === 'spreadscaler'
+        ? wireScaler(cls.scaler)
+        : structuredClone(cls.value);
   return { type: t.type, properties };
 }
 
@@ -60,7 +78,9 @@ function wireComponent(c: Component): Wire {
     type: c.type,
     properties: {
       ...(p.image !== undefined ? { image: p.image } : {}),
-      ...(p.application !== undefined ? { application: { name: p.application.name, component: p.application.component } } : {}),
+      ...(p.application !== undefined
+        ? { application: { name: p.application.name, component: p.application.component } }
+        : {}),
       ...(p.id !== undefined ? { id: p.id } : {}),
       ...nonEmpty('config', p.config, wireConfig),
       ...nonEmpty('secrets', p.secrets, wireSecret),
@@ -82,7 +102,11 @@ export function toWireManifest(m: Manifest): WireManifest {
     },
     spec: {
       components: m.spec.components.map(wireComponent),
-      ...nonEmpty('policies', m.spec.policies, (p) => ({ name: p.name, properties: { ...p.properties }, type: p.type })),
+      ...nonEmpty('policies', m.spec.policies, (p) => ({
+        name: p.name,
+        properties: { ...p.properties },
+        type: p.type,
+      })),
     },
   };
 }

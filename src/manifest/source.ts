@@ -124,8 +124,10 @@ function parseYaml(text: string): ManifestSource {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const findings: Finding[] = [];
-  for (const err of doc.errors) findings.push(syntaxFinding(`YAML syntax error: ${err.message}`, positionAt(counter, err.pos[0])));
-  for (const warn of doc.warnings) findings.push(syntaxFinding(`YAML: ${warn.message}`, positionAt(counter, warn.pos[0]), 'Warning'));
+  for (const err of doc.errors)
+    findings.push(syntaxFinding(`YAML syntax error: ${err.message}`, positionAt(counter, err.pos[0])));
+  for (const warn of doc.warnings)
+    findings.push(syntaxFinding(`YAML: ${warn.message}`, positionAt(counter, warn.pos[0]), 'Warning'));
   const sourceMap = buildSourceMap(doc, counter);
   if (doc.errors.length > 0) return { format: 'yaml', sourceMap, findings };
   keepMetadataScalarsAsText(doc);
@@ -205,7 +207,11 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
           i++;
           return;
         }
-        fail(i >= text.length ? "unexpected end of input: expected ',' or '}'" : "expected ',' or '}' after the property value");
+        fail(
+          i >= text.length
+            ? "unexpected end of input: expected ',' or '}'"
+            : "expected ',' or '}' after the property value",
+        );
       }
     }
     if (ch === '[') {
@@ -226,10 +232,17 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
           i++;
           return;
         }
-        fail(i >= text.length ? "unexpected end of input: expected ',' or ']'" : "expected ',' or ']' after the array element");
+        fail(
+          i >= text.length
+            ? "unexpected end of input: expected ',' or ']'"
+            : "expected ',' or ']' after the array element",
+        );
       }
     }
-    if (ch === '"') return string();
+    if (ch === '"') {
+      string();
+      return;
+    }
     if (ch === '-' || (ch >= '0' && ch <= '9')) {
       numberRe.lastIndex = i;
       if (!numberRe.test(text)) fail('invalid number');
@@ -293,7 +306,11 @@ export function readManifestSource(input: string): ManifestSource {
     return {
       format: 'yaml',
       sourceMap: new SourceMap(),
-      findings: [syntaxFinding(`manifest is too large: ${bytes} bytes, the limit is ${MANIFEST_MAX_BYTES} bytes (MANIFEST_MAX_BYTES)`)],
+      findings: [
+        syntaxFinding(
+          `manifest is too large: ${bytes} bytes, the limit is ${MANIFEST_MAX_BYTES} bytes (MANIFEST_MAX_BYTES)`,
+        ),
+      ],
     };
   }
   return looksLikeJson(text) ? parseJson(text) : parseYaml(text);

@@ -13,8 +13,21 @@ export { parseManifestText, parseManifestValue, type ParseOptions, type ParseRes
 export { validateManifest, type ValidateOptions } from './rules.js';
 export { serializeManifest, toWireManifest, type ManifestFormat } from './serialize.js';
 export { buildManifestJsonSchema as manifestJsonSchema } from './json-schema.js';
-export { asLinkProperty, asSpreadScalerProperty, classifyTraitProperty, isLinkTrait, isScalerTrait, type TraitPropertyClass } from './traits.js';
-export { ManifestSchema, ComponentSchema, TraitSchema, LinkPropertySchema, SpreadScalerPropertySchema } from './schema.js';
+export {
+  asLinkProperty,
+  asSpreadScalerProperty,
+  classifyTraitProperty,
+  isLinkTrait,
+  isScalerTrait,
+  type TraitPropertyClass,
+} from './traits.js';
+export {
+  ManifestSchema,
+  ComponentSchema,
+  TraitSchema,
+  LinkPropertySchema,
+  SpreadScalerPropertySchema,
+} from './schema.js';
 export { SourceMap, readManifestSource } from './source.js';
 
 export interface ManifestValidation extends ValidationReport {
@@ -29,7 +42,8 @@ export interface ManifestValidation extends ValidationReport {
 export function validateManifestText(text: string, options: ParseOptions = {}): ManifestValidation {
   const parsed = parseManifestText(text, options);
   const findings = [...parsed.findings];
-  if (parsed.manifest) findings.push(...validateManifest(parsed.manifest, { raw: parsed.raw, sourceMap: parsed.sourceMap }));
+  if (parsed.manifest)
+    findings.push(...validateManifest(parsed.manifest, { raw: parsed.raw, sourceMap: parsed.sourceMap }));
   return {
     ...toReport(findings),
     format: parsed.format,

@@ -5,7 +5,14 @@
  * object. Loads zod (via schema.ts).
  */
 import { DAEMONSCALER_TRAIT, LINK_TRAIT, SPREADSCALER_TRAIT } from './constants.js';
-import { LinkPropertySchema, PARSE_OPTIONS, SpreadScalerPropertySchema, type LinkProperty, type SpreadScalerProperty, type Trait } from './schema.js';
+import {
+  LinkPropertySchema,
+  PARSE_OPTIONS,
+  SpreadScalerPropertySchema,
+  type LinkProperty,
+  type SpreadScalerProperty,
+  type Trait,
+} from './schema.js';
 
 export type TraitPropertyClass =
   | { kind: 'link'; link: LinkProperty }

@@ -11,6 +11,10 @@ type InputMetadata = ManifestInput['metadata'];
 export type WireManifest = Loose<{
   apiVersion: ManifestInput['apiVersion'];
   kind: ManifestInput['kind'];
-  metadata: Loose<{ name: InputMetadata['name']; annotations?: InputMetadata['annotations']; labels?: NonNullable<InputMetadata['labels']> }>;
+  metadata: Loose<{
+    name: InputMetadata['name'];
+    annotations?: InputMetadata['annotations'];
+    labels?: NonNullable<InputMetadata['labels']>;
+  }>;
   spec: Loose<{ components: Array<Record<string, unknown>>; policies?: Array<Record<string, unknown>> }>;
 }>;

@@ -13,7 +13,8 @@ export function parseChallenges(header: string | null): Challenge[] {
     const params: Record<string, string> = {};
     const paramRe = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
     let p: RegExpExecArray | null;
-    while ((p = paramRe.exec(m[2] ?? '')) !== null) params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3];
+    while ((p = paramRe.exec(m[2] ?? '')) !== null)
+      params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3];
     out.push({ scheme: m[1].toLowerCase(), params });
     if (m[0] === '') break;
     const rest = header.slice(re.lastIndex).match(/^\s*,/);

@@ -27,7 +27,10 @@ export class BlobCache {
   }
 
   async has(digest: string): Promise<boolean> {
-    return stat(this.pathOf(digest)).then((s) => s.isFile(), () => false);
+    return stat(this.pathOf(digest)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   }
 
   async read(digest: string): Promise<Uint8Array | undefined> {
@@ -48,7 +51,12 @@ export class BlobCache {
    * Returns the path of the blob, downloading it with `open` when missing. The bytes are hashed while they
    * are written; a digest or size mismatch deletes the temp file and throws `digest-mismatch`.
    */
-  ensure(digest: string, expectedSize: number | undefined, open: () => Promise<HttpResponse>, what: string): Promise<string> {
+  ensure(
+    digest: string,
+    expectedSize: number | undefined,
+    open: () => Promise<HttpResponse>,
+    what: string,
+  ): Promise<string> {
     const existing = this.inFlight.get(digest);
     if (existing) return existing;
     const p = this.download(digest, expectedSize, open, what).finally(() => this.inFlight.delete(digest));
@@ -56,7 +64,12 @@ export class BlobCache {
     return p;
   }
 
-  private async download(digest: string, expectedSize: number | undefined, open: () => Promise<HttpResponse>, what: string): Promise<string> {
+  private async download(
+    digest: string,
+    expectedSize: number | undefined,
+    open: () => Promise<HttpResponse>,
+    what: string,
+  ): Promise<string> {
     const path = this.pathOf(digest);
     if (await this.has(digest)) return path;
     await mkdir(dirname(path), { recursive: true });
@@ -69,24 +82,40 @@ export class BlobCache {
       source.on('data', (chunk: Buffer) => {
         size += chunk.length;
         hash.update(chunk);
-        if (expectedSize !== undefined && size > expectedSize) source.destroy(new OciError('digest-mismatch', `${what}: blob ${digest} is larger than the ${expectedSize} bytes its manifest declares`));
+        if (expectedSize !== undefined && size > expectedSize)
+          source.destroy(
+            new OciError(
+              'digest-mismatch',
+              `${what}: blob ${digest} is larger than the ${expectedSize} bytes its manifest declares`,
+            ),
+          );
       });
       await pipeline(source, createWriteStream(tmp));
       const actual = `sha256:${hash.digest('hex')}`;
       if (actual !== digest) {
-        throw new OciError('digest-mismatch', `${what}: blob digest mismatch — expected ${digest}, received ${actual} (${size} bytes)`, {
-          suggestion: 'the registry holds corrupted data or something altered the download; push the artifact again',
-        });
+        throw new OciError(
+          'digest-mismatch',
+          `${what}: blob digest mismatch — expected ${digest}, received ${actual} (${size} bytes)`,
+          {
+            suggestion: 'the registry holds corrupted data or something altered the download; push the artifact again',
+          },
+        );
       }
       if (expectedSize !== undefined && size !== expectedSize) {
-        throw new OciError('digest-mismatch', `${what}: blob ${digest} has ${size} bytes, its manifest declares ${expectedSize}`);
+        throw new OciError(
+          'digest-mismatch',
+          `${what}: blob ${digest} has ${size} bytes, its manifest declares ${expectedSize}`,
+        );
       }
       await rename(tmp, path);
       return path;
     } catch (err) {
       await rm(tmp, { force: true });
       if (err instanceof OciError) throw err;
-      throw new OciError('unreachable', `${what}: the download of blob ${digest} was interrupted: ${(err as Error).message}`);
+      throw new OciError(
+        'unreachable',
+        `${what}: the download of blob ${digest} was interrupted: ${(err as Error).message}`,
+      );
     }
   }
 }

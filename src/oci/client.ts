@@ -32,7 +32,10 @@ const authCache = new Map<string, string>();
  * basic or bearer token, then retry once), HTTPS unless the registry is allowed insecure.
  */
 export class RegistryClient {
-  constructor(readonly target: RegistryTarget, private readonly timeoutMs = 60_000) {}
+  constructor(
+    readonly target: RegistryTarget,
+    private readonly timeoutMs = 60_000,
+  ) {}
 
   get baseUrl(): string {
     return `${this.target.insecure ? 'http' : 'https'}://${this.target.registry}/v2/`;
@@ -76,16 +79,28 @@ export class RegistryClient {
       ? 'check that the registry is running and reachable'
       : `if the registry speaks plain HTTP, allow it with --allowed-insecure ${this.target.registry} (wash push/pull: --insecure)`;
     // The raw cause (TLS library text) is left out on purpose: the detail above says what it means.
-    return new OciError('unreachable', `registry ${this.target.registry} is unreachable for ${this.target.display} (${new URL(url).origin}): ${detail}`, { suggestion: plainHint });
+    return new OciError(
+      'unreachable',
+      `registry ${this.target.registry} is unreachable for ${this.target.display} (${new URL(url).origin}): ${detail}`,
+      { suggestion: plainHint },
+    );
   }
 
   private unauthorized(status: number): OciError {
-    const who = this.target.credential?.username ? `user '${this.target.credential.username}'` : this.target.credential?.token ? 'the given token' : 'anonymous access';
-    return new OciError('unauthorized', `registry ${this.target.registry} refused ${who} for ${this.target.display} (HTTP ${status})`, {
-      suggestion: this.target.credential
-        ? 'check the user name and password (--user/--password, WASMCLOUD_OCI_REGISTRY_USER/_PASSWORD)'
-        : 'give credentials with --user/--password or WASMCLOUD_OCI_REGISTRY_USER/_PASSWORD',
-    });
+    const who = this.target.credential?.username
+      ? `user '${this.target.credential.username}'`
+      : this.target.credential?.token
+        ? 'the given token'
+        : 'anonymous access';
+    return new OciError(
+      'unauthorized',
+      `registry ${this.target.registry} refused ${who} for ${this.target.display} (HTTP ${status})`,
+      {
+        suggestion: this.target.credential
+          ? 'check the user name and password (--user/--password, WASMCLOUD_OCI_REGISTRY_USER/_PASSWORD)'
+          : 'give credentials with --user/--password or WASMCLOUD_OCI_REGISTRY_USER/_PASSWORD',
+      },
+    );
   }
 
   private async answerChallenge(res: HttpResponse, actions: string): Promise<string> {
@@ -98,24 +113,40 @@ export class RegistryClient {
       if (cred?.token) return `Bearer ${cred.token}`;
       throw this.unauthorized(401);
     }
-    throw new OciError('registry', `registry ${this.target.registry} asked for authentication without a supported challenge (${res.header('www-authenticate') ?? 'no WWW-Authenticate header'}) for ${this.target.display}`);
+    throw new OciError(
+      'registry',
+      `registry ${this.target.registry} asked for authentication without a supported challenge (${res.header('www-authenticate') ?? 'no WWW-Authenticate header'}) for ${this.target.display}`,
+    );
   }
 
   /** The token flow of the distribution spec (docs/spec/auth/token.md): GET realm?service&scope, Basic when we have a login. */
   private async fetchToken(params: Record<string, string>, actions: string): Promise<string> {
     const cred = this.target.credential;
-    if (!params.realm) throw new OciError('registry', `registry ${this.target.registry} sent a Bearer challenge without a realm for ${this.target.display}`);
+    if (!params.realm)
+      throw new OciError(
+        'registry',
+        `registry ${this.target.registry} sent a Bearer challenge without a realm for ${this.target.display}`,
+      );
     const realm = new URL(params.realm);
     if (params.service) realm.searchParams.set('service', params.service);
-    realm.searchParams.set('scope', params.scope && !params.scope.includes(',') && actions === 'pull' ? params.scope : `repository:${this.target.repository}:${actions}`);
+    realm.searchParams.set(
+      'scope',
+      params.scope && !params.scope.includes(',') && actions === 'pull'
+        ? params.scope
+        : `repository:${this.target.repository}:${actions}`,
+    );
     const headers: Record<string, string> = { 'user-agent': 'wash-oci' };
-    if (cred?.username !== undefined && cred.password !== undefined) headers.authorization = basicHeader(cred.username, cred.password);
+    if (cred?.username !== undefined && cred.password !== undefined)
+      headers.authorization = basicHeader(cred.username, cred.password);
     else if (cred?.token && !cred.username) return cred.token;
     let res: HttpResponse;
     try {
       res = await httpSend(realm, { headers, timeoutMs: this.timeoutMs });
     } catch (cause) {
-      throw new OciError('unreachable', `token service ${realm.origin} of registry ${this.target.registry} is unreachable for ${this.target.display}: ${describeFetchFailure(cause)}`);
+      throw new OciError(
+        'unreachable',
+        `token service ${realm.origin} of registry ${this.target.registry} is unreachable for ${this.target.display}: ${describeFetchFailure(cause)}`,
+      );
     }
     if (res.status === 401 || res.status === 403) {
       res.discard();
@@ -123,12 +154,20 @@ export class RegistryClient {
     }
     if (res.status < 200 || res.status > 299) {
       res.discard();
-      throw new OciError('registry', `token service ${realm.origin} answered HTTP ${res.status} for ${this.target.display}`);
+      throw new OciError(
+        'registry',
+        `token service ${realm.origin} answered HTTP ${res.status} for ${this.target.display}`,
+      );
     }
     let body: { token?: string; access_token?: string } = {};
-    try { body = JSON.parse(await res.text()) as typeof body; } catch { /* reported below */ }
+    try {
+      body = JSON.parse(await res.text()) as typeof body;
+    } catch {
+      /* reported below */
+    }
     const token = body.token ?? body.access_token;
-    if (!token) throw new OciError('registry', `token service ${realm.origin} returned no token for ${this.target.display}`);
+    if (!token)
+      throw new OciError('registry', `token service ${realm.origin} returned no token for ${this.target.display}`);
     return token;
   }
 
@@ -138,11 +177,18 @@ export class RegistryClient {
     const codes = registryErrorCodes(text);
     if (res.status === 403) throw this.unauthorized(403);
     if (res.status === 404 || codes.some((c) => c.endsWith('_UNKNOWN'))) {
-      throw new OciError('not-found', `${this.target.display} was not found (${codes[0] ?? `HTTP ${res.status}`} from ${this.target.registry})`, {
-        suggestion: `check the repository and tag; list tags with: curl ${this.baseUrl}${this.target.repository}/tags/list`,
-      });
+      throw new OciError(
+        'not-found',
+        `${this.target.display} was not found (${codes[0] ?? `HTTP ${res.status}`} from ${this.target.registry})`,
+        {
+          suggestion: `check the repository and tag; list tags with: curl ${this.baseUrl}${this.target.repository}/tags/list`,
+        },
+      );
     }
-    throw new OciError('registry', `registry ${this.target.registry} answered ${opts.method ?? 'GET'} ${opts.path.replace(/\?.*$/, '')} with HTTP ${res.status}${codes.length ? ` (${codes.join(', ')})` : ''} for ${this.target.display}`);
+    throw new OciError(
+      'registry',
+      `registry ${this.target.registry} answered ${opts.method ?? 'GET'} ${opts.path.replace(/\?.*$/, '')} with HTTP ${res.status}${codes.length ? ` (${codes.join(', ')})` : ''} for ${this.target.display}`,
+    );
   }
 }
 
@@ -159,7 +205,11 @@ function describeFetchFailure(err: unknown): string {
   const e = err as { code?: string; message?: string; name?: string };
   if (e?.name === 'TimeoutError') return 'timed out';
   const code = e?.code ?? '';
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number|packet length too long/i.test(e?.message ?? '')) {
+  if (
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+    /wrong version number|packet length too long/i.test(e?.message ?? '')
+  ) {
     return 'it answered plain HTTP to an HTTPS request';
   }
   if (code) return code;

@@ -16,7 +16,11 @@ export type OciErrorKind =
 /** A registry operation failed in a way the user can act on; the message names the resolved location. */
 export class OciError extends UserError {
   override name = 'OciError';
-  constructor(readonly kind: OciErrorKind, message: string, options: { suggestion?: string; cause?: unknown } = {}) {
+  constructor(
+    readonly kind: OciErrorKind,
+    message: string,
+    options: { suggestion?: string; cause?: unknown } = {},
+  ) {
     super(message, options);
   }
 }

@@ -86,6 +86,8 @@ function wrap(res: IncomingMessage, url: URL): HttpResponse {
       const b = await collect();
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
-    discard: () => { res.resume(); },
+    discard: () => {
+      res.resume();
+    },
   };
 }

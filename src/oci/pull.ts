@@ -4,8 +4,14 @@ import { RegistryClient } from './client.js';
 import { sha256Digest } from './digest.js';
 import { OciError } from './errors.js';
 import {
-  DOCKER_MANIFEST_LIST, MANIFEST_ACCEPT, OCI_INDEX, PROVIDER_ARCHIVE_LAYER, WASM_LAYER_TYPES,
-  type Descriptor, type ImageIndex, type ImageManifest,
+  DOCKER_MANIFEST_LIST,
+  MANIFEST_ACCEPT,
+  OCI_INDEX,
+  PROVIDER_ARCHIVE_LAYER,
+  WASM_LAYER_TYPES,
+  type Descriptor,
+  type ImageIndex,
+  type ImageManifest,
 } from './media-types.js';
 import { formatReference, isLatest, manifestReference, parseReference } from './reference.js';
 import { credentialFor, resolveLocation, type OciSettings, type ResolvedLocation } from './settings.js';
@@ -46,57 +52,107 @@ export async function pullArtifact(refText: string, opts: PullOptions = {}): Pro
   const ref = parseReference(refText);
   const location = resolveLocation(ref, opts);
   if (isLatest(ref) && !opts.allowLatest) {
-    throw new OciError('latest-refused', `${location.display} uses the 'latest' tag${ref.defaultTag ? ' (no tag given)' : ''}, which is refused`, {
-      suggestion: 'pin a version tag or a digest, or allow it with --allow-latest (WASMCLOUD_OCI_ALLOW_LATEST=true)',
-    });
+    throw new OciError(
+      'latest-refused',
+      `${location.display} uses the 'latest' tag${ref.defaultTag ? ' (no tag given)' : ''}, which is refused`,
+      {
+        suggestion: 'pin a version tag or a digest, or allow it with --allow-latest (WASMCLOUD_OCI_ALLOW_LATEST=true)',
+      },
+    );
   }
   const cache = cacheFor(opts.cacheDir ?? defaultOciCacheDir());
-  const client = new RegistryClient({
-    registry: location.registry,
-    repository: location.repository,
-    insecure: location.insecure,
-    display: location.display,
-    // Only the location's own login is sent (a mirror never receives the upstream registry's credentials).
-    credential: credentialFor(opts.credentials, location.registry),
-  }, opts.timeoutMs);
+  const client = new RegistryClient(
+    {
+      registry: location.registry,
+      repository: location.repository,
+      insecure: location.insecure,
+      display: location.display,
+      // Only the location's own login is sent (a mirror never receives the upstream registry's credentials).
+      credential: credentialFor(opts.credentials, location.registry),
+    },
+    opts.timeoutMs,
+  );
 
   const { manifest, digest } = await fetchManifest(client, cache, manifestReference(ref), ref.digest, location.display);
   const layerTypes = opts.layerTypes ?? WASM_LAYER_TYPES;
   const layer = manifest.layers?.find((l) => layerTypes.includes(l.mediaType));
   if (!layer) {
     const found = (manifest.layers ?? []).map((l) => l.mediaType).join(', ') || 'no layers';
-    const what = manifest.layers?.some((l) => l.mediaType === PROVIDER_ARCHIVE_LAYER) ? ' (a capability provider archive, not a component)' : '';
-    throw new OciError('media-type', `${location.display} is not a wasm component artifact${what}: expected a layer of type ${layerTypes.join(' or ')}, found ${found}`);
+    const what = manifest.layers?.some((l) => l.mediaType === PROVIDER_ARCHIVE_LAYER)
+      ? ' (a capability provider archive, not a component)'
+      : '';
+    throw new OciError(
+      'media-type',
+      `${location.display} is not a wasm component artifact${what}: expected a layer of type ${layerTypes.join(' or ')}, found ${found}`,
+    );
   }
   if (opts.maxBytes !== undefined && layer.size > opts.maxBytes) {
-    throw new OciError('too-large', `${location.display}: its wasm layer is ${layer.size} bytes, more than the limit of ${opts.maxBytes} bytes (--max-component-size-bytes)`);
+    throw new OciError(
+      'too-large',
+      `${location.display}: its wasm layer is ${layer.size} bytes, more than the limit of ${opts.maxBytes} bytes (--max-component-size-bytes)`,
+    );
   }
   const cached = await cache.has(layer.digest);
-  const path = cached ? cache.pathOf(layer.digest) : await cache.ensure(layer.digest, layer.size, () => client.request({
-    path: `${location.repository}/blobs/${layer.digest}`, actions: 'pull', expect: [200],
-  }), location.display);
-  return { reference: formatReference(ref), digest, layerDigest: layer.digest, layerMediaType: layer.mediaType, path, size: layer.size, location, cached };
+  const path = cached
+    ? cache.pathOf(layer.digest)
+    : await cache.ensure(
+        layer.digest,
+        layer.size,
+        () =>
+          client.request({
+            path: `${location.repository}/blobs/${layer.digest}`,
+            actions: 'pull',
+            expect: [200],
+          }),
+        location.display,
+      );
+  return {
+    reference: formatReference(ref),
+    digest,
+    layerDigest: layer.digest,
+    layerMediaType: layer.mediaType,
+    path,
+    size: layer.size,
+    location,
+    cached,
+  };
 }
 
 /** `pullArtifact` plus the layer bytes. */
-export async function pullComponent(refText: string, opts: PullOptions = {}): Promise<PulledArtifact & { bytes: Uint8Array }> {
+export async function pullComponent(
+  refText: string,
+  opts: PullOptions = {},
+): Promise<PulledArtifact & { bytes: Uint8Array }> {
   const pulled = await pullArtifact(refText, opts);
   const buf = await readFile(pulled.path);
   return { ...pulled, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
 }
 
 async function fetchManifest(
-  client: RegistryClient, cache: BlobCache, reference: string, pinned: string | undefined, display: string, depth = 0,
+  client: RegistryClient,
+  cache: BlobCache,
+  reference: string,
+  pinned: string | undefined,
+  display: string,
+  depth = 0,
 ): Promise<{ manifest: ImageManifest; digest: string }> {
   // A digest-pinned manifest already verified and cached needs no network.
   let bytes = pinned ? await cache.read(pinned) : undefined;
   if (!bytes) {
-    const res = await client.request({ path: `${client.target.repository}/manifests/${reference}`, actions: 'pull', expect: [200], headers: { accept: MANIFEST_ACCEPT } });
+    const res = await client.request({
+      path: `${client.target.repository}/manifests/${reference}`,
+      actions: 'pull',
+      expect: [200],
+      headers: { accept: MANIFEST_ACCEPT },
+    });
     bytes = await res.bytes();
     const actual = sha256Digest(bytes);
     const expected = pinned ?? res.header('docker-content-digest');
-    if (expected && expected.startsWith('sha256:') && expected !== actual) {
-      throw new OciError('digest-mismatch', `${display}: manifest digest mismatch — expected ${expected}, received ${actual}`);
+    if (expected?.startsWith('sha256:') && expected !== actual) {
+      throw new OciError(
+        'digest-mismatch',
+        `${display}: manifest digest mismatch — expected ${expected}, received ${actual}`,
+      );
     }
     await cache.put(actual, bytes);
   }
@@ -110,12 +166,20 @@ async function fetchManifest(
   if (Array.isArray(doc.manifests) || doc.mediaType === OCI_INDEX || doc.mediaType === DOCKER_MANIFEST_LIST) {
     if (depth > 0) throw new OciError('media-type', `${display}: nested image indexes are not supported`);
     const entry = pickIndexEntry(doc.manifests ?? []);
-    if (!entry) throw new OciError('media-type', `${display} is an image index without a wasm entry (platforms: ${(doc.manifests ?? []).map((m) => `${m.platform?.os ?? '?'}/${m.platform?.architecture ?? '?'}`).join(', ') || 'none'})`);
+    if (!entry)
+      throw new OciError(
+        'media-type',
+        `${display} is an image index without a wasm entry (platforms: ${(doc.manifests ?? []).map((m) => `${m.platform?.os ?? '?'}/${m.platform?.architecture ?? '?'}`).join(', ') || 'none'})`,
+      );
     const inner = await fetchManifest(client, cache, entry.digest, entry.digest, display, depth + 1);
     // The index digest is what the tag names; report it, as registries and `docker pull` do.
     return { manifest: inner.manifest, digest };
   }
-  if (!Array.isArray(doc.layers)) throw new OciError('media-type', `${display}: the manifest has no layers (media type ${doc.mediaType ?? 'unknown'})`);
+  if (!Array.isArray(doc.layers))
+    throw new OciError(
+      'media-type',
+      `${display}: the manifest has no layers (media type ${doc.mediaType ?? 'unknown'})`,
+    );
   return { manifest: doc, digest };
 }
 

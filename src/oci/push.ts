@@ -33,17 +33,33 @@ export interface PushResult {
  */
 export async function pushComponent(opts: PushOptions): Promise<PushResult> {
   const ref = parseReference(opts.reference);
-  if (ref.digest) throw new OciError('invalid-reference', `${opts.reference}: a push needs a tag, not a digest`, { suggestion: 'e.g. registry/repo:0.1.0' });
+  if (ref.digest)
+    throw new OciError('invalid-reference', `${opts.reference}: a push needs a tag, not a digest`, {
+      suggestion: 'e.g. registry/repo:0.1.0',
+    });
   if (ref.defaultTag && !opts.allowLatest) {
-    throw new OciError('latest-refused', `${opts.reference} has no tag; wash does not push to 'latest' implicitly`, { suggestion: `add a version tag, e.g. ${formatReference({ ...ref, tag: '0.1.0' })}` });
+    throw new OciError('latest-refused', `${opts.reference} has no tag; wash does not push to 'latest' implicitly`, {
+      suggestion: `add a version tag, e.g. ${formatReference({ ...ref, tag: '0.1.0' })}`,
+    });
   }
   const insecure = typeof opts.insecure === 'boolean' ? opts.insecure : isInsecureAllowed(ref.registry, opts.insecure);
   const url = formatReference(ref);
-  const client = new RegistryClient({ registry: ref.registry, repository: ref.repository, insecure, display: url, credential: credentialFor(opts.credentials, ref.registry) }, opts.timeoutMs);
+  const client = new RegistryClient(
+    {
+      registry: ref.registry,
+      repository: ref.repository,
+      insecure,
+      display: url,
+      credential: credentialFor(opts.credentials, ref.registry),
+    },
+    opts.timeoutMs,
+  );
 
   const layerDigest = sha256Digest(opts.bytes);
   const created = new Date().toISOString();
-  const config = new TextEncoder().encode(JSON.stringify({ created, architecture: 'wasm', os: 'wasip2', layerDigests: [layerDigest] }));
+  const config = new TextEncoder().encode(
+    JSON.stringify({ created, architecture: 'wasm', os: 'wasip2', layerDigests: [layerDigest] }),
+  );
   const configDigest = sha256Digest(config);
   await uploadBlob(client, config, configDigest);
   await uploadBlob(client, opts.bytes, layerDigest);
@@ -57,28 +73,52 @@ export async function pushComponent(opts: PushOptions): Promise<PushResult> {
   };
   const body = JSON.stringify(manifest);
   const digest = sha256Digest(body);
-  await client.request({
-    method: 'PUT', path: `${ref.repository}/manifests/${ref.tag}`, actions: 'pull,push', expect: [201, 200],
-    headers: { 'content-type': OCI_MANIFEST }, body,
-  }).then((r) => r.discard());
+  await client
+    .request({
+      method: 'PUT',
+      path: `${ref.repository}/manifests/${ref.tag}`,
+      actions: 'pull,push',
+      expect: [201, 200],
+      headers: { 'content-type': OCI_MANIFEST },
+      body,
+    })
+    .then((r) => r.discard());
   return { url, digest };
 }
 
 /** Monolithic upload (POST, then PUT with the digest); skipped when the registry already has the blob. */
 async function uploadBlob(client: RegistryClient, bytes: Uint8Array, digest: string): Promise<void> {
   const repo = client.target.repository;
-  const head = await client.request({ method: 'HEAD', path: `${repo}/blobs/${digest}`, actions: 'pull,push', expect: [200, 404] });
+  const head = await client.request({
+    method: 'HEAD',
+    path: `${repo}/blobs/${digest}`,
+    actions: 'pull,push',
+    expect: [200, 404],
+  });
   head.discard();
   if (head.status === 200) return;
-  const start = await client.request({ method: 'POST', path: `${repo}/blobs/uploads/`, actions: 'pull,push', expect: [202] });
+  const start = await client.request({
+    method: 'POST',
+    path: `${repo}/blobs/uploads/`,
+    actions: 'pull,push',
+    expect: [202],
+  });
   start.discard();
   const location = start.header('location');
-  if (!location) throw new OciError('registry', `registry ${client.target.registry} started an upload without a Location header for ${client.target.display}`);
+  if (!location)
+    throw new OciError(
+      'registry',
+      `registry ${client.target.registry} started an upload without a Location header for ${client.target.display}`,
+    );
   const uploadUrl = new URL(location, client.baseUrl);
   uploadUrl.searchParams.set('digest', digest);
   const done = await client.request({
-    method: 'PUT', path: uploadUrl.href, actions: 'pull,push', expect: [201, 204],
-    headers: { 'content-type': 'application/octet-stream' }, body: bytes,
+    method: 'PUT',
+    path: uploadUrl.href,
+    actions: 'pull,push',
+    expect: [201, 204],
+    headers: { 'content-type': 'application/octet-stream' },
+    body: bytes,
   });
   done.discard();
 }

@@ -19,7 +19,8 @@ const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REPOSITORY_RE = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST_RE = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-const REGISTRY_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+const REGISTRY_RE =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 /** Schemes that mean "an OCI image" (the host treats `http(s)://` refs as OCI without the scheme, as v1 does). */
 const OCI_SCHEMES = ['oci://', 'https://', 'http://'];
@@ -33,7 +34,8 @@ export function isOciReference(ref: string): boolean {
 
 function invalid(ref: string, why: string): OciError {
   return new OciError('invalid-reference', `'${ref}' is not a valid OCI reference: ${why}`, {
-    suggestion: 'write it as registry/repository:tag or registry/repository@sha256:<digest>, e.g. ghcr.io/org/component:0.1.0',
+    suggestion:
+      'write it as registry/repository:tag or registry/repository@sha256:<digest>, e.g. ghcr.io/org/component:0.1.0',
   });
 }
 
@@ -44,7 +46,11 @@ function invalid(ref: string, why: string): OciError {
  */
 export function parseReference(input: string): OciReference {
   let rest = input.trim();
-  for (const s of OCI_SCHEMES) if (rest.startsWith(s)) { rest = rest.slice(s.length); break; }
+  for (const s of OCI_SCHEMES)
+    if (rest.startsWith(s)) {
+      rest = rest.slice(s.length);
+      break;
+    }
   if (rest === '') throw invalid(input, 'it is empty');
   if (/\s/.test(rest)) throw invalid(input, 'it contains whitespace');
 
@@ -61,7 +67,8 @@ export function parseReference(input: string): OciReference {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag)) throw invalid(input, `'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128)`);
+    if (!TAG_RE.test(tag))
+      throw invalid(input, `'${tag}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128)`);
   }
 
   const slash = rest.indexOf('/');
@@ -77,7 +84,10 @@ export function parseReference(input: string): OciReference {
   }
   if (!REGISTRY_RE.test(registry)) throw invalid(input, `'${registry}' is not a registry host[:port]`);
   if (!REPOSITORY_RE.test(repository)) {
-    throw invalid(input, `repository '${repository}' must be lowercase path components of letters, digits and separators (. _ __ -)`);
+    throw invalid(
+      input,
+      `repository '${repository}' must be lowercase path components of letters, digits and separators (. _ __ -)`,
+    );
   }
   const defaultTag = tag === undefined && digest === undefined;
   return { registry, repository, tag: defaultTag ? DEFAULT_TAG : tag, digest, defaultTag };

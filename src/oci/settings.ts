@@ -9,7 +9,9 @@ export interface RegistryCredential {
 }
 
 /** Registry host[:port] → credential; or a function answering for a host. */
-export type CredentialSource = Record<string, RegistryCredential> | ((registry: string) => RegistryCredential | undefined);
+export type CredentialSource =
+  | Record<string, RegistryCredential>
+  | ((registry: string) => RegistryCredential | undefined);
 
 /** How registries are reached: the host's / CLI's OCI settings. */
 export interface OciSettings {
@@ -55,7 +57,14 @@ export function resolveLocation(ref: OciReference, settings: OciSettings): Resol
   const mirror = settings.mirrors?.[ref.registry];
   const original = formatReference(ref);
   if (!mirror) {
-    return { ref, registry: ref.registry, repository: ref.repository, mirrored: false, insecure: isInsecureAllowed(ref.registry, settings.allowedInsecure), display: original };
+    return {
+      ref,
+      registry: ref.registry,
+      repository: ref.repository,
+      mirrored: false,
+      insecure: isInsecureAllowed(ref.registry, settings.allowedInsecure),
+      display: original,
+    };
   }
   const { registry, prefix } = splitMirror(mirror);
   const repository = prefix ? `${prefix}/${ref.repository}` : ref.repository;
@@ -88,7 +97,9 @@ export function parseMirrors(entries: readonly string[] | undefined, flag: strin
     const from = eq < 0 ? '' : entry.slice(0, eq).trim();
     const to = eq < 0 ? '' : entry.slice(eq + 1).trim();
     if (!from || !to || from.includes('/')) {
-      throw new UserError(`${flag} '${entry}' is not a registry mapping`, { suggestion: `write REGISTRY=MIRROR, e.g. ${flag} ghcr.io=127.0.0.1:5000` });
+      throw new UserError(`${flag} '${entry}' is not a registry mapping`, {
+        suggestion: `write REGISTRY=MIRROR, e.g. ${flag} ghcr.io=127.0.0.1:5000`,
+      });
     }
     out[from.replace(/^(oci|https?):\/\//, '')] = to;
   }
@@ -97,5 +108,8 @@ export function parseMirrors(entries: readonly string[] | undefined, flag: strin
 
 /** Comma-separated / repeated registry lists (`--allowed-insecure localhost:5000,reg.local`). */
 export function parseRegistryList(entries: readonly string[] | undefined): string[] {
-  return (entries ?? []).flatMap((e) => e.split(',')).map((e) => e.trim().replace(/^(oci|https?):\/\//, '')).filter((e) => e !== '');
+  return (entries ?? [])
+    .flatMap((e) => e.split(','))
+    .map((e) => e.trim().replace(/^(oci|https?):\/\//, ''))
+    .filter((e) => e !== '');
 }

@@ -8,9 +8,18 @@ import { pushComponent, type PushResult } from './push.js';
 import { parseReference } from './reference.js';
 
 /** `wash push`: reads and checks the component file, then pushes it (flags over project defaults). */
-export async function pushFile(ref: string | undefined, file: string, flags: RegistryCliFlags & { annotation?: string[] }, defaults: RegistryDefaults = {}): Promise<PushResult> {
+export async function pushFile(
+  ref: string | undefined,
+  file: string,
+  flags: RegistryCliFlags & { annotation?: string[] },
+  defaults: RegistryDefaults = {},
+): Promise<PushResult> {
   const reference = ref ?? defaults.url;
-  if (!reference) throw new UserError('no reference to push to', { suggestion: 'give one, e.g. wash push ghcr.io/org/name:0.1.0 build/name_s.wasm, or set [registry] url in wasmcloud.toml' });
+  if (!reference)
+    throw new UserError('no reference to push to', {
+      suggestion:
+        'give one, e.g. wash push ghcr.io/org/name:0.1.0 build/name_s.wasm, or set [registry] url in wasmcloud.toml',
+    });
   const bytes = await readWasmFile(file);
   assertComponent(bytes, file);
   const { registry } = parseReference(reference);
@@ -29,7 +38,10 @@ function parseAnnotations(entries: string[] | undefined): Record<string, string>
   const out: Record<string, string> = {};
   for (const e of entries) {
     const eq = e.indexOf('=');
-    if (eq <= 0) throw new UserError(`--annotation '${e}' is not key=value`, { suggestion: 'e.g. --annotation org.opencontainers.image.source=https://github.com/org/repo' });
+    if (eq <= 0)
+      throw new UserError(`--annotation '${e}' is not key=value`, {
+        suggestion: 'e.g. --annotation org.opencontainers.image.source=https://github.com/org/repo',
+      });
     out[e.slice(0, eq)] = e.slice(eq + 1);
   }
   return out;
@@ -43,7 +55,12 @@ export interface PullFileResult {
 }
 
 /** `wash pull`: pulls into the digest cache, then copies the component to `destination` (default `<name>.wasm`). */
-export async function pullToFile(ref: string, destination: string | undefined, flags: RegistryCliFlags, opts: { cacheDir?: string } = {}): Promise<PullFileResult> {
+export async function pullToFile(
+  ref: string,
+  destination: string | undefined,
+  flags: RegistryCliFlags,
+  opts: { cacheDir?: string } = {},
+): Promise<PullFileResult> {
   const parsed = parseReference(ref);
   const mirrors = cliMirrors(flags);
   const target = mirrors[parsed.registry]?.replace(/\/.*$/, '') ?? parsed.registry;
@@ -62,13 +79,20 @@ export async function pullToFile(ref: string, destination: string | undefined, f
     await rename(tmp, dest);
   } catch (cause) {
     await rm(tmp, { force: true });
-    throw new UserError(`cannot write ${dest}: ${(cause as Error).message}`, { cause, suggestion: 'choose another --destination' });
+    throw new UserError(`cannot write ${dest}: ${(cause as Error).message}`, {
+      cause,
+      suggestion: 'choose another --destination',
+    });
   }
   return { url: pulled.reference, digest: pulled.digest, destination: dest, location: pulled.location.display };
 }
 
 /** `wash inspect <ref>`: pulls into the digest cache and returns the cached file's path. */
-export async function pullForInspect(ref: string, flags: RegistryCliFlags, opts: { cacheDir?: string } = {}): Promise<string> {
+export async function pullForInspect(
+  ref: string,
+  flags: RegistryCliFlags,
+  opts: { cacheDir?: string } = {},
+): Promise<string> {
   const parsed = parseReference(ref);
   const pulled = await pullArtifact(ref, {
     allowLatest: flags['allow-latest'],

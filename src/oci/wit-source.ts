@@ -16,11 +16,18 @@ import type { WitSource, WitSourceResolver } from '../dev/wit-deps.js';
 
 export type { WitSource, WitSourceResolver };
 
-interface Target { namespace: string; name: string; version?: string }
+interface Target {
+  namespace: string;
+  name: string;
+  version?: string;
+}
 
 function parseTarget(target: string): Target {
   const m = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*)(?:@(\S+))?$/.exec(target.trim());
-  if (!m) throw new UserError(`[[registry.pull.sources]] target '${target}' is not a WIT package name`, { suggestion: 'write it as namespace:name, e.g. wasmcloud:bus (optionally @version)' });
+  if (!m)
+    throw new UserError(`[[registry.pull.sources]] target '${target}' is not a WIT package name`, {
+      suggestion: 'write it as namespace:name, e.g. wasmcloud:bus (optionally @version)',
+    });
   return { namespace: m[1], name: m[2], version: m[3] };
 }
 
@@ -45,11 +52,17 @@ export function highestVersion(tags: readonly string[]): string | undefined {
 export function ociSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OciSettings {
   const creds: Record<string, { username: string; password: string }> = {};
   if (env.WASMCLOUD_OCI_REGISTRY && env.WASMCLOUD_OCI_REGISTRY_USER !== undefined) {
-    creds[env.WASMCLOUD_OCI_REGISTRY] = { username: env.WASMCLOUD_OCI_REGISTRY_USER, password: env.WASMCLOUD_OCI_REGISTRY_PASSWORD ?? '' };
+    creds[env.WASMCLOUD_OCI_REGISTRY] = {
+      username: env.WASMCLOUD_OCI_REGISTRY_USER,
+      password: env.WASMCLOUD_OCI_REGISTRY_PASSWORD ?? '',
+    };
   }
   return {
     allowedInsecure: parseRegistryList(env.WASMCLOUD_OCI_ALLOWED_INSECURE ? [env.WASMCLOUD_OCI_ALLOWED_INSECURE] : []),
-    mirrors: parseMirrors(env.WASMCLOUD_OCI_REGISTRY_MIRRORS ? [env.WASMCLOUD_OCI_REGISTRY_MIRRORS] : [], 'WASMCLOUD_OCI_REGISTRY_MIRRORS'),
+    mirrors: parseMirrors(
+      env.WASMCLOUD_OCI_REGISTRY_MIRRORS ? [env.WASMCLOUD_OCI_REGISTRY_MIRRORS] : [],
+      'WASMCLOUD_OCI_REGISTRY_MIRRORS',
+    ),
     credentials: creds,
   };
 }
@@ -62,7 +75,8 @@ export function ociSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OciSet
  */
 export function ociWitSource(settings: OciSettings = ociSettingsFromEnv()): WitSourceResolver {
   return async (source, destDir) => {
-    if (!source.url.startsWith('oci://')) throw new UserError(`WIT source '${source.url}' for ${source.target} is not an oci:// source`);
+    if (!source.url.startsWith('oci://'))
+      throw new UserError(`WIT source '${source.url}' for ${source.target} is not an oci:// source`);
     const target = parseTarget(source.target);
     const base = source.url.slice('oci://'.length).replace(/\/+$/, '');
     const repoRef = `${base}/${target.namespace}/${target.name}`;
@@ -70,17 +84,37 @@ export function ociWitSource(settings: OciSettings = ociSettingsFromEnv()): WitS
     if (!version) {
       const probe = parseReference(`${repoRef}:probe`);
       const loc = resolveLocation(probe, settings);
-      const client = new RegistryClient({ registry: loc.registry, repository: loc.repository, insecure: loc.insecure, display: `${repoRef} (${source.target})`, credential: credentialFor(settings.credentials, loc.registry) }, settings.timeoutMs);
+      const client = new RegistryClient(
+        {
+          registry: loc.registry,
+          repository: loc.repository,
+          insecure: loc.insecure,
+          display: `${repoRef} (${source.target})`,
+          credential: credentialFor(settings.credentials, loc.registry),
+        },
+        settings.timeoutMs,
+      );
       const res = await client.request({ path: `${loc.repository}/tags/list`, actions: 'pull', expect: [200] });
       let tags: string[] = [];
-      try { tags = (JSON.parse(await res.text()) as { tags?: string[] | null }).tags ?? []; } catch { /* no tags */ }
+      try {
+        tags = (JSON.parse(await res.text()) as { tags?: string[] | null }).tags ?? [];
+      } catch {
+        /* no tags */
+      }
       version = highestVersion(tags);
-      if (!version) throw new OciError('not-found', `no version tags for WIT package ${source.target} at ${repoRef} (tags: ${tags.join(', ') || 'none'})`, { suggestion: `pin a version in the target, e.g. ${source.target}@0.1.0` });
+      if (!version)
+        throw new OciError(
+          'not-found',
+          `no version tags for WIT package ${source.target} at ${repoRef} (tags: ${tags.join(', ') || 'none'})`,
+          { suggestion: `pin a version in the target, e.g. ${source.target}@0.1.0` },
+        );
     }
-    const pulled = await pullArtifact(`${repoRef}:${version}`, { ...settings, allowLatest: true }).catch((err: unknown) => {
-      if (err instanceof Error) err.message = `WIT package ${source.target} from ${source.url}: ${err.message}`;
-      throw err;
-    });
+    const pulled = await pullArtifact(`${repoRef}:${version}`, { ...settings, allowLatest: true }).catch(
+      (err: unknown) => {
+        if (err instanceof Error) err.message = `WIT package ${source.target} from ${source.url}: ${err.message}`;
+        throw err;
+      },
+    );
     await mkdir(destDir, { recursive: true });
     const dest = join(destDir, `${target.namespace}-${target.name}.wasm`);
     const tmp = `${dest}.tmp-${process.pid}`;

@@ -32,15 +32,26 @@ export abstract class WashCommand extends Command {
 
   /** oclif's parse, plus repeatable flags read from their environment variable as a list (`env-lists.ts`). */
   // Record<string, any>: oclif's FlagOutput / ArgOutput, which its package does not export.
-  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+  protected override async parse<
+    F extends Record<string, any>,
+    B extends Record<string, any>,
+    A extends Record<string, any>,
+  >(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
     const out = await super.parse(options, argv);
-    const defs = { ...(options?.baseFlags ?? {}), ...(options?.flags ?? {}) } as Record<string, { multiple?: boolean; env?: string }>;
+    const defs = { ...(options?.baseFlags ?? {}), ...(options?.flags ?? {}) } as Record<
+      string,
+      { multiple?: boolean; env?: string }
+    >;
     listsFromEnv(defs, out.flags as Record<string, unknown>);
     return out;
   }
 
   /** Print the result: JSON document in JSON mode, the text (if any) otherwise. */
-  protected emit(result: Record<string, unknown>, text?: string | (() => string), opts: { addSuccess?: boolean } = {}): void {
+  protected emit(
+    result: Record<string, unknown>,
+    text?: string | (() => string),
+    opts: { addSuccess?: boolean } = {},
+  ): void {
     if (this.json) {
       process.stdout.write(successDocument(result, opts.addSuccess ?? true));
       return;

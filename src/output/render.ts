@@ -18,7 +18,10 @@ export function withoutOutputFlag(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '-o' || a === '--output') { i++; continue; }
+    if (a === '-o' || a === '--output') {
+      i++;
+      continue;
+    }
     if (a.startsWith('--output=') || a.startsWith('-o=') || a === '-ojson' || a === '-otext') continue;
     out.push(a);
   }

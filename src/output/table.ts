@@ -24,7 +24,8 @@ export interface TableOptions {
   indent?: number;
 }
 
-const toCell = (c: string | Cell): Required<Cell> => (typeof c === 'string' ? { text: c, span: 1 } : { text: c.text, span: Math.max(1, c.span ?? 1) });
+const toCell = (c: string | Cell): Required<Cell> =>
+  typeof c === 'string' ? { text: c, span: 1 } : { text: c.text, span: Math.max(1, c.span ?? 1) };
 
 /** Visible width of a string (ignores ANSI colour codes). */
 export function visibleWidth(s: string): number {
@@ -36,7 +37,10 @@ export function renderTable(rows: Row[], opts: TableOptions = {}): string {
   const chalk = new Chalk({ level: (opts.color ?? colorEnabled()) ? 1 : 0 });
   const gap = opts.gap ?? 2;
   const indent = ' '.repeat(opts.indent ?? 0);
-  const all = [...(opts.header ? [opts.header.map((h) => ({ text: h, span: 1 }))] : []), ...rows.map((r) => r.map(toCell))];
+  const all = [
+    ...(opts.header ? [opts.header.map((h) => ({ text: h, span: 1 }))] : []),
+    ...rows.map((r) => r.map(toCell)),
+  ];
   const columns = Math.max(0, ...all.map((r) => r.reduce((n, c) => n + c.span, 0)));
   const widths = new Array<number>(columns).fill(0);
   // Single-column cells decide the widths; spanning cells may overflow their last column.
@@ -65,7 +69,10 @@ export function renderTable(rows: Row[], opts: TableOptions = {}): string {
 
 /** `key  value` pairs, aligned. */
 export function renderKeyValues(pairs: Array<[string, string]>, opts: Omit<TableOptions, 'header'> = {}): string {
-  return renderTable(pairs.map(([k, v]) => [k, v]), opts);
+  return renderTable(
+    pairs.map(([k, v]) => [k, v]),
+    opts,
+  );
 }
 
 /** A bold section title when colour is on. */

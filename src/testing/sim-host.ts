@@ -7,12 +7,31 @@
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
-  ctlError, ctlOk, ctlSuccess, decodeConfigMap, decodeDeleteLinkRequest, decodeHostLabel, decodeHostLabelIdentifier, decodeJson,
-  decodeLink, decodeScaleComponentCommand, decodeStartProviderCommand, decodeStopProviderCommand, decodeUpdateComponentCommand, encodeJson,
+  ctlError,
+  ctlOk,
+  ctlSuccess,
+  decodeConfigMap,
+  decodeDeleteLinkRequest,
+  decodeHostLabel,
+  decodeHostLabelIdentifier,
+  decodeJson,
+  decodeLink,
+  decodeScaleComponentCommand,
+  decodeStartProviderCommand,
+  decodeStopProviderCommand,
+  decodeUpdateComponentCommand,
+  encodeJson,
 } from '../lattice/codec.js';
 import { buildEvent, encodeEvent, type EventName } from '../lattice/events.js';
 import { DEFAULT_CTL_PREFIX, eventSubject, hostSubscriptions, parseCtlSubject } from '../lattice/subjects.js';
-import type { ComponentDescription, ConfigMap, HostInventory, Link, ProviderDescription, StringMap } from '../lattice/types.js';
+import type {
+  ComponentDescription,
+  ConfigMap,
+  HostInventory,
+  Link,
+  ProviderDescription,
+  StringMap,
+} from '../lattice/types.js';
 
 /** Lattice-wide data every host of the lattice sees (links and named configs). */
 export interface SimLattice {
@@ -42,8 +61,22 @@ export interface SimHostOptions {
 }
 
 export type SimOp =
-  | 'host.ping' | 'host.get' | 'host.stop' | 'component.scale' | 'component.update' | 'provider.start' | 'provider.stop'
-  | 'link.put' | 'link.del' | 'link.get' | 'config.put' | 'config.get' | 'config.del' | 'claims.get' | 'label.put' | 'label.del';
+  | 'host.ping'
+  | 'host.get'
+  | 'host.stop'
+  | 'component.scale'
+  | 'component.update'
+  | 'provider.start'
+  | 'provider.stop'
+  | 'link.put'
+  | 'link.del'
+  | 'link.get'
+  | 'config.put'
+  | 'config.get'
+  | 'config.del'
+  | 'claims.get'
+  | 'label.put'
+  | 'label.del';
 
 export interface SimHost {
   readonly id: string;
@@ -77,7 +110,12 @@ interface RunningComponent {
 export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Promise<SimHost> {
   const id = opts.id ?? simHostId();
   const prefix = opts.prefix ?? DEFAULT_CTL_PREFIX;
-  const labels: StringMap = { 'hostcore.os': 'linux', 'hostcore.arch': 'x86_64', 'hostcore.osfamily': 'unix', ...(opts.labels ?? {}) };
+  const labels: StringMap = {
+    'hostcore.os': 'linux',
+    'hostcore.arch': 'x86_64',
+    'hostcore.osfamily': 'unix',
+    ...(opts.labels ?? {}),
+  };
   const friendlyName = opts.friendlyName ?? `sim-${id.slice(1, 7).toLowerCase()}`;
   const components = new Map<string, RunningComponent>();
   const providers = new Map<string, { image: string; annotations: StringMap }>();
@@ -100,9 +138,26 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
   const inventory = (): HostInventory => {
     const uptime = Math.floor((Date.now() - started) / 1000);
     return {
-      host_id: id, friendly_name: friendlyName, labels: { ...labels }, version: '1.9.0-sim', uptime_human: `${uptime}s`, uptime_seconds: uptime,
-      components: [...components].map(([cid, c]) => ({ id: cid, image_ref: c.image, annotations: { ...c.annotations }, max_instances: c.count, revision: 0, limits: null })),
-      providers: [...providers].map(([pid, p]) => ({ id: pid, image_ref: p.image, annotations: { ...p.annotations }, revision: 0 })),
+      host_id: id,
+      friendly_name: friendlyName,
+      labels: { ...labels },
+      version: '1.9.0-sim',
+      uptime_human: `${uptime}s`,
+      uptime_seconds: uptime,
+      components: [...components].map(([cid, c]) => ({
+        id: cid,
+        image_ref: c.image,
+        annotations: { ...c.annotations },
+        max_instances: c.count,
+        revision: 0,
+        limits: null,
+      })),
+      providers: [...providers].map(([pid, p]) => ({
+        id: pid,
+        image_ref: p.image,
+        annotations: { ...p.annotations },
+        revision: 0,
+      })),
     };
   };
 
@@ -115,7 +170,15 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
     switch (op) {
       case 'host.ping': {
         const uptime = Math.floor((Date.now() - started) / 1000);
-        return ctlOk({ id, friendly_name: friendlyName, lattice: opts.lattice, labels: { ...labels }, uptime_seconds: uptime, uptime_human: `${uptime}s`, version: '1.9.0-sim' });
+        return ctlOk({
+          id,
+          friendly_name: friendlyName,
+          lattice: opts.lattice,
+          labels: { ...labels },
+          uptime_seconds: uptime,
+          uptime_human: `${uptime}s`,
+          version: '1.9.0-sim',
+        });
       }
       case 'host.get':
         return ctlOk(inventory());
@@ -129,11 +192,28 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
         const prev = components.get(cmd.component_id);
         if (cmd.count === 0) {
           components.delete(cmd.component_id);
-          later(() => emit('component_scaled', { component_id: cmd.component_id, image_ref: prev?.image ?? cmd.component_ref, host_id: id, max_instances: 0, annotations: prev?.annotations ?? annotations }));
+          later(() =>
+            emit('component_scaled', {
+              component_id: cmd.component_id,
+              image_ref: prev?.image ?? cmd.component_ref,
+              host_id: id,
+              max_instances: 0,
+              annotations: prev?.annotations ?? annotations,
+            }),
+          );
           return ctlSuccess();
         }
         if (fails.has(cmd.component_ref) && !prev) {
-          later(() => emit('component_scale_failed', { component_id: cmd.component_id, image_ref: cmd.component_ref, host_id: id, max_instances: cmd.count, annotations, error: `failed to fetch component ${cmd.component_ref}` }));
+          later(() =>
+            emit('component_scale_failed', {
+              component_id: cmd.component_id,
+              image_ref: cmd.component_ref,
+              host_id: id,
+              max_instances: cmd.count,
+              annotations,
+              error: `failed to fetch component ${cmd.component_ref}`,
+            }),
+          );
           return ctlSuccess();
         }
         if (prev) {
@@ -141,24 +221,73 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
           // config list changed, keep the running image unless allow_update, and report the previous annotations.
           const changed = prev.count !== cmd.count || prev.config.join('\u0000') !== cmd.config.join('\u0000');
           const image = cmd.allow_update ? cmd.component_ref : prev.image;
-          if (changed) components.set(cmd.component_id, { image, count: cmd.count, annotations: { ...annotations }, config: [...cmd.config] });
-          later(() => emit('component_scaled', { component_id: cmd.component_id, image_ref: image, host_id: id, max_instances: cmd.count, annotations: prev.annotations }));
-          return ctlSuccess(prev.image !== cmd.component_ref && !cmd.allow_update ? `component ${cmd.component_id} is running ${prev.image}; kept it` : '');
+          if (changed)
+            components.set(cmd.component_id, {
+              image,
+              count: cmd.count,
+              annotations: { ...annotations },
+              config: [...cmd.config],
+            });
+          later(() =>
+            emit('component_scaled', {
+              component_id: cmd.component_id,
+              image_ref: image,
+              host_id: id,
+              max_instances: cmd.count,
+              annotations: prev.annotations,
+            }),
+          );
+          return ctlSuccess(
+            prev.image !== cmd.component_ref && !cmd.allow_update
+              ? `component ${cmd.component_id} is running ${prev.image}; kept it`
+              : '',
+          );
         }
-        components.set(cmd.component_id, { image: cmd.component_ref, count: cmd.count, annotations: { ...annotations }, config: [...cmd.config] });
-        later(() => emit('component_scaled', { component_id: cmd.component_id, image_ref: cmd.component_ref, host_id: id, max_instances: cmd.count, annotations }));
+        components.set(cmd.component_id, {
+          image: cmd.component_ref,
+          count: cmd.count,
+          annotations: { ...annotations },
+          config: [...cmd.config],
+        });
+        later(() =>
+          emit('component_scaled', {
+            component_id: cmd.component_id,
+            image_ref: cmd.component_ref,
+            host_id: id,
+            max_instances: cmd.count,
+            annotations,
+          }),
+        );
         return ctlSuccess();
       }
       case 'component.update': {
         const cmd = decodeUpdateComponentCommand(body());
         const prev = components.get(cmd.component_id);
         if (!prev) return ctlError(`component ${cmd.component_id} not found`);
-        if (prev.image === cmd.new_component_ref) return ctlSuccess(`component ${cmd.component_id} already updated to ${cmd.new_component_ref}`);
+        if (prev.image === cmd.new_component_ref)
+          return ctlSuccess(`component ${cmd.component_id} already updated to ${cmd.new_component_ref}`);
         const annotations = cmd.annotations ?? {};
-        components.set(cmd.component_id, { image: cmd.new_component_ref, count: prev.count, annotations: { ...annotations }, config: prev.config });
+        components.set(cmd.component_id, {
+          image: cmd.new_component_ref,
+          count: prev.count,
+          annotations: { ...annotations },
+          config: prev.config,
+        });
         later(() => {
-          emit('component_scaled', { component_id: cmd.component_id, image_ref: cmd.new_component_ref, host_id: id, max_instances: prev.count, annotations });
-          emit('component_scaled', { component_id: cmd.component_id, image_ref: prev.image, host_id: id, max_instances: 0, annotations: prev.annotations });
+          emit('component_scaled', {
+            component_id: cmd.component_id,
+            image_ref: cmd.new_component_ref,
+            host_id: id,
+            max_instances: prev.count,
+            annotations,
+          });
+          emit('component_scaled', {
+            component_id: cmd.component_id,
+            image_ref: prev.image,
+            host_id: id,
+            max_instances: 0,
+            annotations: prev.annotations,
+          });
         });
         return ctlSuccess(`component ${cmd.component_id} updating from ${prev.image} to ${cmd.new_component_ref}`);
       }
@@ -167,12 +296,24 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
         if (providers.has(cmd.provider_id)) return ctlError('provider with that ID is already running');
         const annotations = cmd.annotations ?? {};
         if (fails.has(cmd.provider_ref)) {
-          later(() => emit('provider_start_failed', { provider_ref: cmd.provider_ref, provider_id: cmd.provider_id, host_id: id, error: `failed to fetch provider ${cmd.provider_ref}` }));
+          later(() =>
+            emit('provider_start_failed', {
+              provider_ref: cmd.provider_ref,
+              provider_id: cmd.provider_id,
+              host_id: id,
+              error: `failed to fetch provider ${cmd.provider_ref}`,
+            }),
+          );
           return ctlSuccess('successfully started provider');
         }
         providers.set(cmd.provider_id, { image: cmd.provider_ref, annotations: { ...annotations } });
         later(() => {
-          emit('provider_started', { provider_id: cmd.provider_id, image_ref: cmd.provider_ref, host_id: id, annotations });
+          emit('provider_started', {
+            provider_id: cmd.provider_id,
+            image_ref: cmd.provider_ref,
+            host_id: id,
+            annotations,
+          });
           emit('health_check_passed', { provider_id: cmd.provider_id, host_id: id });
         });
         return ctlSuccess('successfully started provider');
@@ -182,16 +323,31 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
         const prev = providers.get(cmd.provider_id);
         if (!prev) return ctlError(`provider ${cmd.provider_id} is not running on this host`);
         providers.delete(cmd.provider_id);
-        later(() => emit('provider_stopped', { provider_id: cmd.provider_id, host_id: id, annotations: prev.annotations, reason: 'stop' }));
+        later(() =>
+          emit('provider_stopped', {
+            provider_id: cmd.provider_id,
+            host_id: id,
+            annotations: prev.annotations,
+            reason: 'stop',
+          }),
+        );
         return ctlSuccess();
       }
       case 'link.put': {
         const link = decodeLink(body());
-        const sameIdentity = (l: Link) => l.source_id === link.source_id && l.wit_namespace === link.wit_namespace && l.wit_package === link.wit_package && l.name === link.name;
-        const clash = shared.links.find((l) => sameIdentity(l) && l.target !== link.target && l.interfaces.some((i) => link.interfaces.includes(i)));
+        const sameIdentity = (l: Link) =>
+          l.source_id === link.source_id &&
+          l.wit_namespace === link.wit_namespace &&
+          l.wit_package === link.wit_package &&
+          l.name === link.name;
+        const clash = shared.links.find(
+          (l) => sameIdentity(l) && l.target !== link.target && l.interfaces.some((i) => link.interfaces.includes(i)),
+        );
         if (clash) {
           emit('linkdef_set_failed', { ...link, error: 'link already exists with different target' });
-          return ctlError('link already exists with different target, consider deleting the existing link or using a different link name');
+          return ctlError(
+            'link already exists with different target, consider deleting the existing link or using a different link name',
+          );
         }
         shared.links = [...shared.links.filter((l) => !(sameIdentity(l) && l.target === link.target)), link];
         emit('linkdef_set', link);
@@ -199,7 +355,13 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
       }
       case 'link.del': {
         const req = decodeDeleteLinkRequest(body());
-        const gone = shared.links.find((l) => l.source_id === req.source_id && l.wit_namespace === req.wit_namespace && l.wit_package === req.wit_package && l.name === req.name);
+        const gone = shared.links.find(
+          (l) =>
+            l.source_id === req.source_id &&
+            l.wit_namespace === req.wit_namespace &&
+            l.wit_package === req.wit_package &&
+            l.name === req.name,
+        );
         shared.links = shared.links.filter((l) => l !== gone);
         emit('linkdef_deleted', { ...req, ...(gone ? { target: gone.target, interfaces: gone.interfaces } : {}) });
         return ctlSuccess();
@@ -240,26 +402,34 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
   const subs: Subscription[] = [];
   for (const s of hostSubscriptions(prefix, opts.lattice, id)) {
     if (s.auction) continue;
-    subs.push(nc.subscribe(s.subject, {
-      ...(s.queue ? { queue: s.queue } : {}),
-      callback: (err, msg) => {
-        if (err || stopped) return;
-        let reply: unknown;
-        try {
-          reply = handle(msg);
-        } catch (e) {
-          reply = ctlError((e as Error).message);
-        }
-        if (msg.reply) msg.respond(encodeJson(reply));
-      },
-    }));
+    subs.push(
+      nc.subscribe(s.subject, {
+        ...(s.queue ? { queue: s.queue } : {}),
+        callback: (err, msg) => {
+          if (err || stopped) return;
+          let reply: unknown;
+          try {
+            reply = handle(msg);
+          } catch (e) {
+            reply = ctlError((e as Error).message);
+          }
+          if (msg.reply) msg.respond(encodeJson(reply));
+        },
+      }),
+    );
   }
   await nc.flush();
 
   let heartbeatTimer: NodeJS.Timeout | undefined;
   const heartbeat = () => emit('host_heartbeat', inventory());
   if (opts.heartbeatMs) heartbeatTimer = setInterval(heartbeat, opts.heartbeatMs);
-  if (opts.announce !== false) emit('host_started', { friendly_name: friendlyName, labels: { ...labels }, uptime_seconds: 0, version: '1.9.0-sim' });
+  if (opts.announce !== false)
+    emit('host_started', {
+      friendly_name: friendlyName,
+      labels: { ...labels },
+      uptime_seconds: 0,
+      version: '1.9.0-sim',
+    });
 
   async function stop(stopOpts: { graceful?: boolean } = {}): Promise<void> {
     if (stopped) return;

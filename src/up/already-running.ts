@@ -5,7 +5,10 @@ import { upPaths } from './paths.js';
 import { hostPort, scanLocalState, type LocalState } from './state.js';
 
 /** What an earlier `wash up` started for this lattice, after deleting stale pid files. */
-export function existingEnvironment(o: Pick<UpOptions, 'lattice'>, env: NodeJS.ProcessEnv = process.env): { state: LocalState; hosts: LocalState['hosts'] } {
+export function existingEnvironment(
+  o: Pick<UpOptions, 'lattice'>,
+  env: NodeJS.ProcessEnv = process.env,
+): { state: LocalState; hosts: LocalState['hosts'] } {
   refuseUnreadablePidFiles(scanLocalState(upPaths(env)));
   const state = scanLocalState(upPaths(env), { clean: true });
   return { state, hosts: state.hosts.filter((h) => h.info.lattice === o.lattice) };
@@ -18,9 +21,13 @@ export function existingEnvironment(o: Pick<UpOptions, 'lattice'>, env: NodeJS.P
 function refuseUnreadablePidFiles(state: LocalState): void {
   const unreadable = state.stale.filter((s) => s.reason === 'unreadable').map((s) => s.path);
   if (unreadable.length === 0) return;
-  throw new UserError(`wash up found unreadable pid files (${unreadable.join(', ')}); the processes they recorded may still be running, so nothing was started`, {
-    suggestion: 'run `wash down` (it removes unreadable pid files and stops the hosts that answer on the lattice), check that nothing is left (`wash get hosts`), then run `wash up` again',
-  });
+  throw new UserError(
+    `wash up found unreadable pid files (${unreadable.join(', ')}); the processes they recorded may still be running, so nothing was started`,
+    {
+      suggestion:
+        'run `wash down` (it removes unreadable pid files and stops the hosts that answer on the lattice), check that nothing is left (`wash get hosts`), then run `wash up` again',
+    },
+  );
 }
 
 /**
@@ -28,16 +35,23 @@ function refuseUnreadablePidFiles(state: LocalState): void {
  * reports it and exits 0); hosts of several `wash up` runs on this lattice and no --multi-local → error.
  * Returns undefined when a new environment should be started.
  */
-export function alreadyRunningResult(o: UpOptions, env: NodeJS.ProcessEnv = process.env, note: (m: string) => void = () => {}): UpResult | undefined {
+export function alreadyRunningResult(
+  o: UpOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  note: (m: string) => void = () => {},
+): UpResult | undefined {
   const { state, hosts } = existingEnvironment(o, env);
   for (const s of state.stale) note(`Removed stale pid file ${s.path} (${s.reason})`);
   if (o.multiLocal) return undefined;
   if (hosts.length === 0) return undefined;
   const owners = new Set(hosts.map((h) => h.info.supervisorPid));
   if (owners.size > 1) {
-    throw new UserError(`several local hosts are already running on lattice ${o.lattice} (${hosts.map((h) => h.info.hostId).join(', ')})`, {
-      suggestion: 'use --multi-local to start yet another, or `wash down --all` to stop them',
-    });
+    throw new UserError(
+      `several local hosts are already running on lattice ${o.lattice} (${hosts.map((h) => h.info.hostId).join(', ')})`,
+      {
+        suggestion: 'use --multi-local to start yet another, or `wash down --all` to stop them',
+      },
+    );
   }
   const owner = state.supervisors.find((s) => s.pid === hosts[0].info.supervisorPid);
   return {
@@ -51,6 +65,10 @@ export function alreadyRunningResult(o: UpOptions, env: NodeJS.ProcessEnv = proc
     wadm: { running: owner?.info.wadm ?? false, started: false },
     supervisor_pid: owner?.pid,
     supervisor_log: owner?.info.log,
-    warnings: owner ? [] : ['the process that started these hosts is gone (wadm with it); `wash down` then `wash up` gives a fresh environment'],
+    warnings: owner
+      ? []
+      : [
+          'the process that started these hosts is gone (wadm with it); `wash down` then `wash up` gives a fresh environment',
+        ],
   };
 }

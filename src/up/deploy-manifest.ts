@@ -22,7 +22,12 @@ export async function manifestIdentity(text: string, file: string): Promise<{ na
  * Stores and deploys a manifest file (wadm put + deploy). A manifest whose version is already stored is
  * deployed as it is, so running `wash up --wadm-manifest f` twice is harmless.
  */
-export async function deployManifestFile(nc: NatsConnection, lattice: string, file: string, timeoutMs = 5000): Promise<{ name: string; version?: string }> {
+export async function deployManifestFile(
+  nc: NatsConnection,
+  lattice: string,
+  file: string,
+  timeoutMs = 5000,
+): Promise<{ name: string; version?: string }> {
   const text = readUserFileSync(file, { what: '--wadm-manifest', maxBytes: MANIFEST_MAX_BYTES }).toString('utf8');
   const { name, version } = await manifestIdentity(text, file);
   const { WadmClient, WadmApiError } = await import('../wadm/client/index.js');

@@ -63,9 +63,21 @@ export function hostEnv(o: UpOptions, seed: string, base: NodeJS.ProcessEnv = pr
 export function hostSpawnSpec(o: UpOptions, seed: string, base: NodeJS.ProcessEnv = process.env): HostSpawnSpec {
   const env = hostEnv(o, seed, base);
   if (o.hostPath) return { command: o.hostPath, args: [], env };
-  const args = [washBin(), 'host', '--lattice', o.lattice, '--nats-host', o.natsHost, '--nats-port', String(o.natsPort), '--log-level', o.logLevel];
+  const args = [
+    washBin(),
+    'host',
+    '--lattice',
+    o.lattice,
+    '--nats-host',
+    o.natsHost,
+    '--nats-port',
+    String(o.natsPort),
+    '--log-level',
+    o.logLevel,
+  ];
   for (const [k, v] of Object.entries(o.labels)) args.push('--label', `${k}=${v}`);
-  if (o.allowFileLoad) args.push(o.allowFileLoadDirs ? `--allow-file-load=${o.allowFileLoadDirs.join(',')}` : '--allow-file-load');
+  if (o.allowFileLoad)
+    args.push(o.allowFileLoadDirs ? `--allow-file-load=${o.allowFileLoadDirs.join(',')}` : '--allow-file-load');
   if (o.hostJsDomain) args.push('--js-domain', o.hostJsDomain);
   if (o.jsReplicas !== undefined) args.push('--js-replicas', String(o.jsReplicas));
   if (o.maxExecutionTimeMs !== undefined) args.push('--max-execution-time-ms', String(o.maxExecutionTimeMs));
@@ -90,7 +102,10 @@ export interface SpawnedHost {
  * mode prints it with a prefix). Without `echo` the host writes to the file directly, so it keeps running
  * even if the supervisor dies.
  */
-export function spawnHost(spec: HostSpawnSpec, o: { hostId: string; log: string; echo?: (line: string) => void }): SpawnedHost {
+export function spawnHost(
+  spec: HostSpawnSpec,
+  o: { hostId: string; log: string; echo?: (line: string) => void },
+): SpawnedHost {
   mkdirSync(dirname(o.log), { recursive: true });
   const fd = openSync(o.log, 'w');
   let child: ChildProcess;
@@ -107,12 +122,23 @@ export function spawnHost(spec: HostSpawnSpec, o: { hostId: string; log: string;
   if (o.echo) {
     const echo = o.echo;
     const tee = lineSplitter((line) => {
-      try { writeSync(fd, line + '\n'); } catch { /* log file gone */ }
+      try {
+        writeSync(fd, line + '\n');
+      } catch {
+        /* log file gone */
+      }
       echo(line);
     });
     child.stdout?.on('data', (b: Buffer) => tee.push(b));
     child.stderr?.on('data', (b: Buffer) => tee.push(b));
-    child.once('close', () => { tee.end(); try { closeSync(fd); } catch { /* closed */ } });
+    child.once('close', () => {
+      tee.end();
+      try {
+        closeSync(fd);
+      } catch {
+        /* closed */
+      }
+    });
   } else {
     closeSync(fd);
   }
@@ -128,7 +154,9 @@ export function spawnHost(spec: HostSpawnSpec, o: { hostId: string; log: string;
           const f = openSync(o.log, 'a');
           writeSync(f, `could not start ${spec.command}: ${err.message}\n`);
           closeSync(f);
-        } catch { /* nothing to add */ }
+        } catch {
+          /* nothing to add */
+        }
         resolve(host.exit);
       });
       child.once('exit', (code, signal) => {

@@ -13,15 +13,27 @@ import type { Host } from '../lattice/types.js';
  * Every host of the lattice that answers `host.ping`. Collection ends `stallMs` after the last reply
  * (hosts on a reachable NATS answer within milliseconds), or after `timeoutMs` when nobody answers.
  */
-export async function pingHosts(nc: NatsConnection, o: { ctlPrefix: string; lattice: string; timeoutMs: number; stallMs?: number }): Promise<Host[]> {
-  return new CtlClient(nc, { lattice: o.lattice, prefix: o.ctlPrefix }).pingHosts({ timeoutMs: o.timeoutMs, stallMs: o.stallMs ?? 300 });
+export async function pingHosts(
+  nc: NatsConnection,
+  o: { ctlPrefix: string; lattice: string; timeoutMs: number; stallMs?: number },
+): Promise<Host[]> {
+  return new CtlClient(nc, { lattice: o.lattice, prefix: o.ctlPrefix }).pingHosts({
+    timeoutMs: o.timeoutMs,
+    stallMs: o.stallMs ?? 300,
+  });
 }
 
 /** Asks a host to stop; resolves with the host's reply (success false → the message explains). */
-export async function requestHostStop(nc: NatsConnection, o: { ctlPrefix: string; lattice: string; hostId: string; timeoutMs: number; graceMs?: number }): Promise<{ ok: boolean; message: string }> {
+export async function requestHostStop(
+  nc: NatsConnection,
+  o: { ctlPrefix: string; lattice: string; hostId: string; timeoutMs: number; graceMs?: number },
+): Promise<{ ok: boolean; message: string }> {
   const client = new CtlClient(nc, { lattice: o.lattice, prefix: o.ctlPrefix, timeoutMs: o.timeoutMs });
   try {
-    const ack = await client.stopHost({ host_id: o.hostId, ...(o.graceMs !== undefined ? { timeout: o.graceMs } : {}) });
+    const ack = await client.stopHost({
+      host_id: o.hostId,
+      ...(o.graceMs !== undefined ? { timeout: o.graceMs } : {}),
+    });
     return { ok: true, message: ack.message };
   } catch (err) {
     return { ok: false, message: (err as Error).message };
@@ -91,10 +103,15 @@ export class HostEventWatcher {
         this.waiters.delete(check);
         resolve(v);
       };
-      const check = () => { if (predicate()) finish(true); };
+      const check = () => {
+        if (predicate()) finish(true);
+      };
       const timer = setTimeout(() => finish(predicate()), timeoutMs);
       this.waiters.add(check);
-      abort?.then(() => finish(predicate()), () => finish(predicate()));
+      abort?.then(
+        () => finish(predicate()),
+        () => finish(predicate()),
+      );
     });
   }
 

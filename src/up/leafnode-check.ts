@@ -23,7 +23,11 @@ export async function waitForLeafnode(logFile: string, timeoutMs: number): Promi
   let status: LeafnodeStatus = { connected: false, errors: [] };
   while (Date.now() < deadline) {
     let text = '';
-    try { text = readFileSync(logFile, 'utf8'); } catch { /* not yet written */ }
+    try {
+      text = readFileSync(logFile, 'utf8');
+    } catch {
+      /* not yet written */
+    }
     status = leafnodeStatusFromLog(text);
     if (status.connected) return status;
     await new Promise((r) => setTimeout(r, 100));

@@ -10,7 +10,13 @@ import { HostEventWatcher } from './lattice-probe.js';
 import { hostSpawnSpec, spawnHost, type SpawnedHost } from './host-process.js';
 import { waitForLeafnode } from './leafnode-check.js';
 import { tailFile } from './log-tail.js';
-import { findNatsServer, NATS_INSTALL_HINT, startNatsServer, tcpReachable, type RunningNatsServer } from './nats-server.js';
+import {
+  findNatsServer,
+  NATS_INSTALL_HINT,
+  startNatsServer,
+  tcpReachable,
+  type RunningNatsServer,
+} from './nats-server.js';
 import type { UpOptions } from './options.js';
 import { upPaths, type UpPaths } from './paths.js';
 import { ensureUpDirs } from './writable-dirs.js';
@@ -79,7 +85,7 @@ export interface LocalLattice {
 const HOST_STOP_GRACE_MS = 15_000;
 
 function hostFailed(h: SpawnedHost): boolean {
-  return !h.exit || h.exit.code !== 0 || h.exit.signal !== null;
+  return h.exit?.code !== 0 || h.exit.signal !== null;
 }
 
 function describeExit(h: SpawnedHost): string {
@@ -93,7 +99,11 @@ function freeLogSlot(paths: UpPaths, taken: Set<string>): number {
 
 async function connectNats(url: string): Promise<NatsConnection> {
   const { natsConnect } = await import('../lattice/connect.js');
-  return natsConnect(url, {}, { name: 'wash-up', timeout: 2000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  return natsConnect(
+    url,
+    {},
+    { name: 'wash-up', timeout: 2000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+  );
 }
 
 /** The nats-server binary wash would start when nothing answers at the NATS address; throws what stands in the way. */
@@ -101,17 +111,25 @@ function natsServerToStart(o: UpOptions): string {
   const where = `${o.natsHost}:${o.natsPort}`;
   if (o.natsConnectOnly) {
     throw new UserError(`no NATS server answers at ${where} and --nats-connect-only was given`, {
-      suggestion: 'start your NATS server (with JetStream: `nats-server -js`), fix --nats-host/--nats-port, or drop --nats-connect-only to let wash start one',
+      suggestion:
+        'start your NATS server (with JetStream: `nats-server -js`), fix --nats-host/--nats-port, or drop --nats-connect-only to let wash start one',
     });
   }
   const binary = findNatsServer({ explicit: o.natsBinary });
   if (!binary) {
-    throw new UserError(o.natsBinary ? `--nats-binary ${o.natsBinary} does not exist` : 'nats-server was not found (wash does not download it)', {
-      suggestion: NATS_INSTALL_HINT,
-    });
+    throw new UserError(
+      o.natsBinary
+        ? `--nats-binary ${o.natsBinary} does not exist`
+        : 'nats-server was not found (wash does not download it)',
+      {
+        suggestion: NATS_INSTALL_HINT,
+      },
+    );
   }
-  if (o.natsCredsfile && !existsSync(o.natsCredsfile)) throw new UserError(`--nats-credsfile ${o.natsCredsfile} does not exist`);
-  if (o.natsConfigFile && !existsSync(o.natsConfigFile)) throw new UserError(`--nats-config-file ${o.natsConfigFile} does not exist`);
+  if (o.natsCredsfile && !existsSync(o.natsCredsfile))
+    throw new UserError(`--nats-credsfile ${o.natsCredsfile} does not exist`);
+  if (o.natsConfigFile && !existsSync(o.natsConfigFile))
+    throw new UserError(`--nats-config-file ${o.natsConfigFile} does not exist`);
   return binary;
 }
 
@@ -122,24 +140,37 @@ export async function preflight(o: UpOptions): Promise<void> {
 }
 
 /** Resolves the NATS server: reuse one that answers, or start ours. */
-async function ensureNats(o: UpOptions, paths: UpPaths, io: UpIo, warnings: string[]): Promise<{ url: string; started?: RunningNatsServer; identity?: ProcessIdentity }> {
+async function ensureNats(
+  o: UpOptions,
+  paths: UpPaths,
+  io: UpIo,
+  warnings: string[],
+): Promise<{ url: string; started?: RunningNatsServer; identity?: ProcessIdentity }> {
   const url = `nats://${o.natsHost}:${o.natsPort}`;
   if (await tcpReachable(o.natsHost, o.natsPort, 500)) {
     if (o.natsRemoteUrl) {
-      throw new UserError(`--nats-remote-url needs wash to start its own leaf-node NATS server, but ${hostPort(url)} is already taken`, {
-        suggestion: 'stop what listens there (`wash down` if wash started it) or pick another --nats-port',
-      });
+      throw new UserError(
+        `--nats-remote-url needs wash to start its own leaf-node NATS server, but ${hostPort(url)} is already taken`,
+        {
+          suggestion: 'stop what listens there (`wash down` if wash started it) or pick another --nats-port',
+        },
+      );
     }
     // Prove it is NATS before using it.
     const nc = await connectNats(url).catch((cause) => {
-      throw new UserError(`something listens on ${hostPort(url)} but it is not a NATS server wash can connect to`, { cause, suggestion: 'pick another --nats-port' });
+      throw new UserError(`something listens on ${hostPort(url)} but it is not a NATS server wash can connect to`, {
+        cause,
+        suggestion: 'pick another --nats-port',
+      });
     });
     await nc.close();
     io.note(`Using the NATS server already running at ${hostPort(url)}`);
     return { url };
   }
   const binary = natsServerToStart(o);
-  io.note(`Starting nats-server (${binary}) on ${hostPort(url)}; config ${o.natsConfigFile ?? paths.natsConfig}, log ${paths.natsLog}`);
+  io.note(
+    `Starting nats-server (${binary}) on ${hostPort(url)}; config ${o.natsConfigFile ?? paths.natsConfig}, log ${paths.natsLog}`,
+  );
   const started = await startNatsServer({
     binary,
     host: o.natsHost,
@@ -155,20 +186,30 @@ async function ensureNats(o: UpOptions, paths: UpPaths, io: UpIo, warnings: stri
     detached: true,
   });
   const info: NatsPidInfo = {
-    url: started.url, host: started.host, port: started.port, configPath: started.configPath, logPath: paths.natsLog, storeDir: paths.jetstreamDir(o.natsPort),
+    url: started.url,
+    host: started.host,
+    port: started.port,
+    configPath: started.configPath,
+    logPath: paths.natsLog,
+    storeDir: paths.jetstreamDir(o.natsPort),
   };
   let identity: ProcessIdentity | undefined;
   try {
     identity = writePidFile(paths.natsPidFile, 'nats', started.pid, info).identity;
   } catch (cause) {
     await started.stop();
-    throw new UserError(`nats-server exited right after start-up; see ${paths.natsLog}`, { cause, suggestion: tailFile(paths.natsLog, 15) || undefined });
+    throw new UserError(`nats-server exited right after start-up; see ${paths.natsLog}`, {
+      cause,
+      suggestion: tailFile(paths.natsLog, 15) || undefined,
+    });
   }
   if (o.natsRemoteUrl) {
     const leaf = await waitForLeafnode(paths.natsLog, 5000);
     if (!leaf.connected) {
       const detail = leaf.errors.length ? leaf.errors.slice(-3).join('; ') : 'no connection within 5 s';
-      warnings.push(`leaf-node connection to ${o.natsRemoteUrl} is not up (${detail}); config ${started.configPath}, log ${paths.natsLog}`);
+      warnings.push(
+        `leaf-node connection to ${o.natsRemoteUrl} is not up (${detail}); config ${started.configPath}, log ${paths.natsLog}`,
+      );
     } else {
       io.note(`Leaf-node connection to ${o.natsRemoteUrl} is up`);
     }
@@ -176,7 +217,12 @@ async function ensureNats(o: UpOptions, paths: UpPaths, io: UpIo, warnings: stri
   return { url, started, identity };
 }
 
-export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'detached', io: UpIo, env: NodeJS.ProcessEnv = process.env): Promise<LocalLattice> {
+export async function startLocalLattice(
+  o: UpOptions,
+  mode: 'foreground' | 'detached',
+  io: UpIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LocalLattice> {
   const paths = upPaths(env);
   ensureUpDirs(paths, env);
   const warnings: string[] = [];
@@ -191,23 +237,37 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
   const supervisorPidFile = paths.supervisorPidFile(process.pid);
 
   const stopHosts = async (force: boolean, graceMs: number) => {
-    await Promise.all(hosts.map(async (h, i) => {
-      if (h.exit) {
+    await Promise.all(
+      hosts.map(async (h, i) => {
+        if (h.exit) {
+          removePidFile(hostPidFiles[i]);
+          return;
+        }
+        if (!force) {
+          // SIGTERM: the host stops its components, publishes host_stopped and exits.
+          try {
+            process.kill(h.pid, 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+          const timer = new Promise((r) => setTimeout(r, graceMs).unref());
+          await Promise.race([h.exited, timer]);
+        }
+        if (!h.exit) {
+          try {
+            process.kill(-h.pid, 'SIGKILL');
+          } catch {
+            try {
+              process.kill(h.pid, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+          }
+          await Promise.race([h.exited, new Promise((r) => setTimeout(r, 3000).unref())]);
+        }
         removePidFile(hostPidFiles[i]);
-        return;
-      }
-      if (!force) {
-        // SIGTERM: the host stops its components, publishes host_stopped and exits.
-        try { process.kill(h.pid, 'SIGTERM'); } catch { /* gone */ }
-        const timer = new Promise((r) => setTimeout(r, graceMs).unref());
-        await Promise.race([h.exited, timer]);
-      }
-      if (!h.exit) {
-        try { process.kill(-h.pid, 'SIGKILL'); } catch { try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
-        await Promise.race([h.exited, new Promise((r) => setTimeout(r, 3000).unref())]);
-      }
-      removePidFile(hostPidFiles[i]);
-    }));
+      }),
+    );
   };
 
   const stopNatsIfOurs = async (force: boolean) => {
@@ -219,7 +279,9 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
     // Another `wash up --multi-local` may still have hosts on this NATS server: leave it to `wash down`.
     const others = scanLocalState(paths).hosts.filter((h) => !hosts.some((own) => own.hostId === h.info.hostId));
     if (others.length > 0 && !force) {
-      io.note(`Leaving nats-server running: ${others.length} other local host(s) use it (\`wash down --all\` stops everything)`);
+      io.note(
+        `Leaving nats-server running: ${others.length} other local host(s) use it (\`wash down --all\` stops everything)`,
+      );
       return;
     }
     signalIfSame(nats.identity, force ? 'SIGKILL' : 'SIGTERM');
@@ -255,7 +317,13 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
       } else {
         try {
           wadmNc = await connectNats(nats.url);
-          wadm = await startWadmInProcess(wadmNc, { lattice: o.lattice, jsDomain: o.wadmJsDomain, jsReplicas: o.jsReplicas, ctlTopicPrefix: o.ctlTopicPrefix, log: io.note });
+          wadm = await startWadmInProcess(wadmNc, {
+            lattice: o.lattice,
+            jsDomain: o.wadmJsDomain,
+            jsReplicas: o.jsReplicas,
+            ctlTopicPrefix: o.ctlTopicPrefix,
+            log: io.note,
+          });
           wadmResult = { running: false, started: true };
         } catch (err) {
           const msg = (err as Error).message;
@@ -268,7 +336,11 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
     }
 
     const supInfo: SupervisorPidInfo = {
-      mode, lattice: o.lattice, natsUrl: nats.url, wadm: wadm !== undefined, startedNats: nats.started !== undefined,
+      mode,
+      lattice: o.lattice,
+      natsUrl: nats.url,
+      wadm: wadm !== undefined,
+      startedNats: nats.started !== undefined,
       log: mode === 'detached' ? paths.supervisorLog : undefined,
     };
     writePidFile(supervisorPidFile, 'supervisor', process.pid, supInfo);
@@ -285,24 +357,41 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
       hosts.push(host);
       const pidFile = paths.hostPidFile(id.publicKey);
       hostPidFiles.push(pidFile);
-      const info: HostPidInfo = { hostId: id.publicKey, lattice: o.lattice, natsUrl: nats.url, log, supervisorPid: process.pid };
+      const info: HostPidInfo = {
+        hostId: id.publicKey,
+        lattice: o.lattice,
+        natsUrl: nats.url,
+        log,
+        supervisorPid: process.pid,
+      };
       try {
         if (host.pid > 0) writePidFile(pidFile, 'host', host.pid, info);
-      } catch { /* exited already: reported below with its log */ }
+      } catch {
+        /* exited already: reported below with its log */
+      }
     }
 
     // Real readiness: each host must publish host_started; a host that exits first fails `wash up`.
-    await Promise.all(hosts.map(async (h) => {
-      const ok = await watcher!.until(() => watcher!.hasStarted(h.hostId), o.hostReadyTimeoutMs, h.exited);
-      if (ok) return;
-      const tail = tailFile(h.log, 20);
-      if (h.exit) {
-        throw new UserError(`host ${h.hostId} ${describeExit(h)} during start-up; log ${h.log}`, { suggestion: tail ? `last lines of its log:\n${tail}` : undefined });
-      }
-      throw new UserError(`host ${h.hostId} did not report host_started within ${o.hostReadyTimeoutMs} ms; log ${h.log}`, {
-        suggestion: tail ? `last lines of its log:\n${tail}` : 'raise --host-ready-timeout-ms if the machine is slow',
-      });
-    }));
+    await Promise.all(
+      hosts.map(async (h) => {
+        const ok = await watcher!.until(() => watcher!.hasStarted(h.hostId), o.hostReadyTimeoutMs, h.exited);
+        if (ok) return;
+        const tail = tailFile(h.log, 20);
+        if (h.exit) {
+          throw new UserError(`host ${h.hostId} ${describeExit(h)} during start-up; log ${h.log}`, {
+            suggestion: tail ? `last lines of its log:\n${tail}` : undefined,
+          });
+        }
+        throw new UserError(
+          `host ${h.hostId} did not report host_started within ${o.hostReadyTimeoutMs} ms; log ${h.log}`,
+          {
+            suggestion: tail
+              ? `last lines of its log:\n${tail}`
+              : 'raise --host-ready-timeout-ms if the machine is slow',
+          },
+        );
+      }),
+    );
 
     if (wadm) {
       if (await waitForWadmApi(nc, o.lattice, 15_000)) wadmResult.running = true;
@@ -340,15 +429,26 @@ export async function startLocalLattice(o: UpOptions, mode: 'foreground' | 'deta
     }
 
     const hostsGone = (async () => {
-      await Promise.all(hosts.map(async (h, i) => {
-        await h.exited;
-        removePidFile(hostPidFiles[i]);
-        if (!shuttingDown) {
-          const how = describeExit(h);
-          io.note(hostFailed(h) ? `Host ${h.hostId} ${how}; log ${h.log}\n${tailFile(h.log, 10)}` : `Host ${h.hostId} stopped`);
-        }
+      await Promise.all(
+        hosts.map(async (h, i) => {
+          await h.exited;
+          removePidFile(hostPidFiles[i]);
+          if (!shuttingDown) {
+            const how = describeExit(h);
+            io.note(
+              hostFailed(h)
+                ? `Host ${h.hostId} ${how}; log ${h.log}\n${tailFile(h.log, 10)}`
+                : `Host ${h.hostId} stopped`,
+            );
+          }
+        }),
+      );
+      const crashed = hosts.filter(hostFailed).map((h) => ({
+        hostId: h.hostId,
+        code: h.exit?.code ?? null,
+        signal: h.exit?.signal ?? null,
+        tail: tailFile(h.log, 20),
       }));
-      const crashed = hosts.filter(hostFailed).map((h) => ({ hostId: h.hostId, code: h.exit?.code ?? null, signal: h.exit?.signal ?? null, tail: tailFile(h.log, 20) }));
       return { crashed: shuttingDown ? [] : crashed };
     })();
 

@@ -18,7 +18,11 @@ export function tailFile(path: string, lines = 20): string {
 }
 
 export function lastLines(text: string, lines: number): string {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-lines).join('\n');
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(-lines)
+    .join('\n');
 }
 
 /**

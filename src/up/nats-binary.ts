@@ -8,14 +8,17 @@ export const NATS_INSTALL_HINT =
   'or point --nats-binary / WASH_NATS_BIN at it; or use --nats-connect-only with a NATS server you run yourself';
 
 /** Finds nats-server: explicit path, WASH_NATS_BIN, the wash downloads dir, then PATH (plus /usr/sbin). */
-export function findNatsServer(opts: { explicit?: string; downloadsDir?: string; env?: NodeJS.ProcessEnv } = {}): string | undefined {
+export function findNatsServer(
+  opts: { explicit?: string; downloadsDir?: string; env?: NodeJS.ProcessEnv } = {},
+): string | undefined {
   const env = opts.env ?? process.env;
   if (opts.explicit) return existsSync(opts.explicit) ? opts.explicit : undefined;
   const candidates: string[] = [];
   if (env.WASH_NATS_BIN) candidates.push(env.WASH_NATS_BIN);
   candidates.push(join(opts.downloadsDir ?? washDirs(env).downloads, 'nats-server'));
   const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const extra of ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin']) if (!dirs.includes(extra)) dirs.push(extra);
+  for (const extra of ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin'])
+    if (!dirs.includes(extra)) dirs.push(extra);
   for (const d of dirs) candidates.push(join(d, 'nats-server'));
   return candidates.find((c) => existsSync(c));
 }
@@ -37,7 +40,9 @@ export function natsServerVersion(binary: string | undefined = findNatsServer())
   try {
     const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; version: string };
     if (c.key === key) return c.version;
-  } catch { /* no cache yet */ }
+  } catch {
+    /* no cache yet */
+  }
   const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000 });
   const m = /v?(\d+\.\d+\.\d+\S*)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
   const version = m ? `v${m[1]}` : null;
@@ -45,7 +50,9 @@ export function natsServerVersion(binary: string | undefined = findNatsServer())
     try {
       mkdirSync(dirname(cacheFile), { recursive: true });
       writeFileSync(cacheFile, JSON.stringify({ key, version }));
-    } catch { /* cache is best effort */ }
+    } catch {
+      /* cache is best effort */
+    }
   }
   return version;
 }

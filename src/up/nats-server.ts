@@ -23,7 +23,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 export function tcpReachable(host: string, port: number, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = tcpConnect({ host, port });
-    const done = (ok: boolean) => { sock.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
     sock.setTimeout(timeoutMs, () => done(false));
     sock.once('connect', () => done(true));
     sock.once('error', () => done(false));
@@ -73,7 +76,8 @@ export function natsConfigText(o: NatsServerOptions & { host: string; port: numb
     `  domain: ${JSON.stringify(o.jsDomain ?? 'core')}`,
     '}',
   ];
-  if (o.websocketPort) lines.push('websocket {', `  host: "${o.host}"`, `  port: ${o.websocketPort}`, '  no_tls: true', '}');
+  if (o.websocketPort)
+    lines.push('websocket {', `  host: "${o.host}"`, `  port: ${o.websocketPort}`, '  no_tls: true', '}');
   if (o.remoteUrl) {
     lines.push('leafnodes {', '  remotes: [', '    {', `      url: ${JSON.stringify(o.remoteUrl)}`);
     if (o.credsfile) lines.push(`      credentials: ${JSON.stringify(o.credsfile)}`);
@@ -88,7 +92,8 @@ export async function startNatsServer(o: NatsServerOptions): Promise<RunningNats
   if (!binary) throw new UserError('nats-server was not found', { suggestion: NATS_INSTALL_HINT });
   const host = o.host ?? '127.0.0.1';
   const port = o.port ?? (await freePort(host));
-  if (await tcpReachable(host, port)) throw new UserError(`port ${host}:${port} is already in use; cannot start nats-server there`);
+  if (await tcpReachable(host, port))
+    throw new UserError(`port ${host}:${port} is already in use; cannot start nats-server there`);
   mkdirSync(o.storeDir, { recursive: true });
   let configPath: string;
   let args: string[];
@@ -109,32 +114,51 @@ export async function startNatsServer(o: NatsServerOptions): Promise<RunningNats
   }
   let child: ChildProcess;
   try {
-    child = spawn(binary, args, { stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'pipe'], detached: o.detached ?? false });
+    child = spawn(binary, args, {
+      stdio: ['ignore', logFd ?? 'ignore', logFd ?? 'pipe'],
+      detached: o.detached ?? false,
+    });
   } finally {
     if (logFd !== undefined) closeSync(logFd);
   }
   let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
   const output = () => (o.logFile ? tailFile(o.logFile, 15) : stderr.trim());
   const spawnError = new Promise<Error>((r) => child.once('error', r));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const deadline = Date.now() + (o.readyTimeoutMs ?? 15_000);
   let exitCode: number | null | undefined;
   let startError: Error | undefined;
-  void exited.then((c) => { exitCode = c; });
-  void spawnError.then((e) => { startError = e; });
+  void exited.then((c) => {
+    exitCode = c;
+  });
+  void spawnError.then((e) => {
+    startError = e;
+  });
   while (!(await tcpReachable(host, port, 200))) {
-    if (startError) throw new UserError(`could not run ${binary}: ${startError.message}`, { cause: startError, suggestion: NATS_INSTALL_HINT });
-    if (exitCode !== undefined) {
-      throw new UserError(`nats-server exited during start-up (code ${exitCode}); config ${configPath}${o.logFile ? `, log ${o.logFile}` : ''}`, {
-        suggestion: output() || `check the config at ${configPath}`,
+    if (startError)
+      throw new UserError(`could not run ${binary}: ${startError.message}`, {
+        cause: startError,
+        suggestion: NATS_INSTALL_HINT,
       });
+    if (exitCode !== undefined) {
+      throw new UserError(
+        `nats-server exited during start-up (code ${exitCode}); config ${configPath}${o.logFile ? `, log ${o.logFile}` : ''}`,
+        {
+          suggestion: output() || `check the config at ${configPath}`,
+        },
+      );
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new UserError(`nats-server did not accept connections on ${host}:${port} within ${o.readyTimeoutMs ?? 15_000} ms`, {
-        suggestion: [`config: ${configPath}`, output()].filter(Boolean).join('\n'),
-      });
+      throw new UserError(
+        `nats-server did not accept connections on ${host}:${port} within ${o.readyTimeoutMs ?? 15_000} ms`,
+        {
+          suggestion: [`config: ${configPath}`, output()].filter(Boolean).join('\n'),
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -70,11 +70,14 @@ export function parseLabels(values: readonly string[] | undefined): Record<strin
   const labels: Record<string, string> = dict();
   for (const v of values ?? []) {
     const eq = v.indexOf('=');
-    if (eq <= 0) throw new UserError(`--label '${v}' is not of the form key=value`, { suggestion: 'e.g. --label region=eu' });
+    if (eq <= 0)
+      throw new UserError(`--label '${v}' is not of the form key=value`, { suggestion: 'e.g. --label region=eu' });
     const key = v.slice(0, eq).trim();
     if (key === '') throw new UserError(`--label '${v}' has an empty key`);
     if (key.toLowerCase().startsWith('hostcore.')) {
-      throw new UserError(`--label '${key}' uses the reserved hostcore. prefix`, { suggestion: 'hosts set hostcore.* labels themselves; pick another key' });
+      throw new UserError(`--label '${key}' uses the reserved hostcore. prefix`, {
+        suggestion: 'hosts set hostcore.* labels themselves; pick another key',
+      });
     }
     labels[key] = v.slice(eq + 1);
   }
@@ -83,31 +86,50 @@ export function parseLabels(values: readonly string[] | undefined): Record<strin
 
 /** Cross-flag checks that oclif's per-flag parsing cannot do. */
 export function validateUpOptions(o: UpOptions): void {
-  if (!Number.isInteger(o.natsPort) || o.natsPort < 1 || o.natsPort > 65535) throw new UserError(`--nats-port ${o.natsPort} is not a valid port (1-65535)`);
-  if (o.natsWebsocketPort !== undefined && (!Number.isInteger(o.natsWebsocketPort) || o.natsWebsocketPort < 1 || o.natsWebsocketPort > 65535)) {
+  if (!Number.isInteger(o.natsPort) || o.natsPort < 1 || o.natsPort > 65535)
+    throw new UserError(`--nats-port ${o.natsPort} is not a valid port (1-65535)`);
+  if (
+    o.natsWebsocketPort !== undefined &&
+    (!Number.isInteger(o.natsWebsocketPort) || o.natsWebsocketPort < 1 || o.natsWebsocketPort > 65535)
+  ) {
     throw new UserError(`--nats-websocket-port ${o.natsWebsocketPort} is not a valid port (1-65535)`);
   }
-  if (o.natsWebsocketPort !== undefined && o.natsWebsocketPort === o.natsPort) throw new UserError('--nats-websocket-port must differ from --nats-port');
-  if (!Number.isInteger(o.hosts) || o.hosts < 1 || o.hosts > 32) throw new UserError(`--hosts ${o.hosts} must be between 1 and 32`);
+  if (o.natsWebsocketPort !== undefined && o.natsWebsocketPort === o.natsPort)
+    throw new UserError('--nats-websocket-port must differ from --nats-port');
+  if (!Number.isInteger(o.hosts) || o.hosts < 1 || o.hosts > 32)
+    throw new UserError(`--hosts ${o.hosts} must be between 1 and 32`);
   if (o.hostSeed && o.hosts > 1) {
-    throw new UserError('--host-seed gives one host id; it cannot be used with --hosts greater than 1', { suggestion: 'drop --host-seed to get a fresh id per host' });
+    throw new UserError('--host-seed gives one host id; it cannot be used with --hosts greater than 1', {
+      suggestion: 'drop --host-seed to get a fresh id per host',
+    });
   }
-  if (o.hostLogPath && o.hosts > 1) throw new UserError('--host-log-path names one file; it cannot be used with --hosts greater than 1');
-  if (o.natsCredsfile && !o.natsRemoteUrl) throw new UserError('--nats-credsfile is only used for the leaf-node connection', { suggestion: 'add --nats-remote-url <url>' });
+  if (o.hostLogPath && o.hosts > 1)
+    throw new UserError('--host-log-path names one file; it cannot be used with --hosts greater than 1');
+  if (o.natsCredsfile && !o.natsRemoteUrl)
+    throw new UserError('--nats-credsfile is only used for the leaf-node connection', {
+      suggestion: 'add --nats-remote-url <url>',
+    });
   if (o.natsConnectOnly && o.natsRemoteUrl) {
-    throw new UserError('--nats-connect-only cannot be combined with --nats-remote-url', { suggestion: 'a leaf-node needs a NATS server started by wash; drop one of the two flags' });
+    throw new UserError('--nats-connect-only cannot be combined with --nats-remote-url', {
+      suggestion: 'a leaf-node needs a NATS server started by wash; drop one of the two flags',
+    });
   }
-  if (o.natsConnectOnly && o.natsConfigFile) throw new UserError('--nats-config-file has no effect with --nats-connect-only (wash does not start NATS)');
-  if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel)) throw new UserError(`--log-level '${o.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  if (o.natsConnectOnly && o.natsConfigFile)
+    throw new UserError('--nats-config-file has no effect with --nats-connect-only (wash does not start NATS)');
+  if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel))
+    throw new UserError(`--log-level '${o.logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   if (o.maxExecutionTimeMs !== undefined && (!Number.isInteger(o.maxExecutionTimeMs) || o.maxExecutionTimeMs <= 0)) {
     throw new UserError(`--max-execution-time-ms must be a positive integer, got ${o.maxExecutionTimeMs}`);
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(o.lattice)) throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
+  if (!/^[A-Za-z0-9_-]+$/.test(o.lattice))
+    throw new UserError(`--lattice '${o.lattice}' may contain only letters, digits, '-' and '_'`);
   checkJsReplicas(o.jsReplicas);
   if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
   parseMirrors(o.oci?.mirrors, '--registry-mirror');
   if ((o.oci?.user !== undefined || o.oci?.password !== undefined) && !o.oci?.registry) {
-    throw new UserError('--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for');
+    throw new UserError(
+      '--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for',
+    );
   }
 }
 
@@ -118,13 +140,22 @@ export function validateUpOptions(o: UpOptions): void {
  */
 export function upFileLoadSettings(
   f: { 'allow-file-load'?: boolean; 'allow-file-load-dirs'?: string },
-  env: NodeJS.ProcessEnv, cwd: string, wadmManifest?: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  wadmManifest?: string,
 ): Pick<UpOptions, 'allowFileLoad' | 'allowFileLoadDirs'> {
-  if (f['allow-file-load'] === undefined && f['allow-file-load-dirs'] === undefined && env.WASMCLOUD_ALLOW_FILE_LOAD === undefined) {
+  if (
+    f['allow-file-load'] === undefined &&
+    f['allow-file-load-dirs'] === undefined &&
+    env.WASMCLOUD_ALLOW_FILE_LOAD === undefined
+  ) {
     const dirs = [resolve(cwd)];
     if (wadmManifest) dirs.push(dirname(resolve(cwd, wadmManifest)));
     return { allowFileLoad: true, allowFileLoadDirs: [...new Set(dirs)] };
   }
   const s = fileLoadSettings(f, env, cwd);
-  return { allowFileLoad: s.allowFileLoad ?? false, ...(s.allowFileLoadDirs ? { allowFileLoadDirs: s.allowFileLoadDirs } : {}) };
+  return {
+    allowFileLoad: s.allowFileLoad ?? false,
+    ...(s.allowFileLoadDirs ? { allowFileLoadDirs: s.allowFileLoadDirs } : {}),
+  };
 }

@@ -22,7 +22,12 @@ export class PidFileError extends Error {
  * Records a running process. Fails if the process is already gone (its identity cannot be read): a pid
  * file without an identity could later match an unrelated process.
  */
-export function writePidFile<Extra extends object>(path: string, kind: PidKind, pid: number, info: Extra): PidRecord<Extra> {
+export function writePidFile<Extra extends object>(
+  path: string,
+  kind: PidKind,
+  pid: number,
+  info: Extra,
+): PidRecord<Extra> {
   const identity = processIdentity(pid);
   if (!identity) throw new PidFileError(`process ${pid} is not running; not writing ${path}`);
   const record: PidRecord<Extra> = { kind, pid, identity, written: new Date().toISOString(), info };
@@ -35,7 +40,9 @@ export function writePidFile<Extra extends object>(path: string, kind: PidKind, 
 }
 
 /** The record in `path`, or undefined if the file is missing or not a pid record (a corrupt file counts as stale). */
-export function readPidFile<Extra extends object = Record<string, unknown>>(path: string): PidRecord<Extra> | undefined {
+export function readPidFile<Extra extends object = Record<string, unknown>>(
+  path: string,
+): PidRecord<Extra> | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -43,8 +50,16 @@ export function readPidFile<Extra extends object = Record<string, unknown>>(path
     return undefined;
   }
   const r = raw as Partial<PidRecord<Extra>> | null;
-  if (!r || typeof r.pid !== 'number' || typeof r.kind !== 'string' || !r.identity || typeof r.identity.startTime !== 'string' ||
-    typeof r.identity.cmdline !== 'string' || r.identity.pid !== r.pid) return undefined;
+  if (
+    !r ||
+    typeof r.pid !== 'number' ||
+    typeof r.kind !== 'string' ||
+    !r.identity ||
+    typeof r.identity.startTime !== 'string' ||
+    typeof r.identity.cmdline !== 'string' ||
+    r.identity.pid !== r.pid
+  )
+    return undefined;
   return { ...r, info: (r.info ?? {}) as Extra } as PidRecord<Extra>;
 }
 
@@ -70,7 +85,9 @@ export interface PidFileEntry<Extra extends object = Record<string, unknown>> {
 }
 
 /** Reads one pid file and checks whether its process is still the one recorded. */
-export function inspectPidFile<Extra extends object = Record<string, unknown>>(path: string): PidFileEntry<Extra> | undefined {
+export function inspectPidFile<Extra extends object = Record<string, unknown>>(
+  path: string,
+): PidFileEntry<Extra> | undefined {
   let exists = true;
   try {
     readFileSync(path);
@@ -99,6 +116,8 @@ export function inspectPidDir<Extra extends object = Record<string, unknown>>(di
 }
 
 /** True only for a live process whose identity matches the record: the one case where signalling it is safe. */
-export function isLive<Extra extends object>(e: PidFileEntry<Extra>): e is PidFileEntry<Extra> & { record: PidRecord<Extra>; state: 'alive' } {
+export function isLive<Extra extends object>(
+  e: PidFileEntry<Extra>,
+): e is PidFileEntry<Extra> & { record: PidRecord<Extra>; state: 'alive' } {
   return e.state === 'alive' && e.record !== undefined;
 }

@@ -16,7 +16,11 @@ export async function waitUntilGone(identity: ProcessIdentity, timeoutMs: number
  * Sends `signal` only if the pid still belongs to the recorded process (checked immediately before).
  * `group` signals the whole process group the process leads (spawned with `detached: true`).
  */
-export function signalIfSame(identity: ProcessIdentity, signal: NodeJS.Signals, opts: { group?: boolean } = {}): boolean {
+export function signalIfSame(
+  identity: ProcessIdentity,
+  signal: NodeJS.Signals,
+  opts: { group?: boolean } = {},
+): boolean {
   if (checkIdentity(identity) !== 'alive') return false;
   try {
     process.kill(opts.group ? -identity.pid : identity.pid, signal);
@@ -26,7 +30,9 @@ export function signalIfSame(identity: ProcessIdentity, signal: NodeJS.Signals, 
       try {
         process.kill(identity.pid, signal);
         return true;
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     return false;
   }
@@ -39,7 +45,10 @@ export type StopOutcome = 'not-running' | 'exited' | 'terminated' | 'killed' | '
  * then SIGTERM and `termMs`, then SIGKILL to its process group. Never signals a process whose identity
  * does not match the record.
  */
-export async function stopRecordedProcess(identity: ProcessIdentity, o: { graceMs?: number; termMs?: number; killGroup?: boolean } = {}): Promise<StopOutcome> {
+export async function stopRecordedProcess(
+  identity: ProcessIdentity,
+  o: { graceMs?: number; termMs?: number; killGroup?: boolean } = {},
+): Promise<StopOutcome> {
   if (checkIdentity(identity) !== 'alive') return 'not-running';
   if (o.graceMs && (await waitUntilGone(identity, o.graceMs))) return 'exited';
   if (signalIfSame(identity, 'SIGTERM') && (await waitUntilGone(identity, o.termMs ?? 5000))) return 'terminated';

@@ -28,7 +28,10 @@ export function parseProcStatStartTime(stat: string): string | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
   // After ") " come fields 3.. ; starttime is field 22, i.e. index 19 of that list.
-  const fields = stat.slice(close + 2).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   return fields[19];
 }
 
@@ -50,7 +53,10 @@ function linuxIdentity(pid: number): ProcessIdentity | undefined {
 }
 
 function psIdentity(pid: number): ProcessIdentity | undefined {
-  const r = spawnSync('ps', ['-o', 'lstart=', '-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 3000 });
+  const r = spawnSync('ps', ['-o', 'lstart=', '-o', 'command=', '-p', String(pid)], {
+    encoding: 'utf8',
+    timeout: 3000,
+  });
   const line = (r.stdout ?? '').trim();
   if (r.status !== 0 || line === '') return undefined;
   // lstart is a fixed five-token date ("Mon Nov 21 23:51:02 2025").

@@ -51,59 +51,100 @@ const SUPERVISOR_SELF_STOP_MS = 30_000;
 function natsUrlFor(o: DownOptions, state: LocalState): string {
   const explicit = `nats://${o.conn.ctlHost}:${o.conn.ctlPort}`;
   if (o.natsExplicit) return explicit;
-  const recorded = state.hosts.find((h) => h.info.lattice === o.conn.lattice)?.info.natsUrl
-    ?? state.supervisors.find((s) => s.info.lattice === o.conn.lattice)?.info.natsUrl
-    ?? state.nats?.info.url;
+  const recorded =
+    state.hosts.find((h) => h.info.lattice === o.conn.lattice)?.info.natsUrl ??
+    state.supervisors.find((s) => s.info.lattice === o.conn.lattice)?.info.natsUrl ??
+    state.nats?.info.url;
   return recorded ?? explicit;
 }
 
 async function tryConnect(url: string, o: DownOptions): Promise<NatsConnection | undefined> {
   const { natsConnect } = await import('../lattice/connect.js');
   try {
-    return await natsConnect(url, {
-      jwt: o.conn.ctlJwt, seed: o.conn.ctlSeed, credsfile: o.conn.ctlCredsfile, tlsCaFile: o.conn.ctlTlsCaFile, tlsFirst: o.conn.ctlTlsFirst,
-    }, { name: 'wash-down', timeout: Math.min(o.conn.timeoutMs, 3000), reconnect: false });
+    return await natsConnect(
+      url,
+      {
+        jwt: o.conn.ctlJwt,
+        seed: o.conn.ctlSeed,
+        credsfile: o.conn.ctlCredsfile,
+        tlsCaFile: o.conn.ctlTlsCaFile,
+        tlsFirst: o.conn.ctlTlsFirst,
+      },
+      { name: 'wash-down', timeout: Math.min(o.conn.timeoutMs, 3000), reconnect: false },
+    );
   } catch {
     return undefined;
   }
 }
 
-async function purgeJetstream(nc: NatsConnection, choice: PurgeChoice, lattice: string, jsDomain: string | undefined): Promise<string[]> {
+async function purgeJetstream(
+  nc: NatsConnection,
+  choice: PurgeChoice,
+  lattice: string,
+  jsDomain: string | undefined,
+): Promise<string[]> {
   if (choice === 'none') return [];
   const { jetstreamManager } = await import('@nats-io/jetstream');
   const jsm = await jetstreamManager(nc, jsDomain ? { domain: jsDomain } : {});
   const streams: string[] = [];
   if (choice === 'all' || choice === 'wasmcloud') streams.push(`KV_CONFIGDATA_${lattice}`, `KV_LATTICEDATA_${lattice}`);
   if (choice === 'all' || choice === 'wadm') {
-    streams.push('KV_wadm_manifests', 'KV_wadm_state', 'KV_wadm_leases', 'wadm_commands', 'wadm_events', 'wadm_mirror', 'wadm_notify', 'wadm_status',
-      'wadm_event_consumer', 'wasmbus_events');
+    streams.push(
+      'KV_wadm_manifests',
+      'KV_wadm_state',
+      'KV_wadm_leases',
+      'wadm_commands',
+      'wadm_events',
+      'wadm_mirror',
+      'wadm_notify',
+      'wadm_status',
+      'wadm_event_consumer',
+      'wasmbus_events',
+    );
   }
   const purged: string[] = [];
   for (const name of streams) {
     try {
       if (await jsm.streams.delete(name)) purged.push(name);
-    } catch { /* not there */ }
+    } catch {
+      /* not there */
+    }
   }
   return purged;
 }
 
 export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEnv = process.env): Promise<DownResult> {
   if (o.hostId && !HOST_ID.test(o.hostId)) {
-    throw new UserError(`--host-id '${o.hostId}' is not a host id`, { suggestion: 'host ids are 56-character nkeys starting with N (see `wash get hosts`)' });
+    throw new UserError(`--host-id '${o.hostId}' is not a host id`, {
+      suggestion: 'host ids are 56-character nkeys starting with N (see `wash get hosts`)',
+    });
   }
   const paths = upPaths(env);
   const state = scanLocalState(paths, { clean: true });
   const result: DownResult = {
-    hosts_stopped: [], wadm_stopped: false, nats_stopped: false, hosts_remaining: [], other_hosts: [], purged: [],
-    stale_pid_files_removed: state.stale.map((s) => s.path), warnings: [],
+    hosts_stopped: [],
+    wadm_stopped: false,
+    nats_stopped: false,
+    hosts_remaining: [],
+    other_hosts: [],
+    purged: [],
+    stale_pid_files_removed: state.stale.map((s) => s.path),
+    warnings: [],
   };
   for (const s of state.stale) io.note(`Removed stale pid file ${s.path} (${s.reason})`);
   const unreadable = state.stale.filter((s) => s.reason === 'unreadable').map((s) => s.path);
-  if (unreadable.length) result.warnings.push(`unreadable pid files removed (${unreadable.join(', ')}): a process they recorded is only stopped if it answers on the lattice`);
+  if (unreadable.length)
+    result.warnings.push(
+      `unreadable pid files removed (${unreadable.join(', ')}): a process they recorded is only stopped if it answers on the lattice`,
+    );
 
   const url = natsUrlFor(o, state);
   // Refuse before anything is stopped: a half-done `down` is worse than none.
-  checkPurgeAllowed({ choice: o.purgeJetstream, force: o.force ?? false, natsExplicit: o.natsExplicit }, url, state.nats?.info.url);
+  checkPurgeAllowed(
+    { choice: o.purgeJetstream, force: o.force ?? false, natsExplicit: o.natsExplicit },
+    url,
+    state.nats?.info.url,
+  );
   const lattice = o.conn.lattice;
   const local = state.hosts.filter((h) => h.info.lattice === lattice);
   const supervisors = state.supervisors.filter((s) => s.info.lattice === lattice);
@@ -114,13 +155,18 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
   try {
     let pinged: string[] = [];
     if (nc) {
-      pinged = (await pingHosts(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, timeoutMs: o.conn.timeoutMs })).map((h) => h.id);
+      pinged = (await pingHosts(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, timeoutMs: o.conn.timeoutMs })).map(
+        (h) => h.id,
+      );
     } else if (local.length === 0 && (explicitTargets || o.purgeJetstream !== 'none')) {
       throw new UserError(`could not connect to NATS at ${hostPort(url)}`, {
-        suggestion: 'check --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT); no host started by `wash up` is recorded on this machine either',
+        suggestion:
+          'check --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT); no host started by `wash up` is recorded on this machine either',
       });
     } else if (nothingRecorded) {
-      io.note(`Nothing to stop: no process started by \`wash up\` is recorded (${paths.run}), and no NATS answers at ${hostPort(url)}`);
+      io.note(
+        `Nothing to stop: no process started by \`wash up\` is recorded (${paths.run}), and no NATS answers at ${hostPort(url)}`,
+      );
       return result;
     } else {
       result.warnings.push(`NATS at ${hostPort(url)} does not answer; stopping recorded processes by signal`);
@@ -144,45 +190,66 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     // Watch for host_stopped before asking anyone to stop.
     const watcher = nc && targets.length ? await HostEventWatcher.open(nc, lattice) : undefined;
     const stopTimeout = o.hostStopTimeoutMs ?? 15_000;
-    await Promise.all(targets.map(async (id) => {
-      const record = local.find((h) => h.info.hostId === id);
-      let asked = false;
-      if (nc && pinged.includes(id)) {
-        const reply = await requestHostStop(nc, { ctlPrefix: o.conn.ctlTopicPrefix, lattice, hostId: id, timeoutMs: o.conn.timeoutMs });
-        asked = reply.ok;
-        if (!reply.ok) io.note(`Host ${id} did not accept host.stop (${reply.message}); ${record ? 'signalling it' : 'giving up on it'}`);
-      }
-      if (record) {
-        const outcome = await stopRecordedProcess(record.identity, { graceMs: asked ? stopTimeout : 0, termMs: 10_000, killGroup: true });
-        removePidFile(record.path);
-        if (outcome === 'survived') {
-          result.warnings.push(`host ${id} (pid ${record.pid}) survived SIGKILL`);
+    await Promise.all(
+      targets.map(async (id) => {
+        const record = local.find((h) => h.info.hostId === id);
+        let asked = false;
+        if (nc && pinged.includes(id)) {
+          const reply = await requestHostStop(nc, {
+            ctlPrefix: o.conn.ctlTopicPrefix,
+            lattice,
+            hostId: id,
+            timeoutMs: o.conn.timeoutMs,
+          });
+          asked = reply.ok;
+          if (!reply.ok)
+            io.note(
+              `Host ${id} did not accept host.stop (${reply.message}); ${record ? 'signalling it' : 'giving up on it'}`,
+            );
+        }
+        if (record) {
+          const outcome = await stopRecordedProcess(record.identity, {
+            graceMs: asked ? stopTimeout : 0,
+            termMs: 10_000,
+            killGroup: true,
+          });
+          removePidFile(record.path);
+          if (outcome === 'survived') {
+            result.warnings.push(`host ${id} (pid ${record.pid}) survived SIGKILL`);
+            return;
+          }
+          if (outcome === 'killed') result.warnings.push(`host ${id} did not stop gracefully and was killed`);
+          result.hosts_stopped.push(id);
           return;
         }
-        if (outcome === 'killed') result.warnings.push(`host ${id} did not stop gracefully and was killed`);
-        result.hosts_stopped.push(id);
-        return;
-      }
-      if (asked && watcher && (await watcher.until(() => watcher.hasStopped(id), stopTimeout))) {
-        result.hosts_stopped.push(id);
-      } else if (asked) {
-        result.hosts_stopped.push(id);
-        result.warnings.push(`host ${id} accepted host.stop but no host_stopped event arrived within ${stopTimeout} ms`);
-      }
-    }));
+        if (asked && watcher && (await watcher.until(() => watcher.hasStopped(id), stopTimeout))) {
+          result.hosts_stopped.push(id);
+        } else if (asked) {
+          result.hosts_stopped.push(id);
+          result.warnings.push(
+            `host ${id} accepted host.stop but no host_stopped event arrived within ${stopTimeout} ms`,
+          );
+        }
+      }),
+    );
     watcher?.close();
     result.hosts_stopped.sort();
     const known = [...new Set([...pinged, ...localIds])];
     result.hosts_remaining = known.filter((id) => !result.hosts_stopped.includes(id)).sort();
     const localRemaining = localIds.filter((id) => !result.hosts_stopped.includes(id));
     if (localRemaining.length > 0) {
-      io.note(`Hosts started by \`wash up\` remain on lattice ${lattice} (${localRemaining.join(', ')}); leaving wadm and NATS running`);
+      io.note(
+        `Hosts started by \`wash up\` remain on lattice ${lattice} (${localRemaining.join(', ')}); leaving wadm and NATS running`,
+      );
       return result;
     }
 
     if (o.purgeJetstream !== 'none') {
       if (!nc) result.warnings.push('JetStream was not purged: NATS does not answer');
-      else if (result.hosts_remaining.length > 0) result.warnings.push(`JetStream was not purged: hosts still run on lattice ${lattice} (${result.hosts_remaining.join(', ')})`);
+      else if (result.hosts_remaining.length > 0)
+        result.warnings.push(
+          `JetStream was not purged: hosts still run on lattice ${lattice} (${result.hosts_remaining.join(', ')})`,
+        );
       else result.purged = await purgeJetstream(nc, o.purgeJetstream, lattice, o.conn.jsDomain);
     }
 
@@ -190,8 +257,13 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     // stopped shuts down by itself (and must not get a signal while it exits, which would kill it mid-way);
     // only one that does not within the grace period is sent SIGTERM.
     for (const sup of supervisors) {
-      const ownHostsStopped = local.some((h) => h.info.supervisorPid === sup.pid && result.hosts_stopped.includes(h.info.hostId));
-      const outcome = await stopRecordedProcess(sup.identity, { graceMs: ownHostsStopped ? SUPERVISOR_SELF_STOP_MS : 0, termMs: 20_000 });
+      const ownHostsStopped = local.some(
+        (h) => h.info.supervisorPid === sup.pid && result.hosts_stopped.includes(h.info.hostId),
+      );
+      const outcome = await stopRecordedProcess(sup.identity, {
+        graceMs: ownHostsStopped ? SUPERVISOR_SELF_STOP_MS : 0,
+        termMs: 20_000,
+      });
       removePidFile(sup.path);
       if (sup.info.wadm && outcome !== 'survived') result.wadm_stopped = true;
     }
@@ -200,15 +272,22 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
     const after = scanLocalState(paths, { clean: true });
     if (state.nats) {
       if (after.hosts.length > 0) {
-        io.note(`Leaving nats-server running: local hosts of other lattices use it (${after.hosts.map((h) => h.info.lattice).join(', ')})`);
+        io.note(
+          `Leaving nats-server running: local hosts of other lattices use it (${after.hosts.map((h) => h.info.lattice).join(', ')})`,
+        );
       } else if (result.hosts_remaining.length > 0) {
-        io.note(`Leaving nats-server (started by \`wash up\`) running: hosts not started by \`wash up\` use it (\`wash down --all\` stops them and it)`);
+        io.note(
+          `Leaving nats-server (started by \`wash up\`) running: hosts not started by \`wash up\` use it (\`wash down --all\` stops them and it)`,
+        );
       } else {
         if (after.nats) await nc?.close().catch(() => undefined);
         const outcome = after.nats ? await stopRecordedProcess(after.nats.identity, { termMs: 5000 }) : 'exited';
         removePidFile(paths.natsPidFile);
         result.nats_stopped = outcome !== 'survived' && checkIdentity(state.nats.identity) !== 'alive';
-        if (!result.nats_stopped) await waitUntilGone(state.nats.identity, 2000).then((gone) => { result.nats_stopped = gone; });
+        if (!result.nats_stopped)
+          await waitUntilGone(state.nats.identity, 2000).then((gone) => {
+            result.nats_stopped = gone;
+          });
       }
     }
     return result;

@@ -60,7 +60,11 @@ export interface ForegroundUp {
 }
 
 /** Foreground `wash up`: supervises here. Already running → result only (nothing to wait for). */
-export async function upForeground(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv = process.env): Promise<ForegroundUp> {
+export async function upForeground(
+  o: UpOptions,
+  io: UpIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ForegroundUp> {
   const existing = await reportAlreadyRunning(o, io, env);
   if (existing) return { result: existing, untilStopped: async () => 0 };
   await preflight(o);
@@ -78,10 +82,17 @@ export async function upForeground(o: UpOptions, io: UpIo, env: NodeJS.ProcessEn
   } finally {
     process.off('SIGINT', onEarly).off('SIGTERM', onEarly);
   }
-  return { result: lattice.result, untilStopped: () => superviseUntilStopped(lattice, io, { early, stopOnHangup: true }) };
+  return {
+    result: lattice.result,
+    untilStopped: () => superviseUntilStopped(lattice, io, { early, stopOnHangup: true }),
+  };
 }
 
-function superviseUntilStopped(lattice: LocalLattice, io: UpIo, opts: { early?: NodeJS.Signals; stopOnHangup: boolean }): Promise<number> {
+function superviseUntilStopped(
+  lattice: LocalLattice,
+  io: UpIo,
+  opts: { early?: NodeJS.Signals; stopOnHangup: boolean },
+): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let signals = 0;
@@ -95,13 +106,19 @@ function superviseUntilStopped(lattice: LocalLattice, io: UpIo, opts: { early?: 
     };
     const stop = (code: number) => {
       stopping = true;
-      lattice.shutdown().then(() => finish(code), () => finish(1));
+      lattice.shutdown().then(
+        () => finish(code),
+        () => finish(1),
+      );
     };
     const onSignal = (sig: NodeJS.Signals) => {
       signals++;
       if (signals > 1) {
         io.note('Forcing stop');
-        lattice.shutdown({ force: true }).then(() => finish(130), () => finish(130));
+        lattice.shutdown({ force: true }).then(
+          () => finish(130),
+          () => finish(130),
+        );
         return;
       }
       if (stopping) return;
@@ -114,7 +131,11 @@ function superviseUntilStopped(lattice: LocalLattice, io: UpIo, opts: { early?: 
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onHangup);
     void lattice.hostsGone.then(({ crashed }) => {
       if (stopping) return;
-      io.note(crashed.length ? `${crashed.length} host(s) failed; stopping the rest` : 'All hosts have stopped; stopping the rest');
+      io.note(
+        crashed.length
+          ? `${crashed.length} host(s) failed; stopping the rest`
+          : 'All hosts have stopped; stopping the rest',
+      );
       stop(crashed.length ? 1 : 0);
     });
     if (opts.early) onSignal(opts.early);
@@ -149,7 +170,11 @@ export async function upDetached(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv 
   const failure = (message: string, suggestion?: string) => new UserError(message, { suggestion });
   const forwardSignal = () => {
     io.note('Interrupted: asking the supervisor to stop what it started');
-    try { child.kill('SIGTERM'); } catch { /* gone */ }
+    try {
+      child.kill('SIGTERM');
+    } catch {
+      /* gone */
+    }
   };
   process.on('SIGINT', forwardSignal).on('SIGTERM', forwardSignal);
   try {
@@ -158,8 +183,17 @@ export async function upDetached(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv 
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
-        try { child.kill('SIGTERM'); } catch { /* gone */ }
-        reject(failure(`the wash up supervisor did not report ready within ${supervisorWaitMs(o)} ms`, `see ${paths.supervisorLog}`));
+        try {
+          child.kill('SIGTERM');
+        } catch {
+          /* gone */
+        }
+        reject(
+          failure(
+            `the wash up supervisor did not report ready within ${supervisorWaitMs(o)} ms`,
+            `see ${paths.supervisorLog}`,
+          ),
+        );
       }, supervisorWaitMs(o));
       child.on('message', (m: SupervisorMessage) => {
         if (m.type === 'note') io.note(m.message);
@@ -185,7 +219,12 @@ export async function upDetached(o: UpOptions, io: UpIo, env: NodeJS.ProcessEnv 
         settled = true;
         clearTimeout(timer);
         const tail = tailFile(paths.supervisorLog, 20);
-        reject(failure(`the wash up supervisor ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before the lattice was ready`, tail || `see ${paths.supervisorLog}`));
+        reject(
+          failure(
+            `the wash up supervisor ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before the lattice was ready`,
+            tail || `see ${paths.supervisorLog}`,
+          ),
+        );
       });
       child.once('error', (err) => {
         if (settled) return;
@@ -238,7 +277,10 @@ export async function runSupervisor(requestFile: string, env: NodeJS.ProcessEnv 
   };
   process.on('SIGHUP', () => log('SIGHUP ignored (detached)'));
   let early: NodeJS.Signals | undefined;
-  const onEarly = (sig: NodeJS.Signals) => { early = sig; log(`${sig} during start-up: stopping once started`); };
+  const onEarly = (sig: NodeJS.Signals) => {
+    early = sig;
+    log(`${sig} during start-up: stopping once started`);
+  };
   process.on('SIGINT', onEarly).on('SIGTERM', onEarly);
   let lattice: LocalLattice;
   try {

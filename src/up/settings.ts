@@ -42,7 +42,12 @@ export interface UpFlagValues {
   'host-ready-timeout-ms': number;
 }
 
-export function upOptionsFromFlags(flags: UpFlagValues, ctx: WashContext = {}, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): UpOptions {
+export function upOptionsFromFlags(
+  flags: UpFlagValues,
+  ctx: WashContext = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): UpOptions {
   const o: UpOptions = {
     lattice: flags.lattice ?? ctx.lattice ?? ctx.lattice_prefix ?? UP_DEFAULTS.lattice,
     natsHost: flags['nats-host'] ?? ctx.ctl_host ?? UP_DEFAULTS.natsHost,

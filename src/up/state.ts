@@ -69,7 +69,10 @@ export function scanLocalState(paths: UpPaths, opts: { clean?: boolean } = {}): 
     if (opts.clean) removePidFile(e.path);
   };
   const nats = inspectPidFile<NatsPidInfo>(paths.natsPidFile);
-  if (nats) sortOut(nats, (r) => { state.nats = r; });
+  if (nats)
+    sortOut(nats, (r) => {
+      state.nats = r;
+    });
   for (const e of inspectPidDir<HostPidInfo>(paths.hostsDir)) sortOut(e, (r) => state.hosts.push(r));
   for (const e of inspectPidDir<SupervisorPidInfo>(paths.supervisorsDir)) sortOut(e, (r) => state.supervisors.push(r));
   return state;

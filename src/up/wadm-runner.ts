@@ -9,7 +9,10 @@ export interface RunningWadm {
  * Runs the wadm engine (API server + reconciler) inside this process: the foreground `wash up`, or the
  * detached supervisor. Its warnings and errors go to `log`.
  */
-export async function startWadmInProcess(nc: NatsConnection, o: { lattice: string; jsDomain?: string; jsReplicas?: number; ctlTopicPrefix?: string; log?: (line: string) => void }): Promise<RunningWadm> {
+export async function startWadmInProcess(
+  nc: NatsConnection,
+  o: { lattice: string; jsDomain?: string; jsReplicas?: number; ctlTopicPrefix?: string; log?: (line: string) => void },
+): Promise<RunningWadm> {
   const { startWadm } = await import('../wadm/index.js');
   const log = o.log;
   const wadm = await startWadm(nc, {
@@ -19,7 +22,11 @@ export async function startWadmInProcess(nc: NatsConnection, o: { lattice: strin
     ctlTopicPrefix: o.ctlTopicPrefix,
     // The wadm_state mirror tells lattice queries (`wash get hosts`) which hosts to wait for.
     engine: { mirrorState: true },
-    log: log ? (level, message) => { if (level === 'warn' || level === 'error') log(`[wadm] ${level}: ${message}`); } : undefined,
+    log: log
+      ? (level, message) => {
+          if (level === 'warn' || level === 'error') log(`[wadm] ${level}: ${message}`);
+        }
+      : undefined,
   });
   return { close: () => wadm.close() };
 }

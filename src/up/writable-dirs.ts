@@ -25,8 +25,20 @@ export function fsReason(err: unknown): string {
  */
 export function ensureUpDirs(paths: UpPaths, env: NodeJS.ProcessEnv = process.env): void {
   const dirs: Array<[string, string, string]> = [
-    [paths.run, 'its run state (pid files, nats.conf)', env.WASH_DATA_DIR ? 'WASH_DATA_DIR' : 'the wash data dir (WASH_DATA_DIR)'],
-    [paths.logs, 'its logs', env.WASH_LOGS_DIR ? 'WASH_LOGS_DIR' : env.WASH_DATA_DIR ? 'WASH_DATA_DIR' : 'the wash data dir (WASH_DATA_DIR or WASH_LOGS_DIR)'],
+    [
+      paths.run,
+      'its run state (pid files, nats.conf)',
+      env.WASH_DATA_DIR ? 'WASH_DATA_DIR' : 'the wash data dir (WASH_DATA_DIR)',
+    ],
+    [
+      paths.logs,
+      'its logs',
+      env.WASH_LOGS_DIR
+        ? 'WASH_LOGS_DIR'
+        : env.WASH_DATA_DIR
+          ? 'WASH_DATA_DIR'
+          : 'the wash data dir (WASH_DATA_DIR or WASH_LOGS_DIR)',
+    ],
   ];
   for (const [dir, what, setting] of dirs) {
     const probe = join(dir, `.write-probe-${process.pid}`);

@@ -30,9 +30,22 @@ export interface Wadm {
 export async function startWadm(nc: NatsConnection, opts: WadmOptions): Promise<Wadm> {
   const lattices = [...new Set(opts.lattices)];
   if (lattices.length === 0) throw new Error('startWadm: no lattices given');
-  const api: ApiServer = await startApiServer(nc, { lattices, jsDomain: opts.jsDomain, jsReplicas: opts.jsReplicas, ctlTopicPrefix: opts.ctlTopicPrefix, log: opts.log });
+  const api: ApiServer = await startApiServer(nc, {
+    lattices,
+    jsDomain: opts.jsDomain,
+    jsReplicas: opts.jsReplicas,
+    ctlTopicPrefix: opts.ctlTopicPrefix,
+    log: opts.log,
+  });
   const engines = lattices.map((lattice) =>
-    startEngine(nc, { ...opts.engine, lattice, jsDomain: opts.jsDomain, jsReplicas: opts.jsReplicas, ctlTopicPrefix: opts.ctlTopicPrefix, log: opts.log }),
+    startEngine(nc, {
+      ...opts.engine,
+      lattice,
+      jsDomain: opts.jsDomain,
+      jsReplicas: opts.jsReplicas,
+      ctlTopicPrefix: opts.ctlTopicPrefix,
+      log: opts.log,
+    }),
   );
   let closed = false;
   return {

@@ -18,7 +18,14 @@ export type DeployResult = 'error' | 'acknowledged' | 'notfound';
 export type StatusResult = 'error' | 'ok' | 'notfound';
 
 export type StatusType = 'waiting' | 'undeployed' | 'reconciling' | 'deployed' | 'failed' | 'unhealthy';
-export const STATUS_TYPES: readonly StatusType[] = ['waiting', 'undeployed', 'reconciling', 'deployed', 'failed', 'unhealthy'];
+export const STATUS_TYPES: readonly StatusType[] = [
+  'waiting',
+  'undeployed',
+  'reconciling',
+  'deployed',
+  'failed',
+  'unhealthy',
+];
 
 /** Input aliases wadm accepts for status types (older wadm versions). */
 const STATUS_ALIASES: Record<string, StatusType> = { compensating: 'reconciling', ready: 'deployed' };

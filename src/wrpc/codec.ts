@@ -98,7 +98,7 @@ export class ByteWriter {
 function bad(t: WrpcType, value: unknown, why = 'is not a valid value'): never {
   let shown: string;
   try {
-    shown = typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+    shown = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));
   } catch {
     shown = String(value);
   }
@@ -106,8 +106,14 @@ function bad(t: WrpcType, value: unknown, why = 'is not a valid value'): never {
 }
 
 const INT_RANGES: Record<string, [bigint, bigint]> = {
-  u8: [0n, 0xffn], u16: [0n, 0xffffn], u32: [0n, 0xffffffffn], u64: [0n, 0xffffffffffffffffn],
-  s8: [-0x80n, 0x7fn], s16: [-0x8000n, 0x7fffn], s32: [-0x80000000n, 0x7fffffffn], s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
+  u8: [0n, 0xffn],
+  u16: [0n, 0xffffn],
+  u32: [0n, 0xffffffffn],
+  u64: [0n, 0xffffffffffffffffn],
+  s8: [-0x80n, 0x7fn],
+  s16: [-0x8000n, 0x7fffn],
+  s32: [-0x80000000n, 0x7fffffffn],
+  s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
 };
 
 function intValue(t: WrpcType, v: unknown): bigint {
@@ -165,7 +171,8 @@ export function encodeValue(w: ByteWriter, t: WrpcType, v: unknown): void {
       case 'char': {
         if (typeof v !== 'string') bad(t, v);
         const cp = v.codePointAt(0);
-        if (cp === undefined || String.fromCodePoint(cp) !== v || (cp >= 0xd800 && cp <= 0xdfff)) bad(t, v, 'is not one Unicode scalar value');
+        if (cp === undefined || String.fromCodePoint(cp) !== v || (cp >= 0xd800 && cp <= 0xdfff))
+          bad(t, v, 'is not one Unicode scalar value');
         w.bytes(utf8.encode(v));
         return;
       }
@@ -178,7 +185,10 @@ export function encodeValue(w: ByteWriter, t: WrpcType, v: unknown): void {
       }
     }
   }
-  if ('list' in t) return encodeList(w, t, t.list, v);
+  if ('list' in t) {
+    encodeList(w, t, t.list, v);
+    return;
+  }
   if ('tuple' in t) {
     if (!Array.isArray(v) || v.length !== t.tuple.length) bad(t, v, `is not an array of ${t.tuple.length}`);
     t.tuple.forEach((et, i) => encodeValue(w, et, v[i]));
@@ -209,10 +219,16 @@ export function encodeValue(w: ByteWriter, t: WrpcType, v: unknown): void {
     if (nested) {
       const { tag, val } = tagged(t, v);
       if (tag === 'none') w.byte(0);
-      else if (tag === 'some') { w.byte(1); encodeValue(w, t.option, val); } else bad(t, v, 'is neither some nor none');
+      else if (tag === 'some') {
+        w.byte(1);
+        encodeValue(w, t.option, val);
+      } else bad(t, v, 'is neither some nor none');
       return;
     }
-    if (v === undefined || v === null) { w.byte(0); return; }
+    if (v === undefined || v === null) {
+      w.byte(0);
+      return;
+    }
     w.byte(1);
     encodeValue(w, t.option, v);
     return;
@@ -228,7 +244,9 @@ export function encodeValue(w: ByteWriter, t: WrpcType, v: unknown): void {
   if ('flags' in t) {
     const o = asObject(t, v);
     const bytes = new Uint8Array(Math.ceil(t.flags.length / 8));
-    t.flags.forEach((name, i) => { if (o[lowerCamel(name)]) bytes[i >> 3] |= 1 << (i & 7); });
+    t.flags.forEach((name, i) => {
+      if (o[lowerCamel(name)]) bytes[i >> 3] |= 1 << (i & 7);
+    });
     w.bytes(bytes);
     return;
   }
@@ -247,7 +265,8 @@ export function encodeValue(w: ByteWriter, t: WrpcType, v: unknown): void {
   // stream: the whole stream inline; an empty inline list would mean "pending", which needs nested subjects.
   if (!t.stream) bad(t, v, 'cannot be sent (stream without element type)');
   const items = t.stream === 'u8' && v instanceof Uint8Array ? v : Array.isArray(v) ? v : bad(t, v, 'is not a list');
-  if (items.length === 0) bad(t, v, 'cannot be sent inline (an empty stream needs nested subjects, which are not supported)');
+  if (items.length === 0)
+    bad(t, v, 'cannot be sent inline (an empty stream needs nested subjects, which are not supported)');
   encodeList(w, t, t.stream, items);
 }
 
@@ -383,23 +402,34 @@ export function decodeValue(r: ByteReader, t: WrpcType): unknown {
         if (b > 1) throw new WrpcCodecError(`invalid bool byte 0x${b.toString(16)}`);
         return b === 1;
       }
-      case 'u8': return r.byte();
-      case 's8': return (r.byte() << 24) >> 24;
-      case 'u16': return Number(r.uleb(16));
-      case 'u32': return r.u32();
-      case 'u64': return r.uleb(64);
-      case 's16': return Number(r.sleb(16));
-      case 's32': return Number(r.sleb(32));
-      case 's64': return r.sleb(64);
-      case 'f32': return r.f32();
-      case 'f64': return r.f64();
+      case 'u8':
+        return r.byte();
+      case 's8':
+        return (r.byte() << 24) >> 24;
+      case 'u16':
+        return Number(r.uleb(16));
+      case 'u32':
+        return r.u32();
+      case 'u64':
+        return r.uleb(64);
+      case 's16':
+        return Number(r.sleb(16));
+      case 's32':
+        return Number(r.sleb(32));
+      case 's64':
+        return r.sleb(64);
+      case 'f32':
+        return r.f32();
+      case 'f64':
+        return r.f64();
       case 'char': {
         const first = r.byte();
         r.pos--;
         const s = text(r.take(utf8Length(first)), 'char');
         return s;
       }
-      case 'string': return text(r.take(r.u32()), 'string');
+      case 'string':
+        return text(r.take(r.u32()), 'string');
     }
   }
   if ('list' in t) return decodeList(r, t.list);
@@ -439,7 +469,9 @@ export function decodeValue(r: ByteReader, t: WrpcType): unknown {
   if ('flags' in t) {
     const bytes = r.take(Math.ceil(t.flags.length / 8));
     const o: Record<string, boolean> = {};
-    t.flags.forEach((name, i) => { o[lowerCamel(name)] = (bytes[i >> 3] & (1 << (i & 7))) !== 0; });
+    t.flags.forEach((name, i) => {
+      o[lowerCamel(name)] = (bytes[i >> 3] & (1 << (i & 7))) !== 0;
+    });
     return o;
   }
   if ('own' in t || 'borrow' in t) return r.take(r.u32()).slice();
@@ -451,7 +483,8 @@ export function decodeValue(r: ByteReader, t: WrpcType): unknown {
   }
   if (!t.stream) throw new WrpcCodecError('stream without element type cannot be received');
   const items = decodeList(r, t.stream) as ArrayLike<unknown>;
-  if (items.length === 0) throw new WrpcCodecError('pending stream received: async values on nested subjects are not supported');
+  if (items.length === 0)
+    throw new WrpcCodecError('pending stream received: async values on nested subjects are not supported');
   return items;
 }
 

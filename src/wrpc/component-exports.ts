@@ -33,18 +33,28 @@ export function serveComponentExports(opts: ServeExportsOptions): { subjects: st
     if (opts.skip?.(instance)) continue;
     for (const [name, sig] of functions) {
       if (name.startsWith('[')) continue; // exported resources: unsupported, as in wasmCloud
-      served.push(opts.transport.serve(prefix, instance, rpcFuncName(name), sig, async (args, ctx) => {
-        let value: unknown;
-        try {
-          value = await opts.call(instance, name, args, ctx);
-        } catch (err) {
-          if (isResult(sig) && err !== null && typeof err === 'object' && 'payload' in err) return [{ tag: 'err', val: (err as { payload: unknown }).payload }];
-          throw err;
-        }
-        if (sig.results.length === 0) return [];
-        if (sig.results.length > 1) return value as unknown[];
-        return [isResult(sig) ? { tag: 'ok', val: value } : value];
-      }, { queue: prefix, onError: opts.onError }));
+      served.push(
+        opts.transport.serve(
+          prefix,
+          instance,
+          rpcFuncName(name),
+          sig,
+          async (args, ctx) => {
+            let value: unknown;
+            try {
+              value = await opts.call(instance, name, args, ctx);
+            } catch (err) {
+              if (isResult(sig) && err !== null && typeof err === 'object' && 'payload' in err)
+                return [{ tag: 'err', val: (err as { payload: unknown }).payload }];
+              throw err;
+            }
+            if (sig.results.length === 0) return [];
+            if (sig.results.length > 1) return value as unknown[];
+            return [isResult(sig) ? { tag: 'ok', val: value } : value];
+          },
+          { queue: prefix, onError: opts.onError },
+        ),
+      );
     }
   }
   return { subjects: served.map((s) => s.subject), stop: () => served.forEach((s) => s.stop()) };

@@ -50,7 +50,10 @@ function callable(name: string): boolean {
 }
 
 /** `iface#func` names (unversioned, jco's form) of every function the resolver would answer asynchronously. */
-export function wrpcAsyncImportNames(types: ComponentTypes, hostProvided: (versionedIface: string) => boolean = () => false): string[] {
+export function wrpcAsyncImportNames(
+  types: ComponentTypes,
+  hostProvided: (versionedIface: string) => boolean = () => false,
+): string[] {
   const out: string[] = [];
   for (const [iface, { functions }] of types.imports) {
     if (hostProvided(iface)) continue;
@@ -75,14 +78,24 @@ export function wrpcImportResolver(opts: WrpcImportsOptions): (iface: string) =>
   };
 }
 
-async function callRemote(opts: WrpcImportsOptions, iface: string, key: string, name: string, sig: FunctionType, args: unknown[]): Promise<unknown> {
+async function callRemote(
+  opts: WrpcImportsOptions,
+  iface: string,
+  key: string,
+  name: string,
+  sig: FunctionType,
+  args: unknown[],
+): Promise<unknown> {
   const result = resultType(sig);
   const stringErr = result?.err === 'string';
   const linkName = opts.linkName?.(key) ?? 'default';
   const target = opts.target(key, linkName);
   let values: unknown[];
   try {
-    if (!target) throw new Error(`component ${opts.componentId} called ${iface}#${name}, but no link named '${linkName}' for ${key} exists (put a link from it)`);
+    if (!target)
+      throw new Error(
+        `component ${opts.componentId} called ${iface}#${name}, but no link named '${linkName}' for ${key} exists (put a link from it)`,
+      );
     values = await opts.transport.invoke(wrpcPrefix(opts.lattice, target), iface, rpcFuncName(name), sig, args, {
       headers: { [HEADER_SOURCE_ID]: opts.componentId, [HEADER_LINK_NAME]: linkName },
       timeoutMs: opts.timeoutMs,

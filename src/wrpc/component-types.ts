@@ -23,8 +23,19 @@ export interface ComponentTypes {
 }
 
 const PRIMITIVES: Record<number, WrpcType> = {
-  0x7f: 'bool', 0x7e: 's8', 0x7d: 'u8', 0x7c: 's16', 0x7b: 'u16', 0x7a: 's32', 0x79: 'u32', 0x78: 's64', 0x77: 'u64',
-  0x76: 'f32', 0x75: 'f64', 0x74: 'char', 0x73: 'string',
+  127: 'bool',
+  126: 's8',
+  125: 'u8',
+  124: 's16',
+  123: 'u16',
+  122: 's32',
+  121: 'u32',
+  120: 's64',
+  119: 'u64',
+  118: 'f32',
+  117: 'f64',
+  116: 'char',
+  115: 'string',
 };
 
 /** A type as the binary defines it: resolved lazily, because indices refer to earlier entries. */
@@ -39,7 +50,10 @@ const UNKNOWN: TypeDef = { kind: 'unknown' };
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Uint8Array, readonly end = buf.length) {}
+  constructor(
+    readonly buf: Uint8Array,
+    readonly end = buf.length,
+  ) {}
   byte(): number {
     if (this.pos >= this.end) throw new WrpcCodecError('component binary ends inside a section');
     return this.buf[this.pos++];
@@ -116,30 +130,45 @@ function resourceName(scope: Scope, index: number): string {
 
 function readDefValType(r: Reader, tag: number, scope: Scope): WrpcType {
   switch (tag) {
-    case 0x72: return { record: r.vec(() => ({ name: r.string(), type: readValType(r, scope) })) };
-    case 0x71: return {
-      variant: r.vec(() => {
-        const name = r.string();
-        const type = r.optional(() => readValType(r, scope));
-        r.optional(() => r.u32()); // refines (unused)
-        return type ? { name, type } : { name };
-      }),
-    };
-    case 0x70: return { list: readValType(r, scope) };
-    case 0x67: { const list = readValType(r, scope); r.u32(); return { list }; }
-    case 0x6f: return { tuple: r.vec(() => readValType(r, scope)) };
-    case 0x6e: return { flags: r.vec(() => r.string()) };
-    case 0x6d: return { enum: r.vec(() => r.string()) };
-    case 0x6b: return { option: readValType(r, scope) };
+    case 0x72:
+      return { record: r.vec(() => ({ name: r.string(), type: readValType(r, scope) })) };
+    case 0x71:
+      return {
+        variant: r.vec(() => {
+          const name = r.string();
+          const type = r.optional(() => readValType(r, scope));
+          r.optional(() => r.u32()); // refines (unused)
+          return type ? { name, type } : { name };
+        }),
+      };
+    case 0x70:
+      return { list: readValType(r, scope) };
+    case 0x67: {
+      const list = readValType(r, scope);
+      r.u32();
+      return { list };
+    }
+    case 0x6f:
+      return { tuple: r.vec(() => readValType(r, scope)) };
+    case 0x6e:
+      return { flags: r.vec(() => r.string()) };
+    case 0x6d:
+      return { enum: r.vec(() => r.string()) };
+    case 0x6b:
+      return { option: readValType(r, scope) };
     case 0x6a: {
       const ok = r.optional(() => readValType(r, scope));
       const err = r.optional(() => readValType(r, scope));
       return { result: { ...(ok ? { ok } : {}), ...(err ? { err } : {}) } };
     }
-    case 0x69: return { own: resourceName(scope, r.u32()) };
-    case 0x68: return { borrow: resourceName(scope, r.u32()) };
-    case 0x66: return { stream: r.optional(() => readValType(r, scope)) ?? null };
-    case 0x65: return { future: r.optional(() => readValType(r, scope)) ?? null };
+    case 0x69:
+      return { own: resourceName(scope, r.u32()) };
+    case 0x68:
+      return { borrow: resourceName(scope, r.u32()) };
+    case 0x66:
+      return { stream: r.optional(() => readValType(r, scope)) ?? null };
+    case 0x65:
+      return { future: r.optional(() => readValType(r, scope)) ?? null };
     default:
       if (PRIMITIVES[tag] !== undefined) return PRIMITIVES[tag];
       throw new WrpcCodecError(`unknown value type 0x${tag.toString(16)}`);
@@ -150,7 +179,13 @@ function readFuncType(r: Reader, scope: Scope): FunctionType {
   const params: Field[] = r.vec(() => ({ name: r.string(), type: readValType(r, scope) }));
   const kind = r.byte();
   if (kind === 0x00) return { params, results: [readValType(r, scope)] };
-  return { params, results: r.vec(() => { r.string(); return readValType(r, scope); }) };
+  return {
+    params,
+    results: r.vec(() => {
+      r.string();
+      return readValType(r, scope);
+    }),
+  };
 }
 
 /** importname' / exportname': a 0x00 or 0x01 (with version suffix) prefix, then the name. */
@@ -166,16 +201,32 @@ type ExternDesc = { sort: 'func' | 'type' | 'instance' | 'other'; type?: TypeDef
 function readExternDesc(r: Reader, scope: Scope, exportName: string): ExternDesc {
   const tag = r.byte();
   switch (tag) {
-    case 0x00: r.byte(); r.u32(); return { sort: 'other' };
-    case 0x01: { const i = r.u32(); return { sort: 'func', type: scope.types[i], index: i }; }
-    case 0x02: { if (r.byte() === 0x00) r.u32(); else readValType(r, scope); return { sort: 'other' }; }
+    case 0x00:
+      r.byte();
+      r.u32();
+      return { sort: 'other' };
+    case 0x01: {
+      const i = r.u32();
+      return { sort: 'func', type: scope.types[i], index: i };
+    }
+    case 0x02: {
+      if (r.byte() === 0x00) r.u32();
+      else readValType(r, scope);
+      return { sort: 'other' };
+    }
     case 0x03: {
       if (r.byte() === 0x00) return { sort: 'type', type: scope.types[r.u32()] };
       return { sort: 'type', type: { kind: 'resource', name: exportName } };
     }
-    case 0x04: r.u32(); return { sort: 'other' };
-    case 0x05: { const i = r.u32(); return { sort: 'instance', type: scope.types[i] }; }
-    default: throw new WrpcCodecError(`unknown extern descriptor 0x${tag.toString(16)}`);
+    case 0x04:
+      r.u32();
+      return { sort: 'other' };
+    case 0x05: {
+      const i = r.u32();
+      return { sort: 'instance', type: scope.types[i] };
+    }
+    default:
+      throw new WrpcCodecError(`unknown extern descriptor 0x${tag.toString(16)}`);
   }
 }
 
@@ -194,7 +245,11 @@ function readDefType(r: Reader, scope: Scope): TypeDef {
   return { kind: 'value', type: readDefValType(r, tag, scope) };
 }
 
-function readAlias(r: Reader, scope: Scope, instances: Array<Map<string, TypeDef> | undefined>): { sort: number; def?: TypeDef } {
+function readAlias(
+  r: Reader,
+  scope: Scope,
+  instances: Array<Map<string, TypeDef> | undefined>,
+): { sort: number; def?: TypeDef } {
   const sort = r.byte();
   if (sort === 0x00) r.byte();
   const target = r.byte();
@@ -225,7 +280,7 @@ function readInstanceType(r: Reader, outer: Scope): TypeDef {
       const name = readExternName(r);
       const desc = readExternDesc(r, scope, name);
       if (desc.sort === 'type') {
-        const def = desc.type?.kind === 'resource' ? { kind: 'resource' as const, name } : desc.type ?? UNKNOWN;
+        const def = desc.type?.kind === 'resource' ? { kind: 'resource' as const, name } : (desc.type ?? UNKNOWN);
         scope.types.push(def);
         exports.set(name, def);
       } else if (desc.sort === 'func') {
@@ -247,7 +302,10 @@ function skipComponentType(r: Reader, outer: Scope): TypeDef {
       readExternName(r);
       readExternDesc(r, scope, '');
     } else if (tag === 0x01) scope.types.push(readDefType(r, scope));
-    else if (tag === 0x02) { const { sort, def } = readAlias(r, scope, []); if (sort === 0x03) scope.types.push(def ?? UNKNOWN); } else if (tag === 0x04) {
+    else if (tag === 0x02) {
+      const { sort, def } = readAlias(r, scope, []);
+      if (sort === 0x03) scope.types.push(def ?? UNKNOWN);
+    } else if (tag === 0x04) {
       const name = readExternName(r);
       const desc = readExternDesc(r, scope, name);
       if (desc.sort === 'type') scope.types.push(desc.type ?? UNKNOWN);
@@ -267,7 +325,15 @@ function functionsOf(exports: Map<string, TypeDef>): InterfaceFunctions {
  * Throws `WrpcCodecError` for bytes that are not a component or that it cannot read.
  */
 export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d || bytes[6] !== 1 || bytes[7] !== 0) {
+  if (
+    bytes.length < 8 ||
+    bytes[0] !== 0 ||
+    bytes[1] !== 0x61 ||
+    bytes[2] !== 0x73 ||
+    bytes[3] !== 0x6d ||
+    bytes[6] !== 1 ||
+    bytes[7] !== 0
+  ) {
     throw new WrpcCodecError('not a WebAssembly component (bad preamble)');
   }
   const scope = new Scope();
@@ -286,12 +352,14 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
     const r = new Reader(bytes, end);
     r.pos = top.pos;
     switch (id) {
-      case 7: { // type
+      case 7: {
+        // type
         const n = r.u32();
         for (let i = 0; i < n; i++) scope.types.push(readDefType(r, scope));
         break;
       }
-      case 10: { // import
+      case 10: {
+        // import
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const name = readExternName(r);
@@ -301,11 +369,13 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
             instances.push(members);
             if (members) out.imports.set(name, functionsOf(members));
           } else if (desc.sort === 'func') funcs.push(desc.type ?? UNKNOWN);
-          else if (desc.sort === 'type') scope.types.push(desc.type?.kind === 'resource' ? { kind: 'resource', name } : desc.type ?? UNKNOWN);
+          else if (desc.sort === 'type')
+            scope.types.push(desc.type?.kind === 'resource' ? { kind: 'resource', name } : (desc.type ?? UNKNOWN));
         }
         break;
       }
-      case 6: { // alias
+      case 6: {
+        // alias
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const { sort, def } = readAlias(r, scope, instances);
@@ -315,7 +385,8 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
         }
         break;
       }
-      case 8: { // canon: only `lift` makes a component function
+      case 8: {
+        // canon: only `lift` makes a component function
         const n = r.u32();
         for (let i = 0; i < n && !lostFuncs; i++) {
           const op = r.byte();
@@ -331,7 +402,8 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
         }
         break;
       }
-      case 5: { // instance
+      case 5: {
+        // instance
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const tag = r.byte();
@@ -345,7 +417,8 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
               const sort = r.byte();
               if (sort === 0x00) r.byte();
               const index = r.u32();
-              if (sort === 0x01 && name.startsWith('import-func-')) members.set(name.slice('import-func-'.length), lostFuncs ? UNKNOWN : funcs[index] ?? UNKNOWN);
+              if (sort === 0x01 && name.startsWith('import-func-'))
+                members.set(name.slice('import-func-'.length), lostFuncs ? UNKNOWN : (funcs[index] ?? UNKNOWN));
             });
             instances.push(members.size > 0 ? members : undefined);
           } else {
@@ -355,7 +428,7 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
               const sort = r.byte();
               if (sort === 0x00) r.byte();
               const index = r.u32();
-              if (sort === 0x01) members.set(name, lostFuncs ? UNKNOWN : funcs[index] ?? UNKNOWN);
+              if (sort === 0x01) members.set(name, lostFuncs ? UNKNOWN : (funcs[index] ?? UNKNOWN));
               else if (sort === 0x03) members.set(name, scope.types[index] ?? UNKNOWN);
             });
             instances.push(members);
@@ -363,7 +436,8 @@ export function componentFunctionTypes(bytes: Uint8Array): ComponentTypes {
         }
         break;
       }
-      case 11: { // export
+      case 11: {
+        // export
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const name = readExternName(r);
@@ -398,8 +472,18 @@ function skipCanonOpts(r: Reader): void {
 /** Reads past a canonical builtin other than `lift`; false when its encoding is unknown here. */
 function skipCanonBuiltin(r: Reader, op: number): boolean {
   switch (op) {
-    case 0x01: r.byte(); r.u32(); skipCanonOpts(r); return true; // lower
-    case 0x02: case 0x03: case 0x04: case 0x07: r.u32(); return true; // resource.new / drop / rep / drop async
-    default: return false;
+    case 0x01:
+      r.byte();
+      r.u32();
+      skipCanonOpts(r);
+      return true; // lower
+    case 0x02:
+    case 0x03:
+    case 0x04:
+    case 0x07:
+      r.u32();
+      return true; // resource.new / drop / rep / drop async
+    default:
+      return false;
   }
 }

@@ -16,7 +16,11 @@ export type WrpcErrorKind =
 
 export class WrpcError extends Error {
   override name = 'WrpcError';
-  constructor(readonly kind: WrpcErrorKind, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: WrpcErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

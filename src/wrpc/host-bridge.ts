@@ -22,11 +22,23 @@ export function isCustomInterface(name: string): boolean {
  * The target of a component's import under a link name: the link from the component on the interface's
  * package that lists the interface (link key = `ns:pkg/iface` without version, as upstream).
  */
-export function linkTarget(links: readonly Link[], componentId: string, iface: string, linkName = 'default'): string | undefined {
+export function linkTarget(
+  links: readonly Link[],
+  componentId: string,
+  iface: string,
+  linkName = 'default',
+): string | undefined {
   const m = /^([^:]+):([^/@]+)\/([^@]+)/.exec(iface);
   if (!m) return undefined;
   const [, ns, pkg, name] = m;
-  return links.find((l) => l.source_id === componentId && (l.name || 'default') === linkName && l.wit_namespace === ns && l.wit_package === pkg && l.interfaces.includes(name))?.target;
+  return links.find(
+    (l) =>
+      l.source_id === componentId &&
+      (l.name || 'default') === linkName &&
+      l.wit_namespace === ns &&
+      l.wit_package === pkg &&
+      l.interfaces.includes(name),
+  )?.target;
 }
 
 export interface ComponentWrpcOptions {
@@ -47,22 +59,36 @@ export interface ComponentWrpc {
   /** jco `iface#func` names that must be async (JSPI `WebAssembly.Suspending`) for `imports` to work. */
   asyncImports: string[];
   /** Serves the component's custom exports on `{lattice}.{componentId}`; `call` runs one in the component. */
-  serveExports(call: (instance: string, func: string, args: unknown[], ctx: InvocationContext) => unknown | Promise<unknown>, onError?: (err: unknown) => void): { stop(): void };
+  serveExports(
+    call: (instance: string, func: string, args: unknown[], ctx: InvocationContext) => unknown | Promise<unknown>,
+    onError?: (err: unknown) => void,
+  ): { stop(): void };
 }
 
 export function componentWrpc(opts: ComponentWrpcOptions): ComponentWrpc {
   const hostProvided = (iface: string) => !isCustomInterface(iface);
   return {
     imports: wrpcImportResolver({
-      transport: opts.transport, lattice: opts.lattice, componentId: opts.componentId, types: opts.types, hostProvided, timeoutMs: opts.timeoutMs,
+      transport: opts.transport,
+      lattice: opts.lattice,
+      componentId: opts.componentId,
+      types: opts.types,
+      hostProvided,
+      timeoutMs: opts.timeoutMs,
       linkName: opts.linkName,
       target: (iface, linkName) => linkTarget(opts.links(), opts.componentId, iface, linkName),
     }),
     asyncImports: wrpcAsyncImportNames(opts.types, hostProvided),
-    serveExports: (call, onError) => serveComponentExports({
-      transport: opts.transport, lattice: opts.lattice, componentId: opts.componentId, types: opts.types, call,
-      skip: (instance) => instance !== '' && !isCustomInterface(instance), onError,
-    }),
+    serveExports: (call, onError) =>
+      serveComponentExports({
+        transport: opts.transport,
+        lattice: opts.lattice,
+        componentId: opts.componentId,
+        types: opts.types,
+        call,
+        skip: (instance) => instance !== '' && !isCustomInterface(instance),
+        onError,
+      }),
   };
 }
 

@@ -72,7 +72,14 @@ export interface RunningProvider {
   links(): InterfaceLinkDefinition[];
   config(): StringMap;
   /** Calls a function a component exports (e.g. a handler interface), as upstream providers do. */
-  call(componentId: string, instance: string, func: string, sig: FunctionType, params: unknown[], opts?: { timeoutMs?: number }): Promise<unknown[]>;
+  call(
+    componentId: string,
+    instance: string,
+    func: string,
+    sig: FunctionType,
+    params: unknown[],
+    opts?: { timeoutMs?: number },
+  ): Promise<unknown[]>;
   /** Stops serving, runs `onShutdown`, closes the connection (the process exits only when asked to). */
   shutdown(): Promise<void>;
   /** Resolves once shut down. */
@@ -82,7 +89,9 @@ export interface RunningProvider {
 /** Reads the first line of stdin: base64(JSON HostData). */
 export async function readHostData(stdin: NodeJS.ReadableStream = process.stdin): Promise<HostData> {
   if ((stdin as { isTTY?: boolean }).isTTY) {
-    throw new Error('no HostData on stdin: a provider is started by a wasmCloud host (`wash start provider file://…` on a host with --allow-file-load), which writes base64 JSON HostData to its stdin');
+    throw new Error(
+      'no HostData on stdin: a provider is started by a wasmCloud host (`wash start provider file://…` on a host with --allow-file-load), which writes base64 JSON HostData to its stdin',
+    );
   }
   let text = '';
   for await (const chunk of stdin) {
@@ -90,7 +99,10 @@ export async function readHostData(stdin: NodeJS.ReadableStream = process.stdin)
     if (text.includes('\n')) break;
   }
   const line = text.split(/\r?\n/)[0].trim();
-  if (!line) throw new Error('no HostData on stdin: a provider must be started by a wasmCloud host (base64 JSON HostData on stdin)');
+  if (!line)
+    throw new Error(
+      'no HostData on stdin: a provider must be started by a wasmCloud host (base64 JSON HostData on stdin)',
+    );
   try {
     return JSON.parse(Buffer.from(line, 'base64').toString('utf8')) as HostData;
   } catch (cause) {
@@ -98,58 +110,82 @@ export async function readHostData(stdin: NodeJS.ReadableStream = process.stdin)
   }
 }
 
-const linkId = (l: InterfaceLinkDefinition) => JSON.stringify([l.source_id, l.target, l.name, l.wit_namespace, l.wit_package]);
+const linkId = (l: InterfaceLinkDefinition) =>
+  JSON.stringify([l.source_id, l.target, l.name, l.wit_namespace, l.wit_package]);
 
 export async function runProvider(def: ProviderDefinition, opts: RunProviderOptions = {}): Promise<RunningProvider> {
   const hostData = opts.hostData ?? (await readHostData(opts.stdin));
   const { natsConnect } = await import('../lattice/connect.js');
   const id = hostData.provider_key;
   const lattice = hostData.lattice_rpc_prefix;
-  const nc = await natsConnect(hostData.lattice_rpc_url, {
-    jwt: hostData.lattice_rpc_user_jwt || undefined, seed: hostData.lattice_rpc_user_seed || undefined,
-  }, { name: `provider ${id}`, maxReconnectAttempts: -1 });
+  const nc = await natsConnect(
+    hostData.lattice_rpc_url,
+    {
+      jwt: hostData.lattice_rpc_user_jwt || undefined,
+      seed: hostData.lattice_rpc_user_seed || undefined,
+    },
+    { name: `provider ${id}`, maxReconnectAttempts: -1 },
+  );
   const transport = await WrpcTransport.open(nc);
   const links = new Map<string, InterfaceLinkDefinition>();
   let config: StringMap = { ...(hostData.config ?? {}) };
   const subjects = providerSubjects(lattice, id);
   const prefix = wrpcPrefix(lattice, id);
   let resolveClosed: () => void = () => {};
-  const closed = new Promise<void>((r) => { resolveClosed = r; });
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
   let shuttingDown: Promise<void> | undefined;
   const stops: Array<() => void> = [];
-  const report = (what: string, err: unknown) => console.error(`provider ${id}: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const report = (what: string, err: unknown) =>
+    console.error(`provider ${id}: ${what}: ${err instanceof Error ? err.message : String(err)}`);
 
   const provider: RunningProvider = {
-    hostData, id, lattice, nc, transport, closed,
+    hostData,
+    id,
+    lattice,
+    nc,
+    transport,
+    closed,
     links: () => [...links.values()],
     config: () => ({ ...config }),
-    call: (componentId, instance, func, sig, params, o = {}) => transport.invoke(wrpcPrefix(lattice, componentId), instance, func, sig, params, {
-      headers: { [HEADER_SOURCE_ID]: id, [HEADER_TARGET_ID]: componentId },
-      timeoutMs: o.timeoutMs ?? hostData.default_rpc_timeout_ms ?? 10_000,
-    }),
-    shutdown: () => (shuttingDown ??= (async () => {
-      for (const stop of stops) stop();
-      try {
-        await def.onShutdown?.();
-      } catch (err) {
-        report('shutdown hook failed', err);
-      }
-      transport.close();
-      await nc.drain().catch(() => undefined);
-      resolveClosed();
-    })()),
+    call: (componentId, instance, func, sig, params, o = {}) =>
+      transport.invoke(wrpcPrefix(lattice, componentId), instance, func, sig, params, {
+        headers: { [HEADER_SOURCE_ID]: id, [HEADER_TARGET_ID]: componentId },
+        timeoutMs: o.timeoutMs ?? hostData.default_rpc_timeout_ms ?? 10_000,
+      }),
+    shutdown: () =>
+      (shuttingDown ??= (async () => {
+        for (const stop of stops) stop();
+        try {
+          await def.onShutdown?.();
+        } catch (err) {
+          report('shutdown hook failed', err);
+        }
+        transport.close();
+        await nc.drain().catch(() => undefined);
+        resolveClosed();
+      })()),
   };
 
-  const linkFor = (ctx: InvocationContext) => [...links.values()].find((l) => l.source_id === ctx.sourceId && l.name === ctx.linkName && l.target === id);
+  const linkFor = (ctx: InvocationContext) =>
+    [...links.values()].find((l) => l.source_id === ctx.sourceId && l.name === ctx.linkName && l.target === id);
 
   for (const [instance, funcs] of Object.entries(def.exports ?? {})) {
     for (const [func, f] of Object.entries(funcs)) {
-      const served = transport.serve(prefix, instance, func, f, async (params, ctx) => {
-        const out = await f.handler({ ...ctx, link: linkFor(ctx), provider }, ...params);
-        if (f.results.length === 0) return [];
-        if (f.results.length === 1) return [out];
-        return out as unknown[];
-      }, { onError: (err, ctx) => report(`${instance}.${func} failed for ${ctx.sourceId ?? 'unknown caller'}`, err) });
+      const served = transport.serve(
+        prefix,
+        instance,
+        func,
+        f,
+        async (params, ctx) => {
+          const out = await f.handler({ ...ctx, link: linkFor(ctx), provider }, ...params);
+          if (f.results.length === 0) return [];
+          if (f.results.length === 1) return [out];
+          return out as unknown[];
+        },
+        { onError: (err, ctx) => report(`${instance}.${func} failed for ${ctx.sourceId ?? 'unknown caller'}`, err) },
+      );
       stops.push(() => served.stop());
     }
   }
@@ -210,7 +246,9 @@ export async function runProvider(def: ProviderDefinition, opts: RunProviderOpti
   }
   if (opts.exitWithParent ?? true) {
     const parent = process.ppid;
-    const watch = setInterval(() => { if (process.ppid !== parent) void stopNow(); }, 1_000);
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) void stopNow();
+    }, 1_000);
     watch.unref();
     stops.push(() => clearInterval(watch));
   }

@@ -138,13 +138,30 @@ export class WrpcTransport {
    * Calls `{prefix}.wrpc.0.0.1.{instance}.{func}` and resolves with the decoded results. Rejects with a
    * `WrpcError`: `not-found` (nobody serves it), `timeout`, `failed` (callee closed results early), `protocol`.
    */
-  invoke(prefix: string, instance: string, func: string, sig: FunctionType, params: unknown[], opts: InvokeOptions = {}): Promise<unknown[]> {
-    const paramBytes = encodeTuple(sig.params.map((p) => p.type), params);
+  invoke(
+    prefix: string,
+    instance: string,
+    func: string,
+    sig: FunctionType,
+    params: unknown[],
+    opts: InvokeOptions = {},
+  ): Promise<unknown[]> {
+    const paramBytes = encodeTuple(
+      sig.params.map((p) => p.type),
+      params,
+    );
     return this.invokeRaw(prefix, instance, func, paramBytes, sig.results, opts);
   }
 
   /** `invoke` with the parameters already encoded. */
-  invokeRaw(prefix: string, instance: string, func: string, paramBytes: Uint8Array, resultTypes: readonly WrpcType[], opts: InvokeOptions = {}): Promise<unknown[]> {
+  invokeRaw(
+    prefix: string,
+    instance: string,
+    func: string,
+    paramBytes: Uint8Array,
+    resultTypes: readonly WrpcType[],
+    opts: InvokeOptions = {},
+  ): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new WrpcError('closed', 'the wRPC transport is closed'));
     const subject = invocationSubject(prefix, instance, func);
     const what = `${instance ? `${instance}.` : ''}${func} on ${prefix}`;
@@ -163,9 +180,14 @@ export class WrpcTransport {
         else resolve(values ?? []);
       };
       const timer = setTimeout(() => {
-        done(new WrpcError('timeout', shook
-          ? `no complete results from ${what} within ${timeoutMs} ms`
-          : `no handshake from ${what} within ${timeoutMs} ms (is a component or provider serving it?)`));
+        done(
+          new WrpcError(
+            'timeout',
+            shook
+              ? `no complete results from ${what} within ${timeoutMs} ms`
+              : `no handshake from ${what} within ${timeoutMs} ms (is a component or provider serving it?)`,
+          ),
+        );
       }, timeoutMs);
       timer.unref?.();
 
@@ -175,9 +197,11 @@ export class WrpcTransport {
             if (shook) return;
             const code = msg.headers?.code ?? 0;
             if (msg.headers?.hasError || code >= 300) {
-              return done(code === 503
-                ? new WrpcError('not-found', `nothing serves ${what} (no responders on ${subject})`)
-                : new WrpcError('failed', `${what}: NATS status ${code} ${msg.headers?.description ?? ''}`.trim()));
+              return done(
+                code === 503
+                  ? new WrpcError('not-found', `nothing serves ${what} (no responders on ${subject})`)
+                  : new WrpcError('failed', `${what}: NATS status ${code} ${msg.headers?.description ?? ''}`.trim()),
+              );
             }
             if (!msg.reply) return done(new WrpcError('protocol', `${what}: the peer did not specify a reply subject`));
             shook = true;
@@ -197,12 +221,21 @@ export class WrpcTransport {
       const tryDecode = (eof: boolean) => {
         try {
           const { values, used } = decodeTuple(resultTypes, results);
-          if (used !== results.length) return done(new WrpcError('protocol', `${what}: ${results.length - used} unexpected bytes after the results`));
+          if (used !== results.length)
+            return done(
+              new WrpcError('protocol', `${what}: ${results.length - used} unexpected bytes after the results`),
+            );
           if (resultTypes.length === 0 && !eof) return;
           done(undefined, values);
         } catch (err) {
           if (err instanceof Incomplete) {
-            if (eof) done(new WrpcError('failed', `${what} failed: the callee closed its results before sending a complete value`));
+            if (eof)
+              done(
+                new WrpcError(
+                  'failed',
+                  `${what} failed: the callee closed its results before sending a complete value`,
+                ),
+              );
             return;
           }
           done(new WrpcError('protocol', `${what}: results do not decode: ${(err as Error).message}`, { cause: err }));
@@ -226,7 +259,14 @@ export class WrpcTransport {
    * Serves one function: queue-subscribes its subject, decodes params as they arrive, runs `handler`, and
    * streams its results back (or closes the results stream early when anything fails).
    */
-  serve(prefix: string, instance: string, func: string, sig: FunctionType, handler: Handler, opts: ServeOptions = {}): Served {
+  serve(
+    prefix: string,
+    instance: string,
+    func: string,
+    sig: FunctionType,
+    handler: Handler,
+    opts: ServeOptions = {},
+  ): Served {
     const subject = invocationSubject(prefix, instance, func);
     const paramTypes = sig.params.map((p) => p.type);
     const sub = this.nc.subscribe(subject, {
@@ -238,12 +278,24 @@ export class WrpcTransport {
     return { subject, stop: () => sub.unsubscribe() };
   }
 
-  private accept(msg: Msg, instance: string, func: string, paramTypes: WrpcType[], resultTypes: WrpcType[], handler: Handler, opts: ServeOptions): void {
+  private accept(
+    msg: Msg,
+    instance: string,
+    func: string,
+    paramTypes: WrpcType[],
+    resultTypes: WrpcType[],
+    handler: Handler,
+    opts: ServeOptions,
+  ): void {
     const reply = msg.reply;
     if (!reply) return;
     const hdrs = headerMap(msg.headers);
     const ctx: InvocationContext = {
-      headers: hdrs, sourceId: hdrs[HEADER_SOURCE_ID], linkName: hdrs[HEADER_LINK_NAME] || 'default', instance, func,
+      headers: hdrs,
+      sourceId: hdrs[HEADER_SOURCE_ID],
+      linkName: hdrs[HEADER_LINK_NAME] || 'default',
+      instance,
+      func,
     };
     const id = this.newId();
     let params: Uint8Array = msg.data.length > 0 ? msg.data.slice() : EMPTY;
@@ -254,7 +306,10 @@ export class WrpcTransport {
     };
     const timer = setTimeout(() => {
       this.pending.delete(id);
-      if (!started) fail(new WrpcError('timeout', `parameters of ${instance}.${func} did not arrive within ${PARAMS_DEADLINE_MS} ms`));
+      if (!started)
+        fail(
+          new WrpcError('timeout', `parameters of ${instance}.${func} did not arrive within ${PARAMS_DEADLINE_MS} ms`),
+        );
     }, PARAMS_DEADLINE_MS);
     timer.unref?.();
 
@@ -263,14 +318,17 @@ export class WrpcTransport {
       let values: unknown[];
       try {
         const decoded = decodeTuple(paramTypes, params);
-        if (decoded.used !== params.length) throw new WrpcCodecError(`${params.length - decoded.used} unexpected bytes after the parameters`);
+        if (decoded.used !== params.length)
+          throw new WrpcCodecError(`${params.length - decoded.used} unexpected bytes after the parameters`);
         values = decoded.values;
       } catch (err) {
         if (err instanceof Incomplete && !eof) return;
         started = true;
         clearTimeout(timer);
         this.pending.delete(id);
-        return fail(err instanceof Incomplete ? new WrpcError('protocol', 'parameters ended before a complete value') : err);
+        return fail(
+          err instanceof Incomplete ? new WrpcError('protocol', 'parameters ended before a complete value') : err,
+        );
       }
       started = true;
       clearTimeout(timer);
@@ -301,7 +359,13 @@ export class WrpcTransport {
     tryStart(false);
   }
 
-  private async run(reply: string, params: unknown[], ctx: InvocationContext, resultTypes: WrpcType[], handler: Handler): Promise<void> {
+  private async run(
+    reply: string,
+    params: unknown[],
+    ctx: InvocationContext,
+    resultTypes: WrpcType[],
+    handler: Handler,
+  ): Promise<void> {
     const results = await handler(params, ctx);
     const bytes = encodeTuple(resultTypes, results ?? []);
     this.publishStream(`${reply}.results`, bytes);

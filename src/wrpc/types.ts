@@ -13,7 +13,19 @@
  */
 
 export type PrimitiveType =
-  | 'bool' | 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64' | 'f32' | 'f64' | 'char' | 'string';
+  | 'bool'
+  | 'u8'
+  | 'u16'
+  | 'u32'
+  | 'u64'
+  | 's8'
+  | 's16'
+  | 's32'
+  | 's64'
+  | 'f32'
+  | 'f64'
+  | 'char'
+  | 'string';
 
 export interface Field {
   name: string;
@@ -52,7 +64,21 @@ export function lowerCamel(name: string): string {
   return name.replace(/^%/, '').replace(/-([a-z0-9])/gi, (_m, c: string) => c.toUpperCase());
 }
 
-const PRIMITIVES = new Set<string>(['bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'string']);
+const PRIMITIVES = new Set<string>([
+  'bool',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  's8',
+  's16',
+  's32',
+  's64',
+  'f32',
+  'f64',
+  'char',
+  'string',
+]);
 
 export function isPrimitive(t: WrpcType): t is PrimitiveType {
   return typeof t === 'string' && PRIMITIVES.has(t);
@@ -67,7 +93,8 @@ export function typeName(t: WrpcType): string {
   if ('variant' in t) return `variant{${t.variant.map((c) => c.name).join(', ')}}`;
   if ('enum' in t) return `enum{${t.enum.join(', ')}}`;
   if ('option' in t) return `option<${typeName(t.option)}>`;
-  if ('result' in t) return `result<${t.result.ok ? typeName(t.result.ok) : '_'}, ${t.result.err ? typeName(t.result.err) : '_'}>`;
+  if ('result' in t)
+    return `result<${t.result.ok ? typeName(t.result.ok) : '_'}, ${t.result.err ? typeName(t.result.err) : '_'}>`;
   if ('flags' in t) return `flags{${t.flags.join(', ')}}`;
   if ('own' in t) return `own<${t.own}>`;
   if ('borrow' in t) return `borrow<${t.borrow}>`;

@@ -80,13 +80,18 @@ export async function ensureJsFixtures(): Promise<Record<JsFixtureName, string>>
       throw new Error(`building the JS fixture components failed: ${e.stderr || e.stdout || e.message}`);
     }
   }
-  const paths = Object.fromEntries(JS_FIXTURES.map((f) => [f.name, jsFixturePath(f.name)])) as Record<JsFixtureName, string>;
+  const paths = Object.fromEntries(JS_FIXTURES.map((f) => [f.name, jsFixturePath(f.name)])) as Record<
+    JsFixtureName,
+    string
+  >;
   for (const path of Object.values(paths)) if (!existsSync(path)) throw new Error(`fixture build left no ${path}`);
   return paths;
 }
 
 /** Real wasmCloud artifacts shared by the team (outside the repo), located by `peer-fixtures.ts`. */
-export function peerFixturePath(file: 'hello_plugin_s.wasm' | 'echo_messaging_v0.9.0.wasm' | 'guest.component.wasm'): string {
+export function peerFixturePath(
+  file: 'hello_plugin_s.wasm' | 'echo_messaging_v0.9.0.wasm' | 'guest.component.wasm',
+): string {
   if (!WASMCLOUD_ARTIFACTS) throw new Error(`peer fixture ${file} needed ${PEER_FIXTURES_SKIP}`);
   return join(WASMCLOUD_ARTIFACTS, file);
 }

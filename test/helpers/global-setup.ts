@@ -24,10 +24,18 @@ export default function setup(): () => void {
         const [pidText, marker] = line.split(' ');
         const pid = Number(pidText);
         let cmdline = '';
-        try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          continue;
+        }
         // Only kill the process we started: its command line still names our temp dir.
         if (marker && cmdline.includes(marker)) {
-          try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         }
       }
     }

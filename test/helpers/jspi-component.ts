@@ -15,17 +15,25 @@ export interface JspiComponent {
   close(): void;
 }
 
-export async function instantiateJspi(bytes: Uint8Array, opts: { asyncImports: string[]; asyncExports: string[]; imports: Record<string, unknown> }): Promise<JspiComponent> {
+export async function instantiateJspi(
+  bytes: Uint8Array,
+  opts: { asyncImports: string[]; asyncExports: string[]; imports: Record<string, unknown> },
+): Promise<JspiComponent> {
   const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
-  const out = await transpileBytes(bytes, {
-    name: 'component', instantiation: { tag: 'async' }, asyncMode: 'jspi', asyncImports: opts.asyncImports, asyncExports: opts.asyncExports,
-  } as never) as unknown as { files: Record<string, Uint8Array> };
+  const out = (await transpileBytes(bytes, {
+    name: 'component',
+    instantiation: { tag: 'async' },
+    asyncMode: 'jspi',
+    asyncImports: opts.asyncImports,
+    asyncExports: opts.asyncExports,
+  } as never)) as unknown as { files: Record<string, Uint8Array> };
   const dir = mkdtempSync(join(tmpdir(), 'wash-jspi-'));
   for (const [name, data] of Object.entries(out.files)) {
     if (name.includes('/')) continue;
     if (name === 'component.js') {
       const { source, patched } = rethrowAsyncImportErrors(Buffer.from(data).toString('utf8'));
-      if (opts.asyncImports.length > 0 && patched === 0) throw new Error('jco JSPI glue changed: the async-import error patch no longer applies');
+      if (opts.asyncImports.length > 0 && patched === 0)
+        throw new Error('jco JSPI glue changed: the async-import error patch no longer applies');
       writeFileSync(join(dir, 'component.mjs'), source);
       continue;
     }

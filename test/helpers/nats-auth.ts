@@ -14,18 +14,30 @@ export interface AuthNats extends RunningNatsServer {
 }
 
 const live = new Set<number>();
-process.once('exit', () => { for (const pid of live) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } });
+process.once('exit', () => {
+  for (const pid of live)
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 
 export async function startAuthNats(user = 'wash', password = 'pw-Zq81-secret'): Promise<AuthNats> {
   const dir = mkdtempSync(join(tmpdir(), 'wash-test-nats-auth-'));
   const config = join(dir, 'auth.conf');
-  writeFileSync(config, `authorization {\n  users: [ { user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)} } ]\n}\n`);
+  writeFileSync(
+    config,
+    `authorization {\n  users: [ { user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)} } ]\n}\n`,
+  );
   const server = await startNatsServer({ storeDir: join(dir, 'store'), userConfig: config });
   live.add(server.pid);
   if (process.env.WASH_TEST_PIDS) appendFileSync(process.env.WASH_TEST_PIDS, `${server.pid} ${dir}\n`);
   let closed = false;
   return {
-    ...server, user, password,
+    ...server,
+    user,
+    password,
     async close() {
       if (closed) return;
       closed = true;

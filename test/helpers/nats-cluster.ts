@@ -33,7 +33,12 @@ export interface TestNatsCluster {
 
 const live = new Set<RunningNatsServer>();
 process.once('exit', () => {
-  for (const s of live) try { process.kill(s.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const s of live)
+    try {
+      process.kill(s.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
 });
 
 function nodeConfig(name: string, routePort: number, routePorts: number[]): string {
@@ -43,7 +48,10 @@ function nodeConfig(name: string, routePort: number, routePorts: number[]): stri
     'cluster {',
     '  name: wash-test',
     `  listen: 127.0.0.1:${routePort}`,
-    `  routes: [${routePorts.filter((p) => p !== routePort).map((p) => `nats-route://127.0.0.1:${p}`).join(', ')}]`,
+    `  routes: [${routePorts
+      .filter((p) => p !== routePort)
+      .map((p) => `nats-route://127.0.0.1:${p}`)
+      .join(', ')}]`,
     '}',
     '',
   ].join('\n');
@@ -69,7 +77,13 @@ export async function startTestNatsCluster(size = 3): Promise<TestNatsCluster> {
 
   const start = async (i: number) => {
     const n = nodes[i]!;
-    const server = await startNatsServer({ host: '127.0.0.1', port: n.port, storeDir: join(configs[i]!.dir, 'js'), userConfig: configs[i]!.file, logFile: join(configs[i]!.dir, 'nats.log') });
+    const server = await startNatsServer({
+      host: '127.0.0.1',
+      port: n.port,
+      storeDir: join(configs[i]!.dir, 'js'),
+      userConfig: configs[i]!.file,
+      logFile: join(configs[i]!.dir, 'nats.log'),
+    });
     live.add(server);
     if (process.env.WASH_TEST_PIDS) appendFileSync(process.env.WASH_TEST_PIDS, `${server.pid} ${root}\n`);
     n.server = server;
@@ -80,14 +94,20 @@ export async function startTestNatsCluster(size = 3): Promise<TestNatsCluster> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     const running = nodes.filter((n) => n.server);
-    const conns: NatsConnection[] = await Promise.all(running.map((n) => natsConnect(n.url, {}, { name: 'cluster-probe' })));
+    const conns: NatsConnection[] = await Promise.all(
+      running.map((n) => natsConnect(n.url, {}, { name: 'cluster-probe' })),
+    );
     try {
       while (Date.now() < deadline) {
         try {
           for (const nc of conns) await (await jetstreamManager(nc, { timeout: 2000 })).getAccountInfo();
           const jsm = await jetstreamManager(conns[0]!, { timeout: 5000 });
           const name = `ready_${Math.random().toString(36).slice(2, 8)}`;
-          await jsm.streams.add({ name, subjects: [`cluster.ready.${name}`], num_replicas: Math.min(3, running.length) });
+          await jsm.streams.add({
+            name,
+            subjects: [`cluster.ready.${name}`],
+            num_replicas: Math.min(3, running.length),
+          });
           await jsm.streams.delete(name);
           return;
         } catch (err) {
@@ -117,7 +137,9 @@ export async function startTestNatsCluster(size = 3): Promise<TestNatsCluster> {
       const s = nodes[i]!.server;
       if (!s) return;
       nodes[i]!.server = undefined;
-      const gone = new Promise((r) => (s.child.exitCode !== null || s.child.signalCode !== null ? r(undefined) : s.child.once('exit', r)));
+      const gone = new Promise((r) =>
+        s.child.exitCode !== null || s.child.signalCode !== null ? r(undefined) : s.child.once('exit', r),
+      );
       s.child.kill('SIGKILL');
       await gone;
       live.delete(s);
@@ -129,12 +151,14 @@ export async function startTestNatsCluster(size = 3): Promise<TestNatsCluster> {
     },
     waitForJetStream,
     async close() {
-      await Promise.all(nodes.map(async (n) => {
-        if (!n.server) return;
-        await n.server.stop();
-        live.delete(n.server);
-        n.server = undefined;
-      }));
+      await Promise.all(
+        nodes.map(async (n) => {
+          if (!n.server) return;
+          await n.server.stop();
+          live.delete(n.server);
+          n.server = undefined;
+        }),
+      );
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -7,12 +7,20 @@ const running = new Set<RunningNatsServer>();
 
 function killAllSync(): void {
   for (const s of running) {
-    try { process.kill(s.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(s.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   running.clear();
 }
 process.once('exit', killAllSync);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { killAllSync(); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    killAllSync();
+    process.exit(130);
+  });
 
 export interface TestNats extends RunningNatsServer {
   storeDir: string;

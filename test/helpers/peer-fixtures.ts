@@ -20,11 +20,15 @@ export const PEER_FIXTURES_ROOT: string | undefined = candidates.find((dir) => e
 export const PEER_FIXTURES_SKIP = `(skipped: peer fixtures not found in ${candidates.join(' or ')}; set WASH_PEER_FIXTURES)`;
 
 /** `wadm/tests/fixtures/manifests` (wadm's own manifests and events.json), or undefined. */
-export const WADM_MANIFESTS = existing(PEER_FIXTURES_ROOT && join(PEER_FIXTURES_ROOT, 'wadm', 'tests', 'fixtures', 'manifests'));
+export const WADM_MANIFESTS = existing(
+  PEER_FIXTURES_ROOT && join(PEER_FIXTURES_ROOT, 'wadm', 'tests', 'fixtures', 'manifests'),
+);
 /** The wadm repository checkout (its JSON schema, manifests), or undefined. */
 export const WADM_REPO = WADM_MANIFESTS && join(PEER_FIXTURES_ROOT!, 'wadm');
 /** `wasmcloud/` (real component and provider artifacts), or undefined. */
-export const WASMCLOUD_ARTIFACTS = existing(PEER_FIXTURES_ROOT && join(PEER_FIXTURES_ROOT, 'wasmcloud', 'hello_plugin_s.wasm')) && join(PEER_FIXTURES_ROOT!, 'wasmcloud');
+export const WASMCLOUD_ARTIFACTS =
+  existing(PEER_FIXTURES_ROOT && join(PEER_FIXTURES_ROOT, 'wasmcloud', 'hello_plugin_s.wasm')) &&
+  join(PEER_FIXTURES_ROOT!, 'wasmcloud');
 
 function existing(path: string | undefined): string | undefined {
   return path && existsSync(path) ? path : undefined;

@@ -19,15 +19,25 @@ export interface TestRedis {
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) {
-    try { child.kill('SIGKILL'); } catch { /* gone */ }
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 });
 
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write('PING\r\n'));
-    socket.setTimeout(500, () => { socket.destroy(); resolve(false); });
-    socket.once('data', (d) => { socket.destroy(); resolve(d.toString().startsWith('+PONG')); });
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('data', (d) => {
+      socket.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -39,7 +49,24 @@ function ping(port: number): Promise<boolean> {
 export async function startTestRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'wash-test-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'no',
+    ],
+    { stdio: 'ignore' },
+  );
   running.add(child);
   if (!child.pid) throw new Error('redis-server did not start (is it installed?)');
   if (process.env.WASH_TEST_PIDS) appendFileSync(process.env.WASH_TEST_PIDS, `${child.pid} ${dir}\n`);

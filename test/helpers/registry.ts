@@ -25,7 +25,15 @@ export interface TestRegistry {
 }
 
 const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const p of running) { try { p.kill('SIGKILL'); } catch { /* gone */ } } });
+process.once('exit', () => {
+  for (const p of running) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 
 export function registryBinary(): string | undefined {
   for (const p of ['/usr/bin/docker-registry', '/usr/sbin/docker-registry']) if (existsSync(p)) return p;
@@ -34,7 +42,10 @@ export function registryBinary(): string | undefined {
 
 export function requireRegistryBinary(): string {
   const bin = registryBinary();
-  if (!bin) throw new Error('docker-registry is not installed; run scripts/install-system-deps.sh (Debian package docker-registry)');
+  if (!bin)
+    throw new Error(
+      'docker-registry is not installed; run scripts/install-system-deps.sh (Debian package docker-registry)',
+    );
   return bin;
 }
 
@@ -43,10 +54,34 @@ function b64url(data: Buffer | string): string {
 }
 
 /** A token service (distribution docs/spec/auth/token.md): Basic login → ES256 JWT with x5c, scoped access. */
-async function startTokenService(dir: string, users: Record<string, string>, service: string): Promise<{ server: Server; realm: string; certFile: string }> {
+async function startTokenService(
+  dir: string,
+  users: Record<string, string>,
+  service: string,
+): Promise<{ server: Server; realm: string; certFile: string }> {
   const keyFile = join(dir, 'token.key');
   const certFile = join(dir, 'token.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=wash-test-token', '-days', '2', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=wash-test-token',
+      '-days',
+      '2',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   const key = createPrivateKey(readFileSync(keyFile));
   const der = new X509Certificate(readFileSync(certFile)).raw;
   const server = createServer((req, res) => {
@@ -55,27 +90,43 @@ async function startTokenService(dir: string, users: Record<string, string>, ser
     let user: string | undefined;
     if (auth.startsWith('Basic ')) {
       const [name, ...rest] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
-      if (users[name] !== rest.join(':')) { res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}'); return; }
+      if (users[name] !== rest.join(':')) {
+        res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        return;
+      }
       user = name;
     }
     // Anonymous callers get a token without access (the registry then answers 401 on use).
-    const access = (url.searchParams.getAll('scope')).flatMap((s) => {
+    const access = url.searchParams.getAll('scope').flatMap((s) => {
       const [type, name, actions] = s.split(':');
       return user && type === 'repository' ? [{ type, name, actions: actions.split(',') }] : [];
     });
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'ES256', x5c: [der.toString('base64')] };
-    const claims = { iss: 'wash-test-issuer', sub: user ?? '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = {
+      iss: 'wash-test-issuer',
+      sub: user ?? '',
+      aud: service,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const sig = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${input}.${b64url(sig)}`, expires_in: 300 }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ token: `${input}.${b64url(sig)}`, expires_in: 300 }));
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return { server, realm: `http://127.0.0.1:${port}/token`, certFile };
 }
 
-export async function startTestRegistry(opts: { auth?: RegistryAuth; users?: Record<string, string> } = {}): Promise<TestRegistry> {
+export async function startTestRegistry(
+  opts: { auth?: RegistryAuth; users?: Record<string, string> } = {},
+): Promise<TestRegistry> {
   const bin = requireRegistryBinary();
   const auth = opts.auth ?? 'none';
   const users = opts.users ?? { alice: 's3cret-pass' };
@@ -97,33 +148,44 @@ export async function startTestRegistry(opts: { auth?: RegistryAuth; users?: Rec
     authYaml = `auth:\n  token:\n    realm: ${t.realm}\n    service: wash-test-registry\n    issuer: wash-test-issuer\n    rootcertbundle: ${t.certFile}\n`;
   }
   const config = join(dir, 'config.yml');
-  writeFileSync(config, [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${storageDir}`,
-    'http:',
-    `  addr: 127.0.0.1:${port}`,
-    `  secret: ${randomBytes(16).toString('hex')}`,
-    authYaml,
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${storageDir}`,
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      `  secret: ${randomBytes(16).toString('hex')}`,
+      authYaml,
+    ].join('\n'),
+  );
   const child = spawn(bin, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   if (process.env.WASH_TEST_PIDS && child.pid) appendFileSync(process.env.WASH_TEST_PIDS, `${child.pid} ${dir}\n`);
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited at start: ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+      (r) => r.status === 200 || r.status === 401,
+      () => false,
+    );
     if (ok) break;
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`docker-registry did not answer on ${port} within 20 s: ${stderr}`); }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`docker-registry did not answer on ${port} within 20 s: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   let closed = false;

@@ -7,11 +7,21 @@ export interface InProcessRun {
 }
 
 /** Runs an oclif command class in this process, capturing stdout/stderr and the exit code it sets. */
-export async function runCommandInProcess(command: { run(argv: string[], root: string): Promise<unknown> }, argv: string[], root: string): Promise<InProcessRun> {
+export async function runCommandInProcess(
+  command: { run(argv: string[], root: string): Promise<unknown> },
+  argv: string[],
+  root: string,
+): Promise<InProcessRun> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
   const before = process.exitCode;
   process.exitCode = undefined;
   try {

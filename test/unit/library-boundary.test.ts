@@ -22,11 +22,25 @@ process.stdout.write(JSON.stringify([...loaded]));
 describe('library boundary', () => {
   it('importing the built library loads no oclif, chalk, ora or CLI-side module', () => {
     requireBuiltCli();
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe, join(repoRoot, 'dist', 'index.js')], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', probe, join(repoRoot, 'dist', 'index.js')],
+      { encoding: 'utf8' },
+    );
     const urls = JSON.parse(out) as string[];
-    expect(urls.some((u) => u.endsWith('/dist/index.js')), 'the probe saw the library load').toBe(true);
-    expect(urls.some((u) => u.includes('/node_modules/yaml/')), 'the probe saw lazily loaded modules').toBe(true);
-    const forbidden = urls.filter((u) => /\/node_modules\/(@oclif\/|chalk\/|ora\/)|\/dist\/(cli\/|commands\/|output\/(command|progress|table)\.js)/.test(u));
+    expect(
+      urls.some((u) => u.endsWith('/dist/index.js')),
+      'the probe saw the library load',
+    ).toBe(true);
+    expect(
+      urls.some((u) => u.includes('/node_modules/yaml/')),
+      'the probe saw lazily loaded modules',
+    ).toBe(true);
+    const forbidden = urls.filter((u) =>
+      /\/node_modules\/(@oclif\/|chalk\/|ora\/)|\/dist\/(cli\/|commands\/|output\/(command|progress|table)\.js)/.test(
+        u,
+      ),
+    );
     expect(forbidden).toEqual([]);
   });
 });

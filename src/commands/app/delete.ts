@@ -21,13 +21,17 @@ export default class AppDelete extends WadmCommand {
     version: Args.string({ description: 'Delete only this version' }),
   };
   static override flags = {
-    'all-undeployed': Flags.boolean({ description: 'Delete every application that has no deployed version', default: false }),
+    'all-undeployed': Flags.boolean({
+      description: 'Delete every application that has no deployed version',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(AppDelete);
     if (flags['all-undeployed']) {
-      if (args.name !== undefined) throw new UsageError('--all-undeployed deletes every undeployed application: drop the NAME argument');
+      if (args.name !== undefined)
+        throw new UsageError('--all-undeployed deletes every undeployed application: drop the NAME argument');
       const deleted = await this.withWadm(flags, 'Deleting undeployed applications ...', async (ctx) => {
         const idle = (await ctx.client.list()).filter((m) => m.deployed_version === null);
         const out: Array<{ model_name: string; version: string }> = [];
@@ -48,7 +52,9 @@ export default class AppDelete extends WadmCommand {
     const deleted = r.result === 'deleted';
     this.emit(
       { deleted: true, already_deleted: !deleted, message: r.message },
-      deleted ? r.message + (r.undeploy ? ' (it is no longer deployed)' : '') : `Already deleted application: ${name} (${r.message})`,
+      deleted
+        ? r.message + (r.undeploy ? ' (it is no longer deployed)' : '')
+        : `Already deleted application: ${name} (${r.message})`,
     );
   }
 }

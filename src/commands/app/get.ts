@@ -4,7 +4,8 @@ import { WadmCommand } from '../../cli/wadm-command.js';
 
 export default class AppGet extends WadmCommand {
   static override summary = 'Show the manifest of a stored application (or list every application without a name)';
-  static override description = 'With a name: the latest stored version, or the given one, as YAML; JSON: {"application": Manifest, "success": true}. Without a name it is `wash app list`: {"applications": [...]}.';
+  static override description =
+    'With a name: the latest stored version, or the given one, as YAML; JSON: {"application": Manifest, "success": true}. Without a name it is `wash app list`: {"applications": [...]}.';
   static override examples = [
     '<%= config.bin %> app get hello',
     '<%= config.bin %> app get hello v0.0.1',
@@ -27,9 +28,14 @@ export default class AppGet extends WadmCommand {
     const name = args.name;
     const manifest = await this.withWadm(flags, `Retrieving ${name} ...`, (ctx) => ctx.client.get(name, args.version));
     if (!manifest) {
-      throw new UserError(args.version ? `application ${name} has no version ${args.version}` : `application ${name} not found`, {
-        suggestion: args.version ? `list its versions with \`wash app history ${name}\`` : 'list the stored applications with `wash app list`',
-      });
+      throw new UserError(
+        args.version ? `application ${name} has no version ${args.version}` : `application ${name} not found`,
+        {
+          suggestion: args.version
+            ? `list its versions with \`wash app history ${name}\``
+            : 'list the stored applications with `wash app list`',
+        },
+      );
     }
     const { stringify } = await import('yaml');
     this.emit({ application: manifest }, () => stringify(manifest));

@@ -16,7 +16,11 @@ export default class AppList extends WadmCommand {
   ];
   static override flags = {
     watch: Flags.boolean({ char: 'w', description: 'Redraw the list until Ctrl+C', default: false }),
-    'watch-interval-ms': Flags.integer({ description: 'Refresh interval for --watch in milliseconds', default: 1000, min: 100 }),
+    'watch-interval-ms': Flags.integer({
+      description: 'Refresh interval for --watch in milliseconds',
+      default: 1000,
+      min: 100,
+    }),
   };
 
   async run(): Promise<void> {

@@ -28,15 +28,27 @@ export default class AppRollback extends WadmCommand {
     const name = args.name;
     const { plan, result, status } = await this.withWadm(flags, `Rolling back ${name} ...`, async (ctx) => {
       const versions = await ctx.client.versions(name);
-      if (versions.result === 'notfound') throw new UserError(`application ${name} not found`, { suggestion: 'list the stored applications with `wash app list`' });
+      if (versions.result === 'notfound')
+        throw new UserError(`application ${name} not found`, {
+          suggestion: 'list the stored applications with `wash app list`',
+        });
       const { rollbackTarget } = await import('../../wadm/client/rollback.js');
       const plan = rollbackTarget(name, versions.versions ?? [], versions.deploy_history, flags.to);
       ctx.progress(`Deploying ${name} ${plan.target} (was ${plan.from}) ...`);
-      const { result, status } = await this.requestAndWait(ctx, name, 'deployed', flags, () => ctx.client.deploy(name, plan.target));
+      const { result, status } = await this.requestAndWait(ctx, name, 'deployed', flags, () =>
+        ctx.client.deploy(name, plan.target),
+      );
       return { plan, result, status };
     });
     this.emit(
-      { deployed: true, model_name: name, model_version: result.version ?? plan.target, previous_version: plan.from, basis: plan.basis, ...(status ? { status } : {}) },
+      {
+        deployed: true,
+        model_name: name,
+        model_version: result.version ?? plan.target,
+        previous_version: plan.from,
+        basis: plan.basis,
+        ...(status ? { status } : {}),
+      },
       `Rolled ${name} back from ${plan.from} to ${plan.target}${status ? `: ${status.status.type}` : ' (acknowledged)'}`,
     );
   }

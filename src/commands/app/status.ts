@@ -21,7 +21,11 @@ export default class AppStatus extends WadmCommand {
   };
   static override flags = {
     watch: Flags.boolean({ char: 'w', description: 'Redraw on every status change until Ctrl+C', default: false }),
-    'watch-interval-ms': Flags.integer({ description: 'Refresh interval for --watch in milliseconds (updates pushed by wadm show at once)', default: 2000, min: 100 }),
+    'watch-interval-ms': Flags.integer({
+      description: 'Refresh interval for --watch in milliseconds (updates pushed by wadm show at once)',
+      default: 2000,
+      min: 100,
+    }),
   };
 
   async run(): Promise<void> {
@@ -59,7 +63,11 @@ export default class AppStatus extends WadmCommand {
       return latest;
     });
     if (flags.watch && !this.json) return;
-    const standby = otherWadm && `note: ${otherWadm}; a wash wadm engine on this lattice stands by and does not reconcile\n`;
-    this.emit({ status, ...(otherWadm ? { other_wadm: otherWadm } : {}) }, () => statusText(name, status) + (standby ? `\n${standby}` : ''));
+    const standby =
+      otherWadm && `note: ${otherWadm}; a wash wadm engine on this lattice stands by and does not reconcile\n`;
+    this.emit(
+      { status, ...(otherWadm ? { other_wadm: otherWadm } : {}) },
+      () => statusText(name, status) + (standby ? `\n${standby}` : ''),
+    );
   }
 }

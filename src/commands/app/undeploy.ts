@@ -20,7 +20,10 @@ export default class AppUndeploy extends WadmCommand {
   };
   static override flags = {
     all: Flags.boolean({ description: 'Undeploy every deployed application', default: false }),
-    orphan: Flags.boolean({ description: 'Leave the running resources in place (non-destructive undeploy)', default: false }),
+    orphan: Flags.boolean({
+      description: 'Leave the running resources in place (non-destructive undeploy)',
+      default: false,
+    }),
     ...waitFlags,
   };
 
@@ -29,21 +32,35 @@ export default class AppUndeploy extends WadmCommand {
     if (flags.all === (args.name !== undefined)) throw new UsageError('give either an application NAME or --all');
     const { appNameOf } = await import('../../wadm/client/manifest-source.js');
     const given = args.name === undefined ? undefined : await appNameOf(args.name);
-    const names = await this.withWadm(flags, given ? `Undeploying ${given} ...` : 'Undeploying every application ...', async (ctx) => {
-      const targets = given ? [given] : (await ctx.client.list()).filter((m) => m.deployed_version !== null).map((m) => m.name);
-      const done: string[] = [];
-      for (const name of targets) {
-        await this.requestAndWait(ctx, name, 'undeployed', flags, async () => {
-          const r = await ctx.client.undeploy(name, { orphan: flags.orphan });
-          if (r.result === 'notfound') throw new UserError(`application ${name} not found`, { suggestion: 'list the stored applications with `wash app list`' });
-          return r;
-        });
-        done.push(name);
-      }
-      return done;
-    });
+    const names = await this.withWadm(
+      flags,
+      given ? `Undeploying ${given} ...` : 'Undeploying every application ...',
+      async (ctx) => {
+        const targets = given
+          ? [given]
+          : (await ctx.client.list()).filter((m) => m.deployed_version !== null).map((m) => m.name);
+        const done: string[] = [];
+        for (const name of targets) {
+          await this.requestAndWait(ctx, name, 'undeployed', flags, async () => {
+            const r = await ctx.client.undeploy(name, { orphan: flags.orphan });
+            if (r.result === 'notfound')
+              throw new UserError(`application ${name} not found`, {
+                suggestion: 'list the stored applications with `wash app list`',
+              });
+            return r;
+          });
+          done.push(name);
+        }
+        return done;
+      },
+    );
     // wash 0.43's texts (scripts read "results").
-    const results = names.length === 0 ? 'No applications undeployed' : names.length === 1 ? `Undeployed application: ${names[0]}` : `Undeployed [${names.length}] applications`;
+    const results =
+      names.length === 0
+        ? 'No applications undeployed'
+        : names.length === 1
+          ? `Undeployed application: ${names[0]}`
+          : `Undeployed [${names.length}] applications`;
     this.emit({ results, undeployed_application_names: names }, results);
   }
 }

@@ -28,7 +28,9 @@ export default class AppValidate extends WashCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(AppValidate);
     const manifest = await import('../../manifest/index.js');
-    const { valid, results, document } = await manifest.validateManifestFiles(argv as string[], { checkImageRefs: flags['check-image-refs'] });
+    const { valid, results, document } = await manifest.validateManifestFiles(argv as string[], {
+      checkImageRefs: flags['check-image-refs'],
+    });
     this.emit(document, () => manifest.renderReportsText(results));
     if (!valid) process.exitCode = 1;
   }

@@ -9,7 +9,7 @@ export default class ConfigGet extends LatticeCommand {
   static override examples = [
     '<%= config.bin %> config get http-config',
     '<%= config.bin %> config get http-config -o json',
-    "<%= config.bin %> config get app-settings -o json | jq -r .greeting",
+    '<%= config.bin %> config get app-settings -o json | jq -r .greeting',
   ];
 
   static override args = {
@@ -21,7 +21,9 @@ export default class ConfigGet extends LatticeCommand {
     const name = validateSubjectToken(args.name, '<name>');
     const config = await this.withLattice(flags, 'Getting configuration ...', ({ client }) => client.getConfig(name));
     if (!config) {
-      throw new UserError(`No configuration found for name: ${name}`, { suggestion: 'create it with `wash config put <name> key=value`' });
+      throw new UserError(`No configuration found for name: ${name}`, {
+        suggestion: 'create it with `wash config put <name> key=value`',
+      });
     }
     // wash v1 prints the raw map here, without the usual "success" key.
     this.emit(config, () => configTable(config), { addSuccess: false });

@@ -20,13 +20,24 @@ export default class GetInventory extends LatticeCommand {
   };
 
   static override flags = {
-    watch: Flags.boolean({ char: 'w', description: 'Redraw the inventory until Ctrl+C (text mode only)', default: false }),
-    'watch-interval-ms': Flags.integer({ description: 'Redraw interval for --watch in milliseconds', default: 5000, min: 100 }),
+    watch: Flags.boolean({
+      char: 'w',
+      description: 'Redraw the inventory until Ctrl+C (text mode only)',
+      default: false,
+    }),
+    'watch-interval-ms': Flags.integer({
+      description: 'Redraw interval for --watch in milliseconds',
+      default: 5000,
+      min: 100,
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(GetInventory);
-    if (flags.watch && this.json) throw new UserError('--watch redraws a table for people and cannot be combined with -o json', { suggestion: 'drop --watch, or poll `wash get inventory -o json` yourself' });
+    if (flags.watch && this.json)
+      throw new UserError('--watch redraws a table for people and cannot be combined with -o json', {
+        suggestion: 'drop --watch, or poll `wash get inventory -o json` yourself',
+      });
     const fetch = async (ctx: LatticeContext): Promise<HostInventory[]> => {
       const { resolveHostId } = await import('../../lattice/operations.js');
       if (args['host-id'] !== undefined) {
@@ -35,27 +46,41 @@ export default class GetInventory extends LatticeCommand {
       }
       const invs = await ctx.client.getInventories();
       if (invs.length === 0) {
-        throw new UserError('No hosts are available for inventory query.', { suggestion: `start a host with \`wash up\`, or check --lattice (currently "${ctx.conn.lattice}")` });
+        throw new UserError('No hosts are available for inventory query.', {
+          suggestion: `start a host with \`wash up\`, or check --lattice (currently "${ctx.conn.lattice}")`,
+        });
       }
       return invs;
     };
 
     if (!flags.watch) {
-      const inventories = await this.withLattice(flags, args['host-id'] ? `Retrieving inventory for host ${args['host-id']} ...` : 'Retrieving hosts for inventory query ...', fetch);
+      const inventories = await this.withLattice(
+        flags,
+        args['host-id']
+          ? `Retrieving inventory for host ${args['host-id']} ...`
+          : 'Retrieving hosts for inventory query ...',
+        fetch,
+      );
       this.emit({ inventories }, () => inventoriesText(inventories));
       return;
     }
     await this.withLattice(flags, 'Retrieving inventory ...', async (ctx) => {
       let stopped = false;
       let wake: () => void = () => {};
-      const onSigint = () => { stopped = true; wake(); };
+      const onSigint = () => {
+        stopped = true;
+        wake();
+      };
       process.once('SIGINT', onSigint);
       try {
         while (!stopped) {
           const invs = await fetch(ctx);
           ctx.progress('');
           process.stdout.write('\u001b[2J\u001b[H' + inventoriesText(invs));
-          await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, flags['watch-interval-ms']); });
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, flags['watch-interval-ms']);
+          });
         }
       } finally {
         process.removeListener('SIGINT', onSigint);

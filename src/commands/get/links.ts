@@ -6,7 +6,7 @@ export default class GetLinks extends LatticeCommand {
   static override examples = [
     '<%= config.bin %> get links',
     '<%= config.bin %> get links -o json',
-    "<%= config.bin %> get links -o json | jq '.links[] | select(.source_id == \"http-server\")'",
+    '<%= config.bin %> get links -o json | jq \'.links[] | select(.source_id == "http-server")\'',
     '<%= config.bin %> get links --lattice prod',
   ];
 

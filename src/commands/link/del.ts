@@ -20,7 +20,10 @@ export default class LinkDel extends LatticeCommand {
   };
 
   static override flags = {
-    'link-name': Flags.string({ char: 'l', description: 'Link name (default "default"; required when several links match)' }),
+    'link-name': Flags.string({
+      char: 'l',
+      description: 'Link name (default "default"; required when several links match)',
+    }),
     all: Flags.boolean({ description: 'Delete every link in the lattice', default: false }),
     force: Flags.boolean({ description: 'Confirm a risky operation such as --all', default: false }),
   };
@@ -29,16 +32,32 @@ export default class LinkDel extends LatticeCommand {
     const { args, flags } = await this.parse(LinkDel);
     const ops = await import('../../lattice/operations.js');
     if (flags.all) {
-      if (!flags.force) throw new UserError('--all deletes every link in the lattice; add --force to confirm', { suggestion: 'wash link del --all --force' });
-      const deleted = await this.withLattice(flags, 'Deleting links ...', ({ client, progress }) => ops.deleteAllLinks(client, progress));
+      if (!flags.force)
+        throw new UserError('--all deletes every link in the lattice; add --force to confirm', {
+          suggestion: 'wash link del --all --force',
+        });
+      const deleted = await this.withLattice(flags, 'Deleting links ...', ({ client, progress }) =>
+        ops.deleteAllLinks(client, progress),
+      );
       this.emit({ deleted }, `Deleted all links (${deleted.length}) successfully`);
       return;
     }
     const missing = (['source-id', 'wit-namespace', 'wit-package'] as const).filter((k) => args[k] === undefined);
-    if (missing.length) throw new UserError(`missing ${missing.map((m) => `<${m}>`).join(', ')}`, { suggestion: 'wash link del <source-id> <wit-namespace> <wit-package> [--link-name name], or --all --force' });
+    if (missing.length)
+      throw new UserError(`missing ${missing.map((m) => `<${m}>`).join(', ')}`, {
+        suggestion: 'wash link del <source-id> <wit-namespace> <wit-package> [--link-name name], or --all --force',
+      });
     const sourceId = validateComponentId(args['source-id']!, '<source-id>');
-    const req = await this.withLattice(flags, `Deleting link for ${sourceId} on ${args['wit-namespace']}:${args['wit-package']} ...`, ({ client }) =>
-      ops.deleteLink(client, { sourceId, witNamespace: args['wit-namespace']!, witPackage: args['wit-package']!, linkName: flags['link-name'] }),
+    const req = await this.withLattice(
+      flags,
+      `Deleting link for ${sourceId} on ${args['wit-namespace']}:${args['wit-package']} ...`,
+      ({ client }) =>
+        ops.deleteLink(client, {
+          sourceId,
+          witNamespace: args['wit-namespace']!,
+          witPackage: args['wit-package']!,
+          linkName: flags['link-name'],
+        }),
     );
     this.emit(
       { source_id: req.source_id, wit_namespace: req.wit_namespace, wit_package: req.wit_package, link_name: req.name },

@@ -14,20 +14,45 @@ export default class LinkPut extends LatticeCommand {
   static override args = {
     'source-id': Args.string({ description: 'Id of the component or provider the link starts from', required: true }),
     target: Args.string({ description: 'Id of the component or provider the link points to', required: true }),
-    'wit-namespace': Args.string({ description: 'WIT namespace, e.g. "wasi" in wasi:http/incoming-handler', required: true }),
-    'wit-package': Args.string({ description: 'WIT package, e.g. "http" in wasi:http/incoming-handler', required: true }),
+    'wit-namespace': Args.string({
+      description: 'WIT namespace, e.g. "wasi" in wasi:http/incoming-handler',
+      required: true,
+    }),
+    'wit-package': Args.string({
+      description: 'WIT package, e.g. "http" in wasi:http/incoming-handler',
+      required: true,
+    }),
   };
 
   static override flags = {
-    interface: Flags.string({ description: 'Interface of the link, e.g. "incoming-handler" (repeatable)', aliases: ['interfaces'], multiple: true, required: true }),
-    'source-config': Flags.string({ description: 'Named configuration given to the source (repeatable)', multiple: true }),
-    'target-config': Flags.string({ description: 'Named configuration given to the target (repeatable)', multiple: true }),
-    'link-name': Flags.string({ char: 'l', description: 'Link name, to tell several links on the same interface apart', default: 'default' }),
+    interface: Flags.string({
+      description: 'Interface of the link, e.g. "incoming-handler" (repeatable)',
+      aliases: ['interfaces'],
+      multiple: true,
+      required: true,
+    }),
+    'source-config': Flags.string({
+      description: 'Named configuration given to the source (repeatable)',
+      multiple: true,
+    }),
+    'target-config': Flags.string({
+      description: 'Named configuration given to the target (repeatable)',
+      multiple: true,
+    }),
+    'link-name': Flags.string({
+      char: 'l',
+      description: 'Link name, to tell several links on the same interface apart',
+      default: 'default',
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags: parsed } = await this.parse(LinkPut);
-    const flags = { ...parsed, 'source-config': parsed['source-config'] ?? [], 'target-config': parsed['target-config'] ?? [] };
+    const flags = {
+      ...parsed,
+      'source-config': parsed['source-config'] ?? [],
+      'target-config': parsed['target-config'] ?? [],
+    };
     const sourceId = validateComponentId(args['source-id'], '<source-id>');
     const target = validateComponentId(args.target, '<target>');
     for (const c of [...flags['source-config'], ...flags['target-config']]) validateSubjectToken(c, 'config name');

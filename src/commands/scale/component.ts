@@ -21,12 +21,30 @@ export default class ScaleComponent extends LatticeCommand {
   };
 
   static override flags = {
-    'max-instances': Flags.integer({ char: 'c', description: 'Maximum concurrent instances (0 stops the component; default unbounded)', aliases: ['max-concurrent', 'max', 'count'], default: UNBOUNDED, min: 0, max: UNBOUNDED }),
-    annotations: Flags.string({ char: 'a', description: 'Annotation key=value attached to the request (repeatable)', multiple: true }),
+    'max-instances': Flags.integer({
+      char: 'c',
+      description: 'Maximum concurrent instances (0 stops the component; default unbounded)',
+      aliases: ['max-concurrent', 'max', 'count'],
+      default: UNBOUNDED,
+      min: 0,
+      max: UNBOUNDED,
+    }),
+    annotations: Flags.string({
+      char: 'a',
+      description: 'Annotation key=value attached to the request (repeatable)',
+      multiple: true,
+    }),
     config: Flags.string({ description: 'Named configuration for the component (repeatable)', multiple: true }),
     'skip-wait': Flags.boolean({ description: 'Return once the host accepted the request', default: false }),
-    'wait-timeout-ms': Flags.integer({ description: 'How long to wait for the host to report the new scale', default: 5000, min: 1 }),
-    'allow-update': Flags.boolean({ description: 'Update the component if it runs with a different reference', default: false }),
+    'wait-timeout-ms': Flags.integer({
+      description: 'How long to wait for the host to report the new scale',
+      default: 5000,
+      min: 1,
+    }),
+    'allow-update': Flags.boolean({
+      description: 'Update the component if it runs with a different reference',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -37,11 +55,22 @@ export default class ScaleComponent extends LatticeCommand {
     for (const c of flags.config) validateSubjectToken(c, '--config');
     const componentRef = resolveImageRef(args['component-ref']);
     const { scaleComponent } = await import('../../lattice/operations.js');
-    const { warning, ...result } = await this.withLattice(flags, `Scaling component ${componentId} ...`, ({ client, progress }) =>
-      scaleComponent(client, {
-        host: args['host-id'], componentRef, componentId, maxInstances: flags['max-instances'], annotations, config: flags.config,
-        allowUpdate: flags['allow-update'], skipWait: flags['skip-wait'], waitTimeoutMs: flags['wait-timeout-ms'], progress,
-      }),
+    const { warning, ...result } = await this.withLattice(
+      flags,
+      `Scaling component ${componentId} ...`,
+      ({ client, progress }) =>
+        scaleComponent(client, {
+          host: args['host-id'],
+          componentRef,
+          componentId,
+          maxInstances: flags['max-instances'],
+          annotations,
+          config: flags.config,
+          allowUpdate: flags['allow-update'],
+          skipWait: flags['skip-wait'],
+          waitTimeoutMs: flags['wait-timeout-ms'],
+          progress,
+        }),
     );
     if (warning) this.note(`warning: ${warning}`);
     this.emit(result, result.result);

@@ -14,17 +14,37 @@ export default class StartComponent extends LatticeCommand {
 
   static override args = {
     'component-ref': Args.string({ description: 'Image reference (OCI) or path of the component', required: true }),
-    'component-id': Args.string({ description: 'Unique id for the component (letters, digits, "_" and "-")', required: true }),
+    'component-id': Args.string({
+      description: 'Unique id for the component (letters, digits, "_" and "-")',
+      required: true,
+    }),
   };
 
   static override flags = {
-    'host-id': Flags.string({ description: 'Host id, id prefix or friendly name; without it the component is auctioned' }),
-    'max-instances': Flags.integer({ description: 'Maximum concurrent instances', aliases: ['max-concurrent', 'max', 'count'], default: 1, min: 1 }),
-    constraint: Flags.string({ char: 'c', description: 'Auction constraint label=value (repeatable; ignored with --host-id)', multiple: true }),
+    'host-id': Flags.string({
+      description: 'Host id, id prefix or friendly name; without it the component is auctioned',
+    }),
+    'max-instances': Flags.integer({
+      description: 'Maximum concurrent instances',
+      aliases: ['max-concurrent', 'max', 'count'],
+      default: 1,
+      min: 1,
+    }),
+    constraint: Flags.string({
+      char: 'c',
+      description: 'Auction constraint label=value (repeatable; ignored with --host-id)',
+      multiple: true,
+    }),
     'auction-timeout-ms': Flags.integer({ description: 'How long to wait for auction replies', default: 2000, min: 1 }),
-    'skip-wait': Flags.boolean({ description: 'Return once the host accepted the request, without waiting for the component to run', default: false }),
+    'skip-wait': Flags.boolean({
+      description: 'Return once the host accepted the request, without waiting for the component to run',
+      default: false,
+    }),
     config: Flags.string({ description: 'Named configuration for the component (repeatable)', multiple: true }),
-    'allow-update': Flags.boolean({ description: 'Update the component if it already runs with a different reference', default: false }),
+    'allow-update': Flags.boolean({
+      description: 'Update the component if it already runs with a different reference',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -35,12 +55,23 @@ export default class StartComponent extends LatticeCommand {
     for (const c of flags.config) validateSubjectToken(c, '--config');
     const componentRef = resolveImageRef(args['component-ref']);
     const { DEFAULT_START_COMPONENT_WAIT_MS, startComponent } = await import('../../lattice/operations.js');
-    const { warning, ...result } = await this.withLattice(flags, `Starting component ${componentId} ...`, ({ client, progress }) =>
-      startComponent(client, {
-        componentRef, componentId, hostId: flags['host-id'], maxInstances: flags['max-instances'], constraints,
-        auctionTimeoutMs: flags['auction-timeout-ms'], config: flags.config, allowUpdate: flags['allow-update'],
-        skipWait: flags['skip-wait'], waitTimeoutMs: flags['timeout-ms'] ?? DEFAULT_START_COMPONENT_WAIT_MS, progress,
-      }),
+    const { warning, ...result } = await this.withLattice(
+      flags,
+      `Starting component ${componentId} ...`,
+      ({ client, progress }) =>
+        startComponent(client, {
+          componentRef,
+          componentId,
+          hostId: flags['host-id'],
+          maxInstances: flags['max-instances'],
+          constraints,
+          auctionTimeoutMs: flags['auction-timeout-ms'],
+          config: flags.config,
+          allowUpdate: flags['allow-update'],
+          skipWait: flags['skip-wait'],
+          waitTimeoutMs: flags['timeout-ms'] ?? DEFAULT_START_COMPONENT_WAIT_MS,
+          progress,
+        }),
     );
     if (warning) this.note(`warning: ${warning}`);
     this.emit(result, result.result);

@@ -25,7 +25,13 @@ export default class StopComponent extends LatticeCommand {
     const componentId = validateComponentId(args['component-id'], '<component-id>');
     const { DEFAULT_COMPONENT_OPERATION_WAIT_MS, stopComponent } = await import('../../lattice/operations.js');
     const result = await this.withLattice(flags, `Stopping component ${componentId} ...`, ({ client, progress }) =>
-      stopComponent(client, { componentId, hostId: flags['host-id'], skipWait: flags['skip-wait'], waitTimeoutMs: flags['timeout-ms'] ?? DEFAULT_COMPONENT_OPERATION_WAIT_MS, progress }),
+      stopComponent(client, {
+        componentId,
+        hostId: flags['host-id'],
+        skipWait: flags['skip-wait'],
+        waitTimeoutMs: flags['timeout-ms'] ?? DEFAULT_COMPONENT_OPERATION_WAIT_MS,
+        progress,
+      }),
     );
     this.emit(result, result.result);
   }

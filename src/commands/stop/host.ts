@@ -15,7 +15,10 @@ export default class StopHost extends LatticeCommand {
   };
 
   static override flags = {
-    'host-timeout': Flags.integer({ description: 'Time the host gets for a graceful shutdown, in milliseconds', min: 1 }),
+    'host-timeout': Flags.integer({
+      description: 'Time the host gets for a graceful shutdown, in milliseconds',
+      min: 1,
+    }),
   };
 
   async run(): Promise<void> {

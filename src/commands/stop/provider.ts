@@ -25,7 +25,13 @@ export default class StopProvider extends LatticeCommand {
     const providerId = validateComponentId(args['provider-id'], '<provider-id>');
     const { DEFAULT_COMPONENT_OPERATION_WAIT_MS, stopProvider } = await import('../../lattice/operations.js');
     const result = await this.withLattice(flags, `Stopping provider ${providerId} ...`, ({ client, progress }) =>
-      stopProvider(client, { providerId, hostId: flags['host-id'], skipWait: flags['skip-wait'], waitTimeoutMs: flags['timeout-ms'] ?? DEFAULT_COMPONENT_OPERATION_WAIT_MS, progress }),
+      stopProvider(client, {
+        providerId,
+        hostId: flags['host-id'],
+        skipWait: flags['skip-wait'],
+        waitTimeoutMs: flags['timeout-ms'] ?? DEFAULT_COMPONENT_OPERATION_WAIT_MS,
+        progress,
+      }),
     );
     this.emit(result, result.result);
   }

@@ -16,7 +16,9 @@ export function entryPoint(cfg: ProjectConfig): string {
   const rel = table?.entry ?? (cfg.language === 'typescript' ? 'src/index.ts' : 'src/index.js');
   const path = join(cfg.projectDir, rel);
   if (!existsSync(path)) {
-    throw new UserError(`the entry point ${rel} does not exist in ${cfg.projectDir}`, { suggestion: `create it, or set [${cfg.language}] entry = "<file>" in wasmcloud.toml` });
+    throw new UserError(`the entry point ${rel} does not exist in ${cfg.projectDir}`, {
+      suggestion: `create it, or set [${cfg.language}] entry = "<file>" in wasmcloud.toml`,
+    });
   }
   return path;
 }
@@ -30,12 +32,22 @@ export interface Bundle {
 
 /** esbuild errors as one readable block (file:line:col: message). */
 function buildError(cfg: ProjectConfig, err: unknown): UserError {
-  const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number; lineText: string } | null }[] }).errors;
+  const errors = (
+    err as {
+      errors?: { text: string; location?: { file: string; line: number; column: number; lineText: string } | null }[];
+    }
+  ).errors;
   if (!errors?.length) return new UserError(`bundling failed: ${(err as Error).message}`);
   const text = errors
-    .map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}` : e.text))
+    .map((e) =>
+      e.location
+        ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}`
+        : e.text,
+    )
     .join('\n');
-  return new UserError(`build failed (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${text}`, { suggestion: `fix ${relative(process.cwd(), cfg.projectDir) || '.'} and save again` });
+  return new UserError(`build failed (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${text}`, {
+    suggestion: `fix ${relative(process.cwd(), cfg.projectDir) || '.'} and save again`,
+  });
 }
 
 export async function bundleEntry(cfg: ProjectConfig, format: 'esm' | 'cjs'): Promise<Bundle> {
@@ -55,7 +67,12 @@ export async function bundleEntry(cfg: ProjectConfig, format: 'esm' | 'cjs'): Pr
       metafile: true,
       logLevel: 'silent',
       mainFields: ['module', 'main'],
-      plugins: [{ name: 'wit-imports', setup: (b) => b.onResolve({ filter: WIT_IMPORT }, (a) => ({ path: a.path, external: true })) }],
+      plugins: [
+        {
+          name: 'wit-imports',
+          setup: (b) => b.onResolve({ filter: WIT_IMPORT }, (a) => ({ path: a.path, external: true })),
+        },
+      ],
     });
   } catch (err) {
     throw buildError(cfg, err);

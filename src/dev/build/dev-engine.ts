@@ -41,7 +41,9 @@ function camel(name: string): string {
 
 /** FetchEvent unless the code exports something (componentize-js's own rule, for the incoming handler). */
 export function engineStyle(world: WorldMetadata, userExports: readonly string[]): EngineStyle {
-  const http = world.exports.some((e) => e.namespace === 'wasi' && e.package === 'http' && e.interface === 'incoming-handler');
+  const http = world.exports.some(
+    (e) => e.namespace === 'wasi' && e.package === 'http' && e.interface === 'incoming-handler',
+  );
   return http && !userExports.includes('incomingHandler') ? 'fetch-event' : 'handler';
 }
 
@@ -50,7 +52,8 @@ export function loaderSource(world: WorldMetadata, style: EngineStyle): string {
   const lines: string[] = [];
   const entries: string[] = [];
   const imports = [...world.imports];
-  if (!imports.some((i) => specifier(i) === CONFIG_STORE)) imports.push({ namespace: 'wasi', package: 'config', interface: 'store', version: '0.2.0-draft' });
+  if (!imports.some((i) => specifier(i) === CONFIG_STORE))
+    imports.push({ namespace: 'wasi', package: 'config', interface: 'store', version: '0.2.0-draft' });
   imports.forEach((i, n) => {
     lines.push(`import * as m${n} from '${specifier(i)}';`);
     entries.push(`['${specifier(i)}', m${n}]`, `['${i.namespace}:${i.package}/${i.interface}', m${n}]`);
@@ -93,7 +96,9 @@ export function loaderSource(world: WorldMetadata, style: EngineStyle): string {
   for (const e of world.exports) {
     const name = camel(e.interface);
     if (style === 'fetch-event' && name === 'incomingHandler') continue;
-    lines.push(`export const ${name} = new Proxy({}, { get: (_, fn) => (...args) => member('${name}')[fn](...args) });`);
+    lines.push(
+      `export const ${name} = new Proxy({}, { get: (_, fn) => (...args) => member('${name}')[fn](...args) });`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -135,7 +140,13 @@ export { defaultWorld };
 /** In-process memo: WIT tree digest + world + style-relevant exports → engine (skips reading the world again). */
 const memo = new Map<string, DevEngine>();
 
-export async function ensureDevEngine(o: { witDir: string; world?: string; userExports: readonly string[]; cacheDir: string; onBuildStart?: () => void }): Promise<DevEngine> {
+export async function ensureDevEngine(o: {
+  witDir: string;
+  world?: string;
+  userExports: readonly string[];
+  cacheDir: string;
+  onBuildStart?: () => void;
+}): Promise<DevEngine> {
   const started = performance.now();
   const tree = createHash('sha256');
   for (const f of filesUnder(o.witDir)) tree.update(`${relative(o.witDir, f)}\0`).update(readFileSync(f));
@@ -147,7 +158,10 @@ export async function ensureDevEngine(o: { witDir: string; world?: string; userE
   return engine;
 }
 
-async function ensureDevEngineUncached(o: { witDir: string; world?: string; userExports: readonly string[]; cacheDir: string; onBuildStart?: () => void }, started: number): Promise<DevEngine> {
+async function ensureDevEngineUncached(
+  o: { witDir: string; world?: string; userExports: readonly string[]; cacheDir: string; onBuildStart?: () => void },
+  started: number,
+): Promise<DevEngine> {
   const worldName = o.world ?? defaultWorld(o.witDir);
   const world = await worldMetadata(o.witDir, worldName);
   const style = engineStyle(world, o.userExports);
@@ -167,17 +181,26 @@ async function ensureDevEngineUncached(o: { witDir: string; world?: string; user
   try {
     const wit = join(work, 'wit');
     cpSync(o.witDir, wit, { recursive: true });
-    const hasConfig = filesUnder(wit).some((f) => f.endsWith('.wit') && /package\s+wasi:config@/.test(readFileSync(f, 'utf8')));
+    const hasConfig = filesUnder(wit).some(
+      (f) => f.endsWith('.wit') && /package\s+wasi:config@/.test(readFileSync(f, 'utf8')),
+    );
     if (!hasConfig) cpSync(bundledConfigWit(), join(wit, 'deps', 'wash-wasi-config'), { recursive: true });
-    writeFileSync(join(wit, `${LOADER_WORLD}.wit`), `world ${LOADER_WORLD} {\n  include ${worldName};\n  import ${CONFIG_STORE};\n}\n`);
+    writeFileSync(
+      join(wit, `${LOADER_WORLD}.wit`),
+      `world ${LOADER_WORLD} {\n  include ${worldName};\n  import ${CONFIG_STORE};\n}\n`,
+    );
     const source = join(work, 'loader.js');
     writeFileSync(source, loader);
     const { componentize } = await import('@bytecodealliance/componentize-js');
     let component: Uint8Array;
     try {
-      ({ component } = await withRootPreopen(() => componentize({ sourcePath: source, witPath: wit, worldName: LOADER_WORLD })));
+      ({ component } = await withRootPreopen(() =>
+        componentize({ sourcePath: source, witPath: wit, worldName: LOADER_WORLD }),
+      ));
     } catch (err) {
-      throw new UserError(`building the dev component failed: ${(err as Error).message}`, { suggestion: 'check that `wash build` works for this project' });
+      throw new UserError(`building the dev component failed: ${(err as Error).message}`, {
+        suggestion: 'check that `wash build` works for this project',
+      });
     }
     const tmp = `${path}.tmp-${process.pid}`;
     writeFileSync(tmp, component);
@@ -192,10 +215,15 @@ async function ensureDevEngineUncached(o: { witDir: string; world?: string; user
 function defaultWorld(witDir: string): string {
   const worlds = readdirSync(witDir)
     .filter((f) => f.endsWith('.wit'))
-    .flatMap((f) => [...readFileSync(join(witDir, f), 'utf8').matchAll(/^\s*world\s+([a-z][a-z0-9-]*)/gm)].map((m) => m[1]))
+    .flatMap((f) =>
+      [...readFileSync(join(witDir, f), 'utf8').matchAll(/^\s*world\s+([a-z][a-z0-9-]*)/gm)].map((m) => m[1]),
+    )
     .filter((w) => w !== LOADER_WORLD);
   if (worlds.length !== 1) {
-    throw new UserError(`cannot tell which WIT world to build in ${dirname(witDir)}/wit (found ${worlds.length ? worlds.join(', ') : 'none'})`, { suggestion: 'set [component] wit_world in wasmcloud.toml' });
+    throw new UserError(
+      `cannot tell which WIT world to build in ${dirname(witDir)}/wit (found ${worlds.length ? worlds.join(', ') : 'none'})`,
+      { suggestion: 'set [component] wit_world in wasmcloud.toml' },
+    );
   }
   return worlds[0];
 }

@@ -41,11 +41,17 @@ async function buildJs(cfg: ProjectConfig): Promise<string> {
   const { componentize } = await import('@bytecodealliance/componentize-js');
   let component: Uint8Array;
   try {
-    ({ component } = await withRootPreopen(() => componentize({ sourcePath: bundlePath, witPath: cfg.witDir, worldName: world })));
+    ({ component } = await withRootPreopen(() =>
+      componentize({ sourcePath: bundlePath, witPath: cfg.witDir, worldName: world }),
+    ));
   } catch (err) {
-    throw new UserError(`componentize-js failed for ${basename(bundlePath)} (world ${world}): ${(err as Error).message}`, {
-      suggestion: 'check that the code only imports interfaces the WIT world imports and exports what the world exports',
-    });
+    throw new UserError(
+      `componentize-js failed for ${basename(bundlePath)} (world ${world}): ${(err as Error).message}`,
+      {
+        suggestion:
+          'check that the code only imports interfaces the WIT world imports and exports what the world exports',
+      },
+    );
   }
   const out = join(cfg.buildDir, `${snake(cfg.name)}.wasm`);
   writeFileSync(out, component);
@@ -54,12 +60,24 @@ async function buildJs(cfg: ProjectConfig): Promise<string> {
 
 async function buildRust(cfg: ProjectConfig): Promise<string> {
   const cargo = cfg.rust?.cargo_path ?? requireTool('cargo', 'needed for language = "rust"');
-  const target = cfg.component.wasm_target === 'wasm32-wasip2' || cfg.component.wasm_target === 'wasm32-wasi-preview2' ? 'wasm32-wasip2' : (cfg.component.wasm_target ?? 'wasm32-wasip2');
+  const target =
+    cfg.component.wasm_target === 'wasm32-wasip2' || cfg.component.wasm_target === 'wasm32-wasi-preview2'
+      ? 'wasm32-wasip2'
+      : (cfg.component.wasm_target ?? 'wasm32-wasip2');
   const release = !cfg.rust?.debug;
-  await runCaptured('cargo build', { file: cargo, args: ['build', ...(release ? ['--release'] : []), '--target', target] }, cfg.projectDir);
-  const targetDir = cfg.rust?.target_path ? resolve(cfg.projectDir, cfg.rust.target_path) : join(cfg.projectDir, 'target');
+  await runCaptured(
+    'cargo build',
+    { file: cargo, args: ['build', ...(release ? ['--release'] : []), '--target', target] },
+    cfg.projectDir,
+  );
+  const targetDir = cfg.rust?.target_path
+    ? resolve(cfg.projectDir, cfg.rust.target_path)
+    : join(cfg.projectDir, 'target');
   const built = join(targetDir, target, release ? 'release' : 'debug', `${snake(cfg.name)}.wasm`);
-  if (!existsSync(built)) throw new UserError(`cargo build succeeded but ${built} is missing`, { suggestion: 'set [component] build_artifact to the produced .wasm' });
+  if (!existsSync(built))
+    throw new UserError(`cargo build succeeded but ${built} is missing`, {
+      suggestion: 'set [component] build_artifact to the produced .wasm',
+    });
   mkdirSync(cfg.buildDir, { recursive: true });
   const out = join(cfg.buildDir, `${snake(cfg.name)}.wasm`);
   copyFileSync(built, out);
@@ -68,11 +86,27 @@ async function buildRust(cfg: ProjectConfig): Promise<string> {
 
 async function buildTinygo(cfg: ProjectConfig): Promise<string> {
   const tinygo = cfg.tinygo?.tinygo_path ?? requireTool('tinygo', 'needed for language = "tinygo"');
-  if (!cfg.tinygo?.disable_go_generate) await runCaptured('go generate', { file: requireTool('go', 'needed for go generate (or set [tinygo] disable_go_generate = true)'), args: ['generate', './...'] }, cfg.projectDir);
+  if (!cfg.tinygo?.disable_go_generate)
+    await runCaptured(
+      'go generate',
+      {
+        file: requireTool('go', 'needed for go generate (or set [tinygo] disable_go_generate = true)'),
+        args: ['generate', './...'],
+      },
+      cfg.projectDir,
+    );
   mkdirSync(cfg.buildDir, { recursive: true });
   const out = join(cfg.buildDir, `${snake(cfg.name)}.wasm`);
   const world = cfg.component.wit_world;
-  const args = ['build', '-o', out, '-target', 'wasip2', ...(cfg.tinygo?.scheduler ? ['-scheduler', cfg.tinygo.scheduler] : []), ...(cfg.tinygo?.garbage_collector ? ['-gc', cfg.tinygo.garbage_collector] : [])];
+  const args = [
+    'build',
+    '-o',
+    out,
+    '-target',
+    'wasip2',
+    ...(cfg.tinygo?.scheduler ? ['-scheduler', cfg.tinygo.scheduler] : []),
+    ...(cfg.tinygo?.garbage_collector ? ['-gc', cfg.tinygo.garbage_collector] : []),
+  ];
   if (world) args.push('--wit-package', cfg.witDir, '--wit-world', world);
   args.push('.');
   await runCaptured('tinygo build', { file: tinygo, args }, cfg.projectDir);
@@ -85,10 +119,18 @@ export async function buildProject(cfg: ProjectConfig, opts: { skipFetch?: boole
   if (!opts.skipFetch) await resolveWitDeps(cfg);
   let componentPath: string;
   if (cfg.component.build_command) {
-    if (!cfg.component.build_artifact) throw new UserError(`${cfg.file}: [component] build_command needs build_artifact (the path it produces)`);
-    await runCaptured(`build_command '${cfg.component.build_command}'`, { command: cfg.component.build_command }, cfg.projectDir);
+    if (!cfg.component.build_artifact)
+      throw new UserError(`${cfg.file}: [component] build_command needs build_artifact (the path it produces)`);
+    await runCaptured(
+      `build_command '${cfg.component.build_command}'`,
+      { command: cfg.component.build_command },
+      cfg.projectDir,
+    );
     componentPath = artifactPath(cfg);
-    if (!existsSync(componentPath)) throw new UserError(`build_command finished but build_artifact ${componentPath} does not exist`, { suggestion: 'fix [component] build_artifact in wasmcloud.toml' });
+    if (!existsSync(componentPath))
+      throw new UserError(`build_command finished but build_artifact ${componentPath} does not exist`, {
+        suggestion: 'fix [component] build_artifact in wasmcloud.toml',
+      });
   } else if (isJsProject(cfg)) {
     componentPath = await buildJs(cfg);
   } else if (cfg.language === 'rust') {
@@ -96,9 +138,13 @@ export async function buildProject(cfg: ProjectConfig, opts: { skipFetch?: boole
   } else if (cfg.language === 'tinygo') {
     componentPath = await buildTinygo(cfg);
   } else {
-    throw new UserError(`${cfg.file}: language = "${cfg.language}" needs [component] build_command and build_artifact`, {
-      suggestion: 'wash builds typescript, javascript, rust and tinygo itself; for anything else give the command that produces the .wasm',
-    });
+    throw new UserError(
+      `${cfg.file}: language = "${cfg.language}" needs [component] build_command and build_artifact`,
+      {
+        suggestion:
+          'wash builds typescript, javascript, rust and tinygo itself; for anything else give the command that produces the .wasm',
+      },
+    );
   }
   return { componentPath, ms: performance.now() - started };
 }

@@ -14,7 +14,10 @@ export function which(name: string, env: NodeJS.ProcessEnv = process.env): strin
 
 export function requireTool(name: string, why: string): string {
   const found = which(name);
-  if (!found) throw new UserError(`${name} was not found on PATH (${why})`, { suggestion: `install ${name}, or set build_command and build_artifact in [component] of wasmcloud.toml` });
+  if (!found)
+    throw new UserError(`${name} was not found on PATH (${why})`, {
+      suggestion: `install ${name}, or set build_command and build_artifact in [component] of wasmcloud.toml`,
+    });
   return found;
 }
 
@@ -25,14 +28,22 @@ export function tail(text: string, n = 40): string {
 }
 
 /** Runs `file args` (or a shell `command`) in `cwd`, capturing stdout+stderr; a failure is a UserError with the output. */
-export async function runCaptured(what: string, cmd: { file: string; args: string[] } | { command: string }, cwd: string): Promise<string> {
+export async function runCaptured(
+  what: string,
+  cmd: { file: string; args: string[] } | { command: string },
+  cwd: string,
+): Promise<string> {
   const { execa } = await import('execa');
   const opts = { cwd, all: true, reject: false, stdin: 'ignore' as const, env: { FORCE_COLOR: '0' } };
-  const result = 'command' in cmd ? await execa(cmd.command, { ...opts, shell: true }) : await execa(cmd.file, cmd.args, opts);
+  const result =
+    'command' in cmd ? await execa(cmd.command, { ...opts, shell: true }) : await execa(cmd.file, cmd.args, opts);
   const output = String(result.all ?? '');
   if (result.failed) {
-    const why = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : (result.shortMessage ?? 'failed');
-    throw new UserError(`${what} ${why}${output ? `:\n${tail(output)}` : ''}`, { suggestion: `run it by hand in ${cwd} to see the whole output` });
+    const why =
+      result.exitCode !== undefined ? `exited with code ${result.exitCode}` : (result.shortMessage ?? 'failed');
+    throw new UserError(`${what} ${why}${output ? `:\n${tail(output)}` : ''}`, {
+      suggestion: `run it by hand in ${cwd} to see the whole output`,
+    });
   }
   return output;
 }

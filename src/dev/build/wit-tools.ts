@@ -20,7 +20,12 @@ export async function withRootPreopen<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-interface SemverVersion { major: bigint | number; minor: bigint | number; patch: bigint | number; pre?: string }
+interface SemverVersion {
+  major: bigint | number;
+  minor: bigint | number;
+  patch: bigint | number;
+  pre?: string;
+}
 
 function versionText(v?: SemverVersion): string | undefined {
   if (!v) return undefined;
@@ -45,6 +50,11 @@ export async function worldMetadata(witDir: string, world: string | undefined): 
     });
   }
   const map = (list: { namespace: string; package: string; interface: string; version?: SemverVersion }[]) =>
-    list.map((i) => ({ namespace: i.namespace, package: i.package, interface: i.interface, version: versionText(i.version) }));
+    list.map((i) => ({
+      namespace: i.namespace,
+      package: i.package,
+      interface: i.interface,
+      version: versionText(i.version),
+    }));
   return { imports: map(meta.imports), exports: map(meta.exports) };
 }

@@ -15,13 +15,17 @@ function splitAuthority(authority: string): { host: string; port: string | undef
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(authority);
   if (bracket) return { host: bracket[1].toLowerCase(), port: bracket[2] };
   const colon = authority.lastIndexOf(':');
-  if (colon > 0 && /^\d+$/.test(authority.slice(colon + 1))) return { host: authority.slice(0, colon).toLowerCase(), port: authority.slice(colon + 1) };
+  if (colon > 0 && /^\d+$/.test(authority.slice(colon + 1)))
+    return { host: authority.slice(0, colon).toLowerCase(), port: authority.slice(colon + 1) };
   return { host: authority.toLowerCase(), port: undefined };
 }
 
 export function parseAllowedHosts(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** Whether `authority` (host[:port]) is allowed; no list at all allows every host (as upstream's provider). */
@@ -39,12 +43,17 @@ export function hostAllowed(allowed: readonly string[] | undefined, authority: s
 
 function errorCode(err: NodeJS.ErrnoException): ErrorCode {
   switch (err.code) {
-    case 'ECONNREFUSED': return { tag: 'connection-refused' };
-    case 'ECONNRESET': return { tag: 'connection-terminated' };
+    case 'ECONNREFUSED':
+      return { tag: 'connection-refused' };
+    case 'ECONNRESET':
+      return { tag: 'connection-terminated' };
     case 'ENOTFOUND':
-    case 'EAI_AGAIN': return { tag: 'DNS-error', val: { rcode: err.code, infoCode: undefined } };
-    case 'ETIMEDOUT': return { tag: 'connection-timeout' };
-    default: return { tag: 'internal-error', val: err.message };
+    case 'EAI_AGAIN':
+      return { tag: 'DNS-error', val: { rcode: err.code, infoCode: undefined } };
+    case 'ETIMEDOUT':
+      return { tag: 'connection-timeout' };
+    default:
+      return { tag: 'internal-error', val: err.message };
   }
 }
 
@@ -64,29 +73,36 @@ export async function sendHttp(req: OutgoingHttpRequest, link: HttpClientLink): 
   return new Promise<IncomingHttpResponse>((resolve, reject) => {
     const headers: [string, string][] = req.headers.filter(([n]) => n.toLowerCase() !== 'host');
     headers.push(['host', req.authority]);
-    const outgoing = request({
-      host, port: port ?? defaultPort, method: req.method, path: req.pathWithQuery,
-      headers: headers.flat(), timeout: timeoutMs,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BODY_BYTES) {
-          res.destroy();
-          reject({ tag: 'HTTP-response-body-size', val: BigInt(size) });
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => {
-        const raw = res.rawHeaders;
-        const list: [string, string][] = [];
-        for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i], raw[i + 1]]);
-        resolve({ status: res.statusCode ?? 500, headers: list, body: Buffer.concat(chunks) });
-      });
-      res.on('error', (err) => reject(errorCode(err)));
-    });
+    const outgoing = request(
+      {
+        host,
+        port: port ?? defaultPort,
+        method: req.method,
+        path: req.pathWithQuery,
+        headers: headers.flat(),
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BODY_BYTES) {
+            res.destroy();
+            reject({ tag: 'HTTP-response-body-size', val: BigInt(size) });
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const raw = res.rawHeaders;
+          const list: [string, string][] = [];
+          for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i], raw[i + 1]]);
+          resolve({ status: res.statusCode ?? 500, headers: list, body: Buffer.concat(chunks) });
+        });
+        res.on('error', (err) => reject(errorCode(err)));
+      },
+    );
     const deadline = setTimeout(() => {
       outgoing.destroy();
       reject({ tag: 'HTTP-response-timeout' });

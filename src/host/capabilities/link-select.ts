@@ -16,6 +16,9 @@ export function selectLink(links: readonly Link[], namespace: string, pkg: strin
   const link = candidates.find((l) => l.name === identifier) ?? candidates.find((l) => l.name === 'default');
   if (link) return { ok: true, link };
   const names = [...new Set(candidates.map((l) => l.name))].sort();
-  const existing = names.length === 0 ? `the component has no ${namespace}:${pkg} link` : `its ${namespace}:${pkg} links are named ${names.join(', ')}`;
+  const existing =
+    names.length === 0
+      ? `the component has no ${namespace}:${pkg} link`
+      : `its ${namespace}:${pkg} links are named ${names.join(', ')}`;
   return { ok: false, error: `no ${namespace}:${pkg} link named '${identifier}' and no 'default' link: ${existing}` };
 }

@@ -25,7 +25,9 @@ function guestError(err: unknown): { payload: string } {
   return { payload: err instanceof Error ? err.message : String(err) };
 }
 
-export function consumerImports(connection: () => Promise<{ nc: NatsConnection; timeoutMs: number }>): Record<string, unknown> {
+export function consumerImports(
+  connection: () => Promise<{ nc: NatsConnection; timeoutMs: number }>,
+): Record<string, unknown> {
   return {
     async publish(msg: BrokerMessageValue): Promise<void> {
       try {
@@ -50,11 +52,19 @@ export function consumerImports(connection: () => Promise<{ nc: NatsConnection; 
 }
 
 export function isHandlerLink(link: Link, providerId: string): boolean {
-  return link.source_id === providerId && link.wit_namespace === 'wasmcloud' && link.wit_package === 'messaging' && link.interfaces.includes('handler');
+  return (
+    link.source_id === providerId &&
+    link.wit_namespace === 'wasmcloud' &&
+    link.wit_package === 'messaging' &&
+    link.interfaces.includes('handler')
+  );
 }
 
 export function subscriptionsOf(config: StringMap): string[] {
-  return (config.subscriptions ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (config.subscriptions ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export interface MessagingDeps {
@@ -73,7 +83,10 @@ export class BuiltinMessagingNats {
   readonly #subs = new Map<string, Subscription>();
   #stopped = false;
 
-  constructor(readonly providerId: string, private readonly deps: MessagingDeps) {}
+  constructor(
+    readonly providerId: string,
+    private readonly deps: MessagingDeps,
+  ) {}
 
   /** Converges subscriptions on the current links and their config. */
   async sync(): Promise<void> {
@@ -83,7 +96,8 @@ export class BuiltinMessagingNats {
       if (!isHandlerLink(link, this.providerId)) continue;
       const config = this.deps.config(link.source_config);
       const queue = config.queue_group || undefined;
-      for (const subject of subscriptionsOf(config)) wanted.set([link.target, subject, queue ?? ''].join('\0'), { componentId: link.target, subject, queue });
+      for (const subject of subscriptionsOf(config))
+        wanted.set([link.target, subject, queue ?? ''].join('\0'), { componentId: link.target, subject, queue });
     }
     for (const [key, sub] of [...this.#subs]) {
       if (wanted.has(key)) continue;
@@ -96,16 +110,24 @@ export class BuiltinMessagingNats {
         queue: want.queue,
         callback: (err, msg) => {
           if (err) return;
-          const delivered = this.deps.deliver(want.componentId, { subject: msg.subject, body: msg.data, replyTo: msg.reply || undefined });
+          const delivered = this.deps.deliver(want.componentId, {
+            subject: msg.subject,
+            body: msg.data,
+            replyTo: msg.reply || undefined,
+          });
           if (!delivered) {
-            this.deps.log.warn(`messaging-nats ${this.providerId}: message on ${msg.subject} for component ${want.componentId}, which is not running here`);
+            this.deps.log.warn(
+              `messaging-nats ${this.providerId}: message on ${msg.subject} for component ${want.componentId}, which is not running here`,
+            );
             return;
           }
           delivered.catch((e: unknown) => this.deps.log.error(`messaging-nats ${this.providerId}: ${errorText(e)}`));
         },
       });
       this.#subs.set(key, sub);
-      this.deps.log.info(`messaging-nats ${this.providerId} delivering ${want.subject}${want.queue ? ` (queue ${want.queue})` : ''} to component ${want.componentId}`);
+      this.deps.log.info(
+        `messaging-nats ${this.providerId} delivering ${want.subject}${want.queue ? ` (queue ${want.queue})` : ''} to component ${want.componentId}`,
+      );
     }
   }
 

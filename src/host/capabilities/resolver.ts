@@ -109,21 +109,42 @@ export class BuiltinCapabilities {
 
   #outgoingHandler(componentId: string): Record<string, unknown> {
     return outgoingHandler(async (request) => {
-      const links = linksFor(this.#deps.linksFrom(componentId), 'wasi', 'http').filter((l) => l.interfaces.includes('outgoing-handler'));
+      const links = linksFor(this.#deps.linksFrom(componentId), 'wasi', 'http').filter((l) =>
+        l.interfaces.includes('outgoing-handler'),
+      );
       const link = links.find((l) => l.name === 'default') ?? links[0];
-      if (!link) throw { tag: 'internal-error', val: `component ${componentId} has no wasi:http/outgoing-handler link (link it to an http-client provider)` };
+      if (!link)
+        throw {
+          tag: 'internal-error',
+          val: `component ${componentId} has no wasi:http/outgoing-handler link (link it to an http-client provider)`,
+        };
       const kind = this.#deps.targetKind(link.target);
-      if (kind !== 'http-client') throw { tag: 'internal-error', val: `the outgoing-handler link of ${componentId} targets ${link.target}, which is not a built-in http-client provider` };
+      if (kind !== 'http-client')
+        throw {
+          tag: 'internal-error',
+          val: `the outgoing-handler link of ${componentId} targets ${link.target}, which is not a built-in http-client provider`,
+        };
       const config = this.#deps.config(link.target_config);
-      return sendHttp(request, { allowed: parseAllowedHosts(config[ALLOWED_HOSTS_KEY]), timeoutMs: timeoutOf(config, this.#deps.defaultTimeoutMs) });
+      return sendHttp(request, {
+        allowed: parseAllowedHosts(config[ALLOWED_HOSTS_KEY]),
+        timeoutMs: timeoutOf(config, this.#deps.defaultTimeoutMs),
+      });
     }, `wasi:http/outgoing-handler is not linked for component ${componentId}`);
   }
 
   async #messagingConnection(componentId: string): Promise<{ nc: NatsConnection; timeoutMs: number }> {
-    const links = linksFor(this.#deps.linksFrom(componentId), 'wasmcloud', 'messaging').filter((l) => l.interfaces.includes('consumer'));
+    const links = linksFor(this.#deps.linksFrom(componentId), 'wasmcloud', 'messaging').filter((l) =>
+      l.interfaces.includes('consumer'),
+    );
     const link = links.find((l) => l.name === 'default') ?? links[0];
-    if (!link) throw new Error(`component ${componentId} has no wasmcloud:messaging consumer link (link it to a messaging-nats provider)`);
-    if (this.#deps.targetKind(link.target) !== 'messaging-nats') throw new Error(`the messaging link of ${componentId} targets ${link.target}, which is not a built-in messaging-nats provider`);
+    if (!link)
+      throw new Error(
+        `component ${componentId} has no wasmcloud:messaging consumer link (link it to a messaging-nats provider)`,
+      );
+    if (this.#deps.targetKind(link.target) !== 'messaging-nats')
+      throw new Error(
+        `the messaging link of ${componentId} targets ${link.target}, which is not a built-in messaging-nats provider`,
+      );
     const config = this.#deps.config(link.target_config);
     const timeoutMs = timeoutOf(config, this.#deps.defaultTimeoutMs);
     const uri = config.cluster_uris?.split(',')[0]?.trim();
@@ -143,7 +164,12 @@ export class BuiltinCapabilities {
     return { backend, timeoutMs, label };
   }
 
-  async #backend(kind: BuiltinKind | undefined, link: Link, config: StringMap, timeoutMs: number): Promise<KeyValueBackend> {
+  async #backend(
+    kind: BuiltinKind | undefined,
+    link: Link,
+    config: StringMap,
+    timeoutMs: number,
+  ): Promise<KeyValueBackend> {
     if (this.#closed) throw new Error('the host is stopping');
     switch (kind) {
       case 'keyvalue-inmemory': {
@@ -154,7 +180,8 @@ export class BuiltinCapabilities {
       }
       case 'keyvalue-nats': {
         const bucket = config.bucket;
-        if (!bucket) throw new Error(`${link.target}: the link's target config has no 'bucket' (the NATS KV bucket to use)`);
+        if (!bucket)
+          throw new Error(`${link.target}: the link's target config has no 'bucket' (the NATS KV bucket to use)`);
         const { NatsKeyValue } = await import('./keyvalue/nats.js');
         return new NatsKeyValue(await this.#natsBucket(bucket, config));
       }
@@ -163,7 +190,9 @@ export class BuiltinCapabilities {
         return new RedisKeyValue(await this.#redisClient(redisUrl(config) ?? DEFAULT_REDIS_URL, timeoutMs));
       }
       default:
-        throw new Error(`link target ${link.target} is not a built-in keyvalue provider (keyvalue-nats, keyvalue-redis or keyvalue-inmemory)`);
+        throw new Error(
+          `link target ${link.target} is not a built-in keyvalue provider (keyvalue-nats, keyvalue-redis or keyvalue-inmemory)`,
+        );
     }
   }
 
@@ -180,7 +209,12 @@ export class BuiltinCapabilities {
     return { backend, timeoutMs, label };
   }
 
-  #blobBackend(kind: BuiltinKind | undefined, componentId: string, link: Link, config: StringMap): Promise<BlobBackend> {
+  #blobBackend(
+    kind: BuiltinKind | undefined,
+    componentId: string,
+    link: Link,
+    config: StringMap,
+  ): Promise<BlobBackend> {
     if (this.#closed) return Promise.reject(new Error('the host is stopping'));
     let key: string;
     let make: () => Promise<BlobBackend>;
@@ -197,7 +231,9 @@ export class BuiltinCapabilities {
         return new (await import('./blobstore/nats.js')).NatsBlobstore(nc, jsDomain);
       };
     } else {
-      return Promise.reject(new Error(`link target ${link.target} is not a built-in blobstore provider (blobstore-fs or blobstore-nats)`));
+      return Promise.reject(
+        new Error(`link target ${link.target} is not a built-in blobstore provider (blobstore-fs or blobstore-nats)`),
+      );
     }
     let opening = this.#blobstores.get(key);
     if (!opening) {
@@ -229,7 +265,9 @@ export class BuiltinCapabilities {
   #natsConnection(uri: string): Promise<NatsConnection> {
     let connecting = this.#natsConnections.get(uri);
     if (!connecting) {
-      connecting = import('../../lattice/connect.js').then(({ natsConnect }) => natsConnect(uri, {}, { name: 'wash host keyvalue-nats', maxReconnectAttempts: -1 }));
+      connecting = import('../../lattice/connect.js').then(({ natsConnect }) =>
+        natsConnect(uri, {}, { name: 'wash host keyvalue-nats', maxReconnectAttempts: -1 }),
+      );
       this.#natsConnections.set(uri, connecting);
       connecting.catch(() => this.#natsConnections.delete(uri));
     }
@@ -240,7 +278,9 @@ export class BuiltinCapabilities {
     let client = this.#redis.get(url);
     if (!client) {
       client = import('./keyvalue/redis.js').then(({ connectRedis }) =>
-        connectRedis(url, timeoutMs, (err) => this.#deps.log.debug(`keyvalue-redis: ${redactUrl(url)}: ${errorText(err)}`)),
+        connectRedis(url, timeoutMs, (err) =>
+          this.#deps.log.debug(`keyvalue-redis: ${redactUrl(url)}: ${errorText(err)}`),
+        ),
       );
       this.#redis.set(url, client);
       client.catch(() => this.#redis.delete(url));
@@ -258,8 +298,18 @@ export class BuiltinCapabilities {
     this.#natsBuckets.clear();
     this.#blobstores.clear();
     await Promise.all([
-      ...redis.map((p) => p.then((c) => c.disconnect(), () => undefined)),
-      ...nats.map((p) => p.then((c) => c.close(), () => undefined)),
+      ...redis.map((p) =>
+        p.then(
+          (c) => c.disconnect(),
+          () => undefined,
+        ),
+      ),
+      ...nats.map((p) =>
+        p.then(
+          (c) => c.close(),
+          () => undefined,
+        ),
+      ),
     ]);
   }
 }

@@ -38,9 +38,14 @@ export interface HostData {
 
 export function resolveLink(link: Link, config: (names: readonly string[]) => StringMap): InterfaceLinkDefinition {
   return {
-    source_id: link.source_id, target: link.target, name: link.name || 'default',
-    wit_namespace: link.wit_namespace, wit_package: link.wit_package, interfaces: [...link.interfaces],
-    source_config: config(link.source_config), target_config: config(link.target_config),
+    source_id: link.source_id,
+    target: link.target,
+    name: link.name || 'default',
+    wit_namespace: link.wit_namespace,
+    wit_package: link.wit_package,
+    interfaces: [...link.interfaces],
+    source_config: config(link.source_config),
+    target_config: config(link.target_config),
   };
 }
 

@@ -1,4 +1,12 @@
 export { RestartBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-export { buildHostData, encodeHostData, providerEnvironment, providerLinks, resolveLink, type HostData, type InterfaceLinkDefinition } from './host-data.js';
+export {
+  buildHostData,
+  encodeHostData,
+  providerEnvironment,
+  providerLinks,
+  resolveLink,
+  type HostData,
+  type InterfaceLinkDefinition,
+} from './host-data.js';
 export { providerSubjects } from './subjects.js';
 export { SupervisedProvider, exitReason, type SupervisedProviderOptions } from './supervised-provider.js';

@@ -19,7 +19,9 @@ export const PROCESS_PROVIDER_DEFAULTS = { backoff: DEFAULT_BACKOFF, stopGraceMs
 export function providerExecutablePath(ref: string, allowFileLoad: boolean, cwd: string = process.cwd()): string {
   const trimmed = ref.trim();
   if (!allowFileLoad) {
-    throw new Error(`loading providers from files is disabled on this host (${trimmed}); start it with --allow-file-load or WASMCLOUD_ALLOW_FILE_LOAD=true`);
+    throw new Error(
+      `loading providers from files is disabled on this host (${trimmed}); start it with --allow-file-load or WASMCLOUD_ALLOW_FILE_LOAD=true`,
+    );
   }
   try {
     return fileURLToPath(trimmed);

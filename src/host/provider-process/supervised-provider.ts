@@ -52,7 +52,9 @@ function trackLive(p: SupervisedProvider, on: boolean): void {
   else live.delete(p);
   if (!exitHookInstalled && on) {
     exitHookInstalled = true;
-    process.on('exit', () => { for (const q of live) q.killNow(); });
+    process.on('exit', () => {
+      for (const q of live) q.killNow();
+    });
   }
 }
 const json = (v: unknown) => encoder.encode(JSON.stringify(v));
@@ -95,7 +97,11 @@ export class SupervisedProvider {
 
   /** Synchronous last resort (host process exiting). */
   killNow(): void {
-    try { this.child?.kill('SIGKILL'); } catch { /* gone */ }
+    try {
+      this.child?.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 
   private spawnOnce(): Promise<void> {
@@ -105,13 +111,16 @@ export class SupervisedProvider {
     const child = spawn(this.opts.executable, [], { env: providerEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.pipeOutput(child);
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      resolve();
-      this.onExit(child, code, signal);
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        resolve();
+        this.onExit(child, code, signal);
+      }),
+    );
     return new Promise<void>((resolve, reject) => {
       child.once('error', (err) => {
-        if (child.pid === undefined) reject(new Error(`cannot run ${this.opts.executable}: ${errorText(err)}`, { cause: err }));
+        if (child.pid === undefined)
+          reject(new Error(`cannot run ${this.opts.executable}: ${errorText(err)}`, { cause: err }));
         else this.opts.log.warn(`provider ${this.opts.providerId} process error`, { error: errorText(err) });
       });
       child.once('spawn', () => {
@@ -131,7 +140,10 @@ export class SupervisedProvider {
   }
 
   private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
     this.timers.add(t);
   }
 
@@ -161,10 +173,16 @@ export class SupervisedProvider {
     this.restartCount++;
     try {
       await this.spawnOnce();
-      this.opts.log.info(`provider ${this.opts.providerId} restarted`, { restart_count: this.restartCount, pid: this.child?.pid });
+      this.opts.log.info(`provider ${this.opts.providerId} restarted`, {
+        restart_count: this.restartCount,
+        pid: this.child?.pid,
+      });
       this.opts.events.publish('provider_restarted', {
-        host_id: this.opts.hostId, provider_id: this.opts.providerId, restart_count: this.restartCount,
-        reason: this.lastExitReason ?? 'unknown', backoff_ms: delay,
+        host_id: this.opts.hostId,
+        provider_id: this.opts.providerId,
+        restart_count: this.restartCount,
+        reason: this.lastExitReason ?? 'unknown',
+        backoff_ms: delay,
       });
     } catch (err) {
       // Could not even spawn (binary removed?): count it as a failed run and keep backing off.
@@ -181,7 +199,9 @@ export class SupervisedProvider {
       this.after(this.opts.health.intervalMs, () => void probe());
       let healthy: boolean;
       try {
-        const reply = await this.opts.rpc.request(this.subjects.health, new Uint8Array(), { timeout: this.opts.rpcTimeoutMs });
+        const reply = await this.opts.rpc.request(this.subjects.health, new Uint8Array(), {
+          timeout: this.opts.rpcTimeoutMs,
+        });
         healthy = (reply.json() as { healthy?: unknown }).healthy === true;
       } catch (err) {
         this.opts.log.warn(`health check of provider ${this.opts.providerId} got no answer`, { error: errorText(err) });
@@ -206,14 +226,17 @@ export class SupervisedProvider {
       for (const [id, l] of this.pushedLinks) if (!next.has(id)) this.opts.rpc.publish(this.subjects.linkDel, json(l));
       for (const [id, l] of next) {
         const before = this.pushedLinks.get(id);
-        if (!before || JSON.stringify(before) !== JSON.stringify(l)) this.opts.rpc.publish(this.subjects.linkPut, json(l));
+        if (!before || JSON.stringify(before) !== JSON.stringify(l))
+          this.opts.rpc.publish(this.subjects.linkPut, json(l));
       }
       const configText = JSON.stringify(config);
       if (configText !== this.pushedConfig) this.opts.rpc.publish(this.subjects.configUpdate, json(config));
       this.pushedConfig = configText;
       this.pushedLinks = next;
     } catch (err) {
-      this.opts.log.warn(`could not tell provider ${this.opts.providerId} about link/config changes`, { error: errorText(err) });
+      this.opts.log.warn(`could not tell provider ${this.opts.providerId} about link/config changes`, {
+        error: errorText(err),
+      });
     }
   }
 
@@ -232,15 +255,21 @@ export class SupervisedProvider {
     }
     const grace = this.opts.stopGraceMs;
     const exited = this.exited ?? Promise.resolve();
-    this.opts.rpc.request(this.subjects.shutdown, json({ host_id: this.opts.hostId }), { timeout: grace }).catch(() => undefined);
+    this.opts.rpc
+      .request(this.subjects.shutdown, json({ host_id: this.opts.hostId }), { timeout: grace })
+      .catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const inTime = await Promise.race([
       exited.then(() => true),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), grace); }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), grace);
+      }),
     ]);
     clearTimeout(timer);
     if (!inTime) {
-      this.opts.log.warn(`provider ${this.opts.providerId} did not exit within ${grace} ms of the shutdown request; killing it`);
+      this.opts.log.warn(
+        `provider ${this.opts.providerId} did not exit within ${grace} ms of the shutdown request; killing it`,
+      );
       child.kill('SIGKILL');
       await exited;
     }

@@ -14,17 +14,35 @@
 /** Every function of the standard network-backed interfaces the host serves. */
 export const ASYNC_INTERFACE_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'wasi:keyvalue/store': [
-    'open', '[method]bucket.get', '[method]bucket.set', '[method]bucket.delete', '[method]bucket.exists', '[method]bucket.list-keys',
+    'open',
+    '[method]bucket.get',
+    '[method]bucket.set',
+    '[method]bucket.delete',
+    '[method]bucket.exists',
+    '[method]bucket.list-keys',
   ],
   'wasi:keyvalue/atomics': ['increment'],
   'wasi:keyvalue/batch': ['get-many', 'set-many', 'delete-many'],
   // `handle` only starts the request; the guest waits on the response future's pollable.
   'wasi:http/outgoing-handler': [],
   'wasmcloud:messaging/consumer': ['request', 'publish'],
-  'wasi:blobstore/blobstore': ['create-container', 'get-container', 'delete-container', 'container-exists', 'copy-object', 'move-object'],
+  'wasi:blobstore/blobstore': [
+    'create-container',
+    'get-container',
+    'delete-container',
+    'container-exists',
+    'copy-object',
+    'move-object',
+  ],
   'wasi:blobstore/container': [
-    '[method]container.get-data', '[method]container.write-data', '[method]container.list-objects', '[method]container.delete-object',
-    '[method]container.delete-objects', '[method]container.has-object', '[method]container.object-info', '[method]container.clear',
+    '[method]container.get-data',
+    '[method]container.write-data',
+    '[method]container.list-objects',
+    '[method]container.delete-object',
+    '[method]container.delete-objects',
+    '[method]container.has-object',
+    '[method]container.object-info',
+    '[method]container.clear',
   ],
   // write-data stores what the body holds; finish stores it again when bytes arrived after write-data.
   'wasi:blobstore/types': ['[static]outgoing-value.finish'],
@@ -55,7 +73,11 @@ export interface CustomFunctions {
 }
 
 /** The plan for a component with these (versioned) imports and exports, or undefined: fully synchronous. */
-export function asyncPlan(imports: readonly string[], exports: readonly string[], custom?: CustomFunctions): AsyncPlan | undefined {
+export function asyncPlan(
+  imports: readonly string[],
+  exports: readonly string[],
+  custom?: CustomFunctions,
+): AsyncPlan | undefined {
   const asyncImports: string[] = [...(custom?.imports ?? [])];
   let network = asyncImports.length > 0;
   for (const name of imports) {

@@ -168,14 +168,22 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
 
 export async function compileComponent(
   bytes: Uint8Array,
-  opts: { cacheDir: string; maxLinearMemoryBytes?: number; digest?: string; log?: (level: 'debug', message: string) => void },
+  opts: {
+    cacheDir: string;
+    maxLinearMemoryBytes?: number;
+    digest?: string;
+    log?: (level: 'debug', message: string) => void;
+  },
 ): Promise<CompiledComponent> {
   const digest = opts.digest ?? componentDigest(bytes);
   const key = await cacheKey();
   const dir = join(opts.cacheDir, 'components', digest);
   const meta = (await readMeta(dir, key)) ?? (await transpileToCache(bytes, dir, key));
   if (meta.gluePatchesMissed.length > 0) {
-    opts.log?.('debug', `jco glue patterns not found (jco's unpatched code runs there): ${meta.gluePatchesMissed.join(', ')}`);
+    opts.log?.(
+      'debug',
+      `jco glue patterns not found (jco's unpatched code runs there): ${meta.gluePatchesMissed.join(', ')}`,
+    );
   }
 
   const modules = new Map<string, WebAssembly.Module>();
@@ -183,7 +191,8 @@ export async function compileComponent(
   await Promise.all(
     meta.wasmFiles.map(async (name) => {
       let code: Uint8Array<ArrayBuffer> = new Uint8Array(await readFile(join(dir, name)));
-      if (opts.maxLinearMemoryBytes !== undefined) code = capModuleMemory(code, opts.maxLinearMemoryBytes) as Uint8Array<ArrayBuffer>;
+      if (opts.maxLinearMemoryBytes !== undefined)
+        code = capModuleMemory(code, opts.maxLinearMemoryBytes) as Uint8Array<ArrayBuffer>;
       if (stateExported) {
         try {
           code = exportMutableState(code).bytes as Uint8Array<ArrayBuffer>;

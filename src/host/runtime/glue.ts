@@ -34,7 +34,8 @@ export interface GluePatchResult {
 const PATCHES: { name: string; pattern: RegExp; replacement: string }[] = [
   {
     name: 'debug-log-noop',
-    pattern: /const _debugLog = \(\.\.\.args\) => \{\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\s*console\.debug\(\.\.\.args\);\s*\};/,
+    pattern:
+      /const _debugLog = \(\.\.\.args\) => \{\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\s*console\.debug\(\.\.\.args\);\s*\};/,
     replacement: 'const _debugLog = () => {};',
   },
   {
@@ -80,21 +81,39 @@ const HOST_TASK_BLOCK = new RegExp(
     String.raw`const createTask = \(\) => \{\s*const results = createNewCurrentTask\(\{\s*componentIdx: -1,\s*isAsync: false,[^{}]*?\}\);\s*task = results\[0\];\s*\};\s*`,
     String.raw`taskCreation: \{\s*parentTask = getCurrentTask\(\s*\d+,\s*_getGlobalCurrentTaskMeta\(\d+\)\?\.taskID,\s*\)\?\.task;\s*`,
     String.raw`if \(!parentTask\) \{\s*createTask\(\);\s*break taskCreation;\s*\}\s*createTask\(\);\s*`,
-    String.raw`if \(hostProvided\) \{\s*subtask = parentTask\.getLatestSubtask\(\);\s*if \(!subtask\) \{\s*throw new Error\(` + '`[^`]*`' + String.raw`\);\s*\}\s*task\.setParentSubtask\(subtask\);\s*\}\s*\}\s*`,
+    String.raw`if \(hostProvided\) \{\s*subtask = parentTask\.getLatestSubtask\(\);\s*if \(!subtask\) \{\s*throw new Error\(` +
+      '`[^`]*`' +
+      String.raw`\);\s*\}\s*task\.setParentSubtask\(subtask\);\s*\}\s*\}\s*`,
     String.raw`const started = task\.enterSync\(\);`,
   ].join(''),
 );
-const HOST_CALL_WRAPPER = /_withGlobalCurrentTaskMeta\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
+const HOST_CALL_WRAPPER =
+  /_withGlobalCurrentTaskMeta\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
 /** The same for JSPI host trampolines: entered with `await task.enter(...)`, host call through the async wrapper. */
-const ASYNC_HOST_TASK_BLOCK = new RegExp(HOST_TASK_BLOCK.source.replace(String.raw`const started = task\.enterSync\(\);`, String.raw`const started = await task\.enter\(\{ isHost: hostProvided \}\);`));
+const ASYNC_HOST_TASK_BLOCK = new RegExp(
+  HOST_TASK_BLOCK.source.replace(
+    String.raw`const started = task\.enterSync\(\);`,
+    String.raw`const started = await task\.enter\(\{ isHost: hostProvided \}\);`,
+  ),
+);
 const COMPLETION_ON_TRAP = /(task\.exit\(\);\s*)return task\.completionPromise\(\);/g;
-const ASYNC_HOST_CALL_WRAPPER = /_withGlobalCurrentTaskMetaAsync\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
+const ASYNC_HOST_CALL_WRAPPER =
+  /_withGlobalCurrentTaskMetaAsync\(\{\s*componentIdx: task\.componentIdx\(\),\s*taskID: task\.id\(\),\s*fn: \(\) => (_trackHostOperation\(\(\) => [^\n]*\)),\s*\}\)/;
 const TRAMPOLINE = /const (_trampoline\d+) = function\([^)]*\) \{[\s\S]*?\n\s*\1\.fnName = /g;
 const ASYNC_TRAMPOLINE = /const (_trampoline\d+) = async function\([^)]*\) \{[\s\S]*?\n\s*\1\.fnName = /g;
-const LOWER_SYNC_ENTRY = /(function _lowerImportBackwardsCompat\([^)]*\) \{[\s\S]{0,600}?const \{([^}]*)\} = args;\s*_checkMayLeave\(componentIdx\);)/;
+const LOWER_SYNC_ENTRY =
+  /(function _lowerImportBackwardsCompat\([^)]*\) \{[\s\S]{0,600}?const \{([^}]*)\} = args;\s*_checkMayLeave\(componentIdx\);)/;
 const LOWER_NEEDS = ['isAsync', 'isManualAsync', 'funcTypeIsAsync', 'importFn', 'componentIdx'];
 /** Methods the patched trampolines may still call on their task. */
-const INERT_TASK_METHODS = new Set(['resolve', 'exit', 'reject', 'setErrored', 'id', 'componentIdx', 'getParentSubtask']);
+const INERT_TASK_METHODS = new Set([
+  'resolve',
+  'exit',
+  'reject',
+  'setErrored',
+  'id',
+  'componentIdx',
+  'getParentSubtask',
+]);
 const INERT_TASK =
   'const _washHostTask = Object.freeze({ resolve() {}, exit() {}, reject() {}, setErrored() {}, id() { return 0; }, ' +
   'componentIdx() { return -1; }, getParentSubtask() { return undefined; } });\n';
@@ -108,7 +127,8 @@ export function directSyncHostCalls(source: string): string | undefined {
   const lowerings = count('_lowerImportBackwardsCompat.bind(');
   if (hostTrampolines === 0 || lowerings === 0 || count('importFn: ') !== lowerings) return undefined;
   const lower = LOWER_SYNC_ENTRY.exec(source);
-  if (!lower || !lower[1].includes('params') || !LOWER_NEEDS.every((name) => new RegExp(`\\b${name}\\b`).test(lower[2]))) return undefined;
+  if (!lower?.[1].includes('params') || !LOWER_NEEDS.every((name) => new RegExp(`\\b${name}\\b`).test(lower[2])))
+    return undefined;
   let patched = 0;
   let failed = false;
   const rewrite = (body: string, block: RegExp, wrapper: RegExp, replacement: string): string => {
@@ -116,7 +136,11 @@ export function directSyncHostCalls(source: string): string | undefined {
     // A trap in an async host call settles the (inert) task's completion promise with the error: rethrow it.
     const next = body.replace(block, replacement).replace(wrapper, '$1').replace(COMPLETION_ON_TRAP, '$1throw err;');
     const methods = [...next.matchAll(/\btask\.(\w+)/g)].map((m) => m[1]);
-    if (next.includes('hostProvided') || next.includes('_withGlobalCurrentTaskMeta') || methods.some((m) => !INERT_TASK_METHODS.has(m))) {
+    if (
+      next.includes('hostProvided') ||
+      next.includes('_withGlobalCurrentTaskMeta') ||
+      methods.some((m) => !INERT_TASK_METHODS.has(m))
+    ) {
       failed = true;
       return body;
     }
@@ -125,12 +149,20 @@ export function directSyncHostCalls(source: string): string | undefined {
   };
   const out = source
     .replace(TRAMPOLINE, (body) => rewrite(body, HOST_TASK_BLOCK, HOST_CALL_WRAPPER, 'const task = _washHostTask;'))
-    .replace(ASYNC_TRAMPOLINE, (body) => rewrite(body, ASYNC_HOST_TASK_BLOCK, ASYNC_HOST_CALL_WRAPPER, 'const task = _washHostTask;\n    const started = true;'));
+    .replace(ASYNC_TRAMPOLINE, (body) =>
+      rewrite(
+        body,
+        ASYNC_HOST_TASK_BLOCK,
+        ASYNC_HOST_CALL_WRAPPER,
+        'const task = _washHostTask;\n    const started = true;',
+      ),
+    );
   if (failed || patched !== hostTrampolines) return undefined;
   return INERT_TASK + out.replace(LOWER_SYNC_ENTRY, (match) => match + DIRECT_SYNC_CALL);
 }
 
-const PRELUDE = "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
+const PRELUDE =
+  "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
 
 export function patchGlue(source: string, opts: { jspi?: boolean } = {}): GluePatchResult {
   const applied: string[] = [];

@@ -11,7 +11,14 @@ import { ExecutionTimeout, withDeadline } from './wasi/deadline.js';
 import { Exchange, IncomingRequest, ResponseOutparam, type Outcome, type ResponseSink } from './wasi/http.js';
 import { buildImports } from './wasi/imports.js';
 import { lowerCamel } from '../../wrpc/types.js';
-import type { BrokerMessage, LogLevel, RunningComponent, RunningComponentStats, ServingStyle, StartOptions } from './types.js';
+import type {
+  BrokerMessage,
+  LogLevel,
+  RunningComponent,
+  RunningComponentStats,
+  ServingStyle,
+  StartOptions,
+} from './types.js';
 
 export const MAX_REQUEST_BODY_BYTES = 32 * 1024 * 1024;
 /** stop() waits this long for in-flight requests (a slow upload must not block an update forever). */
@@ -35,7 +42,8 @@ interface Settings {
 }
 
 function hasHeader(headers: string[], lower: string): boolean {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i].length === lower.length && headers[i].toLowerCase() === lower) return true;
+  for (let i = 0; i < headers.length; i += 2)
+    if (headers[i].length === lower.length && headers[i].toLowerCase() === lower) return true;
   return false;
 }
 
@@ -183,7 +191,10 @@ export class HttpComponent implements RunningComponent {
     if (!serves('wasi:http/incoming-handler@')) {
       // Export-only components (messaging handlers, custom interfaces served over wRPC) still run.
       const other = this.#compiled.exports.length > 0;
-      this.#log(other ? 'debug' : 'warn', 'component does not export wasi:http/incoming-handler; HTTP requests to it will fail');
+      this.#log(
+        other ? 'debug' : 'warn',
+        'component does not export wasi:http/incoming-handler; HTTP requests to it will fail',
+      );
       if (!other) return;
     }
     this.#pool.warmUp();
@@ -206,7 +217,12 @@ export class HttpComponent implements RunningComponent {
         }
         body = read;
       }
-      const head = { method: req.method ?? 'GET', pathWithQuery: req.url ?? '/', authority: req.headers.host, rawHeaders: req.rawHeaders };
+      const head = {
+        method: req.method ?? 'GET',
+        pathWithQuery: req.url ?? '/',
+        authority: req.headers.host,
+        rawHeaders: req.rawHeaders,
+      };
       let outcome = await this.#serveOnce(head, body, res);
       if (outcome === 'retry') outcome = await this.#serveOnce(head, body, res);
       if (outcome === 'ok') this.#served++;
@@ -224,7 +240,11 @@ export class HttpComponent implements RunningComponent {
     }
   }
 
-  async #serveOnce(head: Exchange['head'], body: Uint8Array[], res: ServerResponse): Promise<'ok' | 'failed' | 'retry'> {
+  async #serveOnce(
+    head: Exchange['head'],
+    body: Uint8Array[],
+    res: ServerResponse,
+  ): Promise<'ok' | 'failed' | 'retry'> {
     const acquired = this.#pool.acquire();
     const instance = acquired instanceof Promise ? await acquired : acquired;
     const handler = instance.handler;
@@ -238,14 +258,20 @@ export class HttpComponent implements RunningComponent {
     const call = () => handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange));
     let failure: unknown;
     try {
-      if (this.#compiled.async) await callAsync(call, this.#settings.maxExecutionTimeMs, () => { sink.detached = true; });
+      if (this.#compiled.async)
+        await callAsync(call, this.#settings.maxExecutionTimeMs, () => {
+          sink.detached = true;
+        });
       else withDeadline(this.#settings.maxExecutionTimeMs, call);
     } catch (err) {
       failure = err;
     }
     if (sink.detached) {
       this.#pool.release(instance, false);
-      this.#log('error', `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+      this.#log(
+        'error',
+        `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`,
+      );
       plainResponse(res, 504, `component ${this.componentId} exceeded its maximum execution time`);
       return 'failed';
     }
@@ -268,7 +294,10 @@ export class HttpComponent implements RunningComponent {
     if (healthy) return 'ok';
 
     if (failure instanceof ExecutionTimeout) {
-      this.#log('error', `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+      this.#log(
+        'error',
+        `request ${head.method} ${head.pathWithQuery} exceeded ${this.#settings.maxExecutionTimeMs} ms`,
+      );
       plainResponse(res, 504, `component ${this.componentId} exceeded its maximum execution time`);
     } else if (failure !== undefined) {
       this.#log('error', `request ${head.method} ${head.pathWithQuery} trapped: ${describe(failure)}`);
@@ -292,7 +321,8 @@ export class HttpComponent implements RunningComponent {
       let healthy = false;
       try {
         const target = (instance.exports['wasmcloud:messaging/handler'] ?? instance.exports.handler) as
-          { handleMessage?: (m: { subject: string; body: Uint8Array; replyTo: string | undefined }) => unknown } | undefined;
+          | { handleMessage?: (m: { subject: string; body: Uint8Array; replyTo: string | undefined }) => unknown }
+          | undefined;
         const handle = target?.handleMessage;
         if (!handle) {
           healthy = true;
@@ -310,9 +340,13 @@ export class HttpComponent implements RunningComponent {
           // An `err(string)` result is the guest's answer, not a broken instance.
           if (payload !== undefined) {
             healthy = true;
-            throw new Error(`component ${this.componentId} failed to handle a message on ${msg.subject}: ${String(payload)}`);
+            throw new Error(
+              `component ${this.componentId} failed to handle a message on ${msg.subject}: ${String(payload)}`,
+            );
           }
-          throw new Error(`component ${this.componentId} trapped handling a message on ${msg.subject}: ${describe(err)}`);
+          throw new Error(
+            `component ${this.componentId} trapped handling a message on ${msg.subject}: ${describe(err)}`,
+          );
         }
       } finally {
         this.#pool.release(instance, healthy && (!instance.snapshot || instance.snapshot.restore()));
@@ -341,18 +375,23 @@ export class HttpComponent implements RunningComponent {
         const fn = target?.[lowerCamel(func)];
         if (typeof fn !== 'function') {
           healthy = true;
-          throw new Error(`component ${this.componentId} does not export ${instance === '' ? func : `${instance}#${func}`}`);
+          throw new Error(
+            `component ${this.componentId} does not export ${instance === '' ? func : `${instance}#${func}`}`,
+          );
         }
         const call = () => (fn as (...a: unknown[]) => unknown).apply(target, args);
         try {
-          const value = this.#compiled.async ? await callAsync(call, this.#settings.maxExecutionTimeMs, () => undefined) : withDeadline(this.#settings.maxExecutionTimeMs, call);
+          const value = this.#compiled.async
+            ? await callAsync(call, this.#settings.maxExecutionTimeMs, () => undefined)
+            : withDeadline(this.#settings.maxExecutionTimeMs, call);
           healthy = true;
           this.#served++;
           return value;
         } catch (err) {
           this.#failed++;
           if ((err as { payload?: unknown } | undefined)?.payload !== undefined) healthy = true;
-          else if (err instanceof ExecutionTimeout) this.#log('error', `${instance}#${func} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
+          else if (err instanceof ExecutionTimeout)
+            this.#log('error', `${instance}#${func} exceeded ${this.#settings.maxExecutionTimeMs} ms`);
           else this.#log('error', `${instance}#${func} trapped: ${describe(err)}`);
           throw err;
         }
@@ -370,7 +409,10 @@ export class HttpComponent implements RunningComponent {
     this.#recycle = this.#compiled.stateExported;
     if (this.#recycle) this.#pool.dropIdle();
     else this.#pool.switchToFresh(FRESH_PREWARM);
-    this.#log('warn', `a reused instance stopped answering after its first request (FetchEvent component): now serving ${this.#describeStyle()}`);
+    this.#log(
+      'warn',
+      `a reused instance stopped answering after its first request (FetchEvent component): now serving ${this.#describeStyle()}`,
+    );
   }
 
   #describeStyle(): string {
@@ -393,10 +435,15 @@ export class HttpComponent implements RunningComponent {
   }
 
   #instantiate(): Instance {
-    const imports = buildImports(this.#compiled.imports, this.componentId, this.#start.capabilities, (level, message) => this.#log(level, message));
+    const imports = buildImports(this.#compiled.imports, this.componentId, this.#start.capabilities, (level, message) =>
+      this.#log(level, message),
+    );
     const { exports, cores } = this.#compiled.instantiate(imports);
-    const handler = exports.incomingHandler ?? (exports['wasi:http/incoming-handler'] as Instance['handler'] | undefined);
-    return this.#recycle ? { exports, handler, served: 0, snapshot: new CoreStateSnapshot(cores) } : { exports, handler, served: 0 };
+    const handler =
+      exports.incomingHandler ?? (exports['wasi:http/incoming-handler'] as Instance['handler'] | undefined);
+    return this.#recycle
+      ? { exports, handler, served: 0, snapshot: new CoreStateSnapshot(cores) }
+      : { exports, handler, served: 0 };
   }
 
   #log(level: LogLevel, message: string): void {

@@ -39,7 +39,9 @@ export class HttpIngress {
     if (this.#listeners.has(key)) return;
     const { host, port } = parseListenAddress(address);
     const listener: Listener = { server: createServer(), target: undefined, sockets: new Set() };
-    listener.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#dispatch(key, listener, req, res));
+    listener.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.#dispatch(key, listener, req, res),
+    );
     listener.server.on('connection', (socket: Socket) => {
       listener.sockets.add(socket);
       socket.once('close', () => listener.sockets.delete(socket));
@@ -59,13 +61,17 @@ export class HttpIngress {
       if (code === 'EADDRINUSE') {
         throw new UserError(`cannot serve HTTP on ${address}: the address is already in use`, {
           cause: err,
-          suggestion: 'Pick another port in the link or component config (address=127.0.0.1:PORT), or stop the process using it',
+          suggestion:
+            'Pick another port in the link or component config (address=127.0.0.1:PORT), or stop the process using it',
         });
       }
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
         throw new UserError(`cannot serve HTTP on ${address}: ${(err as Error).message}`, {
           cause: err,
-          suggestion: code === 'EACCES' ? 'Use a port above 1023' : 'Use an address of this machine, such as 127.0.0.1 or 0.0.0.0',
+          suggestion:
+            code === 'EACCES'
+              ? 'Use a port above 1023'
+              : 'Use an address of this machine, such as 127.0.0.1 or 0.0.0.0',
         });
       }
       throw err;

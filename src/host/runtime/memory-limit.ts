@@ -55,7 +55,9 @@ export function capModuleMemory(module: Uint8Array, maxBytes: number): Uint8Arra
         let max: number | undefined;
         if (flags & 0x01) [max, p] = readLeb(module, p);
         if (min > maxPages) {
-          throw new MemoryLimitError(`the component needs ${min * PAGE} bytes of linear memory at start, more than the ${maxPages * PAGE}-byte limit`);
+          throw new MemoryLimitError(
+            `the component needs ${min * PAGE} bytes of linear memory at start, more than the ${maxPages * PAGE}-byte limit`,
+          );
         }
         const cap = max === undefined ? maxPages : Math.min(max, maxPages);
         rewritten.push(flags | 0x01, ...writeLeb(min), ...writeLeb(cap));

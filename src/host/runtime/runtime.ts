@@ -31,7 +31,12 @@ export class ComponentRuntime {
       compiling.catch(() => this.#byDigest.delete(digest));
     }
     const compiled = await compiling;
-    const component: LoadedComponent = { digest, imports: compiled.imports, exports: compiled.exports, style: compiled.style };
+    const component: LoadedComponent = {
+      digest,
+      imports: compiled.imports,
+      exports: compiled.exports,
+      style: compiled.style,
+    };
     loaded.set(component, compiled);
     return component;
   }
@@ -39,7 +44,7 @@ export class ComponentRuntime {
   /** Resolves once the component is instantiated and ready to serve. */
   async start(component: LoadedComponent, opts: StartOptions): Promise<RunningComponent> {
     const compiled = loaded.get(component);
-    if (!compiled) throw new Error('start() needs a LoadedComponent returned by this runtime\'s load()');
+    if (!compiled) throw new Error("start() needs a LoadedComponent returned by this runtime's load()");
     const running: HttpComponent = new HttpComponent(compiled, opts, {
       maxExecutionTimeMs: this.#opts.maxExecutionTimeMs,
       log: this.#log,

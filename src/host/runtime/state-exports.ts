@@ -19,7 +19,10 @@ export interface StateExports {
 
 class Reader {
   pos: number;
-  constructor(readonly bytes: Uint8Array, pos: number) {
+  constructor(
+    readonly bytes: Uint8Array,
+    pos: number,
+  ) {
     this.pos = pos;
   }
   byte(): number {
@@ -79,7 +82,12 @@ class Reader {
         case 0xd0: // ref.null ht
           this.skipLeb();
           break;
-        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: // extended-const arithmetic
+        case 0x6a:
+        case 0x6b:
+        case 0x6c:
+        case 0x7c:
+        case 0x7d:
+        case 0x7e: // extended-const arithmetic
           break;
         case 0xfd: // v128.const
           this.u32();

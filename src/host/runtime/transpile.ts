@@ -47,7 +47,10 @@ export function transpileOptions(plan: AsyncPlan | undefined): Record<string, un
 export function transpileInWorker(bytes: Uint8Array, plan?: AsyncPlan): Promise<TranspileOutput> {
   const transpilerUrl = pathToFileURL(resolveTranspiler()).href;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { transpilerUrl, bytes, options: transpileOptions(plan) } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { transpilerUrl, bytes, options: transpileOptions(plan) },
+    });
     let settled = false;
     worker.once('message', (msg: { ok: true; files: Record<string, Uint8Array> } | { ok: false; message: string }) => {
       settled = true;

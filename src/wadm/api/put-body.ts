@@ -52,7 +52,11 @@ export async function parsePutBody(payload: Uint8Array, contentType: string | un
     const syntax = source.findings.filter((f) => f.level === 'Error');
     if (source.data === undefined || syntax.length > 0) {
       const all = syntax.length > 0 ? syntax : source.findings;
-      return { ok: false, message: `Unable to parse manifest: ${all.map(describe).join('; ') || 'empty document'}`, errors: all.map(describe) };
+      return {
+        ok: false,
+        message: `Unable to parse manifest: ${all.map(describe).join('; ') || 'empty document'}`,
+        errors: all.map(describe),
+      };
     }
     data = source.data;
     sourceMap = source.sourceMap;
@@ -66,7 +70,10 @@ export async function parsePutBody(payload: Uint8Array, contentType: string | un
   const manifest = parsed.manifest;
 
   if (manifest.metadata.annotations.version === 'latest') {
-    return { ok: false, message: `invalid manifest version, errors: ${JSON.stringify('latest is not allowed in wadm')}` };
+    return {
+      ok: false,
+      message: `invalid manifest version, errors: ${JSON.stringify('latest is not allowed in wadm')}`,
+    };
   }
   const name = manifest.metadata.name.trim();
   if (!isValidManifestName(name)) {

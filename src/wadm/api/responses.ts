@@ -31,7 +31,10 @@ export type RequestBody = { ok: true; version?: string | null; orphan?: boolean 
 export function parseRequestBody(payload: Uint8Array, what: 'get' | 'delete' | 'deploy' | 'undeploy'): RequestBody {
   const text = new TextDecoder().decode(payload);
   if (text.trim() === '') return { ok: true };
-  const fail = (detail: string): RequestBody => ({ ok: false, reply: errorReply(`Unable to parse ${what} application request: ${detail}`) });
+  const fail = (detail: string): RequestBody => ({
+    ok: false,
+    reply: errorReply(`Unable to parse ${what} application request: ${detail}`),
+  });
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -40,15 +43,21 @@ export function parseRequestBody(payload: Uint8Array, what: 'get' | 'delete' | '
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('expected a JSON object');
   const body = raw as Record<string, unknown>;
-  if (body.version !== undefined && body.version !== null && typeof body.version !== 'string') return fail('"version" must be a string or null');
+  if (body.version !== undefined && body.version !== null && typeof body.version !== 'string')
+    return fail('"version" must be a string or null');
   if (body.orphan !== undefined && typeof body.orphan !== 'boolean') return fail('"orphan" must be a boolean');
-  return { ok: true, version: body.version as string | null | undefined, ...(body.orphan !== undefined ? { orphan: body.orphan as boolean } : {}) };
+  return {
+    ok: true,
+    version: body.version as string | null | undefined,
+    ...(body.orphan !== undefined ? { orphan: body.orphan as boolean } : {}),
+  };
 }
 
 export function putReply(outcome: PutOutcome): PutModelResponse | ErrorResponse {
   if (!outcome.ok) return errorReply(outcome.message);
   let message = `Successfully put manifest ${outcome.name} ${outcome.previousVersion}`;
-  if (outcome.missingShared.length > 0) message += `, but some shared components are not deployed: ${debugList(outcome.missingShared)}`;
+  if (outcome.missingShared.length > 0)
+    message += `, but some shared components are not deployed: ${debugList(outcome.missingShared)}`;
   return {
     result: outcome.created ? 'created' : 'newversion',
     total_versions: outcome.totalVersions,
@@ -59,13 +68,22 @@ export function putReply(outcome: PutOutcome): PutModelResponse | ErrorResponse 
 }
 
 export function getReply(name: string, app: StoredApp | null, version?: string | null): GetModelResponse {
-  if (!app || app.versions.length === 0) return { result: 'notfound', message: `Application with the name ${name} not found` };
+  if (!app || app.versions.length === 0)
+    return { result: 'notfound', message: `Application with the name ${name} not found` };
   if (version === undefined || version === null) {
-    return { result: 'success', message: `Successfully fetched application ${name}`, manifest: app.versions.at(-1)!.manifest };
+    return {
+      result: 'success',
+      message: `Successfully fetched application ${name}`,
+      manifest: app.versions.at(-1)!.manifest,
+    };
   }
   const found = app.versions.find((v) => v.version === version);
   if (!found) return { result: 'notfound', message: `Application ${name} with version ${version} doesn't exist` };
-  return { result: 'success', message: `Successfully fetched application ${name} ${version}`, manifest: found.manifest };
+  return {
+    result: 'success',
+    message: `Successfully fetched application ${name} ${version}`,
+    manifest: found.manifest,
+  };
 }
 
 export function versionsReply(name: string, app: StoredApp | null): VersionResponse {
@@ -92,10 +110,18 @@ export function summaryOf(app: StoredApp, status: Status): ModelSummary {
   };
 }
 
-export function deployReply(outcome: DeployOutcome, requested: string | null | undefined): DeployModelResponse | ErrorResponse {
+export function deployReply(
+  outcome: DeployOutcome,
+  requested: string | null | undefined,
+): DeployModelResponse | ErrorResponse {
   switch (outcome.kind) {
     case 'notfound':
-      return { result: 'notfound', message: `Application with the name ${outcome.name} not found`, name: outcome.name, version: requested ?? null };
+      return {
+        result: 'notfound',
+        message: `Application with the name ${outcome.name} not found`,
+        name: outcome.name,
+        version: requested ?? null,
+      };
     case 'noversion':
       return {
         result: 'error',
@@ -107,18 +133,38 @@ export function deployReply(outcome: DeployOutcome, requested: string | null | u
       // Guard failures are generic error replies in wadm.
       return errorReply(outcome.message);
     case 'deployed':
-      return { result: 'acknowledged', message: `Successfully deployed application ${outcome.name} ${outcome.version}`, name: outcome.name, version: outcome.version };
+      return {
+        result: 'acknowledged',
+        message: `Successfully deployed application ${outcome.name} ${outcome.version}`,
+        name: outcome.name,
+        version: outcome.version,
+      };
   }
 }
 
 export function undeployReply(outcome: UndeployOutcome): DeployModelResponse {
   switch (outcome.kind) {
     case 'notfound':
-      return { result: 'notfound', message: `Application with the name ${outcome.name} not found`, name: outcome.name, version: null };
+      return {
+        result: 'notfound',
+        message: `Application with the name ${outcome.name} not found`,
+        name: outcome.name,
+        version: null,
+      };
     case 'already':
-      return { result: 'acknowledged', message: `Application ${outcome.name} was already undeployed`, name: outcome.name, version: null };
+      return {
+        result: 'acknowledged',
+        message: `Application ${outcome.name} was already undeployed`,
+        name: outcome.name,
+        version: null,
+      };
     case 'undeployed':
-      return { result: 'acknowledged', message: `Successfully undeployed application ${outcome.name}`, name: outcome.name, version: null };
+      return {
+        result: 'acknowledged',
+        message: `Successfully undeployed application ${outcome.name}`,
+        name: outcome.name,
+        version: null,
+      };
   }
 }
 
@@ -127,7 +173,9 @@ export function deleteReply(outcome: DeleteOutcome): DeleteModelResponse {
   if (outcome.kind === 'noop') {
     return {
       result: 'noop',
-      message: outcome.whole ? `Application ${name} doesn't exist or was already deleted` : `Application version ${version} doesn't exist`,
+      message: outcome.whole
+        ? `Application ${name} doesn't exist or was already deleted`
+        : `Application version ${version} doesn't exist`,
       undeploy: false,
     };
   }
@@ -151,4 +199,5 @@ export function statusReply(name: string, status: Status): StatusResponse {
   return { result: 'ok', message: `Successfully fetched status for application ${name}`, status };
 }
 
-export const HISTORY_UNSUPPORTED = 'Model deployment history is not currently supported. It may be added in a future version';
+export const HISTORY_UNSUPPORTED =
+  'Model deployment history is not currently supported. It may be added in a future version';

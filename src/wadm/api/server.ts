@@ -57,22 +57,30 @@ export interface ApiServer {
 
 type Reply = object;
 
-
 export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions): Promise<ApiServer> {
   if (opts.lattices.length === 0) throw new Error('startApiServer: no lattices to serve');
   const prefix = (opts.apiPrefix ?? DEFAULT_WADM_API_PREFIX).trim().replace(/^\.+|\.+$/g, '');
   if (prefix === '') throw new Error('startApiServer: the API prefix is empty');
   const log = opts.log ?? (() => {});
 
-  const kv: KV = await openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas });
+  const kv: KV = await openManifestBucket(nc, {
+    jsDomain: opts.jsDomain,
+    bucket: opts.bucket,
+    replicas: opts.jsReplicas,
+  });
   const jsm: JetStreamManager = await statusStreamManager(nc, opts.jsDomain);
   await ensureStatusStream(jsm, undefined, opts.jsReplicas);
   // Buckets deleted under us (a purge by someone else) are recreated, so the API keeps answering.
   const bucketStream = `KV_${opts.bucket ?? MANIFEST_BUCKET}`;
-  const guard = guardStreams(nc, {
-    [bucketStream]: () => openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas }),
-    [STATUS_STREAM]: () => ensureStatusStream(jsm, undefined, opts.jsReplicas),
-  }, (m) => log('warn', m));
+  const guard = guardStreams(
+    nc,
+    {
+      [bucketStream]: () =>
+        openManifestBucket(nc, { jsDomain: opts.jsDomain, bucket: opts.bucket, replicas: opts.jsReplicas }),
+      [STATUS_STREAM]: () => ensureStatusStream(jsm, undefined, opts.jsReplicas),
+    },
+    (m) => log('warn', m),
+  );
   const bucketGuard = { recreate: () => guard.recreate(bucketStream), settled: () => guard.settled() };
 
   const stores = new Map<string, ManifestStore>();
@@ -85,7 +93,11 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
     return s;
   };
 
-  const publish = async (lattice: string, event: Parameters<typeof encodeEvent>[0], name: 'manifest_published' | 'manifest_unpublished') => {
+  const publish = async (
+    lattice: string,
+    event: Parameters<typeof encodeEvent>[0],
+    name: 'manifest_published' | 'manifest_unpublished',
+  ) => {
     nc.publish(wadmEventSubject(lattice, name), encodeEvent(event));
     await nc.flush();
   };
@@ -110,12 +122,20 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
     switch (op) {
       case 'put': {
         const body = await parsePutBody(msg.data, msg.headers?.get('Content-Type') || undefined);
-        if (!body.ok) return { ...errorReply(body.message), ...(body.errors && body.errors.length > 0 ? { errors: body.errors } : {}) };
+        if (!body.ok)
+          return {
+            ...errorReply(body.message),
+            ...(body.errors && body.errors.length > 0 ? { errors: body.errors } : {}),
+          };
         return putReply(await store.put(body.manifest));
       }
       case 'get': {
         if (name === undefined) {
-          return { result: 'success', message: 'Successfully fetched list of applications', models: await listSummaries(lattice) };
+          return {
+            result: 'success',
+            message: 'Successfully fetched list of applications',
+            models: await listSummaries(lattice),
+          };
         }
         const body = parseRequestBody(msg.data, 'get');
         if (!body.ok) return body.reply;
@@ -135,7 +155,12 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
             await unpublished(lattice, { name: name! });
           } catch (err) {
             log('error', `notifying the undeploy of ${name} failed: ${(err as Error).message}`);
-            return { result: 'error', message: 'Error notifying processors of newly undeployed manifest on delete. This is likely a transient error, so please retry the request.', undeploy: false };
+            return {
+              result: 'error',
+              message:
+                'Error notifying processors of newly undeployed manifest on delete. This is likely a transient error, so please retry the request.',
+              undeploy: false,
+            };
           }
         }
         return deleteReply(outcome);
@@ -149,7 +174,13 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
             await published(lattice, outcome.manifest);
           } catch (err) {
             log('error', `notifying the deploy of ${name} failed: ${(err as Error).message}`);
-            return { result: 'error', message: 'Error notifying processors of newly deployed manifest. This is likely a transient error, so please retry the request', name, version: outcome.version };
+            return {
+              result: 'error',
+              message:
+                'Error notifying processors of newly deployed manifest. This is likely a transient error, so please retry the request',
+              name,
+              version: outcome.version,
+            };
           }
         }
         return deployReply(outcome, body.version);
@@ -164,7 +195,13 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
             await unpublished(lattice, body.orphan ? { name: name!, orphan: true } : { name: name! });
           } catch (err) {
             log('error', `notifying the undeploy of ${name} failed: ${(err as Error).message}`);
-            return { result: 'error', message: 'Error notifying processors of undeployed manifest. This is likely a transient error, so please retry the request', name, version: null };
+            return {
+              result: 'error',
+              message:
+                'Error notifying processors of undeployed manifest. This is likely a transient error, so please retry the request',
+              name,
+              version: null,
+            };
           }
         }
         return undeployReply(outcome);
@@ -186,12 +223,17 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
       } catch (err) {
         const detail = truncateForEcho((err as Error).message);
         log('error', `${truncateForEcho(msg.subject, 200)}: ${detail}`);
-        reply = errorReply(err instanceof StoreError ? `Internal storage error: ${detail}` : `Internal error: ${detail}`);
+        reply = errorReply(
+          err instanceof StoreError ? `Internal storage error: ${detail}` : `Internal error: ${detail}`,
+        );
       }
       if (reply !== undefined && msg.reply) {
         try {
-          msg.respond(encodeBoundedReply(reply, maxPayloadOf(nc), (bytes) =>
-            errorReply(`the reply (${bytes} bytes) is larger than the NATS server's max_payload`)));
+          msg.respond(
+            encodeBoundedReply(reply, maxPayloadOf(nc), (bytes) =>
+              errorReply(`the reply (${bytes} bytes) is larger than the NATS server's max_payload`),
+            ),
+          );
         } catch (err) {
           log('warn', `cannot reply on ${msg.reply}: ${(err as Error).message}`);
         }
@@ -201,14 +243,21 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
     void p.finally(() => inFlight.delete(p));
   };
 
-  const subjects = opts.lattices.includes('*') ? [`${prefix}.>`] : [...new Set(opts.lattices)].map((l) => `${prefix}.${l}.>`);
-  const subs: Subscription[] = subjects.map((subject) => nc.subscribe(subject, { queue: WADM_API_QUEUE_GROUP, callback: (err, msg) => {
-    if (err) {
-      log('error', `API subscription ${subject}: ${err.message}`);
-      return;
-    }
-    serve(msg);
-  } }));
+  const subjects = opts.lattices.includes('*')
+    ? [`${prefix}.>`]
+    : [...new Set(opts.lattices)].map((l) => `${prefix}.${l}.>`);
+  const subs: Subscription[] = subjects.map((subject) =>
+    nc.subscribe(subject, {
+      queue: WADM_API_QUEUE_GROUP,
+      callback: (err, msg) => {
+        if (err) {
+          log('error', `API subscription ${subject}: ${err.message}`);
+          return;
+        }
+        serve(msg);
+      },
+    }),
+  );
   await nc.flush();
   log('info', `wadm API listening on ${subjects.join(', ')} (queue ${WADM_API_QUEUE_GROUP})`);
 

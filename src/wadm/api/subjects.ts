@@ -30,7 +30,8 @@ export function parseApiSubject(subject: string, prefix: string): ParsedApiSubje
   if (tokens.length > 4) {
     return {
       kind: 'invalid',
-      message: 'Invalid subject: Found extra components of subject, ensure your manifest name consists of only alphanumeric characters, dashes, and underscores.',
+      message:
+        'Invalid subject: Found extra components of subject, ensure your manifest name consists of only alphanumeric characters, dashes, and underscores.',
     };
   }
   const [lattice, category, operation, name] = tokens;

@@ -5,7 +5,12 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { UserError } from '../../errors.js';
-import { DEFAULT_WADM_API_PREFIX, wadmApiSubject, wadmStatusSubject, type WadmApiOperation } from '../../lattice/subjects.js';
+import {
+  DEFAULT_WADM_API_PREFIX,
+  wadmApiSubject,
+  wadmStatusSubject,
+  type WadmApiOperation,
+} from '../../lattice/subjects.js';
 import type {
   DeleteModelResponse,
   DeployModelResponse,
@@ -26,8 +31,10 @@ export interface WadmClientOptions {
   apiPrefix?: string;
 }
 
-export const NO_WADM_MESSAGE = 'Connection succeeded to lattice but no wadm server was listening. Ensure wadm is running.';
-export const NO_WADM_SUGGESTION = 'start a local lattice with wadm using `wash up`, or run `wash wadm` against this NATS server (check --lattice and --ctl-host/--ctl-port too)';
+export const NO_WADM_MESSAGE =
+  'Connection succeeded to lattice but no wadm server was listening. Ensure wadm is running.';
+export const NO_WADM_SUGGESTION =
+  'start a local lattice with wadm using `wash up`, or run `wash wadm` against this NATS server (check --lattice and --ctl-host/--ctl-port too)';
 
 /** wadm answered `{"result":"error"}`. */
 export class WadmApiError extends UserError {
@@ -42,7 +49,11 @@ export class WadmApiError extends UserError {
 
 function errorNames(err: unknown): string[] {
   const names: string[] = [];
-  for (let cur = err as { name?: string; cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
+  for (
+    let cur = err as { name?: string; cause?: unknown } | undefined, i = 0;
+    cur && i < 5;
+    cur = cur.cause as typeof cur, i++
+  ) {
     if (typeof cur.name === 'string') names.push(cur.name);
   }
   return names;
@@ -57,7 +68,10 @@ export type StoreOutcome =
 /** JSON with object keys sorted, to compare manifests by content. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v);
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 export interface StatusWatch extends AsyncIterable<Status> {
@@ -69,18 +83,32 @@ export class WadmClient {
   private readonly timeoutMs: number;
   private readonly prefix: string;
 
-  constructor(private readonly nc: NatsConnection, lattice: string, opts: WadmClientOptions = {}) {
+  constructor(
+    private readonly nc: NatsConnection,
+    lattice: string,
+    opts: WadmClientOptions = {},
+  ) {
     this.lattice = lattice;
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.prefix = opts.apiPrefix ?? DEFAULT_WADM_API_PREFIX;
   }
 
-  private async request<T>(op: WadmApiOperation, name: string | undefined, body?: unknown, contentType?: string): Promise<T> {
+  private async request<T>(
+    op: WadmApiOperation,
+    name: string | undefined,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<T> {
     const subject = wadmApiSubject(this.lattice, op, name, this.prefix);
-    const data = body === undefined ? new Uint8Array() : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
+    const data =
+      body === undefined
+        ? new Uint8Array()
+        : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
     let reply;
     try {
-      const opts: { timeout: number; headers?: import('@nats-io/transport-node').MsgHdrs } = { timeout: this.timeoutMs };
+      const opts: { timeout: number; headers?: import('@nats-io/transport-node').MsgHdrs } = {
+        timeout: this.timeoutMs,
+      };
       if (contentType) {
         const { headers } = await import('@nats-io/transport-node');
         opts.headers = headers();
@@ -93,7 +121,9 @@ export class WadmClient {
         throw new UserError(NO_WADM_MESSAGE, { suggestion: NO_WADM_SUGGESTION });
       }
       if (names.includes('TimeoutError')) {
-        throw new UserError(`wadm did not answer ${subject} within ${this.timeoutMs} ms`, { suggestion: 'wadm may be busy or overloaded; retry with a larger --timeout-ms' });
+        throw new UserError(`wadm did not answer ${subject} within ${this.timeoutMs} ms`, {
+          suggestion: 'wadm may be busy or overloaded; retry with a larger --timeout-ms',
+        });
       }
       throw new UserError(`wadm request on ${subject} failed: ${(err as Error).message}`, { cause: err });
     }
@@ -106,13 +136,19 @@ export class WadmClient {
     const r = parsed as { result?: unknown; message?: unknown; errors?: unknown };
     if (r && typeof r === 'object' && !Array.isArray(r) && r.result === 'error') {
       const errors = Array.isArray(r.errors) ? r.errors.filter((e): e is string => typeof e === 'string') : [];
-      throw new WadmApiError(typeof r.message === 'string' && r.message !== '' ? r.message : `wadm refused ${op}`, errors);
+      throw new WadmApiError(
+        typeof r.message === 'string' && r.message !== '' ? r.message : `wadm refused ${op}`,
+        errors,
+      );
     }
     return parsed as T;
   }
 
   /** Stores a new version (YAML/JSON text is sent as it is; an object is sent as JSON). Never deploys. */
-  put(manifest: WadmManifest | string, opts: { contentType?: 'application/json' | 'application/yaml' } = {}): Promise<PutModelResponse> {
+  put(
+    manifest: WadmManifest | string,
+    opts: { contentType?: 'application/json' | 'application/yaml' } = {},
+  ): Promise<PutModelResponse> {
     if (typeof manifest === 'string') return this.request('put', undefined, manifest, opts.contentType);
     return this.request('put', undefined, manifest, 'application/json');
   }

@@ -36,14 +36,17 @@ export const looksLikePath = (arg: string) => /[\\/]/.test(arg) || /\.(ya?ml|jso
 
 async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
   if (stdin.isTTY) {
-    throw new UserError('`-` reads the manifest from stdin, but stdin is a terminal', { suggestion: 'pipe a manifest in (`cat app.yaml | wash app put -`) or give a file path' });
+    throw new UserError('`-` reads the manifest from stdin, but stdin is a terminal', {
+      suggestion: 'pipe a manifest in (`cat app.yaml | wash app put -`) or give a file path',
+    });
   }
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stdin) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += buf.length;
-    if (total > MANIFEST_MAX_BYTES) throw new UserError(`the manifest on stdin is larger than the limit of ${MANIFEST_MAX_BYTES} bytes`);
+    if (total > MANIFEST_MAX_BYTES)
+      throw new UserError(`the manifest on stdin is larger than the limit of ${MANIFEST_MAX_BYTES} bytes`);
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -57,7 +60,8 @@ async function fetchText(url: string, timeoutMs: number): Promise<string> {
     throw new UserError(`cannot download the manifest from ${url}: ${(cause as Error).message}`, { cause });
   }
   if (!res.ok) throw new UserError(`cannot download the manifest from ${url}: HTTP ${res.status} ${res.statusText}`);
-  const tooLarge = () => new UserError(`the manifest at ${url} is larger than the limit of ${MANIFEST_MAX_BYTES} bytes`);
+  const tooLarge = () =>
+    new UserError(`the manifest at ${url} is larger than the limit of ${MANIFEST_MAX_BYTES} bytes`);
   if (Number(res.headers.get('content-length') ?? 0) > MANIFEST_MAX_BYTES) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -72,10 +76,16 @@ async function fetchText(url: string, timeoutMs: number): Promise<string> {
 /** Whether `arg` names a manifest source (stdin, URL, an existing file, or something path-like). */
 export async function isManifestSource(arg: string): Promise<boolean> {
   if (arg === '-' || isUrl(arg) || looksLikePath(arg)) return true;
-  return stat(arg).then((s) => s.isFile(), () => false);
+  return stat(arg).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
-export async function readManifestText(arg: string, opts: { stdin?: NodeJS.ReadableStream & { isTTY?: boolean }; cwd?: string; timeoutMs?: number } = {}): Promise<ManifestText> {
+export async function readManifestText(
+  arg: string,
+  opts: { stdin?: NodeJS.ReadableStream & { isTTY?: boolean }; cwd?: string; timeoutMs?: number } = {},
+): Promise<ManifestText> {
   const cwd = opts.cwd ?? process.cwd();
   if (arg === '-') return { text: await readStdin(opts.stdin ?? process.stdin), origin: '<stdin>', baseDir: cwd };
   if (isUrl(arg)) return { text: await fetchText(arg, opts.timeoutMs ?? 15_000), origin: arg };
@@ -88,16 +98,22 @@ export async function readManifestText(arg: string, opts: { stdin?: NodeJS.Reada
  * Reads, validates (refusing an invalid manifest with every finding), resolves relative `file://` images and,
  * with `checkImages`, refuses missing local image files.
  */
-export async function loadManifestSource(arg: string, opts: { checkImages?: boolean; stdin?: NodeJS.ReadableStream & { isTTY?: boolean }; cwd?: string } = {}): Promise<LoadedManifestSource> {
+export async function loadManifestSource(
+  arg: string,
+  opts: { checkImages?: boolean; stdin?: NodeJS.ReadableStream & { isTTY?: boolean }; cwd?: string } = {},
+): Promise<LoadedManifestSource> {
   const source = await readManifestText(arg, opts);
   const m = await import('../../manifest/index.js');
   const report = await m.validateManifestText(source.text, { file: source.origin });
   if (!report.valid || !report.manifest) {
     const n = report.errors.length;
     const findings = m.renderReportText(source.origin, report).trimEnd();
-    throw new UserError(`manifest ${source.origin} is invalid (${n} error${n === 1 ? '' : 's'}); nothing was sent to wadm\n${findings}`, {
-      suggestion: `fix the errors above (\`wash app validate ${arg === '-' ? '<file>' : arg}\` checks offline)`,
-    });
+    throw new UserError(
+      `manifest ${source.origin} is invalid (${n} error${n === 1 ? '' : 's'}); nothing was sent to wadm\n${findings}`,
+      {
+        suggestion: `fix the errors above (\`wash app validate ${arg === '-' ? '<file>' : arg}\` checks offline)`,
+      },
+    );
   }
   let manifest = report.manifest;
   if (source.baseDir !== undefined) {
@@ -105,16 +121,27 @@ export async function loadManifestSource(arg: string, opts: { checkImages?: bool
       const missing = await m.checkFileImages(manifest, source.baseDir, report.sourceMap);
       if (missing.length > 0) {
         const lines = missing.map((f) => `  ${source.origin}${f.line !== undefined ? `:${f.line}` : ''}: ${f.msg}`);
-        throw new UserError(`manifest ${source.origin} refers to local image files that do not exist; nothing was deployed\n${lines.join('\n')}`, {
-          suggestion: 'build the component first (e.g. `wash build`), or fix the file:// path (relative paths are resolved from the manifest\'s folder)',
-        });
+        throw new UserError(
+          `manifest ${source.origin} refers to local image files that do not exist; nothing was deployed\n${lines.join('\n')}`,
+          {
+            suggestion:
+              "build the component first (e.g. `wash build`), or fix the file:// path (relative paths are resolved from the manifest's folder)",
+          },
+        );
       }
     }
     manifest = m.resolveFileImages(manifest, source.baseDir);
   }
   const json = await m.serializeManifest(manifest, 'json');
   const version = m.manifestVersion(manifest);
-  return { ...source, manifest, json, name: manifest.metadata.name, ...(version !== undefined ? { version } : {}), warnings: report.warnings };
+  return {
+    ...source,
+    manifest,
+    json,
+    name: manifest.metadata.name,
+    ...(version !== undefined ? { version } : {}),
+    warnings: report.warnings,
+  };
 }
 
 /** The app name of a NAME-or-manifest argument (undeploy/delete accept both): a manifest gives its metadata.name. */
@@ -126,7 +153,9 @@ export async function appNameOf(arg: string): Promise<string> {
   const raw = parsed.raw as { metadata?: { name?: unknown } } | undefined;
   const name = parsed.manifest?.metadata.name ?? raw?.metadata?.name;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new UserError(`cannot read metadata.name from ${source.origin}`, { suggestion: `check it with \`wash app validate ${arg}\`` });
+    throw new UserError(`cannot read metadata.name from ${source.origin}`, {
+      suggestion: `check it with \`wash app validate ${arg}\``,
+    });
   }
   return name.trim();
 }

@@ -15,7 +15,12 @@ export interface RollbackPlan {
   basis: 'requested' | 'deploy-history' | 'insertion-order';
 }
 
-export function rollbackTarget(app: string, versions: readonly VersionInfo[], history: readonly DeployRecord[] | undefined, to?: string): RollbackPlan {
+export function rollbackTarget(
+  app: string,
+  versions: readonly VersionInfo[],
+  history: readonly DeployRecord[] | undefined,
+  to?: string,
+): RollbackPlan {
   const current = versions.find((v) => v.deployed)?.version;
   if (current === undefined) {
     throw new UserError(`application ${app} is not deployed, so there is nothing to roll back`, {
@@ -25,9 +30,14 @@ export function rollbackTarget(app: string, versions: readonly VersionInfo[], hi
   const present = new Set(versions.map((v) => v.version));
   if (to !== undefined) {
     if (!present.has(to)) {
-      throw new UserError(`application ${app} has no version ${to} (--to)`, { suggestion: `stored versions: ${versions.map((v) => v.version).join(', ')}` });
+      throw new UserError(`application ${app} has no version ${to} (--to)`, {
+        suggestion: `stored versions: ${versions.map((v) => v.version).join(', ')}`,
+      });
     }
-    if (to === current) throw new UserError(`version ${to} of ${app} is already the deployed version (--to)`, { suggestion: 'pick another version' });
+    if (to === current)
+      throw new UserError(`version ${to} of ${app} is already the deployed version (--to)`, {
+        suggestion: 'pick another version',
+      });
     return { target: to, from: current, basis: 'requested' };
   }
 

@@ -50,10 +50,18 @@ export function failureMessage(status: Status): string {
 const isTerminal = (t: StatusType, target: AppTarget) =>
   t === target || t === 'failed' || (target === 'settled' && (t === 'deployed' || t === 'undeployed'));
 
-export async function armAppWait(client: WadmClient, name: string, target: AppTarget, opts: AppWaitOptions): Promise<AppWait> {
+export async function armAppWait(
+  client: WadmClient,
+  name: string,
+  target: AppTarget,
+  opts: AppWaitOptions,
+): Promise<AppWait> {
   const graceMs = opts.graceMs ?? (target === 'settled' ? 0 : 3000);
   const pollMs = opts.pollMs ?? 1000;
-  const baseline = await client.status(name).then((s) => JSON.stringify(s), () => undefined);
+  const baseline = await client.status(name).then(
+    (s) => JSON.stringify(s),
+    () => undefined,
+  );
   const watch = client.watchStatus(name);
   let pushed: Status | undefined;
   let wake: (() => void) | undefined;
@@ -97,7 +105,9 @@ export async function armAppWait(client: WadmClient, name: string, target: AppTa
             report(fresh);
             if (isTerminal(fresh.status.type, target)) {
               if (fresh.status.type === 'failed') {
-                throw new UserError(`application ${name} failed: ${failureMessage(fresh)}`, { suggestion: `inspect it with \`wash app status ${name}\`` });
+                throw new UserError(`application ${name} failed: ${failureMessage(fresh)}`, {
+                  suggestion: `inspect it with \`wash app status ${name}\``,
+                });
               }
               return fresh;
             }
@@ -116,9 +126,12 @@ export async function armAppWait(client: WadmClient, name: string, target: AppTa
         if (cancelled) throw new UserError(`stopped waiting for ${name}`);
         const seen = last ? `; last status: ${describeStatus(last)}` : '';
         const goal = target === 'settled' ? 'deployed or undeployed' : target;
-        throw new UserError(`timed out after ${opts.timeoutMs} ms waiting for application ${name} to be ${goal}${seen}`, {
-          suggestion: `the request was accepted; follow it with \`wash app status ${name} --watch\`, or raise --wait-timeout-ms`,
-        });
+        throw new UserError(
+          `timed out after ${opts.timeoutMs} ms waiting for application ${name} to be ${goal}${seen}`,
+          {
+            suggestion: `the request was accepted; follow it with \`wash app status ${name} --watch\`, or raise --wait-timeout-ms`,
+          },
+        );
       } finally {
         watch.stop();
       }

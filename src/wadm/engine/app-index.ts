@@ -61,7 +61,8 @@ export class AppIndex {
   }
 
   clear(): void {
-    for (const m of [this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.entries, this.expecting]) m.clear();
+    for (const m of [this.byWorkload, this.byLink, this.byConfig, this.byExpectation, this.entries, this.expecting])
+      m.clear();
   }
 
   appsUsingWorkload(id: string): readonly string[] {

@@ -6,11 +6,25 @@ import type { LatticeEvent } from '../../lattice/events.js';
 import { manifestVersion } from '../../manifest/names.js';
 import type { Manifest } from '../../manifest/schema.js';
 import type { ObservedSummary, ScalerStatus, Status } from '../types.js';
-import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerCommandSent, scalerDeadline, stepScaler, type ScalerRuntime } from './backoff.js';
+import {
+  newRuntime,
+  observeScalerEvent,
+  scalerCommandFailed,
+  scalerCommandSent,
+  scalerDeadline,
+  stepScaler,
+  type ScalerRuntime,
+} from './backoff.js';
 import type { Command, TaggedCommand } from './commands.js';
 import { SCALER_KEY } from './constants.js';
 import { manifestToScalers } from './manifest-to-scalers.js';
-import { cleanupPrerequisite, cleanupScaler, workloadIdOf, type ReconcileContext, type ScalerSpec } from './scalers/index.js';
+import {
+  cleanupPrerequisite,
+  cleanupScaler,
+  workloadIdOf,
+  type ReconcileContext,
+  type ScalerSpec,
+} from './scalers/index.js';
 import type { LatticeState } from './state.js';
 import { aggregateStatus, waitingStatus } from './status.js';
 
@@ -35,20 +49,32 @@ function contextOf(specs: readonly ScalerSpec[]): ReconcileContext {
 /** A fresh app from a manifest (no scalers carried over). */
 export function createApp(manifest: Manifest): AppRuntime {
   const { scalers, warnings } = manifestToScalers(manifest);
-  return { name: manifest.metadata.name, version: manifestVersion(manifest), manifest, scalers: scalers.map(newRuntime), ctx: contextOf(scalers), warnings };
+  return {
+    name: manifest.metadata.name,
+    version: manifestVersion(manifest),
+    manifest,
+    scalers: scalers.map(newRuntime),
+    ctx: contextOf(scalers),
+    warnings,
+  };
 }
 
 /** Key of a command for de-duplication within one pass. */
 function commandKey(c: Command): string {
   switch (c.type) {
     case 'PutConfig':
-    case 'DeleteConfig': return `${c.type}|${c.name}`;
-    case 'PutLink': return `${c.type}|${c.link.source_id}|${c.link.wit_namespace}|${c.link.wit_package}|${c.link.name}|${c.link.target}`;
-    case 'DeleteLink': return `${c.type}|${c.sourceId}|${c.namespace}|${c.package}|${c.name}`;
+    case 'DeleteConfig':
+      return `${c.type}|${c.name}`;
+    case 'PutLink':
+      return `${c.type}|${c.link.source_id}|${c.link.wit_namespace}|${c.link.wit_package}|${c.link.name}|${c.link.target}`;
+    case 'DeleteLink':
+      return `${c.type}|${c.sourceId}|${c.namespace}|${c.package}|${c.name}`;
     case 'ScaleComponent':
-    case 'UpdateComponent': return `${c.type}|${c.componentId}|${c.hostId}`;
+    case 'UpdateComponent':
+      return `${c.type}|${c.componentId}|${c.hostId}`;
     case 'StartProvider':
-    case 'StopProvider': return `${c.type}|${c.providerId}|${c.hostId}`;
+    case 'StopProvider':
+      return `${c.type}|${c.providerId}|${c.hostId}`;
   }
 }
 
@@ -62,7 +88,10 @@ function dedupe(commands: TaggedCommand[]): TaggedCommand[] {
   });
 }
 
-function toScalerStatus(spec: ScalerSpec, r: { status: ScalerStatus['status']; desired?: number; observed?: number }): ScalerStatus {
+function toScalerStatus(
+  spec: ScalerSpec,
+  r: { status: ScalerStatus['status']; desired?: number; observed?: number },
+): ScalerStatus {
   const out: ScalerStatus = { id: spec.id, kind: spec.kind, name: spec.name, status: r.status };
   if (r.desired !== undefined) out.desired = r.desired;
   if (r.observed !== undefined) out.observed = r.observed;
@@ -79,10 +108,12 @@ function observedSummary(state: LatticeState, app: AppRuntime, statuses: readonl
     const observed = statuses[i]?.observed ?? 0;
     if (spec.role === 'component') {
       components += observed;
-      for (const [host, rec] of state.components.get(spec.componentId) ?? []) if (rec.annotations[SCALER_KEY] === spec.id) hosts.add(host);
+      for (const [host, rec] of state.components.get(spec.componentId) ?? [])
+        if (rec.annotations[SCALER_KEY] === spec.id) hosts.add(host);
     } else if (spec.role === 'provider') {
       providers += observed;
-      for (const [host, rec] of state.providers.get(spec.providerId) ?? []) if (rec.annotations[SCALER_KEY] === spec.id) hosts.add(host);
+      for (const [host, rec] of state.providers.get(spec.providerId) ?? [])
+        if (rec.annotations[SCALER_KEY] === spec.id) hosts.add(host);
     } else if (spec.role === 'link') {
       links += observed;
     }
@@ -117,7 +148,13 @@ export function observeAppEvent(app: AppRuntime, event: LatticeEvent, now: numbe
   return matched;
 }
 
-export function appCommandFailed(app: AppRuntime, scalerId: string | undefined, cmd: Command, error: string, now: number): void {
+export function appCommandFailed(
+  app: AppRuntime,
+  scalerId: string | undefined,
+  cmd: Command,
+  error: string,
+  now: number,
+): void {
   const rt = scalerId === undefined ? undefined : app.scalers.find((s) => s.spec.id === scalerId);
   if (rt) scalerCommandFailed(rt, cmd, error, now);
 }
@@ -162,7 +199,13 @@ function ownedConfigNames(specs: readonly ScalerSpec[]): Set<string> {
 }
 
 /** Cleanup for `removed` scalers, sparing whatever the `kept` ones still manage. */
-function cleanupFor(appName: string, removed: readonly ScalerSpec[], kept: readonly ScalerSpec[], state: LatticeState, ctx: ReconcileContext): TaggedCommand[] {
+function cleanupFor(
+  appName: string,
+  removed: readonly ScalerSpec[],
+  kept: readonly ScalerSpec[],
+  state: LatticeState,
+  ctx: ReconcileContext,
+): TaggedCommand[] {
   const keptWorkloads = new Set(kept.map((s) => (workloadIdOf(s) === undefined ? '' : `${s.role}|${workloadIdOf(s)}`)));
   const keptLinks = new Set(kept.map(linkIdentityOf).filter((x): x is string => x !== undefined));
   const keptConfigs = ownedConfigNames(kept);
@@ -216,11 +259,23 @@ export function upgradeApp(previous: AppRuntime | undefined, manifest: Manifest,
   });
   const newIds = next.ctx.appScalerIds;
   const removedSpecs = previous.scalers.map((rt) => rt.spec).filter((s) => !newIds.has(s.id));
-  const cleanup = cleanupFor(next.name, removedSpecs, next.scalers.map((rt) => rt.spec), state, next.ctx);
+  const cleanup = cleanupFor(
+    next.name,
+    removedSpecs,
+    next.scalers.map((rt) => rt.spec),
+    state,
+    next.ctx,
+  );
   return { app: next, cleanup, kept, added, removed: removedSpecs.map((s) => s.id) };
 }
 
 /** Everything to run when the app is undeployed (not used for `orphan` undeploys). */
 export function undeployApp(app: AppRuntime, state: LatticeState): TaggedCommand[] {
-  return cleanupFor(app.name, app.scalers.map((rt) => rt.spec), [], state, app.ctx);
+  return cleanupFor(
+    app.name,
+    app.scalers.map((rt) => rt.spec),
+    [],
+    state,
+    app.ctx,
+  );
 }

@@ -7,7 +7,14 @@ import type { LatticeEvent } from '../../lattice/events.js';
 import type { StatusInfo } from '../types.js';
 import { expectationFor, expectationKey, matchExpectation, type Command, type Expectation } from './commands.js';
 import { FAILURE_BACKOFF_MS, UPDATE_EXPECT_MS } from './constants.js';
-import { expectWindowMs, reconcilePrerequisite, reconcileScaler, type ReconcileContext, type ScalerResult, type ScalerSpec } from './scalers/index.js';
+import {
+  expectWindowMs,
+  reconcilePrerequisite,
+  reconcileScaler,
+  type ReconcileContext,
+  type ScalerResult,
+  type ScalerSpec,
+} from './scalers/index.js';
 import type { LatticeState } from './state.js';
 
 export interface ScalerRuntime {
@@ -47,7 +54,12 @@ function prerequisites(rt: ScalerRuntime, state: LatticeState): { commands: Comm
  * One reconcile of a wrapped scaler. Returns the commands to run now (possibly none) and the status to
  * report; commands returned are remembered as expected events.
  */
-export function stepScaler(rt: ScalerRuntime, state: LatticeState, appCtx: ReconcileContext, now: number): ScalerResult {
+export function stepScaler(
+  rt: ScalerRuntime,
+  state: LatticeState,
+  appCtx: ReconcileContext,
+  now: number,
+): ScalerResult {
   const ctx: ReconcileContext = { ...appCtx, labelled: rt.labelled };
   rt.expected = rt.expected.filter((e) => e.deadline > now);
   if (rt.backoff && rt.backoff.until <= now) rt.backoff = undefined;
@@ -62,7 +74,12 @@ export function stepScaler(rt: ScalerRuntime, state: LatticeState, appCtx: Recon
   if (pre.commands.length || pre.blocking) {
     const dry = reconcileScaler(rt.spec, state, ctx);
     expect(rt, pre.commands, now);
-    return { commands: pre.commands, status: pre.blocking ?? { type: 'reconciling' }, desired: dry.desired, observed: dry.observed };
+    return {
+      commands: pre.commands,
+      status: pre.blocking ?? { type: 'reconciling' },
+      desired: dry.desired,
+      observed: dry.observed,
+    };
   }
 
   const result = reconcileScaler(rt.spec, state, ctx);
@@ -77,7 +94,8 @@ export function observeScalerEvent(rt: ScalerRuntime, event: LatticeEvent, now: 
     const outcome = matchExpectation(rt.expected[i], event);
     if (!outcome) continue;
     rt.expected.splice(i, 1);
-    if (outcome.outcome === 'failure') rt.backoff = { status: { type: 'failed', message: outcome.error }, until: now + FAILURE_BACKOFF_MS };
+    if (outcome.outcome === 'failure')
+      rt.backoff = { status: { type: 'failed', message: outcome.error }, until: now + FAILURE_BACKOFF_MS };
     return true;
   }
   return false;

@@ -72,7 +72,15 @@ export interface DeleteConfig {
   name: string;
 }
 
-export type Command = ScaleComponent | UpdateComponent | StartProvider | StopProvider | PutLink | DeleteLink | PutConfig | DeleteConfig;
+export type Command =
+  | ScaleComponent
+  | UpdateComponent
+  | StartProvider
+  | StopProvider
+  | PutLink
+  | DeleteLink
+  | PutConfig
+  | DeleteConfig;
 export type CommandType = Command['type'];
 
 /** A command together with the app and scaler that asked for it (failures are reported back to them). */
@@ -86,15 +94,24 @@ export interface TaggedCommand {
 /** One line for logs. */
 export function describeCommand(cmd: Command): string {
   switch (cmd.type) {
-    case 'ScaleComponent': return `scale component ${cmd.componentId} to ${cmd.count} on host ${cmd.hostId} (${cmd.reference})`;
-    case 'UpdateComponent': return `update component ${cmd.componentId} on host ${cmd.hostId} to ${cmd.reference}`;
-    case 'StartProvider': return `start provider ${cmd.providerId} on host ${cmd.hostId} (${cmd.reference})`;
-    case 'StopProvider': return `stop provider ${cmd.providerId} on host ${cmd.hostId}`;
-    case 'PutLink': return `put link ${cmd.link.source_id} -(${cmd.link.wit_namespace}:${cmd.link.wit_package}/${cmd.link.interfaces.join(',')}, ${cmd.link.name})-> ${cmd.link.target}`;
-    case 'DeleteLink': return `delete link ${cmd.sourceId} -(${cmd.namespace}:${cmd.package}, ${cmd.name})->`;
-    case 'PutConfig': return `put config ${cmd.name}`;
-    case 'DeleteConfig': return `delete config ${cmd.name}`;
-    default: return assertNever(cmd);
+    case 'ScaleComponent':
+      return `scale component ${cmd.componentId} to ${cmd.count} on host ${cmd.hostId} (${cmd.reference})`;
+    case 'UpdateComponent':
+      return `update component ${cmd.componentId} on host ${cmd.hostId} to ${cmd.reference}`;
+    case 'StartProvider':
+      return `start provider ${cmd.providerId} on host ${cmd.hostId} (${cmd.reference})`;
+    case 'StopProvider':
+      return `stop provider ${cmd.providerId} on host ${cmd.hostId}`;
+    case 'PutLink':
+      return `put link ${cmd.link.source_id} -(${cmd.link.wit_namespace}:${cmd.link.wit_package}/${cmd.link.interfaces.join(',')}, ${cmd.link.name})-> ${cmd.link.target}`;
+    case 'DeleteLink':
+      return `delete link ${cmd.sourceId} -(${cmd.namespace}:${cmd.package}, ${cmd.name})->`;
+    case 'PutConfig':
+      return `put config ${cmd.name}`;
+    case 'DeleteConfig':
+      return `delete config ${cmd.name}`;
+    default:
+      return assertNever(cmd);
   }
 }
 
@@ -126,31 +143,64 @@ export function expectationFor(cmd: Command, now: number, windowMs: number): Exp
         ? { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: true, deadline }
         : { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: false, deadline };
     case 'UpdateComponent':
-      return { on: 'component', componentId: cmd.componentId, hostId: cmd.hostId, stopped: false, imageRef: cmd.reference, deadline };
-    case 'StartProvider': return { on: 'provider-started', providerId: cmd.providerId, hostId: cmd.hostId, deadline };
-    case 'StopProvider': return { on: 'provider-stopped', providerId: cmd.providerId, hostId: cmd.hostId, deadline };
+      return {
+        on: 'component',
+        componentId: cmd.componentId,
+        hostId: cmd.hostId,
+        stopped: false,
+        imageRef: cmd.reference,
+        deadline,
+      };
+    case 'StartProvider':
+      return { on: 'provider-started', providerId: cmd.providerId, hostId: cmd.hostId, deadline };
+    case 'StopProvider':
+      return { on: 'provider-stopped', providerId: cmd.providerId, hostId: cmd.hostId, deadline };
     case 'PutLink': {
       const l = cmd.link;
-      return { on: 'link-set', sourceId: l.source_id, namespace: l.wit_namespace, package: l.wit_package, name: l.name, target: l.target, deadline };
+      return {
+        on: 'link-set',
+        sourceId: l.source_id,
+        namespace: l.wit_namespace,
+        package: l.wit_package,
+        name: l.name,
+        target: l.target,
+        deadline,
+      };
     }
-    case 'DeleteLink': return { on: 'link-deleted', sourceId: cmd.sourceId, namespace: cmd.namespace, package: cmd.package, name: cmd.name, deadline };
-    case 'PutConfig': return { on: 'config-set', name: cmd.name, deadline };
-    case 'DeleteConfig': return { on: 'config-deleted', name: cmd.name, deadline };
-    default: return assertNever(cmd);
+    case 'DeleteLink':
+      return {
+        on: 'link-deleted',
+        sourceId: cmd.sourceId,
+        namespace: cmd.namespace,
+        package: cmd.package,
+        name: cmd.name,
+        deadline,
+      };
+    case 'PutConfig':
+      return { on: 'config-set', name: cmd.name, deadline };
+    case 'DeleteConfig':
+      return { on: 'config-deleted', name: cmd.name, deadline };
+    default:
+      return assertNever(cmd);
   }
 }
 
 /** Index key shared by an expectation and the events that can settle it. */
 export function expectationKey(exp: Expectation): string {
   switch (exp.on) {
-    case 'component': return `c|${exp.componentId}|${exp.hostId}`;
+    case 'component':
+      return `c|${exp.componentId}|${exp.hostId}`;
     case 'provider-started':
-    case 'provider-stopped': return `p|${exp.providerId}|${exp.hostId}`;
+    case 'provider-stopped':
+      return `p|${exp.providerId}|${exp.hostId}`;
     case 'link-set':
-    case 'link-deleted': return `l|${exp.sourceId}|${exp.namespace}|${exp.package}|${exp.name}`;
+    case 'link-deleted':
+      return `l|${exp.sourceId}|${exp.namespace}|${exp.package}|${exp.name}`;
     case 'config-set':
-    case 'config-deleted': return `g|${exp.name}`;
-    default: return assertNever(exp);
+    case 'config-deleted':
+      return `g|${exp.name}`;
+    default:
+      return assertNever(exp);
   }
 }
 
@@ -158,10 +208,12 @@ export function expectationKey(exp: Expectation): string {
 export function eventExpectationKey(event: LatticeEvent): string | undefined {
   switch (event.name) {
     case 'component_scaled':
-    case 'component_scale_failed': return `c|${event.data.component_id}|${eventHostId(event)}`;
+    case 'component_scale_failed':
+      return `c|${event.data.component_id}|${eventHostId(event)}`;
     case 'provider_started':
     case 'provider_start_failed':
-    case 'provider_stopped': return `p|${event.data.provider_id}|${eventHostId(event)}`;
+    case 'provider_stopped':
+      return `p|${event.data.provider_id}|${eventHostId(event)}`;
     case 'linkdef_set':
     case 'linkdef_set_failed':
     case 'linkdef_deleted': {
@@ -169,8 +221,10 @@ export function eventExpectationKey(event: LatticeEvent): string | undefined {
       return `l|${d.source_id}|${d.wit_namespace}|${d.wit_package}|${d.name}`;
     }
     case 'config_set':
-    case 'config_deleted': return `g|${event.data.config_name}`;
-    default: return undefined;
+    case 'config_deleted':
+      return `g|${event.data.config_name}`;
+    default:
+      return undefined;
   }
 }
 
@@ -179,7 +233,8 @@ export function matchExpectation(exp: Expectation, event: LatticeEvent): Expecta
   if (eventExpectationKey(event) !== expectationKey(exp)) return undefined;
   switch (exp.on) {
     case 'component':
-      if (event.name === 'component_scale_failed') return exp.stopped ? undefined : { outcome: 'failure', error: event.data.error };
+      if (event.name === 'component_scale_failed')
+        return exp.stopped ? undefined : { outcome: 'failure', error: event.data.error };
       if (event.name !== 'component_scaled') return undefined;
       if (exp.stopped) return event.data.max_instances === 0 ? { outcome: 'success' } : undefined;
       if (event.data.max_instances === 0) return undefined;
@@ -194,7 +249,8 @@ export function matchExpectation(exp: Expectation, event: LatticeEvent): Expecta
       return event.name === 'provider_stopped' ? { outcome: 'success' } : undefined;
     case 'link-set':
       if (event.name === 'linkdef_set' && event.data.target === exp.target) return { outcome: 'success' };
-      if (event.name === 'linkdef_set_failed' && event.data.target === exp.target) return { outcome: 'failure', error: event.data.error };
+      if (event.name === 'linkdef_set_failed' && event.data.target === exp.target)
+        return { outcome: 'failure', error: event.data.error };
       return undefined;
     case 'link-deleted':
       return event.name === 'linkdef_deleted' ? { outcome: 'success' } : undefined;
@@ -202,6 +258,7 @@ export function matchExpectation(exp: Expectation, event: LatticeEvent): Expecta
       return event.name === 'config_set' ? { outcome: 'success' } : undefined;
     case 'config-deleted':
       return event.name === 'config_deleted' ? { outcome: 'success' } : undefined;
-    default: return assertNever(exp);
+    default:
+      return assertNever(exp);
   }
 }

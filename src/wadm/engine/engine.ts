@@ -16,12 +16,30 @@ import { ensureStatusStream, statusStreamManager } from '../store/status-stream.
 import type { Status } from '../types.js';
 import { AppIndex } from './app-index.js';
 import { appsTouched, observeEvent, type Observation } from './observer.js';
-import { appCommandFailed, appCommandSent, appConfigNames, appDeadline, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from './app.js';
+import {
+  appCommandFailed,
+  appCommandSent,
+  appConfigNames,
+  appDeadline,
+  reconcileApp,
+  undeployApp,
+  upgradeApp,
+  type AppRuntime,
+} from './app.js';
 import { describeCommand, expectationKey, type TaggedCommand } from './commands.js';
 import { HEARTBEAT_INTERVAL_MS, UNDEPLOYED_MESSAGE } from './constants.js';
 import { BoundedQueue, ctlCommandRunner, type CommandRunner } from './executor.js';
 import { DEFAULT_LEASE_TTL_MS, startLease, type Lease } from './lease.js';
-import { applyConfig, applyInventory, applyLinks, createLatticeState, reapHosts, removeHost, type LatticeState, type Touched } from './state.js';
+import {
+  applyConfig,
+  applyInventory,
+  applyLinks,
+  createLatticeState,
+  reapHosts,
+  removeHost,
+  type LatticeState,
+  type Touched,
+} from './state.js';
 import { LivenessProbe, livenessOptions } from './liveness.js';
 import { openStateBucket, writeMirror } from './state-mirror.js';
 import { StatusPublisher } from './status-publisher.js';
@@ -136,7 +154,10 @@ class LatticeEngine implements Engine {
   /** Set while another wadm implementation serves the lattice: this engine then does not reconcile. */
   private foreign?: string;
 
-  constructor(private readonly nc: NatsConnection, private readonly opts: EngineOptions) {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly opts: EngineOptions,
+  ) {
     this.lattice = opts.lattice;
     this.id = opts.id ?? `wash-wadm-${Math.random().toString(36).slice(2, 10)}`;
     this.log = opts.log ?? (() => {});
@@ -225,15 +246,26 @@ class LatticeEngine implements Engine {
   private async sync(term: AbortSignal): Promise<void> {
     const live = () => !term.aborted && !this.closed;
     for (const subject of [eventWildcard(this.lattice), `wadm.evt.${this.lattice}.>`]) {
-      this.subs.push(this.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : this.onMessage(term, msg)) }));
+      this.subs.push(
+        this.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : this.onMessage(term, msg)) }),
+      );
     }
     const jsm = await statusStreamManager(this.nc, this.opts.jsDomain);
     await ensureStatusStream(jsm, undefined, this.opts.jsReplicas);
     const { jetstream } = await import('@nats-io/jetstream');
     const js = jetstream(this.nc, this.opts.jsDomain ? { domain: this.opts.jsDomain } : {});
-    this.statuses ??= new StatusPublisher(js, jsm, this.lattice, (err, app) => this.log('warn', `publishing the status of ${app}: ${err.message}`));
-    await this.statuses.preload().catch((err) => this.log('debug', `reading published statuses: ${(err as Error).message}`));
-    this.store = await openManifestStore(this.nc, { lattice: this.lattice, jsDomain: this.opts.jsDomain, bucket: this.opts.manifestBucket, replicas: this.opts.jsReplicas });
+    this.statuses ??= new StatusPublisher(js, jsm, this.lattice, (err, app) =>
+      this.log('warn', `publishing the status of ${app}: ${err.message}`),
+    );
+    await this.statuses
+      .preload()
+      .catch((err) => this.log('debug', `reading published statuses: ${(err as Error).message}`));
+    this.store = await openManifestStore(this.nc, {
+      lattice: this.lattice,
+      jsDomain: this.opts.jsDomain,
+      bucket: this.opts.manifestBucket,
+      replicas: this.opts.jsReplicas,
+    });
     if (!live()) return;
 
     const hosts = await this.ctl.pingHosts({ full: true }).catch(() => []);
@@ -255,7 +287,9 @@ class LatticeEngine implements Engine {
     const hb = this.opts.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
     this.every(this.opts.resyncMs ?? 30_000, () => this.resync(term));
     this.every(this.opts.storeResyncMs ?? 300_000, () => {
-      void this.loadApps(term).catch((err) => this.log('warn', `re-reading apps of lattice ${this.lattice}: ${(err as Error).message}`));
+      void this.loadApps(term).catch((err) =>
+        this.log('warn', `re-reading apps of lattice ${this.lattice}: ${(err as Error).message}`),
+      );
     });
     this.every(hb / 2, () => this.reap(hb));
     this.startLivenessProbe(term);
@@ -265,7 +299,9 @@ class LatticeEngine implements Engine {
       this.every(2_000, () => {
         if (!this.mirrorDirty || this.foreign) return;
         this.mirrorDirty = false;
-        void writeMirror(kv, this.state, this.lattice).catch((err) => this.log('warn', `mirroring state: ${(err as Error).message}`));
+        void writeMirror(kv, this.state, this.lattice).catch((err) =>
+          this.log('warn', `mirroring state: ${(err as Error).message}`),
+        );
       });
       this.mirrorDirty = true;
     }
@@ -334,7 +370,9 @@ class LatticeEngine implements Engine {
     if (all) this.dirtyAll = true;
     for (const a of dirty) this.dirty.add(a);
     if (touched.unknownHost) void this.fetchInventory(term, touched.unknownHost);
-    const stale = (touched.configs ?? []).filter((n) => this.index.usesConfig(n) && this.state.configs.get(n)?.state === 'unknown');
+    const stale = (touched.configs ?? []).filter(
+      (n) => this.index.usesConfig(n) && this.state.configs.get(n)?.state === 'unknown',
+    );
     if (touched.hosts) {
       if (!this.state.linksKnown) void this.refreshLinks(term);
       // Configs could not be read without hosts: read the ones never read or that failed.
@@ -383,19 +421,24 @@ class LatticeEngine implements Engine {
     });
     if (todo.length === 0 || this.state.hosts.size === 0) return;
     for (const n of todo) this.fetchingConfig.add(n);
-    await Promise.all(todo.map(async (name) => {
-      try {
-        const values = await this.ctl.getConfig(name);
-        if (term.aborted) return;
-        applyConfig(this.state, name, values === undefined ? { state: 'absent' } : { state: 'present', values });
-      } catch (err) {
-        if (term.aborted) return;
-        applyConfig(this.state, name, { state: 'error', error: `Could not read configuration ${name}: ${(err as Error).message}` });
-      } finally {
-        this.fetchingConfig.delete(name);
-      }
-      for (const a of this.index.appsUsingConfig(name)) this.dirty.add(a);
-    }));
+    await Promise.all(
+      todo.map(async (name) => {
+        try {
+          const values = await this.ctl.getConfig(name);
+          if (term.aborted) return;
+          applyConfig(this.state, name, values === undefined ? { state: 'absent' } : { state: 'present', values });
+        } catch (err) {
+          if (term.aborted) return;
+          applyConfig(this.state, name, {
+            state: 'error',
+            error: `Could not read configuration ${name}: ${(err as Error).message}`,
+          });
+        } finally {
+          this.fetchingConfig.delete(name);
+        }
+        for (const a of this.index.appsUsingConfig(name)) this.dirty.add(a);
+      }),
+    );
     this.schedule();
   }
 
@@ -412,26 +455,29 @@ class LatticeEngine implements Engine {
   private startLivenessProbe(term: AbortSignal): void {
     const opts = livenessOptions(this.opts.livenessIntervalMs, this.opts.livenessMisses);
     if (opts.intervalMs <= 0) return;
-    const probe = new LivenessProbe({
-      ping: async (windowMs) => (await this.ctl.pingHosts({ timeoutMs: windowMs })).map((h) => h.id),
-      hosts: () => this.state.hosts.values(),
-      onAnswered: (ids, at) => {
-        if (term.aborted) return;
-        for (const id of ids) {
-          const host = this.state.hosts.get(id);
-          if (host) host.lastSeen = Math.max(host.lastSeen, at);
-          else void this.fetchInventory(term, id);
-        }
+    const probe = new LivenessProbe(
+      {
+        ping: async (windowMs) => (await this.ctl.pingHosts({ timeoutMs: windowMs })).map((h) => h.id),
+        hosts: () => this.state.hosts.values(),
+        onAnswered: (ids, at) => {
+          if (term.aborted) return;
+          for (const id of ids) {
+            const host = this.state.hosts.get(id);
+            if (host) host.lastSeen = Math.max(host.lastSeen, at);
+            else void this.fetchInventory(term, id);
+          }
+        },
+        onDead: (ids) => {
+          if (term.aborted) return;
+          for (const id of ids) removeHost(this.state, id);
+          this.log('warn', `lattice ${this.lattice}: host(s) stopped answering pings, dropped: ${ids.join(', ')}`);
+          this.mirrorDirty = true;
+          this.dirtyAll = true;
+          this.schedule();
+        },
       },
-      onDead: (ids) => {
-        if (term.aborted) return;
-        for (const id of ids) removeHost(this.state, id);
-        this.log('warn', `lattice ${this.lattice}: host(s) stopped answering pings, dropped: ${ids.join(', ')}`);
-        this.mirrorDirty = true;
-        this.dirtyAll = true;
-        this.schedule();
-      },
-    }, opts);
+      opts,
+    );
     this.every(opts.intervalMs, () => void probe.tick());
   }
 
@@ -476,11 +522,14 @@ class LatticeEngine implements Engine {
     const t = setTimeout(() => {
       this.pendingUndeploy.delete(name);
       if (term.aborted || !this.appMap.has(name)) return;
-      void this.store!.get(name).then((app) => {
-        if (term.aborted || (app && deployedManifest(app))) return;
-        this.log('warn', `app ${name} is not deployed in the store but no undeploy event arrived: cleaning up`);
-        this.undeploy(name, false, 'undeployed (store)');
-      }, (err) => this.log('warn', `re-reading app ${name}: ${(err as Error).message}`));
+      void this.store!.get(name).then(
+        (app) => {
+          if (term.aborted || (app && deployedManifest(app))) return;
+          this.log('warn', `app ${name} is not deployed in the store but no undeploy event arrived: cleaning up`);
+          this.undeploy(name, false, 'undeployed (store)');
+        },
+        (err) => this.log('warn', `re-reading app ${name}: ${(err as Error).message}`),
+      );
     }, this.opts.undeployGraceMs ?? 3_000);
     this.pendingUndeploy.set(name, t);
   }
@@ -498,7 +547,11 @@ class LatticeEngine implements Engine {
     if (term.aborted || typeof name !== 'string') return;
     if ('error' in normalized) {
       this.log('error', `app ${name}: the deployed manifest is invalid: ${normalized.error}`);
-      this.publishStatus(name, { status: { type: 'failed', message: `Manifest is invalid: ${normalized.error}` }, version: '', components: [] });
+      this.publishStatus(name, {
+        status: { type: 'failed', message: `Manifest is invalid: ${normalized.error}` },
+        version: '',
+        components: [],
+      });
       return;
     }
     const pending = this.pendingUndeploy.get(name);
@@ -520,7 +573,9 @@ class LatticeEngine implements Engine {
     this.appMap.set(name, up.app);
     this.rawManifests.set(name, rawKey);
     this.index.add(up.app);
-    const verb = existing ? `moving from ${existing.version ?? '?'} to ${up.app.version ?? '?'} (kept ${up.kept.length}, added ${up.added.length}, removed ${up.removed.length} scaler(s))` : `deploying version ${up.app.version ?? '?'}`;
+    const verb = existing
+      ? `moving from ${existing.version ?? '?'} to ${up.app.version ?? '?'} (kept ${up.kept.length}, added ${up.added.length}, removed ${up.removed.length} scaler(s))`
+      : `deploying version ${up.app.version ?? '?'}`;
     this.log('info', `app ${name}: ${verb}`);
     for (const c of up.cleanup) this.execute(c);
     await this.ensureConfigs(term, appConfigNames(up.app));
@@ -550,7 +605,11 @@ class LatticeEngine implements Engine {
         for (const c of cleanup) this.execute(c);
       }
     }
-    this.publishStatus(name, { status: { type: 'undeployed', message: UNDEPLOYED_MESSAGE }, version: '', components: [] });
+    this.publishStatus(name, {
+      status: { type: 'undeployed', message: UNDEPLOYED_MESSAGE },
+      version: '',
+      components: [],
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -594,10 +653,13 @@ class LatticeEngine implements Engine {
     let next = Infinity;
     for (const d of this.deadlines.values()) next = Math.min(next, d);
     if (next === Infinity) return;
-    this.deadlineTimer = setTimeout(() => {
-      this.deadlineTimer = undefined;
-      this.schedule();
-    }, Math.max(0, next - now) + 5);
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.deadlineTimer = undefined;
+        this.schedule();
+      },
+      Math.max(0, next - now) + 5,
+    );
   }
 
   private publishStatus(name: string, status: Status): void {
@@ -619,7 +681,8 @@ class LatticeEngine implements Engine {
       try {
         await this.run(cmd);
         if (term.aborted) return;
-        if (cmd.type === 'PutConfig') applyConfig(this.state, cmd.name, { state: 'present', values: { ...cmd.values } });
+        if (cmd.type === 'PutConfig')
+          applyConfig(this.state, cmd.name, { state: 'present', values: { ...cmd.values } });
         if (cmd.type === 'DeleteConfig') applyConfig(this.state, cmd.name, { state: 'absent' });
       } catch (err) {
         if (term.aborted) return;
@@ -643,7 +706,10 @@ class LatticeEngine implements Engine {
     this.stepDown('closed');
     // Let commands and status publishes in flight finish, but do not hang on a dead connection.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all([this.commands.idle(), this.statuses?.idle()]), new Promise((r) => (timer = setTimeout(r, 3_000)))]);
+    await Promise.race([
+      Promise.all([this.commands.idle(), this.statuses?.idle()]),
+      new Promise((r) => (timer = setTimeout(r, 3_000))),
+    ]);
     clearTimeout(timer);
   }
 }

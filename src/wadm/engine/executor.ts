@@ -19,15 +19,31 @@ export function ctlCommandRunner(ctl: CtlClient): CommandRunner {
     switch (cmd.type) {
       case 'ScaleComponent':
         await ctl.scaleComponent({
-          component_ref: cmd.reference, component_id: cmd.componentId, annotations: withManaged(cmd.annotations, cmd.modelName),
-          count: cmd.count, host_id: cmd.hostId, config: cmd.config, allow_update: false,
+          component_ref: cmd.reference,
+          component_id: cmd.componentId,
+          annotations: withManaged(cmd.annotations, cmd.modelName),
+          count: cmd.count,
+          host_id: cmd.hostId,
+          config: cmd.config,
+          allow_update: false,
         });
         return;
       case 'UpdateComponent':
-        await ctl.updateComponent({ host_id: cmd.hostId, component_id: cmd.componentId, new_component_ref: cmd.reference, annotations: withManaged(cmd.annotations, cmd.modelName) });
+        await ctl.updateComponent({
+          host_id: cmd.hostId,
+          component_id: cmd.componentId,
+          new_component_ref: cmd.reference,
+          annotations: withManaged(cmd.annotations, cmd.modelName),
+        });
         return;
       case 'StartProvider':
-        await ctl.startProvider({ provider_id: cmd.providerId, provider_ref: cmd.reference, host_id: cmd.hostId, config: cmd.config, annotations: withManaged(cmd.annotations, cmd.modelName) });
+        await ctl.startProvider({
+          provider_id: cmd.providerId,
+          provider_ref: cmd.reference,
+          host_id: cmd.hostId,
+          config: cmd.config,
+          annotations: withManaged(cmd.annotations, cmd.modelName),
+        });
         return;
       case 'StopProvider':
         await ctl.stopProvider({ host_id: cmd.hostId, provider_id: cmd.providerId });
@@ -36,7 +52,12 @@ export function ctlCommandRunner(ctl: CtlClient): CommandRunner {
         await ctl.putLink(cmd.link);
         return;
       case 'DeleteLink':
-        await ctl.deleteLink({ source_id: cmd.sourceId, name: cmd.name, wit_namespace: cmd.namespace, wit_package: cmd.package });
+        await ctl.deleteLink({
+          source_id: cmd.sourceId,
+          name: cmd.name,
+          wit_namespace: cmd.namespace,
+          wit_package: cmd.package,
+        });
         return;
       case 'PutConfig':
         await ctl.putConfig(cmd.name, cmd.values);

@@ -16,11 +16,17 @@ interface ConsumerInfoReply {
 }
 
 /** A sentence naming the other wadm when one is serving `lattice`; undefined when none is (or it cannot be told). */
-export async function foreignWadmServing(nc: NatsConnection, lattice: string, o: { jsDomain?: string; timeoutMs?: number } = {}): Promise<string | undefined> {
+export async function foreignWadmServing(
+  nc: NatsConnection,
+  lattice: string,
+  o: { jsDomain?: string; timeoutMs?: number } = {},
+): Promise<string | undefined> {
   const api = o.jsDomain ? `$JS.${o.jsDomain}.API` : '$JS.API';
   const consumer = upstreamEventConsumer(lattice);
   try {
-    const msg = await nc.request(`${api}.CONSUMER.INFO.${UPSTREAM_EVENT_STREAM}.${consumer}`, new Uint8Array(), { timeout: o.timeoutMs ?? 2000 });
+    const msg = await nc.request(`${api}.CONSUMER.INFO.${UPSTREAM_EVENT_STREAM}.${consumer}`, new Uint8Array(), {
+      timeout: o.timeoutMs ?? 2000,
+    });
     const info = JSON.parse(new TextDecoder().decode(msg.data)) as ConsumerInfoReply;
     if (info.error || !info.num_waiting) return undefined;
     return `another wadm implementation (Rust wadm: JetStream consumer ${consumer} is being pulled) serves lattice ${lattice}`;

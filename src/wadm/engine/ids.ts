@@ -4,7 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { sanitize } from '../../manifest/names.js';
-import { APPSPEC_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE, SCALER_KEY, SECRET_CONFIG_PREFIX, SPREAD_KEY } from './constants.js';
+import {
+  APPSPEC_KEY,
+  MANAGED_BY_KEY,
+  MANAGED_BY_VALUE,
+  SCALER_KEY,
+  SECRET_CONFIG_PREFIX,
+  SPREAD_KEY,
+} from './constants.js';
 import type { StringMap } from '../../lattice/types.js';
 
 export { sanitize };

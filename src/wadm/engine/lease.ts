@@ -39,7 +39,11 @@ function isConflict(err: unknown): boolean {
   return code === 10071 || code === 10164 || /wrong last sequence|key exists/i.test((err as Error)?.message ?? '');
 }
 
-export async function openLeaseBucket(nc: NatsConnection, ttlMs: number, opts: { jsDomain?: string; bucket?: string; replicas?: number } = {}): Promise<KV> {
+export async function openLeaseBucket(
+  nc: NatsConnection,
+  ttlMs: number,
+  opts: { jsDomain?: string; bucket?: string; replicas?: number } = {},
+): Promise<KV> {
   const { jetstream } = await import('@nats-io/jetstream');
   const { Kvm } = await import('@nats-io/kv');
   const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));

@@ -25,7 +25,11 @@ export const DEFAULT_LIVENESS: LivenessOptions = { intervalMs: 1_000, windowMs: 
 
 export function livenessOptions(intervalMs?: number, misses?: number): LivenessOptions {
   const interval = intervalMs ?? DEFAULT_LIVENESS.intervalMs;
-  return { intervalMs: interval, windowMs: Math.min(DEFAULT_LIVENESS.windowMs, Math.round(interval * 0.75)), misses: Math.max(1, misses ?? DEFAULT_LIVENESS.misses) };
+  return {
+    intervalMs: interval,
+    windowMs: Math.min(DEFAULT_LIVENESS.windowMs, Math.round(interval * 0.75)),
+    misses: Math.max(1, misses ?? DEFAULT_LIVENESS.misses),
+  };
 }
 
 export interface ObservedHost {
@@ -39,7 +43,11 @@ export interface ObservedHost {
  * A host counts as heard from when it answered, or when anything from it arrived after the probe started.
  */
 export function judgeProbe(
-  missed: Map<string, number>, hosts: Iterable<ObservedHost>, answered: ReadonlySet<string>, startedAt: number, threshold: number,
+  missed: Map<string, number>,
+  hosts: Iterable<ObservedHost>,
+  answered: ReadonlySet<string>,
+  startedAt: number,
+  threshold: number,
 ): string[] {
   if (answered.size === 0) return [];
   const dead: string[] = [];
@@ -77,7 +85,10 @@ export class LivenessProbe {
   private readonly missed = new Map<string, number>();
   private running = false;
 
-  constructor(private readonly deps: LivenessDeps, readonly opts: LivenessOptions = DEFAULT_LIVENESS) {}
+  constructor(
+    private readonly deps: LivenessDeps,
+    readonly opts: LivenessOptions = DEFAULT_LIVENESS,
+  ) {}
 
   async tick(): Promise<void> {
     if (this.running) return;

@@ -19,14 +19,21 @@ export interface Observation {
 
 /** Apps affected by a state change (`applyEvent`, an inventory, links, a config read). */
 export function appsTouched(index: AppIndex, touched: Touched, into: Set<string> = new Set()): Observation {
-  for (const id of [...(touched.componentIds ?? []), ...(touched.providerIds ?? [])]) for (const a of index.appsUsingWorkload(id)) into.add(a);
+  for (const id of [...(touched.componentIds ?? []), ...(touched.providerIds ?? [])])
+    for (const a of index.appsUsingWorkload(id)) into.add(a);
   for (const key of touched.links ?? []) for (const a of index.appsUsingLink(key)) into.add(a);
   for (const name of touched.configs ?? []) for (const a of index.appsUsingConfig(name)) into.add(a);
   return { touched, dirty: into, all: touched.hosts === true };
 }
 
 /** Applies a lattice (host) event to `state` and the apps expecting it; returns what to reconcile. */
-export function observeEvent(state: LatticeState, index: AppIndex, apps: ReadonlyMap<string, AppRuntime>, event: LatticeEvent, now: number): Observation {
+export function observeEvent(
+  state: LatticeState,
+  index: AppIndex,
+  apps: ReadonlyMap<string, AppRuntime>,
+  event: LatticeEvent,
+  now: number,
+): Observation {
   const touched = applyEvent(state, event, now);
   const dirty = new Set<string>();
   const key = eventExpectationKey(event);
@@ -34,7 +41,7 @@ export function observeEvent(state: LatticeState, index: AppIndex, apps: Readonl
     for (const name of index.appsExpecting(key)) {
       const app = apps.get(name);
       if (app && observeAppEvent(app, event, now)) dirty.add(name);
-      if (!app || !app.scalers.some((rt) => rt.expected.some((e) => expectationKey(e) === key))) index.fulfilled(name, key);
+      if (!app?.scalers.some((rt) => rt.expected.some((e) => expectationKey(e) === key))) index.fulfilled(name, key);
     }
   }
   const appspec = (event.data as { annotations?: Record<string, string> }).annotations?.['wasmcloud.dev/appspec'];

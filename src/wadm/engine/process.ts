@@ -18,7 +18,10 @@ export function parseNatsServerAddress(value: string): NatsServerAddress {
 const ORDER: Record<EngineLogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /** Log lines on stderr: `2026-01-01T00:00:00.000Z INFO message`. */
-export function stderrLog(threshold: EngineLogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): EngineLog {
+export function stderrLog(
+  threshold: EngineLogLevel = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): EngineLog {
   return (level, message) => {
     if (ORDER[level] < ORDER[threshold]) return;
     write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${maskSecrets(message)}\n`);

@@ -27,7 +27,10 @@ export function computeSpread(instances: number, spreads: readonly SpreadDef[]):
   const weightOf = (s: SpreadDef) => s.weight ?? DEFAULT_SPREAD_WEIGHT;
   const allZero = spreads.every((s) => weightOf(s) === 0);
   const weight = allZero ? () => 1 : weightOf;
-  const sorted = spreads.map((s, i) => ({ s, i })).sort((a, b) => weight(b.s) - weight(a.s) || a.i - b.i).map((x) => x.s);
+  const sorted = spreads
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => weight(b.s) - weight(a.s) || a.i - b.i)
+    .map((x) => x.s);
   const total = sorted.reduce((sum, s) => sum + weight(s), 0);
   const out = sorted.map((spread) => ({ spread, count: Math.floor((instances * weight(spread)) / total) }));
   let left = instances - out.reduce((sum, t) => sum + t.count, 0);

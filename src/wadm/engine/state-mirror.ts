@@ -22,8 +22,14 @@ export function mirrorDocuments(state: LatticeState, lattice: string): Record<st
       return { provider_id: id, provider_ref: rec?.imageRef ?? '', annotations: rec?.annotations ?? {} };
     });
     hosts[h.id] = {
-      id: h.id, friendly_name: h.friendlyName, labels: h.labels, version: h.version ?? null, uptime_seconds: h.uptimeSeconds,
-      components, providers, last_seen: new Date(h.lastSeen).toISOString(),
+      id: h.id,
+      friendly_name: h.friendlyName,
+      labels: h.labels,
+      version: h.version ?? null,
+      uptime_seconds: h.uptimeSeconds,
+      components,
+      providers,
+      last_seen: new Date(h.lastSeen).toISOString(),
     };
   }
   const components = dict<unknown>();

@@ -76,7 +76,14 @@ export interface Touched {
 }
 
 export function createLatticeState(): LatticeState {
-  return { hosts: new Map(), components: new Map(), providers: new Map(), links: new Map(), linksKnown: false, configs: new Map() };
+  return {
+    hosts: new Map(),
+    components: new Map(),
+    providers: new Map(),
+    links: new Map(),
+    linksKnown: false,
+    configs: new Map(),
+  };
 }
 
 export function linkIdentity(sourceId: string, namespace: string, pkg: string, name: string): string {
@@ -84,7 +91,16 @@ export function linkIdentity(sourceId: string, namespace: string, pkg: string, n
 }
 
 function newHost(id: string, now: number, partial: boolean): HostState {
-  return { id, friendlyName: '', labels: {}, uptimeSeconds: 0, lastSeen: now, components: new Set(), providers: new Set(), partial };
+  return {
+    id,
+    friendlyName: '',
+    labels: {},
+    uptimeSeconds: 0,
+    lastSeen: now,
+    components: new Set(),
+    providers: new Set(),
+    partial,
+  };
 }
 
 function sameMap(a: StringMap, b: StringMap): boolean {
@@ -177,8 +193,18 @@ export function applyInventory(state: LatticeState, inv: HostInventory, now: num
     seenComponents.add(c.id);
     const prev = state.components.get(c.id)?.get(host.id);
     const annotations = { ...(c.annotations ?? {}) };
-    if (!prev || prev.imageRef !== c.image_ref || prev.count !== c.max_instances || !sameMap(prev.annotations, annotations)) {
-      setComponent(state, host, c.id, { imageRef: c.image_ref, count: c.max_instances, annotations, ...(c.name ? { name: c.name } : {}) });
+    if (
+      !prev ||
+      prev.imageRef !== c.image_ref ||
+      prev.count !== c.max_instances ||
+      !sameMap(prev.annotations, annotations)
+    ) {
+      setComponent(state, host, c.id, {
+        imageRef: c.image_ref,
+        count: c.max_instances,
+        annotations,
+        ...(c.name ? { name: c.name } : {}),
+      });
       componentIds.push(c.id);
     }
   }
@@ -197,7 +223,12 @@ export function applyInventory(state: LatticeState, inv: HostInventory, now: num
     const annotations = { ...(p.annotations ?? {}) };
     const imageRef = p.image_ref ?? prev?.imageRef ?? '';
     if (!prev || prev.imageRef !== imageRef || !sameMap(prev.annotations, annotations)) {
-      setProvider(state, host, p.id, { imageRef, annotations, health: prev?.health ?? 'pending', ...(p.name ? { name: p.name } : {}) });
+      setProvider(state, host, p.id, {
+        imageRef,
+        annotations,
+        health: prev?.health ?? 'pending',
+        ...(p.name ? { name: p.name } : {}),
+      });
       providerIds.push(p.id);
     }
   }
@@ -248,7 +279,12 @@ export function applyEvent(state: LatticeState, event: LatticeEvent, now: number
         removeComponent(state, host, d.component_id);
       } else {
         const name = d.claims?.name;
-        setComponent(state, host, d.component_id, { imageRef: d.image_ref, count: d.max_instances, annotations: { ...(d.annotations ?? {}) }, ...(name ? { name } : {}) });
+        setComponent(state, host, d.component_id, {
+          imageRef: d.image_ref,
+          count: d.max_instances,
+          annotations: { ...(d.annotations ?? {}) },
+          ...(name ? { name } : {}),
+        });
       }
       return touched;
     }
@@ -257,7 +293,12 @@ export function applyEvent(state: LatticeState, event: LatticeEvent, now: number
       const touched: Touched = { providerIds: [d.provider_id] };
       const host = touchHost(state, eventHostId(event), now, touched);
       const name = d.claims?.name;
-      setProvider(state, host, d.provider_id, { imageRef: d.image_ref, annotations: { ...(d.annotations ?? {}) }, health: 'pending', ...(name ? { name } : {}) });
+      setProvider(state, host, d.provider_id, {
+        imageRef: d.image_ref,
+        annotations: { ...(d.annotations ?? {}) },
+        health: 'pending',
+        ...(name ? { name } : {}),
+      });
       return touched;
     }
     case 'provider_stopped': {
@@ -282,8 +323,14 @@ export function applyEvent(state: LatticeState, event: LatticeEvent, now: number
       const l = event.data;
       const key = linkIdentity(l.source_id, l.wit_namespace, l.wit_package, l.name);
       const link: Link = {
-        source_id: l.source_id, target: l.target, name: l.name, wit_namespace: l.wit_namespace, wit_package: l.wit_package,
-        interfaces: [...l.interfaces], source_config: [...l.source_config], target_config: [...l.target_config],
+        source_id: l.source_id,
+        target: l.target,
+        name: l.name,
+        wit_namespace: l.wit_namespace,
+        wit_package: l.wit_package,
+        interfaces: [...l.interfaces],
+        source_config: [...l.source_config],
+        target_config: [...l.target_config],
       };
       const others = (state.links.get(key) ?? []).filter((x) => x.target !== l.target);
       state.links.set(key, [...others, link]);
@@ -320,7 +367,12 @@ export function applyLinks(state: LatticeState, links: readonly Link[]): Touched
   for (const l of links) {
     const key = linkIdentity(l.source_id, l.wit_namespace, l.wit_package, l.name || 'default');
     const list = state.links.get(key) ?? [];
-    list.push({ ...l, name: l.name || 'default', source_config: l.source_config ?? [], target_config: l.target_config ?? [] });
+    list.push({
+      ...l,
+      name: l.name || 'default',
+      source_config: l.source_config ?? [],
+      target_config: l.target_config ?? [],
+    });
     state.links.set(key, list);
     keys.add(key);
   }
@@ -341,7 +393,13 @@ export function reapHosts(state: LatticeState, now: number, ttlMs: number): stri
   return gone;
 }
 
-export function findLinks(state: LatticeState, sourceId: string, namespace: string, pkg: string, name: string): readonly Link[] {
+export function findLinks(
+  state: LatticeState,
+  sourceId: string,
+  namespace: string,
+  pkg: string,
+  name: string,
+): readonly Link[] {
   return state.links.get(linkIdentity(sourceId, namespace, pkg, name)) ?? [];
 }
 

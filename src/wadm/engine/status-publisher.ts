@@ -28,7 +28,10 @@ export class StatusPublisher {
   /** Learns the last status of every app of the lattice in one pass over the stream (last message per subject). */
   async preload(): Promise<void> {
     const { DeliverPolicy } = await import('@nats-io/jetstream');
-    const consumer = await this.js.consumers.get(STATUS_STREAM, { filter_subjects: [wadmStatusSubject(this.lattice, '*')], deliver_policy: DeliverPolicy.LastPerSubject });
+    const consumer = await this.js.consumers.get(STATUS_STREAM, {
+      filter_subjects: [wadmStatusSubject(this.lattice, '*')],
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
     const info = await consumer.info(true);
     if (info.num_pending === 0) {
       this.preloaded = true;

@@ -25,7 +25,8 @@ export function idCollision(appName: string, staged: WadmManifest, apps: readonl
   }
   for (const c of componentFacts(staged)) {
     const owner = c.id === undefined ? undefined : owners.get(c.id);
-    if (owner !== undefined) return `Component identifier '${c.id}' is already deployed in a different application '${owner}'.`;
+    if (owner !== undefined)
+      return `Component identifier '${c.id}' is already deployed in a different application '${owner}'.`;
   }
   return undefined;
 }
@@ -44,7 +45,9 @@ export function missingSharedComponents(staged: WadmManifest, apps: readonly Sto
   for (const c of componentFacts(staged)) {
     if (!c.application || c.image !== undefined) continue;
     const provider = deployedShared.get(c.application.name);
-    const ok = provider !== undefined && componentFacts(provider).some((p) => p.name === c.application!.component && p.kind === c.kind);
+    const ok =
+      provider !== undefined &&
+      componentFacts(provider).some((p) => p.name === c.application!.component && p.kind === c.kind);
     if (!ok) missing.push(c.name);
   }
   return missing;

@@ -59,9 +59,10 @@ export function componentFacts(m: WadmManifest): ComponentFacts[] {
       kind: c.type === 'capability' ? 'capability' : 'component',
       id: typeof props.id === 'string' ? props.id : undefined,
       image: typeof props.image === 'string' ? props.image : undefined,
-      application: app && typeof app.name === 'string' && typeof app.component === 'string'
-        ? { name: app.name, component: app.component }
-        : undefined,
+      application:
+        app && typeof app.name === 'string' && typeof app.component === 'string'
+          ? { name: app.name, component: app.component }
+          : undefined,
     };
   });
 }

@@ -40,7 +40,15 @@ export class StoreError extends Error {
 }
 
 export type PutOutcome =
-  | { ok: true; created: boolean; name: string; version: string; previousVersion: string; totalVersions: number; missingShared: string[] }
+  | {
+      ok: true;
+      created: boolean;
+      name: string;
+      version: string;
+      previousVersion: string;
+      totalVersions: number;
+      missingShared: string[];
+    }
   | { ok: false; message: string };
 
 export type DeployOutcome =
@@ -51,9 +59,7 @@ export type DeployOutcome =
   /** A deploy guard refused (id collision, unresolved shared reference). */
   | { kind: 'rejected'; name: string; message: string };
 
-export type UndeployOutcome =
-  | { kind: 'undeployed' | 'already'; name: string }
-  | { kind: 'notfound'; name: string };
+export type UndeployOutcome = { kind: 'undeployed' | 'already'; name: string } | { kind: 'notfound'; name: string };
 
 export type DeleteOutcome =
   /** `whole`: the app record is gone; `undeploy`: the app no longer has the version that was deployed. */
@@ -82,7 +88,10 @@ export interface ManifestStore {
 }
 
 /** Opens (creating if missing) the manifest bucket: history 1, file storage, as wadm does. */
-export async function openManifestBucket(nc: NatsConnection, opts: { jsDomain?: string; bucket?: string; replicas?: number } = {}): Promise<KV> {
+export async function openManifestBucket(
+  nc: NatsConnection,
+  opts: { jsDomain?: string; bucket?: string; replicas?: number } = {},
+): Promise<KV> {
   const { jetstream } = await import('@nats-io/jetstream');
   const { Kvm } = await import('@nats-io/kv');
   const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));
@@ -128,7 +137,8 @@ async function withRetry<T>(what: string, budgetMs: number, attempt: () => Promi
         throw new StoreError(`${what}: ${(err as Error).message}`, { cause: err });
       }
     }
-    if (Date.now() > deadline) throw new StoreError(`${what}: still conflicting with concurrent writes after ${budgetMs} ms`);
+    if (Date.now() > deadline)
+      throw new StoreError(`${what}: still conflicting with concurrent writes after ${budgetMs} ms`);
     await sleep(Math.random() * Math.min(50, 2 + n * 2));
   }
 }
@@ -190,7 +200,11 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
     `app name '${name}' cannot be stored in lattice '${lattice}': its storage key '${appKey(name)}' already holds app ` +
     `'${owner.name}' of lattice '${owner.lattice}' (wadm keys are {lattice}-{name}); choose another app name`;
 
-  async function write(name: string, app: StoredApp | null, next: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>): Promise<void> {
+  async function write(
+    name: string,
+    app: StoredApp | null,
+    next: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>,
+  ): Promise<void> {
     const text = encodeAppRecord(next, { lattice, name });
     if (app === null) await kv.create(appKey(name), text);
     else await kv.update(appKey(name), text, app.revision);
@@ -218,10 +232,17 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
   async function list(): Promise<StoredApp[]> {
     const names = await indexNames();
     // Listed in our index, so a record without an owner is ours; one naming another owner is not.
-    const apps = await Promise.all(names.map((n) => readKey(n).then((a) => (a?.owner && !isOurs(n, a.owner) ? null : a), (err) => {
-      if (err instanceof RecordFormatError) return null;
-      throw err;
-    })));
+    const apps = await Promise.all(
+      names.map((n) =>
+        readKey(n).then(
+          (a) => (a?.owner && !isOurs(n, a.owner) ? null : a),
+          (err) => {
+            if (err instanceof RecordFormatError) return null;
+            throw err;
+          },
+        ),
+      ),
+    );
     return apps.filter((a): a is StoredApp => a !== null);
   }
 
@@ -233,13 +254,15 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
     async put(manifest) {
       const name = String(manifest.metadata?.name ?? '').trim();
       const version = manifestVersionOf(manifest) ?? ulid();
-      if (version === LATEST_VERSION) return { ok: false, message: `invalid manifest version, errors: "latest is not allowed in wadm"` };
+      if (version === LATEST_VERSION)
+        return { ok: false, message: `invalid manifest version, errors: "latest is not allowed in wadm"` };
       const stored = withVersion({ ...manifest, metadata: { ...manifest.metadata, name } }, version);
       const outcome = await withRetry<PutOutcome>(`storing ${name}`, budget, async () => {
         const { app, foreign } = await readForWrite(name);
         if (foreign) return { ok: false, message: collisionMessage(name, foreign) };
         const versions: StoredVersion[] = app?.versions ?? [];
-        if (versions.some((v) => v.version === version)) return { ok: false, message: `Manifest version ${version} already exists` };
+        if (versions.some((v) => v.version === version))
+          return { ok: false, message: `Manifest version ${version} already exists` };
         const next = {
           versions: [...versions, { version, manifest: stored }],
           deployed_version: app?.deployed_version ?? null,
@@ -276,7 +299,11 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
         const missing = missingSharedComponents(staged.manifest, others);
         if (missing.length > 0) return { kind: 'rejected', name, message: sharedMissingMessage(missing) };
         const record: DeployRecord = { version: staged.version, deployed_at: new Date().toISOString() };
-        await write(name, app, { versions: app.versions, deployed_version: staged.version, deploy_history: [...app.deploy_history, record] });
+        await write(name, app, {
+          versions: app.versions,
+          deployed_version: staged.version,
+          deploy_history: [...app.deploy_history, record],
+        });
         return { kind: 'deployed', name, version: staged.version, manifest: staged.manifest };
       });
     },
@@ -306,7 +333,11 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
           return { kind: 'deleted', name, version, whole: true, undeploy: true };
         }
         const undeploy = app.deployed_version === version;
-        await write(name, app, { versions: remaining, deployed_version: undeploy ? null : app.deployed_version, deploy_history: app.deploy_history });
+        await write(name, app, {
+          versions: remaining,
+          deployed_version: undeploy ? null : app.deployed_version,
+          deploy_history: app.deploy_history,
+        });
         return { kind: 'deleted', name, version, whole: false, undeploy };
       });
       if (outcome.kind === 'deleted' && outcome.whole) await syncIndex(name);
@@ -316,7 +347,10 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
     async watch(onChange, watchOpts = {}) {
       const { KvWatchInclude } = await import('@nats-io/kv');
       const prefix = `${lattice}-`;
-      const iter = await kv.watch({ key: '>', include: watchOpts.updatesOnly ? KvWatchInclude.UpdatesOnly : KvWatchInclude.LastValue });
+      const iter = await kv.watch({
+        key: '>',
+        include: watchOpts.updatesOnly ? KvWatchInclude.UpdatesOnly : KvWatchInclude.LastValue,
+      });
       void (async () => {
         for await (const e of iter) {
           if (!e.key.startsWith(prefix)) continue;
@@ -335,7 +369,9 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
             if (!(err instanceof RecordFormatError)) throw err;
           }
         }
-      })().catch(() => { /* watcher ended with the connection */ });
+      })().catch(() => {
+        /* watcher ended with the connection */
+      });
       return { stop: () => iter.stop() };
     },
   };
@@ -348,20 +384,30 @@ function causedByMissingStream(err: unknown): boolean {
 }
 
 /** Every operation that fails because the bucket's stream is gone recreates it and runs once more. */
-function recreatingOnMissingStream(store: ManifestStore, guard: NonNullable<ManifestStoreOptions['bucketGuard']>): ManifestStore {
-  const again = <A extends unknown[], R>(op: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    await guard.settled();
-    try {
-      return await op(...args);
-    } catch (err) {
-      if (!causedByMissingStream(err)) throw err;
-      await guard.recreate();
-      return op(...args);
-    }
-  };
+function recreatingOnMissingStream(
+  store: ManifestStore,
+  guard: NonNullable<ManifestStoreOptions['bucketGuard']>,
+): ManifestStore {
+  const again =
+    <A extends unknown[], R>(op: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await guard.settled();
+      try {
+        return await op(...args);
+      } catch (err) {
+        if (!causedByMissingStream(err)) throw err;
+        await guard.recreate();
+        return op(...args);
+      }
+    };
   return {
     ...store,
-    get: again(store.get), list: again(store.list), put: again(store.put), deploy: again(store.deploy),
-    undeploy: again(store.undeploy), delete: again(store.delete), watch: again(store.watch),
+    get: again(store.get),
+    list: again(store.list),
+    put: again(store.put),
+    deploy: again(store.deploy),
+    undeploy: again(store.undeploy),
+    delete: again(store.delete),
+    watch: again(store.watch),
   };
 }

@@ -54,7 +54,10 @@ function walk(s: string, i: number, path: string[], want: readonly string[], out
       // Only descend along the wanted path; other subtrees are skipped the same way (cheap).
       i = walk(s, i + 1, [...path, key], want, out);
       i = skipWs(s, i);
-      if (s[i] === ',') { i++; continue; }
+      if (s[i] === ',') {
+        i++;
+        continue;
+      }
       if (s[i] === '}') return i + 1;
       throw new RecordFormatError(`expected ',' or '}' at offset ${i}`);
     }
@@ -65,7 +68,10 @@ function walk(s: string, i: number, path: string[], want: readonly string[], out
     for (;;) {
       i = walk(s, i, [...path, '[]'], want, out);
       i = skipWs(s, i);
-      if (s[i] === ',') { i++; continue; }
+      if (s[i] === ',') {
+        i++;
+        continue;
+      }
       if (s[i] === ']') return i + 1;
       throw new RecordFormatError(`expected ',' or ']' at offset ${i}`);
     }
@@ -95,7 +101,8 @@ export function decodeAppRecord(name: string, text: string, revision: number): S
   } catch (cause) {
     throw new RecordFormatError(`stored record of ${name} is not valid JSON: ${(cause as Error).message}`);
   }
-  if (!isObject(raw) || !isObject(raw.manifests)) throw new RecordFormatError(`stored record of ${name} has no "manifests" map`);
+  if (!isObject(raw) || !isObject(raw.manifests))
+    throw new RecordFormatError(`stored record of ${name} has no "manifests" map`);
   const manifests = raw.manifests;
   const versions: StoredVersion[] = objectKeyOrder(text, ['manifests']).map((version) => ({
     version,
@@ -103,7 +110,9 @@ export function decodeAppRecord(name: string, text: string, revision: number): S
   }));
   const deployed = typeof raw.deployed_version === 'string' ? raw.deployed_version : null;
   const history = Array.isArray(raw[DEPLOY_HISTORY_KEY])
-    ? (raw[DEPLOY_HISTORY_KEY] as unknown[]).filter((e): e is DeployRecord => isObject(e) && typeof e.version === 'string' && typeof e.deployed_at === 'string')
+    ? (raw[DEPLOY_HISTORY_KEY] as unknown[]).filter(
+        (e): e is DeployRecord => isObject(e) && typeof e.version === 'string' && typeof e.deployed_at === 'string',
+      )
     : [];
   const app: StoredApp = { name, versions, deployed_version: deployed, deploy_history: history, revision };
   if (typeof raw[OWNER_LATTICE_KEY] === 'string' && typeof raw[OWNER_NAME_KEY] === 'string') {
@@ -113,11 +122,16 @@ export function decodeAppRecord(name: string, text: string, revision: number): S
 }
 
 /** Encodes an app record, writing `manifests` in version order (and the owner, when given). */
-export function encodeAppRecord(app: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>, owner?: RecordOwner): string {
+export function encodeAppRecord(
+  app: Pick<StoredApp, 'versions' | 'deployed_version' | 'deploy_history'>,
+  owner?: RecordOwner,
+): string {
   const manifests = app.versions.map((v) => `${JSON.stringify(v.version)}:${JSON.stringify(v.manifest)}`).join(',');
   let text = `{"manifests":{${manifests}},"deployed_version":${JSON.stringify(app.deployed_version)}`;
-  if (app.deploy_history.length > 0) text += `,"${DEPLOY_HISTORY_KEY}":${JSON.stringify(app.deploy_history.slice(-DEPLOY_HISTORY_LIMIT))}`;
-  if (owner) text += `,"${OWNER_LATTICE_KEY}":${JSON.stringify(owner.lattice)},"${OWNER_NAME_KEY}":${JSON.stringify(owner.name)}`;
+  if (app.deploy_history.length > 0)
+    text += `,"${DEPLOY_HISTORY_KEY}":${JSON.stringify(app.deploy_history.slice(-DEPLOY_HISTORY_LIMIT))}`;
+  if (owner)
+    text += `,"${OWNER_LATTICE_KEY}":${JSON.stringify(owner.lattice)},"${OWNER_NAME_KEY}":${JSON.stringify(owner.name)}`;
   return text + '}';
 }
 

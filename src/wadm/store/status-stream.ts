@@ -14,7 +14,11 @@ export async function statusStreamManager(nc: NatsConnection, jsDomain?: string)
 }
 
 /** Creates `wadm_status` unless it exists (an existing stream is reused as it is). */
-export async function ensureStatusStream(jsm: JetStreamManager, stream: string = STATUS_STREAM, replicas = 1): Promise<void> {
+export async function ensureStatusStream(
+  jsm: JetStreamManager,
+  stream: string = STATUS_STREAM,
+  replicas = 1,
+): Promise<void> {
   try {
     await jsm.streams.info(stream);
     return;
@@ -47,7 +51,10 @@ export function parseStatus(raw: unknown): Status | undefined {
   if (!type) return undefined;
   const out: Status = {
     ...(raw as unknown as Status),
-    status: typeof raw.status.message === 'string' && raw.status.message !== '' ? { type, message: raw.status.message } : { type },
+    status:
+      typeof raw.status.message === 'string' && raw.status.message !== ''
+        ? { type, message: raw.status.message }
+        : { type },
     version: typeof raw.version === 'string' ? raw.version : '',
     components: Array.isArray(raw.components) ? raw.components : [],
   };
@@ -55,14 +62,23 @@ export function parseStatus(raw: unknown): Status | undefined {
     out.scalers = raw.scalers.filter(isObject).map((s) => {
       const st = isObject(s.status) ? s.status : {};
       const sType = normalizeStatusType(st.type) ?? 'undeployed';
-      return { ...(s as unknown as NonNullable<Status['scalers']>[number]), status: typeof st.message === 'string' && st.message !== '' ? { type: sType, message: st.message } : { type: sType } };
+      return {
+        ...(s as unknown as NonNullable<Status['scalers']>[number]),
+        status:
+          typeof st.message === 'string' && st.message !== '' ? { type: sType, message: st.message } : { type: sType },
+      };
     });
   }
   return out;
 }
 
 /** The last status published for an app, or undefined when there is none (or it is unreadable). */
-export async function readLastStatus(jsm: JetStreamManager, lattice: string, name: string, stream: string = STATUS_STREAM): Promise<Status | undefined> {
+export async function readLastStatus(
+  jsm: JetStreamManager,
+  lattice: string,
+  name: string,
+  stream: string = STATUS_STREAM,
+): Promise<Status | undefined> {
   try {
     const msg = await jsm.streams.getMessage(stream, { last_by_subj: wadmStatusSubject(lattice, name) });
     if (!msg) return undefined;

@@ -3,7 +3,16 @@
  * the real jco runtime, reached through the built-in http-server over real HTTP, writing to a temp-dir root
  * (blobstore-fs, upstream ref and ROOT key) and to a real nats-server's JetStream object stores (blobstore-nats).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,12 +48,25 @@ async function call(method: string, path: string, body?: string): Promise<{ stat
 }
 
 function blobLink(name: string, target: string, config: string[]): Link {
-  return { source_id: 'blobapp', target, name, wit_namespace: 'wasi', wit_package: 'blobstore', interfaces: ['blobstore'], source_config: [], target_config: config };
+  return {
+    source_id: 'blobapp',
+    target,
+    name,
+    wit_namespace: 'wasi',
+    wit_package: 'blobstore',
+    interfaces: ['blobstore'],
+    source_config: [],
+    target_config: config,
+  };
 }
 
 async function startProvider(id: string, ref: string): Promise<void> {
   await client.startProvider({ provider_id: id, provider_ref: ref, host_id: host.id, config: [] });
-  await events.waitFor((e) => e.name === 'provider_started' && e.data.provider_id === id, 10_000, `provider_started ${id}`);
+  await events.waitFor(
+    (e) => e.name === 'provider_started' && e.data.provider_id === id,
+    10_000,
+    `provider_started ${id}`,
+  );
 }
 
 async function objectStores() {
@@ -77,7 +99,11 @@ beforeAll(async () => {
   nc = await natsConnect(nats.url);
   events = await new EventLog(nc, lattice).start();
   client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  host = await testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 5000, maxExecutionTimeMs: 20_000 });
+  host = await testHost(nats.url, lattice, {
+    runtime: defaultRuntimeFactory,
+    rpcTimeoutMs: 5000,
+    maxExecutionTimeMs: 20_000,
+  });
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -85,20 +111,45 @@ beforeAll(async () => {
   await client.putConfig('files-config', { ROOT: root });
   await client.putConfig('stalled-config', { cluster_uri: stalled.url, timeout_ms: String(SLOW_TIMEOUT_MS) });
 
-  await client.scaleComponent({ component_ref: pathToFileURL(join(dir, 'blob.wasm')).href, component_id: 'blobapp', count: 4, host_id: host.id, config: [], allow_update: false, annotations: {} });
-  await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === 'blobapp', 120_000, 'component_scaled blobapp');
+  await client.scaleComponent({
+    component_ref: pathToFileURL(join(dir, 'blob.wasm')).href,
+    component_id: 'blobapp',
+    count: 4,
+    host_id: host.id,
+    config: [],
+    allow_update: false,
+    annotations: {},
+  });
+  await events.waitFor(
+    (e) => e.name === 'component_scaled' && e.data.component_id === 'blobapp',
+    120_000,
+    'component_scaled blobapp',
+  );
   await startProvider('http-server', 'wasmcloud+builtin://http-server');
   await startProvider('blob-fs', 'ghcr.io/wasmcloud/blobstore-fs:0.10.1');
   await startProvider('blob-nats', 'wasmcloud+builtin://blobstore-nats');
   for (const link of [
-    { source_id: 'http-server', target: 'blobapp', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['blobapp-http'], target_config: [] },
+    {
+      source_id: 'http-server',
+      target: 'blobapp',
+      name: 'default',
+      wit_namespace: 'wasi',
+      wit_package: 'http',
+      interfaces: ['incoming-handler'],
+      source_config: ['blobapp-http'],
+      target_config: [],
+    },
     blobLink('default', 'blob-nats', []),
     blobLink('files', 'blob-fs', ['files-config']),
     blobLink('stalled', 'blob-nats', ['stalled-config']),
   ]) {
     expect(await client.putLink(link)).toEqual({ message: 'successfully set link' });
   }
-  await waitUntil(async () => ((await call('GET', '/').catch(() => undefined))?.status === 404 ? true : undefined), 30_000, 'blobapp served');
+  await waitUntil(
+    async () => ((await call('GET', '/').catch(() => undefined))?.status === 404 ? true : undefined),
+    30_000,
+    'blobapp served',
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -115,13 +166,19 @@ describe('built-in blobstore-fs: a directory root from link config', () => {
     expect(await call('GET', '/containers/files')).toEqual({ status: 200, body: 'true' });
     expect(await call('PUT', '/blob/files/docs/readme.txt', 'hello blobstore')).toEqual({ status: 200, body: 'ok\n' });
     expect(readFileSync(join(root, 'files', 'docs', 'readme.txt'), 'utf8')).toBe('hello blobstore');
-    expect(await call('PUT', '/blob/files/late.txt?late=1', 'body after write-data')).toEqual({ status: 200, body: 'ok\n' });
+    expect(await call('PUT', '/blob/files/late.txt?late=1', 'body after write-data')).toEqual({
+      status: 200,
+      body: 'ok\n',
+    });
     expect(readFileSync(join(root, 'files', 'late.txt'), 'utf8')).toBe('body after write-data');
 
     expect(await call('GET', '/blob/files/docs/readme.txt')).toEqual({ status: 200, body: 'hello blobstore' });
     expect(await call('GET', '/blob/files/docs/readme.txt?start=6&end=9')).toEqual({ status: 200, body: 'blob' });
     expect(await call('GET', '/blob/files/docs/readme.txt?stream=1')).toEqual({ status: 200, body: 'hello blobstore' });
-    expect(await call('GET', '/list/files')).toEqual({ status: 200, body: JSON.stringify(['docs/readme.txt', 'late.txt']) });
+    expect(await call('GET', '/list/files')).toEqual({
+      status: 200,
+      body: JSON.stringify(['docs/readme.txt', 'late.txt']),
+    });
     expect(await call('GET', '/list/files?skip=1')).toEqual({ status: 200, body: JSON.stringify(['late.txt']) });
     const meta = JSON.parse((await call('GET', '/meta/files/docs/readme.txt')).body);
     expect(meta).toMatchObject({ name: 'docs/readme.txt', container: 'files', size: 15 });
@@ -130,7 +187,10 @@ describe('built-in blobstore-fs: a directory root from link config', () => {
     expect(await call('DELETE', '/blob/files/late.txt')).toEqual({ status: 200, body: 'deleted\n' });
     expect(existsSync(join(root, 'files', 'late.txt'))).toBe(false);
     expect(await call('GET', '/has/files/late.txt')).toEqual({ status: 200, body: 'false' });
-    expect(await call('GET', '/blob/files/late.txt')).toEqual({ status: 502, body: "object 'late.txt' does not exist in container 'files'" });
+    expect(await call('GET', '/blob/files/late.txt')).toEqual({
+      status: 502,
+      body: "object 'late.txt' does not exist in container 'files'",
+    });
   });
 
   it('names that would leave the root are refused with the error string; nothing outside is read or written', async () => {
@@ -143,10 +203,19 @@ describe('built-in blobstore-fs: a directory root from link config', () => {
       const write = await call('PUT', `/blob/files/${name}`, 'escaped');
       expect(write.status, name).toBe(502);
     }
-    expect(await call('GET', '/blob/files/link.txt')).toEqual({ status: 502, body: "object name 'link.txt' is a symlink" });
-    expect(await call('PUT', '/blob/files/link.txt', 'overwrite')).toEqual({ status: 502, body: "object name 'link.txt' is a symlink" });
+    expect(await call('GET', '/blob/files/link.txt')).toEqual({
+      status: 502,
+      body: "object name 'link.txt' is a symlink",
+    });
+    expect(await call('PUT', '/blob/files/link.txt', 'overwrite')).toEqual({
+      status: 502,
+      body: "object name 'link.txt' is a symlink",
+    });
     const viaDir = await call('PUT', '/blob/files/linkdir/planted.txt', 'planted');
-    expect(viaDir).toEqual({ status: 502, body: "object name 'linkdir/planted.txt' resolves outside the blobstore root (symlink)" });
+    expect(viaDir).toEqual({
+      status: 502,
+      body: "object name 'linkdir/planted.txt' resolves outside the blobstore root (symlink)",
+    });
     expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('not for guests');
     expect(existsSync(join(outside, 'planted.txt'))).toBe(false);
     expect(existsSync(join(dir, 'escape.txt'))).toBe(false);
@@ -164,32 +233,55 @@ describe('built-in blobstore-nats: one JetStream object store per container', ()
     expect(await natsObject('photos', 'cat.txt')).toBe('meow');
     expect(await natsObject('photos', 'bird.txt')).toBe('tweet');
     expect(await call('GET', '/blob/photos/dog.txt?start=1')).toEqual({ status: 200, body: 'oof' });
-    expect(await call('GET', '/list/photos')).toEqual({ status: 200, body: JSON.stringify(['bird.txt', 'cat.txt', 'dog.txt']) });
-    expect(JSON.parse((await call('GET', '/meta/photos/cat.txt')).body)).toMatchObject({ name: 'cat.txt', container: 'photos', size: 4 });
+    expect(await call('GET', '/list/photos')).toEqual({
+      status: 200,
+      body: JSON.stringify(['bird.txt', 'cat.txt', 'dog.txt']),
+    });
+    expect(JSON.parse((await call('GET', '/meta/photos/cat.txt')).body)).toMatchObject({
+      name: 'cat.txt',
+      container: 'photos',
+      size: 4,
+    });
     // nothing of it went to the filesystem link
     expect(existsSync(join(root, 'photos'))).toBe(false);
 
-    expect(await call('POST', '/delete-many/photos?names=dog.txt,bird.txt')).toEqual({ status: 200, body: 'deleted\n' });
+    expect(await call('POST', '/delete-many/photos?names=dog.txt,bird.txt')).toEqual({
+      status: 200,
+      body: 'deleted\n',
+    });
     expect(await call('GET', '/list/photos')).toEqual({ status: 200, body: JSON.stringify(['cat.txt']) });
     expect(await natsObject('photos', 'dog.txt')).toBeUndefined();
   });
 
   it('copy-object and move-object work across links (NATS → filesystem)', async () => {
-    expect(await call('POST', '/copy?src=photos/cat.txt&dest=files/cat-copy.txt')).toEqual({ status: 200, body: 'copy ok\n' });
+    expect(await call('POST', '/copy?src=photos/cat.txt&dest=files/cat-copy.txt')).toEqual({
+      status: 200,
+      body: 'copy ok\n',
+    });
     expect(readFileSync(join(root, 'files', 'cat-copy.txt'), 'utf8')).toBe('meow');
-    expect(await call('POST', '/move?src=photos/cat.txt&dest=files/cat-moved.txt')).toEqual({ status: 200, body: 'move ok\n' });
+    expect(await call('POST', '/move?src=photos/cat.txt&dest=files/cat-moved.txt')).toEqual({
+      status: 200,
+      body: 'move ok\n',
+    });
     expect(readFileSync(join(root, 'files', 'cat-moved.txt'), 'utf8')).toBe('meow');
     expect(await natsObject('photos', 'cat.txt')).toBeUndefined();
-    expect(await call('POST', '/copy?src=photos/nope&dest=files/x')).toEqual({ status: 502, body: "object 'nope' does not exist in container 'photos'" });
+    expect(await call('POST', '/copy?src=photos/nope&dest=files/x')).toEqual({
+      status: 502,
+      body: "object 'nope' does not exist in container 'photos'",
+    });
   });
 
   it('delete-container removes the bucket; later calls answer the interface error', async () => {
     expect(await call('DELETE', '/containers/photos')).toEqual({ status: 200, body: 'deleted\n' });
     expect(await bucketExists('photos')).toBe(false);
     expect(await call('GET', '/containers/photos')).toEqual({ status: 200, body: 'false' });
-    expect(await call('GET', '/blob/photos/cat.txt')).toEqual({ status: 502, body: "container 'photos' does not exist" });
+    expect(await call('GET', '/blob/photos/cat.txt')).toEqual({
+      status: 502,
+      body: "container 'photos' does not exist",
+    });
     expect(await call('POST', '/containers/bad.name')).toEqual({
-      status: 502, body: "container name 'bad.name' is not a valid NATS object store bucket name (letters, digits, '-' and '_' only)",
+      status: 502,
+      body: "container name 'bad.name' is not a valid NATS object store bucket name (letters, digits, '-' and '_' only)",
     });
   });
 
@@ -202,7 +294,9 @@ describe('built-in blobstore-nats: one JetStream object store per container', ()
       expect(await call('GET', '/blob/files/docs/readme.txt')).toEqual({ status: 200, body: 'hello blobstore' });
       const res = await slow;
       expect(res.status).toBe(502);
-      expect(res.body).toMatch(/^blobstore link 'stalled' to blob-nats \(blobstore-nats\) \((get-container|write-data)\) did not answer within 1500 ms$/);
+      expect(res.body).toMatch(
+        /^blobstore link 'stalled' to blob-nats \(blobstore-nats\) \((get-container|write-data)\) did not answer within 1500 ms$/,
+      );
       expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_TIMEOUT_MS - 100);
     } finally {
       process.kill(stalled.pid, 'SIGCONT');

@@ -44,12 +44,25 @@ async function call(method: string, path: string, body?: string): Promise<{ stat
 }
 
 function kvLink(name: string, target: string, config: string[]): Link {
-  return { source_id: 'kvapp', target, name, wit_namespace: 'wasi', wit_package: 'keyvalue', interfaces: ['store', 'atomics', 'batch'], source_config: [], target_config: config };
+  return {
+    source_id: 'kvapp',
+    target,
+    name,
+    wit_namespace: 'wasi',
+    wit_package: 'keyvalue',
+    interfaces: ['store', 'atomics', 'batch'],
+    source_config: [],
+    target_config: config,
+  };
 }
 
 async function startProvider(id: string, ref: string): Promise<void> {
   await client.startProvider({ provider_id: id, provider_ref: ref, host_id: host.id, config: [] });
-  await events.waitFor((e) => e.name === 'provider_started' && e.data.provider_id === id, 10_000, `provider_started ${id}`);
+  await events.waitFor(
+    (e) => e.name === 'provider_started' && e.data.provider_id === id,
+    10_000,
+    `provider_started ${id}`,
+  );
 }
 
 async function natsValue(bucket: string, key: string): Promise<string | undefined> {
@@ -74,13 +87,19 @@ beforeAll(async () => {
   nc = await natsConnect(nats.url);
   events = await new EventLog(nc, lattice).start();
   client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  host = await testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: RPC_TIMEOUT_MS, maxExecutionTimeMs: 20_000 });
+  host = await testHost(nats.url, lattice, {
+    runtime: defaultRuntimeFactory,
+    rpcTimeoutMs: RPC_TIMEOUT_MS,
+    maxExecutionTimeMs: 20_000,
+  });
 
   upstream = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`upstream saw ${req.method} ${req.url}`);
   });
-  upstreamPort = await new Promise<number>((resolve) => upstream.listen(0, '127.0.0.1', () => resolve((upstream.address() as { port: number }).port)));
+  upstreamPort = await new Promise<number>((resolve) =>
+    upstream.listen(0, '127.0.0.1', () => resolve((upstream.address() as { port: number }).port)),
+  );
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -89,22 +108,56 @@ beforeAll(async () => {
   await client.putConfig('sessions-config', { URL: redis.url });
   await client.putConfig('fetch-config', { allowed_hosts: `127.0.0.1:${upstreamPort}` });
 
-  await client.scaleComponent({ component_ref: componentV1, component_id: 'kvapp', count: 4, host_id: host.id, config: [], allow_update: false, annotations: {} });
-  await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === 'kvapp', 120_000, 'component_scaled kvapp');
+  await client.scaleComponent({
+    component_ref: componentV1,
+    component_id: 'kvapp',
+    count: 4,
+    host_id: host.id,
+    config: [],
+    allow_update: false,
+    annotations: {},
+  });
+  await events.waitFor(
+    (e) => e.name === 'component_scaled' && e.data.component_id === 'kvapp',
+    120_000,
+    'component_scaled kvapp',
+  );
   await startProvider('http-server', 'wasmcloud+builtin://http-server');
   await startProvider('kv-nats', 'ghcr.io/wasmcloud/keyvalue-nats:0.3.1');
   await startProvider('kv-redis', 'ghcr.io/wasmcloud/keyvalue-redis:0.28.1');
   await startProvider('kv-memory', 'wasmcloud+builtin://keyvalue-inmemory');
   await startProvider('http-client', 'ghcr.io/wasmcloud/http-client:0.12.1');
   for (const link of [
-    { source_id: 'http-server', target: 'kvapp', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['kvapp-http'], target_config: [] },
+    {
+      source_id: 'http-server',
+      target: 'kvapp',
+      name: 'default',
+      wit_namespace: 'wasi',
+      wit_package: 'http',
+      interfaces: ['incoming-handler'],
+      source_config: ['kvapp-http'],
+      target_config: [],
+    },
     kvLink('cache', 'kv-nats', ['cache-config']),
     kvLink('sessions', 'kv-redis', ['sessions-config']),
-    { source_id: 'kvapp', target: 'http-client', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['outgoing-handler'], source_config: [], target_config: ['fetch-config'] },
+    {
+      source_id: 'kvapp',
+      target: 'http-client',
+      name: 'default',
+      wit_namespace: 'wasi',
+      wit_package: 'http',
+      interfaces: ['outgoing-handler'],
+      source_config: [],
+      target_config: ['fetch-config'],
+    },
   ]) {
     expect(await client.putLink(link)).toEqual({ message: 'successfully set link' });
   }
-  await waitUntil(async () => ((await call('GET', '/none').catch(() => undefined))?.status === 404 ? true : undefined), 30_000, 'kvapp served');
+  await waitUntil(
+    async () => ((await call('GET', '/none').catch(() => undefined))?.status === 404 ? true : undefined),
+    30_000,
+    'kvapp served',
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -146,12 +199,22 @@ describe('built-in keyvalue: named links to NATS KV and Redis from one component
   it('link.put refuses a second backend under a name already used, and a name that is not a DNS label', async () => {
     const mark = events.mark();
     // Overlapping interfaces: wasmCloud v1's conflict; disjoint ones: the named-link rule.
-    await expect(client.putLink(kvLink('cache', 'kv-redis', ['sessions-config']))).rejects.toThrow('link already exists with different target');
-    await expect(client.putLink({ ...kvLink('cache', 'kv-redis', ['sessions-config']), interfaces: ['watcher'] })).rejects.toThrow(
+    await expect(client.putLink(kvLink('cache', 'kv-redis', ['sessions-config']))).rejects.toThrow(
+      'link already exists with different target',
+    );
+    await expect(
+      client.putLink({ ...kvLink('cache', 'kv-redis', ['sessions-config']), interfaces: ['watcher'] }),
+    ).rejects.toThrow(
       "kvapp already links wasi:keyvalue to kv-nats under the name 'cache'; a second backend of the same package needs its own link name",
     );
-    await expect(client.putLink(kvLink('My_Cache', 'kv-redis', ['sessions-config']))).rejects.toThrow("link name 'My_Cache' is not a valid DNS label");
-    await events.waitFor((e) => e.name === 'linkdef_set_failed' && e.data.name === 'My_Cache', 5000, 'linkdef_set_failed');
+    await expect(client.putLink(kvLink('My_Cache', 'kv-redis', ['sessions-config']))).rejects.toThrow(
+      "link name 'My_Cache' is not a valid DNS label",
+    );
+    await events.waitFor(
+      (e) => e.name === 'linkdef_set_failed' && e.data.name === 'My_Cache',
+      5000,
+      'linkdef_set_failed',
+    );
     expect(events.since(mark).filter((e) => e.name === 'linkdef_set_failed')).toHaveLength(3);
     expect(await call('GET', '/kv/cache/greeting')).toEqual({ status: 200, body: 'from cache' });
   });
@@ -160,13 +223,24 @@ describe('built-in keyvalue: named links to NATS KV and Redis from one component
     for (const store of ['cache', 'sessions']) {
       const results = await Promise.all(Array.from({ length: 24 }, () => call('POST', `/incr/${store}/hits?by=2`)));
       expect(results.every((r) => r.status === 200)).toBe(true);
-      expect(results.map((r) => Number(r.body)).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => 2 * (i + 1)));
+      expect(results.map((r) => Number(r.body)).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 24 }, (_, i) => 2 * (i + 1)),
+      );
       expect(await call('GET', `/kv/${store}/hits`)).toEqual({ status: 200, body: '48' });
 
-      expect(await call('POST', `/batch/${store}`, JSON.stringify({ b1: 'one', b2: 'two' }))).toEqual({ status: 200, body: 'ok\n' });
-      expect(JSON.parse((await call('GET', `/batch/${store}?keys=b1,b2,missing`)).body)).toEqual({ b1: 'one', b2: 'two', missing: null });
+      expect(await call('POST', `/batch/${store}`, JSON.stringify({ b1: 'one', b2: 'two' }))).toEqual({
+        status: 200,
+        body: 'ok\n',
+      });
+      expect(JSON.parse((await call('GET', `/batch/${store}?keys=b1,b2,missing`)).body)).toEqual({
+        b1: 'one',
+        b2: 'two',
+        missing: null,
+      });
       expect(await call('DELETE', `/batch/${store}?keys=b1`)).toEqual({ status: 200, body: 'deleted\n' });
-      expect(JSON.parse((await call('GET', `/keys/${store}`)).body)).toEqual(expect.arrayContaining(['b2', 'greeting', 'hits']));
+      expect(JSON.parse((await call('GET', `/keys/${store}`)).body)).toEqual(
+        expect.arrayContaining(['b2', 'greeting', 'hits']),
+      );
       expect(JSON.parse((await call('GET', `/keys/${store}`)).body)).not.toContain('b1');
     }
     expect(await redisDirect.get('hits')).toBe('48');
@@ -178,8 +252,20 @@ describe('built-in keyvalue: named links to NATS KV and Redis from one component
   it('data survives a component update (new instances read what the old ones wrote)', async () => {
     expect(await call('PUT', '/kv/sessions/before-update', 'kept')).toEqual({ status: 200, body: 'ok\n' });
     const mark = events.mark();
-    await client.updateComponent({ component_id: 'kvapp', new_component_ref: componentV2, host_id: host.id, annotations: {} });
-    await waitUntil(async () => (events.since(mark).some((e) => e.name === 'component_scaled' && e.data.image_ref === componentV2) ? true : undefined), 120_000, 'update to v2');
+    await client.updateComponent({
+      component_id: 'kvapp',
+      new_component_ref: componentV2,
+      host_id: host.id,
+      annotations: {},
+    });
+    await waitUntil(
+      async () =>
+        events.since(mark).some((e) => e.name === 'component_scaled' && e.data.image_ref === componentV2)
+          ? true
+          : undefined,
+      120_000,
+      'update to v2',
+    );
     expect(await call('GET', '/kv/sessions/before-update')).toEqual({ status: 200, body: 'kept' });
     expect(await call('GET', '/kv/cache/greeting')).toEqual({ status: 200, body: 'from cache' });
   });
@@ -194,18 +280,31 @@ describe('built-in keyvalue: named links to NATS KV and Redis from one component
       const res = await slow;
       const elapsed = Date.now() - started;
       expect(res.status).toBe(502);
-      expect(JSON.parse(res.body)).toMatchObject({ tag: 'other', val: expect.stringMatching(/keyvalue link 'sessions' to kv-redis \(keyvalue-redis\) \(get\) did not answer within 1500 ms|Command timed out/) });
+      expect(JSON.parse(res.body)).toMatchObject({
+        tag: 'other',
+        val: expect.stringMatching(
+          /keyvalue link 'sessions' to kv-redis \(keyvalue-redis\) \(get\) did not answer within 1500 ms|Command timed out/,
+        ),
+      });
       expect(elapsed).toBeGreaterThanOrEqual(RPC_TIMEOUT_MS - 100);
       expect(elapsed).toBeLessThan(15_000);
     } finally {
       redis.resume();
     }
-    await waitUntil(async () => ((await call('GET', '/kv/sessions/greeting')).body === 'from sessions' ? true : undefined), 20_000, 'redis answering again');
+    await waitUntil(
+      async () => ((await call('GET', '/kv/sessions/greeting')).body === 'from sessions' ? true : undefined),
+      20_000,
+      'redis answering again',
+    );
   });
 
   it('a link to the in-memory provider named default serves every other identifier; its data is shared across instances', async () => {
     expect(await client.putLink(kvLink('default', 'kv-memory', []))).toEqual({ message: 'successfully set link' });
-    await waitUntil(async () => ((await call('PUT', '/kv/anything/m', 'memory')).status === 200 ? true : undefined), 10_000, 'default link applied');
+    await waitUntil(
+      async () => ((await call('PUT', '/kv/anything/m', 'memory')).status === 200 ? true : undefined),
+      10_000,
+      'default link applied',
+    );
     const reads = await Promise.all(Array.from({ length: 8 }, () => call('GET', '/kv/other-name/m')));
     expect(reads.every((r) => r.status === 200 && r.body === 'memory')).toBe(true);
     expect(await redisDirect.exists('m')).toBe(0);
@@ -217,7 +316,9 @@ describe('built-in keyvalue: named links to NATS KV and Redis from one component
 
 describe('built-in http-client: outgoing HTTP limited to the link allow-list', () => {
   it('an allowed host is reached; the response comes back to the guest', async () => {
-    expect(await call('GET', `/fetch?url=${encodeURIComponent(`http://127.0.0.1:${upstreamPort}/hello?x=1`)}`)).toEqual({ status: 200, body: '200\nupstream saw GET /hello?x=1' });
+    expect(await call('GET', `/fetch?url=${encodeURIComponent(`http://127.0.0.1:${upstreamPort}/hello?x=1`)}`)).toEqual(
+      { status: 200, body: '200\nupstream saw GET /hello?x=1' },
+    );
   });
 
   it('a host outside the allow-list gets HTTP-request-denied without a connection attempt', async () => {
@@ -229,10 +330,14 @@ describe('built-in http-client: outgoing HTTP limited to the link allow-list', (
   it('a refused connection is connection-refused', async () => {
     const closedPort = await freePort();
     await client.putConfig('fetch-config', { allowed_hosts: `127.0.0.1:${upstreamPort},127.0.0.1:${closedPort}` });
-    const res = await waitUntil(async () => {
-      const r = await call('GET', `/fetch?url=${encodeURIComponent(`http://127.0.0.1:${closedPort}/`)}`);
-      return JSON.parse(r.body).tag === 'HTTP-request-denied' ? undefined : r;
-    }, 10_000, 'allow-list update applied');
+    const res = await waitUntil(
+      async () => {
+        const r = await call('GET', `/fetch?url=${encodeURIComponent(`http://127.0.0.1:${closedPort}/`)}`);
+        return JSON.parse(r.body).tag === 'HTTP-request-denied' ? undefined : r;
+      },
+      10_000,
+      'allow-list update applied',
+    );
     expect(res.status).toBe(502);
     expect(JSON.parse(res.body)).toEqual({ tag: 'connection-refused' });
   });

@@ -41,20 +41,70 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   await client.putConfig('msg-http', { address: `127.0.0.1:${port}` });
   await client.putConfig('msg-subs', { subscriptions: 'demo.in, demo.other' });
-  await client.scaleComponent({ component_ref: pathToFileURL(fixtures['js-messaging']).href, component_id: 'echo', count: 2, host_id: host.id, config: [], allow_update: false, annotations: {} });
-  await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === 'echo', 120_000, 'component_scaled echo');
-  for (const [id, ref] of [['http-server', 'wasmcloud+builtin://http-server'], ['messaging', 'ghcr.io/wasmcloud/messaging-nats:0.23.1']]) {
+  await client.scaleComponent({
+    component_ref: pathToFileURL(fixtures['js-messaging']).href,
+    component_id: 'echo',
+    count: 2,
+    host_id: host.id,
+    config: [],
+    allow_update: false,
+    annotations: {},
+  });
+  await events.waitFor(
+    (e) => e.name === 'component_scaled' && e.data.component_id === 'echo',
+    120_000,
+    'component_scaled echo',
+  );
+  for (const [id, ref] of [
+    ['http-server', 'wasmcloud+builtin://http-server'],
+    ['messaging', 'ghcr.io/wasmcloud/messaging-nats:0.23.1'],
+  ]) {
     await client.startProvider({ provider_id: id, provider_ref: ref, host_id: host.id, config: [] });
-    await events.waitFor((e) => e.name === 'provider_started' && e.data.provider_id === id, 10_000, `provider_started ${id}`);
+    await events.waitFor(
+      (e) => e.name === 'provider_started' && e.data.provider_id === id,
+      10_000,
+      `provider_started ${id}`,
+    );
   }
   for (const link of [
-    { source_id: 'http-server', target: 'echo', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['msg-http'], target_config: [] },
-    { source_id: 'messaging', target: 'echo', name: 'default', wit_namespace: 'wasmcloud', wit_package: 'messaging', interfaces: ['handler'], source_config: ['msg-subs'], target_config: [] },
-    { source_id: 'echo', target: 'messaging', name: 'default', wit_namespace: 'wasmcloud', wit_package: 'messaging', interfaces: ['consumer'], source_config: [], target_config: [] },
+    {
+      source_id: 'http-server',
+      target: 'echo',
+      name: 'default',
+      wit_namespace: 'wasi',
+      wit_package: 'http',
+      interfaces: ['incoming-handler'],
+      source_config: ['msg-http'],
+      target_config: [],
+    },
+    {
+      source_id: 'messaging',
+      target: 'echo',
+      name: 'default',
+      wit_namespace: 'wasmcloud',
+      wit_package: 'messaging',
+      interfaces: ['handler'],
+      source_config: ['msg-subs'],
+      target_config: [],
+    },
+    {
+      source_id: 'echo',
+      target: 'messaging',
+      name: 'default',
+      wit_namespace: 'wasmcloud',
+      wit_package: 'messaging',
+      interfaces: ['consumer'],
+      source_config: [],
+      target_config: [],
+    },
   ]) {
     expect(await client.putLink(link)).toEqual({ message: 'successfully set link' });
   }
-  await waitUntil(async () => ((await call('GET', '/none').catch(() => undefined))?.status === 404 ? true : undefined), 30_000, 'echo served');
+  await waitUntil(
+    async () => ((await call('GET', '/none').catch(() => undefined))?.status === 404 ? true : undefined),
+    30_000,
+    'echo served',
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -66,13 +116,17 @@ afterAll(async () => {
 
 describe('built-in messaging-nats', () => {
   it('delivers messages on the link subscriptions to handle-message; the component answers reply-to through the consumer', async () => {
-    const reply = await waitUntil(async () => {
-      try {
-        return await nc.request('demo.in', new TextEncoder().encode('ping'), { timeout: 2000 });
-      } catch {
-        return undefined; // subscription not in place yet
-      }
-    }, 20_000, 'a reply on demo.in');
+    const reply = await waitUntil(
+      async () => {
+        try {
+          return await nc.request('demo.in', new TextEncoder().encode('ping'), { timeout: 2000 });
+        } catch {
+          return undefined; // subscription not in place yet
+        }
+      },
+      20_000,
+      'a reply on demo.in',
+    );
     expect(decoder.decode(reply.data)).toBe('echo: ping');
     const other = await nc.request('demo.other', new TextEncoder().encode('pong'), { timeout: 5000 });
     expect(decoder.decode(other.data)).toBe('echo: pong');
@@ -89,7 +143,11 @@ describe('built-in messaging-nats', () => {
   });
 
   it('consumer.request gets the responder answer; no responder is the interface error string, not a trap', async () => {
-    const responder = nc.subscribe('svc.upper', { callback: (_e, m) => { m.respond(new TextEncoder().encode(decoder.decode(m.data).toUpperCase())); } });
+    const responder = nc.subscribe('svc.upper', {
+      callback: (_e, m) => {
+        m.respond(new TextEncoder().encode(decoder.decode(m.data).toUpperCase()));
+      },
+    });
     await nc.flush();
     expect(await call('POST', '/request?subject=svc.upper', 'shout')).toEqual({ status: 200, body: 'SHOUT' });
     responder.unsubscribe();
@@ -100,13 +158,17 @@ describe('built-in messaging-nats', () => {
 
   it('a link config change moves the subscriptions', async () => {
     await client.putConfig('msg-subs', { subscriptions: 'demo.moved' });
-    const moved = await waitUntil(async () => {
-      try {
-        return await nc.request('demo.moved', new TextEncoder().encode('m'), { timeout: 1000 });
-      } catch {
-        return undefined;
-      }
-    }, 20_000, 'a reply on demo.moved');
+    const moved = await waitUntil(
+      async () => {
+        try {
+          return await nc.request('demo.moved', new TextEncoder().encode('m'), { timeout: 1000 });
+        } catch {
+          return undefined;
+        }
+      },
+      20_000,
+      'a reply on demo.moved',
+    );
     expect(decoder.decode(moved.data)).toBe('echo: m');
     await expect(nc.request('demo.in', new TextEncoder().encode('x'), { timeout: 1000 })).rejects.toThrow();
   });

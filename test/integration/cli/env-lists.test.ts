@@ -25,12 +25,22 @@ afterAll(async () => {
 });
 
 function baseEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: dir, WASH_CONFIG_DIR: join(dir, 'config'), WASH_DATA_DIR: join(dir, 'data'), NO_COLOR: '1', WASMCLOUD_CTL_PORT: String(nats.port) };
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    WASH_CONFIG_DIR: join(dir, 'config'),
+    WASH_DATA_DIR: join(dir, 'data'),
+    NO_COLOR: '1',
+    WASMCLOUD_CTL_PORT: String(nats.port),
+  };
 }
 
 /** Runs `wash wadm -o json` with `lattices` in WASMCLOUD_LATTICE until it serves, checks `check`, stops it. */
 async function wadmServing(envValue: string, check: () => Promise<void>): Promise<{ lattices: string[] }> {
-  const child = spawn(process.execPath, [washBin, 'wadm', '-o', 'json'], { cwd: repoRoot, env: { ...baseEnv(), WASMCLOUD_LATTICE: envValue } });
+  const child = spawn(process.execPath, [washBin, 'wadm', '-o', 'json'], {
+    cwd: repoRoot,
+    env: { ...baseEnv(), WASMCLOUD_LATTICE: envValue },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -51,13 +61,19 @@ async function wadmServing(envValue: string, check: () => Promise<void>): Promis
   return JSON.parse(stdout);
 }
 
-const appList = (lattice: string) => runWash(['app', 'list', '-o', 'json', '--lattice', lattice], { env: baseEnv(), cwd: dir, timeoutMs: 30_000 });
+const appList = (lattice: string) =>
+  runWash(['app', 'list', '-o', 'json', '--lattice', lattice], { env: baseEnv(), cwd: dir, timeoutMs: 30_000 });
 
 describe('repeatable flags read from the environment', () => {
   it('every multiple+env flag of the CLI is covered here', () => {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, { flags: Record<string, { multiple?: boolean; env?: string }> }> };
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
+      commands: Record<string, { flags: Record<string, { multiple?: boolean; env?: string }> }>;
+    };
     const found = Object.entries(manifest.commands).flatMap(([id, c]) =>
-      Object.entries(c.flags).filter(([, f]) => f.multiple && f.env).map(([name, f]) => `${id} --${name} ${f.env}`));
+      Object.entries(c.flags)
+        .filter(([, f]) => f.multiple && f.env)
+        .map(([name, f]) => `${id} --${name} ${f.env}`),
+    );
     expect(found).toEqual(['wadm --lattice WASMCLOUD_LATTICE']);
   });
 

@@ -22,7 +22,10 @@ function project(name: string, toml: string): string {
 
 describe('wash build (CLI)', () => {
   it('runs build_command with its output captured: stdout is exactly one JSON document', async () => {
-    const p = project('custom', `name = "custom"\nlanguage = "other"\n[component]\nbuild_command = "echo noisy-tool-output && mkdir -p out && cp ${fixturePath('http-hello-v1')} out/c.wasm"\nbuild_artifact = "out/c.wasm"\n`);
+    const p = project(
+      'custom',
+      `name = "custom"\nlanguage = "other"\n[component]\nbuild_command = "echo noisy-tool-output && mkdir -p out && cp ${fixturePath('http-hello-v1')} out/c.wasm"\nbuild_artifact = "out/c.wasm"\n`,
+    );
     const r = await runWash(['build', '-o', 'json'], { cwd: p });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('noisy-tool-output');
@@ -30,7 +33,10 @@ describe('wash build (CLI)', () => {
   });
 
   it('shows the output of a failing build_command, without a stack trace', async () => {
-    const p = project('failing', `name = "failing"\nlanguage = "go"\n[component]\nbuild_command = "echo compiler says no >&2; exit 3"\nbuild_artifact = "x.wasm"\n`);
+    const p = project(
+      'failing',
+      `name = "failing"\nlanguage = "go"\n[component]\nbuild_command = "echo compiler says no >&2; exit 3"\nbuild_artifact = "x.wasm"\n`,
+    );
     const r = await runWash(['build'], { cwd: p });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('exited with code 3');
@@ -52,12 +58,18 @@ describe('wash build (CLI)', () => {
   });
 
   it('resolves file:// WIT sources into wit/deps and refuses schemes it has no resolver for', async () => {
-    const p = project('wit', `name = "wit"\nlanguage = "other"\n[component]\nbuild_command = "mkdir -p out && cp ${fixturePath('http-hello-v1')} out/c.wasm"\nbuild_artifact = "out/c.wasm"\n[[registry.pull.sources]]\ntarget = "acme:inv"\nsource = "file://extra"\n`);
+    const p = project(
+      'wit',
+      `name = "wit"\nlanguage = "other"\n[component]\nbuild_command = "mkdir -p out && cp ${fixturePath('http-hello-v1')} out/c.wasm"\nbuild_artifact = "out/c.wasm"\n[[registry.pull.sources]]\ntarget = "acme:inv"\nsource = "file://extra"\n`,
+    );
     mkdirSync(join(p, 'extra'));
     writeFileSync(join(p, 'extra', 'inv.wit'), 'package acme:inv@0.1.0;\ninterface i { f: func(); }\n');
     expect((await runWash(['build', '-o', 'json'], { cwd: p })).code).toBe(0);
     expect(readFileSync(join(p, 'wit', 'deps', 'acme-inv', 'inv.wit'), 'utf8')).toContain('package acme:inv@0.1.0;');
-    writeFileSync(join(p, 'wasmcloud.toml'), readFileSync(join(p, 'wasmcloud.toml'), 'utf8').replace('file://extra', 'gopher://example.com/inv'));
+    writeFileSync(
+      join(p, 'wasmcloud.toml'),
+      readFileSync(join(p, 'wasmcloud.toml'), 'utf8').replace('file://extra', 'gopher://example.com/inv'),
+    );
     const r = await runWash(['build', '-o', 'json'], { cwd: p });
     expect(r.code).toBe(1);
     expect(r.json.error).toMatch(/acme:inv: no resolver for 'gopher' sources/);
@@ -68,15 +80,34 @@ describe('wash build (CLI)', () => {
 describe('wash new (CLI)', () => {
   it('lists the three templates and creates a named project; refuses bad names and unknown templates', async () => {
     const list = await runWash(['new', '--list', '-o', 'json']);
-    expect(list.json.templates.map((t: { name: string }) => t.name)).toEqual(['hello-world-javascript', 'hello-world-typescript', 'keyvalue-counter-typescript']);
-    const made = await runWash(['new', 'component', 'my-app', '-t', 'keyvalue-counter-typescript', '--path', dir, '-o', 'json']);
+    expect(list.json.templates.map((t: { name: string }) => t.name)).toEqual([
+      'hello-world-javascript',
+      'hello-world-typescript',
+      'keyvalue-counter-typescript',
+    ]);
+    const made = await runWash([
+      'new',
+      'component',
+      'my-app',
+      '-t',
+      'keyvalue-counter-typescript',
+      '--path',
+      dir,
+      '-o',
+      'json',
+    ]);
     expect(made.code).toBe(0);
     expect(readFileSync(join(dir, 'my-app', 'wasmcloud.toml'), 'utf8')).toContain('name = "my-app"');
     expect(existsSync(join(dir, 'my-app', 'wit', 'deps', 'keyvalue', 'package.wit'))).toBe(true);
     const again = await runWash(['new', 'component', 'my-app', '--path', dir, '-o', 'json']);
     expect(again.json.error).toMatch(/already exists/);
-    expect((await runWash(['new', 'component', 'Bad_Name', '--path', dir, '-o', 'json'])).json.error).toMatch(/component name 'Bad_Name' is not valid/);
-    expect((await runWash(['new', 'component', 'x', '-t', 'nope', '--path', dir, '-o', 'json'])).json).toMatchObject({ success: false, error: expect.stringMatching(/unknown template 'nope'/) });
+    expect((await runWash(['new', 'component', 'Bad_Name', '--path', dir, '-o', 'json'])).json.error).toMatch(
+      /component name 'Bad_Name' is not valid/,
+    );
+    expect((await runWash(['new', 'component', 'x', '-t', 'nope', '--path', dir, '-o', 'json'])).json).toMatchObject({
+      success: false,
+      error: expect.stringMatching(/unknown template 'nope'/),
+    });
     const help = await runWash(['dev', '--help']);
     expect(help.stdout).toContain('EXAMPLES');
   });

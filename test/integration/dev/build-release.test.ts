@@ -16,11 +16,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('wash build (TypeScript, release)', () => {
   it('builds a component that serves the template response', async () => {
-    const made = await runWash(['new', 'component', 'rel', '-t', 'hello-world-typescript', '--path', dir, '-o', 'json']);
+    const made = await runWash([
+      'new',
+      'component',
+      'rel',
+      '-t',
+      'hello-world-typescript',
+      '--path',
+      dir,
+      '-o',
+      'json',
+    ]);
     const projectDir = made.json.project_path as string;
     const built = await runWash(['build', '-o', 'json'], { cwd: projectDir, timeoutMs: 600_000 });
     expect(built.code).toBe(0);
-    expect(built.json).toMatchObject({ component_path: join(projectDir, 'build', 'rel.wasm'), built: true, success: true });
+    expect(built.json).toMatchObject({
+      component_path: join(projectDir, 'build', 'rel.wasm'),
+      built: true,
+      success: true,
+    });
     const inspected = await runWash(['inspect', built.json.component_path, '-o', 'json']);
     expect(inspected.json.exports).toContain('wasi:http/incoming-handler@0.2.10');
 
@@ -28,7 +42,11 @@ describe('wash build (TypeScript, release)', () => {
     const runtime = new ComponentRuntime({ cacheDir });
     const ingress = new HttpIngress();
     try {
-      const running = await runtime.start(await runtime.load(new Uint8Array(readFileSync(built.json.component_path))), { componentId: 'rel', maxInstances: 1, capabilities: { config: () => ({}) } });
+      const running = await runtime.start(await runtime.load(new Uint8Array(readFileSync(built.json.component_path))), {
+        componentId: 'rel',
+        maxInstances: 1,
+        capabilities: { config: () => ({}) },
+      });
       const address = `127.0.0.1:${await freePort()}`;
       await ingress.listen(address);
       ingress.route(address, () => running);

@@ -23,7 +23,17 @@ describe('wash dev (TypeScript template, child process)', () => {
   });
 
   it('serves v1, hot-reloads v2 and v3 with zero failed requests, survives a syntax error, stops cleanly', async () => {
-    const created = await env.run(['new', 'component', 'hello', '--template', 'hello-world-typescript', '--path', env.dataDir, '-o', 'json']);
+    const created = await env.run([
+      'new',
+      'component',
+      'hello',
+      '--template',
+      'hello-world-typescript',
+      '--path',
+      env.dataDir,
+      '-o',
+      'json',
+    ]);
     expect(created.code).toBe(0);
     const projectDir = created.json!.project_path as string;
     const source = join(projectDir, 'src', 'index.ts');
@@ -73,7 +83,10 @@ describe('wash dev (TypeScript template, child process)', () => {
     expect(await (await fetch(url)).text()).toBe('Hello v2\n');
     await moreRequests(10);
 
-    writeFileSync(source, readFileSync(source, 'utf8').replace('\nexport const broken = ;\n', '').replace('Hello v2', 'Hello v3'));
+    writeFileSync(
+      source,
+      readFileSync(source, 'utf8').replace('\nexport const broken = ;\n', '').replace('Hello v2', 'Hello v3'),
+    );
     expect(await untilBody(url, (b) => b === 'Hello v3\n', 30_000)).toBe('Hello v3\n');
     await moreRequests(10);
 
@@ -86,7 +99,9 @@ describe('wash dev (TypeScript template, child process)', () => {
     expect(await dev.exited).toBe(0);
     expect(dev.events.at(-1)).toMatchObject({ event: 'stopped', lattice_stopped: true });
     // Every stdout line was a JSON event (parsed above); nothing else.
-    expect(dev.events.map((e) => e.event)).toEqual(expect.arrayContaining(['started', 'reloaded', 'build_failed', 'stopped']));
+    expect(dev.events.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['started', 'reloaded', 'build_failed', 'stopped']),
+    );
     await expect(fetch(url)).rejects.toThrow();
     expect(await env.natsReachable()).toBe(false);
     const { scanLocalState } = await import('../../../src/up/state.js');

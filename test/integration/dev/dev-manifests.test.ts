@@ -19,10 +19,22 @@ describe('wash dev with [dev].manifests', () => {
   });
 
   it('deploys the own manifest (its http address) and hot-reloads the code', async () => {
-    const created = await env.run(['new', 'component', 'own', '-t', 'hello-world-typescript', '--path', env.dataDir, '-o', 'json']);
+    const created = await env.run([
+      'new',
+      'component',
+      'own',
+      '-t',
+      'hello-world-typescript',
+      '--path',
+      env.dataDir,
+      '-o',
+      'json',
+    ]);
     const projectDir = created.json!.project_path as string;
     const port = await freePort();
-    writeFileSync(join(projectDir, 'wadm.yaml'), `apiVersion: core.oam.dev/v1beta1
+    writeFileSync(
+      join(projectDir, 'wadm.yaml'),
+      `apiVersion: core.oam.dev/v1beta1
 kind: Application
 metadata:
   name: own-app
@@ -46,8 +58,13 @@ spec:
             interfaces: [incoming-handler]
             target: { name: api }
             source: { config: [{ name: own-http, properties: { address: 127.0.0.1:${port} } }] }
-`);
-    writeFileSync(join(projectDir, 'wasmcloud.toml'), readFileSync(join(projectDir, 'wasmcloud.toml'), 'utf8') + '\n[dev]\nmanifests = [{ component_name = "api", path = "wadm.yaml" }]\n');
+`,
+    );
+    writeFileSync(
+      join(projectDir, 'wasmcloud.toml'),
+      readFileSync(join(projectDir, 'wasmcloud.toml'), 'utf8') +
+        '\n[dev]\nmanifests = [{ component_name = "api", path = "wadm.yaml" }]\n',
+    );
     ({ dev } = await startDev(env, projectDir, [], { httpAddressFlag: false }));
     const ready = await dev.next((e) => e.event === 'started', 600_000);
     expect(ready).toMatchObject({ app: 'own-app', urls: [`http://127.0.0.1:${port}/`] });

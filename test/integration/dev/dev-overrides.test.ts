@@ -25,13 +25,29 @@ describe('wash dev overrides (JavaScript template, custom interface)', () => {
   });
 
   it('export override sets the address, custom import gets a placeholder, written manifest validates and deploys', async () => {
-    const created = await env.run(['new', 'component', 'shop', '-t', 'hello-world-javascript', '--path', env.dataDir, '-o', 'json']);
+    const created = await env.run([
+      'new',
+      'component',
+      'shop',
+      '-t',
+      'hello-world-javascript',
+      '--path',
+      env.dataDir,
+      '-o',
+      'json',
+    ]);
     expect(created.code).toBe(0);
     const projectDir = created.json!.project_path as string;
     mkdirSync(join(projectDir, 'extra'));
-    writeFileSync(join(projectDir, 'extra', 'inventory.wit'), 'package acme:inventory@0.1.0;\n\ninterface lookup {\n  find: func(sku: string) -> option<string>;\n}\n');
+    writeFileSync(
+      join(projectDir, 'extra', 'inventory.wit'),
+      'package acme:inventory@0.1.0;\n\ninterface lookup {\n  find: func(sku: string) -> option<string>;\n}\n',
+    );
     const world = join(projectDir, 'wit', 'world.wit');
-    writeFileSync(world, readFileSync(world, 'utf8').replace('world hello {', 'world hello {\n  import acme:inventory/lookup@0.1.0;'));
+    writeFileSync(
+      world,
+      readFileSync(world, 'utf8').replace('world hello {', 'world hello {\n  import acme:inventory/lookup@0.1.0;'),
+    );
     const port = await freePort();
     writeFileSync(
       join(projectDir, 'wasmcloud.toml'),
@@ -47,7 +63,11 @@ describe('wash dev overrides (JavaScript template, custom interface)', () => {
     expect(existsSync(join(projectDir, 'wit', 'deps', 'acme-inventory', 'inventory.wit'))).toBe(true);
     expect(ready.urls).toEqual([`http://127.0.0.1:${port}/`]);
     expect(ready.placeholders).toEqual([
-      { direction: 'import', interfaces: ['acme:inventory/lookup@0.1.0'], snippet: expect.stringContaining('[[dev.overrides.imports]]\ninterface = "acme:inventory/lookup@0.1.0"') },
+      {
+        direction: 'import',
+        interfaces: ['acme:inventory/lookup@0.1.0'],
+        snippet: expect.stringContaining('[[dev.overrides.imports]]\ninterface = "acme:inventory/lookup@0.1.0"'),
+      },
     ]);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('Hello from JavaScript!\n');
 
@@ -59,7 +79,9 @@ describe('wash dev overrides (JavaScript template, custom interface)', () => {
     expect(validate.json).toMatchObject({ valid: true, errors: [] });
     const deploy = await env.run(['app', 'deploy', manifestPath, '--ctl-port', String(env.port), '-o', 'json']);
     expect(deploy.code).toBe(0);
-    expect(await untilBody(`http://127.0.0.1:${port}/`, (b) => b === 'Hello from JavaScript!\n', 30_000)).toBe('Hello from JavaScript!\n');
+    expect(await untilBody(`http://127.0.0.1:${port}/`, (b) => b === 'Hello from JavaScript!\n', 30_000)).toBe(
+      'Hello from JavaScript!\n',
+    );
 
     // FetchEvent code reloads like the handler style.
     const source = join(projectDir, 'src', 'index.js');

@@ -28,8 +28,15 @@ export class DevProcess {
         this.waiters.forEach((w) => w());
       }
     });
-    child.stderr!.on('data', (b: Buffer) => { this.stderr += b.toString(); });
-    this.exited = new Promise((resolve) => child.once('exit', (code) => { this.waiters.forEach((w) => w()); resolve(code); }));
+    child.stderr!.on('data', (b: Buffer) => {
+      this.stderr += b.toString();
+    });
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.waiters.forEach((w) => w());
+        resolve(code);
+      }),
+    );
   }
 
   /** The first event (after `from`) matching `pred`; fails after `timeoutMs` or when the process exits. */
@@ -39,21 +46,41 @@ export class DevProcess {
       const found = this.events.slice(from).find(pred);
       if (found) return found;
       if (this.child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`no matching wash dev event (exit ${this.child.exitCode}); events: ${JSON.stringify(this.events)}\nstderr:\n${this.stderr}`);
+        throw new Error(
+          `no matching wash dev event (exit ${this.child.exitCode}); events: ${JSON.stringify(this.events)}\nstderr:\n${this.stderr}`,
+        );
       }
       await new Promise<void>((r) => {
         const t = setTimeout(r, 200);
-        this.waiters.push(() => { clearTimeout(t); r(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
       });
       this.waiters = [];
     }
   }
 }
 
-export async function startDev(env: WashEnv, projectDir: string, extra: string[] = [], o: { httpAddressFlag?: boolean } = {}): Promise<{ dev: DevProcess; address: string }> {
+export async function startDev(
+  env: WashEnv,
+  projectDir: string,
+  extra: string[] = [],
+  o: { httpAddressFlag?: boolean } = {},
+): Promise<{ dev: DevProcess; address: string }> {
   const address = `127.0.0.1:${await freePort()}`;
   const addressFlag = o.httpAddressFlag === false ? [] : ['--http-address', address];
-  const child = env.start(['dev', '-o', 'json', '--work-dir', projectDir, '--nats-port', String(env.port), ...addressFlag, ...extra]);
+  const child = env.start([
+    'dev',
+    '-o',
+    'json',
+    '--work-dir',
+    projectDir,
+    '--nats-port',
+    String(env.port),
+    ...addressFlag,
+    ...extra,
+  ]);
   return { dev: new DevProcess(child), address };
 }
 

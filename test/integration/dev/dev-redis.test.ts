@@ -27,7 +27,11 @@ describe('wash dev: wasi:keyvalue wildcard override to Redis', () => {
     env = await devEnv();
     redisPort = await freePort();
     redisDir = mkdtempSync(join(tmpdir(), 'wash-dev-redis-'));
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 10_000;
     while (!(await tcpReachable('127.0.0.1', redisPort, 200))) {
       if (Date.now() > deadline) throw new Error('redis-server did not start');
@@ -42,11 +46,26 @@ describe('wash dev: wasi:keyvalue wildcard override to Redis', () => {
   });
 
   it('counts in Redis', async () => {
-    const created = await env.run(['new', 'component', 'counter', '-t', 'keyvalue-counter-typescript', '--path', env.dataDir, '-o', 'json']);
+    const created = await env.run([
+      'new',
+      'component',
+      'counter',
+      '-t',
+      'keyvalue-counter-typescript',
+      '--path',
+      env.dataDir,
+      '-o',
+      'json',
+    ]);
     const projectDir = created.json!.project_path as string;
     const toml = join(projectDir, 'wasmcloud.toml');
     // Uncomment the template's Redis override and point it at our server.
-    writeFileSync(toml, readFileSync(toml, 'utf8').replace(/^# (\[\[dev|interface|image_ref|link_config)/gm, '$1').replace('redis://127.0.0.1:6379', `redis://127.0.0.1:${redisPort}`));
+    writeFileSync(
+      toml,
+      readFileSync(toml, 'utf8')
+        .replace(/^# (\[\[dev|interface|image_ref|link_config)/gm, '$1')
+        .replace('redis://127.0.0.1:6379', `redis://127.0.0.1:${redisPort}`),
+    );
 
     let address: string;
     ({ dev, address } = await startDev(env, projectDir));

@@ -97,19 +97,32 @@ describe('host killed under HTTP load', () => {
   it('the survivor serves again within seconds and status shows the loss meanwhile', async () => {
     wadm = await startWadm(nc, {
       lattices: [LATTICE],
-      engine: { onStatus: (app, s: Status) => { if (app === 'killme') statuses.push({ at: Date.now(), type: s.status.type, message: s.status.message }); } },
+      engine: {
+        onStatus: (app, s: Status) => {
+          if (app === 'killme') statuses.push({ at: Date.now(), type: s.status.type, message: s.status.message });
+        },
+      },
     });
     await wadm.ready;
-    const [a, b] = await Promise.all([spawnHost(nats.url, LATTICE, ['-l', 'zone=a']), spawnHost(nats.url, LATTICE, ['-l', 'zone=b'])]);
+    const [a, b] = await Promise.all([
+      spawnHost(nats.url, LATTICE, ['-l', 'zone=a']),
+      spawnHost(nats.url, LATTICE, ['-l', 'zone=b']),
+    ]);
     hosts.push(a, b);
     const ports = { a: await freePort(), b: await freePort() };
     const client = new WadmClient(nc, LATTICE, { timeoutMs: 5000 });
     await client.put(manifest(ports));
     await client.deploy('killme');
-    await waitUntil(async () => ((await client.status('killme')).status.type === 'deployed' ? true : undefined), 60_000, 'app deployed');
+    await waitUntil(
+      async () => ((await client.status('killme')).status.type === 'deployed' ? true : undefined),
+      60_000,
+      'app deployed',
+    );
 
     const ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 3000, collectMs: 500 });
-    const victimId = (await ctl.getInventories()).find((inv) => inv.components.some((c) => c.id === 'killme-hello'))!.host_id;
+    const victimId = (await ctl.getInventories()).find((inv) =>
+      inv.components.some((c) => c.id === 'killme-hello'),
+    )!.host_id;
     const victim = victimId === a.id ? a : b;
     const survivorPort = victim === a ? ports.b : ports.a;
     await waitForBody(`http://127.0.0.1:${victim === a ? ports.a : ports.b}/`, BODY);
@@ -127,7 +140,11 @@ describe('host killed under HTTP load', () => {
 
     const killedAt = Date.now();
     expect(await victim.signal('SIGKILL')).toBe('SIGKILL');
-    const served = await waitUntil(async () => answers.find((x) => x.at > killedAt && x.status === 200), 60_000, 'the survivor serving');
+    const served = await waitUntil(
+      async () => answers.find((x) => x.at > killedAt && x.status === 200),
+      60_000,
+      'the survivor serving',
+    );
     // `wash app status` (the API) tells the loss too: the dead zone's http-server has no eligible host left.
     const after = await client.status('killme');
     loading = false;
@@ -137,7 +154,9 @@ describe('host killed under HTTP load', () => {
     const lossShown = statuses.find((s) => s.at > killedAt && s.type !== 'deployed');
     const gapStatuses = statuses.filter((s) => s.at > killedAt && s.at <= served.at).map((s) => s.type);
     console.log(`status after: ${after.status.type}: ${after.status.message ?? ''}`);
-    console.log(`host kill -9 → survivor serving again after ${serveAgainMs} ms; status left 'deployed' after ${lossShown ? lossShown.at - killedAt : '—'} ms (${gapStatuses.join(' → ')}); measured under shared load`);
+    console.log(
+      `host kill -9 → survivor serving again after ${serveAgainMs} ms; status left 'deployed' after ${lossShown ? lossShown.at - killedAt : '—'} ms (${gapStatuses.join(' → ')}); measured under shared load`,
+    );
     expect(lossShown, 'app status showed the loss').toBeDefined();
     expect(lossShown!.at).toBeLessThanOrEqual(served.at);
     expect(after.status.type).not.toBe('deployed');

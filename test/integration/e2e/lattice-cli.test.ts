@@ -21,7 +21,10 @@ let host: ChildHost;
 let home: string;
 let port: number;
 
-const wash = (...args: string[]) => runWash([...args, '-o', 'json', '-x', lattice], { env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: home, WASH_CONFIG_DIR: join(home, 'config') } });
+const wash = (...args: string[]) =>
+  runWash([...args, '-o', 'json', '-x', lattice], {
+    env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: home, WASH_CONFIG_DIR: join(home, 'config') },
+  });
 
 beforeAll(async () => {
   requireBuiltCli();
@@ -44,7 +47,12 @@ describe('lattice commands driving a real wash host', () => {
     expect(hosts.code).toBe(0);
     expect(hosts.json.success).toBe(true);
     expect(hosts.json.hosts).toHaveLength(1);
-    expect(hosts.json.hosts[0]).toMatchObject({ id: host.id, friendly_name: host.friendlyName, lattice, labels: { zone: 'east', 'hostcore.os': expect.any(String) } });
+    expect(hosts.json.hosts[0]).toMatchObject({
+      id: host.id,
+      friendly_name: host.friendlyName,
+      lattice,
+      labels: { zone: 'east', 'hostcore.os': expect.any(String) },
+    });
 
     const inv = await wash('get', 'inventory', host.id);
     expect(inv.json.inventories[0]).toMatchObject({ host_id: host.id, components: [], providers: [] });
@@ -71,14 +79,34 @@ describe('lattice commands driving a real wash host', () => {
     expect(provider.code, provider.stderr).toBe(0);
     expect(provider.json).toMatchObject({ provider_id: 'http-server', host_id: host.id });
 
-    const link = await wash('link', 'put', 'http-server', 'hello', 'wasi', 'http', '--interface', 'incoming-handler', '--source-config', 'listen');
+    const link = await wash(
+      'link',
+      'put',
+      'http-server',
+      'hello',
+      'wasi',
+      'http',
+      '--interface',
+      'incoming-handler',
+      '--source-config',
+      'listen',
+    );
     expect(link.code, link.stderr).toBe(0);
     expect(link.json).toMatchObject({ source_id: 'http-server', target: 'hello' });
     const url = `http://127.0.0.1:${port}/`;
     await waitForBody(url, FIXTURE_BODIES['http-hello-v1']);
 
     const links = await wash('get', 'links');
-    expect(links.json.links).toEqual([expect.objectContaining({ source_id: 'http-server', target: 'hello', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: ['listen'] })]);
+    expect(links.json.links).toEqual([
+      expect.objectContaining({
+        source_id: 'http-server',
+        target: 'hello',
+        wit_namespace: 'wasi',
+        wit_package: 'http',
+        interfaces: ['incoming-handler'],
+        source_config: ['listen'],
+      }),
+    ]);
 
     const updated = await wash('update', 'component', 'hello', v2, '--host-id', host.id);
     expect(updated.code, updated.stderr).toBe(0);
@@ -87,11 +115,17 @@ describe('lattice commands driving a real wash host', () => {
     const scaled = await wash('scale', 'component', host.id, v2, 'hello', '--max-instances', '5');
     expect(scaled.code, scaled.stderr).toBe(0);
     const inv = await wash('get', 'inventory', host.id);
-    expect(inv.json.inventories[0].components).toEqual([expect.objectContaining({ id: 'hello', image_ref: v2, max_instances: 5 })]);
+    expect(inv.json.inventories[0].components).toEqual([
+      expect.objectContaining({ id: 'hello', image_ref: v2, max_instances: 5 }),
+    ]);
 
     const stopped = await wash('stop', 'component', 'hello', '--host-id', host.id);
     expect(stopped.code, stopped.stderr).toBe(0);
-    await waitUntil(async () => ((await get(url))?.status !== 200 ? true : undefined), 10_000, 'component to stop serving');
+    await waitUntil(
+      async () => ((await get(url))?.status !== 200 ? true : undefined),
+      10_000,
+      'component to stop serving',
+    );
 
     expect((await wash('link', 'del', 'http-server', 'wasi', 'http')).code).toBe(0);
     expect((await wash('get', 'links')).json.links).toEqual([]);

@@ -13,7 +13,9 @@ import { UP_TEST_TIMEOUT_MS, WashEnv, eventually } from '../up/wash-env.js';
 import { get, waitForBody } from '../host/helpers.js';
 
 let env: WashEnv | undefined;
-afterAll(async () => { await env?.cleanup(); });
+afterAll(async () => {
+  await env?.cleanup();
+});
 
 describe('wash up → deploy → curl → wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('serves the example app and leaves nothing behind', async () => {
@@ -23,9 +25,12 @@ describe('wash up → deploy → curl → wash down', { timeout: UP_TEST_TIMEOUT
     // The example app, with its relative file:// image and port 8000 adjusted for an isolated run.
     const template = readFileSync(join(repoRoot, 'templates', 'hello', 'wadm.yaml'), 'utf8');
     const manifest = join(env.dataDir, 'hello.yaml');
-    writeFileSync(manifest, template
-      .replace('file://./hello.wasm', `file://${join(repoRoot, 'templates', 'hello', 'hello.wasm')}`)
-      .replace('127.0.0.1:8000', `127.0.0.1:${httpPort}`));
+    writeFileSync(
+      manifest,
+      template
+        .replace('file://./hello.wasm', `file://${join(repoRoot, 'templates', 'hello', 'hello.wasm')}`)
+        .replace('127.0.0.1:8000', `127.0.0.1:${httpPort}`),
+    );
 
     const up = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json']);
     env.trackRecorded();
@@ -41,7 +46,12 @@ describe('wash up → deploy → curl → wash down', { timeout: UP_TEST_TIMEOUT
 
     const down = await env.run(['down', '-o', 'json']);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json).toMatchObject({ success: true, hosts_stopped: upDoc.hosts.map((h) => h.id), wadm_stopped: true, nats_stopped: true });
+    expect(down.json).toMatchObject({
+      success: true,
+      hosts_stopped: upDoc.hosts.map((h) => h.id),
+      wadm_stopped: true,
+      nats_stopped: true,
+    });
     expect(await eventually(() => procs.every((p) => checkIdentity(p) !== 'alive'), 5000)).toBe(true);
     expect(await tcpReachable('127.0.0.1', env.port)).toBe(false);
     expect(await get(`http://127.0.0.1:${httpPort}/`)).toBeUndefined();

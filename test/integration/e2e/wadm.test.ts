@@ -57,7 +57,11 @@ async function wadm(lattice: string): Promise<Wadm> {
 }
 
 async function host(lattice: string, ...labels: string[]): Promise<ChildHost> {
-  const h = await spawnHost(nats.url, lattice, labels.flatMap((l) => ['-l', l]));
+  const h = await spawnHost(
+    nats.url,
+    lattice,
+    labels.flatMap((l) => ['-l', l]),
+  );
   hosts.push(h);
   return h;
 }
@@ -69,7 +73,10 @@ function manifestFile(name: string, yaml: string): string {
 }
 
 function app(lattice: string, ...args: string[]) {
-  return runWash(['app', ...args, '-o', 'json', '-x', lattice], { env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: dir, WASH_CONFIG_DIR: join(dir, 'config') }, timeoutMs: 90_000 });
+  return runWash(['app', ...args, '-o', 'json', '-x', lattice], {
+    env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: dir, WASH_CONFIG_DIR: join(dir, 'config') },
+    timeoutMs: 90_000,
+  });
 }
 
 async function componentCounts(ctl: CtlClient, id: string): Promise<Record<string, number>> {
@@ -159,18 +166,37 @@ describe('wadm with real hosts', () => {
 
     const status = await app(lattice, 'status', 'hello');
     expect(status.json.status.status.type).toBe('deployed');
-    const spread = status.json.status.scalers.find((s: { kind: string; name: string }) => s.kind === 'SpreadScaler' && s.name === 'hello-hello');
+    const spread = status.json.status.scalers.find(
+      (s: { kind: string; name: string }) => s.kind === 'SpreadScaler' && s.name === 'hello-hello',
+    );
     expect(spread).toMatchObject({ desired: 2, observed: 2 });
 
     const ctl = new CtlClient(nc, { lattice, timeoutMs: 3000, collectMs: 500 });
     const inv = await ctl.getInventory(h.id);
-    expect(inv.components).toEqual([expect.objectContaining({ id: 'hello-hello', max_instances: 2, annotations: expect.objectContaining({ 'wasmcloud.dev/managed-by': 'wadm', 'wasmcloud.dev/appspec': 'hello' }) })]);
+    expect(inv.components).toEqual([
+      expect.objectContaining({
+        id: 'hello-hello',
+        max_instances: 2,
+        annotations: expect.objectContaining({ 'wasmcloud.dev/managed-by': 'wadm', 'wasmcloud.dev/appspec': 'hello' }),
+      }),
+    ]);
 
     const undeployed = await app(lattice, 'undeploy', 'hello', '--wait');
     expect(undeployed.code, undeployed.stderr).toBe(0);
-    await waitUntil(async () => ((await ctl.getInventory(h.id)).components.length === 0 && (await ctl.getInventory(h.id)).providers.length === 0 ? true : undefined), 20_000, 'workloads removed');
+    await waitUntil(
+      async () =>
+        (await ctl.getInventory(h.id)).components.length === 0 && (await ctl.getInventory(h.id)).providers.length === 0
+          ? true
+          : undefined,
+      20_000,
+      'workloads removed',
+    );
     expect(await ctl.getLinks()).toEqual([]);
-    await waitUntil(async () => ((await get(`http://127.0.0.1:${port}/`)) === undefined ? true : undefined), 10_000, 'port closed');
+    await waitUntil(
+      async () => ((await get(`http://127.0.0.1:${port}/`)) === undefined ? true : undefined),
+      10_000,
+      'port closed',
+    );
   });
 
   it('upgrade path outdated → upgraded → upgraded2, then rollback: changes applied, removed resources cleaned up', async () => {
@@ -218,14 +244,35 @@ spec:
         id: http_server${httpserverExtra}
       traits:${links}
 `;
-    const outdated = doc('v1', component('dog-fetcher', V1, 5) + component('hello-world', V1, 3, 'http_hello_world') + component('kvcounter', V1, 3),
-      '', httpLink('hello', 'hello-world', helloPort) + httpLink('dog', 'dog-fetcher', dogPort));
-    const upgraded = doc('v2', component('dog-fetcher', V2, 5) + component('echo-messaging', V1, 1) + component('hello-world', V1, 3, 'http_hello_world'),
-      '', httpLink('hello', 'hello-world', helloPort2) + httpLink('dog', 'dog-fetcher', dogPort));
-    const upgraded2 = doc('v3', component('dog-fetcher', V2, 5) + component('echo-messaging', V1, 1) + component('hello-world', V1, 3, 'http_hello_world'),
-      `\n        config:\n          - name: http-config\n            properties:\n              number: '1'`, httpLink('hello', 'hello-world', helloPort) + httpLink('dog', 'dog-fetcher', dogPort));
+    const outdated = doc(
+      'v1',
+      component('dog-fetcher', V1, 5) +
+        component('hello-world', V1, 3, 'http_hello_world') +
+        component('kvcounter', V1, 3),
+      '',
+      httpLink('hello', 'hello-world', helloPort) + httpLink('dog', 'dog-fetcher', dogPort),
+    );
+    const upgraded = doc(
+      'v2',
+      component('dog-fetcher', V2, 5) +
+        component('echo-messaging', V1, 1) +
+        component('hello-world', V1, 3, 'http_hello_world'),
+      '',
+      httpLink('hello', 'hello-world', helloPort2) + httpLink('dog', 'dog-fetcher', dogPort),
+    );
+    const upgraded2 = doc(
+      'v3',
+      component('dog-fetcher', V2, 5) +
+        component('echo-messaging', V1, 1) +
+        component('hello-world', V1, 3, 'http_hello_world'),
+      `\n        config:\n          - name: http-config\n            properties:\n              number: '1'`,
+      httpLink('hello', 'hello-world', helloPort) + httpLink('dog', 'dog-fetcher', dogPort),
+    );
 
-    const ids = async () => (await ctl.getInventory(h.id)).components.map((c) => `${c.id}@${c.image_ref === V2 ? 'v2' : 'v1'}x${c.max_instances}`).sort();
+    const ids = async () =>
+      (await ctl.getInventory(h.id)).components
+        .map((c) => `${c.id}@${c.image_ref === V2 ? 'v2' : 'v1'}x${c.max_instances}`)
+        .sort();
 
     expect((await app(lattice, 'deploy', manifestFile('outdated', outdated), '--wait')).code).toBe(0);
     await waitForBody(`http://127.0.0.1:${helloPort}/`, BODY1);
@@ -236,8 +283,20 @@ spec:
     expect(up1.code, up1.stderr).toBe(0);
     await waitForBody(`http://127.0.0.1:${dogPort}/`, BODY2); // image bump: updated in place
     await waitForBody(`http://127.0.0.1:${helloPort2}/`, BODY1); // link config changed: new address
-    await waitUntil(async () => ((await get(`http://127.0.0.1:${helloPort}/`)) === undefined ? true : undefined), 15_000, 'old hello address closed');
-    await waitUntil(async () => (JSON.stringify(await ids()) === JSON.stringify(['http_hello_world@v1x3', 'updateapp-dog_fetcher@v2x5', 'updateapp-echo_messaging@v1x1']) ? true : undefined), 20_000, 'kvcounter removed, echo added');
+    await waitUntil(
+      async () => ((await get(`http://127.0.0.1:${helloPort}/`)) === undefined ? true : undefined),
+      15_000,
+      'old hello address closed',
+    );
+    await waitUntil(
+      async () =>
+        JSON.stringify(await ids()) ===
+        JSON.stringify(['http_hello_world@v1x3', 'updateapp-dog_fetcher@v2x5', 'updateapp-echo_messaging@v1x1'])
+          ? true
+          : undefined,
+      20_000,
+      'kvcounter removed, echo added',
+    );
 
     expect((await app(lattice, 'deploy', manifestFile('upgraded2', upgraded2), '--wait')).code).toBe(0);
     await waitForBody(`http://127.0.0.1:${helloPort}/`, BODY1);
@@ -246,9 +305,15 @@ spec:
     const rolled = await app(lattice, 'rollback', 'updateapp', '--wait');
     expect(rolled.code, rolled.stderr).toBe(0);
     await waitForBody(`http://127.0.0.1:${helloPort2}/`, BODY1);
-    await waitUntil(async () => ((await ctl.getConfig('updateapp-http_config')) === undefined ? true : undefined), 15_000, 'provider config of v3 cleaned up');
+    await waitUntil(
+      async () => ((await ctl.getConfig('updateapp-http_config')) === undefined ? true : undefined),
+      15_000,
+      'provider config of v3 cleaned up',
+    );
     const history = await app(lattice, 'history', 'updateapp');
-    expect(history.json.revisions.map((r: { version: string; deployed: boolean }) => `${r.version}:${r.deployed}`)).toEqual(['v1:false', 'v2:true', 'v3:false']);
+    expect(
+      history.json.revisions.map((r: { version: string; deployed: boolean }) => `${r.version}:${r.deployed}`),
+    ).toEqual(['v1:false', 'v2:true', 'v3:false']);
   });
 
   it('undeploy --orphan stops managing but leaves the workloads running', async () => {
@@ -269,7 +334,11 @@ spec:
   it('spreads over three labelled hosts by weight (all_hosts.yaml adapted)', async () => {
     const lattice = 'wadm-spread';
     await wadm(lattice);
-    const [east, west, moon] = await Promise.all([host(lattice, 'region=us-brooks-east'), host(lattice, 'region=us-taylor-west'), host(lattice, 'region=moon')]);
+    const [east, west, moon] = await Promise.all([
+      host(lattice, 'region=us-brooks-east'),
+      host(lattice, 'region=us-taylor-west'),
+      host(lattice, 'region=moon'),
+    ]);
     const yaml = spreadApp('hello-all-hosts', 5, [
       '{ name: eastcoast, requirements: { region: us-brooks-east }, weight: 40 }',
       '{ name: westcoast, requirements: { region: us-taylor-west }, weight: 40 }',
@@ -284,7 +353,9 @@ spec:
     const lattice = 'wadm-hoststop';
     await wadm(lattice);
     const [a, b] = await Promise.all([host(lattice, 'region=us-brooks-east'), host(lattice, 'region=us-brooks-east')]);
-    const yaml = spreadApp('host-stop', 5, ['{ name: eastcoast, requirements: { region: us-brooks-east }, weight: 100 }']);
+    const yaml = spreadApp('host-stop', 5, [
+      '{ name: eastcoast, requirements: { region: us-brooks-east }, weight: 100 }',
+    ]);
     expect((await app(lattice, 'deploy', manifestFile('hoststop', yaml), '--wait')).code).toBe(0);
     const ctl = new CtlClient(nc, { lattice, timeoutMs: 3000, collectMs: 500 });
     const before = await componentCounts(ctl, 'host_stop-hello');
@@ -292,11 +363,20 @@ spec:
     const victim = [a, b].find((h) => h.id in before)!;
     const survivor = [a, b].find((h) => h !== victim)!;
     expect(await victim.signal('SIGTERM')).toBe(0);
-    await waitUntil(async () => {
-      const c = await componentCounts(ctl, 'host_stop-hello');
-      return c[survivor.id] === 5 ? c : undefined;
-    }, 30_000, 'instances rescheduled on the surviving host');
-    await waitUntil(async () => ((await app(lattice, 'status', 'host-stop')).json?.status?.status?.type === 'deployed' ? true : undefined), 15_000, 'status deployed again');
+    await waitUntil(
+      async () => {
+        const c = await componentCounts(ctl, 'host_stop-hello');
+        return c[survivor.id] === 5 ? c : undefined;
+      },
+      30_000,
+      'instances rescheduled on the surviving host',
+    );
+    await waitUntil(
+      async () =>
+        (await app(lattice, 'status', 'host-stop')).json?.status?.status?.type === 'deployed' ? true : undefined,
+      15_000,
+      'status deployed again',
+    );
   });
 
   it('one wadm serves several lattices: each app lands only on its own lattice', async () => {
@@ -305,14 +385,21 @@ spec:
     await w.ready;
     const [ha, hb] = await Promise.all([host('wadm-multi-a'), host('wadm-multi-b')]);
     const [pa, pb] = await Promise.all([freePort(), freePort()]);
-    expect((await app('wadm-multi-a', 'deploy', manifestFile('multi-a', helloApp('alpha', pa, V1, 1)), '--wait')).code).toBe(0);
-    expect((await app('wadm-multi-b', 'deploy', manifestFile('multi-b', helloApp('beta', pb, V2, 1)), '--wait')).code).toBe(0);
+    expect(
+      (await app('wadm-multi-a', 'deploy', manifestFile('multi-a', helloApp('alpha', pa, V1, 1)), '--wait')).code,
+    ).toBe(0);
+    expect(
+      (await app('wadm-multi-b', 'deploy', manifestFile('multi-b', helloApp('beta', pb, V2, 1)), '--wait')).code,
+    ).toBe(0);
     await waitForBody(`http://127.0.0.1:${pa}/`, BODY1);
     await waitForBody(`http://127.0.0.1:${pb}/`, BODY2);
-    const ids = async (lattice: string, hostId: string) => (await new CtlClient(nc, { lattice, timeoutMs: 3000 }).getInventory(hostId)).components.map((c) => c.id);
+    const ids = async (lattice: string, hostId: string) =>
+      (await new CtlClient(nc, { lattice, timeoutMs: 3000 }).getInventory(hostId)).components.map((c) => c.id);
     expect(await ids('wadm-multi-a', ha.id)).toEqual(['alpha-hello']);
     expect(await ids('wadm-multi-b', hb.id)).toEqual(['beta-hello']);
-    expect((await app('wadm-multi-a', 'list')).json.applications.map((a: { name: string }) => a.name)).toEqual(['alpha']);
+    expect((await app('wadm-multi-a', 'list')).json.applications.map((a: { name: string }) => a.name)).toEqual([
+      'alpha',
+    ]);
   });
 
   it('engine restart rebuilds state without duplicate starts; three engines at once do not over-start', async () => {
@@ -322,10 +409,14 @@ spec:
       await Promise.all([wadm(lattice), wadm(lattice), wadm(lattice)]);
       const h = await host(lattice);
       const port = await freePort();
-      expect((await app(lattice, 'deploy', manifestFile('engines', helloApp('engines', port, V1, 3)), '--wait')).code).toBe(0);
+      expect(
+        (await app(lattice, 'deploy', manifestFile('engines', helloApp('engines', port, V1, 3)), '--wait')).code,
+      ).toBe(0);
       await waitForBody(`http://127.0.0.1:${port}/`, BODY1);
       await new Promise((r) => setTimeout(r, 3000)); // let any duplicate commands surface
-      const scaled = events.named('component_scaled').filter((e) => (e.data as { component_id?: string }).component_id === 'engines-hello');
+      const scaled = events
+        .named('component_scaled')
+        .filter((e) => (e.data as { component_id?: string }).component_id === 'engines-hello');
       expect(scaled).toHaveLength(1);
       expect(events.named('provider_started')).toHaveLength(1);
       expect(events.named('provider_start_failed')).toHaveLength(0);
@@ -334,11 +425,19 @@ spec:
       await Promise.all(wadms.splice(0).map((w) => w.close()));
       await wadm(lattice);
       await new Promise((r) => setTimeout(r, 4000));
-      const after = events.since(mark).filter((e) => ['component_scaled', 'provider_started', 'provider_stopped', 'linkdef_set', 'linkdef_deleted'].includes(e.name));
+      const after = events
+        .since(mark)
+        .filter((e) =>
+          ['component_scaled', 'provider_started', 'provider_stopped', 'linkdef_set', 'linkdef_deleted'].includes(
+            e.name,
+          ),
+        );
       expect(after).toEqual([]);
       expect((await app(lattice, 'status', 'engines')).json.status.status.type).toBe('deployed');
       const ctl = new CtlClient(nc, { lattice, timeoutMs: 3000, collectMs: 500 });
-      expect((await ctl.getInventory(h.id)).components).toEqual([expect.objectContaining({ id: 'engines-hello', max_instances: 3 })]);
+      expect((await ctl.getInventory(h.id)).components).toEqual([
+        expect.objectContaining({ id: 'engines-hello', max_instances: 3 }),
+      ]);
     } finally {
       events.stop();
     }

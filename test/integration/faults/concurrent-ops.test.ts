@@ -74,42 +74,74 @@ describe('100 concurrent app operations', () => {
     const note = seedNote(rng);
     const ops: Op[] = [
       ...APPS.flatMap((app) => VERSIONS.map((version) => ({ kind: 'put' as const, app, version }))),
-      ...Array.from({ length: 30 }, () => ({ kind: 'deploy' as const, app: rng.pick(APPS), ...(rng.chance(0.8) ? { version: rng.pick(VERSIONS) } : {}) })),
+      ...Array.from({ length: 30 }, () => ({
+        kind: 'deploy' as const,
+        app: rng.pick(APPS),
+        ...(rng.chance(0.8) ? { version: rng.pick(VERSIONS) } : {}),
+      })),
       ...Array.from({ length: 10 }, () => ({ kind: 'undeploy' as const, app: rng.pick(APPS) })),
-      ...Array.from({ length: 10 }, () => ({ kind: 'delete' as const, app: rng.pick(APPS), version: rng.pick(VERSIONS) })),
+      ...Array.from({ length: 10 }, () => ({
+        kind: 'delete' as const,
+        app: rng.pick(APPS),
+        version: rng.pick(VERSIONS),
+      })),
     ];
     expect(ops).toHaveLength(100);
     rng.shuffle(ops);
     const delays = ops.map(() => rng.int(300));
     const client = new WadmClient(nc, LATTICE, { timeoutMs: 20_000 });
 
-    const replies = await Promise.all(ops.map(async (op, i) => {
-      await new Promise((r) => setTimeout(r, delays[i]));
-      try {
-        switch (op.kind) {
-          case 'put': return { op, reply: await client.put(manifest(op.app, op.version), { contentType: 'application/yaml' }) as { result: string } };
-          case 'deploy': return { op, reply: await client.deploy(op.app, op.version) as { result: string } };
-          case 'undeploy': return { op, reply: await client.undeploy(op.app) as { result: string } };
-          case 'delete': return { op, reply: await client.delete(op.app, op.version) as { result: string } };
+    const replies = await Promise.all(
+      ops.map(async (op, i) => {
+        await new Promise((r) => setTimeout(r, delays[i]));
+        try {
+          switch (op.kind) {
+            case 'put':
+              return {
+                op,
+                reply: (await client.put(manifest(op.app, op.version), { contentType: 'application/yaml' })) as {
+                  result: string;
+                },
+              };
+            case 'deploy':
+              return { op, reply: (await client.deploy(op.app, op.version)) as { result: string } };
+            case 'undeploy':
+              return { op, reply: (await client.undeploy(op.app)) as { result: string } };
+            case 'delete':
+              return { op, reply: (await client.delete(op.app, op.version)) as { result: string } };
+          }
+        } catch (err) {
+          return { op, reply: { result: 'thrown', message: (err as Error).message } };
         }
-      } catch (err) {
-        return { op, reply: { result: 'thrown', message: (err as Error).message } };
-      }
-    }));
+      }),
+    );
     // Every request was answered (a refusal is an answer; a timeout is not).
-    const unanswered = replies.filter((r) => /did not answer|no wadm server/i.test((r.reply as { message?: string }).message ?? ''));
+    const unanswered = replies.filter((r) =>
+      /did not answer|no wadm server/i.test((r.reply as { message?: string }).message ?? ''),
+    );
     expect(unanswered, note).toEqual([]);
 
-    const acked = new Set(replies.filter((r) => r.op.kind === 'put' && ['created', 'newversion'].includes(r.reply.result)).map((r) => `${r.op.app}@${(r.op as { version: string }).version}`));
-    const deleted = new Set(replies.filter((r) => r.op.kind === 'delete' && r.reply.result === 'deleted').map((r) => `${r.op.app}@${(r.op as { version: string }).version}`));
+    const acked = new Set(
+      replies
+        .filter((r) => r.op.kind === 'put' && ['created', 'newversion'].includes(r.reply.result))
+        .map((r) => `${r.op.app}@${(r.op as { version: string }).version}`),
+    );
+    const deleted = new Set(
+      replies
+        .filter((r) => r.op.kind === 'delete' && r.reply.result === 'deleted')
+        .map((r) => `${r.op.app}@${(r.op as { version: string }).version}`),
+    );
     // Each version is put once, so with no failures every put is acknowledged.
-    expect(acked.size, `${note} ${JSON.stringify(replies.filter((r) => r.op.kind === 'put' && !['created', 'newversion'].includes(r.reply.result)))}`).toBe(50);
+    expect(
+      acked.size,
+      `${note} ${JSON.stringify(replies.filter((r) => r.op.kind === 'put' && !['created', 'newversion'].includes(r.reply.result)))}`,
+    ).toBe(50);
 
     const stored = new Set<string>();
     const deployedVersion = new Map<string, string | null>();
     const models = await client.list();
     for (const app of APPS) {
-      const r = await client.versions(app) as { result: string; versions?: Array<{ version: string }> };
+      const r = (await client.versions(app)) as { result: string; versions?: Array<{ version: string }> };
       for (const v of r.versions ?? []) stored.add(`${app}@${v.version}`);
       deployedVersion.set(app, models.find((m) => m.name === app)?.deployed_version ?? null);
     }
@@ -118,18 +150,31 @@ describe('100 concurrent app operations', () => {
 
     // The engine converges on what the store says: each deployed app runs its version's instance count.
     const ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 3000, collectMs: 500 });
-    const want = Object.fromEntries([...deployedVersion].filter(([, v]) => v !== null).map(([app, v]) => [`${app}-hello`, instancesOf(v!)]));
+    const want = Object.fromEntries(
+      [...deployedVersion].filter(([, v]) => v !== null).map(([app, v]) => [`${app}-hello`, instancesOf(v!)]),
+    );
     let running: Record<string, number> = {};
-    await waitUntil(async () => {
-      running = {};
-      for (const c of (await ctl.getInventory(host.id)).components) running[c.id] = c.max_instances;
-      return JSON.stringify(Object.entries(running).sort()) === JSON.stringify(Object.entries(want).sort()) ? true : undefined;
-    }, 90_000, 'the host to run what the store says is deployed').catch((err) => {
-      throw new Error(`${(err as Error).message} ${note}: want ${JSON.stringify(want)}, running ${JSON.stringify(running)}`);
+    await waitUntil(
+      async () => {
+        running = {};
+        for (const c of (await ctl.getInventory(host.id)).components) running[c.id] = c.max_instances;
+        return JSON.stringify(Object.entries(running).sort()) === JSON.stringify(Object.entries(want).sort())
+          ? true
+          : undefined;
+      },
+      90_000,
+      'the host to run what the store says is deployed',
+    ).catch((err) => {
+      throw new Error(
+        `${(err as Error).message} ${note}: want ${JSON.stringify(want)}, running ${JSON.stringify(running)}`,
+      );
     });
     for (const [app, v] of deployedVersion) {
       const status = await client.status(app);
-      expect({ app, status: status.status.type }, note).toEqual({ app, status: v === null ? 'undeployed' : 'deployed' });
+      expect({ app, status: status.status.type }, note).toEqual({
+        app,
+        status: v === null ? 'undeployed' : 'deployed',
+      });
     }
   }, 180_000);
 });

@@ -28,14 +28,18 @@ metadata:
     version: v1
 spec:
   components:
-${Object.entries(COMPONENTS).map(([name, instances]) => `    - name: ${name}
+${Object.entries(COMPONENTS)
+  .map(
+    ([name, instances]) => `    - name: ${name}
       type: component
       properties:
         image: ${V1}
       traits:
         - type: spreadscaler
           properties:
-            instances: ${instances}`).join('\n')}
+            instances: ${instances}`,
+  )
+  .join('\n')}
 `;
 
 let nats: TestNats;
@@ -64,7 +68,12 @@ describe('engine killed mid-deploy', () => {
 
     // Kill the engine as soon as its first scale command is on the wire.
     const scaleSeen = new Promise<void>((resolve) => {
-      const sub = nc.subscribe(`wasmbus.ctl.v1.${LATTICE}.component.scale.>`, { callback: () => { sub.unsubscribe(); resolve(); } });
+      const sub = nc.subscribe(`wasmbus.ctl.v1.${LATTICE}.component.scale.>`, {
+        callback: () => {
+          sub.unsubscribe();
+          resolve();
+        },
+      });
     });
     const client = new WadmClient(nc, LATTICE, { timeoutMs: 10_000 });
     expect((await client.put(manifest, { contentType: 'application/yaml' })).result).toBe('created');
@@ -74,7 +83,8 @@ describe('engine killed mid-deploy', () => {
     const ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 3000, collectMs: 500 });
     const totals = async () => {
       const out: Record<string, number> = {};
-      for (const inv of await ctl.getInventories()) for (const c of inv.components) out[c.id] = (out[c.id] ?? 0) + c.max_instances;
+      for (const inv of await ctl.getInventories())
+        for (const c of inv.components) out[c.id] = (out[c.id] ?? 0) + c.max_instances;
       return out;
     };
     const partial = await totals();
@@ -83,16 +93,24 @@ describe('engine killed mid-deploy', () => {
     expect(partial, 'the engine finished before it was killed').not.toEqual(expected);
 
     wadms.push(await spawnWadm(nats.url, LATTICE, ['--lease-ttl-ms', '3000']));
-    await waitUntil(async () => ((await client.status('midway')).status.type === 'deployed' ? true : undefined), 120_000, 'midway deployed after the restart');
+    await waitUntil(
+      async () => ((await client.status('midway')).status.type === 'deployed' ? true : undefined),
+      120_000,
+      'midway deployed after the restart',
+    );
     expect(await totals()).toEqual(expected);
 
     // Quiet once deployed: no further scale/stop events over a few seconds, still exactly as asked.
     const mark = events.mark();
     await new Promise((r) => setTimeout(r, 3000));
-    expect(events.since(mark).filter((e) => e.name === 'component_scaled' || e.name === 'component_scale_failed')).toEqual([]);
+    expect(
+      events.since(mark).filter((e) => e.name === 'component_scaled' || e.name === 'component_scale_failed'),
+    ).toEqual([]);
     expect(await totals()).toEqual(expected);
     // Every scale the hosts saw moved a component towards its count; none went past it.
-    const scaled = events.named('component_scaled').map((e) => e.data as { component_id: string; max_instances: number; host_id: string });
+    const scaled = events
+      .named('component_scaled')
+      .map((e) => e.data as { component_id: string; max_instances: number; host_id: string });
     const perHost = new Map<string, number>();
     for (const s of scaled) {
       perHost.set(`${s.component_id}@${s.host_id}`, s.max_instances);

@@ -9,8 +9,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  decodeConfigMap, decodeDeleteLinkRequest, decodeHostLabel, decodeHostLabelIdentifier, decodeLink, decodeScaleComponentCommand,
-  decodeStartProviderCommand, decodeStopProviderCommand, decodeUpdateComponentCommand,
+  decodeConfigMap,
+  decodeDeleteLinkRequest,
+  decodeHostLabel,
+  decodeHostLabelIdentifier,
+  decodeLink,
+  decodeScaleComponentCommand,
+  decodeStartProviderCommand,
+  decodeStopProviderCommand,
+  decodeUpdateComponentCommand,
 } from '../../../src/lattice/codec.js';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
@@ -47,7 +54,27 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // Generators
 
-const BAD_VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, true, '', '   ', 'a/b', '../x', 'x y', 'UPPER_case!', [], [1, 'two'], {}, { nested: { deep: [null] } }, 'x'.repeat(300), '\u0000', '${{ env }}'];
+const BAD_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  true,
+  '',
+  '   ',
+  'a/b',
+  '../x',
+  'x y',
+  'UPPER_case!',
+  [],
+  [1, 'two'],
+  {},
+  { nested: { deep: [null] } },
+  'x'.repeat(300),
+  '\u0000',
+  '${{ env }}',
+];
 
 function baseManifest(name: string): any {
   return {
@@ -56,10 +83,27 @@ function baseManifest(name: string): any {
     metadata: { name, annotations: { version: 'v1', description: 'fuzz' } },
     spec: {
       components: [
-        { name: 'hello', type: 'component', properties: { image: 'file:///nonexistent/fuzz.wasm' }, traits: [{ type: 'spreadscaler', properties: { instances: 1 } }] },
         {
-          name: 'httpserver', type: 'capability', properties: { image: 'ghcr.io/wasmcloud/http-server:0.24.0' },
-          traits: [{ type: 'link', properties: { namespace: 'wasi', package: 'http', interfaces: ['incoming-handler'], target: { name: 'hello' } } }],
+          name: 'hello',
+          type: 'component',
+          properties: { image: 'file:///nonexistent/fuzz.wasm' },
+          traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+        },
+        {
+          name: 'httpserver',
+          type: 'capability',
+          properties: { image: 'ghcr.io/wasmcloud/http-server:0.24.0' },
+          traits: [
+            {
+              type: 'link',
+              properties: {
+                namespace: 'wasi',
+                package: 'http',
+                interfaces: ['incoming-handler'],
+                target: { name: 'hello' },
+              },
+            },
+          ],
         },
       ],
     },
@@ -67,12 +111,26 @@ function baseManifest(name: string): any {
 }
 
 const PATHS: (string | number)[][] = [
-  ['apiVersion'], ['kind'], ['metadata'], ['metadata', 'name'], ['metadata', 'annotations'], ['metadata', 'annotations', 'version'], ['spec'],
-  ['spec', 'components'], ['spec', 'components', 0], ['spec', 'components', 0, 'name'], ['spec', 'components', 0, 'type'],
-  ['spec', 'components', 0, 'properties'], ['spec', 'components', 0, 'properties', 'image'], ['spec', 'components', 0, 'traits'],
-  ['spec', 'components', 0, 'traits', 0, 'type'], ['spec', 'components', 0, 'traits', 0, 'properties'],
-  ['spec', 'components', 0, 'traits', 0, 'properties', 'instances'], ['spec', 'components', 1, 'traits', 0, 'properties', 'target'],
-  ['spec', 'components', 1, 'traits', 0, 'properties', 'interfaces'], ['spec', 'components', 1, 'traits', 0, 'properties', 'namespace'],
+  ['apiVersion'],
+  ['kind'],
+  ['metadata'],
+  ['metadata', 'name'],
+  ['metadata', 'annotations'],
+  ['metadata', 'annotations', 'version'],
+  ['spec'],
+  ['spec', 'components'],
+  ['spec', 'components', 0],
+  ['spec', 'components', 0, 'name'],
+  ['spec', 'components', 0, 'type'],
+  ['spec', 'components', 0, 'properties'],
+  ['spec', 'components', 0, 'properties', 'image'],
+  ['spec', 'components', 0, 'traits'],
+  ['spec', 'components', 0, 'traits', 0, 'type'],
+  ['spec', 'components', 0, 'traits', 0, 'properties'],
+  ['spec', 'components', 0, 'traits', 0, 'properties', 'instances'],
+  ['spec', 'components', 1, 'traits', 0, 'properties', 'target'],
+  ['spec', 'components', 1, 'traits', 0, 'properties', 'interfaces'],
+  ['spec', 'components', 1, 'traits', 0, 'properties', 'namespace'],
   ['spec', 'components', 1, 'properties', 'image'],
 ];
 
@@ -90,82 +148,242 @@ function setPath(obj: any, path: (string | number)[], value: unknown, remove: bo
   } else cur[last] = value;
 }
 
-async function manifestPayload(rng: SeededRandom, i: number): Promise<{ text: string; contentType?: string; how: string }> {
+async function manifestPayload(
+  rng: SeededRandom,
+  i: number,
+): Promise<{ text: string; contentType?: string; how: string }> {
   const { stringify } = await import('yaml');
   const m = baseManifest(`fz${i}`);
   const how: string[] = [];
   const mutations = 1 + rng.int(3);
   for (let k = 0; k < mutations; k++) {
     const kind = rng.int(6);
-    if (kind === 0) { const p = rng.pick(PATHS); setPath(m, p, undefined, true); how.push(`delete ${p.join('.')}`); }
-    else if (kind === 1 || kind === 2) { const p = rng.pick(PATHS); const v = rng.pick(BAD_VALUES); setPath(m, p, v, false); how.push(`set ${p.join('.')}=${JSON.stringify(v)?.slice(0, 30)}`); }
-    else if (kind === 3) { m.spec?.components?.push?.(structuredClone(m.spec.components[0])); how.push('duplicate component'); }
-    else if (kind === 4) { setPath(m, ['spec', 'components', 1, 'traits', 0, 'properties', 'target', 'name'], `missing${rng.int(9)}`, false); how.push('link to a missing component'); }
-    else { setPath(m, ['spec', 'components', 0, 'traits', 0, 'type'], rng.pick(['spreadscaler', 'daemonscaler', 'link', 'bogus']), false); setPath(m, ['spec', 'components', 0, 'traits', 0, 'properties'], { instances: rng.pick([-3, 'two', 0.5, null]), spread: rng.pick([[{ weight: -1 }], 'x', [{ requirements: 5 }]]) }, false); how.push('bad scaler'); }
+    if (kind === 0) {
+      const p = rng.pick(PATHS);
+      setPath(m, p, undefined, true);
+      how.push(`delete ${p.join('.')}`);
+    } else if (kind === 1 || kind === 2) {
+      const p = rng.pick(PATHS);
+      const v = rng.pick(BAD_VALUES);
+      setPath(m, p, v, false);
+      how.push(`set ${p.join('.')}=${JSON.stringify(v)?.slice(0, 30)}`);
+    } else if (kind === 3) {
+      m.spec?.components?.push?.(structuredClone(m.spec.components[0]));
+      how.push('duplicate component');
+    } else if (kind === 4) {
+      setPath(m, ['spec', 'components', 1, 'traits', 0, 'properties', 'target', 'name'], `missing${rng.int(9)}`, false);
+      how.push('link to a missing component');
+    } else {
+      setPath(
+        m,
+        ['spec', 'components', 0, 'traits', 0, 'type'],
+        rng.pick(['spreadscaler', 'daemonscaler', 'link', 'bogus']),
+        false,
+      );
+      setPath(
+        m,
+        ['spec', 'components', 0, 'traits', 0, 'properties'],
+        {
+          instances: rng.pick([-3, 'two', 0.5, null]),
+          spread: rng.pick([[{ weight: -1 }], 'x', [{ requirements: 5 }]]),
+        },
+        false,
+      );
+      how.push('bad scaler');
+    }
   }
   const asJson = rng.chance(0.5);
   let text = asJson ? JSON.stringify(m) : stringify(m);
   const textual = rng.int(10);
-  if (textual === 0) { const cut = rng.int(text.length); text = text.slice(0, cut); how.push(`truncated at ${cut}`); }
-  else if (textual === 1) { const at = rng.int(text.length); text = text.slice(0, at) + rng.pick(['\t', '{', ']', ': :', '\u0000', '&a', '*a', '---\n', '\\']) + text.slice(at); how.push(`junk at ${at}`); }
-  else if (textual === 2) { text = rng.pick(['', '[]', '"str"', '42', 'null', '{}', '--- {}', '- a\n- b', 'a: &x [*x]', '{"a":'.repeat(50)]); how.push(`text ${JSON.stringify(text).slice(0, 30)}`); }
-  else if (textual === 3) { text = Buffer.from(Array.from({ length: 1 + rng.int(2000) }, () => rng.int(256))).toString('latin1'); how.push('random bytes'); }
-  const contentType = rng.pick([undefined, asJson ? 'application/json' : 'application/yaml', 'text/plain', 'application/x-garbage']);
+  if (textual === 0) {
+    const cut = rng.int(text.length);
+    text = text.slice(0, cut);
+    how.push(`truncated at ${cut}`);
+  } else if (textual === 1) {
+    const at = rng.int(text.length);
+    text = text.slice(0, at) + rng.pick(['\t', '{', ']', ': :', '\u0000', '&a', '*a', '---\n', '\\']) + text.slice(at);
+    how.push(`junk at ${at}`);
+  } else if (textual === 2) {
+    text = rng.pick(['', '[]', '"str"', '42', 'null', '{}', '--- {}', '- a\n- b', 'a: &x [*x]', '{"a":'.repeat(50)]);
+    how.push(`text ${JSON.stringify(text).slice(0, 30)}`);
+  } else if (textual === 3) {
+    text = Buffer.from(Array.from({ length: 1 + rng.int(2000) }, () => rng.int(256))).toString('latin1');
+    how.push('random bytes');
+  }
+  const contentType = rng.pick([
+    undefined,
+    asJson ? 'application/json' : 'application/yaml',
+    'text/plain',
+    'application/x-garbage',
+  ]);
   return { text, contentType, how: `${asJson ? 'json' : 'yaml'} ${contentType ?? '-'}: ${how.join('; ')}` };
 }
 
 const WADM_OPS = ['get', 'del', 'deploy', 'undeploy', 'status', 'versions', 'history'];
 const NAMES = ['fz', 'nope', 'a-b_c', 'x'.repeat(250), '-', '_', '0', 'UPPER', 'fz0'];
-const BODIES = ['', '{', '[]', '"v1"', '42', 'null', '{"version":123}', '{"version":""}', '{"version":"nope"}', '{"version":null,"x":[1]}', '{"orphan":"yes"}', '{"version":{"a":1}}', '[' .repeat(200), `{"version":"${'v'.repeat(500)}"}`];
+const BODIES = [
+  '',
+  '{',
+  '[]',
+  '"v1"',
+  '42',
+  'null',
+  '{"version":123}',
+  '{"version":""}',
+  '{"version":"nope"}',
+  '{"version":null,"x":[1]}',
+  '{"orphan":"yes"}',
+  '{"version":{"a":1}}',
+  '['.repeat(200),
+  `{"version":"${'v'.repeat(500)}"}`,
+];
 
 function wadmPayload(rng: SeededRandom): { subject: string; body: string; how: string } {
   const op = rng.pick(WADM_OPS);
   const name = rng.pick(NAMES);
-  const body = rng.chance(0.15) ? Buffer.from(Array.from({ length: rng.int(500) }, () => rng.int(256))).toString('latin1') : rng.pick(BODIES);
-  const subject = rng.chance(0.1) ? `wadm.api.${LATTICE}.model.${op}.${name}.extra` : rng.chance(0.05) ? `wadm.api.${LATTICE}.model.${op}` : `wadm.api.${LATTICE}.model.${op}.${name}`;
+  const body = rng.chance(0.15)
+    ? Buffer.from(Array.from({ length: rng.int(500) }, () => rng.int(256))).toString('latin1')
+    : rng.pick(BODIES);
+  const subject = rng.chance(0.1)
+    ? `wadm.api.${LATTICE}.model.${op}.${name}.extra`
+    : rng.chance(0.05)
+      ? `wadm.api.${LATTICE}.model.${op}`
+      : `wadm.api.${LATTICE}.model.${op}.${name}`;
   return { subject, body, how: `${subject} ${JSON.stringify(body).slice(0, 60)}` };
 }
 
 type CtlOp = { op: string; hostScoped: boolean; decode: (raw: unknown) => unknown; sample: () => unknown };
 function ctlOps(rng: SeededRandom): CtlOp[] {
   const v = () => rng.pick(BAD_VALUES);
-  const maybe = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(() => rng.chance(0.7)).map(([k, x]) => [k, rng.chance(0.3) ? v() : x]));
+  const maybe = (o: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(o)
+        .filter(() => rng.chance(0.7))
+        .map(([k, x]) => [k, rng.chance(0.3) ? v() : x]),
+    );
   return [
-    { op: 'component.scale', hostScoped: true, decode: decodeScaleComponentCommand, sample: () => maybe({ component_ref: 'file:///nonexistent/fuzz.wasm', component_id: 'fz', count: rng.pick([1, -1, 'x', 1.5]), annotations: rng.pick([{}, [], 'a']), config: rng.pick([[], 'x', [1]]) }) },
-    { op: 'component.update', hostScoped: true, decode: decodeUpdateComponentCommand, sample: () => maybe({ component_id: 'fz', new_component_ref: v(), annotations: v() }) },
-    { op: 'provider.start', hostScoped: true, decode: decodeStartProviderCommand, sample: () => maybe({ provider_ref: v(), provider_id: v(), annotations: v(), config: v() }) },
-    { op: 'provider.stop', hostScoped: true, decode: decodeStopProviderCommand, sample: () => maybe({ provider_id: v() }) },
+    {
+      op: 'component.scale',
+      hostScoped: true,
+      decode: decodeScaleComponentCommand,
+      sample: () =>
+        maybe({
+          component_ref: 'file:///nonexistent/fuzz.wasm',
+          component_id: 'fz',
+          count: rng.pick([1, -1, 'x', 1.5]),
+          annotations: rng.pick([{}, [], 'a']),
+          config: rng.pick([[], 'x', [1]]),
+        }),
+    },
+    {
+      op: 'component.update',
+      hostScoped: true,
+      decode: decodeUpdateComponentCommand,
+      sample: () => maybe({ component_id: 'fz', new_component_ref: v(), annotations: v() }),
+    },
+    {
+      op: 'provider.start',
+      hostScoped: true,
+      decode: decodeStartProviderCommand,
+      sample: () => maybe({ provider_ref: v(), provider_id: v(), annotations: v(), config: v() }),
+    },
+    {
+      op: 'provider.stop',
+      hostScoped: true,
+      decode: decodeStopProviderCommand,
+      sample: () => maybe({ provider_id: v() }),
+    },
     { op: 'label.put', hostScoped: true, decode: decodeHostLabel, sample: () => maybe({ key: v(), value: v() }) },
     { op: 'label.del', hostScoped: true, decode: decodeHostLabelIdentifier, sample: () => maybe({ key: v() }) },
-    { op: 'link.put', hostScoped: false, decode: decodeLink, sample: () => maybe({ source_id: 'fz', target: v(), name: v(), wit_namespace: 'wasi', wit_package: v(), interfaces: rng.pick([['x'], 'x', [1], null]), source_config: v(), target_config: v() }) },
-    { op: 'link.del', hostScoped: false, decode: decodeDeleteLinkRequest, sample: () => maybe({ source_id: v(), name: v(), wit_namespace: v(), wit_package: v() }) },
-    { op: 'config.put', hostScoped: false, decode: decodeConfigMap, sample: () => rng.pick<unknown>([v(), { a: v() }, [['a', 'b']], { a: { b: 'c' } }]) },
+    {
+      op: 'link.put',
+      hostScoped: false,
+      decode: decodeLink,
+      sample: () =>
+        maybe({
+          source_id: 'fz',
+          target: v(),
+          name: v(),
+          wit_namespace: 'wasi',
+          wit_package: v(),
+          interfaces: rng.pick([['x'], 'x', [1], null]),
+          source_config: v(),
+          target_config: v(),
+        }),
+    },
+    {
+      op: 'link.del',
+      hostScoped: false,
+      decode: decodeDeleteLinkRequest,
+      sample: () => maybe({ source_id: v(), name: v(), wit_namespace: v(), wit_package: v() }),
+    },
+    {
+      op: 'config.put',
+      hostScoped: false,
+      decode: decodeConfigMap,
+      sample: () => rng.pick<unknown>([v(), { a: v() }, [['a', 'b']], { a: { b: 'c' } }]),
+    },
   ];
 }
 
-function ctlPayload(rng: SeededRandom, ops: CtlOp[], hostId: string): { subject: string; body: string; how: string } | undefined {
+function ctlPayload(
+  rng: SeededRandom,
+  ops: CtlOp[],
+  hostId: string,
+): { subject: string; body: string; how: string } | undefined {
   const op = rng.pick(ops);
   let body: string;
-  if (rng.chance(0.2)) body = rng.pick(['', '{', '[1,', 'nul', '"', Buffer.from(Array.from({ length: rng.int(300) }, () => rng.int(256))).toString('latin1')]);
+  if (rng.chance(0.2))
+    body = rng.pick([
+      '',
+      '{',
+      '[1,',
+      'nul',
+      '"',
+      Buffer.from(Array.from({ length: rng.int(300) }, () => rng.int(256))).toString('latin1'),
+    ]);
   else body = JSON.stringify(op.sample()) ?? '';
   // Oracle: the codec must refuse it, or it is not malformed (then the caller draws again).
   try {
     op.decode(JSON.parse(body));
     return undefined;
-  } catch { /* malformed: keep */ }
+  } catch {
+    /* malformed: keep */
+  }
   const [topic, verb] = op.op.split('.');
-  const subject = op.op === 'config.put' ? `wasmbus.ctl.v1.${LATTICE}.config.put.fzcfg${rng.int(5)}` : `wasmbus.ctl.v1.${LATTICE}.${topic}.${verb}${op.hostScoped ? `.${hostId}` : ''}`;
+  const subject =
+    op.op === 'config.put'
+      ? `wasmbus.ctl.v1.${LATTICE}.config.put.fzcfg${rng.int(5)}`
+      : `wasmbus.ctl.v1.${LATTICE}.${topic}.${verb}${op.hostScoped ? `.${hostId}` : ''}`;
   return { subject, body, how: `${subject} ${body.slice(0, 80)}` };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Checks
 
-const LEAKS = [/\n\s*at \S+ \(|\\n\s*at \S+ \(/, /\.(?:m?js|cjs|ts):\d+:\d+/, /node:internal/, /Cannot read propert/, /is not a function/, /is not iterable/, /\bTypeError\b/, /\bReferenceError\b/, /\bRangeError\b/];
+const LEAKS = [
+  /\n\s*at \S+ \(|\\n\s*at \S+ \(/,
+  /\.(?:m?js|cjs|ts):\d+:\d+/,
+  /node:internal/,
+  /Cannot read propert/,
+  /is not a function/,
+  /is not iterable/,
+  /\bTypeError\b/,
+  /\bReferenceError\b/,
+  /\bRangeError\b/,
+];
 
-interface Finding { how: string; problem: string; reply?: string }
+interface Finding {
+  how: string;
+  problem: string;
+  reply?: string;
+}
 
-async function ask(subject: string, body: string, headers?: Record<string, string>): Promise<{ text?: string; error?: string }> {
+async function ask(
+  subject: string,
+  body: string,
+  headers?: Record<string, string>,
+): Promise<{ text?: string; error?: string }> {
   try {
     const opts: { timeout: number; headers?: import('@nats-io/transport-node').MsgHdrs } = { timeout: 8000 };
     if (headers) {
@@ -180,17 +398,29 @@ async function ask(subject: string, body: string, headers?: Record<string, strin
   }
 }
 
-function judge(how: string, r: { text?: string; error?: string }, isError: (reply: any) => boolean): Finding | undefined {
+function judge(
+  how: string,
+  r: { text?: string; error?: string },
+  isError: (reply: any) => boolean,
+): Finding | undefined {
   if (r.error !== undefined) return { how, problem: `no answer: ${r.error}` };
   let parsed: any;
-  try { parsed = JSON.parse(r.text!); } catch { return { how, problem: 'reply is not JSON', reply: r.text!.slice(0, 300) }; }
+  try {
+    parsed = JSON.parse(r.text!);
+  } catch {
+    return { how, problem: 'reply is not JSON', reply: r.text!.slice(0, 300) };
+  }
   const leak = LEAKS.find((re) => re.test(r.text!));
   if (leak) return { how, problem: `reply leaks internals (${leak})`, reply: r.text!.slice(0, 500) };
   if (!isError(parsed)) return { how, problem: 'malformed request was not refused', reply: r.text!.slice(0, 300) };
   return undefined;
 }
 
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<Finding | undefined>): Promise<Finding[]> {
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  fn: (item: T) => Promise<Finding | undefined>,
+): Promise<Finding[]> {
   const out: Finding[] = [];
   for (let i = 0; i < items.length; i += size) {
     for (const f of await Promise.all(items.slice(i, i + size).map(fn))) if (f) out.push(f);
@@ -225,10 +455,31 @@ describe('fuzz: malformed manifests, wadm API and ctl requests', () => {
     expect(ctlRequests.length, note).toBe(COUNTS.ctl);
 
     const findings: Finding[] = [
-      ...(await inBatches(manifests, 16, async (p) => judge(`model.put ${p.how}`, await ask(`wadm.api.${LATTICE}.model.put`, p.text, p.contentType ? { 'Content-Type': p.contentType } : undefined), (r) => r.result === 'error'))),
+      ...(await inBatches(manifests, 16, async (p) =>
+        judge(
+          `model.put ${p.how}`,
+          await ask(
+            `wadm.api.${LATTICE}.model.put`,
+            p.text,
+            p.contentType ? { 'Content-Type': p.contentType } : undefined,
+          ),
+          (r) => r.result === 'error',
+        ),
+      )),
       // A wadm request on a malformed subject or body is an error, or an honest "not found"/no-op for apps that do not exist.
-      ...(await inBatches(wadmRequests, 16, async (p) => judge(p.how, await ask(p.subject, p.body), (r) => ['error', 'notfound', 'noop'].includes(r.result) || (r.result === 'success' && Array.isArray(r.models) && r.models.length === 0) || (r.result === 'ok' && r.status?.status?.type === 'undeployed')))),
-      ...(await inBatches(ctlRequests, 16, async (p) => judge(p.how, await ask(p.subject, p.body), (r) => r.success === false))),
+      ...(await inBatches(wadmRequests, 16, async (p) =>
+        judge(
+          p.how,
+          await ask(p.subject, p.body),
+          (r) =>
+            ['error', 'notfound', 'noop'].includes(r.result) ||
+            (r.result === 'success' && Array.isArray(r.models) && r.models.length === 0) ||
+            (r.result === 'ok' && r.status?.status?.type === 'undeployed'),
+        ),
+      )),
+      ...(await inBatches(ctlRequests, 16, async (p) =>
+        judge(p.how, await ask(p.subject, p.body), (r) => r.success === false),
+      )),
     ];
     expect(findings.slice(0, 15), `${findings.length} findings ${note}`).toEqual([]);
 
@@ -237,9 +488,16 @@ describe('fuzz: malformed manifests, wadm API and ctl requests', () => {
     const kv = await openManifestBucket(nc);
     const keys: string[] = [];
     for await (const k of await kv.keys()) keys.push(k);
-    expect(keys.filter((k) => k !== LATTICE), note).toEqual([]);
+    expect(
+      keys.filter((k) => k !== LATTICE),
+      note,
+    ).toEqual([]);
     const inv = await ctl.getInventory(host.id);
-    expect({ components: inv.components, providers: inv.providers, labels: inv.labels }, note).toEqual({ components: [], providers: [], labels: labelsBefore });
+    expect({ components: inv.components, providers: inv.providers, labels: inv.labels }, note).toEqual({
+      components: [],
+      providers: [],
+      labels: labelsBefore,
+    });
     expect(await ctl.getLinks(), note).toEqual([]);
     for (let i = 0; i < 5; i++) {
       const cfg = await ask(`wasmbus.ctl.v1.${LATTICE}.config.get.fzcfg${i}`, '');

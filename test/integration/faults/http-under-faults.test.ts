@@ -41,10 +41,16 @@ async function startNats(): Promise<void> {
 }
 
 async function deployed(version: string): Promise<void> {
-  await waitUntil(async () => {
-    const listed = (await client.list()).find((m) => m.name === 'served');
-    return listed?.deployed_version === version && (await client.status('served')).status.type === 'deployed' ? true : undefined;
-  }, 60_000, `served ${version} deployed`);
+  await waitUntil(
+    async () => {
+      const listed = (await client.list()).find((m) => m.name === 'served');
+      return listed?.deployed_version === version && (await client.status('served')).status.type === 'deployed'
+        ? true
+        : undefined;
+    },
+    60_000,
+    `served ${version} deployed`,
+  );
 }
 
 beforeAll(async () => {
@@ -60,7 +66,13 @@ beforeAll(async () => {
   client = new WadmClient(nc, LATTICE, { timeoutMs: 20_000 });
   ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 3000, collectMs: 500 });
   port = await freePort();
-  expect((await client.put(helloApp({ name: 'served', port, image: V1, version: 'v1' }), { contentType: 'application/yaml' })).result).toBe('created');
+  expect(
+    (
+      await client.put(helloApp({ name: 'served', port, image: V1, version: 'v1' }), {
+        contentType: 'application/yaml',
+      })
+    ).result,
+  ).toBe('created');
   expect((await client.deploy('served')).result).toBe('acknowledged');
   await waitForBody(`http://127.0.0.1:${port}/`, BODY1, 60_000);
   await deployed('v1');
@@ -85,7 +97,12 @@ describe('HTTP under faults', () => {
     // Served the whole time NATS was away.
     expect(load.snapshot().ok).toBeGreaterThan(before);
     await startNats();
-    await waitUntil(async () => ((await ctl.getInventory(host.id)).components.some((c) => c.id === 'served-hello') ? true : undefined), 60_000, 'the host answers ctl again');
+    await waitUntil(
+      async () =>
+        (await ctl.getInventory(host.id)).components.some((c) => c.id === 'served-hello') ? true : undefined,
+      60_000,
+      'the host answers ctl again',
+    );
     await deployed('v1');
     await load.progress(100);
     const r = await load.stop();
@@ -96,7 +113,13 @@ describe('HTTP under faults', () => {
   it('upgrade v1 → v2 and rollback to v1 under load: 0 failed requests', async () => {
     const load = httpLoad(`http://127.0.0.1:${port}/`, [BODY1, BODY2], 4);
     await load.progress(100);
-    expect((await client.put(helloApp({ name: 'served', port, image: V2, version: 'v2' }), { contentType: 'application/yaml' })).result).toBe('newversion');
+    expect(
+      (
+        await client.put(helloApp({ name: 'served', port, image: V2, version: 'v2' }), {
+          contentType: 'application/yaml',
+        })
+      ).result,
+    ).toBe('newversion');
     expect((await client.deploy('served', 'v2')).result).toBe('acknowledged');
     await deployed('v2');
     await waitForBody(`http://127.0.0.1:${port}/`, BODY2, 60_000);

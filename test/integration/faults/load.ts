@@ -33,24 +33,33 @@ export function httpLoad(url: string, bodies: string[], connections = 4): HttpLo
     result.failed++;
     if (result.failures.length < 10) result.failures.push(why);
   };
-  const once = () => new Promise<void>((resolve) => {
-    const req = request(url, { agent, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => {
-        if (res.statusCode === 200 && bodies.includes(body)) {
-          result.ok++;
-          result.bodies[body] = (result.bodies[body] ?? 0) + 1;
-        } else fail(`${res.statusCode} ${JSON.stringify(body.slice(0, 100))}`);
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const req = request(url, { agent, timeout: 10_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => {
+          if (res.statusCode === 200 && bodies.includes(body)) {
+            result.ok++;
+            result.bodies[body] = (result.bodies[body] ?? 0) + 1;
+          } else fail(`${res.statusCode} ${JSON.stringify(body.slice(0, 100))}`);
+          resolve();
+        });
+        res.on('error', (err) => {
+          fail(`response error ${err.message}`);
+          resolve();
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', (err) => {
+        fail(`request error ${err.message}`);
         resolve();
       });
-      res.on('error', (err) => { fail(`response error ${err.message}`); resolve(); });
+      req.end();
     });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (err) => { fail(`request error ${err.message}`); resolve(); });
-    req.end();
-  });
   const workers = Array.from({ length: connections }, async () => {
     while (running) await once();
   });
@@ -74,7 +83,13 @@ export function httpLoad(url: string, bodies: string[], connections = 4): HttpLo
 }
 
 /** The hello app: `hello` (a spreadscaler of `instances`) linked from the built-in http-server on `port`. */
-export function helloApp(o: { name: string; port: number; image: string; version?: string; instances?: number }): string {
+export function helloApp(o: {
+  name: string;
+  port: number;
+  image: string;
+  version?: string;
+  instances?: number;
+}): string {
   return `
 apiVersion: core.oam.dev/v1beta1
 kind: Application

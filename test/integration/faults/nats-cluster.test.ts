@@ -54,22 +54,44 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
     const [u0, u1, u2] = cluster.urls as [string, string, string];
     host = await spawnHost(u0, LATTICE, ['--js-replicas', '3', '--heartbeat-interval', '2']);
     wadmNc = await natsConnect(u1, {}, { name: 'faults-wadm', maxReconnectAttempts: -1 });
-    wadm = await startWadm(wadmNc, { lattices: [LATTICE], jsReplicas: 3, log: (level, m) => wadmLog.push(`${level}: ${m}`), engine: { mirrorState: true, heartbeatIntervalMs: 2000 } });
+    wadm = await startWadm(wadmNc, {
+      lattices: [LATTICE],
+      jsReplicas: 3,
+      log: (level, m) => wadmLog.push(`${level}: ${m}`),
+      engine: { mirrorState: true, heartbeatIntervalMs: 2000 },
+    });
     await wadm.ready;
     clientNc = await natsConnect(u2, {}, { name: 'faults-client', maxReconnectAttempts: -1 });
     const client = new WadmClient(clientNc, LATTICE, { timeoutMs: 20_000 });
 
     const port = await freePort();
-    expect((await client.put(helloApp({ name: 'served', port, image: V1 }), { contentType: 'application/yaml' })).result).toBe('created');
+    expect(
+      (await client.put(helloApp({ name: 'served', port, image: V1 }), { contentType: 'application/yaml' })).result,
+    ).toBe('created');
     expect((await client.deploy('served')).result).toBe('acknowledged');
     await waitForBody(`http://127.0.0.1:${port}/`, BODY1, 60_000);
-    await waitUntil(async () => ((await client.status('served')).status.type === 'deployed' ? true : undefined), 30_000, 'served deployed');
+    await waitUntil(
+      async () => ((await client.status('served')).status.type === 'deployed' ? true : undefined),
+      30_000,
+      'served deployed',
+    );
 
     // Every bucket and stream wash created has 3 replicas.
     const { jetstreamManager } = await import('@nats-io/jetstream');
     const jsm = await jetstreamManager(clientNc);
-    const created = ['KV_wadm_manifests', 'KV_wadm_leases', 'KV_wadm_state', 'wadm_status', `KV_LATTICEDATA_${LATTICE}`, `KV_CONFIGDATA_${LATTICE}`];
-    await waitUntil(async () => ((await jsm.streams.info('KV_wadm_state').catch(() => undefined)) ? true : undefined), 20_000, 'wadm_state mirror bucket');
+    const created = [
+      'KV_wadm_manifests',
+      'KV_wadm_leases',
+      'KV_wadm_state',
+      'wadm_status',
+      `KV_LATTICEDATA_${LATTICE}`,
+      `KV_CONFIGDATA_${LATTICE}`,
+    ];
+    await waitUntil(
+      async () => ((await jsm.streams.info('KV_wadm_state').catch(() => undefined)) ? true : undefined),
+      20_000,
+      'wadm_state mirror bucket',
+    );
     for (const name of created) {
       const info = await jsm.streams.info(name);
       expect({ name, replicas: info.config.num_replicas }).toEqual({ name, replicas: 3 });
@@ -84,7 +106,9 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
       for (let i = 0; writing; i++) {
         const version = `w${i}`;
         try {
-          const r = await client.put(helloApp({ name: 'written', port: 1, image: V1, version }), { contentType: 'application/yaml' });
+          const r = await client.put(helloApp({ name: 'written', port: 1, image: V1, version }), {
+            contentType: 'application/yaml',
+          });
           if (r.result === 'created' || r.result === 'newversion') acked.push(version);
           else refused.push(`${version}: ${r.message}`);
         } catch (err) {
@@ -104,23 +128,47 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
     const survivor = new WadmClient(victim === 2 ? wadmNc : clientNc, LATTICE, { timeoutMs: 20_000 });
 
     // Writes continue to be acknowledged after the kill (a new leader is elected), HTTP never failed.
-    await waitUntil(async () => (acked.length >= ackedBeforeKill + 10 ? true : undefined), 60_000, `writes acknowledged after killing ${leaderName}`);
+    await waitUntil(
+      async () => (acked.length >= ackedBeforeKill + 10 ? true : undefined),
+      60_000,
+      `writes acknowledged after killing ${leaderName}`,
+    );
     await load.progress(200);
 
     // A deploy made after the kill converges: a new version of the served app (v2) replaces v1 under load.
-    await waitUntil(async () => {
-      const r = await survivor.put(helloApp({ name: 'served', port, image: V2, version: 'v2' }), { contentType: 'application/yaml' }).catch(() => undefined);
-      return r && (r.result === 'newversion' || /already exists/.test(r.message)) ? true : undefined;
-    }, 60_000, 'put v2 after the kill');
-    await waitUntil(async () => ((await survivor.deploy('served', 'v2').catch(() => undefined))?.result === 'acknowledged' ? true : undefined), 60_000, 'deploy v2');
+    await waitUntil(
+      async () => {
+        const r = await survivor
+          .put(helloApp({ name: 'served', port, image: V2, version: 'v2' }), { contentType: 'application/yaml' })
+          .catch(() => undefined);
+        return r && (r.result === 'newversion' || /already exists/.test(r.message)) ? true : undefined;
+      },
+      60_000,
+      'put v2 after the kill',
+    );
+    await waitUntil(
+      async () =>
+        (await survivor.deploy('served', 'v2').catch(() => undefined))?.result === 'acknowledged' ? true : undefined,
+      60_000,
+      'deploy v2',
+    );
     let lastStatus: unknown;
-    await waitUntil(async () => {
-      const listed = (await survivor.list().catch(() => [])).find((m) => m.name === 'served');
-      const s = await survivor.status('served').catch((err) => ({ error: String(err) }));
-      lastStatus = { listed, status: s };
-      return listed?.deployed_version === 'v2' && 'status' in s && s.status.type === 'deployed' ? true : undefined;
-    }, 60_000, 'served v2 deployed').catch((err) => {
-      throw new Error(`${(err as Error).message}; killed ${leaderName}; last status ${JSON.stringify(lastStatus)}; wadm log:\n${wadmLog.filter((l) => !l.includes('model.put')).slice(-40).join('\n')}\nhost log:\n${host?.stderr().split('\n').slice(-40).join('\n')}`);
+    await waitUntil(
+      async () => {
+        const listed = (await survivor.list().catch(() => [])).find((m) => m.name === 'served');
+        const s = await survivor.status('served').catch((err) => ({ error: String(err) }));
+        lastStatus = { listed, status: s };
+        return listed?.deployed_version === 'v2' && 'status' in s && s.status.type === 'deployed' ? true : undefined;
+      },
+      60_000,
+      'served v2 deployed',
+    ).catch((err) => {
+      throw new Error(
+        `${(err as Error).message}; killed ${leaderName}; last status ${JSON.stringify(lastStatus)}; wadm log:\n${wadmLog
+          .filter((l) => !l.includes('model.put'))
+          .slice(-40)
+          .join('\n')}\nhost log:\n${host?.stderr().split('\n').slice(-40).join('\n')}`,
+      );
     });
     await waitForBody(`http://127.0.0.1:${port}/`, BODY2, 30_000);
 
@@ -136,21 +184,33 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
     for (const url of cluster.urls) {
       const nc = await natsConnect(url, {}, { name: 'faults-check' });
       try {
-        const versions = await waitUntil(async () => {
-          const r = await new WadmClient(nc, LATTICE, { timeoutMs: 20_000 }).versions('written').catch(() => undefined);
-          const have = new Set((r as { versions?: Array<{ version: string }> } | undefined)?.versions?.map((v) => v.version) ?? []);
-          return acked.every((v) => have.has(v)) ? have : undefined;
-        }, 30_000, `every acknowledged version via ${url}`);
+        const versions = await waitUntil(
+          async () => {
+            const r = await new WadmClient(nc, LATTICE, { timeoutMs: 20_000 })
+              .versions('written')
+              .catch(() => undefined);
+            const have = new Set(
+              (r as { versions?: Array<{ version: string }> } | undefined)?.versions?.map((v) => v.version) ?? [],
+            );
+            return acked.every((v) => have.has(v)) ? have : undefined;
+          },
+          30_000,
+          `every acknowledged version via ${url}`,
+        );
         expect(versions.size).toBeGreaterThanOrEqual(acked.length);
       } finally {
         await nc.close();
       }
     }
     // The killed node caught up: its replica of the manifest bucket holds as many messages as the others.
-    await waitUntil(async () => {
-      const info = await jsm.streams.info('KV_wadm_manifests');
-      const replicas = info.cluster?.replicas ?? [];
-      return replicas.length === 2 && replicas.every((r) => r.current) ? true : undefined;
-    }, 60_000, 'all replicas current');
+    await waitUntil(
+      async () => {
+        const info = await jsm.streams.info('KV_wadm_manifests');
+        const replicas = info.cluster?.replicas ?? [];
+        return replicas.length === 2 && replicas.every((r) => r.current) ? true : undefined;
+      },
+      60_000,
+      'all replicas current',
+    );
   }, 240_000);
 });

@@ -13,7 +13,13 @@ let env: WashEnv | undefined;
 beforeAll(() => requireBuild());
 afterEach(async () => {
   // Corrupt pid files hide processes from env.cleanup(): after a failed assertion, kill what names this env.
-  if (env) for (const pid of processesOf(env)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  if (env)
+    for (const pid of processesOf(env))
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   await env?.cleanup();
   env = undefined;
 });
@@ -24,13 +30,21 @@ function processesOf(e: WashEnv): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let cmd = '';
-    try { cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8'); } catch { continue; }
-    if (cmd.includes(e.dataDir) || cmd.includes(`--nats-port\u0000${e.port}`) || cmd.includes(`-p\u0000${e.port}`)) out.push(Number(entry));
+    try {
+      cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmd.includes(e.dataDir) || cmd.includes(`--nats-port\u0000${e.port}`) || cmd.includes(`-p\u0000${e.port}`))
+      out.push(Number(entry));
   }
   return out;
 }
 
-function expectCleanError(r: { code: number | null; stdout: string; stderr: string; errorJson?: Record<string, unknown> }, pattern: RegExp) {
+function expectCleanError(
+  r: { code: number | null; stdout: string; stderr: string; errorJson?: Record<string, unknown> },
+  pattern: RegExp,
+) {
   expect(r.code, r.stderr).toBe(1);
   expect(r.stdout).toBe('');
   expect(r.errorJson, r.stderr).toBeDefined();
@@ -45,8 +59,13 @@ describe('wash up with an unusable data dir', () => {
     const file = join(env.dataDir, 'not-a-dir');
     writeFileSync(file, 'x');
     for (const detached of [true, false]) {
-      const r = await env.run(['up', ...(detached ? ['-d'] : []), '--nats-port', String(env.port), '-o', 'json'], { env: { WASH_DATA_DIR: file } });
-      expectCleanError(r, /wash up cannot write its run state .* to .*not-a-dir\/run: part of the path is a file, not a directory/);
+      const r = await env.run(['up', ...(detached ? ['-d'] : []), '--nats-port', String(env.port), '-o', 'json'], {
+        env: { WASH_DATA_DIR: file },
+      });
+      expectCleanError(
+        r,
+        /wash up cannot write its run state .* to .*not-a-dir\/run: part of the path is a file, not a directory/,
+      );
       expect(String(r.errorJson!.suggestion)).toMatch(/WASH_DATA_DIR must name a writable directory/);
       expect(await env.natsReachable()).toBe(false);
       expect(processesOf(env)).toEqual([]);
@@ -58,13 +77,21 @@ describe('wash up with an unusable data dir', () => {
     env = await WashEnv.create();
     const logs = join(env.dataDir, 'logs-file');
     writeFileSync(logs, 'x');
-    const r = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json'], { env: { WASH_LOGS_DIR: logs } });
+    const r = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json'], {
+      env: { WASH_LOGS_DIR: logs },
+    });
     expectCleanError(r, /wash up cannot write its logs to .*logs-file/);
     expect(String(r.errorJson!.suggestion)).toMatch(/WASH_LOGS_DIR/);
     expect(await env.natsReachable()).toBe(false);
     expect(processesOf(env)).toEqual([]);
     const run = join(env.dataDir, 'run');
-    const left = (() => { try { return readdirSync(run, { recursive: true }).filter((f) => String(f).endsWith('.json')); } catch { return []; } })();
+    const left = (() => {
+      try {
+        return readdirSync(run, { recursive: true }).filter((f) => String(f).endsWith('.json'));
+      } catch {
+        return [];
+      }
+    })();
     expect(left).toEqual([]);
   });
 
@@ -73,7 +100,9 @@ describe('wash up with an unusable data dir', () => {
     env = await WashEnv.create();
     const ro = join(env.dataDir, 'ro');
     mkdirSync(ro, { mode: 0o500 });
-    const r = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json'], { env: { WASH_DATA_DIR: ro } });
+    const r = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json'], {
+      env: { WASH_DATA_DIR: ro },
+    });
     expectCleanError(r, /permission denied/);
     expect(await env.natsReachable()).toBe(false);
   });
@@ -87,15 +116,26 @@ describe('corrupt pid files', () => {
     expect(up.code, up.stderr).toBe(0);
     const json = up.json as { hosts: { pid: number; id: string }[]; supervisor_pid: number };
     const nats = readPidFile(env.paths.natsPidFile);
-    const procs: ProcessIdentity[] = [...json.hosts.map((h) => processIdentity(h.pid)!), processIdentity(json.supervisor_pid)!, nats!.identity];
+    const procs: ProcessIdentity[] = [
+      ...json.hosts.map((h) => processIdentity(h.pid)!),
+      processIdentity(json.supervisor_pid)!,
+      nats!.identity,
+    ];
     expect(procs.every((p) => checkIdentity(p) === 'alive')).toBe(true);
 
-    const files = [env.paths.natsPidFile, ...readdirSync(env.paths.hostsDir).map((f) => join(env!.paths.hostsDir, f)), ...readdirSync(env.paths.supervisorsDir).map((f) => join(env!.paths.supervisorsDir, f))];
+    const files = [
+      env.paths.natsPidFile,
+      ...readdirSync(env.paths.hostsDir).map((f) => join(env!.paths.hostsDir, f)),
+      ...readdirSync(env.paths.supervisorsDir).map((f) => join(env!.paths.supervisorsDir, f)),
+    ];
     for (const f of files) writeFileSync(f, '{"kind": "nats", "pid": ');
 
     const before = processesOf(env).sort();
     const again = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json']);
-    expectCleanError(again, /wash up found unreadable pid files \(.*nats\.json.*\); the processes they recorded may still be running, so nothing was started/);
+    expectCleanError(
+      again,
+      /wash up found unreadable pid files \(.*nats\.json.*\); the processes they recorded may still be running, so nothing was started/,
+    );
     expect(String(again.errorJson!.suggestion)).toMatch(/wash down/);
     expect(processesOf(env).sort()).toEqual(before);
     for (const f of files) expect(statSync(f).isFile()).toBe(true); // refused, not "cleaned up"

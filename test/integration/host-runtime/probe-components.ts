@@ -136,8 +136,13 @@ export async function buildProbeComponents(): Promise<Record<ProbeName, Uint8Arr
   const dir = mkdtempSync(join(tmpdir(), 'wash-probe-wit-'));
   try {
     cpSync(join(FIXTURES_DIR, 'wit', 'deps'), join(dir, 'deps'), { recursive: true });
-    const worlds = Object.entries(WATS).map(([name, { world }]) => `world ${name} { ${world} export wasi:http/incoming-handler@0.2.10; }`);
-    writeFileSync(join(dir, 'deps', 'missing.wit'), 'package example:missing@0.1.0;\ninterface api { ping: func(); }\n');
+    const worlds = Object.entries(WATS).map(
+      ([name, { world }]) => `world ${name} { ${world} export wasi:http/incoming-handler@0.2.10; }`,
+    );
+    writeFileSync(
+      join(dir, 'deps', 'missing.wit'),
+      'package example:missing@0.1.0;\ninterface api { ping: func(); }\n',
+    );
     writeFileSync(join(dir, 'probes.wit'), `package wash:probes@0.1.0;\n${worlds.join('\n')}\n`);
     const out: Partial<Record<ProbeName, Uint8Array>> = {};
     for (const [name, { wat }] of Object.entries(WATS) as [ProbeName, { wat: string }][]) {

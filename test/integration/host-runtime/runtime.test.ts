@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
-import { ComponentRuntime, HttpIngress, type LogLevel, type RunningComponent } from '../../../src/host/runtime/index.js';
+import {
+  ComponentRuntime,
+  HttpIngress,
+  type LogLevel,
+  type RunningComponent,
+} from '../../../src/host/runtime/index.js';
 import { ensureJsFixtures, FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
 import { buildProbeComponents, type ProbeName } from './probe-components.js';
 
@@ -48,9 +53,17 @@ describe('component runtime over real HTTP', () => {
     if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  async function serve(bytes: Uint8Array, componentId: string, maxInstances = 4): Promise<{ url: string; running: RunningComponent }> {
+  async function serve(
+    bytes: Uint8Array,
+    componentId: string,
+    maxInstances = 4,
+  ): Promise<{ url: string; running: RunningComponent }> {
     const component = await runtime.load(bytes);
-    const running = await runtime.start(component, { componentId, maxInstances, capabilities: { config: () => config } });
+    const running = await runtime.start(component, {
+      componentId,
+      maxInstances,
+      capabilities: { config: () => config },
+    });
     const address = `127.0.0.1:${await freePort()}`;
     await ingress.listen(address);
     ingress.route(address, () => running);
@@ -79,7 +92,9 @@ describe('component runtime over real HTTP', () => {
       expect(await ok.text()).toBe(FIXTURE_BODIES['http-hello-v2']);
     }
     expect(trap.running.stats()).toMatchObject({ failed: 3, served: 0 });
-    expect(logs.some((l) => l.componentId === 'trap' && l.level === 'error' && /unreachable/.test(l.message))).toBe(true);
+    expect(logs.some((l) => l.componentId === 'trap' && l.level === 'error' && /unreachable/.test(l.message))).toBe(
+      true,
+    );
   });
 
   it('serves a FetchEvent component for many sequential and concurrent requests', async () => {
@@ -90,7 +105,9 @@ describe('component runtime over real HTTP', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(FIXTURE_BODIES['js-hello-fetch']);
     }
-    const bodies = await Promise.all(Array.from({ length: 25 }, (_, i) => fetch(`${url}/par/${i}`).then(async (r) => `${r.status} ${await r.text()}`)));
+    const bodies = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => fetch(`${url}/par/${i}`).then(async (r) => `${r.status} ${await r.text()}`)),
+    );
     expect(bodies).toEqual(Array(25).fill(`200 ${FIXTURE_BODIES['js-hello-fetch']}`));
     expect(running.stats()).toMatchObject({ served: 30, failed: 0 });
     expect(logs.some((l) => l.componentId === 'js-fetch' && /FetchEvent/.test(l.message))).toBe(true);
@@ -113,7 +130,11 @@ describe('component runtime over real HTTP', () => {
   });
 
   it('swaps v1 → v2 under concurrent load with zero failed requests', async () => {
-    const v1 = await runtime.start(await runtime.load(fixture('http-hello-v1')), { componentId: 'swap', maxInstances: 2, capabilities: { config: () => ({}) } });
+    const v1 = await runtime.start(await runtime.load(fixture('http-hello-v1')), {
+      componentId: 'swap',
+      maxInstances: 2,
+      capabilities: { config: () => ({}) },
+    });
     let current: RunningComponent = v1;
     const address = `127.0.0.1:${await freePort()}`;
     await ingress.listen(address);
@@ -146,7 +167,11 @@ describe('component runtime over real HTTP', () => {
     };
     const workers = Array.from({ length: 8 }, worker);
     await until(() => seen.length >= 10, '10 answers from v1');
-    const v2 = await runtime.start(await runtime.load(fixture('http-hello-v2')), { componentId: 'swap', maxInstances: 2, capabilities: { config: () => ({}) } });
+    const v2 = await runtime.start(await runtime.load(fixture('http-hello-v2')), {
+      componentId: 'swap',
+      maxInstances: 2,
+      capabilities: { config: () => ({}) },
+    });
     current = v2;
     await v1.stop();
     swapped = true;
@@ -237,10 +262,15 @@ describe('component runtime over real HTTP', () => {
 
   it('records the glue patches in meta.json and logs the ones whose pattern was absent at debug level', async () => {
     const readMeta = (digest: string) =>
-      JSON.parse(readFileSync(join(cacheDir, 'components', digest, 'meta.json'), 'utf8')) as { gluePatches: string[]; gluePatchesMissed: string[] };
+      JSON.parse(readFileSync(join(cacheDir, 'components', digest, 'meta.json'), 'utf8')) as {
+        gluePatches: string[];
+        gluePatchesMissed: string[];
+      };
     const hello = await runtime.load(fixture('http-hello-v1'));
     // If jco's glue changes shape these go missing (the component still runs, on the unpatched code).
-    expect(readMeta(hello.digest).gluePatches).toEqual(expect.arrayContaining(['sync-host-calls-without-tasks', 'lower-import-rest-params']));
+    expect(readMeta(hello.digest).gluePatches).toEqual(
+      expect.arrayContaining(['sync-host-calls-without-tasks', 'lower-import-rest-params']),
+    );
     // http-trap imports nothing, so the host-call patches have nothing to match.
     const trap = await runtime.load(fixture('http-trap'));
     const missed = readMeta(trap.digest).gluePatchesMissed;

@@ -23,7 +23,9 @@ const logLines: string[] = [];
 beforeAll(async () => {
   nats = await startTestNats();
   nc = await natsConnect(nats.url);
-  host = await testHost(nats.url, lattice, { logger: createHostLogger({ level: 'trace', write: (l) => logLines.push(l) }) });
+  host = await testHost(nats.url, lattice, {
+    logger: createHostLogger({ level: 'trace', write: (l) => logLines.push(l) }),
+  });
   api = await startApiServer(nc, { lattices: [lattice] });
 });
 afterAll(async () => {
@@ -43,7 +45,10 @@ const huge = 'x'.repeat(1_000_000);
 describe('oversized and hostile input', () => {
   it('ctl: a 1 MB component id gets a short error reply, not a timeout; logs stay bounded', async () => {
     const subject = ctlSubject('wasmbus.ctl', lattice, 'component', 'update', host.id);
-    const r = await raw(subject, JSON.stringify({ component_id: huge, new_component_ref: `file:///${huge.slice(0, 40_000)}`, host_id: host.id }));
+    const r = await raw(
+      subject,
+      JSON.stringify({ component_id: huge, new_component_ref: `file:///${huge.slice(0, 40_000)}`, host_id: host.id }),
+    );
     expect(r.body.success).toBe(false);
     expect(r.bytes).toBeLessThan(4096);
     expect(String(r.body.message)).toMatch(/more characters\)/);
@@ -52,20 +57,32 @@ describe('oversized and hostile input', () => {
 
   it('ctl: label.put with key __proto__ is stored and shown like any other key', async () => {
     const client = new CtlClient(nc, { lattice, timeoutMs: 5000 });
-    const r = await raw(ctlSubject('wasmbus.ctl', lattice, 'label', 'put', host.id), JSON.stringify({ key: '__proto__', value: 'polluted' }));
+    const r = await raw(
+      ctlSubject('wasmbus.ctl', lattice, 'label', 'put', host.id),
+      JSON.stringify({ key: '__proto__', value: 'polluted' }),
+    );
     expect(r.body).toMatchObject({ success: true });
     const labels = (await client.getInventory(host.id)).labels;
-    expect(Object.prototype.hasOwnProperty.call(labels, '__proto__')).toBe(true);
+    expect(Object.hasOwn(labels, '__proto__')).toBe(true);
+    // biome-ignore lint/suspicious/noProto: the label named __proto__ must be an ordinary key
     expect(labels['__proto__' as keyof typeof labels]).toBe('polluted');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const del = await raw(ctlSubject('wasmbus.ctl', lattice, 'label', 'del', host.id), JSON.stringify({ key: '__proto__' }));
+    const del = await raw(
+      ctlSubject('wasmbus.ctl', lattice, 'label', 'del', host.id),
+      JSON.stringify({ key: '__proto__' }),
+    );
     expect(del.body).toMatchObject({ success: true, message: 'successfully deleted label' });
   });
 
   it('wadm API: a 1 MB junk model.put is answered with a short error', async () => {
     for (const junk of [
       `name: ${huge}\n: : [\n`,
-      JSON.stringify({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: `${huge.slice(0, 900_000)}!`, annotations: {} }, spec: { components: [] } }),
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: `${huge.slice(0, 900_000)}!`, annotations: {} },
+        spec: { components: [] },
+      }),
     ]) {
       const r = await raw(`wadm.api.${lattice}.model.put`, junk);
       expect(r.body.result).toBe('error');

@@ -35,7 +35,11 @@ afterAll(async () => {
 
 /** A raw request: payload bytes as given, reply envelope parsed. */
 async function raw(tail: string, payload: string): Promise<Record<string, unknown>> {
-  const msg = await nc.request(ctlSubject('wasmbus.ctl', lattice, ...tail.split('.')), new TextEncoder().encode(payload), { timeout: 5000 });
+  const msg = await nc.request(
+    ctlSubject('wasmbus.ctl', lattice, ...tail.split('.')),
+    new TextEncoder().encode(payload),
+    { timeout: 5000 },
+  );
   return JSON.parse(new TextDecoder().decode(msg.data)) as Record<string, unknown>;
 }
 
@@ -51,7 +55,11 @@ describe('wash host: control interface', () => {
       [`label.put.${eu.id}`, '{"key": "a"}', /value/],
       [`host.stop.${eu.id}`, '{"timeout": "soon"}', /timeout/],
       ['link.put', '{}', /source_id/],
-      ['link.put', '{"source_id":"a","target":"b","wit_namespace":"wasi","wit_package":"http","interfaces":"incoming-handler"}', /interfaces/],
+      [
+        'link.put',
+        '{"source_id":"a","target":"b","wit_namespace":"wasi","wit_package":"http","interfaces":"incoming-handler"}',
+        /interfaces/,
+      ],
       ['link.del', 'null', /expected a JSON object/],
       ['link.del', '{"source_id": "a"}', /wit_namespace/],
       ['config.put.bad', '{"a": 1}', /string/],
@@ -71,10 +79,18 @@ describe('wash host: control interface', () => {
     expect(await client.putLabel(eu.id, 'tier', 'gold')).toEqual({ message: 'successfully put label' });
     const changed = await events.waitFor((e) => e.name === 'labels_changed' && e.source === eu.id, 5000);
     expect(changed.data).toEqual({ host_id: eu.id, labels: { ...eu.labels(), tier: 'gold' } });
-    expect((changed.data as { labels: Record<string, string> }).labels).toMatchObject({ region: 'eu', tier: 'gold', 'hostcore.arch': expect.any(String), 'hostcore.os': expect.any(String), 'hostcore.osfamily': expect.any(String) });
+    expect((changed.data as { labels: Record<string, string> }).labels).toMatchObject({
+      region: 'eu',
+      tier: 'gold',
+      'hostcore.arch': expect.any(String),
+      'hostcore.os': expect.any(String),
+      'hostcore.osfamily': expect.any(String),
+    });
     expect((await client.pingHosts()).find((h) => h.id === eu.id)?.labels.tier).toBe('gold');
 
-    await expect(client.putLabel(eu.id, 'HOSTCORE.os', 'plan9')).rejects.toThrow(/failed: hostcore\.\* labels cannot be set dynamically$/);
+    await expect(client.putLabel(eu.id, 'HOSTCORE.os', 'plan9')).rejects.toThrow(
+      /failed: hostcore\.\* labels cannot be set dynamically$/,
+    );
     expect(eu.labels()['hostcore.os']).not.toBe('plan9');
     expect(await client.deleteLabel(eu.id, 'hostcore.osfamily')).toEqual({ message: 'successfully deleted label' });
     expect(eu.labels()['hostcore.osfamily']).toBeUndefined();
@@ -87,7 +103,9 @@ describe('wash host: control interface', () => {
 
   it('auctions: only hosts whose labels match every constraint and that do not run the id answer', async () => {
     const ids = async (constraints: Record<string, string>, id = 'auctioned') =>
-      (await client.componentAuction({ component_ref: 'file:///x.wasm', component_id: id, constraints })).map((ack) => ack.host_id).sort();
+      (await client.componentAuction({ component_ref: 'file:///x.wasm', component_id: id, constraints }))
+        .map((ack) => ack.host_id)
+        .sort();
     expect(await ids({})).toEqual([eu.id, us.id].sort());
     expect(await ids({ region: 'eu' })).toEqual([eu.id]);
     expect(await ids({ region: 'eu', tier: 'gold' })).toEqual([]);
@@ -95,38 +113,105 @@ describe('wash host: control interface', () => {
     expect(await ids({ region: 'eu', tier: 'gold' })).toEqual([eu.id]);
     await client.deleteLabel(eu.id, 'tier');
 
-    const acks = await client.componentAuction({ component_ref: 'file:///x.wasm', component_id: 'auctioned', constraints: { region: 'us' } });
-    expect(acks).toEqual([{ component_ref: 'file:///x.wasm', component_id: 'auctioned', host_id: us.id, constraints: { region: 'us' } }]);
+    const acks = await client.componentAuction({
+      component_ref: 'file:///x.wasm',
+      component_id: 'auctioned',
+      constraints: { region: 'us' },
+    });
+    expect(acks).toEqual([
+      { component_ref: 'file:///x.wasm', component_id: 'auctioned', host_id: us.id, constraints: { region: 'us' } },
+    ]);
 
-    await client.scaleComponent({ component_ref: textComponent('auctioned'), component_id: 'auctioned', count: 1, host_id: us.id, config: [], allow_update: false });
+    await client.scaleComponent({
+      component_ref: textComponent('auctioned'),
+      component_id: 'auctioned',
+      count: 1,
+      host_id: us.id,
+      config: [],
+      allow_update: false,
+    });
     await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === 'auctioned', 5000);
     expect(await ids({})).toEqual([eu.id]);
 
-    await client.startProvider({ provider_id: 'p-auction', provider_ref: 'wasmcloud+builtin://http-server', host_id: eu.id, config: [] });
+    await client.startProvider({
+      provider_id: 'p-auction',
+      provider_ref: 'wasmcloud+builtin://http-server',
+      host_id: eu.id,
+      config: [],
+    });
     await events.waitFor((e) => e.name === 'provider_started' && e.data.provider_id === 'p-auction', 5000);
-    const packs = await client.providerAuction({ provider_ref: 'wasmcloud+builtin://http-server', provider_id: 'p-auction', constraints: {} });
-    expect(packs).toEqual([{ host_id: us.id, provider_ref: 'wasmcloud+builtin://http-server', provider_id: 'p-auction', constraints: {} }]);
+    const packs = await client.providerAuction({
+      provider_ref: 'wasmcloud+builtin://http-server',
+      provider_id: 'p-auction',
+      constraints: {},
+    });
+    expect(packs).toEqual([
+      { host_id: us.id, provider_ref: 'wasmcloud+builtin://http-server', provider_id: 'p-auction', constraints: {} },
+    ]);
   });
 
   it('providers: health events, unsupported refs, duplicates, stop', async () => {
-    await client.startProvider({ provider_id: 'http-health', provider_ref: 'wasmcloud+builtin://http-server', host_id: us.id, config: [] });
-    const passed = await events.waitFor((e) => e.name === 'health_check_passed' && e.data.provider_id === 'http-health', 5000);
+    await client.startProvider({
+      provider_id: 'http-health',
+      provider_ref: 'wasmcloud+builtin://http-server',
+      host_id: us.id,
+      config: [],
+    });
+    const passed = await events.waitFor(
+      (e) => e.name === 'health_check_passed' && e.data.provider_id === 'http-health',
+      5000,
+    );
     expect(passed.data).toEqual({ host_id: us.id, provider_id: 'http-health' });
     await events.waitFor((e) => e.name === 'health_check_status' && e.data.provider_id === 'http-health', 5000);
-    expect(events.named('health_check_passed').filter((e) => (e.data as { provider_id?: string }).provider_id === 'http-health')).toHaveLength(1);
+    expect(
+      events
+        .named('health_check_passed')
+        .filter((e) => (e.data as { provider_id?: string }).provider_id === 'http-health'),
+    ).toHaveLength(1);
 
-    await expect(client.startProvider({ provider_id: 'http-health', provider_ref: 'wasmcloud+builtin://http-server', host_id: us.id, config: [] }))
-      .rejects.toThrow(/provider with that ID is already running/);
+    await expect(
+      client.startProvider({
+        provider_id: 'http-health',
+        provider_ref: 'wasmcloud+builtin://http-server',
+        host_id: us.id,
+        config: [],
+      }),
+    ).rejects.toThrow(/provider with that ID is already running/);
 
     // keyvalue-redis is built in now (test/integration/capabilities); a provider that is not stays unsupported.
-    expect(await client.startProvider({ provider_id: 's3', provider_ref: 'ghcr.io/wasmcloud/blobstore-s3:0.10.0', host_id: us.id, config: [] }))
-      .toEqual({ message: 'successfully started provider' });
+    expect(
+      await client.startProvider({
+        provider_id: 's3',
+        provider_ref: 'ghcr.io/wasmcloud/blobstore-s3:0.10.0',
+        host_id: us.id,
+        config: [],
+      }),
+    ).toEqual({ message: 'successfully started provider' });
     const failed = await events.waitFor((e) => e.name === 'provider_start_failed' && e.data.provider_id === 's3', 5000);
-    expect(failed.data).toEqual({ provider_ref: 'ghcr.io/wasmcloud/blobstore-s3:0.10.0', provider_id: 's3', host_id: us.id, link_name: 'default', error: expect.stringContaining('OCI provider archives are not supported yet') });
+    expect(failed.data).toEqual({
+      provider_ref: 'ghcr.io/wasmcloud/blobstore-s3:0.10.0',
+      provider_id: 's3',
+      host_id: us.id,
+      link_name: 'default',
+      error: expect.stringContaining('OCI provider archives are not supported yet'),
+    });
 
-    expect(await client.stopProvider({ host_id: us.id, provider_id: 'http-health' })).toEqual({ message: 'successfully stopped provider' });
-    const stopped = await events.waitFor((e) => e.name === 'provider_stopped' && e.data.provider_id === 'http-health', 5000);
-    expect(stopped.data).toEqual({ host_id: us.id, provider_id: 'http-health', annotations: {}, reason: 'stop', instance_id: 'http-health', public_key: 'http-health', link_name: 'default' });
+    expect(await client.stopProvider({ host_id: us.id, provider_id: 'http-health' })).toEqual({
+      message: 'successfully stopped provider',
+    });
+    const stopped = await events.waitFor(
+      (e) => e.name === 'provider_stopped' && e.data.provider_id === 'http-health',
+      5000,
+    );
+    expect(stopped.data).toEqual({
+      host_id: us.id,
+      provider_id: 'http-health',
+      annotations: {},
+      reason: 'stop',
+      instance_id: 'http-health',
+      public_key: 'http-health',
+      link_name: 'default',
+    });
     await expect(client.stopProvider({ host_id: us.id, provider_id: 'http-health' })).rejects.toThrow(/not running/);
     expect((await client.getInventory(us.id)).providers.map((p) => p.id)).not.toContain('http-health');
   });
@@ -143,7 +228,9 @@ describe('wash host: control interface', () => {
   });
 
   it('start-up refuses hostcore.* labels and bad seeds', async () => {
-    await expect(testHost(nats.url, lattice, { labels: { 'hostcore.os': 'x' } })).rejects.toThrow(/reserved for the host/);
+    await expect(testHost(nats.url, lattice, { labels: { 'hostcore.os': 'x' } })).rejects.toThrow(
+      /reserved for the host/,
+    );
     await expect(testHost(nats.url, lattice, { hostSeed: 'SXNOTASEED' })).rejects.toThrow(/--host-seed/);
   });
 

@@ -46,19 +46,39 @@ describe('wash host --allow-file-load=<dir>', () => {
     const client = new CtlClient(nc, { lattice, timeoutMs: 5000 });
     const refs: Record<string, string> = {
       inside: pathToFileURL(fixturePath('http-hello-v1')).href,
-      zero: 'file:///dev/zero', fifo: pathToFileURL(fifo).href, shadow: 'file:///etc/shadow', missing: 'file:///etc/no-such-file.wasm',
+      zero: 'file:///dev/zero',
+      fifo: pathToFileURL(fifo).href,
+      shadow: 'file:///etc/shadow',
+      missing: 'file:///etc/no-such-file.wasm',
     };
     for (const [id, ref] of Object.entries(refs)) {
-      await client.scaleComponent({ host_id: host.id, component_id: id, component_ref: ref, count: 1, config: [], allow_update: false });
+      await client.scaleComponent({
+        host_id: host.id,
+        component_id: id,
+        component_ref: ref,
+        count: 1,
+        config: [],
+        allow_update: false,
+      });
     }
-    await events.waitFor((e) => e.name === 'component_scaled' && (e.data as { component_id?: string }).component_id === 'inside', 30_000, 'inside started');
+    await events.waitFor(
+      (e) => e.name === 'component_scaled' && (e.data as { component_id?: string }).component_id === 'inside',
+      30_000,
+      'inside started',
+    );
     const failures: Record<string, string> = {};
     for (const id of ['zero', 'fifo', 'shadow', 'missing']) {
-      const e = await events.waitFor((x) => x.name === 'component_scale_failed' && (x.data as { component_id?: string }).component_id === id, 15_000, `${id} refused`);
+      const e = await events.waitFor(
+        (x) => x.name === 'component_scale_failed' && (x.data as { component_id?: string }).component_id === id,
+        15_000,
+        `${id} refused`,
+      );
       failures[id] = String((e.data as { error?: string }).error).replace(refs[id].replace('file://', ''), '<path>');
     }
     expect(new Set(Object.values(failures)).size).toBe(1);
-    expect(failures.shadow).toBe('<path> is not inside a directory this host may load files from (--allow-file-load=<dir,…>)');
+    expect(failures.shadow).toBe(
+      '<path> is not inside a directory this host may load files from (--allow-file-load=<dir,…>)',
+    );
     expect((await client.pingHosts()).map((h) => h.id)).toContain(host.id);
   });
 });

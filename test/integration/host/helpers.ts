@@ -20,7 +20,10 @@ export class EventLog {
   private sub?: Subscription;
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly nc: NatsConnection, private readonly lattice: string) {}
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly lattice: string,
+  ) {}
 
   async start(): Promise<this> {
     this.sub = this.nc.subscribe(eventWildcard(this.lattice), {
@@ -53,7 +56,11 @@ export class EventLog {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.events.map((e) => e.name).join(', ')}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.events.map((e) => e.name).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(check);
     });
@@ -123,10 +130,14 @@ export async function get(url: string): Promise<HttpResult | undefined> {
 
 /** Polls until GET returns `body` with 200. */
 export function waitForBody(url: string, body: string, timeoutMs = 20_000): Promise<HttpResult> {
-  return waitUntil(async () => {
-    const r = await get(url);
-    return r && r.status === 200 && r.body === body ? r : undefined;
-  }, timeoutMs, `${url} to answer 200 ${JSON.stringify(body)}`);
+  return waitUntil(
+    async () => {
+      const r = await get(url);
+      return r && r.status === 200 && r.body === body ? r : undefined;
+    },
+    timeoutMs,
+    `${url} to answer 200 ${JSON.stringify(body)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -140,7 +151,13 @@ export function assertFreshBuild(): void {
   if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
   const builtAt = statSync(built).mtimeMs;
   const dirs = [join(ROOT, 'src', 'host'), join(ROOT, 'src', 'host', 'runtime'), join(ROOT, 'src', 'lattice')];
-  const newer = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.ts')).map((f) => join(d, f))).filter((f) => statSync(f).mtimeMs > builtAt);
+  const newer = dirs
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(d, f)),
+    )
+    .filter((f) => statSync(f).mtimeMs > builtAt);
   if (newer.length > 0) throw new Error(`dist/ is older than ${newer[0]}: run \`npm run build\` first`);
 }
 
@@ -157,15 +174,37 @@ export interface ChildHost {
 
 /** Starts `node bin/run.js host -o json …` and resolves once it printed its JSON document (host joined). */
 export async function spawnHost(natsUrl: string, lattice: string, args: string[] = []): Promise<ChildHost> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'host', '-o', 'json', '--nats-url', natsUrl, '-x', lattice, '--allow-file-load', '--log-level', 'debug', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...connectionEnv(Number(new URL(natsUrl).port)), WASH_CACHE_DIR: cacheDir },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'run.js'),
+      'host',
+      '-o',
+      'json',
+      '--nats-url',
+      natsUrl,
+      '-x',
+      lattice,
+      '--allow-file-load',
+      '--log-level',
+      'debug',
+      ...args,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...connectionEnv(Number(new URL(natsUrl).port)), WASH_CACHE_DIR: cacheDir },
+    },
+  );
   if (process.env.WASH_TEST_PIDS && child.pid) appendFileSync(process.env.WASH_TEST_PIDS, `${child.pid} ${natsUrl}\n`);
   let out = '';
   let err = '';
-  child.stderr!.on('data', (b: Buffer) => { err += b.toString(); if (process.env.WASH_TEST_HOST_LOGS) process.stderr.write(b); });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
+  child.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+    if (process.env.WASH_TEST_HOST_LOGS) process.stderr.write(b);
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)),
+  );
   const doc = await new Promise<{ host_id: string; friendly_name: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`wash host did not start within 30 s; stderr:\n${err}`)), 30_000);
     child.stdout!.on('data', (b: Buffer) => {
@@ -174,9 +213,14 @@ export async function spawnHost(natsUrl: string, lattice: string, args: string[]
         const parsed = JSON.parse(out);
         clearTimeout(timer);
         resolve(parsed);
-      } catch { /* not complete yet */ }
+      } catch {
+        /* not complete yet */
+      }
     });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`wash host exited (${code}) before starting; stderr:\n${err}`)); });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`wash host exited (${code}) before starting; stderr:\n${err}`));
+    });
   });
   return {
     id: doc.host_id,
@@ -196,19 +240,28 @@ export async function spawnHost(natsUrl: string, lattice: string, args: string[]
 // (The real jco runtime is exercised by the child-process tests; this keeps lattice tests fast.)
 
 class TextComponent implements RunningComponentLike {
-  constructor(readonly componentId: string, readonly digest: string, public maxInstances: number, private readonly config: () => Record<string, string>) {}
+  constructor(
+    readonly componentId: string,
+    readonly digest: string,
+    public maxInstances: number,
+    private readonly config: () => Record<string, string>,
+  ) {}
   async handleHttp(_req: IncomingMessage, res: ServerResponse): Promise<void> {
     const greeting = this.config().greeting;
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`${this.digest}${greeting ? ` ${greeting}` : ''}\n`);
   }
-  setMaxInstances(n: number): void { this.maxInstances = n; }
+  setMaxInstances(n: number): void {
+    this.maxInstances = n;
+  }
   async stop(): Promise<void> {}
 }
 
 export const textRuntimeFactory: RuntimeFactory = {
   createRuntime: () => ({
-    async load(bytes: Uint8Array) { return { digest: new TextDecoder().decode(bytes).trim() }; },
+    async load(bytes: Uint8Array) {
+      return { digest: new TextDecoder().decode(bytes).trim() };
+    },
     async start(c: { digest: string }, opts: StartComponentOptions) {
       return new TextComponent(opts.componentId, c.digest, opts.maxInstances, opts.capabilities.config);
     },

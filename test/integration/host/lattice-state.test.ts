@@ -23,7 +23,14 @@ let viaB: CtlClient;
 const hosts: WashHost[] = [];
 
 const httpLink = (source: string, target: string, config: string[]): Link => ({
-  source_id: source, target, name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: config, target_config: [],
+  source_id: source,
+  target,
+  name: 'default',
+  wit_namespace: 'wasi',
+  wit_package: 'http',
+  interfaces: ['incoming-handler'],
+  source_config: config,
+  target_config: [],
 });
 
 beforeAll(async () => {
@@ -61,9 +68,21 @@ describe('wash host: lattice state shared through JetStream KV', () => {
     const [port1, port2] = [await freePort(), await freePort()];
     await viaA.putConfig('b-http', { address: `127.0.0.1:${port1}` });
     await viaA.putConfig('b-greeting', { greeting: 'from config' });
-    await viaB.scaleComponent({ component_ref: textComponent('beta'), component_id: 'beta', count: 1, host_id: b.id, config: ['b-greeting'], allow_update: false });
+    await viaB.scaleComponent({
+      component_ref: textComponent('beta'),
+      component_id: 'beta',
+      count: 1,
+      host_id: b.id,
+      config: ['b-greeting'],
+      allow_update: false,
+    });
     await events.waitFor((e) => e.name === 'component_scaled' && e.data.component_id === 'beta', 10_000);
-    await viaB.startProvider({ provider_id: 'http-b', provider_ref: 'wasmcloud+builtin://http-server', host_id: b.id, config: [] });
+    await viaB.startProvider({
+      provider_id: 'http-b',
+      provider_ref: 'wasmcloud+builtin://http-server',
+      host_id: b.id,
+      config: [],
+    });
     await events.waitFor((e) => e.name === 'provider_started' && e.data.provider_id === 'http-b', 5000);
 
     await viaA.putLink(httpLink('http-b', 'beta', ['b-http']));
@@ -75,12 +94,27 @@ describe('wash host: lattice state shared through JetStream KV', () => {
     await waitForBody(`http://127.0.0.1:${port1}/`, 'beta updated\n');
     await viaA.putConfig('b-http', { address: `127.0.0.1:${port2}` });
     await waitForBody(`http://127.0.0.1:${port2}/`, 'beta updated\n');
-    await waitUntil(async () => ((await get(`http://127.0.0.1:${port1}/`)) === undefined ? true : undefined), 5000, 'old address to close');
+    await waitUntil(
+      async () => ((await get(`http://127.0.0.1:${port1}/`)) === undefined ? true : undefined),
+      5000,
+      'old address to close',
+    );
 
     await viaB.deleteLink({ source_id: 'http-b', name: 'default', wit_namespace: 'wasi', wit_package: 'http' });
     expect(await viaA.getLinks()).toEqual([]);
-    await waitUntil(async () => ((await get(`http://127.0.0.1:${port2}/`)) === undefined ? true : undefined), 5000, 'address to close after link.del');
-    await viaB.scaleComponent({ component_ref: textComponent('beta'), component_id: 'beta', count: 0, host_id: b.id, config: [], allow_update: false });
+    await waitUntil(
+      async () => ((await get(`http://127.0.0.1:${port2}/`)) === undefined ? true : undefined),
+      5000,
+      'address to close after link.del',
+    );
+    await viaB.scaleComponent({
+      component_ref: textComponent('beta'),
+      component_id: 'beta',
+      count: 0,
+      host_id: b.id,
+      config: [],
+      allow_update: false,
+    });
   });
 
   it('conflicting links are refused whichever host handles them', async () => {
@@ -88,7 +122,9 @@ describe('wash host: lattice state shared through JetStream KV', () => {
     await expect(viaB.putLink(httpLink('src', 'two', []))).rejects.toThrow(/link already exists with different target/);
     const failed = await events.waitFor((e) => e.name === 'linkdef_set_failed' && e.data.source_id === 'src', 5000);
     expect(failed.data).toMatchObject({ target: 'two', error: expect.stringMatching(/^link already exists/) });
-    await expect(viaB.putLink({ ...httpLink('src', 'one', ['no-such-config']) })).rejects.toThrow(/configuration not found: no-such-config/);
+    await expect(viaB.putLink({ ...httpLink('src', 'one', ['no-such-config']) })).rejects.toThrow(
+      /configuration not found: no-such-config/,
+    );
     await viaA.deleteLink({ source_id: 'src', name: 'default', wit_namespace: 'wasi', wit_package: 'http' });
   });
 
@@ -115,8 +151,20 @@ describe('wash host: lattice state shared through JetStream KV', () => {
     hosts.push(c);
     await events.waitFor((e) => e.name === 'host_started' && e.source === c.id, 5000, 'host_started of the late host');
     const viaC = new CtlClient(nc, { lattice, prefix: 'hostc.ctl', timeoutMs: 5000 });
-    await viaC.scaleComponent({ component_ref: textComponent('gamma'), component_id: 'gamma', count: 1, host_id: c.id, config: [], allow_update: false });
-    await viaC.startProvider({ provider_id: 'http-late', provider_ref: 'wasmcloud+builtin://http-server', host_id: c.id, config: [] });
+    await viaC.scaleComponent({
+      component_ref: textComponent('gamma'),
+      component_id: 'gamma',
+      count: 1,
+      host_id: c.id,
+      config: [],
+      allow_update: false,
+    });
+    await viaC.startProvider({
+      provider_id: 'http-late',
+      provider_ref: 'wasmcloud+builtin://http-server',
+      host_id: c.id,
+      config: [],
+    });
     // No link or config request went to C: it serves from the replayed state.
     await waitForBody(`http://127.0.0.1:${port}/`, 'gamma\n');
     await c.stop();

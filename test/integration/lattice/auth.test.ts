@@ -48,10 +48,24 @@ describe('NATS user/password auth', () => {
   });
 
   it('lattice commands take -r user:pass@host and WASMCLOUD_CTL_USER/PASSWORD', async () => {
-    const viaUrl = await wash(['get', 'hosts', '-r', `${nats.user}:${nats.password}@127.0.0.1`, '-p', String(nats.port), '-x', 'authlat', '-o', 'json']);
+    const viaUrl = await wash([
+      'get',
+      'hosts',
+      '-r',
+      `${nats.user}:${nats.password}@127.0.0.1`,
+      '-p',
+      String(nats.port),
+      '-x',
+      'authlat',
+      '-o',
+      'json',
+    ]);
     expect(viaUrl.code, viaUrl.stderr).toBe(0);
     expect(viaUrl.json.hosts.map((h: { id: string }) => h.id)).toEqual([host!.id]);
-    const viaEnv = await wash(['get', 'hosts', '-p', String(nats.port), '-x', 'authlat', '-o', 'json'], { WASMCLOUD_CTL_USER: nats.user, WASMCLOUD_CTL_PASSWORD: nats.password });
+    const viaEnv = await wash(['get', 'hosts', '-p', String(nats.port), '-x', 'authlat', '-o', 'json'], {
+      WASMCLOUD_CTL_USER: nats.user,
+      WASMCLOUD_CTL_PASSWORD: nats.password,
+    });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     expect(viaEnv.json.hosts).toHaveLength(1);
   });
@@ -59,7 +73,15 @@ describe('NATS user/password auth', () => {
   it('a refused login is a clear error that does not print the password (text and JSON)', async () => {
     const wrong = 'Wr0ng-Passw0rd';
     for (const output of [['-o', 'json'], []]) {
-      const r = await wash(['get', 'hosts', '-r', `${nats.user}:${wrong}@127.0.0.1`, '-p', String(nats.port), ...output]);
+      const r = await wash([
+        'get',
+        'hosts',
+        '-r',
+        `${nats.user}:${wrong}@127.0.0.1`,
+        '-p',
+        String(nats.port),
+        ...output,
+      ]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/could not connect to NATS at nats:\/\/127\.0\.0\.1:\d+: .*authorization/i);
       expect(r.stderr + r.stdout).not.toContain(wrong);
@@ -94,7 +116,14 @@ describe('NATS user/password auth', () => {
   });
 
   it('`wash wadm` connects with -r user:pass@host', async () => {
-    const r = await runWadmBriefly(['-r', `${nats.user}:${nats.password}@127.0.0.1`, '-p', String(nats.port), '-x', 'authlat']);
+    const r = await runWadmBriefly([
+      '-r',
+      `${nats.user}:${nats.password}@127.0.0.1`,
+      '-p',
+      String(nats.port),
+      '-x',
+      'authlat',
+    ]);
     expect(r).toMatch(/wadm serving lattice\(s\) authlat on nats:\/\/127\.0\.0\.1:\d+/);
     expect(r).not.toContain(nats.password);
   });
@@ -104,12 +133,18 @@ describe('NATS user/password auth', () => {
 async function runWadmBriefly(args: string[]): Promise<string> {
   const { spawn } = await import('node:child_process');
   const { washBin } = await import('../../helpers/cli.js');
-  const p = spawn(process.execPath, [washBin, 'wadm', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: home, WASH_CONFIG_DIR: home, NODE_ENV: '' } });
+  const p = spawn(process.execPath, [washBin, 'wadm', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, HOME: home, WASH_CONFIG_DIR: home, NODE_ENV: '' },
+  });
   let err = '';
-  p.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+  p.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   const exited = new Promise((r) => p.once('exit', r));
   const deadline = Date.now() + 30_000;
-  while (!/wadm serving/.test(err) && p.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (!/wadm serving/.test(err) && p.exitCode === null && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   p.kill('SIGTERM');
   await exited;
   return err;

@@ -23,17 +23,29 @@ const SLOW = fakeHostId('c');
 const FAILING = fakeHostId('d');
 
 function wash(args: string[], env: Record<string, string> = {}): Promise<WashRun> {
-  return runWash(args, { env: { HOME: configDir, WASH_CONFIG_DIR: configDir, WASMCLOUD_CTL_PORT: String(nats.port), ...env }, timeoutMs: 30_000 });
+  return runWash(args, {
+    env: { HOME: configDir, WASH_CONFIG_DIR: configDir, WASMCLOUD_CTL_PORT: String(nats.port), ...env },
+    timeoutMs: 30_000,
+  });
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(repo, 'dist/wash.cjs'))) throw new Error('dist/wash.cjs is missing: run `npm run build` before this test');
+  if (!existsSync(join(repo, 'dist/wash.cjs')))
+    throw new Error('dist/wash.cjs is missing: run `npm run build` before this test');
   configDir = mkdtempSync(join(tmpdir(), 'wash-lattice-cli-'));
   nats = await startTestNats();
   nc = await natsConnect(nats.url);
-  hosts.push(await startFakeHost(nc, { id: H, friendlyName: 'brave-otter-1234', labels: { zone: 'east' }, eventDelayMs: 100 }));
+  hosts.push(
+    await startFakeHost(nc, { id: H, friendlyName: 'brave-otter-1234', labels: { zone: 'east' }, eventDelayMs: 100 }),
+  );
   hosts.push(await startFakeHost(nc, { id: SLOW, lattice: 'slow', eventDelayMs: 'never' }));
-  hosts.push(await startFakeHost(nc, { id: FAILING, lattice: 'failing', scaleError: 'failed to fetch component: 404 Not Found' }));
+  hosts.push(
+    await startFakeHost(nc, {
+      id: FAILING,
+      lattice: 'failing',
+      scaleError: 'failed to fetch component: 404 Not Found',
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -59,7 +71,9 @@ describe('wash get', () => {
     expect(r.json).toMatchObject({ success: false, error: 'No hosts are available for inventory query.' });
     const text = await wash(['get', 'inventory', '-x', 'nobody-here', '-t', '500']);
     expect(text.code).toBe(1);
-    expect(text.stderr).toMatch(/^Error: No hosts are available for inventory query\.\n  hint: start a host with `wash up`/);
+    expect(text.stderr).toMatch(
+      /^Error: No hosts are available for inventory query\.\n {2}hint: start a host with `wash up`/,
+    );
     expect(text.stderr).not.toMatch(/unexpected error/);
   });
 
@@ -100,7 +114,10 @@ describe('wash start / scale / update / stop component', () => {
     expect(r.code).toBe(0);
     expect(r.json).toEqual({
       result: `Component [hello] (ref: [ghcr.io/acme/hello:0.1.0]) started on host [${H}]`,
-      component_ref: 'ghcr.io/acme/hello:0.1.0', component_id: 'hello', host_id: H, success: true,
+      component_ref: 'ghcr.io/acme/hello:0.1.0',
+      component_id: 'hello',
+      host_id: H,
+      success: true,
     });
     expect(hosts[0].components.get('hello')?.max_instances).toBe(1);
   });
@@ -109,20 +126,57 @@ describe('wash start / scale / update / stop component', () => {
     const ok = await wash(['start', 'component', 'ghcr.io/acme/api:1.0.0', 'api', '-c', 'zone=east', '-o', 'json']);
     expect(ok.code).toBe(0);
     expect(ok.json.host_id).toBe(H);
-    const none = await wash(['start', 'component', 'ghcr.io/acme/api:1.0.0', 'api2', '-c', 'zone=mars', '--auction-timeout-ms', '300', '-o', 'json']);
+    const none = await wash([
+      'start',
+      'component',
+      'ghcr.io/acme/api:1.0.0',
+      'api2',
+      '-c',
+      'zone=mars',
+      '--auction-timeout-ms',
+      '300',
+      '-o',
+      'json',
+    ]);
     expect(none.code).toBe(1);
     expect(none.json.error).toMatch(/no host of lattice "default" accepted component "api2".*constraints: zone=mars/);
   });
 
   it('times out naming the awaited event when the host never reports', async () => {
-    const r = await wash(['start', 'component', 'ghcr.io/acme/hello:0.1.0', 'hello', '--host-id', SLOW, '-x', 'slow', '-t', '700', '-o', 'json']);
+    const r = await wash([
+      'start',
+      'component',
+      'ghcr.io/acme/hello:0.1.0',
+      'hello',
+      '--host-id',
+      SLOW,
+      '-x',
+      'slow',
+      '-t',
+      '700',
+      '-o',
+      'json',
+    ]);
     expect(r.code).toBe(1);
-    expect(r.json.error).toBe(`timed out after 700 ms waiting for component_scaled for component "hello" on host ${SLOW} on lattice "slow"`);
+    expect(r.json.error).toBe(
+      `timed out after 700 ms waiting for component_scaled for component "hello" on host ${SLOW} on lattice "slow"`,
+    );
     expect(r.json.suggestion).toMatch(/wash get inventory/);
   });
 
   it('reports component_scale_failed with the host error', async () => {
-    const r = await wash(['start', 'component', 'ghcr.io/acme/missing:9', 'gone', '--host-id', FAILING, '-x', 'failing', '-o', 'json']);
+    const r = await wash([
+      'start',
+      'component',
+      'ghcr.io/acme/missing:9',
+      'gone',
+      '--host-id',
+      FAILING,
+      '-x',
+      'failing',
+      '-o',
+      'json',
+    ]);
     expect(r.code).toBe(1);
     expect(r.json.error).toContain('failed to fetch component: 404 Not Found');
   });
@@ -136,42 +190,126 @@ describe('wash start / scale / update / stop component', () => {
   });
 
   it('scale, update and stop a component', async () => {
-    const scale = await wash(['scale', 'component', 'brave', 'ghcr.io/acme/hello:0.1.0', 'hello', '-c', '5', '-o', 'json']);
+    const scale = await wash([
+      'scale',
+      'component',
+      'brave',
+      'ghcr.io/acme/hello:0.1.0',
+      'hello',
+      '-c',
+      '5',
+      '-o',
+      'json',
+    ]);
     expect(scale.json).toMatchObject({ host_id: H, component_id: 'hello', success: true });
     expect(scale.json.result).toMatch(/to 5 max concurrent instances/);
     const update = await wash(['update', 'component', 'hello', 'ghcr.io/acme/hello:0.2.0', '-o', 'json']);
-    expect(update.json.result).toBe(`Host [${H}]: component hello updating from ghcr.io/acme/hello:0.1.0 to ghcr.io/acme/hello:0.2.0`);
+    expect(update.json.result).toBe(
+      `Host [${H}]: component hello updating from ghcr.io/acme/hello:0.1.0 to ghcr.io/acme/hello:0.2.0`,
+    );
     const stop = await wash(['stop', 'component', 'hello', '-o', 'json']);
-    expect(stop.json).toEqual({ result: 'Component [hello] stopped', component_id: 'hello', host_id: H, success: true });
+    expect(stop.json).toEqual({
+      result: 'Component [hello] stopped',
+      component_id: 'hello',
+      host_id: H,
+      success: true,
+    });
     expect(hosts[0].components.has('hello')).toBe(false);
   });
 });
 
 describe('wash providers, links, labels, stop host', () => {
   it('start and stop a provider', async () => {
-    const start = await wash(['start', 'provider', 'ghcr.io/wasmcloud/http-server:0.23.0', 'http-server', '-o', 'json']);
+    const start = await wash([
+      'start',
+      'provider',
+      'ghcr.io/wasmcloud/http-server:0.23.0',
+      'http-server',
+      '-o',
+      'json',
+    ]);
     expect(start.json).toMatchObject({ provider_id: 'http-server', host_id: H, success: true });
-    const again = await wash(['start', 'provider', 'ghcr.io/wasmcloud/http-server:0.23.0', 'http-server', '--host-id', H, '-o', 'json']);
+    const again = await wash([
+      'start',
+      'provider',
+      'ghcr.io/wasmcloud/http-server:0.23.0',
+      'http-server',
+      '--host-id',
+      H,
+      '-o',
+      'json',
+    ]);
     expect(again.json.error).toMatch(/failed: provider with that ID is already running/);
     const stop = await wash(['stop', 'provider', 'http-server', '-o', 'json']);
-    expect(stop.json).toEqual({ result: 'Provider [http-server] stopped successfully', provider_id: 'http-server', host_id: H, success: true });
+    expect(stop.json).toEqual({
+      result: 'Provider [http-server] stopped successfully',
+      provider_id: 'http-server',
+      host_id: H,
+      success: true,
+    });
   });
 
   it('link put / query / del', async () => {
-    const put = await wash(['link', 'put', 'http-server', 'hello', 'wasi', 'http', '--interface', 'incoming-handler', '-o', 'json']);
+    const put = await wash([
+      'link',
+      'put',
+      'http-server',
+      'hello',
+      'wasi',
+      'http',
+      '--interface',
+      'incoming-handler',
+      '-o',
+      'json',
+    ]);
     expect(put.json).toEqual({ source_id: 'http-server', target: 'hello', success: true });
     const q = await wash(['get', 'links', '-o', 'json']);
-    expect(q.json.links).toEqual([{ source_id: 'http-server', target: 'hello', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: [], target_config: [] }]);
-    const clash = await wash(['link', 'put', 'http-server', 'other', 'wasi', 'http', '--interface', 'incoming-handler', '-o', 'json']);
+    expect(q.json.links).toEqual([
+      {
+        source_id: 'http-server',
+        target: 'hello',
+        name: 'default',
+        wit_namespace: 'wasi',
+        wit_package: 'http',
+        interfaces: ['incoming-handler'],
+        source_config: [],
+        target_config: [],
+      },
+    ]);
+    const clash = await wash([
+      'link',
+      'put',
+      'http-server',
+      'other',
+      'wasi',
+      'http',
+      '--interface',
+      'incoming-handler',
+      '-o',
+      'json',
+    ]);
     expect(clash.json.error).toMatch(/link already exists with different target/);
     const del = await wash(['link', 'del', 'http-server', 'wasi', 'http', '-o', 'json']);
-    expect(del.json).toEqual({ source_id: 'http-server', wit_namespace: 'wasi', wit_package: 'http', link_name: 'default', success: true });
+    expect(del.json).toEqual({
+      source_id: 'http-server',
+      wit_namespace: 'wasi',
+      wit_package: 'http',
+      link_name: 'default',
+      success: true,
+    });
     expect(hosts[0].links).toEqual([]);
   });
 
   it('label and unlabel a host by friendly name', async () => {
     const put = await wash(['label', 'brave-otter', 'tier=gold,gpu=yes', '-o', 'json']);
-    expect(put.json).toEqual({ deleted: false, processed: [['tier', 'gold'], ['gpu', 'yes']], success: true });
+    expect(put.json).toEqual({
+      deleted: false,
+      processed: [
+        ['tier', 'gold'],
+        ['gpu', 'yes'],
+      ],
+      success: true,
+    });
     expect(hosts[0].labels).toMatchObject({ tier: 'gold', gpu: 'yes' });
     const del = await wash(['label', H, 'tier', '--delete', '-o', 'json']);
     expect(del.json.processed).toEqual([['tier', '']]);
@@ -183,6 +321,9 @@ describe('wash providers, links, labels, stop host', () => {
   it('stop host', async () => {
     const r = await wash(['stop', 'host', H, '-o', 'json']);
     expect(r.json).toEqual({ result: `Host ${H} acknowledged stop request`, success: true });
-    expect(hosts[0].requests.at(-1)).toEqual({ subject: `wasmbus.ctl.v1.default.host.stop.${H}`, body: { host_id: H, timeout: 2000 } });
+    expect(hosts[0].requests.at(-1)).toEqual({
+      subject: `wasmbus.ctl.v1.default.host.stop.${H}`,
+      body: { host_id: H, timeout: 2000 },
+    });
   });
 });

@@ -50,7 +50,9 @@ describe('CtlClient against a fake host', () => {
   });
 
   it('turns success:false into CtlRequestFailed with the host message', async () => {
-    const err = await client().putLabel(H, 'hostcore.os', 'x').catch((e) => e);
+    const err = await client()
+      .putLabel(H, 'hostcore.os', 'x')
+      .catch((e) => e);
     expect(err).toBeInstanceOf(CtlRequestFailed);
     expect(err.message).toMatch(/label put "hostcore.os" on host .* failed: label hostcore.os is reserved/);
   });
@@ -68,8 +70,12 @@ describe('CtlClient against a fake host', () => {
     // subscribed but silent: the request reaches a responder that never replies
     const sub2 = nc.subscribe('wasmbus.ctl.v1.lat1.silent.probe');
     try {
-      const err = await new CtlClient(nc, { lattice: 'lat1', timeoutMs: 300 }).request('wasmbus.ctl.v1.lat1.silent.probe', undefined, 'silent probe').catch((e) => e);
-      expect(err.message).toMatch(/timed out after 300 ms waiting for a reply on lattice "lat1" \(silent probe; subject wasmbus.ctl.v1.lat1.silent.probe/);
+      const err = await new CtlClient(nc, { lattice: 'lat1', timeoutMs: 300 })
+        .request('wasmbus.ctl.v1.lat1.silent.probe', undefined, 'silent probe')
+        .catch((e) => e);
+      expect(err.message).toMatch(
+        /timed out after 300 ms waiting for a reply on lattice "lat1" \(silent probe; subject wasmbus.ctl.v1.lat1.silent.probe/,
+      );
       expect(err.suggestion).toMatch(/--timeout-ms/);
     } finally {
       sub2.unsubscribe();
@@ -79,7 +85,13 @@ describe('CtlClient against a fake host', () => {
 
 describe('waitForEvent', () => {
   it('catches an event published right after arming (subscribe-before-request)', async () => {
-    const handle = await waitForEvent(nc, 'lat1', (e) => isEvent(e, 'config_set') && e.data.config_name === 'x1', 1000, { names: ['config_set'] });
+    const handle = await waitForEvent(
+      nc,
+      'lat1',
+      (e) => isEvent(e, 'config_set') && e.data.config_name === 'x1',
+      1000,
+      { names: ['config_set'] },
+    );
     nc.publish(eventSubject('lat1', 'config_set'), encodeEvent(buildEvent('config_set', { config_name: 'x1' }, H)));
     await nc.flush();
     await new Promise((r) => setTimeout(r, 50)); // the event arrives before wait() is called
@@ -88,7 +100,13 @@ describe('waitForEvent', () => {
   });
 
   it('ignores non-matching and malformed events, and names what it awaited on timeout', async () => {
-    const handle = await waitForEvent(nc, 'lat1', (e) => isEvent(e, 'config_set') && e.data.config_name === 'never', 300, { awaiting: 'config_set for "never"' });
+    const handle = await waitForEvent(
+      nc,
+      'lat1',
+      (e) => isEvent(e, 'config_set') && e.data.config_name === 'never',
+      300,
+      { awaiting: 'config_set for "never"' },
+    );
     nc.publish(eventSubject('lat1', 'config_set'), encodeEvent(buildEvent('config_set', { config_name: 'other' }, H)));
     nc.publish(eventSubject('lat1', 'config_set'), new TextEncoder().encode('garbage'));
     const err = await handle.wait().catch((e) => e);

@@ -7,7 +7,15 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ctlError, ctlOk, ctlSuccess, decodeJson, encodeJson } from '../../../src/lattice/codec.js';
 import { buildEvent, encodeEvent, type EventName } from '../../../src/lattice/events.js';
 import { eventSubject, hostSubscriptions, parseCtlSubject } from '../../../src/lattice/subjects.js';
-import type { ComponentDescription, ConfigMap, Host, HostInventory, Link, ProviderDescription, StringMap } from '../../../src/lattice/types.js';
+import type {
+  ComponentDescription,
+  ConfigMap,
+  Host,
+  HostInventory,
+  Link,
+  ProviderDescription,
+  StringMap,
+} from '../../../src/lattice/types.js';
 
 export interface FakeHostOptions {
   id: string;
@@ -59,12 +67,23 @@ export async function startFakeHost(nc: NatsConnection, o: FakeHostOptions): Pro
     else setTimeout(send, o.eventDelayMs);
   };
   const hostInfo = (): Host => ({
-    id: o.id, friendly_name: friendly, lattice, labels: state.labels,
-    uptime_seconds: Math.floor((Date.now() - started) / 1000), uptime_human: '1s', version: '1.9.2-fake',
+    id: o.id,
+    friendly_name: friendly,
+    lattice,
+    labels: state.labels,
+    uptime_seconds: Math.floor((Date.now() - started) / 1000),
+    uptime_human: '1s',
+    version: '1.9.2-fake',
   });
   const inventory = (): HostInventory => ({
-    components: [...state.components.values()], providers: [...state.providers.values()], host_id: o.id,
-    friendly_name: friendly, labels: state.labels, version: '1.9.2-fake', uptime_human: '1s', uptime_seconds: 1,
+    components: [...state.components.values()],
+    providers: [...state.providers.values()],
+    host_id: o.id,
+    friendly_name: friendly,
+    labels: state.labels,
+    version: '1.9.2-fake',
+    uptime_human: '1s',
+    uptime_seconds: 1,
   });
 
   const handle = (subject: string, data: Uint8Array): unknown => {
@@ -73,26 +92,60 @@ export async function startFakeHost(nc: NatsConnection, o: FakeHostOptions): Pro
     state.requests.push({ subject, body });
     if (!parsed) return ctlError('unsupported subject');
     switch (parsed.op) {
-      case 'host.ping': return ctlOk(hostInfo());
-      case 'host.get': return ctlOk(inventory());
-      case 'host.stop': return ctlSuccess('successfully handled stop host');
+      case 'host.ping':
+        return ctlOk(hostInfo());
+      case 'host.get':
+        return ctlOk(inventory());
+      case 'host.stop':
+        return ctlSuccess('successfully handled stop host');
       case 'component.auction':
         if (state.components.has(body!.component_id)) return undefined;
         if (!Object.entries(body!.constraints ?? {}).every(([k, v]) => state.labels[k] === v)) return undefined;
-        return ctlOk({ component_ref: body!.component_ref, component_id: body!.component_id, host_id: o.id, constraints: body!.constraints });
+        return ctlOk({
+          component_ref: body!.component_ref,
+          component_id: body!.component_id,
+          host_id: o.id,
+          constraints: body!.constraints,
+        });
       case 'provider.auction':
         if (state.providers.has(body!.provider_id)) return undefined;
         if (!Object.entries(body!.constraints ?? {}).every(([k, v]) => state.labels[k] === v)) return undefined;
-        return ctlOk({ provider_ref: body!.provider_ref, provider_id: body!.provider_id, host_id: o.id, constraints: body!.constraints });
+        return ctlOk({
+          provider_ref: body!.provider_ref,
+          provider_id: body!.provider_id,
+          host_id: o.id,
+          constraints: body!.constraints,
+        });
       case 'component.scale': {
         const { component_id, component_ref, count } = body!;
         const annotations = body!.annotations ?? {};
         if (o.scaleError) {
-          publish('component_scale_failed', { component_id, image_ref: component_ref, host_id: o.id, max_instances: count, annotations, error: o.scaleError });
+          publish('component_scale_failed', {
+            component_id,
+            image_ref: component_ref,
+            host_id: o.id,
+            max_instances: count,
+            annotations,
+            error: o.scaleError,
+          });
         } else {
           if (count === 0) state.components.delete(component_id);
-          else state.components.set(component_id, { id: component_id, image_ref: component_ref, revision: 0, max_instances: count, annotations, limits: null });
-          publish('component_scaled', { component_id, image_ref: component_ref, host_id: o.id, max_instances: count, annotations });
+          else
+            state.components.set(component_id, {
+              id: component_id,
+              image_ref: component_ref,
+              revision: 0,
+              max_instances: count,
+              annotations,
+              limits: null,
+            });
+          publish('component_scaled', {
+            component_id,
+            image_ref: component_ref,
+            host_id: o.id,
+            max_instances: count,
+            annotations,
+          });
         }
         return ctlSuccess('');
       }
@@ -125,23 +178,58 @@ export async function startFakeHost(nc: NatsConnection, o: FakeHostOptions): Pro
         return ctlSuccess('successfully deleted label');
       case 'link.put': {
         const link = body as Link;
-        const clash = state.links.find((l) => l.source_id === link.source_id && l.wit_namespace === link.wit_namespace && l.wit_package === link.wit_package && l.name === link.name);
-        if (clash && clash.target !== link.target) return ctlError('link already exists with different target, consider deleting the existing link or using a different link name');
+        const clash = state.links.find(
+          (l) =>
+            l.source_id === link.source_id &&
+            l.wit_namespace === link.wit_namespace &&
+            l.wit_package === link.wit_package &&
+            l.name === link.name,
+        );
+        if (clash && clash.target !== link.target)
+          return ctlError(
+            'link already exists with different target, consider deleting the existing link or using a different link name',
+          );
         state.links = state.links.filter((l) => l !== clash).concat([link]);
         return ctlSuccess('successfully set link');
       }
       case 'link.del':
-        state.links = state.links.filter((l) => !(l.source_id === body!.source_id && l.wit_namespace === body!.wit_namespace && l.wit_package === body!.wit_package && l.name === body!.name));
+        state.links = state.links.filter(
+          (l) =>
+            !(
+              l.source_id === body!.source_id &&
+              l.wit_namespace === body!.wit_namespace &&
+              l.wit_package === body!.wit_package &&
+              l.name === body!.name
+            ),
+        );
         return ctlSuccess('successfully deleted link');
-      case 'link.get': return ctlOk(state.links);
-      case 'claims.get': return ctlOk([{ sub: 'MXYZ', subject: 'MXYZ', iss: 'AXYZ', issuer: 'AXYZ', name: 'Echo', version: '0.1.0', rev: '1', revision: '1' }]);
-      case 'config.put': state.config.set(parsed.name, body as ConfigMap); return ctlSuccess('successfully put config');
+      case 'link.get':
+        return ctlOk(state.links);
+      case 'claims.get':
+        return ctlOk([
+          {
+            sub: 'MXYZ',
+            subject: 'MXYZ',
+            iss: 'AXYZ',
+            issuer: 'AXYZ',
+            name: 'Echo',
+            version: '0.1.0',
+            rev: '1',
+            revision: '1',
+          },
+        ]);
+      case 'config.put':
+        state.config.set(parsed.name, body as ConfigMap);
+        return ctlSuccess('successfully put config');
       case 'config.get': {
         const c = state.config.get(parsed.name);
         return c ? ctlOk(c) : ctlSuccess('Configuration not found');
       }
-      case 'config.del': state.config.delete(parsed.name); return ctlSuccess('successfully deleted config');
-      default: return ctlError('unsupported subject');
+      case 'config.del':
+        state.config.delete(parsed.name);
+        return ctlSuccess('successfully deleted config');
+      default:
+        return ctlError('unsupported subject');
     }
   };
 
@@ -152,7 +240,8 @@ export async function startFakeHost(nc: NatsConnection, o: FakeHostOptions): Pro
         if (err) return;
         const reply = handle(msg.subject, msg.data);
         if (reply === undefined || !msg.reply) return;
-        if (o.pingDelayMs && msg.subject.endsWith('.host.ping')) setTimeout(() => msg.respond(encodeJson(reply)), o.pingDelayMs);
+        if (o.pingDelayMs && msg.subject.endsWith('.host.ping'))
+          setTimeout(() => msg.respond(encodeJson(reply)), o.pingDelayMs);
         else msg.respond(encodeJson(reply));
       },
     }),

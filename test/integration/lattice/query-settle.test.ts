@@ -30,7 +30,12 @@ async function mirrorKnownHosts(lattice: string, ids: string[]): Promise<void> {
   }
   const kv = stateKv;
   const now = new Date().toISOString();
-  await kv.put(`host_${lattice}`, JSON.stringify(Object.fromEntries(ids.map((id) => [id, { id, friendly_name: id.slice(0, 8), labels: {}, last_seen: now }]))));
+  await kv.put(
+    `host_${lattice}`,
+    JSON.stringify(
+      Object.fromEntries(ids.map((id) => [id, { id, friendly_name: id.slice(0, 8), labels: {}, last_seen: now }])),
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -97,7 +102,9 @@ describe('host queries settle early', () => {
     const h = await runWash(['get', 'hosts', '-o', 'json', '--lattice', 'known', '--timeout-ms', '30000'], { env });
     expect(h.code, h.stderr).toBe(0);
     expect(h.json.hosts.map((x: { id: string }) => x.id)).toEqual([FAST, SLOW]);
-    const inv = await runWash(['get', 'inventory', '-o', 'json', '--lattice', 'known', '--timeout-ms', '30000'], { env });
+    const inv = await runWash(['get', 'inventory', '-o', 'json', '--lattice', 'known', '--timeout-ms', '30000'], {
+      env,
+    });
     expect(inv.code, inv.stderr).toBe(0);
     expect(inv.json.inventories.map((x: { host_id: string }) => x.host_id).sort()).toEqual([FAST, SLOW]);
   }, 60_000);

@@ -30,22 +30,41 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const wash = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runWash(args, { env: { ...env, ...extraEnv }, cwd: dir, timeoutMs: 90_000 });
+const wash = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  runWash(args, { env: { ...env, ...extraEnv }, cwd: dir, timeoutMs: 90_000 });
 
 describe('wash push / wash pull', () => {
   it('push then pull: {"url","digest"} documents agree and the pulled file has the pushed bytes', async () => {
     const pushed = await wash(['push', `oci://${open.host}/wash/cli:0.1.0`, HELLO_FILE, '--insecure', '-o', 'json']);
     expect(pushed.code, pushed.stderr).toBe(0);
-    expect(pushed.json).toEqual({ url: `${open.host}/wash/cli:0.1.0`, digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/), success: true });
+    expect(pushed.json).toEqual({
+      url: `${open.host}/wash/cli:0.1.0`,
+      digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/),
+      success: true,
+    });
 
     const dest = join(dir, 'out', 'hello.wasm');
-    const pulled = await wash(['pull', `${open.host}/wash/cli:0.1.0`, '--insecure', '--destination', dest, '-o', 'json']);
+    const pulled = await wash([
+      'pull',
+      `${open.host}/wash/cli:0.1.0`,
+      '--insecure',
+      '--destination',
+      dest,
+      '-o',
+      'json',
+    ]);
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(pulled.json).toEqual({ url: `${open.host}/wash/cli:0.1.0`, digest: pushed.json.digest, success: true });
     expect(sha256Digest(readFileSync(dest))).toBe(sha256Digest(readFileSync(HELLO_FILE)));
 
     // Default destination: <repository name>.wasm in the working directory; text output names the location.
-    const text = await wash(['pull', `ghcr.io/wash/cli:0.1.0`, '--registry-mirror', `ghcr.io=${open.host}`, '--insecure']);
+    const text = await wash([
+      'pull',
+      `ghcr.io/wash/cli:0.1.0`,
+      '--registry-mirror',
+      `ghcr.io=${open.host}`,
+      '--insecure',
+    ]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`Pulled ghcr.io/wash/cli:0.1.0 (via mirror ${open.host}/wash/cli)`);
     expect(readFileSync(join(dir, 'cli.wasm')).equals(readFileSync(HELLO_FILE))).toBe(true);
@@ -65,19 +84,41 @@ describe('wash push / wash pull', () => {
     const ref = `${priv.host}/team/cli:1.0.0`;
     const byFlags = await wash(['push', ref, HELLO_FILE, '--insecure', '-u', 'alice', '-p', USERS.alice, '-o', 'json']);
     expect(byFlags.code, byFlags.stderr).toBe(0);
-    const byEnv = await wash(['pull', ref, '--insecure', '-d', join(dir, 'env.wasm'), '-o', 'json'], { WASMCLOUD_OCI_REGISTRY_USER: 'alice', WASMCLOUD_OCI_REGISTRY_PASSWORD: USERS.alice });
+    const byEnv = await wash(['pull', ref, '--insecure', '-d', join(dir, 'env.wasm'), '-o', 'json'], {
+      WASMCLOUD_OCI_REGISTRY_USER: 'alice',
+      WASMCLOUD_OCI_REGISTRY_PASSWORD: USERS.alice,
+    });
     expect(byEnv.code, byEnv.stderr).toBe(0);
     expect(byEnv.json.digest).toBe(byFlags.json.digest);
 
     mkdirSync(join(dir, 'config', 'contexts'), { recursive: true });
-    writeFileSync(join(dir, 'config', 'contexts', 'ci.json'), JSON.stringify({ name: 'ci', registry_credentials: { [priv.host]: { username: 'alice', password: USERS.alice } } }));
-    const byContext = await wash(['pull', ref, '--insecure', '--context', 'ci', '-d', join(dir, 'ctx.wasm'), '-o', 'json']);
+    writeFileSync(
+      join(dir, 'config', 'contexts', 'ci.json'),
+      JSON.stringify({
+        name: 'ci',
+        registry_credentials: { [priv.host]: { username: 'alice', password: USERS.alice } },
+      }),
+    );
+    const byContext = await wash([
+      'pull',
+      ref,
+      '--insecure',
+      '--context',
+      'ci',
+      '-d',
+      join(dir, 'ctx.wasm'),
+      '-o',
+      'json',
+    ]);
     expect(byContext.code, byContext.stderr).toBe(0);
 
     const wrong = await wash(['pull', ref, '--insecure', '-u', 'alice', '-p', 'nope', '-o', 'json']);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toBe('');
-    expect(wrong.json).toMatchObject({ success: false, error: `registry ${priv.host} refused user 'alice' for ${ref} (HTTP 401)` });
+    expect(wrong.json).toMatchObject({
+      success: false,
+      error: `registry ${priv.host} refused user 'alice' for ${ref} (HTTP 401)`,
+    });
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
     expect(wrong.stderr).not.toContain('nope');
   }, 180_000);

@@ -45,14 +45,23 @@ beforeAll(async () => {
   requireBuiltCli();
   assertFreshBuild();
   dir = mkdtempSync(join(tmpdir(), 'wash-oci-e2e-'));
-  [nats, reg, privateReg] = await Promise.all([startTestNats(), startTestRegistry(), startTestRegistry({ auth: 'htpasswd', users: USERS })]);
+  [nats, reg, privateReg] = await Promise.all([
+    startTestNats(),
+    startTestRegistry(),
+    startTestRegistry({ auth: 'htpasswd', users: USERS }),
+  ]);
   nc = await natsConnect(nats.url);
   events = await new EventLog(nc, LATTICE).start();
   ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 10_000, collectMs: 500 });
   wadm = await startWadm(nc, { lattices: [LATTICE] });
   await wadm.ready;
   // `127.0.0.1` (no port) allows plain HTTP to every loopback registry; ghcr.io is served by the local one.
-  host = await spawnHost(nats.url, LATTICE, ['--allowed-insecure', '127.0.0.1', '--registry-mirror', `ghcr.io=${reg.host}`]);
+  host = await spawnHost(nats.url, LATTICE, [
+    '--allowed-insecure',
+    '127.0.0.1',
+    '--registry-mirror',
+    `ghcr.io=${reg.host}`,
+  ]);
 }, 90_000);
 
 afterAll(async () => {
@@ -104,7 +113,10 @@ async function deploy(name: string, image: string): Promise<number> {
   const port = await freePort();
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, helloApp(name, image, port));
-  const r = await runWash(['app', 'deploy', file, '-o', 'json', '-x', LATTICE, '--timeout-ms', '15000'], { env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: dir, WASH_CONFIG_DIR: join(dir, 'config') }, timeoutMs: 90_000 });
+  const r = await runWash(['app', 'deploy', file, '-o', 'json', '-x', LATTICE, '--timeout-ms', '15000'], {
+    env: { WASMCLOUD_CTL_PORT: String(nats.port), HOME: dir, WASH_CONFIG_DIR: join(dir, 'config') },
+    timeoutMs: 90_000,
+  });
   expect(r.code, r.stderr).toBe(0);
   return port;
 }
@@ -112,8 +124,22 @@ async function deploy(name: string, image: string): Promise<number> {
 /** Scales a component by ctl and waits for its outcome event. */
 async function scale(id: string, ref: string): Promise<LatticeEvent> {
   const mark = events.mark();
-  await ctl.scaleComponent({ component_ref: ref, component_id: id, count: 1, host_id: host.id, config: [], allow_update: false });
-  return events.waitFor((e) => events.since(mark).includes(e) && (e.name === 'component_scaled' || e.name === 'component_scale_failed') && e.data.component_id === id, 30_000, `outcome of scaling ${id}`);
+  await ctl.scaleComponent({
+    component_ref: ref,
+    component_id: id,
+    count: 1,
+    host_id: host.id,
+    config: [],
+    allow_update: false,
+  });
+  return events.waitFor(
+    (e) =>
+      events.since(mark).includes(e) &&
+      (e.name === 'component_scaled' || e.name === 'component_scale_failed') &&
+      e.data.component_id === id,
+    30_000,
+    `outcome of scaling ${id}`,
+  );
 }
 
 function failure(e: LatticeEvent): string {
@@ -129,22 +155,42 @@ describe('wash host runs components from a registry', () => {
     await waitForBody(`http://127.0.0.1:${direct}/`, FIXTURE_BODIES['http-hello-v1'], 60_000);
 
     // The manifest names ghcr.io; the host's mirror mapping fetches it from the local registry.
-    await pushComponent({ reference: `${reg.host}/wasmcloud/components/http-hello-world-rust:0.1.0`, bytes: HELLO2, insecure: true });
+    await pushComponent({
+      reference: `${reg.host}/wasmcloud/components/http-hello-world-rust:0.1.0`,
+      bytes: HELLO2,
+      insecure: true,
+    });
     const mirrored = await deploy('oci-mirror', 'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0');
     await waitForBody(`http://127.0.0.1:${mirrored}/`, FIXTURE_BODIES['http-hello-v2'], 60_000);
-    expect(host.stderr()).toContain(`pulled ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0 (via mirror ${reg.host}/wasmcloud/components/http-hello-world-rust)`);
+    expect(host.stderr()).toContain(
+      `pulled ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0 (via mirror ${reg.host}/wasmcloud/components/http-hello-world-rust)`,
+    );
 
     const inv = await ctl.getInventory(host.id);
-    expect(inv.components.map((c) => c.image_ref).sort()).toEqual([`${reg.host}/wash/http-hello:0.1.0`, 'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0']);
+    expect(inv.components.map((c) => c.image_ref).sort()).toEqual([
+      `${reg.host}/wash/http-hello:0.1.0`,
+      'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0',
+    ]);
   }, 240_000);
 
   it('a private registry: anonymous and wrong password fail as unauthorized; registry.put with the right login makes it work', async () => {
     const ref = `${privateReg.host}/team/hello:1.0.0`;
-    await pushComponent({ reference: ref, bytes: withCustomSection(HELLO, 'private'), insecure: true, credentials: { [privateReg.host]: { username: 'alice', password: USERS.alice } } });
-    expect(failure(await scale('private-anon', ref))).toMatch(new RegExp(`^OCI pull failed \\(unauthorized\\): registry ${privateReg.host} refused anonymous access for ${ref}`));
+    await pushComponent({
+      reference: ref,
+      bytes: withCustomSection(HELLO, 'private'),
+      insecure: true,
+      credentials: { [privateReg.host]: { username: 'alice', password: USERS.alice } },
+    });
+    expect(failure(await scale('private-anon', ref))).toMatch(
+      new RegExp(
+        `^OCI pull failed \\(unauthorized\\): registry ${privateReg.host} refused anonymous access for ${ref}`,
+      ),
+    );
     await ctl.putRegistries({ [privateReg.host]: { username: 'alice', password: 'wrong', registryType: 'oci' } });
     await nc.flush();
-    expect(failure(await scale('private-wrong', ref))).toMatch(/^OCI pull failed \(unauthorized\): .*refused user 'alice'/);
+    expect(failure(await scale('private-wrong', ref))).toMatch(
+      /^OCI pull failed \(unauthorized\): .*refused user 'alice'/,
+    );
     await ctl.putRegistries({ [privateReg.host]: { username: 'alice', password: USERS.alice, registryType: 'oci' } });
     await nc.flush();
     const ok = await scale('private-ok', ref);
@@ -152,7 +198,11 @@ describe('wash host runs components from a registry', () => {
   }, 240_000);
 
   it('missing tag, corrupted blob, wrong media type, unreachable and latest each fail with their own message; the host keeps serving', async () => {
-    expect(failure(await scale('missing', `${reg.host}/wash/http-hello:9.9.9`))).toMatch(new RegExp(`^OCI pull failed \\(not-found\\): ${reg.host}/wash/http-hello:9\\.9\\.9 was not found \\(MANIFEST_UNKNOWN`));
+    expect(failure(await scale('missing', `${reg.host}/wash/http-hello:9.9.9`))).toMatch(
+      new RegExp(
+        `^OCI pull failed \\(not-found\\): ${reg.host}/wash/http-hello:9\\.9\\.9 was not found \\(MANIFEST_UNKNOWN`,
+      ),
+    );
 
     const corrupt = withCustomSection(HELLO, 'corrupt-me');
     await pushComponent({ reference: `${reg.host}/wash/corrupt:1.0.0`, bytes: corrupt, insecure: true });
@@ -160,20 +210,44 @@ describe('wash host runs components from a registry', () => {
     const data = readFileSync(blob);
     data[data.length - 2] ^= 0x55;
     writeFileSync(blob, data);
-    expect(failure(await scale('corrupt', `${reg.host}/wash/corrupt:1.0.0`))).toMatch(/^OCI pull failed \(digest-mismatch\): .*blob digest mismatch — expected sha256:/);
+    expect(failure(await scale('corrupt', `${reg.host}/wash/corrupt:1.0.0`))).toMatch(
+      /^OCI pull failed \(digest-mismatch\): .*blob digest mismatch — expected sha256:/,
+    );
 
-    const m = JSON.parse(await (await fetch(`http://${reg.host}/v2/wash/http-hello/manifests/0.1.0`, { headers: { accept: OCI_MANIFEST } })).text());
+    const m = JSON.parse(
+      await (
+        await fetch(`http://${reg.host}/v2/wash/http-hello/manifests/0.1.0`, { headers: { accept: OCI_MANIFEST } })
+      ).text(),
+    );
     m.layers[0].mediaType = 'application/vnd.wasmcloud.provider.archive.layer.v1+par';
-    expect((await fetch(`http://${reg.host}/v2/wash/http-hello/manifests/par`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: JSON.stringify(m) })).status).toBe(201);
-    expect(failure(await scale('par', `${reg.host}/wash/http-hello:par`))).toMatch(/^OCI pull failed \(media-type\): .* is not a wasm component artifact \(a capability provider archive, not a component\)/);
+    expect(
+      (
+        await fetch(`http://${reg.host}/v2/wash/http-hello/manifests/par`, {
+          method: 'PUT',
+          headers: { 'content-type': OCI_MANIFEST },
+          body: JSON.stringify(m),
+        })
+      ).status,
+    ).toBe(201);
+    expect(failure(await scale('par', `${reg.host}/wash/http-hello:par`))).toMatch(
+      /^OCI pull failed \(media-type\): .* is not a wasm component artifact \(a capability provider archive, not a component\)/,
+    );
 
     const closed = await freePort();
-    expect(failure(await scale('down', `127.0.0.1:${closed}/wash/x:1.0.0`))).toMatch(new RegExp(`^OCI pull failed \\(unreachable\\): registry 127\\.0\\.0\\.1:${closed} is unreachable .*ECONNREFUSED`));
-    expect(failure(await scale('latest', `${reg.host}/wash/http-hello:latest`))).toMatch(/^OCI pull failed \(latest-refused\): .*--allow-latest/);
+    expect(failure(await scale('down', `127.0.0.1:${closed}/wash/x:1.0.0`))).toMatch(
+      new RegExp(
+        `^OCI pull failed \\(unreachable\\): registry 127\\.0\\.0\\.1:${closed} is unreachable .*ECONNREFUSED`,
+      ),
+    );
+    expect(failure(await scale('latest', `${reg.host}/wash/http-hello:latest`))).toMatch(
+      /^OCI pull failed \(latest-refused\): .*--allow-latest/,
+    );
 
     // Still serving the first app, still answering the control interface.
     const inv = await ctl.getInventory(host.id);
-    expect(inv.components.map((c) => c.id)).not.toEqual(expect.arrayContaining(['missing', 'corrupt', 'par', 'down', 'latest']));
+    expect(inv.components.map((c) => c.id)).not.toEqual(
+      expect.arrayContaining(['missing', 'corrupt', 'par', 'down', 'latest']),
+    );
     const apps = inv.components.filter((c) => c.image_ref === `${reg.host}/wash/http-hello:0.1.0`);
     expect(apps).toHaveLength(1);
     expect(host.child.exitCode).toBeNull();
@@ -186,10 +260,24 @@ describe('wash host runs components from a registry', () => {
     const started = await scale('swap', `${reg.host}/wash/swap:1.0.0`);
     expect(started.name).toBe('component_scaled');
     const mark = events.mark();
-    await ctl.updateComponent({ component_id: 'swap', new_component_ref: `${reg.host}/wash/swap:2.0.0`, host_id: host.id });
-    await events.waitFor((e) => events.since(mark).includes(e) && e.name === 'component_scaled' && e.data.image_ref === `${reg.host}/wash/swap:2.0.0`, 30_000, 'update');
+    await ctl.updateComponent({
+      component_id: 'swap',
+      new_component_ref: `${reg.host}/wash/swap:2.0.0`,
+      host_id: host.id,
+    });
+    await events.waitFor(
+      (e) =>
+        events.since(mark).includes(e) &&
+        e.name === 'component_scaled' &&
+        e.data.image_ref === `${reg.host}/wash/swap:2.0.0`,
+      30_000,
+      'update',
+    );
     // swap:1.0.0 has the same layer as wash/http-hello:0.1.0 pulled before: served from the digest cache.
-    const lines = host.stderr().split('\n').filter((l) => l.includes(`pulled ${reg.host}/wash/swap:1.0.0`));
+    const lines = host
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes(`pulled ${reg.host}/wash/swap:1.0.0`));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/cached[=:" ]+true/);
   }, 240_000);

@@ -45,22 +45,48 @@ describe('oci:// WIT sources', () => {
 
   it('pinned version and highest release version, written as <ns>-<name>.wasm in the deps dir', async () => {
     const deps = join(dir, 'a', 'wit', 'deps');
-    await resolve()({ target: 'acme:greeter@0.1.0', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() }, deps);
-    expect(Buffer.from(readFileSync(join(deps, 'acme-greeter.wasm'))).equals(Buffer.from(packages['0.1.0']))).toBe(true);
+    await resolve()(
+      { target: 'acme:greeter@0.1.0', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() },
+      deps,
+    );
+    expect(Buffer.from(readFileSync(join(deps, 'acme-greeter.wasm'))).equals(Buffer.from(packages['0.1.0']))).toBe(
+      true,
+    );
     await resolve()({ target: 'acme:greeter', url: `oci://${reg.host}/interfaces/`, baseDir: process.cwd() }, deps);
-    expect(Buffer.from(readFileSync(join(deps, 'acme-greeter.wasm'))).equals(Buffer.from(packages['0.2.0']))).toBe(true);
+    expect(Buffer.from(readFileSync(join(deps, 'acme-greeter.wasm'))).equals(Buffer.from(packages['0.2.0']))).toBe(
+      true,
+    );
   });
 
   it('through a mirror of a public registry name', async () => {
     const deps = join(dir, 'b');
-    await ociWitSource({ allowedInsecure: [reg.host], mirrors: { 'ghcr.io': reg.host }, cacheDir: join(dir, 'cache') })({ target: 'acme:greeter@0.2.0', url: 'oci://ghcr.io/interfaces', baseDir: process.cwd() }, deps);
-    expect(Buffer.from(readFileSync(join(deps, 'acme-greeter.wasm'))).equals(Buffer.from(packages['0.2.0']))).toBe(true);
+    await ociWitSource({ allowedInsecure: [reg.host], mirrors: { 'ghcr.io': reg.host }, cacheDir: join(dir, 'cache') })(
+      { target: 'acme:greeter@0.2.0', url: 'oci://ghcr.io/interfaces', baseDir: process.cwd() },
+      deps,
+    );
+    expect(Buffer.from(readFileSync(join(deps, 'acme-greeter.wasm'))).equals(Buffer.from(packages['0.2.0']))).toBe(
+      true,
+    );
   });
 
   it('missing package or version, and bad targets, are clear errors', async () => {
-    await expect(resolve()({ target: 'acme:nothing', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() }, join(dir, 'c'))).rejects.toThrow(/was not found \(NAME_UNKNOWN/);
-    await expect(resolve()({ target: 'acme:greeter@9.0.0', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() }, join(dir, 'c'))).rejects.toThrow(/^WIT package acme:greeter@9\.0\.0 from oci:\/\/.*: .*interfaces\/acme\/greeter:9\.0\.0 was not found/);
-    await expect(resolve()({ target: 'Acme', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() }, join(dir, 'c'))).rejects.toThrow(/target 'Acme' is not a WIT package name/);
+    await expect(
+      resolve()(
+        { target: 'acme:nothing', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() },
+        join(dir, 'c'),
+      ),
+    ).rejects.toThrow(/was not found \(NAME_UNKNOWN/);
+    await expect(
+      resolve()(
+        { target: 'acme:greeter@9.0.0', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() },
+        join(dir, 'c'),
+      ),
+    ).rejects.toThrow(
+      /^WIT package acme:greeter@9\.0\.0 from oci:\/\/.*: .*interfaces\/acme\/greeter:9\.0\.0 was not found/,
+    );
+    await expect(
+      resolve()({ target: 'Acme', url: `oci://${reg.host}/interfaces`, baseDir: process.cwd() }, join(dir, 'c')),
+    ).rejects.toThrow(/target 'Acme' is not a WIT package name/);
   });
 
   it('highestVersion orders semver, releases over pre-releases', () => {

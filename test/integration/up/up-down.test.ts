@@ -24,7 +24,6 @@ interface UpJson {
   warnings: string[];
 }
 
-
 let env: WashEnv | undefined;
 beforeAll(() => requireBuild());
 afterEach(async () => {
@@ -52,7 +51,13 @@ describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('starts NATS, a ready host and wadm; is idempotent; down leaves nothing behind', async () => {
     env = await WashEnv.create();
     const up = await upDetached(env);
-    expect(up).toMatchObject({ success: true, already_running: false, kill_cmd: 'wash down', nats_url: `127.0.0.1:${env.port}`, nats_started: true });
+    expect(up).toMatchObject({
+      success: true,
+      already_running: false,
+      kill_cmd: 'wash down',
+      nats_url: `127.0.0.1:${env.port}`,
+      nats_started: true,
+    });
     expect(up.hosts).toHaveLength(1);
     expect(up.wasmcloud_log).toBe(up.hosts[0].log);
     expect(up.wadm).toMatchObject({ running: true, started: true });
@@ -78,12 +83,22 @@ describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
     // host_stopped must be published (graceful stop), before NATS goes away.
     const watch = await natsConnect(`nats://127.0.0.1:${env.port}`);
     const stopped: string[] = [];
-    watch.subscribe(eventSubject('default', 'host_stopped'), { callback: (_e, m) => { stopped.push(JSON.parse(m.string()).source); } });
+    watch.subscribe(eventSubject('default', 'host_stopped'), {
+      callback: (_e, m) => {
+        stopped.push(JSON.parse(m.string()).source);
+      },
+    });
     await watch.flush();
     const down = await env.run(['down', '-o', 'json']);
     await watch.close().catch(() => undefined);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json).toMatchObject({ success: true, hosts_stopped: [up.hosts[0].id], nats_stopped: true, wadm_stopped: true, hosts_remaining: [] });
+    expect(down.json).toMatchObject({
+      success: true,
+      hosts_stopped: [up.hosts[0].id],
+      nats_stopped: true,
+      wadm_stopped: true,
+      hosts_remaining: [],
+    });
     expect(stopped).toEqual([up.hosts[0].id]);
     expect(await eventually(() => procs.every(isGone), 5000)).toBe(true);
     expect(await env.natsReachable()).toBe(false);
@@ -124,11 +139,26 @@ describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
     const unrelated = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       const pid = unrelated.pid!;
-      for (const [file, kind] of [[env.paths.natsPidFile, 'nats'], [env.paths.hostPidFile('N' + 'A'.repeat(55)), 'host'], [env.paths.supervisorPidFile(pid), 'supervisor']] as const) {
+      for (const [file, kind] of [
+        [env.paths.natsPidFile, 'nats'],
+        [env.paths.hostPidFile('N' + 'A'.repeat(55)), 'host'],
+        [env.paths.supervisorPidFile(pid), 'supervisor'],
+      ] as const) {
         mkdirSync(file.slice(0, file.lastIndexOf('/')), { recursive: true });
-        const rec = writePidFile(file, kind, pid, { hostId: 'N' + 'A'.repeat(55), lattice: 'default', natsUrl: `nats://127.0.0.1:${env.port}`, url: `nats://127.0.0.1:${env.port}` });
+        const rec = writePidFile(file, kind, pid, {
+          hostId: 'N' + 'A'.repeat(55),
+          lattice: 'default',
+          natsUrl: `nats://127.0.0.1:${env.port}`,
+          url: `nats://127.0.0.1:${env.port}`,
+        });
         // Same pid, but an older process: what a pid file left from before looks like once the pid is reused.
-        writeFileSync(file, JSON.stringify({ ...rec, identity: { ...rec.identity, startTime: String(Number(rec.identity.startTime) - 1000) } }));
+        writeFileSync(
+          file,
+          JSON.stringify({
+            ...rec,
+            identity: { ...rec.identity, startTime: String(Number(rec.identity.startTime) - 1000) },
+          }),
+        );
       }
       const down = await env.run(['down', '-o', 'json']);
       expect(down.code, down.stderr).toBe(0);
@@ -171,11 +201,28 @@ describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('--wadm-manifest deploys once ready (again when already running); --purge-jetstream all forgets it', async () => {
     env = await WashEnv.create();
     const manifest = join(env.dataDir, 'app.yaml');
-    writeFileSync(manifest, [
-      'apiVersion: core.oam.dev/v1beta1', 'kind: Application', 'metadata:', '  name: up-test', '  annotations:', '    version: v0.0.1',
-      'spec:', '  components:', '    - name: hello', '      type: component', '      properties:', '        image: file:///nonexistent/hello.wasm',
-      '      traits:', '        - type: spreadscaler', '          properties:', '            instances: 1', '',
-    ].join('\n'));
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: core.oam.dev/v1beta1',
+        'kind: Application',
+        'metadata:',
+        '  name: up-test',
+        '  annotations:',
+        '    version: v0.0.1',
+        'spec:',
+        '  components:',
+        '    - name: hello',
+        '      type: component',
+        '      properties:',
+        '        image: file:///nonexistent/hello.wasm',
+        '      traits:',
+        '        - type: spreadscaler',
+        '          properties:',
+        '            instances: 1',
+        '',
+      ].join('\n'),
+    );
     const apps = async () => {
       const nc = await natsConnect(`nats://127.0.0.1:${env!.port}`);
       try {
@@ -195,7 +242,9 @@ describe('wash up -d / wash down', { timeout: UP_TEST_TIMEOUT_MS }, () => {
 
     const down = await env.run(['down', '-o', 'json', '--purge-jetstream', 'all']);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json!.purged).toEqual(expect.arrayContaining(['KV_wadm_manifests', 'KV_LATTICEDATA_default', 'KV_CONFIGDATA_default']));
+    expect(down.json!.purged).toEqual(
+      expect.arrayContaining(['KV_wadm_manifests', 'KV_LATTICEDATA_default', 'KV_CONFIGDATA_default']),
+    );
     // Same port, same JetStream store: the app is gone.
     await upDetached(env);
     expect(await apps()).toEqual([]);

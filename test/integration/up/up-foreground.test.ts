@@ -17,11 +17,16 @@ afterEach(async () => {
 });
 
 /** Starts a foreground `wash up -o json` and resolves its ready document (printed once every host is up). */
-async function startForeground(e: WashEnv): Promise<{ proc: ChildProcess; ready: { hosts: { id: string; pid: number; log: string }[]; nats_started: boolean } }> {
+async function startForeground(e: WashEnv): Promise<{
+  proc: ChildProcess;
+  ready: { hosts: { id: string; pid: number; log: string }[]; nats_started: boolean };
+}> {
   const proc = e.start(['up', '--nats-port', String(e.port), '--disable-wadm', '-o', 'json']);
   let out = '';
   let err = '';
-  proc.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+  proc.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready document\n${err}`)), 60_000);
     proc.stdout!.on('data', (b: Buffer) => {
@@ -30,9 +35,14 @@ async function startForeground(e: WashEnv): Promise<{ proc: ChildProcess; ready:
         const doc = JSON.parse(out) as Record<string, unknown>;
         clearTimeout(timer);
         resolve(doc);
-      } catch { /* incomplete */ }
+      } catch {
+        /* incomplete */
+      }
     });
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`wash up exited ${code}\n${err}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`wash up exited ${code}\n${err}`));
+    });
   });
   e.trackRecorded();
   return { proc, ready: ready as never };
@@ -56,7 +66,11 @@ describe('foreground wash up', { timeout: UP_TEST_TIMEOUT_MS }, () => {
     const hostProc = processIdentity(fg.ready.hosts[0].pid);
     const nc = await natsConnect(`nats://127.0.0.1:${env.port}`);
     const stopped: string[] = [];
-    nc.subscribe(eventSubject('default', 'host_stopped'), { callback: (_e, m) => { stopped.push(JSON.parse(m.string()).source); } });
+    nc.subscribe(eventSubject('default', 'host_stopped'), {
+      callback: (_e, m) => {
+        stopped.push(JSON.parse(m.string()).source);
+      },
+    });
     await nc.flush();
 
     // What a terminal does on Ctrl+C: SIGINT to the foreground process group (the hosts have their own).

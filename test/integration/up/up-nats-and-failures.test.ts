@@ -18,23 +18,40 @@ afterEach(async () => {
 
 function nothingRecorded(e: WashEnv): boolean {
   const list = (d: string) => (existsSync(d) ? readdirSync(d) : []);
-  return !existsSync(e.paths.natsPidFile) && list(e.paths.hostsDir).length === 0 && list(e.paths.supervisorsDir).length === 0;
+  return (
+    !existsSync(e.paths.natsPidFile) && list(e.paths.hostsDir).length === 0 && list(e.paths.supervisorsDir).length === 0
+  );
 }
 
 describe('wash up with a NATS server it does not own', { timeout: UP_TEST_TIMEOUT_MS }, () => {
   it('--nats-connect-only reuses an external NATS, and wash down leaves that server running', async () => {
     external = await startTestNats();
     env = await WashEnv.create();
-    const up = await env.run(['up', '-d', '--nats-connect-only', '--nats-port', String(external.port), '--disable-wadm', '-o', 'json']);
+    const up = await env.run([
+      'up',
+      '-d',
+      '--nats-connect-only',
+      '--nats-port',
+      String(external.port),
+      '--disable-wadm',
+      '-o',
+      'json',
+    ]);
     env.trackRecorded();
     expect(up.code, up.stderr).toBe(0);
-    expect(up.json).toMatchObject({ nats_started: false, nats_url: `127.0.0.1:${external.port}`, wadm: { running: false, started: false } });
+    expect(up.json).toMatchObject({
+      nats_started: false,
+      nats_url: `127.0.0.1:${external.port}`,
+      wadm: { running: false, started: false },
+    });
     expect(existsSync(env.paths.natsPidFile)).toBe(false);
     const hostId = (up.json!.hosts as { id: string }[])[0].id;
 
     const nc = await natsConnect(external.url);
     try {
-      expect((await pingHosts(nc, { ctlPrefix: 'wasmbus.ctl', lattice: 'default', timeoutMs: 2000 })).map((h) => h.id)).toEqual([hostId]);
+      expect(
+        (await pingHosts(nc, { ctlPrefix: 'wasmbus.ctl', lattice: 'default', timeoutMs: 2000 })).map((h) => h.id),
+      ).toEqual([hostId]);
     } finally {
       await nc.close();
     }
@@ -52,17 +69,30 @@ describe('wash up with a NATS server it does not own', { timeout: UP_TEST_TIMEOU
     env = await WashEnv.create();
     const up = await env.run(['up', '-d', '--nats-connect-only', '--nats-port', String(env.port), '-o', 'json']);
     expect(up.code).toBe(1);
-    expect(String(up.errorJson?.error)).toMatch(new RegExp(`no NATS server answers at 127.0.0.1:${env.port} and --nats-connect-only was given`));
+    expect(String(up.errorJson?.error)).toMatch(
+      new RegExp(`no NATS server answers at 127.0.0.1:${env.port} and --nats-connect-only was given`),
+    );
     expect(await env.natsReachable()).toBe(false);
     expect(nothingRecorded(env)).toBe(true);
   });
 
   it('a missing nats-server binary gives the install lines', async () => {
     env = await WashEnv.create();
-    const up = await env.run(['up', '-d', '--nats-port', String(env.port), '--nats-binary', '/nonexistent/nats-server', '-o', 'json']);
+    const up = await env.run([
+      'up',
+      '-d',
+      '--nats-port',
+      String(env.port),
+      '--nats-binary',
+      '/nonexistent/nats-server',
+      '-o',
+      'json',
+    ]);
     expect(up.code).toBe(1);
     expect(String(up.errorJson?.error)).toMatch(/--nats-binary \/nonexistent\/nats-server does not exist/);
-    expect(String(up.errorJson?.suggestion)).toMatch(/apt-get install nats-server.*brew install nats-server.*--nats-connect-only/);
+    expect(String(up.errorJson?.suggestion)).toMatch(
+      /apt-get install nats-server.*brew install nats-server.*--nats-connect-only/,
+    );
   });
 });
 
@@ -81,7 +111,17 @@ describe('wash up failures are reported, and cleaned up', { timeout: UP_TEST_TIM
   it('a leaf-node remote that cannot be reached is reported with the nats.conf path', async () => {
     env = await WashEnv.create();
     const deadRemote = await freePort();
-    const up = await env.run(['up', '-d', '--nats-port', String(env.port), '--disable-wadm', '--nats-remote-url', `nats-leaf://127.0.0.1:${deadRemote}`, '-o', 'json']);
+    const up = await env.run([
+      'up',
+      '-d',
+      '--nats-port',
+      String(env.port),
+      '--disable-wadm',
+      '--nats-remote-url',
+      `nats-leaf://127.0.0.1:${deadRemote}`,
+      '-o',
+      'json',
+    ]);
     env.trackRecorded();
     expect(up.code, up.stderr).toBe(0);
     const warnings = (up.json!.warnings as string[]).join('\n');

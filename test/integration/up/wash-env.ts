@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, tcpReachable } from '../../../src/up/nats-server.js';
 import { upPaths, type UpPaths } from '../../../src/up/paths.js';
-import { checkIdentity, processIdentity } from '../../../src/up/process-identity.js';
+import { checkIdentity, type processIdentity } from '../../../src/up/process-identity.js';
 import { connectionEnv } from '../../helpers/isolation.js';
 import { scanLocalState } from '../../../src/up/state.js';
 
@@ -19,7 +19,8 @@ export const washBin = join(root, 'bin', 'run.js');
 export const UP_TEST_TIMEOUT_MS = 240_000;
 
 export function requireBuild(): void {
-  if (!existsSync(join(root, 'dist', 'wash.cjs'))) throw new Error('dist/ is missing: run `npm run build` before the wash up integration tests');
+  if (!existsSync(join(root, 'dist', 'wash.cjs')))
+    throw new Error('dist/ is missing: run `npm run build` before the wash up integration tests');
 }
 
 export interface RunResult {
@@ -51,10 +52,17 @@ export class WashEnv {
   readonly paths: UpPaths;
   private readonly watched = new Set<number>();
 
-  private constructor(readonly port: number, extraEnv: NodeJS.ProcessEnv) {
+  private constructor(
+    readonly port: number,
+    extraEnv: NodeJS.ProcessEnv,
+  ) {
     this.env = {
-      ...process.env, WASH_DATA_DIR: this.dataDir, WASH_CONFIG_DIR: join(this.dataDir, 'config'), WASH_CACHE_DIR: join(this.dataDir, 'cache'),
-      ...connectionEnv(port), ...extraEnv,
+      ...process.env,
+      WASH_DATA_DIR: this.dataDir,
+      WASH_CONFIG_DIR: join(this.dataDir, 'config'),
+      WASH_CACHE_DIR: join(this.dataDir, 'cache'),
+      ...connectionEnv(port),
+      ...extraEnv,
     };
     for (const k of ['WASMCLOUD_LATTICE', 'WASMCLOUD_HOST_SEED', 'NATS_CONNECT_ONLY']) {
       if (!(k in extraEnv)) delete this.env[k];
@@ -69,12 +77,22 @@ export class WashEnv {
   /** Runs `wash <args>` to completion. */
   run(args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [washBin, ...args], { env: { ...this.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [washBin, ...args], {
+        env: { ...this.env, ...o.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`wash ${args.join(' ')} timed out\n${stderr}`)); }, o.timeoutMs ?? 90_000);
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`wash ${args.join(' ')} timed out\n${stderr}`));
+      }, o.timeoutMs ?? 90_000);
       child.once('exit', (code) => {
         clearTimeout(timer);
         resolve({ code, stdout, stderr, json: parse(stdout), errorJson: parse(stderr) });
@@ -84,7 +102,11 @@ export class WashEnv {
 
   /** Starts `wash <args>` in its own process group (like a terminal job) without waiting for it. */
   start(args: string[]): ChildProcess {
-    return spawn(process.execPath, [washBin, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    return spawn(process.execPath, [washBin, ...args], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
   }
 
   /** Registers the processes recorded in pid files with the global teardown (their command lines name our data dir). */
@@ -106,7 +128,15 @@ export class WashEnv {
     const state = scanLocalState(this.paths, { clean: true });
     for (const r of [...state.hosts, ...state.supervisors, ...(state.nats ? [state.nats] : [])]) {
       if (checkIdentity(r.identity) !== 'alive') continue;
-      try { process.kill(-r.pid, 'SIGKILL'); } catch { try { process.kill(r.pid, 'SIGKILL'); } catch { /* gone */ } }
+      try {
+        process.kill(-r.pid, 'SIGKILL');
+      } catch {
+        try {
+          process.kill(r.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
     }
     await new Promise((r) => setTimeout(r, 200));
     rmSync(this.dataDir, { recursive: true, force: true });

@@ -28,7 +28,13 @@ let http: Server;
 let httpPort = 0;
 
 function env(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: dir, WASH_CONFIG_DIR: join(dir, 'config'), WASMCLOUD_CTL_PORT: String(nats.port), NO_COLOR: '1' };
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    WASH_CONFIG_DIR: join(dir, 'config'),
+    WASMCLOUD_CTL_PORT: String(nats.port),
+    NO_COLOR: '1',
+  };
 }
 
 function wash(args: string[], opts: { input?: string; cwd?: string } = {}): Promise<WashRun> {
@@ -39,10 +45,22 @@ function wash(args: string[], opts: { input?: string; cwd?: string } = {}): Prom
 async function startFakeEngine(): Promise<() => void> {
   const { jetstream } = await import('@nats-io/jetstream');
   const js = jetstream(nc);
-  const status = (type: Status['status']['type'], message?: string, scalerMessage?: string): string => JSON.stringify({
-    status: message ? { type, message } : { type }, version: '', components: [],
-    scalers: [{ id: 's1', kind: 'SpreadScaler', name: 'hello', status: scalerMessage ? { type, message: scalerMessage } : { type }, desired: 1, observed: type === 'deployed' ? 1 : 0 }],
-  });
+  const status = (type: Status['status']['type'], message?: string, scalerMessage?: string): string =>
+    JSON.stringify({
+      status: message ? { type, message } : { type },
+      version: '',
+      components: [],
+      scalers: [
+        {
+          id: 's1',
+          kind: 'SpreadScaler',
+          name: 'hello',
+          status: scalerMessage ? { type, message: scalerMessage } : { type },
+          desired: 1,
+          observed: type === 'deployed' ? 1 : 0,
+        },
+      ],
+    });
   // Statuses are published after a delay; stopping clears pending timers so nothing publishes on a closed connection.
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, name: string, body: string) => {
@@ -53,15 +71,31 @@ async function startFakeEngine(): Promise<() => void> {
     timers.add(t);
   };
   const subs = [
-    nc.subscribe('wadm.evt.default.manifest_published', { callback: (_e, m) => {
-      const name = JSON.parse(new TextDecoder().decode(m.data)).data.metadata.name as string;
-      later(100, name, status('reconciling', 'Scaling component on 1 host(s)'));
-      later(400, name, name.startsWith('broken') ? status('failed', 'boom', 'failed to fetch component: 404') : status('deployed'));
-    } }),
-    nc.subscribe('wadm.evt.default.manifest_unpublished', { callback: (_e, m) => {
-      const name = JSON.parse(new TextDecoder().decode(m.data)).data.name as string;
-      later(200, name, JSON.stringify({ status: { type: 'undeployed', message: 'Manifest has been undeployed' }, version: '', components: [] }));
-    } }),
+    nc.subscribe('wadm.evt.default.manifest_published', {
+      callback: (_e, m) => {
+        const name = JSON.parse(new TextDecoder().decode(m.data)).data.metadata.name as string;
+        later(100, name, status('reconciling', 'Scaling component on 1 host(s)'));
+        later(
+          400,
+          name,
+          name.startsWith('broken') ? status('failed', 'boom', 'failed to fetch component: 404') : status('deployed'),
+        );
+      },
+    }),
+    nc.subscribe('wadm.evt.default.manifest_unpublished', {
+      callback: (_e, m) => {
+        const name = JSON.parse(new TextDecoder().decode(m.data)).data.name as string;
+        later(
+          200,
+          name,
+          JSON.stringify({
+            status: { type: 'undeployed', message: 'Manifest has been undeployed' },
+            version: '',
+            components: [],
+          }),
+        );
+      },
+    }),
   ];
   await nc.flush();
   return () => {
@@ -73,7 +107,8 @@ async function startFakeEngine(): Promise<() => void> {
 let stopEngine: () => void = () => {};
 
 beforeAll(async () => {
-  if (!existsSync(join(repo, 'dist/wash.cjs'))) throw new Error('dist/wash.cjs is missing: run `npm run build` before this test');
+  if (!existsSync(join(repo, 'dist/wash.cjs')))
+    throw new Error('dist/wash.cjs is missing: run `npm run build` before this test');
   dir = mkdtempSync(join(tmpdir(), 'wash-app-cli-'));
   nats = await startTestNats();
   nc = await natsConnect(nats.url);
@@ -81,7 +116,10 @@ beforeAll(async () => {
   stopEngine = await startFakeEngine();
   http = createServer((req, res) => {
     if (req.url === '/hello.yaml') res.end(manifestYaml('from-url', 'u1'));
-    else { res.statusCode = 404; res.end('nope'); }
+    else {
+      res.statusCode = 404;
+      res.end('nope');
+    }
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   httpPort = (http.address() as { port: number }).port;
@@ -122,7 +160,13 @@ describe('wash app put', () => {
     const r = await wash(['app', 'put', file, '-o', 'json']);
     expect(r.code, r.stderr).toBe(0);
     // wash 0.43 prints "deployed": true for put (cli/app/mod.rs put_model); scripts read it.
-    expect(r.json).toEqual({ deployed: true, model_name: 'hello', model_version: 'v1', message: 'Successfully put manifest hello ', success: true });
+    expect(r.json).toEqual({
+      deployed: true,
+      model_name: 'hello',
+      model_version: 'v1',
+      message: 'Successfully put manifest hello ',
+      success: true,
+    });
   });
 
   it('reads stdin with -, and requires the source argument instead of waiting on stdin', async () => {
@@ -144,7 +188,9 @@ describe('wash app put', () => {
   });
 
   it('refuses an invalid manifest before sending it, listing every finding with its line', async () => {
-    const bad = manifestYaml('refused', 'v1').replace('    - name: httpserver', '    - name: hello').replace('            instances: 1', '            instances: -3');
+    const bad = manifestYaml('refused', 'v1')
+      .replace('    - name: httpserver', '    - name: hello')
+      .replace('            instances: 1', '            instances: -3');
     const file = writeManifest('bad.yaml', bad);
     const r = await wash(['app', 'put', file, '-o', 'json']);
     expect(r.code).toBe(1);
@@ -155,17 +201,25 @@ describe('wash app put', () => {
   });
 
   it('resolves relative file:// images against the manifest folder', async () => {
-    const file = writeManifest('proj/wadm.yaml', manifestYaml('local-image', 'v1', { image: 'file://./build/hello.wasm' }));
+    const file = writeManifest(
+      'proj/wadm.yaml',
+      manifestYaml('local-image', 'v1', { image: 'file://./build/hello.wasm' }),
+    );
     const r = await wash(['app', 'put', file, '-o', 'json'], { cwd: repo });
     expect(r.code, r.stderr).toBe(0);
     const got = await wash(['app', 'get', 'local-image', '-o', 'json']);
-    expect(got.json.application.spec.components[0].properties.image).toBe(`file://${join(dir, 'proj', 'build', 'hello.wasm')}`);
+    expect(got.json.application.spec.components[0].properties.image).toBe(
+      `file://${join(dir, 'proj', 'build', 'hello.wasm')}`,
+    );
   });
 });
 
 describe('wash app deploy / status / history / rollback', () => {
   it('refuses a deploy whose local file:// image is missing, naming the file', async () => {
-    const file = writeManifest('missing/wadm.yaml', manifestYaml('missing-image', 'v1', { image: 'file://./build/nothere.wasm' }));
+    const file = writeManifest(
+      'missing/wadm.yaml',
+      manifestYaml('missing-image', 'v1', { image: 'file://./build/nothere.wasm' }),
+    );
     const r = await wash(['app', 'deploy', file, '-o', 'json']);
     expect(r.code).toBe(1);
     expect(r.json.error).toContain(join(dir, 'missing', 'build', 'nothere.wasm'));
@@ -177,12 +231,21 @@ describe('wash app deploy / status / history / rollback', () => {
     const file = writeManifest('proj2/wadm.yaml', manifestYaml('multi', 'v1', { image: 'file://./build/app.wasm' }));
     const first = await wash(['app', 'deploy', file, '-o', 'json']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.json).toEqual({ deployed: true, model_name: 'multi', model_version: 'v1', message: 'Successfully deployed application multi v1', success: true });
+    expect(first.json).toEqual({
+      deployed: true,
+      model_name: 'multi',
+      model_version: 'v1',
+      message: 'Successfully deployed application multi v1',
+      success: true,
+    });
     // The same manifest again: idempotent. Other content under the stored version: refused.
     const again = await wash(['app', 'deploy', file, '-o', 'json']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.json).toMatchObject({ deployed: true, model_name: 'multi', model_version: 'v1' });
-    writeManifest('proj2/wadm.yaml', manifestYaml('multi', 'v1', { image: 'file://./build/app.wasm', description: 'changed' }));
+    writeManifest(
+      'proj2/wadm.yaml',
+      manifestYaml('multi', 'v1', { image: 'file://./build/app.wasm', description: 'changed' }),
+    );
     const changed = await wash(['app', 'deploy', file, '-o', 'json']);
     expect(changed.code).toBe(1);
     expect(changed.json.error).toContain('Manifest version v1 already exists');
@@ -204,13 +267,29 @@ describe('wash app deploy / status / history / rollback', () => {
 
   it('history, rollback (toggling) and rollback --to', async () => {
     const hist = await wash(['app', 'history', 'multi', '-o', 'json']);
-    expect(hist.json.revisions).toEqual([{ version: 'v1', deployed: true }, { version: 'v2', deployed: false }]);
+    expect(hist.json.revisions).toEqual([
+      { version: 'v1', deployed: true },
+      { version: 'v2', deployed: false },
+    ]);
     // --replace deleted the only stored version (the whole app, history included) before storing it again
     expect(hist.json.deploy_history.map((h: { version: string }) => h.version)).toEqual(['v1', 'v2', 'v1']);
     const back = await wash(['app', 'rollback', 'multi', '-o', 'json']);
-    expect(back.json).toEqual({ deployed: true, model_name: 'multi', model_version: 'v2', previous_version: 'v1', basis: 'deploy-history', success: true });
-    expect((await wash(['app', 'rollback', 'multi', '-o', 'json'])).json).toMatchObject({ model_version: 'v1', previous_version: 'v2' });
-    expect((await wash(['app', 'rollback', 'multi', '--to', 'v2', '-o', 'json'])).json).toMatchObject({ model_version: 'v2', basis: 'requested' });
+    expect(back.json).toEqual({
+      deployed: true,
+      model_name: 'multi',
+      model_version: 'v2',
+      previous_version: 'v1',
+      basis: 'deploy-history',
+      success: true,
+    });
+    expect((await wash(['app', 'rollback', 'multi', '-o', 'json'])).json).toMatchObject({
+      model_version: 'v1',
+      previous_version: 'v2',
+    });
+    expect((await wash(['app', 'rollback', 'multi', '--to', 'v2', '-o', 'json'])).json).toMatchObject({
+      model_version: 'v2',
+      basis: 'requested',
+    });
     const same = await wash(['app', 'rollback', 'multi', '--to', 'v2', '-o', 'json']);
     expect(same.code).toBe(1);
     expect(same.json.error).toMatch(/already the deployed version/);
@@ -230,7 +309,11 @@ describe('wash app deploy / status / history / rollback', () => {
 
     const u = await wash(['app', 'undeploy', 'waited', '--wait', '-o', 'json']);
     expect(u.code, u.stderr).toBe(0);
-    expect(u.json).toEqual({ results: 'Undeployed application: waited', undeployed_application_names: ['waited'], success: true });
+    expect(u.json).toEqual({
+      results: 'Undeployed application: waited',
+      undeployed_application_names: ['waited'],
+      success: true,
+    });
     const s = await wash(['app', 'status', 'waited', '-o', 'json']);
     expect(s.json.status.status).toEqual({ type: 'undeployed', message: 'Manifest has been undeployed' });
 
@@ -240,9 +323,15 @@ describe('wash app deploy / status / history / rollback', () => {
   });
 
   it('status --watch -o json prints the final status once on Ctrl+C', async () => {
-    const child = spawn(process.execPath, [join(repo, 'bin/run.js'), 'app', 'status', 'multi', '--watch', '-o', 'json'], { cwd: dir, env: env() });
+    const child = spawn(
+      process.execPath,
+      [join(repo, 'bin/run.js'), 'app', 'status', 'multi', '--watch', '-o', 'json'],
+      { cwd: dir, env: env() },
+    );
     let stdout = '';
-    child.stdout.on('data', (d) => { stdout += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
     await new Promise((r) => setTimeout(r, 2500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -263,8 +352,12 @@ describe('wash app list / get / undeploy / delete', () => {
     expect(text.stdout).toMatch(/NAME\s+DEPLOYED\s+LATEST\s+STATUS/);
     expect(text.stdout).toMatch(/multi\s+v2\s+v2\s+deployed/);
     const getAll = await wash(['app', 'get', '-o', 'json']);
-    expect(getAll.json.applications.map((a: { name: string }) => a.name)).toEqual(list.json.applications.map((a: { name: string }) => a.name));
-    expect((await wash(['app', 'get', 'multi', 'v1', '-o', 'json'])).json.application.metadata.annotations.version).toBe('v1');
+    expect(getAll.json.applications.map((a: { name: string }) => a.name)).toEqual(
+      list.json.applications.map((a: { name: string }) => a.name),
+    );
+    expect(
+      (await wash(['app', 'get', 'multi', 'v1', '-o', 'json'])).json.application.metadata.annotations.version,
+    ).toBe('v1');
     const yaml = await wash(['app', 'get', 'multi']);
     expect(yaml.stdout).toMatch(/^apiVersion: core\.oam\.dev\/v1beta1/);
     const missing = await wash(['app', 'get', 'multi', 'v7', '-o', 'json']);
@@ -278,19 +371,44 @@ describe('wash app list / get / undeploy / delete', () => {
     expect(all.json.undeployed_application_names).toEqual(expect.arrayContaining(['multi']));
     // wash 0.43's texts (cli/app/mod.rs undeploy_model)
     const n = all.json.undeployed_application_names.length;
-    expect(all.json.results).toBe(n === 1 ? `Undeployed application: ${all.json.undeployed_application_names[0]}` : `Undeployed [${n}] applications`);
+    expect(all.json.results).toBe(
+      n === 1
+        ? `Undeployed application: ${all.json.undeployed_application_names[0]}`
+        : `Undeployed [${n}] applications`,
+    );
     const nothing = await wash(['app', 'undeploy', '--all', '-o', 'json']);
-    expect(nothing.json).toEqual({ results: 'No applications undeployed', undeployed_application_names: [], success: true });
+    expect(nothing.json).toEqual({
+      results: 'No applications undeployed',
+      undeployed_application_names: [],
+      success: true,
+    });
     const one = await wash(['app', 'delete', 'multi', 'v1', '-o', 'json']);
     // wash 0.43: one name → "deleted": true, whether or not anything was left to delete
-    expect(one.json).toEqual({ deleted: true, already_deleted: false, message: 'Successfully deleted version v1 of application multi', success: true });
+    expect(one.json).toEqual({
+      deleted: true,
+      already_deleted: false,
+      message: 'Successfully deleted version v1 of application multi',
+      success: true,
+    });
     const byPath = await wash(['app', 'del', join(dir, 'apps/hello.yaml'), '-o', 'json']);
-    expect(byPath.json).toEqual({ deleted: true, already_deleted: false, message: 'Successfully deleted application hello', success: true });
+    expect(byPath.json).toEqual({
+      deleted: true,
+      already_deleted: false,
+      message: 'Successfully deleted application hello',
+      success: true,
+    });
     const again = await wash(['app', 'delete', 'hello', '-o', 'json']);
-    expect(again.json).toEqual({ deleted: true, already_deleted: true, message: "Application hello doesn't exist or was already deleted", success: true });
+    expect(again.json).toEqual({
+      deleted: true,
+      already_deleted: true,
+      message: "Application hello doesn't exist or was already deleted",
+      success: true,
+    });
     const rest = await wash(['app', 'delete', '--all-undeployed', '-o', 'json']);
     expect(rest.code).toBe(0);
-    expect(rest.json.deleted_applications.map((d: { model_name: string }) => d.model_name)).toEqual(expect.arrayContaining(['multi', 'from-stdin', 'from-url']));
+    expect(rest.json.deleted_applications.map((d: { model_name: string }) => d.model_name)).toEqual(
+      expect.arrayContaining(['multi', 'from-stdin', 'from-url']),
+    );
     const none = await wash(['app', 'delete', '--all-undeployed', '-o', 'json']);
     expect(none.json).toEqual({ success: true });
   });

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 const status = (type: Status['status']['type'], scalers: Status['scalers'] = [], message?: string): Status => ({
-  status: message ? { type, message } : { type }, scalers, version: '', components: [],
+  status: message ? { type, message } : { type },
+  scalers,
+  version: '',
+  components: [],
 });
 async function publishStatus(name: string, s: Status) {
   const { jetstream } = await import('@nats-io/jetstream');
@@ -42,7 +45,10 @@ describe('WadmClient', () => {
     expect(await client.get('cl', 'v7')).toBeNull();
     expect((await client.list()).map((m) => m.name)).toEqual(['cl']);
     expect((await client.deploy('cl', 'v1')).version).toBe('v1');
-    expect((await client.versions('cl')).versions).toEqual([{ version: 'v1', deployed: true }, { version: 'v2', deployed: false }]);
+    expect((await client.versions('cl')).versions).toEqual([
+      { version: 'v1', deployed: true },
+      { version: 'v2', deployed: false },
+    ]);
     expect((await client.undeploy('cl', { orphan: true })).result).toBe('acknowledged');
     expect((await client.delete('cl', 'v1')).result).toBe('deleted');
     expect((await client.delete('cl')).result).toBe('deleted');
@@ -68,7 +74,12 @@ describe('WadmClient', () => {
   it('watchStatus yields pushed statuses', async () => {
     const watch = client.watchStatus('watched');
     const got: Status[] = [];
-    const done = (async () => { for await (const s of watch) { got.push(s); if (got.length === 2) break; } })();
+    const done = (async () => {
+      for await (const s of watch) {
+        got.push(s);
+        if (got.length === 2) break;
+      }
+    })();
     await nc.flush();
     await publishStatus('watched', status('reconciling'));
     await publishStatus('watched', status('compensating' as never));
@@ -80,15 +91,47 @@ describe('WadmClient', () => {
   it('armAppWait resolves on the target, reports progress, fails with the scaler message, times out', async () => {
     await publishStatus('waited', status('deployed')); // stale status of the previous version
     const progress: string[] = [];
-    const w = await armAppWait(client, 'waited', 'deployed', { timeoutMs: 5000, onProgress: (t) => progress.push(t), graceMs: 60_000, pollMs: 50 });
-    setTimeout(() => void publishStatus('waited', status('reconciling', [{ id: '1', kind: 'SpreadScaler', name: 'c', status: { type: 'reconciling' } }], 'Scaling')), 100);
-    setTimeout(() => void publishStatus('waited', status('deployed', [{ id: '1', kind: 'SpreadScaler', name: 'c', status: { type: 'deployed' } }])), 300);
+    const w = await armAppWait(client, 'waited', 'deployed', {
+      timeoutMs: 5000,
+      onProgress: (t) => progress.push(t),
+      graceMs: 60_000,
+      pollMs: 50,
+    });
+    setTimeout(
+      () =>
+        void publishStatus(
+          'waited',
+          status(
+            'reconciling',
+            [{ id: '1', kind: 'SpreadScaler', name: 'c', status: { type: 'reconciling' } }],
+            'Scaling',
+          ),
+        ),
+      100,
+    );
+    setTimeout(
+      () =>
+        void publishStatus(
+          'waited',
+          status('deployed', [{ id: '1', kind: 'SpreadScaler', name: 'c', status: { type: 'deployed' } }]),
+        ),
+      300,
+    );
     const final = await w.wait();
     expect(final.scalers?.[0].status.type).toBe('deployed');
     expect(progress[0]).toBe('reconciling (0/1 scalers ready): Scaling');
 
     const f = await armAppWait(client, 'waited', 'deployed', { timeoutMs: 5000, pollMs: 50, graceMs: 60_000 });
-    setTimeout(() => void publishStatus('waited', status('failed', [{ id: '2', kind: 'LinkScaler', name: 'l', status: { type: 'failed', message: 'target missing' } }])), 100);
+    setTimeout(
+      () =>
+        void publishStatus(
+          'waited',
+          status('failed', [
+            { id: '2', kind: 'LinkScaler', name: 'l', status: { type: 'failed', message: 'target missing' } },
+          ]),
+        ),
+      100,
+    );
     await expect(f.wait()).rejects.toThrow('application waited failed: LinkScaler l: target missing');
 
     const t = await armAppWait(client, 'waited', 'undeployed', { timeoutMs: 300, pollMs: 50 });

@@ -1,8 +1,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /** A valid manifest as YAML text (one component, one capability, a link), optionally without a version. */
-export function manifestYaml(name: string, version?: string, opts: { description?: string; image?: string } = {}): string {
-  const annotations = [version ? `    version: ${version}` : '', opts.description ? `    description: ${JSON.stringify(opts.description)}` : ''].filter(Boolean);
+export function manifestYaml(
+  name: string,
+  version?: string,
+  opts: { description?: string; image?: string } = {},
+): string {
+  const annotations = [
+    version ? `    version: ${version}` : '',
+    opts.description ? `    description: ${JSON.stringify(opts.description)}` : '',
+  ].filter(Boolean);
   return [
     'apiVersion: core.oam.dev/v1beta1',
     'kind: Application',
@@ -36,9 +43,17 @@ export function manifestYaml(name: string, version?: string, opts: { description
   ].join('\n');
 }
 
-export async function request<T = Record<string, unknown>>(nc: NatsConnection, subject: string, body?: string | object, headers?: Record<string, string>): Promise<T> {
+export async function request<T = Record<string, unknown>>(
+  nc: NatsConnection,
+  subject: string,
+  body?: string | object,
+  headers?: Record<string, string>,
+): Promise<T> {
   const { headers: mkHeaders } = await import('@nats-io/transport-node');
-  const data = body === undefined ? new Uint8Array() : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
+  const data =
+    body === undefined
+      ? new Uint8Array()
+      : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
   let h;
   if (headers) {
     h = mkHeaders();
@@ -49,9 +64,16 @@ export async function request<T = Record<string, unknown>>(nc: NatsConnection, s
 }
 
 /** Collects CloudEvents published on a subject (wadm.evt.…). */
-export function collectEvents(nc: NatsConnection, subject: string): { events: Array<Record<string, any>>; stop(): void } {
+export function collectEvents(
+  nc: NatsConnection,
+  subject: string,
+): { events: Array<Record<string, any>>; stop(): void } {
   const events: Array<Record<string, any>> = [];
-  const sub = nc.subscribe(subject, { callback: (_e, m) => { events.push(JSON.parse(new TextDecoder().decode(m.data))); } });
+  const sub = nc.subscribe(subject, {
+    callback: (_e, m) => {
+      events.push(JSON.parse(new TextDecoder().decode(m.data)));
+    },
+  });
   return { events, stop: () => sub.unsubscribe() };
 }
 

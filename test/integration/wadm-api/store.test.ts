@@ -32,10 +32,18 @@ describe('manifest store', () => {
   it('appends versions in insertion order, assigns a ULID when missing, refuses duplicates and latest', async () => {
     const a = await store.put(manifest('ordered', '2'));
     expect(a).toMatchObject({ ok: true, created: true, totalVersions: 1, previousVersion: '' });
-    expect(await store.put(manifest('ordered', '1'))).toMatchObject({ ok: true, created: false, totalVersions: 2, previousVersion: '2' });
+    expect(await store.put(manifest('ordered', '1'))).toMatchObject({
+      ok: true,
+      created: false,
+      totalVersions: 2,
+      previousVersion: '2',
+    });
     const u = await store.put(manifest('ordered'));
     expect(u.ok && isUlid(u.version)).toBe(true);
-    expect(await store.put(manifest('ordered', '1'))).toEqual({ ok: false, message: 'Manifest version 1 already exists' });
+    expect(await store.put(manifest('ordered', '1'))).toEqual({
+      ok: false,
+      message: 'Manifest version 1 already exists',
+    });
     expect((await store.put(manifest('ordered', 'latest'))).ok).toBe(false);
     const app = await store.get('ordered');
     expect(app!.versions.map((v) => v.version)).toEqual(['2', '1', u.ok ? u.version : '']);
@@ -68,15 +76,33 @@ describe('manifest store', () => {
   });
 
   it('guards: explicit id collisions and unresolved shared references', async () => {
-    await store.put(manifest('owner', 'v1', [{ name: 'http', type: 'capability', properties: { image: 'x', id: 'shared-id' } }]));
+    await store.put(
+      manifest('owner', 'v1', [{ name: 'http', type: 'capability', properties: { image: 'x', id: 'shared-id' } }]),
+    );
     await store.deploy('owner');
-    await store.put(manifest('thief', 'v1', [{ name: 'h2', type: 'capability', properties: { image: 'y', id: 'shared-id' } }]));
-    expect(await store.deploy('thief')).toMatchObject({ kind: 'rejected', message: "Component identifier 'shared-id' is already deployed in a different application 'owner'." });
-    const consumer = manifest('consumer', 'v1', [{ name: 'web', type: 'capability', properties: { application: { name: 'provider-app', component: 'httpserver' } } }]);
+    await store.put(
+      manifest('thief', 'v1', [{ name: 'h2', type: 'capability', properties: { image: 'y', id: 'shared-id' } }]),
+    );
+    expect(await store.deploy('thief')).toMatchObject({
+      kind: 'rejected',
+      message: "Component identifier 'shared-id' is already deployed in a different application 'owner'.",
+    });
+    const consumer = manifest('consumer', 'v1', [
+      {
+        name: 'web',
+        type: 'capability',
+        properties: { application: { name: 'provider-app', component: 'httpserver' } },
+      },
+    ]);
     const put = await store.put(consumer);
     expect(put).toMatchObject({ ok: true, missingShared: ['web'] });
-    expect(await store.deploy('consumer')).toMatchObject({ kind: 'rejected', message: 'Application contains shared components that are not deployed in other applications: ["web"]' });
-    const provider = manifest('provider-app', 'v1', [{ name: 'httpserver', type: 'capability', properties: { image: 'z' } }]);
+    expect(await store.deploy('consumer')).toMatchObject({
+      kind: 'rejected',
+      message: 'Application contains shared components that are not deployed in other applications: ["web"]',
+    });
+    const provider = manifest('provider-app', 'v1', [
+      { name: 'httpserver', type: 'capability', properties: { image: 'z' } },
+    ]);
     provider.metadata.annotations!['experimental.wasmcloud.dev/shared'] = 'true';
     await store.put(provider);
     expect((await store.deploy('consumer')).kind).toBe('rejected'); // provider not deployed yet
@@ -94,7 +120,10 @@ describe('manifest store', () => {
     const deadline = Date.now() + 3000;
     while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     w.stop();
-    expect(seen.map((c) => [c.name, c.app === null])).toEqual([['watched', false], ['watched', true]]);
+    expect(seen.map((c) => [c.name, c.app === null])).toEqual([
+      ['watched', false],
+      ['watched', true],
+    ]);
   });
 });
 

@@ -56,7 +56,11 @@ async function api(): Promise<ApiServer> {
   return a;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -73,28 +77,60 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
 
 const sum = (hs: SimHost[], op: string) => hs.reduce((n, h) => n + (h.counts[op] ?? 0), 0);
 
-async function statusOf(client: WadmClient, app: string, type: Status['status']['type'], timeoutMs = 10_000): Promise<Status> {
-  return waitFor(`${app} ${type}`, async () => {
-    const s = await client.status(app);
-    return s.status.type === type ? s : undefined;
-  }, timeoutMs);
+async function statusOf(
+  client: WadmClient,
+  app: string,
+  type: Status['status']['type'],
+  timeoutMs = 10_000,
+): Promise<Status> {
+  return waitFor(
+    `${app} ${type}`,
+    async () => {
+      const s = await client.status(app);
+      return s.status.type === type ? s : undefined;
+    },
+    timeoutMs,
+  );
 }
 
-function app(name: string, opts: { instances?: number; image?: string; provider?: boolean; components?: number } = {}): WadmManifest & { metadata: { annotations: Record<string, string> } } {
+function app(
+  name: string,
+  opts: { instances?: number; image?: string; provider?: boolean; components?: number } = {},
+): WadmManifest & { metadata: { annotations: Record<string, string> } } {
   const components: Record<string, unknown>[] = [];
   for (let i = 0; i < (opts.components ?? 1); i++) {
     components.push({
-      name: `hello${i || ''}`, type: 'component', properties: { image: opts.image ?? 'ghcr.io/x/hello:0.1.0' },
+      name: `hello${i || ''}`,
+      type: 'component',
+      properties: { image: opts.image ?? 'ghcr.io/x/hello:0.1.0' },
       traits: [{ type: 'spreadscaler', properties: { instances: opts.instances ?? 2 } }],
     });
   }
   if (opts.provider) {
     components.push({
-      name: 'httpserver', type: 'capability', properties: { image: 'ghcr.io/x/http:0.1.0' },
-      traits: [{ type: 'link', properties: { namespace: 'wasi', package: 'http', interfaces: ['incoming-handler'], target: { name: 'hello' }, source: { config: [{ name: 'addr', properties: { address: '0.0.0.0:8080' } }] } } }],
+      name: 'httpserver',
+      type: 'capability',
+      properties: { image: 'ghcr.io/x/http:0.1.0' },
+      traits: [
+        {
+          type: 'link',
+          properties: {
+            namespace: 'wasi',
+            package: 'http',
+            interfaces: ['incoming-handler'],
+            target: { name: 'hello' },
+            source: { config: [{ name: 'addr', properties: { address: '0.0.0.0:8080' } }] },
+          },
+        },
+      ],
     });
   }
-  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name, annotations: { version: 'v1' } }, spec: { components } };
+  return {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name, annotations: { version: 'v1' } },
+    spec: { components },
+  };
 }
 
 describe('wadm engine against simulated hosts', () => {
@@ -115,7 +151,13 @@ describe('wadm engine against simulated hosts', () => {
     expect(sum(hs, 'link.put')).toBe(1);
     expect(sum(hs, 'config.put')).toBe(1);
     const placed = hs.flatMap((h) => h.components());
-    expect(placed).toEqual([expect.objectContaining({ id: 'web-hello', max_instances: 3, annotations: expect.objectContaining({ 'wasmcloud.dev/managed-by': 'wadm', 'wasmcloud.dev/appspec': 'web' }) })]);
+    expect(placed).toEqual([
+      expect.objectContaining({
+        id: 'web-hello',
+        max_instances: 3,
+        annotations: expect.objectContaining({ 'wasmcloud.dev/managed-by': 'wadm', 'wasmcloud.dev/appspec': 'web' }),
+      }),
+    ]);
     expect(shared.configs.get('web-addr')).toEqual({ address: '0.0.0.0:8080' });
   });
 
@@ -150,7 +192,9 @@ describe('wadm engine against simulated hosts', () => {
     const first = hs.find((h) => h.components().length > 0)!;
     const other = hs.find((h) => h !== first)!;
     await first.stop({ graceful: true });
-    await waitFor('rescheduled', () => other.components().find((c) => c.id === 'moving-hello' && c.max_instances === 2));
+    await waitFor('rescheduled', () =>
+      other.components().find((c) => c.id === 'moving-hello' && c.max_instances === 2),
+    );
     await statusOf(client, 'moving', 'deployed');
   });
 
@@ -196,7 +240,9 @@ describe('wadm engine against simulated hosts', () => {
     const first = hs.find((h) => h.components().length > 0)!;
     const other = hs.find((h) => h !== first)!;
     await first.stop({ graceful: false });
-    await waitFor('rescheduled after the probe dropped the host', () => other.components().find((c) => c.id === 'probed-hello'));
+    await waitFor('rescheduled after the probe dropped the host', () =>
+      other.components().find((c) => c.id === 'probed-hello'),
+    );
     await statusOf(client, 'probed', 'deployed');
   });
 
@@ -210,7 +256,13 @@ describe('wadm engine against simulated hosts', () => {
     await client.put(app('sticky', { instances: 2, components: 2, provider: true }));
     await client.deploy('sticky');
     await statusOf(client, 'sticky', 'deployed');
-    const before = { scale: sum(hs, 'component.scale'), start: sum(hs, 'provider.start'), link: sum(hs, 'link.put'), config: sum(hs, 'config.put'), inv: sum(hs, 'host.get') };
+    const before = {
+      scale: sum(hs, 'component.scale'),
+      start: sum(hs, 'provider.start'),
+      link: sum(hs, 'link.put'),
+      config: sum(hs, 'config.put'),
+      inv: sum(hs, 'host.get'),
+    };
     expect(before).toMatchObject({ scale: 2, start: 1, link: 1, config: 1 });
     await first.close();
 
@@ -220,8 +272,12 @@ describe('wadm engine against simulated hosts', () => {
     expect(second.apps()).toEqual(['sticky']);
     expect(sum(hs, 'host.get')).toBeGreaterThanOrEqual(before.inv + 3);
     await new Promise((r) => setTimeout(r, 800));
-    expect({ scale: sum(hs, 'component.scale'), start: sum(hs, 'provider.start'), link: sum(hs, 'link.put'), config: sum(hs, 'config.put') })
-      .toEqual({ scale: before.scale, start: before.start, link: before.link, config: before.config });
+    expect({
+      scale: sum(hs, 'component.scale'),
+      start: sum(hs, 'provider.start'),
+      link: sum(hs, 'link.put'),
+      config: sum(hs, 'config.put'),
+    }).toEqual({ scale: before.scale, start: before.start, link: before.link, config: before.config });
     expect((await client.status('sticky')).status.type).toBe('deployed');
   });
 
@@ -272,11 +328,15 @@ describe('wadm engine against simulated hosts', () => {
     v2.metadata.annotations.version = 'v2';
     await client.put(v2);
     await client.deploy('rolling', 'v2');
-    await waitFor('updated', () => hs.flatMap((h) => h.components()).find((c) => c.image_ref === 'ghcr.io/x/hello:0.2.0'));
+    await waitFor('updated', () =>
+      hs.flatMap((h) => h.components()).find((c) => c.image_ref === 'ghcr.io/x/hello:0.2.0'),
+    );
     await statusOf(client, 'rolling', 'deployed');
     expect(sum(hs, 'component.update')).toBe(1);
     expect(hs.flatMap((h) => h.scaleRequests).filter((r) => r.count === 0)).toEqual([]);
-    expect(hs.flatMap((h) => h.components())).toEqual([expect.objectContaining({ image_ref: 'ghcr.io/x/hello:0.2.0', max_instances: 2 })]);
+    expect(hs.flatMap((h) => h.components())).toEqual([
+      expect.objectContaining({ image_ref: 'ghcr.io/x/hello:0.2.0', max_instances: 2 }),
+    ]);
   });
 
   it('undeploy_cleansUp_orphanUndeployLeavesWorkloads', async () => {
@@ -292,7 +352,14 @@ describe('wadm engine against simulated hosts', () => {
     await statusOf(client, 'gone', 'deployed');
     await statusOf(client, 'kept', 'deployed');
     await client.undeploy('gone');
-    await waitFor('gone cleaned', () => !hs[0].components().some((c) => c.id === 'gone-hello') && hs[0].providers().length === 0 && shared.links.length === 0 && !shared.configs.has('gone-addr'));
+    await waitFor(
+      'gone cleaned',
+      () =>
+        !hs[0].components().some((c) => c.id === 'gone-hello') &&
+        hs[0].providers().length === 0 &&
+        shared.links.length === 0 &&
+        !shared.configs.has('gone-addr'),
+    );
     await statusOf(client, 'gone', 'undeployed');
     await client.undeploy('kept', { orphan: true });
     await statusOf(client, 'kept', 'undeployed');
@@ -312,11 +379,15 @@ describe('wadm engine against simulated hosts', () => {
     const { jetstream } = await import('@nats-io/jetstream');
     const { Kvm } = await import('@nats-io/kv');
     const kv = await new Kvm(jetstream(nc)).open('wadm_state');
-    const hostsDoc = await waitFor('mirrored hosts', async () => {
-      const e = await kv.get(`host_${lattice}`);
-      const doc = e?.json<Record<string, { components: Record<string, number> }>>();
-      return doc?.[h.id]?.components['mirrored-hello'] === 2 ? doc : undefined;
-    }, 6_000);
+    const hostsDoc = await waitFor(
+      'mirrored hosts',
+      async () => {
+        const e = await kv.get(`host_${lattice}`);
+        const doc = e?.json<Record<string, { components: Record<string, number> }>>();
+        return doc?.[h.id]?.components['mirrored-hello'] === 2 ? doc : undefined;
+      },
+      6_000,
+    );
     expect(Object.keys(hostsDoc)).toEqual([h.id]);
     const components = (await kv.get(`component_${lattice}`))?.json<Record<string, { reference: string }>>();
     expect(components?.['mirrored-hello']?.reference).toBe('ghcr.io/x/hello:0.1.0');

@@ -13,10 +13,20 @@ let nats: TestNats;
 let host: ChildHost;
 const dir = mkdtempSync(join(tmpdir(), 'wash-cli-provider-'));
 const exe = join(dir, 'greeter');
-writeFileSync(exe, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test', 'fixtures', 'providers', 'greeter.mjs')}"\n`);
+writeFileSync(
+  exe,
+  `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test', 'fixtures', 'providers', 'greeter.mjs')}"\n`,
+);
 chmodSync(exe, 0o755);
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 /** Pids whose parent is `ppid` and whose command line mentions `needle` (Linux /proc). */
 function childrenRunning(ppid: number, needle: string): number[] {
   const out: number[] = [];
@@ -26,7 +36,9 @@ function childrenRunning(ppid: number, needle: string): number[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent === ppid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(needle)) out.push(Number(name));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -56,7 +68,11 @@ describe('wash start provider with an executable', () => {
     expect(entry).toContain('"restart_count":0');
     expect(entry).toContain(`"image_ref":"file://`);
     // The provider's pid: the only child node process running greeter.mjs under this host.
-    const pid = await waitUntil(async () => childrenRunning(host.child.pid!, 'greeter.mjs')[0], 10_000, 'the provider process');
+    const pid = await waitUntil(
+      async () => childrenRunning(host.child.pid!, 'greeter.mjs')[0],
+      10_000,
+      'the provider process',
+    );
     expect(alive(pid)).toBe(true);
     expect(await host.signal('SIGTERM')).toBe(0);
     await waitUntil(async () => (alive(pid) ? undefined : true), 10_000, 'the provider to exit with its host');

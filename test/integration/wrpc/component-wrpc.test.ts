@@ -20,7 +20,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const lattice = 'compwrpc';
 const dir = mkdtempSync(join(tmpdir(), 'wash-comp-wrpc-'));
 const loggerPath = join(dir, 'calc-logger');
-writeFileSync(loggerPath, `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`);
+writeFileSync(
+  loggerPath,
+  `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`,
+);
 chmodSync(loggerPath, 0o755);
 
 let nats: TestNats;
@@ -40,7 +43,9 @@ const types = componentFunctionTypes(calcBytes);
 const messagesSig = { params: [], results: [{ list: 'string' as const }] };
 
 async function providerMessages(): Promise<string[]> {
-  const [m] = await tA.invoke(`${lattice}.calc-logger`, 'example:calc/host-test@0.1.0', 'messages', messagesSig, [], { headers: { 'source-id': 'test' } });
+  const [m] = await tA.invoke(`${lattice}.calc-logger`, 'example:calc/host-test@0.1.0', 'messages', messagesSig, [], {
+    headers: { 'source-id': 'test' },
+  });
   return m as string[];
 }
 
@@ -55,13 +60,35 @@ beforeAll(async () => {
   tB = await WrpcTransport.open(await natsConnect(nats.url));
 
   await client.putConfig('logger-config', { callback: 'calc-b' });
-  await client.startProvider({ provider_id: 'calc-logger', provider_ref: `file://${loggerPath}`, host_id: host.id, config: ['logger-config'] });
-  await events.waitFor((e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger', 20_000, 'calc-logger healthy');
-  await client.putLink({ source_id: 'calc-a', target: 'calc-logger', name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: ['host'], source_config: [], target_config: [] });
+  await client.startProvider({
+    provider_id: 'calc-logger',
+    provider_ref: `file://${loggerPath}`,
+    host_id: host.id,
+    config: ['logger-config'],
+  });
+  await events.waitFor(
+    (e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger',
+    20_000,
+    'calc-logger healthy',
+  );
+  await client.putLink({
+    source_id: 'calc-a',
+    target: 'calc-logger',
+    name: 'default',
+    wit_namespace: 'example',
+    wit_package: 'calc',
+    interfaces: ['host'],
+    source_config: [],
+    target_config: [],
+  });
   links = await client.getLinks();
 
   // Component calc-b: its custom exports served over wRPC (its own log import is a local no-op).
-  callee = await instantiateJspi(calcBytes, { asyncImports: [], asyncExports: [], imports: { 'example:calc/host': { log: () => undefined } } });
+  callee = await instantiateJspi(calcBytes, {
+    asyncImports: [],
+    asyncExports: [],
+    imports: { 'example:calc/host': { log: () => undefined } },
+  });
   const calc = callee.exports['example:calc/calc@0.1.0'] as Record<string, (...a: unknown[]) => unknown>;
   const b = componentWrpc({ transport: tB, lattice, componentId: 'calc-b', types, links: () => [] });
   stopServing = b.serveExports((_instance, func, args) => calc[func](...args)).stop;
@@ -69,10 +96,18 @@ beforeAll(async () => {
 
   // Component calc-a: its custom import goes over wRPC to its link's target (read from the lattice); JSPI
   // suspends the guest meanwhile.
-  const a = componentWrpc({ transport: tA, lattice, componentId: 'calc-a', types, links: () => links, timeoutMs: 5_000 });
+  const a = componentWrpc({
+    transport: tA,
+    lattice,
+    componentId: 'calc-a',
+    types,
+    links: () => links,
+    timeoutMs: 5_000,
+  });
   asyncImports = a.asyncImports;
   caller = await instantiateJspi(calcBytes, {
-    asyncImports: a.asyncImports, asyncExports: ['example:calc/calc#add'],
+    asyncImports: a.asyncImports,
+    asyncExports: ['example:calc/calc#add'],
     imports: { 'example:calc/host': a.imports('example:calc/host@0.1.0') },
   });
 }, 60_000);
@@ -98,7 +133,10 @@ describe('components and wRPC', () => {
   });
 
   it('a guest import of a custom interface reaches a provider process, which calls another component back', async () => {
-    const add = (caller.exports['example:calc/calc@0.1.0'] ?? caller.exports.calc).add as (a: number, b: number) => Promise<number>;
+    const add = (caller.exports['example:calc/calc@0.1.0'] ?? caller.exports.calc).add as (
+      a: number,
+      b: number,
+    ) => Promise<number>;
     expect(await add(2, 3)).toBe(5);
     expect(await providerMessages()).toEqual(['calc-a/default: calc.add called', 'callback calc-b add -> 42']);
     expect(await add(-7, 3)).toBe(-4);
@@ -106,25 +144,60 @@ describe('components and wRPC', () => {
   });
 
   it('a served component export is callable by anyone on the lattice (another host, wash call)', async () => {
-    const add = { params: [{ name: 'a', type: 's32' as const }, { name: 'b', type: 's32' as const }], results: ['s32' as const] };
-    expect(await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], { headers: { 'source-id': 'wash' } })).toEqual([-(2 ** 31)]);
+    const add = {
+      params: [
+        { name: 'a', type: 's32' as const },
+        { name: 'b', type: 's32' as const },
+      ],
+      results: ['s32' as const],
+    };
+    expect(
+      await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], {
+        headers: { 'source-id': 'wash' },
+      }),
+    ).toEqual([-(2 ** 31)]);
   });
 
-  it('component → component: an import linked to another component reaches that component\'s export (different connections, as between hosts)', async () => {
+  it("component → component: an import linked to another component reaches that component's export (different connections, as between hosts)", async () => {
     const sinkBytes = readFileSync(fixturePath('calc-sink'));
     const sinkTypes = componentFunctionTypes(sinkBytes);
     const sink = await instantiateJspi(sinkBytes, { asyncImports: [], asyncExports: [], imports: {} });
     const seen: Array<{ from?: string; link: string; args: unknown[] }> = [];
-    const served = componentWrpc({ transport: tB, lattice, componentId: 'calc-sink', types: sinkTypes, links: () => [] })
-      .serveExports((instance, func, args, ctx) => {
-        seen.push({ from: ctx.sourceId, link: ctx.linkName, args });
-        return (sink.exports[instance] as Record<string, (...a: unknown[]) => unknown>)[func](...args);
-      });
+    const served = componentWrpc({
+      transport: tB,
+      lattice,
+      componentId: 'calc-sink',
+      types: sinkTypes,
+      links: () => [],
+    }).serveExports((instance, func, args, ctx) => {
+      seen.push({ from: ctx.sourceId, link: ctx.linkName, args });
+      return (sink.exports[instance] as Record<string, (...a: unknown[]) => unknown>)[func](...args);
+    });
     await tB.nc.flush();
-    await client.putLink({ source_id: 'calc-c', target: 'calc-sink', name: 'default', wit_namespace: 'example', wit_package: 'calc', interfaces: ['host'], source_config: [], target_config: [] });
+    await client.putLink({
+      source_id: 'calc-c',
+      target: 'calc-sink',
+      name: 'default',
+      wit_namespace: 'example',
+      wit_package: 'calc',
+      interfaces: ['host'],
+      source_config: [],
+      target_config: [],
+    });
     links = await client.getLinks();
-    const c = componentWrpc({ transport: tA, lattice, componentId: 'calc-c', types, links: () => links, timeoutMs: 5_000 });
-    const guest = await instantiateJspi(calcBytes, { asyncImports: c.asyncImports, asyncExports: ['example:calc/calc#add'], imports: { 'example:calc/host': c.imports('example:calc/host@0.1.0') } });
+    const c = componentWrpc({
+      transport: tA,
+      lattice,
+      componentId: 'calc-c',
+      types,
+      links: () => links,
+      timeoutMs: 5_000,
+    });
+    const guest = await instantiateJspi(calcBytes, {
+      asyncImports: c.asyncImports,
+      asyncExports: ['example:calc/calc#add'],
+      imports: { 'example:calc/host': c.imports('example:calc/host@0.1.0') },
+    });
     try {
       const add = (guest.exports['example:calc/calc@0.1.0'] as { add: (a: number, b: number) => Promise<number> }).add;
       expect(await add(20, 22)).toBe(42);
@@ -138,8 +211,15 @@ describe('components and wRPC', () => {
 
   it('when the provider is gone the guest call fails with the transport error (log returns no result type: a trap)', async () => {
     await client.stopProvider({ provider_id: 'calc-logger', host_id: host.id });
-    await events.waitFor((e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger', 10_000, 'provider_stopped');
-    const add = (caller.exports['example:calc/calc@0.1.0'] ?? caller.exports.calc).add as (a: number, b: number) => Promise<number>;
+    await events.waitFor(
+      (e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger',
+      10_000,
+      'provider_stopped',
+    );
+    const add = (caller.exports['example:calc/calc@0.1.0'] ?? caller.exports.calc).add as (
+      a: number,
+      b: number,
+    ) => Promise<number>;
     await expect(add(1, 1)).rejects.toThrow(/nothing serves example:calc\/host@0.1.0.log on compwrpc.calc-logger/);
   });
 });

@@ -9,8 +9,18 @@ import { startTestNats, type TestNats } from '../../helpers/nats.js';
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 const greet: FunctionType = { params: [{ name: 'name', type: 'string' }], results: ['string'] };
 const KV_GET: FunctionType = {
-  params: [{ name: 'bucket', type: 'string' }, { name: 'key', type: 'string' }],
-  results: [{ result: { ok: { option: { list: 'u8' } }, err: { variant: [{ name: 'no-such-store' }, { name: 'access-denied' }, { name: 'other', type: 'string' }] } } }],
+  params: [
+    { name: 'bucket', type: 'string' },
+    { name: 'key', type: 'string' },
+  ],
+  results: [
+    {
+      result: {
+        ok: { option: { list: 'u8' } },
+        err: { variant: [{ name: 'no-such-store' }, { name: 'access-denied' }, { name: 'other', type: 'string' }] },
+      },
+    },
+  ],
 };
 
 let nats: TestNats;
@@ -36,15 +46,26 @@ afterAll(async () => {
 function collect(subject: string): { msgs: Msg[]; until: (n: number) => Promise<Msg[]> } {
   const msgs: Msg[] = [];
   const waiters: Array<() => void> = [];
-  peer.subscribe(subject, { callback: (_e, m) => { msgs.push(m); waiters.forEach((w) => w()); } });
+  peer.subscribe(subject, {
+    callback: (_e, m) => {
+      msgs.push(m);
+      waiters.forEach((w) => w());
+    },
+  });
   return {
     msgs,
-    until: (n) => new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${msgs.length} of ${n} messages on ${subject}`)), 10_000);
-      const check = () => { if (msgs.length >= n) { clearTimeout(timer); resolve(msgs); } };
-      waiters.push(check);
-      check();
-    }),
+    until: (n) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${msgs.length} of ${n} messages on ${subject}`)), 10_000);
+        const check = () => {
+          if (msgs.length >= n) {
+            clearTimeout(timer);
+            resolve(msgs);
+          }
+        };
+        waiters.push(check);
+        check();
+      }),
   };
 }
 
@@ -60,7 +81,12 @@ describe('wRPC over NATS transport', () => {
       headers: { 'source-id': 'comp-a', 'link-name': 'custom' },
     });
     expect(out).toEqual(['Hello, wasm!']);
-    expect(seen).toMatchObject({ sourceId: 'comp-a', linkName: 'custom', instance: 'example:greeter/greet@0.1.0', func: 'greet' });
+    expect(seen).toMatchObject({
+      sourceId: 'comp-a',
+      linkName: 'custom',
+      instance: 'example:greeter/greet@0.1.0',
+      func: 'greet',
+    });
     served.stop();
   });
 
@@ -83,15 +109,24 @@ describe('wRPC over NATS transport', () => {
       },
     });
     await peer.flush();
-    const out = await t.invoke('default.kv-nats', 'wrpc:keyvalue/store@0.2.0-draft', 'get', KV_GET, ['default', 'foo'], {
-      headers: { 'source-id': 'hello', 'link-name': 'default' },
-    });
+    const out = await t.invoke(
+      'default.kv-nats',
+      'wrpc:keyvalue/store@0.2.0-draft',
+      'get',
+      KV_GET,
+      ['default', 'foo'],
+      {
+        headers: { 'source-id': 'hello', 'link-name': 'default' },
+      },
+    );
     expect(out).toEqual([{ tag: 'ok', val: Uint8Array.of(1, 2) }]);
     expect(params.msgs.map((m) => m.data.length)).toEqual([0]); // everything fitted the first message: only EOF
   });
 
   it('the server follows the Rust sequence: handshake with a reply subject, results then EOF on Rc.results', async () => {
-    const served = t.serve('default.kv', 'wrpc:keyvalue/store@0.2.0-draft', 'get', KV_GET, () => [{ tag: 'ok', val: Uint8Array.of(1, 2) }]);
+    const served = t.serve('default.kv', 'wrpc:keyvalue/store@0.2.0-draft', 'get', KV_GET, () => [
+      { tag: 'ok', val: Uint8Array.of(1, 2) },
+    ]);
     await nc.flush();
     const rc = createInbox();
     const hand = collect(rc);
@@ -100,7 +135,10 @@ describe('wRPC over NATS transport', () => {
     const h = headers();
     h.set('source-id', 'hello');
     // params split: 3 bytes inline, the rest after the handshake on Rs.params
-    peer.publish('default.kv.wrpc.0.0.1.wrpc:keyvalue/store@0.2.0-draft.get', Uint8Array.of(0x07, 0x64, 0x65), { reply: rc, headers: h });
+    peer.publish('default.kv.wrpc.0.0.1.wrpc:keyvalue/store@0.2.0-draft.get', Uint8Array.of(0x07, 0x64, 0x65), {
+      reply: rc,
+      headers: h,
+    });
     const [handshake] = await hand.until(1);
     expect(handshake.data.length).toBe(0);
     expect(handshake.reply).toBeTruthy();
@@ -112,14 +150,25 @@ describe('wRPC over NATS transport', () => {
   });
 
   it('nobody serving the subject is not-found, at once', async () => {
-    const err = await t.invoke('lat.nobody', 'example:x/y@1.0.0', 'f', greet, ['a'], { timeoutMs: 5_000 }).catch((e) => e);
+    const err = await t
+      .invoke('lat.nobody', 'example:x/y@1.0.0', 'f', greet, ['a'], { timeoutMs: 5_000 })
+      .catch((e) => e);
     expect(isWrpcError(err) && err.kind).toBe('not-found');
     expect(String(err.message)).toMatch(/nothing serves example:x\/y@1.0.0.f on lat.nobody/);
   });
 
   it('a handler that throws closes the results early: failed, and the server reports the error', async () => {
     const errors: unknown[] = [];
-    const served = t.serve('lat.bad', 'example:x/y@1.0.0', 'f', greet, () => { throw new Error('boom'); }, { onError: (e) => errors.push(e) });
+    const served = t.serve(
+      'lat.bad',
+      'example:x/y@1.0.0',
+      'f',
+      greet,
+      () => {
+        throw new Error('boom');
+      },
+      { onError: (e) => errors.push(e) },
+    );
     await nc.flush();
     const err = await t.invoke('lat.bad', 'example:x/y@1.0.0', 'f', greet, ['a']).catch((e) => e);
     expect(isWrpcError(err) && err.kind).toBe('failed');
@@ -128,7 +177,10 @@ describe('wRPC over NATS transport', () => {
   });
 
   it('a peer that handshakes but never answers times out with the caller deadline', async () => {
-    peer.subscribe('lat.slow.wrpc.0.0.1.f', { max: 1, callback: (_e, m) => peer.publish(m.reply!, new Uint8Array(), { reply: createInbox() }) });
+    peer.subscribe('lat.slow.wrpc.0.0.1.f', {
+      max: 1,
+      callback: (_e, m) => peer.publish(m.reply!, new Uint8Array(), { reply: createInbox() }),
+    });
     await peer.flush();
     const err = await t.invoke('lat.slow', '', 'f', greet, ['a'], { timeoutMs: 300 }).catch((e) => e);
     expect(isWrpcError(err) && err.kind).toBe('timeout');
@@ -138,7 +190,10 @@ describe('wRPC over NATS transport', () => {
   it('zero params and zero results; values larger than max_payload are chunked both ways', async () => {
     let calls = 0;
     const nothing: FunctionType = { params: [], results: [] };
-    const s1 = t.serve('lat.z', 'example:z/z', 'ping', nothing, () => { calls++; return []; });
+    const s1 = t.serve('lat.z', 'example:z/z', 'ping', nothing, () => {
+      calls++;
+      return [];
+    });
     const echo: FunctionType = { params: [{ name: 'b', type: { list: 'u8' } }], results: [{ list: 'u8' }] };
     const s2 = t.serve('lat.z', 'example:z/z', 'echo', echo, ([b]) => [b]);
     await nc.flush();
@@ -153,11 +208,15 @@ describe('wRPC over NATS transport', () => {
   });
 
   it('bad params (bytes that do not decode) fail that call only', async () => {
-    const served = t.serve('lat.d', '', 'f', { params: [{ name: 'b', type: 'bool' }], results: ['bool'] }, ([b]) => [!b]);
+    const served = t.serve('lat.d', '', 'f', { params: [{ name: 'b', type: 'bool' }], results: ['bool'] }, ([b]) => [
+      !b,
+    ]);
     await nc.flush();
     const err = await t.invokeRaw('lat.d', '', 'f', Uint8Array.of(7), ['bool']).catch((e) => e);
     expect(isWrpcError(err) && err.kind).toBe('failed');
-    expect(await t.invoke('lat.d', '', 'f', { params: [{ name: 'b', type: 'bool' }], results: ['bool'] }, [true])).toEqual([false]);
+    expect(
+      await t.invoke('lat.d', '', 'f', { params: [{ name: 'b', type: 'bool' }], results: ['bool'] }, [true]),
+    ).toEqual([false]);
     served.stop();
   });
 });

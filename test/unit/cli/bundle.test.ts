@@ -10,7 +10,8 @@ import { repoRoot } from '../../helpers/cli.js';
 const bundleFile = join(repoRoot, 'dist', 'wash.cjs');
 
 beforeAll(() => {
-  if (!existsSync(bundleFile)) throw new Error('dist/wash.cjs is missing: run `npm run build` first (`npm test` does it)');
+  if (!existsSync(bundleFile))
+    throw new Error('dist/wash.cjs is missing: run `npm run build` first (`npm test` does it)');
 });
 
 describe('dist/wash.cjs', () => {
@@ -35,7 +36,9 @@ describe('dist/wash.cjs', () => {
 describe("oclif's command sort without ICU", () => {
   // The bundle compares ids of [a-z:-] by code units instead of localeCompare (scripts/bundle-cli.mjs). That is
   // only invisible while both orders agree for the ids we have; a new id that breaks it fails here.
-  const ids = Object.keys(JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')).commands as Record<string, unknown>);
+  const ids = Object.keys(
+    JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')).commands as Record<string, unknown>,
+  );
   const plain = ids.filter((id) => /^[a-z:-]*$/.test(id));
   const byCodeUnits = [...plain].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -43,8 +46,11 @@ describe("oclif's command sort without ICU", () => {
     expect(plain.length).toBeGreaterThan(10);
   });
 
-  it.each(['en', 'en-US-u-va-posix', 'de', 'da', 'cs', 'sk', 'hu', 'lt', 'et', 'cy', 'es', 'sv', 'tr', 'pl'])('%s: same order as localeCompare', (locale) => {
-    const collator = new Intl.Collator(locale);
-    expect([...plain].sort((a, b) => collator.compare(a, b))).toEqual(byCodeUnits);
-  });
+  it.each(['en', 'en-US-u-va-posix', 'de', 'da', 'cs', 'sk', 'hu', 'lt', 'et', 'cy', 'es', 'sv', 'tr', 'pl'])(
+    '%s: same order as localeCompare',
+    (locale) => {
+      const collator = new Intl.Collator(locale);
+      expect([...plain].sort((a, b) => collator.compare(a, b))).toEqual(byCodeUnits);
+    },
+  );
 });

@@ -5,7 +5,16 @@
  * CLI (`npm run build` first) from a copy of the package in a temp folder, so the repo's dist/ is not touched.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,7 +46,8 @@ const VALID = [
   '            instances: 1',
   '',
 ].join('\n');
-const INVALID = 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n';
+const INVALID =
+  'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n';
 
 let work: string;
 let pkg: string;
@@ -52,7 +62,26 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // CI (and the CI vendors' variables) switch colour off in supports-color even on a terminal.
-    if (k.startsWith('WASMCLOUD_') || k.startsWith('WASH_') || ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'NODE_ENV', 'CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'TEAMCITY_VERSION', 'GITHUB_ACTIONS', 'GITLAB_CI', 'BUILDKITE', 'TF_BUILD'].includes(k)) continue;
+    if (
+      k.startsWith('WASMCLOUD_') ||
+      k.startsWith('WASH_') ||
+      [
+        'NO_COLOR',
+        'FORCE_COLOR',
+        'DEBUG',
+        'NODE_ENV',
+        'CI',
+        'CONTINUOUS_INTEGRATION',
+        'BUILD_NUMBER',
+        'RUN_ID',
+        'TEAMCITY_VERSION',
+        'GITHUB_ACTIONS',
+        'GITLAB_CI',
+        'BUILDKITE',
+        'TF_BUILD',
+      ].includes(k)
+    )
+      continue;
     env[k] = v;
   }
   return { ...env, WASH_CACHE_DIR: join(work, 'cache'), ...extra };
@@ -71,7 +100,10 @@ const runBin = (args: string[], env?: NodeJS.ProcessEnv) => exec([join(pkg, 'bin
 
 /** The bundle loaded by Node's own `require` (no loader, no cache), as oclif's manifest generator loads it. */
 const runPlainRequire = (args: string[]) =>
-  exec(['-e', `require(${JSON.stringify(join(pkg, 'dist', 'wash.cjs'))}).main(${JSON.stringify(args)}, ${JSON.stringify(pathToFileURL(pkg).href)})`]);
+  exec([
+    '-e',
+    `require(${JSON.stringify(join(pkg, 'dist', 'wash.cjs'))}).main(${JSON.stringify(args)}, ${JSON.stringify(pathToFileURL(pkg).href)})`,
+  ]);
 
 function cacheUsed(): boolean {
   const script = `process.stdout.write(String(require(${JSON.stringify(join(pkg, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(join(pkg, 'dist'))}).cacheUsed))`;
@@ -82,16 +114,64 @@ const cacheFile = () => join(pkg, 'dist', 'wash.cjs.cache');
 let goodCache: Buffer;
 
 const cases: { name: string; args: () => string[]; code: number; check: (r: Run) => void }[] = [
-  { name: '--version -o json', args: () => ['--version', '-o', 'json'], code: 0, check: (r) => expect(JSON.parse(r.stdout).wash).toMatch(/^v\d/) },
+  {
+    name: '--version -o json',
+    args: () => ['--version', '-o', 'json'],
+    code: 0,
+    check: (r) => expect(JSON.parse(r.stdout).wash).toMatch(/^v\d/),
+  },
   { name: '--version', args: () => ['--version'], code: 0, check: (r) => expect(r.stdout).toMatch(/^wash v\d/) },
-  { name: 'app validate (valid)', args: () => ['app', 'validate', valid], code: 0, check: (r) => expect(r.stdout).toContain('valid') },
-  { name: 'app validate -o json (valid)', args: () => ['app', 'validate', valid, '-o', 'json'], code: 0, check: (r) => expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, success: true }) },
-  { name: 'app validate (invalid)', args: () => ['app', 'validate', invalid], code: 1, check: (r) => expect(r.stdout).toMatch(/invalid \(\d+ errors?\)/) },
-  { name: 'app validate -o json (invalid)', args: () => ['app', 'validate', invalid, '-o', 'json'], code: 1, check: (r) => expect(JSON.parse(r.stdout).valid).toBe(false) },
-  { name: 'usage error', args: () => ['app', 'validate', valid, '--no-such-flag'], code: 2, check: (r) => expect(r.stderr).toMatch(/no-such-flag/) },
-  { name: 'usage error -o json', args: () => ['app', 'validate', '--no-such-flag', '-o', 'json'], code: 2, check: (r) => expect(JSON.parse(r.stderr).success).toBe(false) },
-  { name: 'app validate --help', args: () => ['app', 'validate', '--help'], code: 0, check: (r) => expect(r.stdout).toContain('USAGE') },
-  { name: 'no arguments (help on stderr)', args: () => [], code: 2, check: (r) => { expect(r.stdout).toBe(''); expect(r.stderr).toContain('TOPICS'); } },
+  {
+    name: 'app validate (valid)',
+    args: () => ['app', 'validate', valid],
+    code: 0,
+    check: (r) => expect(r.stdout).toContain('valid'),
+  },
+  {
+    name: 'app validate -o json (valid)',
+    args: () => ['app', 'validate', valid, '-o', 'json'],
+    code: 0,
+    check: (r) => expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, success: true }),
+  },
+  {
+    name: 'app validate (invalid)',
+    args: () => ['app', 'validate', invalid],
+    code: 1,
+    check: (r) => expect(r.stdout).toMatch(/invalid \(\d+ errors?\)/),
+  },
+  {
+    name: 'app validate -o json (invalid)',
+    args: () => ['app', 'validate', invalid, '-o', 'json'],
+    code: 1,
+    check: (r) => expect(JSON.parse(r.stdout).valid).toBe(false),
+  },
+  {
+    name: 'usage error',
+    args: () => ['app', 'validate', valid, '--no-such-flag'],
+    code: 2,
+    check: (r) => expect(r.stderr).toMatch(/no-such-flag/),
+  },
+  {
+    name: 'usage error -o json',
+    args: () => ['app', 'validate', '--no-such-flag', '-o', 'json'],
+    code: 2,
+    check: (r) => expect(JSON.parse(r.stderr).success).toBe(false),
+  },
+  {
+    name: 'app validate --help',
+    args: () => ['app', 'validate', '--help'],
+    code: 0,
+    check: (r) => expect(r.stdout).toContain('USAGE'),
+  },
+  {
+    name: 'no arguments (help on stderr)',
+    args: () => [],
+    code: 2,
+    check: (r) => {
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('TOPICS');
+    },
+  },
 ];
 
 /** Reference outputs: the package as built, cache in use. */
@@ -99,12 +179,25 @@ const reference = new Map<string, Run>();
 
 beforeAll(async () => {
   for (const f of ['wash.cjs', 'wash.cjs.cache', 'validate.cjs', 'validate.cjs.cache', 'version.cjs']) {
-    if (!existsSync(join(repoRoot, 'dist', f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
+    if (!existsSync(join(repoRoot, 'dist', f)))
+      throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
   }
   work = mkdtempSync(join(tmpdir(), 'wash-cli-cache-'));
   pkg = join(work, 'pkg');
   for (const dir of ['bin', 'dist']) mkdirSync(join(pkg, dir), { recursive: true });
-  for (const f of ['package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/node-check.cjs', 'bin/load-bundle.cjs', 'bin/package.json', 'dist/wash.cjs', 'dist/wash.cjs.cache', 'dist/validate.cjs', 'dist/validate.cjs.cache', 'dist/version.cjs']) {
+  for (const f of [
+    'package.json',
+    'oclif.manifest.json',
+    'bin/run.js',
+    'bin/node-check.cjs',
+    'bin/load-bundle.cjs',
+    'bin/package.json',
+    'dist/wash.cjs',
+    'dist/wash.cjs.cache',
+    'dist/validate.cjs',
+    'dist/validate.cjs.cache',
+    'dist/version.cjs',
+  ]) {
     copyFileSync(join(repoRoot, f), join(pkg, f));
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(pkg, 'node_modules'));
@@ -135,7 +228,8 @@ describe('CLI start-up with the code cache', () => {
     { name: 'cache file missing', prepare: () => rmSync(cacheFile(), { force: true }), used: false },
     {
       name: 'cache made for other bundle content (header id differs)',
-      prepare: () => writeFileSync(cacheFile(), Buffer.concat([Buffer.from('0'.repeat(64), 'latin1'), goodCache.subarray(64)])),
+      prepare: () =>
+        writeFileSync(cacheFile(), Buffer.concat([Buffer.from('0'.repeat(64), 'latin1'), goodCache.subarray(64)])),
       used: false,
     },
     {
@@ -184,7 +278,11 @@ describe('CLI start-up: colour is decided at run time', () => {
 
   it.skipIf(!existsSync('/usr/bin/script'))('a terminal gets colour, unless NO_COLOR is set', () => {
     const inTty = (env: NodeJS.ProcessEnv) =>
-      execFileSync('/usr/bin/script', ['-qec', `"${process.execPath}" "${join(pkg, 'bin', 'run.js')}" app validate --help`, '/dev/null'], { encoding: 'utf8', env, cwd: work });
+      execFileSync(
+        '/usr/bin/script',
+        ['-qec', `"${process.execPath}" "${join(pkg, 'bin', 'run.js')}" app validate --help`, '/dev/null'],
+        { encoding: 'utf8', env, cwd: work },
+      );
     expect(inTty(baseEnv({ TERM: 'xterm-256color' }))).toContain(ESC);
     expect(inTty(baseEnv({ TERM: 'xterm-256color', NO_COLOR: '1' }))).not.toContain(ESC);
   });

@@ -24,7 +24,15 @@ let work: string;
 function env(): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('WASMCLOUD_') || k.startsWith('WASH_') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k === 'DEBUG' || k === 'NODE_ENV') continue;
+    if (
+      k.startsWith('WASMCLOUD_') ||
+      k.startsWith('WASH_') ||
+      k === 'NO_COLOR' ||
+      k === 'FORCE_COLOR' ||
+      k === 'DEBUG' ||
+      k === 'NODE_ENV'
+    )
+      continue;
     out[k] = v;
   }
   return { ...out, WASH_CACHE_DIR: join(work, 'cache'), WASH_CONFIG_DIR: join(work, 'config') };
@@ -65,19 +73,57 @@ const f = (name: string) => join(work, name);
 
 beforeAll(() => {
   for (const file of ['wash.cjs', 'validate.cjs', 'validate.cjs.cache']) {
-    if (!existsSync(join(repoRoot, 'dist', file))) throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
+    if (!existsSync(join(repoRoot, 'dist', file)))
+      throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'wash-fast-path-'));
   mkdirSync(f('a-directory'));
-  const component = (name: string, image: string) =>
-    [`    - name: ${name}`, '      type: component', '      properties:', `        image: ${image}`, '      traits:', '        - type: spreadscaler', '          properties:', '            instances: 1'];
+  const component = (name: string, image: string) => [
+    `    - name: ${name}`,
+    '      type: component',
+    '      properties:',
+    `        image: ${image}`,
+    '      traits:',
+    '        - type: spreadscaler',
+    '          properties:',
+    '            instances: 1',
+  ];
   const app = (name: string, ...components: string[][]) =>
-    ['apiVersion: core.oam.dev/v1beta1', 'kind: Application', 'metadata:', `  name: ${name}`, '  annotations:', '    version: v0.0.1', 'spec:', '  components:', ...components.flat(), ''].join('\n');
-  writeFileSync(f('valid.yaml'), app('fast-a', component('api', 'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0')));
+    [
+      'apiVersion: core.oam.dev/v1beta1',
+      'kind: Application',
+      'metadata:',
+      `  name: ${name}`,
+      '  annotations:',
+      '    version: v0.0.1',
+      'spec:',
+      '  components:',
+      ...components.flat(),
+      '',
+    ].join('\n');
+  writeFileSync(
+    f('valid.yaml'),
+    app('fast-a', component('api', 'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0')),
+  );
   writeFileSync(f('local-image.yaml'), app('fast-b', component('api', 'file://./missing.wasm')));
-  writeFileSync(f('invalid.yaml'), 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n');
+  writeFileSync(
+    f('invalid.yaml'),
+    'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: Bad Name\nspec:\n  components: []\n',
+  );
   writeFileSync(f('syntax.yaml'), 'apiVersion: core.oam.dev/v1beta1\nkind: [Application\n');
-  writeFileSync(f('valid.json'), JSON.stringify({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'fast-c', annotations: {} }, spec: { components: [] } }, null, 2));
+  writeFileSync(
+    f('valid.json'),
+    JSON.stringify(
+      {
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'fast-c', annotations: {} },
+        spec: { components: [] },
+      },
+      null,
+      2,
+    ),
+  );
 });
 
 afterAll(() => {
@@ -126,9 +172,18 @@ const oclifCases: string[][] = [
 
 describe('plainAppValidateArgs', () => {
   it('takes plain files with --check-image-refs and one output flag', () => {
-    expect(plainAppValidateArgs(['app', 'validate', 'a.yaml', 'b.yaml'])).toEqual({ files: ['a.yaml', 'b.yaml'], checkImageRefs: false });
-    expect(plainAppValidateArgs(['app', 'validate', '-o', 'json', 'a.yaml', '--check-image-refs'])).toEqual({ files: ['a.yaml'], checkImageRefs: true });
-    expect(plainAppValidateArgs(['app', 'validate', '--output=text', 'json'])).toEqual({ files: ['json'], checkImageRefs: false });
+    expect(plainAppValidateArgs(['app', 'validate', 'a.yaml', 'b.yaml'])).toEqual({
+      files: ['a.yaml', 'b.yaml'],
+      checkImageRefs: false,
+    });
+    expect(plainAppValidateArgs(['app', 'validate', '-o', 'json', 'a.yaml', '--check-image-refs'])).toEqual({
+      files: ['a.yaml'],
+      checkImageRefs: true,
+    });
+    expect(plainAppValidateArgs(['app', 'validate', '--output=text', 'json'])).toEqual({
+      files: ['json'],
+      checkImageRefs: false,
+    });
   });
 
   it.each(oclifCases.map((argv) => [argv.join(' '), argv] as const))('leaves `%s` to oclif', (_name, argv) => {

@@ -45,7 +45,13 @@ describe('decodeClaimsToken', () => {
 
   it('renders the JSON document with snake_case keys and "never" for no expiry', () => {
     const doc = claimsDocument(decodeClaimsToken(token({ ...payload, exp: undefined })));
-    expect(doc).toMatchObject({ verified: false, name: 'demo', expires: 'never', call_alias: 'demo-alias', revision: 4 });
+    expect(doc).toMatchObject({
+      verified: false,
+      name: 'demo',
+      expires: 'never',
+      call_alias: 'demo-alias',
+      revision: 4,
+    });
     expect(doc).not.toHaveProperty('capabilities');
   });
 
@@ -84,6 +90,10 @@ describe('readClaims', () => {
     });
     expect(plugin?.expires).toBeUndefined();
     const actor = readClaims(readFileSync(peerFixturePath('echo_messaging_v0.9.0.wasm')));
-    expect(actor).toMatchObject({ name: 'Echo Messaging', version: '0.1.5', capabilities: ['wasmcloud:messaging', 'wasmcloud:builtin:logging'] });
+    expect(actor).toMatchObject({
+      name: 'Echo Messaging',
+      version: '0.1.5',
+      capabilities: ['wasmcloud:messaging', 'wasmcloud:builtin:logging'],
+    });
   });
 });

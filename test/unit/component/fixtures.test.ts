@@ -10,7 +10,10 @@ describe('committed WAT fixture components', () => {
     expect([...built.keys()].sort()).toEqual(WAT_FIXTURES.map((f) => f.name).sort());
     for (const [name, bytes] of built) {
       const committed = readFileSync(fixturePath(name as WatFixtureName));
-      expect(Buffer.from(bytes).equals(committed), `${name}.wasm differs from a fresh build (run: npm run fixtures -- --wat)`).toBe(true);
+      expect(
+        Buffer.from(bytes).equals(committed),
+        `${name}.wasm differs from a fresh build (run: npm run fixtures -- --wat)`,
+      ).toBe(true);
     }
   });
 
@@ -25,8 +28,16 @@ describe('committed WAT fixture components', () => {
   });
 
   it.each([
-    ['http-hello-v1', ['wasi:io/error@0.2.10', 'wasi:io/streams@0.2.10', 'wasi:http/types@0.2.10'], ['wasi:http/incoming-handler@0.2.10']],
-    ['http-hello-v2', ['wasi:io/error@0.2.10', 'wasi:io/streams@0.2.10', 'wasi:http/types@0.2.10'], ['wasi:http/incoming-handler@0.2.10']],
+    [
+      'http-hello-v1',
+      ['wasi:io/error@0.2.10', 'wasi:io/streams@0.2.10', 'wasi:http/types@0.2.10'],
+      ['wasi:http/incoming-handler@0.2.10'],
+    ],
+    [
+      'http-hello-v2',
+      ['wasi:io/error@0.2.10', 'wasi:io/streams@0.2.10', 'wasi:http/types@0.2.10'],
+      ['wasi:http/incoming-handler@0.2.10'],
+    ],
     ['http-trap', ['wasi:http/types@0.2.10'], ['wasi:http/incoming-handler@0.2.10']],
     ['calc', ['example:calc/host@0.1.0'], ['example:calc/calc@0.1.0']],
   ] as const)('%s has the expected imports and exports', async (name, imports, exports) => {
@@ -41,7 +52,12 @@ describe('JS fixture components (componentize-js, cached build)', () => {
     const paths = await ensureJsFixtures();
     const config = await inspectComponent(paths['js-config']);
     expect(config.imports).toEqual(
-      expect.arrayContaining(['wasi:http/types@0.2.10', 'wasi:config/runtime@0.2.0-draft', 'wasi:config/store@0.2.0-draft', 'wasi:logging/logging@0.1.0-draft']),
+      expect.arrayContaining([
+        'wasi:http/types@0.2.10',
+        'wasi:config/runtime@0.2.0-draft',
+        'wasi:config/store@0.2.0-draft',
+        'wasi:logging/logging@0.1.0-draft',
+      ]),
     );
     expect(config.exports).toEqual(['wasi:http/incoming-handler@0.2.10']);
     const fetch = await inspectComponent(paths['js-hello-fetch']);

@@ -14,7 +14,11 @@ describe('wash inspect', () => {
   it('prints one JSON document with imports and exports', async () => {
     const { stdout, exitCode } = await run([fixturePath('calc'), '-o', 'json']);
     expect(exitCode).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ imports: ['example:calc/host@0.1.0'], exports: ['example:calc/calc@0.1.0'], success: true });
+    expect(JSON.parse(stdout)).toEqual({
+      imports: ['example:calc/host@0.1.0'],
+      exports: ['example:calc/calc@0.1.0'],
+      success: true,
+    });
   });
 
   it('adds the WIT world with --world, and prints only the WIT in text mode with --wit', async () => {

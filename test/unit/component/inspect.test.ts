@@ -62,7 +62,9 @@ describe.skipIf(!hasPeerFixtures())('inspectComponent on real wasmCloud artifact
   it('refuses the pre-1.0 component encoding before calling jco', async () => {
     const path = peerFixturePath('guest.component.wasm');
     const err = await rejection(inspectComponent(path));
-    expect(err.message).toBe(`${path} uses an unsupported (pre-release) component encoding: binary version 0x1000c, expected 0x1000d`);
+    expect(err.message).toBe(
+      `${path} uses an unsupported (pre-release) component encoding: binary version 0x1000c, expected 0x1000d`,
+    );
   });
 });
 
@@ -108,7 +110,11 @@ world mixed {
     const result = await inspectComponent(bytes, { label: 'mixed' });
     // order follows the component's encoding, not the source world
     const kinds = (items: { name: string; kind: string }[]) => Object.fromEntries(items.map((i) => [i.name, i.kind]));
-    expect(kinds(result.importItems)).toEqual({ 'test:mixed/host@0.3.0': 'interface', log: 'function', helpers: 'inline-interface' });
+    expect(kinds(result.importItems)).toEqual({
+      'test:mixed/host@0.3.0': 'interface',
+      log: 'function',
+      helpers: 'inline-interface',
+    });
     expect(kinds(result.exportItems)).toEqual({ run: 'function', 'test:mixed/host@0.3.0': 'interface' });
     expect(result.imports).toHaveLength(3);
     expect(result.claims).toBeUndefined();

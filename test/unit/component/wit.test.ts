@@ -75,7 +75,10 @@ world other {
   });
 
   it('selects a world by name', () => {
-    expect(parseWorldItems(wit, 'other')).toEqual({ imports: [{ name: 'not:this/one', kind: 'interface' }], exports: [] });
+    expect(parseWorldItems(wit, 'other')).toEqual({
+      imports: [{ name: 'not:this/one', kind: 'interface' }],
+      exports: [],
+    });
     expect(parseWorldItems(wit, 'missing')).toEqual({ imports: [], exports: [] });
   });
 });

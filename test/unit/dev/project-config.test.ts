@@ -28,7 +28,11 @@ describe('wasmcloud.toml', () => {
     expect(cfg.registry?.pull?.sources).toEqual([{ target: 'acme:inv', source: 'file://extra' }]);
     expect(cfg.dev.config).toEqual([{ values: { a: '1' } }, { name: 'shared' }]);
     // aliases folded into canonical keys
-    expect(cfg.dev.overrides.imports[0]).toEqual({ interface: 'wasi:keyvalue@0.2.0-draft', image_ref: 'ghcr.io/wasmcloud/keyvalue-redis:0.28.2', link_config: [{ values: { url: 'redis://x' } }] });
+    expect(cfg.dev.overrides.imports[0]).toEqual({
+      interface: 'wasi:keyvalue@0.2.0-draft',
+      image_ref: 'ghcr.io/wasmcloud/keyvalue-redis:0.28.2',
+      link_config: [{ values: { url: 'redis://x' } }],
+    });
   });
 
   it('names file:line and key path of an unknown key', async () => {
@@ -37,7 +41,9 @@ describe('wasmcloud.toml', () => {
   });
 
   it('names file:line and key path of an ill-typed key inside an array of tables', async () => {
-    const msg = await errorOf(`${base}[[dev.overrides.imports]]\ninterface = "a:b"\n\n[[dev.overrides.imports]]\ninterface = "c:d"\nimage_ref = 42\n`);
+    const msg = await errorOf(
+      `${base}[[dev.overrides.imports]]\ninterface = "a:b"\n\n[[dev.overrides.imports]]\ninterface = "c:d"\nimage_ref = 42\n`,
+    );
     expect(msg).toMatch(/wasmcloud\.toml:10: dev\.overrides\.imports\[1\]\.image_ref .*string/);
   });
 

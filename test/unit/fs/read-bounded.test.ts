@@ -71,7 +71,13 @@ describe('allowed directories', () => {
 
   it('outsidePaths_refusedTheSameWay_existingOrNot', async () => {
     const msgs: string[] = [];
-    for (const p of ['/etc/shadow', '/etc/does-not-exist', '/dev/zero', join(allowed, '..', 'x'), join(allowed, 'escape')]) {
+    for (const p of [
+      '/etc/shadow',
+      '/etc/does-not-exist',
+      '/dev/zero',
+      join(allowed, '..', 'x'),
+      join(allowed, 'escape'),
+    ]) {
       const err = await resolveAllowedPath(p, [allowed], 'the ref').catch((e: unknown) => e);
       expect(err, p).toBeInstanceOf(PathNotAllowedError);
       msgs.push((err as Error).message);

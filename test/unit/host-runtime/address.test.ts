@@ -14,20 +14,26 @@ describe('parseListenAddress', () => {
     expect(parseListenAddress(address)).toEqual({ host, port });
   });
 
-  it.each(['8000', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:70000', '::1:8000', 'http://127.0.0.1:8000', '127.0.0.1:80a', ''])(
-    'rejects %j with a UserError naming it',
-    (address) => {
-      let caught: unknown;
-      try {
-        parseListenAddress(address);
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught).toBeInstanceOf(UserError);
-      expect((caught as UserError).message).toContain(`"${address}"`);
-      expect((caught as UserError).suggestion).toMatch(/host:port/);
-    },
-  );
+  it.each([
+    '8000',
+    '127.0.0.1',
+    '127.0.0.1:0',
+    '127.0.0.1:70000',
+    '::1:8000',
+    'http://127.0.0.1:8000',
+    '127.0.0.1:80a',
+    '',
+  ])('rejects %j with a UserError naming it', (address) => {
+    let caught: unknown;
+    try {
+      parseListenAddress(address);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UserError);
+    expect((caught as UserError).message).toContain(`"${address}"`);
+    expect((caught as UserError).suggestion).toMatch(/host:port/);
+  });
 
   it('gives one key per listener spelling', () => {
     expect(addressKey(' 127.0.0.1:8000')).toBe('127.0.0.1:8000');

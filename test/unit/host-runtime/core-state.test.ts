@@ -40,7 +40,9 @@ describe('exportMutableState', () => {
     expect(globals).toEqual(['__wash_global_1', '__wash_global_2']);
     expect(memories).toEqual(['__wash_memory_0']);
     expect(tables).toEqual(['__wash_table_0']);
-    const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((e) => e.name);
+    const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map(
+      (e) => e.name,
+    );
     expect(names).toEqual(expect.arrayContaining(['bump', 'cell', 'grow', ...globals, ...memories, ...tables]));
     const instance = instantiate(bytes);
     expect((instance.exports.bump as () => number)()).toBe(8);

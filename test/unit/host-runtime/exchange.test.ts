@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { Exchange, Fields, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam, type ResponseSink } from '../../../src/host/runtime/wasi/http.js';
+import {
+  Exchange,
+  Fields,
+  IncomingRequest,
+  OutgoingBody,
+  OutgoingResponse,
+  ResponseOutparam,
+  type ResponseSink,
+} from '../../../src/host/runtime/wasi/http.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
 function recorder() {
   const events: string[] = [];
   const sink: ResponseSink = {
-    send: (status, headers, body) => events.push(`send ${status} ${headers.join(',')} ${body ? new TextDecoder().decode(body) : '(none)'}`),
+    send: (status, headers, body) =>
+      events.push(`send ${status} ${headers.join(',')} ${body ? new TextDecoder().decode(body) : '(none)'}`),
     head: (status, headers) => events.push(`head ${status} ${headers.join(',')}`),
     write: (chunk) => events.push(`write ${chunk.length}`),
     end: () => events.push('end'),
@@ -15,12 +24,25 @@ function recorder() {
 }
 
 function exchange(sink: ResponseSink, body: Uint8Array[] = []) {
-  return new Exchange({ method: 'PATCH', pathWithQuery: '/a?b=1', authority: 'example.test', rawHeaders: ['Host', 'example.test', 'X-Two', 'a', 'x-two', 'b'] }, body, sink);
+  return new Exchange(
+    {
+      method: 'PATCH',
+      pathWithQuery: '/a?b=1',
+      authority: 'example.test',
+      rawHeaders: ['Host', 'example.test', 'X-Two', 'a', 'x-two', 'b'],
+    },
+    body,
+    sink,
+  );
 }
 
 describe('Fields', () => {
   it('gets values case-insensitively and keeps order', () => {
-    const f = Fields.fromList([['Content-Type', enc('text/plain')], ['x-a', enc('1')], ['X-A', enc('2')]]);
+    const f = Fields.fromList([
+      ['Content-Type', enc('text/plain')],
+      ['x-a', enc('1')],
+      ['X-A', enc('2')],
+    ]);
     expect(f.get('x-a').map((v) => new TextDecoder().decode(v))).toEqual(['1', '2']);
     expect(f.has('CONTENT-TYPE')).toBe(true);
     f.set('x-a', [enc('3')]);
@@ -84,11 +106,17 @@ describe('Exchange.settle', () => {
   });
 
   it('reports a missing response, an error response and an unfinished body', () => {
-    expect(exchange(recorder().sink).settle()).toMatchObject({ kind: 'no-response', reason: expect.stringMatching(/without setting/) });
+    expect(exchange(recorder().sink).settle()).toMatchObject({
+      kind: 'no-response',
+      reason: expect.stringMatching(/without setting/),
+    });
 
     const errored = exchange(recorder().sink);
     ResponseOutparam.set(new ResponseOutparam(errored), { tag: 'err', val: { tag: 'HTTP-request-denied' } });
-    expect(errored.settle()).toMatchObject({ kind: 'no-response', reason: expect.stringMatching(/HTTP-request-denied/) });
+    expect(errored.settle()).toMatchObject({
+      kind: 'no-response',
+      reason: expect.stringMatching(/HTTP-request-denied/),
+    });
 
     const unfinished = exchange(recorder().sink);
     const response = new OutgoingResponse(new Fields());

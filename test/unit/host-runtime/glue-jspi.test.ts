@@ -12,7 +12,13 @@ import { patchGlue } from '../../../src/host/runtime/glue.js';
 import { transpileOptions } from '../../../src/host/runtime/transpile.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 
-type Glue = { instantiate(get: (n: string) => WebAssembly.Module, imports: unknown, inst: (m: WebAssembly.Module, i: WebAssembly.Imports) => WebAssembly.Instance): { calc: { add(a: number, b: number): Promise<number> } } };
+type Glue = {
+  instantiate(
+    get: (n: string) => WebAssembly.Module,
+    imports: unknown,
+    inst: (m: WebAssembly.Module, i: WebAssembly.Imports) => WebAssembly.Instance,
+  ): { calc: { add(a: number, b: number): Promise<number> } };
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'wash-glue-jspi-'));
 let glue: Glue;
@@ -39,12 +45,22 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function instantiate(log: (message: string) => Promise<void>) {
-  return glue.instantiate((n) => modules.get(n)!, { 'example:calc/host': { log } }, (m, i) => new WebAssembly.Instance(m, i)).calc;
+  return glue.instantiate(
+    (n) => modules.get(n)!,
+    { 'example:calc/host': { log } },
+    (m, i) => new WebAssembly.Instance(m, i),
+  ).calc;
 }
 
 describe('glue patches on JSPI glue', () => {
   it('applies the task-free host-call rewrite (calc has no resources, so no created-reps patch)', () => {
-    expect(applied).toEqual(['rethrow-async-import-errors', 'debug-log-noop', 'lower-import-rest-params', 'promising-without-throw', 'sync-host-calls-without-tasks']);
+    expect(applied).toEqual([
+      'rethrow-async-import-errors',
+      'debug-log-noop',
+      'lower-import-rest-params',
+      'promising-without-throw',
+      'sync-host-calls-without-tasks',
+    ]);
   });
 
   it('suspends the guest in an async host call and resumes it with the result', async () => {
@@ -68,7 +84,9 @@ describe('glue patches on JSPI glue', () => {
 
   it('two instances suspended at once both finish with their own results', async () => {
     let release: () => void = () => {};
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const a = instantiate(() => gate);
     const b = instantiate(() => gate);
     const both = Promise.all([a.add(1, 1), b.add(10, 10)]);

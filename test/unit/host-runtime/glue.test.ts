@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { directSyncHostCalls, patchGlue } from '../../../src/host/runtime/glue.js';
 import { Fields, OutgoingResponse } from '../../../src/host/runtime/wasi/http.js';
 
-const ALL_PATCHES = ['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks'];
+const ALL_PATCHES = [
+  'debug-log-noop',
+  'lower-import-rest-params',
+  'no-created-reps-leak',
+  'promising-without-throw',
+  'sync-host-calls-without-tasks',
+];
 /** Verbatim jco 1.35 glue for one sync host import, in a harness (see the file's header). */
 const SYNC_CALL_SAMPLE = readFileSync(new URL('./fixtures/jco-sync-host-call.js.txt', import.meta.url), 'utf8');
 
@@ -13,7 +19,11 @@ interface SyncCallHarness {
 }
 async function loadHarness(source: string, response: OutgoingResponse, calls: string[]): Promise<SyncCallHarness> {
   const mod = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
-    build(env: { OutgoingResponse: typeof OutgoingResponse; response: OutgoingResponse; calls: string[] }): SyncCallHarness;
+    build(env: {
+      OutgoingResponse: typeof OutgoingResponse;
+      response: OutgoingResponse;
+      calls: string[];
+    }): SyncCallHarness;
   };
   return mod.build({ OutgoingResponse, response, calls });
 }
@@ -43,7 +53,12 @@ export function instantiate() {
 describe('patchGlue', () => {
   it('applies both patches and keeps the module valid', async () => {
     const { source, applied, missed } = patchGlue(SAMPLE);
-    expect(applied).toEqual(['debug-log-noop', 'lower-import-rest-params', 'no-created-reps-leak', 'promising-without-throw']);
+    expect(applied).toEqual([
+      'debug-log-noop',
+      'lower-import-rest-params',
+      'no-created-reps-leak',
+      'promising-without-throw',
+    ]);
     expect(missed).toEqual(['sync-host-calls-without-tasks']);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
@@ -87,18 +102,30 @@ describe('sync host calls without task bookkeeping', () => {
   });
 
   it('the patched lowering still checks may-leave', async () => {
-    const source = patchGlue(SYNC_CALL_SAMPLE).source.replace('new Map([[0, { value: 1 }]])', 'new Map([[0, { value: 0 }]])');
+    const source = patchGlue(SYNC_CALL_SAMPLE).source.replace(
+      'new Map([[0, { value: 1 }]])',
+      'new Map([[0, { value: 0 }]])',
+    );
     const harness = await loadHarness(source, new OutgoingResponse(new Fields()), []);
     expect(() => harness.trampoline2(1, 200)).toThrow(/cannot leave component instance/);
   });
 
   it('is all-or-nothing: one host trampoline that does not match leaves the whole glue unpatched', () => {
     expect(directSyncHostCalls(SYNC_CALL_SAMPLE)).toBeDefined();
-    const changedTrampoline = SYNC_CALL_SAMPLE.replace('const started = task.enterSync();', 'const started = task.enterSyncV2();');
+    const changedTrampoline = SYNC_CALL_SAMPLE.replace(
+      'const started = task.enterSync();',
+      'const started = task.enterSyncV2();',
+    );
     expect(directSyncHostCalls(changedTrampoline)).toBeUndefined();
-    const changedLowering = SYNC_CALL_SAMPLE.replace('_checkMayLeave(componentIdx);', '_checkMayLeaveV2(componentIdx);');
+    const changedLowering = SYNC_CALL_SAMPLE.replace(
+      '_checkMayLeave(componentIdx);',
+      '_checkMayLeaveV2(componentIdx);',
+    );
     expect(directSyncHostCalls(changedLowering)).toBeUndefined();
-    const otherLowering = SYNC_CALL_SAMPLE.replace('_lowerImportBackwardsCompat.bind(\n  null,', '_lowerImport.bind(\n  null,');
+    const otherLowering = SYNC_CALL_SAMPLE.replace(
+      '_lowerImportBackwardsCompat.bind(\n  null,',
+      '_lowerImport.bind(\n  null,',
+    );
     expect(otherLowering).not.toBe(SYNC_CALL_SAMPLE);
     expect(directSyncHostCalls(otherLowering)).toBeUndefined();
     const { applied, missed, source } = patchGlue(changedTrampoline);

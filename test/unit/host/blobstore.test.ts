@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobBackend } from '../../../src/host/capabilities/blobstore/backend.js';
 import { FsBlobstore } from '../../../src/host/capabilities/blobstore/fs.js';
-import { blobstoreImports, inclusiveRange, type Container, type IncomingValue, type OutgoingValue } from '../../../src/host/capabilities/blobstore/interface.js';
+import {
+  blobstoreImports,
+  inclusiveRange,
+  type Container,
+  type IncomingValue,
+  type OutgoingValue,
+} from '../../../src/host/capabilities/blobstore/interface.js';
 import { builtinKind } from '../../../src/host/capabilities/kinds.js';
 import { asyncPlan } from '../../../src/host/runtime/async-plan.js';
 import type { OutputStream } from '../../../src/host/runtime/wasi/io.js';
@@ -22,7 +28,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
-const text = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : new TextDecoder().decode(b));
+const text = (b: Uint8Array | undefined): string | undefined =>
+  b === undefined ? undefined : new TextDecoder().decode(b);
 
 describe('FsBlobstore', () => {
   it('stores containers as directories and objects as files under the root', async () => {
@@ -45,11 +52,21 @@ describe('FsBlobstore', () => {
   it('refuses names that would leave the root: .., absolute, empty segments, NUL, / in container names', async () => {
     const fs = new FsBlobstore(root);
     await fs.createContainer('c');
-    for (const name of ['../../outside/secret', '../c2/x', '/etc/passwd', 'a//b', './x', 'a/../../x', 'x\0y', '..\\x']) {
+    for (const name of [
+      '../../outside/secret',
+      '../c2/x',
+      '/etc/passwd',
+      'a//b',
+      './x',
+      'a/../../x',
+      'x\0y',
+      '..\\x',
+    ]) {
       await expect(fs.get('c', name), name).rejects.toThrow(/object name/);
       await expect(fs.put('c', name, bytes('x')), name).rejects.toThrow(/object name/);
     }
-    for (const name of ['..', '.', '', 'a/b', '/tmp']) await expect(fs.createContainer(name), name).rejects.toThrow(/container name/);
+    for (const name of ['..', '.', '', 'a/b', '/tmp'])
+      await expect(fs.createContainer(name), name).rejects.toThrow(/container name/);
     expect(readFileSync(join(outside, 'secret'), 'utf8')).toBe('secret');
   });
 
@@ -116,10 +133,19 @@ describe('wasi:blobstore host functions', () => {
     await expect(api.getContainer('nope')).rejects.toBe("container 'nope' does not exist");
     const c = await api.createContainer('c');
     await expect(c.getData('missing', 0n, 10n)).rejects.toBe("object 'missing' does not exist in container 'c'");
-    await expect(c.getData('../../outside/secret', 0n, 10n)).rejects.toMatch(/^object name '..\/..\/outside\/secret' has a '..' path segment/);
-    const slow: BlobBackend = { ...new FsBlobstore(root), containerCreatedAt: () => new Promise(() => undefined) } as unknown as BlobBackend;
-    const stuck = blobstoreImports(async () => ({ backend: slow, timeoutMs: 50, label: 'blobstore link slow' }))['wasi:blobstore/blobstore'] as unknown as Api;
-    await expect(stuck.getContainer('c')).rejects.toBe('blobstore link slow (get-container) did not answer within 50 ms');
+    await expect(c.getData('../../outside/secret', 0n, 10n)).rejects.toMatch(
+      /^object name '..\/..\/outside\/secret' has a '..' path segment/,
+    );
+    const slow: BlobBackend = {
+      ...new FsBlobstore(root),
+      containerCreatedAt: () => new Promise(() => undefined),
+    } as unknown as BlobBackend;
+    const stuck = blobstoreImports(async () => ({ backend: slow, timeoutMs: 50, label: 'blobstore link slow' }))[
+      'wasi:blobstore/blobstore'
+    ] as unknown as Api;
+    await expect(stuck.getContainer('c')).rejects.toBe(
+      'blobstore link slow (get-container) did not answer within 50 ms',
+    );
   });
 
   it('inclusiveRange clamps the end and refuses start > end', () => {
@@ -139,10 +165,21 @@ describe('blobstore kinds and async plan', () => {
     expect(builtinKind('ghcr.io/wasmcloud/blobstore-nats:0.2.0')).toBe('blobstore-nats');
   });
   it('makes the backend-touching blobstore functions async, not the in-memory ones', () => {
-    const plan = asyncPlan(['wasi:blobstore/blobstore@0.2.0-draft', 'wasi:blobstore/container@0.2.0-draft', 'wasi:blobstore/types@0.2.0-draft'], ['wasi:http/incoming-handler@0.2.10']);
-    expect(plan?.asyncImports).toEqual(expect.arrayContaining([
-      'wasi:blobstore/blobstore#create-container', 'wasi:blobstore/container#[method]container.write-data', 'wasi:blobstore/types#[static]outgoing-value.finish',
-    ]));
+    const plan = asyncPlan(
+      [
+        'wasi:blobstore/blobstore@0.2.0-draft',
+        'wasi:blobstore/container@0.2.0-draft',
+        'wasi:blobstore/types@0.2.0-draft',
+      ],
+      ['wasi:http/incoming-handler@0.2.10'],
+    );
+    expect(plan?.asyncImports).toEqual(
+      expect.arrayContaining([
+        'wasi:blobstore/blobstore#create-container',
+        'wasi:blobstore/container#[method]container.write-data',
+        'wasi:blobstore/types#[static]outgoing-value.finish',
+      ]),
+    );
     expect(plan?.asyncImports).not.toContain('wasi:blobstore/container#[method]container.name');
     expect(plan?.asyncImports).not.toContain('wasi:blobstore/types#[static]incoming-value.incoming-value-consume-sync');
   });
@@ -164,18 +201,30 @@ describe('BuiltinCapabilities blobstore resolution (named links)', () => {
     const { BuiltinCapabilities } = await import('../../../src/host/capabilities/resolver.js');
     const { silentLogger } = await import('../../../src/host/log.js');
     const link = (name: string, target: string, config: string[]) => ({
-      source_id: 'app', target, name, wit_namespace: 'wasi', wit_package: 'blobstore', interfaces: ['blobstore'], source_config: [], target_config: config,
+      source_id: 'app',
+      target,
+      name,
+      wit_namespace: 'wasi',
+      wit_package: 'blobstore',
+      interfaces: ['blobstore'],
+      source_config: [],
+      target_config: config,
     });
     let links = [link('files', 'fs-a', ['a']), link('archive', 'fs-b', ['b'])];
     const caps = new BuiltinCapabilities({
-      nats: () => { throw new Error('no NATS in this test'); },
+      nats: () => {
+        throw new Error('no NATS in this test');
+      },
       linksFrom: () => links,
       targetKind: () => 'blobstore-fs',
-      config: (names): Record<string, string> => (names[0] === 'a' ? { root: join(dir, 'a') } : { ROOT: join(dir, 'b') }),
+      config: (names): Record<string, string> =>
+        names[0] === 'a' ? { root: join(dir, 'a') } : { ROOT: join(dir, 'b') },
       defaultTimeoutMs: 5000,
       log: silentLogger,
     });
-    const api = caps.resolver('app')('wasi:blobstore/blobstore@0.2.0-draft') as unknown as { createContainer(n: string): Promise<unknown> };
+    const api = caps.resolver('app')('wasi:blobstore/blobstore@0.2.0-draft') as unknown as {
+      createContainer(n: string): Promise<unknown>;
+    };
     await api.createContainer('files');
     await api.createContainer('archive');
     expect(existsSync(join(dir, 'a', 'files'))).toBe(true);

@@ -5,8 +5,15 @@ import type { Link } from '../../../src/lattice/types.js';
 import { FakeIngress, FakeRunning, RecordingEvents } from './fakes.js';
 
 const link = (over: Partial<Link> = {}): Link => ({
-  source_id: 'http', target: 'hello', name: 'default', wit_namespace: 'wasi', wit_package: 'http',
-  interfaces: ['incoming-handler'], source_config: [], target_config: [], ...over,
+  source_id: 'http',
+  target: 'hello',
+  name: 'default',
+  wit_namespace: 'wasi',
+  wit_package: 'http',
+  interfaces: ['incoming-handler'],
+  source_config: [],
+  target_config: [],
+  ...over,
 });
 
 describe('built-in http-server', () => {
@@ -20,16 +27,26 @@ describe('built-in http-server', () => {
   });
 
   it('planBindings_addressFromSourceConfig_defaultAndConflicts', () => {
-    const configs: Record<string, Record<string, string>> = { a: { address: '0.0.0.0:9001' }, b: { address: '0.0.0.0:9001' } };
+    const configs: Record<string, Record<string, string>> = {
+      a: { address: '0.0.0.0:9001' },
+      b: { address: '0.0.0.0:9001' },
+    };
     const cfg = (names: readonly string[]) => Object.assign({}, ...names.map((n) => configs[n] ?? {}));
-    const { bindings, conflicts } = planBindings([
-      link({ target: 'one', source_config: ['a'] }),
-      link({ target: 'two', name: 'second', source_config: ['b'] }),
-      link({ target: 'three', name: 'third' }),
-      link({ source_id: 'other' }),
-      link({ wit_package: 'keyvalue' }),
-    ], 'http', cfg);
-    expect([...bindings.entries()].map(([a, b]) => [a, b.link.target])).toEqual([['0.0.0.0:9001', 'one'], ['127.0.0.1:8000', 'three']]);
+    const { bindings, conflicts } = planBindings(
+      [
+        link({ target: 'one', source_config: ['a'] }),
+        link({ target: 'two', name: 'second', source_config: ['b'] }),
+        link({ target: 'three', name: 'third' }),
+        link({ source_id: 'other' }),
+        link({ wit_package: 'keyvalue' }),
+      ],
+      'http',
+      cfg,
+    );
+    expect([...bindings.entries()].map(([a, b]) => [a, b.link.target])).toEqual([
+      ['0.0.0.0:9001', 'one'],
+      ['127.0.0.1:8000', 'three'],
+    ]);
     expect(conflicts.map((c) => c.link.target)).toEqual(['two']);
   });
 
@@ -38,14 +55,23 @@ describe('built-in http-server', () => {
     let links = [link({ source_config: ['c'] })];
     const running = new Map<string, FakeRunning>();
     const server = new BuiltinHttpServer('http', {
-      hostId: 'N', ingress: async () => ingress, component: (id) => running.get(id), links: () => links,
-      config: () => ({ address: '127.0.0.1:9100' }), events: new RecordingEvents(), log: silentLogger,
+      hostId: 'N',
+      ingress: async () => ingress,
+      component: (id) => running.get(id),
+      links: () => links,
+      config: () => ({ address: '127.0.0.1:9100' }),
+      events: new RecordingEvents(),
+      log: silentLogger,
     });
     await server.sync();
     expect(server.addresses()).toEqual(['127.0.0.1:9100']);
     const target = ingress.routes.get('127.0.0.1:9100')!;
     expect(target()).toBeUndefined();
-    const comp = new FakeRunning('hello', 'd', 1, { componentId: 'hello', maxInstances: 1, capabilities: { config: () => ({}) } });
+    const comp = new FakeRunning('hello', 'd', 1, {
+      componentId: 'hello',
+      maxInstances: 1,
+      capabilities: { config: () => ({}) },
+    });
     running.set('hello', comp);
     expect(target()).toBe(comp);
     links = [];
@@ -59,12 +85,19 @@ describe('built-in http-server', () => {
     ingress.busy.add('127.0.0.1:8000');
     const events = new RecordingEvents();
     const server = new BuiltinHttpServer('http', {
-      hostId: 'N', ingress: async () => ingress, component: () => undefined, links: () => [link()],
-      config: () => ({}), events, log: silentLogger,
+      hostId: 'N',
+      ingress: async () => ingress,
+      component: () => undefined,
+      links: () => [link()],
+      config: () => ({}),
+      events,
+      log: silentLogger,
     });
     await server.sync();
     await server.sync();
-    expect(events.named('linkdef_set_failed')).toEqual([{ ...link(), error: 'address 127.0.0.1:8000 is already in use' }]);
+    expect(events.named('linkdef_set_failed')).toEqual([
+      { ...link(), error: 'address 127.0.0.1:8000 is already in use' },
+    ]);
     ingress.busy.delete('127.0.0.1:8000');
     await server.sync();
     expect(server.addresses()).toEqual(['127.0.0.1:8000']);

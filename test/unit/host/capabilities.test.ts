@@ -10,7 +10,15 @@ import { asyncPlan } from '../../../src/host/runtime/async-plan.js';
 import type { Link } from '../../../src/lattice/types.js';
 
 const kv = (name: string, target: string, over: Partial<Link> = {}): Link => ({
-  source_id: 'app', target, name, wit_namespace: 'wasi', wit_package: 'keyvalue', interfaces: ['store'], source_config: [], target_config: [], ...over,
+  source_id: 'app',
+  target,
+  name,
+  wit_namespace: 'wasi',
+  wit_package: 'keyvalue',
+  interfaces: ['store'],
+  source_config: [],
+  target_config: [],
+  ...over,
 });
 
 describe('builtinKind', () => {
@@ -22,7 +30,13 @@ describe('builtinKind', () => {
     expect(builtinKind(' wasmcloud+builtin://http-server ')).toBe('http-server');
   });
   it('rejects anything else', () => {
-    for (const ref of ['ghcr.io/wasmcloud/blobstore-s3:0.1.0', 'ghcr.io/other/keyvalue-nats:1', 'file:///x/provider.par.gz', 'wasmcloud+builtin://nope', '']) {
+    for (const ref of [
+      'ghcr.io/wasmcloud/blobstore-s3:0.1.0',
+      'ghcr.io/other/keyvalue-nats:1',
+      'file:///x/provider.par.gz',
+      'wasmcloud+builtin://nope',
+      '',
+    ]) {
       expect(builtinKind(ref), ref).toBeUndefined();
     }
   });
@@ -39,28 +53,47 @@ describe('selectLink (named links)', () => {
   });
   it('without a match or default: an error listing the names that exist', () => {
     expect(selectLink(links, 'wasi', 'keyvalue', 'other')).toEqual({
-      ok: false, error: "no wasi:keyvalue link named 'other' and no 'default' link: its wasi:keyvalue links are named cache, sessions",
+      ok: false,
+      error:
+        "no wasi:keyvalue link named 'other' and no 'default' link: its wasi:keyvalue links are named cache, sessions",
     });
-    expect(selectLink([], 'wasi', 'keyvalue', 'x')).toEqual({ ok: false, error: "no wasi:keyvalue link named 'x' and no 'default' link: the component has no wasi:keyvalue link" });
+    expect(selectLink([], 'wasi', 'keyvalue', 'x')).toEqual({
+      ok: false,
+      error: "no wasi:keyvalue link named 'x' and no 'default' link: the component has no wasi:keyvalue link",
+    });
   });
 });
 
 describe('asyncPlan', () => {
   it('is undefined for components without network-backed imports (they keep the sync glue)', () => {
-    expect(asyncPlan(['wasi:http/types@0.2.10', 'wasi:io/poll@0.2.12', 'wasi:config/store@0.2.0-draft'], ['wasi:http/incoming-handler@0.2.10'])).toBeUndefined();
+    expect(
+      asyncPlan(
+        ['wasi:http/types@0.2.10', 'wasi:io/poll@0.2.12', 'wasi:config/store@0.2.0-draft'],
+        ['wasi:http/incoming-handler@0.2.10'],
+      ),
+    ).toBeUndefined();
   });
   it('names every keyvalue function, the poll waits and the HTTP handler export', () => {
-    const plan = asyncPlan(['wasi:keyvalue/store@0.2.0-draft', 'wasi:keyvalue/atomics@0.2.0-draft', 'wasi:io/poll@0.2.12'], ['wasi:http/incoming-handler@0.2.10']);
+    const plan = asyncPlan(
+      ['wasi:keyvalue/store@0.2.0-draft', 'wasi:keyvalue/atomics@0.2.0-draft', 'wasi:io/poll@0.2.12'],
+      ['wasi:http/incoming-handler@0.2.10'],
+    );
     expect(plan?.asyncExports).toEqual(['wasi:http/incoming-handler#handle']);
-    expect(plan?.asyncImports).toEqual(expect.arrayContaining([
-      'wasi:keyvalue/store#open', 'wasi:keyvalue/store#[method]bucket.get', 'wasi:keyvalue/atomics#increment',
-      'wasi:io/poll#poll', 'wasi:io/poll#[method]pollable.block',
-    ]));
+    expect(plan?.asyncImports).toEqual(
+      expect.arrayContaining([
+        'wasi:keyvalue/store#open',
+        'wasi:keyvalue/store#[method]bucket.get',
+        'wasi:keyvalue/atomics#increment',
+        'wasi:io/poll#poll',
+        'wasi:io/poll#[method]pollable.block',
+      ]),
+    );
     expect(plan?.asyncImports.some((n) => n.startsWith('wasi:keyvalue/batch'))).toBe(false);
   });
   it('outgoing HTTP makes only the poll waits async (handle starts the request)', () => {
     expect(asyncPlan(['wasi:http/outgoing-handler@0.2.10', 'wasi:io/poll@0.2.12'], [])).toEqual({
-      asyncImports: ['wasi:io/poll#[method]pollable.block', 'wasi:io/poll#poll'], asyncExports: [],
+      asyncImports: ['wasi:io/poll#[method]pollable.block', 'wasi:io/poll#poll'],
+      asyncExports: [],
     });
   });
 });
@@ -92,13 +125,23 @@ describe('wasi:keyvalue host functions', () => {
       if (id === 'missing') throw new Error('no such link');
       return { backend: slow, timeoutMs: 30, label: `link '${id}'` };
     });
-    const store = imports['wasi:keyvalue/store'] as { open(id: string): Promise<{ get(k: string): Promise<unknown>; set(k: string, v: Uint8Array): Promise<void> }> };
+    const store = imports['wasi:keyvalue/store'] as {
+      open(id: string): Promise<{ get(k: string): Promise<unknown>; set(k: string, v: Uint8Array): Promise<void> }>;
+    };
     await expect(store.open('missing')).rejects.toEqual({ tag: 'other', val: 'no such link' });
     const bucket = await store.open('cache');
-    await expect(bucket.get('k')).rejects.toEqual({ tag: 'other', val: "link 'cache' (get) did not answer within 30 ms" });
+    await expect(bucket.get('k')).rejects.toEqual({
+      tag: 'other',
+      val: "link 'cache' (get) did not answer within 30 ms",
+    });
     await bucket.set('n', new TextEncoder().encode('not a number'));
-    const atomics = imports['wasi:keyvalue/atomics'] as { increment(b: unknown, k: string, d: bigint): Promise<bigint> };
-    await expect(atomics.increment(bucket, 'n', 1n)).rejects.toEqual({ tag: 'other', val: "value of key 'n' is not a number, so it cannot be incremented" });
+    const atomics = imports['wasi:keyvalue/atomics'] as {
+      increment(b: unknown, k: string, d: bigint): Promise<bigint>;
+    };
+    await expect(atomics.increment(bucket, 'n', 1n)).rejects.toEqual({
+      tag: 'other',
+      val: "value of key 'n' is not a number, so it cannot be incremented",
+    });
     expect(await atomics.increment(bucket, 'fresh', 5n)).toBe(5n);
     expect(await atomics.increment(bucket, 'fresh', 5n)).toBe(10n);
   });
@@ -106,7 +149,9 @@ describe('wasi:keyvalue host functions', () => {
   it('set copies the guest buffer (the guest may reuse its memory)', async () => {
     const backend = new MemoryKeyValue();
     const imports = keyvalueImports(async () => ({ backend, timeoutMs: 1000, label: 'x' }));
-    const bucket = await (imports['wasi:keyvalue/store'] as { open(id: string): Promise<{ set(k: string, v: Uint8Array): Promise<void> }> }).open('x');
+    const bucket = await (
+      imports['wasi:keyvalue/store'] as { open(id: string): Promise<{ set(k: string, v: Uint8Array): Promise<void> }> }
+    ).open('x');
     const buf = new TextEncoder().encode('abc');
     await bucket.set('k', buf);
     buf[0] = 0x7a;
@@ -122,6 +167,8 @@ describe('parseCounter / bounded', () => {
   });
   it('bounded resolves with the work, or rejects after the timeout', async () => {
     expect(await bounded(Promise.resolve(1), 50, 'x')).toBe(1);
-    await expect(bounded(new Promise(() => {}), 20, 'slow thing')).rejects.toThrow('slow thing did not answer within 20 ms');
+    await expect(bounded(new Promise(() => {}), 20, 'slow thing')).rejects.toThrow(
+      'slow thing did not answer within 20 ms',
+    );
   });
 });

@@ -12,7 +12,12 @@ describe('componentSource', () => {
   });
 
   it('ociRefs_areOci_evenWithoutFileLoad', () => {
-    for (const ref of ['ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0', 'oci://ghcr.io/x/y:1', 'https://example.com/x', '127.0.0.1:5000/a/b@sha256:' + 'a'.repeat(64)]) {
+    for (const ref of [
+      'ghcr.io/wasmcloud/components/http-hello-world-rust:0.1.0',
+      'oci://ghcr.io/x/y:1',
+      'https://example.com/x',
+      '127.0.0.1:5000/a/b@sha256:' + 'a'.repeat(64),
+    ]) {
       expect(componentSource(` ${ref} `, false)).toEqual({ kind: 'oci', ref });
     }
   });

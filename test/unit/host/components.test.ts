@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ComponentManager } from '../../../src/host/components.js';
 import { silentLogger } from '../../../src/host/log.js';
 import type { ScaleComponentCommand } from '../../../src/lattice/types.js';
-import { FakeRunning, FakeRuntime, RecordingEvents } from './fakes.js';
+import { type FakeRunning, FakeRuntime, RecordingEvents } from './fakes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wash-host-components-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,26 +24,58 @@ function setup(over: Partial<ConstructorParameters<typeof ComponentManager>[0]> 
   const specs: Array<[string, string]> = [];
   const configs: Record<string, Record<string, string>> = { a: { greeting: 'hi' } };
   const mgr = new ComponentManager({
-    hostId: 'NHOST', runtime: async () => runtime, events, log: silentLogger, allowFileLoad: true,
+    hostId: 'NHOST',
+    runtime: async () => runtime,
+    events,
+    log: silentLogger,
+    allowFileLoad: true,
     config: (names) => Object.assign({}, ...names.map((n) => configs[n] ?? {})),
-    ensureSpec: async (id, url) => { specs.push([id, url]); },
+    ensureSpec: async (id, url) => {
+      specs.push([id, url]);
+    },
     ...over,
   });
   return { mgr, events, runtime, specs, configs };
 }
 
 const scale = (over: Partial<ScaleComponentCommand>): ScaleComponentCommand => ({
-  component_ref: v1, component_id: 'hello', count: 1, host_id: 'NHOST', config: [], allow_update: false, ...over,
+  component_ref: v1,
+  component_id: 'hello',
+  count: 1,
+  host_id: 'NHOST',
+  config: [],
+  allow_update: false,
+  ...over,
 });
 
 describe('ComponentManager', () => {
   it('scale_new_startsAndEmitsScaled', async () => {
     const { mgr, events, runtime, specs } = setup();
-    expect(mgr.scale(scale({ count: 5, annotations: { 'wasmcloud.dev/appspec': 'app' } }))).toEqual({ success: true, message: '' });
+    expect(mgr.scale(scale({ count: 5, annotations: { 'wasmcloud.dev/appspec': 'app' } }))).toEqual({
+      success: true,
+      message: '',
+    });
     await mgr.idle();
     expect(runtime.started).toHaveLength(1);
-    expect(events.named('component_scaled')).toEqual([{ component_id: 'hello', image_ref: v1, host_id: 'NHOST', max_instances: 5, annotations: { 'wasmcloud.dev/appspec': 'app' } }]);
-    expect(mgr.descriptions()).toEqual([{ id: 'hello', image_ref: v1, annotations: { 'wasmcloud.dev/appspec': 'app' }, revision: 0, max_instances: 5, limits: null }]);
+    expect(events.named('component_scaled')).toEqual([
+      {
+        component_id: 'hello',
+        image_ref: v1,
+        host_id: 'NHOST',
+        max_instances: 5,
+        annotations: { 'wasmcloud.dev/appspec': 'app' },
+      },
+    ]);
+    expect(mgr.descriptions()).toEqual([
+      {
+        id: 'hello',
+        image_ref: v1,
+        annotations: { 'wasmcloud.dev/appspec': 'app' },
+        revision: 0,
+        max_instances: 5,
+        limits: null,
+      },
+    ]);
     expect(specs).toEqual([['hello', v1]]);
   });
 
@@ -66,7 +98,9 @@ describe('ComponentManager', () => {
     const failed = events.named('component_scale_failed');
     expect(failed.map((f) => f.component_id).sort()).toEqual(['hello', 'missing', 'oci']);
     expect(failed.find((f) => f.component_id === 'hello')?.error).toBe('not a component: bad magic');
-    expect(failed.find((f) => f.component_id === 'oci')?.error).toBe('ghcr.io/x/y:1 is an OCI reference and this host has no registry access configured');
+    expect(failed.find((f) => f.component_id === 'oci')?.error).toBe(
+      'ghcr.io/x/y:1 is an OCI reference and this host has no registry access configured',
+    );
     expect(failed.find((f) => f.component_id === 'missing')?.error).toMatch(/cannot read \/nonexistent\/x.wasm/);
     expect(mgr.size).toBe(0);
   });
@@ -79,7 +113,8 @@ describe('ComponentManager', () => {
       oci: {
         fetch: async (ref, max) => {
           pulls.push([ref, max]);
-          if (ref.includes('denied')) throw new Error('OCI pull failed (unauthorized): registry r refused anonymous access');
+          if (ref.includes('denied'))
+            throw new Error('OCI pull failed (unauthorized): registry r refused anonymous access');
           return { bytes: new TextEncoder().encode('one'), digest: 'sha256:x', location: ref, cached: false };
         },
       },
@@ -87,10 +122,16 @@ describe('ComponentManager', () => {
     mgr.scale(scale({ component_ref: 'ghcr.io/org/hello:1.0.0' }));
     mgr.scale(scale({ component_id: 'denied', component_ref: 'ghcr.io/org/denied:1.0.0' }));
     await mgr.idle();
-    expect(pulls).toEqual([['ghcr.io/org/hello:1.0.0', 1000], ['ghcr.io/org/denied:1.0.0', 1000]]);
+    expect(pulls).toEqual([
+      ['ghcr.io/org/hello:1.0.0', 1000],
+      ['ghcr.io/org/denied:1.0.0', 1000],
+    ]);
     expect(runtime.started).toHaveLength(1);
     expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual(['ghcr.io/org/hello:1.0.0']);
-    expect(events.named('component_scale_failed')[0]).toMatchObject({ component_id: 'denied', error: 'OCI pull failed (unauthorized): registry r refused anonymous access' });
+    expect(events.named('component_scale_failed')[0]).toMatchObject({
+      component_id: 'denied',
+      error: 'OCI pull failed (unauthorized): registry r refused anonymous access',
+    });
   });
 
   it('scale_fileLoadDisabled_fails', async () => {
@@ -106,7 +147,11 @@ describe('ComponentManager', () => {
     mgr.scale(scale({}));
     mgr.scale(scale({ count: 0 }));
     await mgr.idle();
-    expect(events.named('component_scaled').map((e) => [e.component_id, e.max_instances])).toEqual([['ghost', 0], ['hello', 1], ['hello', 0]]);
+    expect(events.named('component_scaled').map((e) => [e.component_id, e.max_instances])).toEqual([
+      ['ghost', 0],
+      ['hello', 1],
+      ['hello', 0],
+    ]);
     expect((runtime.started[0] as FakeRunning).stopped).toBe(true);
     expect(mgr.has('hello')).toBe(false);
   });
@@ -125,7 +170,7 @@ describe('ComponentManager', () => {
   });
 
   it('scale_allowUpdate_updatesToNewRef', async () => {
-    const { mgr, events, runtime } = setup();
+    const { mgr, runtime } = setup();
     mgr.scale(scale({}));
     await mgr.idle();
     expect(mgr.scale(scale({ component_ref: v2, count: 2, allow_update: true })).message).toBe('');
@@ -139,10 +184,19 @@ describe('ComponentManager', () => {
     const { mgr, events, runtime, specs } = setup();
     mgr.scale(scale({ count: 4 }));
     await mgr.idle();
-    expect(mgr.update({ host_id: 'NHOST', component_id: 'hello', new_component_ref: v2 })).toEqual({ success: true, message: `component hello updating from ${v1} to ${v2}` });
+    expect(mgr.update({ host_id: 'NHOST', component_id: 'hello', new_component_ref: v2 })).toEqual({
+      success: true,
+      message: `component hello updating from ${v1} to ${v2}`,
+    });
     await mgr.idle();
-    const scaled = events.named('component_scaled').slice(1).map((e) => [e.image_ref, e.max_instances]);
-    expect(scaled).toEqual([[v2, 4], [v1, 0]]);
+    const scaled = events
+      .named('component_scaled')
+      .slice(1)
+      .map((e) => [e.image_ref, e.max_instances]);
+    expect(scaled).toEqual([
+      [v2, 4],
+      [v1, 0],
+    ]);
     expect((runtime.started[0] as FakeRunning).stopped).toBe(true);
     expect((runtime.started[1] as FakeRunning).stopped).toBe(false);
     expect(mgr.get('hello')?.digest).toBe('two');
@@ -151,10 +205,16 @@ describe('ComponentManager', () => {
 
   it('update_repliesPerV1', async () => {
     const { mgr } = setup();
-    expect(mgr.update({ host_id: 'N', component_id: 'nope', new_component_ref: v2 })).toEqual({ success: false, message: 'component nope not found' });
+    expect(mgr.update({ host_id: 'N', component_id: 'nope', new_component_ref: v2 })).toEqual({
+      success: false,
+      message: 'component nope not found',
+    });
     mgr.scale(scale({}));
     await mgr.idle();
-    expect(mgr.update({ host_id: 'N', component_id: 'hello', new_component_ref: v1 })).toEqual({ success: true, message: `component hello already updated to ${v1}` });
+    expect(mgr.update({ host_id: 'N', component_id: 'hello', new_component_ref: v1 })).toEqual({
+      success: true,
+      message: `component hello already updated to ${v1}`,
+    });
   });
 
   it('update_newVersionBroken_keepsOldRunning', async () => {
@@ -163,7 +223,10 @@ describe('ComponentManager', () => {
     await mgr.idle();
     mgr.update({ host_id: 'N', component_id: 'hello', new_component_ref: broken });
     await mgr.idle();
-    expect(events.named('component_scale_failed')[0]).toMatchObject({ image_ref: broken, error: 'not a component: bad magic' });
+    expect(events.named('component_scale_failed')[0]).toMatchObject({
+      image_ref: broken,
+      error: 'not a component: bad magic',
+    });
     expect(mgr.get('hello')?.digest).toBe('one');
   });
 
@@ -172,14 +235,18 @@ describe('ComponentManager', () => {
     mgr.scale(scale({ component_id: 'a' }));
     mgr.scale(scale({ component_id: 'b' }));
     await mgr.idle();
-    expect(events.named('component_scale_failed').map((e) => [e.component_id, e.error])).toEqual([['b', expect.stringMatching(/maximum of 1 components/)]]);
+    expect(events.named('component_scale_failed').map((e) => [e.component_id, e.error])).toEqual([
+      ['b', expect.stringMatching(/maximum of 1 components/)],
+    ]);
   });
 
   it('maxComponentSize_enforced', async () => {
     const { mgr, events } = setup({ maxComponentSizeBytes: 2 });
     mgr.scale(scale({}));
     await mgr.idle();
-    expect(events.named('component_scale_failed')[0].error).toMatch(/over the limit of 2 bytes \(--max-component-size-bytes\)/);
+    expect(events.named('component_scale_failed')[0].error).toMatch(
+      /over the limit of 2 bytes \(--max-component-size-bytes\)/,
+    );
   });
 
   it('scale_devZero_failsAtOnce_withoutReading', async () => {

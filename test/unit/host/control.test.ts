@@ -19,12 +19,24 @@ class MemoryStore implements ControlStore {
     this.links = r.links;
     return r.removed;
   }
-  async readLinks() { return this.links; }
-  async readConfig(n: string) { return this.configs.get(n); }
-  async putConfig(n: string, c: ConfigMap) { this.configs.set(n, c); }
-  async deleteConfig(n: string) { this.configs.delete(n); }
-  async missingConfigs(names: readonly string[]) { return names.filter((n) => !this.configs.has(n)); }
-  claims() { return [{ sub: 'MX', name: 'x' }]; }
+  async readLinks() {
+    return this.links;
+  }
+  async readConfig(n: string) {
+    return this.configs.get(n);
+  }
+  async putConfig(n: string, c: ConfigMap) {
+    this.configs.set(n, c);
+  }
+  async deleteConfig(n: string) {
+    this.configs.delete(n);
+  }
+  async missingConfigs(names: readonly string[]) {
+    return names.filter((n) => !this.configs.has(n));
+  }
+  claims() {
+    return [{ sub: 'MX', name: 'x' }];
+  }
 }
 
 const H = 'NHOST';
@@ -37,21 +49,51 @@ function setup() {
     hostId: H,
     labels: { 'hostcore.os': 'linux', region: 'eu' },
     ping: () => ({ id: H, friendly_name: 'f', lattice: 'default', labels: {}, uptime_seconds: 0 }),
-    inventory: () => ({ components: [], providers: [], host_id: H, friendly_name: 'f', labels: {}, version: '1', uptime_human: '0s', uptime_seconds: 0 }),
-    components: { scale: () => ({ success: true, message: '' }), update: () => ({ success: true, message: '' }), has: (id) => running.has(id) },
-    providers: { start: () => ({ success: true, message: '' }), stop: async () => ({ success: true, message: '' }), has: (id) => running.has(id) },
-    store, events, log: silentLogger,
-    requestStop: (t) => { stops.push(t); },
+    inventory: () => ({
+      components: [],
+      providers: [],
+      host_id: H,
+      friendly_name: 'f',
+      labels: {},
+      version: '1',
+      uptime_human: '0s',
+      uptime_seconds: 0,
+    }),
+    components: {
+      scale: () => ({ success: true, message: '' }),
+      update: () => ({ success: true, message: '' }),
+      has: (id) => running.has(id),
+    },
+    providers: {
+      start: () => ({ success: true, message: '' }),
+      stop: async () => ({ success: true, message: '' }),
+      has: (id) => running.has(id),
+    },
+    store,
+    events,
+    log: silentLogger,
+    requestStop: (t) => {
+      stops.push(t);
+    },
   };
   const call = (subjectTail: string, body?: unknown) => {
     const subject = parseCtlSubject(`wasmbus.ctl.v1.default.${subjectTail}`)!;
-    const data = body === undefined ? new Uint8Array() : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
+    const data =
+      body === undefined
+        ? new Uint8Array()
+        : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
     return handleControl(ctx, subject, data);
   };
   return { ctx, events, store, running, stops, call };
 }
 
-const link = { source_id: 'http', target: 'hello', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'] };
+const link = {
+  source_id: 'http',
+  target: 'hello',
+  wit_namespace: 'wasi',
+  wit_package: 'http',
+  interfaces: ['incoming-handler'],
+};
 
 describe('handleControl', () => {
   it('unknownSubject_unsupported', async () => {
@@ -83,34 +125,67 @@ describe('handleControl', () => {
 
   it('labels_putDel_emitFullMap_hostcoreAsUpstream', async () => {
     const { call, ctx, events } = setup();
-    expect(await call(`label.put.${H}`, { key: 'tier', value: 'gold' })).toEqual({ success: true, message: 'successfully put label' });
+    expect(await call(`label.put.${H}`, { key: 'tier', value: 'gold' })).toEqual({
+      success: true,
+      message: 'successfully put label',
+    });
     expect(ctx.labels.tier).toBe('gold');
-    expect(events.named('labels_changed').at(-1)).toEqual({ host_id: H, labels: { 'hostcore.os': 'linux', region: 'eu', tier: 'gold' } });
+    expect(events.named('labels_changed').at(-1)).toEqual({
+      host_id: H,
+      labels: { 'hostcore.os': 'linux', region: 'eu', tier: 'gold' },
+    });
     // wasmCloud 1.9 (handle_label_put / handle_label_del): hostcore.* cannot be put, but can be deleted.
-    expect(await call(`label.put.${H}`, { key: 'HostCore.os', value: 'x' })).toEqual({ success: false, message: 'hostcore.* labels cannot be set dynamically' });
+    expect(await call(`label.put.${H}`, { key: 'HostCore.os', value: 'x' })).toEqual({
+      success: false,
+      message: 'hostcore.* labels cannot be set dynamically',
+    });
     expect(ctx.labels['hostcore.os']).toBe('linux');
-    expect(await call(`label.del.${H}`, { key: 'tier' })).toEqual({ success: true, message: 'successfully deleted label' });
-    expect(await call(`label.del.${H}`, { key: 'tier' })).toEqual({ success: true, message: 'successfully deleted label (no such label)' });
-    expect(await call(`label.del.${H}`, { key: 'hostcore.os' })).toEqual({ success: true, message: 'successfully deleted label' });
+    expect(await call(`label.del.${H}`, { key: 'tier' })).toEqual({
+      success: true,
+      message: 'successfully deleted label',
+    });
+    expect(await call(`label.del.${H}`, { key: 'tier' })).toEqual({
+      success: true,
+      message: 'successfully deleted label (no such label)',
+    });
+    expect(await call(`label.del.${H}`, { key: 'hostcore.os' })).toEqual({
+      success: true,
+      message: 'successfully deleted label',
+    });
     expect(ctx.labels['hostcore.os']).toBeUndefined();
     expect(events.named('labels_changed')).toHaveLength(3);
   });
 
   it('auctions_replyOnlyWhenConstraintsMatchAndNotRunning', async () => {
     const { call, running } = setup();
-    const ack = await call('component.auction', { component_ref: 'file:///x', component_id: 'c', constraints: { region: 'eu' } });
-    expect(ack).toEqual({ success: true, message: '', response: { component_ref: 'file:///x', component_id: 'c', host_id: H, constraints: { region: 'eu' } } });
-    expect(await call('component.auction', { component_ref: 'r', component_id: 'c', constraints: { region: 'us' } })).toBeUndefined();
+    const ack = await call('component.auction', {
+      component_ref: 'file:///x',
+      component_id: 'c',
+      constraints: { region: 'eu' },
+    });
+    expect(ack).toEqual({
+      success: true,
+      message: '',
+      response: { component_ref: 'file:///x', component_id: 'c', host_id: H, constraints: { region: 'eu' } },
+    });
+    expect(
+      await call('component.auction', { component_ref: 'r', component_id: 'c', constraints: { region: 'us' } }),
+    ).toBeUndefined();
     running.add('c');
     expect(await call('component.auction', { component_ref: 'r', component_id: 'c', constraints: {} })).toBeUndefined();
-    expect(await call('provider.auction', { provider_ref: 'p', provider_id: 'p1', constraints: {} })).toMatchObject({ response: { host_id: H, provider_id: 'p1' } });
+    expect(await call('provider.auction', { provider_ref: 'p', provider_id: 'p1', constraints: {} })).toMatchObject({
+      response: { host_id: H, provider_id: 'p1' },
+    });
     expect(await call('provider.auction', { provider_ref: 'p', provider_id: 'c', constraints: {} })).toBeUndefined();
   });
 
   it('config_putGetDel', async () => {
     const { call, events } = setup();
     expect(await call('config.get.cfg')).toEqual({ success: true, message: 'Configuration not found' });
-    expect(await call('config.put.cfg', { address: '127.0.0.1:1' })).toEqual({ success: true, message: 'successfully put config' });
+    expect(await call('config.put.cfg', { address: '127.0.0.1:1' })).toEqual({
+      success: true,
+      message: 'successfully put config',
+    });
     expect(await call('config.get.cfg')).toEqual({ success: true, message: '', response: { address: '127.0.0.1:1' } });
     expect(await call('config.del.cfg')).toEqual({ success: true, message: 'successfully deleted config' });
     expect(events.events.map((e) => e.name)).toEqual(['config_set', 'config_deleted']);
@@ -130,7 +205,10 @@ describe('handleControl', () => {
     expect(await call('link.put', link)).toEqual({ success: true, message: 'successfully set link' });
     expect(events.named('linkdef_set')[0]).toEqual({ ...link, name: 'default', source_config: [], target_config: [] });
     const conflict = await call('link.put', { ...link, target: 'other' });
-    expect(conflict).toEqual({ success: false, message: expect.stringMatching(/^link already exists with different target/) });
+    expect(conflict).toEqual({
+      success: false,
+      message: expect.stringMatching(/^link already exists with different target/),
+    });
     expect((await call('link.get'))?.response).toHaveLength(1);
   });
 

@@ -1,6 +1,11 @@
 import type { LatticeEventDataMap, LatticeEventName } from '../../../src/lattice/events.js';
 import type { EventSink } from '../../../src/host/event-publisher.js';
-import type { ComponentRuntimeLike, HttpIngressLike, RunningComponentLike, StartComponentOptions } from '../../../src/host/runtime-port.js';
+import type {
+  ComponentRuntimeLike,
+  HttpIngressLike,
+  RunningComponentLike,
+  StartComponentOptions,
+} from '../../../src/host/runtime-port.js';
 
 export class RecordingEvents implements EventSink {
   readonly events: Array<{ name: LatticeEventName; data: Record<string, unknown> }> = [];
@@ -14,10 +19,19 @@ export class RecordingEvents implements EventSink {
 
 export class FakeRunning implements RunningComponentLike {
   stopped = false;
-  constructor(readonly componentId: string, readonly digest: string, public maxInstances: number, readonly opts: StartComponentOptions) {}
+  constructor(
+    readonly componentId: string,
+    readonly digest: string,
+    public maxInstances: number,
+    readonly opts: StartComponentOptions,
+  ) {}
   async handleHttp(): Promise<void> {}
-  setMaxInstances(n: number): void { this.maxInstances = n; }
-  async stop(): Promise<void> { this.stopped = true; }
+  setMaxInstances(n: number): void {
+    this.maxInstances = n;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
 }
 
 /** "Loads" any bytes; the digest is the text content, so tests can tell files apart. Fails on text `fail`. */
@@ -43,7 +57,12 @@ export class FakeIngress implements HttpIngressLike {
     if (this.busy.has(address)) throw new Error(`address ${address} is already in use`);
     this.busy.add(address);
   }
-  route(address: string, target: () => RunningComponentLike | undefined) { this.routes.set(address, target); }
-  async unroute(address: string) { this.routes.delete(address); this.busy.delete(address); }
+  route(address: string, target: () => RunningComponentLike | undefined) {
+    this.routes.set(address, target);
+  }
+  async unroute(address: string) {
+    this.routes.delete(address);
+    this.busy.delete(address);
+  }
   close(): void {}
 }

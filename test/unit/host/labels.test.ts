@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { assertUserLabels, builtinLabels, hostLabels, isProtectedLabelKey, labelsFromEnv, labelsSatisfy, parseLabelArgs } from '../../../src/host/labels.js';
+import {
+  assertUserLabels,
+  builtinLabels,
+  hostLabels,
+  isProtectedLabelKey,
+  labelsFromEnv,
+  labelsSatisfy,
+  parseLabelArgs,
+} from '../../../src/host/labels.js';
 import { UserError } from '../../../src/errors.js';
 
 describe('host labels', () => {
   it('builtinLabels_usesRustSpellings', () => {
-    expect(builtinLabels('linux', 'x64')).toEqual({ 'hostcore.arch': 'x86_64', 'hostcore.os': 'linux', 'hostcore.osfamily': 'unix' });
-    expect(builtinLabels('darwin', 'arm64')).toEqual({ 'hostcore.arch': 'aarch64', 'hostcore.os': 'macos', 'hostcore.osfamily': 'unix' });
+    expect(builtinLabels('linux', 'x64')).toEqual({
+      'hostcore.arch': 'x86_64',
+      'hostcore.os': 'linux',
+      'hostcore.osfamily': 'unix',
+    });
+    expect(builtinLabels('darwin', 'arm64')).toEqual({
+      'hostcore.arch': 'aarch64',
+      'hostcore.os': 'macos',
+      'hostcore.osfamily': 'unix',
+    });
     expect(builtinLabels('win32', 'x64')['hostcore.osfamily']).toBe('windows');
   });
 

@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { LatticeCache } from '../../../src/host/lattice-cache.js';
 
 const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-const link = { source_id: 'http', target: 'hello', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: [], target_config: [] };
+const link = {
+  source_id: 'http',
+  target: 'hello',
+  name: 'default',
+  wit_namespace: 'wasi',
+  wit_package: 'http',
+  interfaces: ['incoming-handler'],
+  source_config: [],
+  target_config: [],
+};
 
 describe('LatticeCache', () => {
   it('applyLattice_componentSpec_tracksLinksAndReportsChange', () => {
     const c = new LatticeCache();
-    const change = c.applyLattice('COMPONENT_http', 'PUT', bytes({ url: 'wasmcloud+builtin://http-server', links: [link] }), 3);
+    const change = c.applyLattice(
+      'COMPONENT_http',
+      'PUT',
+      bytes({ url: 'wasmcloud+builtin://http-server', links: [link] }),
+      3,
+    );
     expect(change).toMatchObject({ kind: 'spec', id: 'http', before: undefined, after: { links: [link] } });
     expect(c.links()).toEqual([link]);
     expect(c.linksFrom('http')).toEqual([link]);
@@ -24,7 +38,12 @@ describe('LatticeCache', () => {
 
   it('applyLattice_defaultsMissingLinkFields', () => {
     const c = new LatticeCache();
-    c.applyLattice('COMPONENT_a', 'PUT', bytes({ url: 'u', links: [{ source_id: 'a', target: 'b', wit_namespace: 'x', wit_package: 'y' }] }), 1);
+    c.applyLattice(
+      'COMPONENT_a',
+      'PUT',
+      bytes({ url: 'u', links: [{ source_id: 'a', target: 'b', wit_namespace: 'x', wit_package: 'y' }] }),
+      1,
+    );
     expect(c.links()[0]).toMatchObject({ name: 'default', interfaces: [], source_config: [], target_config: [] });
   });
 
@@ -37,10 +56,28 @@ describe('LatticeCache', () => {
   it('claimsAndLegacyKeys', () => {
     const c = new LatticeCache();
     // A wasmCloud 1.9 StoredComponentClaims record; claims.get lists it as the host sends it.
-    c.applyLattice('CLAIMS_MABC', 'PUT', bytes({ call_alias: '', issuer: 'AISS', name: 'x', revision: '0', subject: 'MABC', tags: [], version: '' }), 1);
+    c.applyLattice(
+      'CLAIMS_MABC',
+      'PUT',
+      bytes({ call_alias: '', issuer: 'AISS', name: 'x', revision: '0', subject: 'MABC', tags: [], version: '' }),
+      1,
+    );
     c.applyLattice('CLAIMS_MBAD', 'PUT', bytes({ sub: 'MBAD', name: 'undecodable upstream' }), 2);
     expect(c.applyLattice('LINKDEF_old', 'PUT', bytes({}), 3)).toBeUndefined();
-    expect(c.claimsList()).toEqual([{ call_alias: '', iss: 'AISS', issuer: 'AISS', name: 'x', rev: '0', revision: '0', sub: 'MABC', subject: 'MABC', tags: '', version: '' }]);
+    expect(c.claimsList()).toEqual([
+      {
+        call_alias: '',
+        iss: 'AISS',
+        issuer: 'AISS',
+        name: 'x',
+        rev: '0',
+        revision: '0',
+        sub: 'MABC',
+        subject: 'MABC',
+        tags: '',
+        version: '',
+      },
+    ]);
   });
 
   it('configs_mergeInOrder', () => {

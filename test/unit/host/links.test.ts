@@ -3,8 +3,15 @@ import type { Link } from '../../../src/lattice/types.js';
 import { LINK_CONFLICT_MESSAGE, mergeNamedConfigs, removeLink, upsertLink } from '../../../src/host/links.js';
 
 const link = (over: Partial<Link> = {}): Link => ({
-  source_id: 'http', target: 'hello', name: 'default', wit_namespace: 'wasi', wit_package: 'http',
-  interfaces: ['incoming-handler'], source_config: [], target_config: [], ...over,
+  source_id: 'http',
+  target: 'hello',
+  name: 'default',
+  wit_namespace: 'wasi',
+  wit_package: 'http',
+  interfaces: ['incoming-handler'],
+  source_config: [],
+  target_config: [],
+  ...over,
 });
 
 describe('link rules', () => {
@@ -24,11 +31,17 @@ describe('link rules', () => {
 
   it('upsertLink_differentTargetDisjointInterfaces_sameName_rejected (named links: one name, one backend)', () => {
     const r = upsertLink([link()], link({ target: 'other', interfaces: ['outgoing-handler'] }));
-    expect(r).toEqual({ ok: false, error: expect.stringContaining("http already links wasi:http to hello under the name 'default'; a second backend of the same package needs its own link name") });
+    expect(r).toEqual({
+      ok: false,
+      error: expect.stringContaining(
+        "http already links wasi:http to hello under the name 'default'; a second backend of the same package needs its own link name",
+      ),
+    });
   });
 
   it('upsertLink_secondBackendUnderItsOwnName_allowed', () => {
-    const kv = (name: string, target: string) => link({ source_id: 'app', name, target, wit_package: 'keyvalue', interfaces: ['store', 'atomics'] });
+    const kv = (name: string, target: string) =>
+      link({ source_id: 'app', name, target, wit_package: 'keyvalue', interfaces: ['store', 'atomics'] });
     const r = upsertLink([kv('cache', 'kv-nats')], kv('sessions', 'kv-redis'));
     expect(r).toEqual({ ok: true, links: [kv('cache', 'kv-nats'), kv('sessions', 'kv-redis')] });
   });
@@ -44,8 +57,12 @@ describe('link rules', () => {
 
   it('removeLink_returnsRemovedAndRest', () => {
     const other = link({ wit_package: 'keyvalue' });
-    expect(removeLink([link(), other], { source_id: 'http', name: 'default', wit_namespace: 'wasi', wit_package: 'http' })).toEqual({ links: [other], removed: link() });
-    expect(removeLink([other], { source_id: 'http', name: 'default', wit_namespace: 'wasi', wit_package: 'http' }).removed).toBeUndefined();
+    expect(
+      removeLink([link(), other], { source_id: 'http', name: 'default', wit_namespace: 'wasi', wit_package: 'http' }),
+    ).toEqual({ links: [other], removed: link() });
+    expect(
+      removeLink([other], { source_id: 'http', name: 'default', wit_namespace: 'wasi', wit_package: 'http' }).removed,
+    ).toBeUndefined();
   });
 
   it('mergeNamedConfigs_laterNamesWin', () => {

@@ -20,7 +20,9 @@ describe('host logger', () => {
     const lines: string[] = [];
     const log = createHostLogger({ level: 'trace', structured: true, write: (l) => lines.push(l), now });
     log.trace('t', { a: 1 });
-    expect(lines.map((l) => JSON.parse(l))).toEqual([{ timestamp: '2026-01-02T03:04:05.000Z', level: 'TRACE', message: 't', a: 1 }]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { timestamp: '2026-01-02T03:04:05.000Z', level: 'TRACE', message: 't', a: 1 },
+    ]);
     expect(lines[0].endsWith('\n')).toBe(true);
   });
 

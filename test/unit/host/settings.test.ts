@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { fileLoadSettings, hostOptionsFromFlags, normalizeAllowFileLoadArgv, parseSeconds } from '../../../src/host/settings.js';
+import {
+  fileLoadSettings,
+  hostOptionsFromFlags,
+  normalizeAllowFileLoadArgv,
+  parseSeconds,
+} from '../../../src/host/settings.js';
 
 describe('hostOptionsFromFlags', () => {
   it('natsShorthand_appliesToBothConnections_specificWins', () => {
-    const o = hostOptionsFromFlags({ 'nats-host': '10.0.0.1', 'nats-port': 4000, 'rpc-port': 5000, 'nats-jwt': 'J' }, {});
+    const o = hostOptionsFromFlags(
+      { 'nats-host': '10.0.0.1', 'nats-port': 4000, 'rpc-port': 5000, 'nats-jwt': 'J' },
+      {},
+    );
     expect(o.ctl).toEqual({ host: '10.0.0.1', port: 4000, jwt: 'J' });
     expect(o.rpc).toEqual({ host: '10.0.0.1', port: 5000, jwt: 'J' });
   });
@@ -15,7 +23,10 @@ describe('hostOptionsFromFlags', () => {
   });
 
   it('labels_fromEnvAndFlags_flagsWin', () => {
-    const o = hostOptionsFromFlags({ label: ['zone=b', 'tier=gold'] }, { WASMCLOUD_LABEL_zone: 'a', WASMCLOUD_LABEL_region: 'eu' });
+    const o = hostOptionsFromFlags(
+      { label: ['zone=b', 'tier=gold'] },
+      { WASMCLOUD_LABEL_zone: 'a', WASMCLOUD_LABEL_region: 'eu' },
+    );
     expect(o.labels).toEqual({ zone: 'b', region: 'eu', tier: 'gold' });
   });
 
@@ -26,7 +37,13 @@ describe('hostOptionsFromFlags', () => {
 
   it('defaults_andValidation', () => {
     const o = hostOptionsFromFlags({}, {});
-    expect(o).toMatchObject({ lattice: 'default', allowFileLoad: false, logLevel: 'info', componentAuctions: true, providerAuctions: true });
+    expect(o).toMatchObject({
+      lattice: 'default',
+      allowFileLoad: false,
+      logLevel: 'info',
+      componentAuctions: true,
+      providerAuctions: true,
+    });
     expect(o.heartbeatIntervalMs).toBeUndefined();
     expect(hostOptionsFromFlags({ 'heartbeat-interval': '1.5' }, {}).heartbeatIntervalMs).toBe(1500);
     expect(() => hostOptionsFromFlags({ 'log-level': 'loud' }, {})).toThrow(/--log-level/);
@@ -45,18 +62,31 @@ describe('--allow-file-load', () => {
   it('argv_valueFormBecomesDirList_bareAndBooleansKept', () => {
     expect(normalizeAllowFileLoadArgv(['--allow-file-load', '-x', 'a'])).toEqual(['--allow-file-load', '-x', 'a']);
     expect(normalizeAllowFileLoadArgv(['--allow-file-load=/a,b'])).toEqual(['--allow-file-load-dirs=/a,b']);
-    expect(normalizeAllowFileLoadArgv(['--allow-file-load=true', '--allow-file-load=false'])).toEqual(['--allow-file-load', '--no-allow-file-load']);
+    expect(normalizeAllowFileLoadArgv(['--allow-file-load=true', '--allow-file-load=false'])).toEqual([
+      '--allow-file-load',
+      '--no-allow-file-load',
+    ]);
     expect(normalizeAllowFileLoadArgv(['--', '--allow-file-load=/x'])).toEqual(['--', '--allow-file-load=/x']);
   });
 
   it('settings_fromFlagsThenEnv', () => {
     expect(fileLoadSettings({}, {})).toEqual({ allowFileLoad: false });
     expect(fileLoadSettings({ 'allow-file-load': true }, {})).toEqual({ allowFileLoad: true });
-    expect(fileLoadSettings({ 'allow-file-load-dirs': 'a, /b' }, {}, '/cwd')).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/cwd/a', '/b'] });
+    expect(fileLoadSettings({ 'allow-file-load-dirs': 'a, /b' }, {}, '/cwd')).toEqual({
+      allowFileLoad: true,
+      allowFileLoadDirs: ['/cwd/a', '/b'],
+    });
     expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: 'true' })).toEqual({ allowFileLoad: true });
     expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: 'false' })).toEqual({ allowFileLoad: false });
-    expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: '/srv/c' })).toEqual({ allowFileLoad: true, allowFileLoadDirs: ['/srv/c'] });
-    expect(fileLoadSettings({ 'allow-file-load': false }, { WASMCLOUD_ALLOW_FILE_LOAD: '/srv/c' })).toEqual({ allowFileLoad: false });
-    expect(() => fileLoadSettings({ 'allow-file-load-dirs': ' , ' }, {})).toThrow(/--allow-file-load names no directory/);
+    expect(fileLoadSettings({}, { WASMCLOUD_ALLOW_FILE_LOAD: '/srv/c' })).toEqual({
+      allowFileLoad: true,
+      allowFileLoadDirs: ['/srv/c'],
+    });
+    expect(fileLoadSettings({ 'allow-file-load': false }, { WASMCLOUD_ALLOW_FILE_LOAD: '/srv/c' })).toEqual({
+      allowFileLoad: false,
+    });
+    expect(() => fileLoadSettings({ 'allow-file-load-dirs': ' , ' }, {})).toThrow(
+      /--allow-file-load names no directory/,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assertSeedHasJwt, maskSecrets, registerSecret, splitServerCredentials } from '../../../src/lattice/credentials.js';
+import {
+  assertSeedHasJwt,
+  maskSecrets,
+  registerSecret,
+  splitServerCredentials,
+} from '../../../src/lattice/credentials.js';
 import { hostOptionsFromFlags } from '../../../src/host/settings.js';
 import { renderTextError } from '../../../src/output/render.js';
 import { errorDocument } from '../../../src/output/json.js';
@@ -14,7 +19,9 @@ describe('credentials', () => {
   });
 
   it('maskSecrets_hidesUrlPasswordsSeedsJwtsAndRegisteredSecrets_butNotImageDigests', () => {
-    expect(maskSecrets('at nats://wash:pw@127.0.0.1:4222 and u:x@h')).toBe('at nats://wash:***@127.0.0.1:4222 and u:***@h');
+    expect(maskSecrets('at nats://wash:pw@127.0.0.1:4222 and u:x@h')).toBe(
+      'at nats://wash:***@127.0.0.1:4222 and u:***@h',
+    );
     expect(maskSecrets('"ctl_host":"a:b@c"')).toBe('"ctl_host":"a:***@c"');
     const ref = 'ghcr.io/wasmcloud/http-server:0.23.0@sha256:abc';
     expect(maskSecrets(`image ${ref}`)).toBe(`image ${ref}`);
@@ -24,7 +31,9 @@ describe('credentials', () => {
   });
 
   it('errorOutput_isMasked_inTextAndJson', () => {
-    const err = new UserError('could not connect to nats://me:topsecret@h:1', { cause: new Error('u:topsecret@h refused') });
+    const err = new UserError('could not connect to nats://me:topsecret@h:1', {
+      cause: new Error('u:topsecret@h refused'),
+    });
     expect(renderTextError(err)).not.toContain('topsecret');
     expect(errorDocument(err)).not.toContain('topsecret');
     expect(JSON.parse(errorDocument(err)).error).toBe('could not connect to nats://me:***@h:1');
@@ -37,7 +46,10 @@ describe('credentials', () => {
   });
 
   it('hostSettings_userPasswordFromEnvironment_specificWins', () => {
-    const o = hostOptionsFromFlags({}, { WASMCLOUD_NATS_USER: 'a', WASMCLOUD_NATS_PASSWORD: 'b', WASMCLOUD_RPC_PASSWORD: 'c' });
+    const o = hostOptionsFromFlags(
+      {},
+      { WASMCLOUD_NATS_USER: 'a', WASMCLOUD_NATS_PASSWORD: 'b', WASMCLOUD_RPC_PASSWORD: 'c' },
+    );
     expect(o.ctl).toEqual({ user: 'a', pass: 'b' });
     expect(o.rpc).toEqual({ user: 'a', pass: 'c' });
   });

@@ -2,47 +2,63 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  EventParseError, LATTICE_EVENT_NAMES, WADM_EVENT_NAMES, buildEvent, encodeEvent, eventHostId, eventNameOf, eventType,
-  isEvent, parseLatticeEvent, tryParseLatticeEvent,
+  EventParseError,
+  LATTICE_EVENT_NAMES,
+  WADM_EVENT_NAMES,
+  buildEvent,
+  encodeEvent,
+  eventHostId,
+  eventNameOf,
+  eventType,
+  isEvent,
+  parseLatticeEvent,
+  tryParseLatticeEvent,
 } from '../../../src/lattice/events.js';
 import { ulidUuid, ulidUuidTime } from '../../../src/lattice/ulid.js';
 import { PEER_FIXTURES_SKIP, WADM_MANIFESTS } from '../../helpers/peer-fixtures.js';
 
-const golden = (WADM_MANIFESTS ? JSON.parse(readFileSync(join(WADM_MANIFESTS, 'events.json'), 'utf8')) : []) as Array<Record<string, unknown> & { type: string; data: Record<string, unknown> }>;
+const golden = (WADM_MANIFESTS ? JSON.parse(readFileSync(join(WADM_MANIFESTS, 'events.json'), 'utf8')) : []) as Array<
+  Record<string, unknown> & { type: string; data: Record<string, unknown> }
+>;
 
-describe.skipIf(!WADM_MANIFESTS)(`parseLatticeEvent on wadm golden events${WADM_MANIFESTS ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
-  it('covers every type in the fixture file', () => {
-    expect(golden.length).toBe(17);
-  });
-
-  for (const raw of golden) {
-    it(`parses ${raw.type}`, () => {
-      const bytes = new TextEncoder().encode(JSON.stringify(raw));
-      const evt = parseLatticeEvent(bytes);
-      expect(evt.type).toBe(raw.type);
-      expect(eventType(evt.name)).toBe(raw.type);
-      expect(evt.id).toBe(raw.id);
-      expect(evt.source).toBe(raw.source);
-      // data is kept (heartbeat gains nothing here: it already has host_id and components)
-      expect(evt.data).toEqual(raw.data);
+describe.skipIf(!WADM_MANIFESTS)(
+  `parseLatticeEvent on wadm golden events${WADM_MANIFESTS ? '' : ` ${PEER_FIXTURES_SKIP}`}`,
+  () => {
+    it('covers every type in the fixture file', () => {
+      expect(golden.length).toBe(17);
     });
-  }
 
-  it('gives typed access by name', () => {
-    const scaled = parseLatticeEvent(JSON.stringify(golden[0]));
-    if (!isEvent(scaled, 'component_scaled')) throw new Error(`expected component_scaled, got ${scaled.name}`);
-    expect(scaled.data.max_instances).toBe(10);
-    expect(scaled.data.claims?.name).toBe('Echo');
-    const failed = golden.find((e) => e.type.endsWith('provider_start_failed'))!;
-    // no host_id in data: the host is the CloudEvent source
-    expect(eventHostId(parseLatticeEvent(failed))).toBe(failed.source);
-  });
-});
+    for (const raw of golden) {
+      it(`parses ${raw.type}`, () => {
+        const bytes = new TextEncoder().encode(JSON.stringify(raw));
+        const evt = parseLatticeEvent(bytes);
+        expect(evt.type).toBe(raw.type);
+        expect(eventType(evt.name)).toBe(raw.type);
+        expect(evt.id).toBe(raw.id);
+        expect(evt.source).toBe(raw.source);
+        // data is kept (heartbeat gains nothing here: it already has host_id and components)
+        expect(evt.data).toEqual(raw.data);
+      });
+    }
+
+    it('gives typed access by name', () => {
+      const scaled = parseLatticeEvent(JSON.stringify(golden[0]));
+      if (!isEvent(scaled, 'component_scaled')) throw new Error(`expected component_scaled, got ${scaled.name}`);
+      expect(scaled.data.max_instances).toBe(10);
+      expect(scaled.data.claims?.name).toBe('Echo');
+      const failed = golden.find((e) => e.type.endsWith('provider_start_failed'))!;
+      // no host_id in data: the host is the CloudEvent source
+      expect(eventHostId(parseLatticeEvent(failed))).toBe(failed.source);
+    });
+  },
+);
 
 describe.skipIf(!WADM_MANIFESTS)(`parseLatticeEvent rejects${WADM_MANIFESTS ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
   const base = golden.find((e) => e.type.endsWith('config_set'))!;
   it('unknown types', () => {
-    expect(() => parseLatticeEvent({ ...base, type: 'com.wasmcloud.lattice.actor_started' })).toThrow(/unknown event type "com.wasmcloud.lattice.actor_started"/);
+    expect(() => parseLatticeEvent({ ...base, type: 'com.wasmcloud.lattice.actor_started' })).toThrow(
+      /unknown event type "com.wasmcloud.lattice.actor_started"/,
+    );
     expect(() => parseLatticeEvent({ ...base, type: 'com.example.thing' })).toThrow(EventParseError);
     expect(tryParseLatticeEvent({ ...base, type: 'nope' })).toBeUndefined();
   });
@@ -55,9 +71,13 @@ describe.skipIf(!WADM_MANIFESTS)(`parseLatticeEvent rejects${WADM_MANIFESTS ? ''
   it('data missing or mistyped required fields', () => {
     expect(() => parseLatticeEvent({ ...base, data: {} })).toThrow(/missing field "config_name"/);
     const scaled = golden[0];
-    expect(() => parseLatticeEvent({ ...scaled, data: { ...scaled.data, max_instances: '10' } })).toThrow(/"max_instances" must be a number/);
+    expect(() => parseLatticeEvent({ ...scaled, data: { ...scaled.data, max_instances: '10' } })).toThrow(
+      /"max_instances" must be a number/,
+    );
     const hb = golden.find((e) => e.type.endsWith('host_heartbeat'))!;
-    expect(() => parseLatticeEvent({ ...hb, data: { ...hb.data, components: [{ id: 1 }] } })).toThrow(/components\[0\]/);
+    expect(() => parseLatticeEvent({ ...hb, data: { ...hb.data, components: [{ id: 1 }] } })).toThrow(
+      /components\[0\]/,
+    );
   });
 });
 
@@ -76,7 +96,12 @@ describe.skipIf(!WADM_MANIFESTS)(`heartbeat normalisation${WADM_MANIFESTS ? '' :
 describe('buildEvent', () => {
   it('builds a CloudEvent 1.0 envelope that round-trips through the parser', () => {
     const now = Date.UTC(2025, 1, 5, 16, 47, 29, 123);
-    const evt = buildEvent('component_scaled', { component_id: 'c1', image_ref: 'r', host_id: 'NHOST', max_instances: 2, annotations: {} }, 'NHOST', { now });
+    const evt = buildEvent(
+      'component_scaled',
+      { component_id: 'c1', image_ref: 'r', host_id: 'NHOST', max_instances: 2, annotations: {} },
+      'NHOST',
+      { now },
+    );
     expect(evt.specversion).toBe('1.0');
     expect(evt.type).toBe('com.wasmcloud.lattice.component_scaled');
     expect(evt.source).toBe('NHOST');

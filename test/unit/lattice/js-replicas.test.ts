@@ -5,9 +5,21 @@ import { hostEnv, hostSpawnSpec } from '../../../src/up/host-process.js';
 import { UP_DEFAULTS, validateUpOptions, type UpOptions } from '../../../src/up/options.js';
 
 const up = (over: Partial<UpOptions> = {}): UpOptions => ({
-  lattice: 'default', natsHost: '127.0.0.1', natsPort: 4222, natsConnectOnly: false, hosts: 1, labels: {}, allowFileLoad: false,
-  multiLocal: false, logLevel: 'info', structuredLogging: false, disableWadm: false, detached: true,
-  hostReadyTimeoutMs: UP_DEFAULTS.hostReadyTimeoutMs, ctlTopicPrefix: 'wasmbus.ctl', ...over,
+  lattice: 'default',
+  natsHost: '127.0.0.1',
+  natsPort: 4222,
+  natsConnectOnly: false,
+  hosts: 1,
+  labels: {},
+  allowFileLoad: false,
+  multiLocal: false,
+  logLevel: 'info',
+  structuredLogging: false,
+  disableWadm: false,
+  detached: true,
+  hostReadyTimeoutMs: UP_DEFAULTS.hostReadyTimeoutMs,
+  ctlTopicPrefix: 'wasmbus.ctl',
+  ...over,
 });
 
 describe('JetStream replicas (--js-replicas)', () => {
@@ -17,7 +29,8 @@ describe('JetStream replicas (--js-replicas)', () => {
   });
 
   it('refuses other values naming the flag and the range', () => {
-    for (const n of [0, -1, 6, 2.5, Number.NaN]) expect(() => checkJsReplicas(n)).toThrow(/--js-replicas .* is not a JetStream replica count \(1-5\)/);
+    for (const n of [0, -1, 6, 2.5, Number.NaN])
+      expect(() => checkJsReplicas(n)).toThrow(/--js-replicas .* is not a JetStream replica count \(1-5\)/);
     expect(() => checkJsReplicas(9, '--wadm-replicas')).toThrow(/^--wadm-replicas 9/);
   });
 

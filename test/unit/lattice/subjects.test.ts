@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ctlQueueGroup, ctlSubjects, eventSubject, eventWildcard, hostSubscriptions, isSubjectToken, parseCtlSubject, rpcSubject,
-  wadmApiSubject, wadmStatusSubject, configServiceSubject, type ParsedCtlSubject,
+  ctlQueueGroup,
+  ctlSubjects,
+  eventSubject,
+  eventWildcard,
+  hostSubscriptions,
+  isSubjectToken,
+  parseCtlSubject,
+  rpcSubject,
+  wadmApiSubject,
+  wadmStatusSubject,
+  configServiceSubject,
+  type ParsedCtlSubject,
 } from '../../../src/lattice/subjects.js';
 
 const H = 'NCBAWBHRT6JNSQIYQEURM3AQZ74I6HTQRRCFMTVPC3OAX4BUTCNTYADZ';
@@ -86,10 +96,15 @@ describe('parseCtlSubject', () => {
     [s.labelDel(H), { lattice: 'lat', op: 'label.del', hostId: H }],
     [s.registryPut(), { lattice: 'lat', op: 'registry.put' }],
   ];
-  for (const [subject, want] of cases) it(`decodes ${subject.replace(H, 'H')}`, () => expect(parseCtlSubject(subject)).toEqual(want));
+  for (const [subject, want] of cases)
+    it(`decodes ${subject.replace(H, 'H')}`, () => expect(parseCtlSubject(subject)).toEqual(want));
 
   it('marks unknown operations under the root as unsupported', () => {
-    expect(parseCtlSubject('wasmbus.ctl.v1.lat.host.dance')).toEqual({ lattice: 'lat', op: 'unsupported', tokens: ['host', 'dance'] });
+    expect(parseCtlSubject('wasmbus.ctl.v1.lat.host.dance')).toEqual({
+      lattice: 'lat',
+      op: 'unsupported',
+      tokens: ['host', 'dance'],
+    });
     expect(parseCtlSubject(`wasmbus.ctl.v1.lat.host.get`)?.op).toBe('unsupported');
     expect(parseCtlSubject(`wasmbus.ctl.v1.lat.host.ping.extra`)?.op).toBe('unsupported');
     expect(parseCtlSubject(`wasmbus.ctl.v1.lat.config.put.a.b`)?.op).toBe('unsupported');

@@ -3,11 +3,23 @@ import { renderKeyValues, renderTable, visibleWidth } from '../../../src/output/
 
 describe('renderTable', () => {
   it('pads columns to the widest cell and trims trailing space', () => {
-    const out = renderTable([['a', 'bbbb', 'c'], ['dddd', 'e', '']], { header: ['X', 'Y', 'Z'], color: false });
+    const out = renderTable(
+      [
+        ['a', 'bbbb', 'c'],
+        ['dddd', 'e', ''],
+      ],
+      { header: ['X', 'Y', 'Z'], color: false },
+    );
     expect(out).toBe(['X     Y     Z', 'a     bbbb  c', 'dddd  e'].join('\n') + '\n');
   });
   it('lets spanning cells cover several columns', () => {
-    const out = renderTable([[{ text: 'title spanning', span: 2 }, 'z'], ['a', 'b', 'c']], { color: false });
+    const out = renderTable(
+      [
+        [{ text: 'title spanning', span: 2 }, 'z'],
+        ['a', 'b', 'c'],
+      ],
+      { color: false },
+    );
     expect(out.split('\n')[1]).toBe('a  b  c');
     expect(out.split('\n')[0]).toBe('title spanning  z');
   });
@@ -17,6 +29,14 @@ describe('renderTable', () => {
   });
   it('measures width without ANSI codes', () => {
     expect(visibleWidth('\u001b[1mabc\u001b[22m')).toBe(3);
-    expect(renderKeyValues([['k', 'v'], ['long', 'w']], { color: false })).toBe('k     v\nlong  w\n');
+    expect(
+      renderKeyValues(
+        [
+          ['k', 'v'],
+          ['long', 'w'],
+        ],
+        { color: false },
+      ),
+    ).toBe('k     v\nlong  w\n');
   });
 });

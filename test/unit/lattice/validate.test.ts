@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  isComponentId, isHostId, parseKeyValues, refuseSecretConfigName, resolveImageRef, sanitizeComponentId, validateComponentId,
-  validateHostId, validateSubjectToken,
+  isComponentId,
+  isHostId,
+  parseKeyValues,
+  refuseSecretConfigName,
+  resolveImageRef,
+  sanitizeComponentId,
+  validateComponentId,
+  validateHostId,
+  validateSubjectToken,
 } from '../../../src/lattice/validate.js';
 import { parseLabelArgs } from '../../../src/lattice/operations.js';
 
@@ -19,7 +26,9 @@ describe('host ids', () => {
     expect(isHostId(HOST.slice(0, 55) + '1')).toBe(false); // 1 is not base32
   });
   it('names the argument in the error', () => {
-    expect(() => validateHostId('wild-river', '--host-id')).toThrow('--host-id "wild-river" is not a host id: host ids are 56-character nkeys starting with N');
+    expect(() => validateHostId('wild-river', '--host-id')).toThrow(
+      '--host-id "wild-river" is not a host id: host ids are 56-character nkeys starting with N',
+    );
   });
 });
 
@@ -30,7 +39,11 @@ describe('component ids', () => {
   });
   it('errors name the argument and suggest a sanitised id', () => {
     let err: any;
-    try { validateComponentId('ghcr.io/x', '<component-id>'); } catch (e) { err = e; }
+    try {
+      validateComponentId('ghcr.io/x', '<component-id>');
+    } catch (e) {
+      err = e;
+    }
     expect(err.message).toBe('<component-id> "ghcr.io/x" is not a valid id: use only letters, digits, "_" and "-"');
     expect(err.suggestion).toBe('for example "ghcr_io_x"');
     expect(sanitizeComponentId('a.b:c')).toBe('a_b_c');
@@ -45,13 +58,26 @@ describe('other arguments', () => {
     expect(() => refuseSecretConfigName('secretive', '<name>')).not.toThrow();
   });
   it('key=value lists keep "=" in values and reject missing keys', () => {
-    expect(parseKeyValues(['a=1', 'url=http://x/?q=1', 'empty='], '--constraint')).toEqual({ a: '1', url: 'http://x/?q=1', empty: '' });
-    expect(() => parseKeyValues(['novalue'], '--constraint')).toThrow('--constraint "novalue" is not in key=value form');
+    expect(parseKeyValues(['a=1', 'url=http://x/?q=1', 'empty='], '--constraint')).toEqual({
+      a: '1',
+      url: 'http://x/?q=1',
+      empty: '',
+    });
+    expect(() => parseKeyValues(['novalue'], '--constraint')).toThrow(
+      '--constraint "novalue" is not in key=value form',
+    );
     expect(() => parseKeyValues(['=v'], '--constraint')).toThrow(/not in key=value form/);
   });
   it('label arguments split on commas; --delete needs only keys', () => {
-    expect(parseLabelArgs(['a=1,b=2', 'c=3'], false)).toEqual([['a', '1'], ['b', '2'], ['c', '3']]);
-    expect(parseLabelArgs(['a,b'], true)).toEqual([['a', ''], ['b', '']]);
+    expect(parseLabelArgs(['a=1,b=2', 'c=3'], false)).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ]);
+    expect(parseLabelArgs(['a,b'], true)).toEqual([
+      ['a', ''],
+      ['b', ''],
+    ]);
     expect(() => parseLabelArgs(['a'], false)).toThrow(/not in key=value form/);
     expect(() => parseLabelArgs([], false)).toThrow(/no labels given/);
   });

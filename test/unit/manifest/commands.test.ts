@@ -8,7 +8,8 @@ import AppValidate from '../../../src/commands/app/validate.js';
 import { runCommandInProcess } from '../../helpers/run-command.js';
 import { capability, manifestYaml, REPO_ROOT } from './helpers.js';
 
-const run = (command: typeof AppValidate | typeof AppSchema, argv: string[]) => runCommandInProcess(command, argv, REPO_ROOT);
+const run = (command: typeof AppValidate | typeof AppSchema, argv: string[]) =>
+  runCommandInProcess(command, argv, REPO_ROOT);
 
 let dir: string;
 let good: string;
@@ -24,7 +25,9 @@ beforeAll(() => {
   writeFileSync(bad, manifestYaml(`${capability('kv')}\n${capability('kv')}`));
   writeFileSync(
     warned,
-    manifestYaml(`${capability('kv')}\n      traits:\n        - type: link\n          properties:\n            namespace: wasi\n            package: keyvalue\n            interfaces: [atomic]\n            target:\n              name: kv`),
+    manifestYaml(
+      `${capability('kv')}\n      traits:\n        - type: link\n          properties:\n            namespace: wasi\n            package: keyvalue\n            interfaces: [atomic]\n            target:\n              name: kv`,
+    ),
   );
 });
 
@@ -36,7 +39,14 @@ describe('wash app validate', () => {
     expect(exitCode).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       valid: true,
-      warnings: [{ level: 'Warning', msg: 'unrecognized interface [wasi:keyvalue/atomic]', path: 'spec.components[0].traits[0].properties.interfaces[0]', line: 18 }],
+      warnings: [
+        {
+          level: 'Warning',
+          msg: 'unrecognized interface [wasi:keyvalue/atomic]',
+          path: 'spec.components[0].traits[0].properties.interfaces[0]',
+          line: 18,
+        },
+      ],
       errors: [],
       success: true,
     });
@@ -51,14 +61,24 @@ describe('wash app validate', () => {
       [good, true],
       [bad, false],
     ]);
-    expect(doc.errors).toEqual([{ file: bad, level: 'Error', msg: 'Duplicate component name in manifest: kv', path: 'spec.components[1].name', line: 13 }]);
+    expect(doc.errors).toEqual([
+      {
+        file: bad,
+        level: 'Error',
+        msg: 'Duplicate component name in manifest: kv',
+        path: 'spec.components[1].name',
+        line: 13,
+      },
+    ]);
     expect(doc.success).toBe(true);
   });
 
   it('prints a text report with file:line per finding', async () => {
     const { stdout, exitCode } = await run(AppValidate, [bad, warned]);
     expect(exitCode).toBe(1);
-    expect(stdout).toContain(`${bad}: invalid (1 error)\n  ${bad}:13: error: Duplicate component name in manifest: kv [spec.components[1].name]\n`);
+    expect(stdout).toContain(
+      `${bad}: invalid (1 error)\n  ${bad}:13: error: Duplicate component name in manifest: kv [spec.components[1].name]\n`,
+    );
     expect(stdout).toContain(`${warned}: valid (1 warning)`);
     expect(stdout).toContain('1 of 2 manifests are invalid');
   });
@@ -75,7 +95,10 @@ describe('wash app validate', () => {
     const { stdout, stderr, exitCode } = await run(AppValidate, [join(dir, 'nope.yaml'), '-o', 'json']);
     expect(stdout).toBe('');
     expect(exitCode).toBe(1);
-    expect(JSON.parse(stderr)).toMatchObject({ success: false, error: `manifest file not found: ${join(dir, 'nope.yaml')}` });
+    expect(JSON.parse(stderr)).toMatchObject({
+      success: false,
+      error: `manifest file not found: ${join(dir, 'nope.yaml')}`,
+    });
   });
 });
 

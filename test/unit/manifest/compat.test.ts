@@ -19,7 +19,11 @@ interface Expectation {
   firstError?: string;
 }
 
-const valid = (warnings = 0, warningIncludes?: string[]): Expectation => ({ errors: 0, warnings, ...(warningIncludes ? { warningIncludes } : {}) });
+const valid = (warnings = 0, warningIncludes?: string[]): Expectation => ({
+  errors: 0,
+  warnings,
+  ...(warningIncludes ? { warningIncludes } : {}),
+});
 
 /** wadm.md §6.1 and §6.2, file by file. */
 const EXPECTED: Record<string, Expectation> = {
@@ -52,15 +56,27 @@ const EXPECTED: Record<string, Expectation> = {
     firstError: 'Duplicate component name in manifest: ui',
     errorIncludes: ['Duplicate component name in manifest: vets'],
   },
-  'tests/fixtures/manifests/duplicate_id1.yaml': { errors: 1, warnings: 0, firstError: 'Duplicate component identifier in manifest: httpserver' },
-  'tests/fixtures/manifests/duplicate_id2.yaml': { errors: 1, warnings: 0, firstError: 'Duplicate component identifier in manifest: ui' },
+  'tests/fixtures/manifests/duplicate_id1.yaml': {
+    errors: 1,
+    warnings: 0,
+    firstError: 'Duplicate component identifier in manifest: httpserver',
+  },
+  'tests/fixtures/manifests/duplicate_id2.yaml': {
+    errors: 1,
+    warnings: 0,
+    firstError: 'Duplicate component identifier in manifest: ui',
+  },
   'tests/fixtures/manifests/duplicate_link_config_names.wadm.yaml': {
     errors: 3,
     warnings: 0,
     errorIncludes: ["Duplicate link config name found: 'redis-url'", "'alternate-port'", "'default-port'"],
   },
   // also two source_config deprecation warnings (rule 11)
-  'tests/fixtures/manifests/duplicate_links.yaml': { errors: 1, warnings: 2, firstError: "Duplicate link found inside component 'httpserver'" },
+  'tests/fixtures/manifests/duplicate_links.yaml': {
+    errors: 1,
+    warnings: 2,
+    firstError: "Duplicate link found inside component 'httpserver'",
+  },
   'tests/fixtures/manifests/host_stop.yaml': valid(),
   'tests/fixtures/manifests/incorrect_component.yaml': {
     errors: 3,
@@ -73,13 +89,25 @@ const EXPECTED: Record<string, Expectation> = {
   'tests/fixtures/manifests/lotta_components.yaml': valid(),
   'tests/fixtures/manifests/made-up-key.wadm.yaml': { errors: 1, warnings: 0, firstError: 'unknown field "incorrect"' },
   'tests/fixtures/manifests/misnamed-interface.wadm.yaml': valid(1, ['[wasi:keyvalue/atomic]']),
-  'tests/fixtures/manifests/missing_capability_component.yaml': { errors: 1, warnings: 0, firstError: 'missing from the manifest: ["httpclyent"]' },
+  'tests/fixtures/manifests/missing_capability_component.yaml': {
+    errors: 1,
+    warnings: 0,
+    firstError: 'missing from the manifest: ["httpclyent"]',
+  },
   'tests/fixtures/manifests/outdatedapp.yaml': valid(),
   'tests/fixtures/manifests/policy.wadm.yaml': valid(), // unused policy without backend: not checked
-  'tests/fixtures/manifests/shared/both_properties.yaml': { errors: 1, warnings: 0, firstError: "cannot have both 'image' and 'application'" },
+  'tests/fixtures/manifests/shared/both_properties.yaml': {
+    errors: 1,
+    warnings: 0,
+    firstError: "cannot have both 'image' and 'application'",
+  },
   'tests/fixtures/manifests/shared/no_matching_app.yaml': valid(), // fails at deploy, not at put
   'tests/fixtures/manifests/shared/no_matching_component.yaml': valid(),
-  'tests/fixtures/manifests/shared/no_properties.yaml': { errors: 1, warnings: 0, firstError: "must have either 'image' or 'application'" },
+  'tests/fixtures/manifests/shared/no_properties.yaml': {
+    errors: 1,
+    warnings: 0,
+    firstError: "must have either 'image' or 'application'",
+  },
   'tests/fixtures/manifests/shared/notshared_http.yaml': valid(),
   'tests/fixtures/manifests/shared/notshared_http_dev.yaml': valid(),
   'tests/fixtures/manifests/shared/shared_component.yaml': valid(),
@@ -129,7 +157,8 @@ describe.skipIf(!WADM_REPO)(`wadm fixture compatibility${WADM_REPO ? '' : ` ${PE
     expect(report.valid).toBe(expected.errors === 0);
     if (expected.firstError) expect(report.errors[0].msg).toContain(expected.firstError);
     for (const text of expected.errorIncludes ?? []) expect(report.errors.map((e) => e.msg).join('\n')).toContain(text);
-    for (const text of expected.warningIncludes ?? []) expect(report.warnings.map((w) => w.msg).join('\n')).toContain(text);
+    for (const text of expected.warningIncludes ?? [])
+      expect(report.warnings.map((w) => w.msg).join('\n')).toContain(text);
     // every finding points at a field and a line of the file
     for (const f of [...report.errors, ...report.warnings]) {
       expect(f.path).not.toBe('');
@@ -159,14 +188,17 @@ describe.skipIf(!WADM_REPO)(`wadm fixture compatibility${WADM_REPO ? '' : ` ${PE
     });
   });
 
-  it.each(files.filter((f) => EXPECTED[f].errors === 0))('%s survives a YAML and a JSON round trip unchanged', (file) => {
-    const manifest = parseManifestText(read(file)).manifest!;
-    for (const format of ['yaml', 'json'] as const) {
-      const text = serializeManifest(manifest, format);
-      expect(text).not.toMatch(/source_config|target_config|replicas|\bactor\b/);
-      const again = validateManifestText(text);
-      expect(again.errors).toEqual([]);
-      expect(again.manifest).toEqual(manifest);
-    }
-  });
+  it.each(files.filter((f) => EXPECTED[f].errors === 0))(
+    '%s survives a YAML and a JSON round trip unchanged',
+    (file) => {
+      const manifest = parseManifestText(read(file)).manifest!;
+      for (const format of ['yaml', 'json'] as const) {
+        const text = serializeManifest(manifest, format);
+        expect(text).not.toMatch(/source_config|target_config|replicas|\bactor\b/);
+        const again = validateManifestText(text);
+        expect(again.errors).toEqual([]);
+        expect(again.manifest).toEqual(manifest);
+      }
+    },
+  );
 });

@@ -18,7 +18,9 @@ import { manifestYaml } from './helpers.js';
 
 let dir: string;
 const withImage = (image: string) =>
-  manifestYaml(`    - name: hello\n      type: component\n      properties:\n        image: ${image}\n    - name: remote\n      type: capability\n      properties:\n        image: ghcr.io/wasmcloud/http-server:0.23.0`);
+  manifestYaml(
+    `    - name: hello\n      type: component\n      properties:\n        image: ${image}\n    - name: remote\n      type: capability\n      properties:\n        image: ghcr.io/wasmcloud/http-server:0.23.0`,
+  );
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wash-manifest-test-'));
@@ -27,7 +29,10 @@ beforeAll(() => {
   writeFileSync(join(dir, 'ok.yaml'), withImage('file://./build/present.wasm'));
   writeFileSync(join(dir, 'missing-image.yaml'), withImage('file://./build/absent.wasm'));
   writeFileSync(join(dir, 'absolute.yaml'), withImage(`file://${join(dir, 'build', 'present.wasm')}`));
-  writeFileSync(join(dir, 'invalid.yaml'), withImage('file://./build/present.wasm').replace('name: test-app', 'name: bad.name'));
+  writeFileSync(
+    join(dir, 'invalid.yaml'),
+    withImage('file://./build/present.wasm').replace('name: test-app', 'name: bad.name'),
+  );
   writeFileSync(join(dir, 'huge.yaml'), 'x'.repeat(MANIFEST_MAX_BYTES + 1));
 });
 
@@ -68,7 +73,9 @@ describe('loadManifestFile', () => {
   it('fails with a UserError listing the errors and their lines', async () => {
     const err = await loadManifestFile(join(dir, 'invalid.yaml')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toContain(`${join(dir, 'invalid.yaml')}:4: metadata.name: manifest name [bad.name] is not allowed`);
+    expect((err as UserError).message).toContain(
+      `${join(dir, 'invalid.yaml')}:4: metadata.name: manifest name [bad.name] is not allowed`,
+    );
     expect((err as UserError).suggestion).toContain('wash app validate');
   });
 

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root (this file is test/unit/manifest/helpers.ts). */
@@ -9,7 +8,10 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export { WADM_REPO, PEER_FIXTURES_SKIP } from '../../helpers/peer-fixtures.js';
 
 /** A manifest with the given `spec.components` YAML (indented as list items under `components:`). */
-export function manifestYaml(components: string, extra: { name?: string; annotations?: string; labels?: string; policies?: string } = {}): string {
+export function manifestYaml(
+  components: string,
+  extra: { name?: string; annotations?: string; labels?: string; policies?: string } = {},
+): string {
   return [
     'apiVersion: core.oam.dev/v1beta1',
     'kind: Application',

@@ -9,7 +9,8 @@ import { validateJsonSchema } from './mini-json-schema.js';
 
 const root = WADM_REPO ?? '';
 const schema = manifestJsonSchema();
-const simple = (): Record<string, any> => parse(readFileSync(join(root, 'tests/fixtures/manifests/simple.yaml'), 'utf8'));
+const simple = (): Record<string, any> =>
+  parse(readFileSync(join(root, 'tests/fixtures/manifests/simple.yaml'), 'utf8'));
 const defs = schema.definitions as Record<string, Record<string, unknown>>;
 
 describe.skipIf(!WADM_REPO)(`manifest JSON Schema${WADM_REPO ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
@@ -20,7 +21,10 @@ describe.skipIf(!WADM_REPO)(`manifest JSON Schema${WADM_REPO ? '' : ` ${PEER_FIX
     expect(schema.required).toEqual(upstream.required);
     expect(schema.additionalProperties).toBe(false);
     for (const name of ['Metadata', 'Spread', 'LinkProperty', 'ConfigProperty', 'Policy', 'SecretProperty', 'Trait']) {
-      expect([name, [...((defs[name].required as string[]) ?? [])].sort()]).toEqual([name, [...(upstream.definitions[name].required ?? [])].sort()]);
+      expect([name, [...((defs[name].required as string[]) ?? [])].sort()]).toEqual([
+        name,
+        [...(upstream.definitions[name].required ?? [])].sort(),
+      ]);
     }
   });
 
@@ -31,7 +35,9 @@ describe.skipIf(!WADM_REPO)(`manifest JSON Schema${WADM_REPO ? '' : ` ${PEER_FIX
     expect(validateJsonSchema(alone, { instances: 1 })).toEqual([]);
     expect(validateJsonSchema(alone, { replicas: 1, spread: [] })).toEqual([]);
     expect(validateJsonSchema(alone, { spread: [] })).toEqual(['/: does not match exactly one oneOf branch']);
-    expect(validateJsonSchema(alone, { instances: 1, replicas: 1 })).toEqual(['/: does not match exactly one oneOf branch']);
+    expect(validateJsonSchema(alone, { instances: 1, replicas: 1 })).toEqual([
+      '/: does not match exactly one oneOf branch',
+    ]);
     expect(validateJsonSchema(alone, { instances: 1, sprad: [] })).toEqual(['/sprad: nothing is allowed']);
   });
 
@@ -45,12 +51,29 @@ describe.skipIf(!WADM_REPO)(`manifest JSON Schema${WADM_REPO ? '' : ` ${PEER_FIX
 
   it.each([
     ['a missing apiVersion', (m: Record<string, any>) => delete m.apiVersion, '/: missing apiVersion'],
-    ['a missing metadata.annotations', (m: Record<string, any>) => delete m.metadata.annotations, '/metadata: missing annotations'],
+    [
+      'a missing metadata.annotations',
+      (m: Record<string, any>) => delete m.metadata.annotations,
+      '/metadata: missing annotations',
+    ],
     ['an unknown top-level key', (m: Record<string, any>) => (m.status = {}), '/status: nothing is allowed'],
-    ['a trait without properties', (m: Record<string, any>) => delete m.spec.components[0].traits[0].properties, 'oneOf'],
-    ['an unknown key in a trait', (m: Record<string, any>) => (m.spec.components[0].traits[0].incorrect = true), 'oneOf'],
+    [
+      'a trait without properties',
+      (m: Record<string, any>) => delete m.spec.components[0].traits[0].properties,
+      'oneOf',
+    ],
+    [
+      'an unknown key in a trait',
+      (m: Record<string, any>) => (m.spec.components[0].traits[0].incorrect = true),
+      'oneOf',
+    ],
     ['an unknown component type', (m: Record<string, any>) => (m.spec.components[0].type = 'widget'), 'oneOf'],
-    ['a number as a component config value', (m: Record<string, any>) => (m.spec.components[0].properties.config = [{ name: 'c', properties: { port: 8080 } }]), 'oneOf'],
+    [
+      'a number as a component config value',
+      (m: Record<string, any>) =>
+        (m.spec.components[0].properties.config = [{ name: 'c', properties: { port: 8080 } }]),
+      'oneOf',
+    ],
   ])('rejects %s', (_what, mutate, expected) => {
     const m = simple();
     mutate(m);

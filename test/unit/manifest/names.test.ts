@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { componentId, isSharedApp, isValidLinkName, manifestVersion, sanitize } from '../../../src/manifest/names.js';
 
-const comp = (name: string, properties: Record<string, unknown> = {}) => ({ name, properties: { config: [], secrets: [], ...properties } });
+const comp = (name: string, properties: Record<string, unknown> = {}) => ({
+  name,
+  properties: { config: [], secrets: [], ...properties },
+});
 const meta = (annotations: Record<string, string>) => ({ metadata: { name: 'a', annotations, labels: {} } });
 
 describe('sanitize and componentId', () => {
@@ -19,7 +22,12 @@ describe('sanitize and componentId', () => {
   });
 
   it('uses the shared app and component names for shared references', () => {
-    expect(componentId('shared-http-dev', comp('http-client-this', { application: { name: 'shared-http', component: 'httpserver' } }))).toBe('shared_http-httpserver');
+    expect(
+      componentId(
+        'shared-http-dev',
+        comp('http-client-this', { application: { name: 'shared-http', component: 'httpserver' } }),
+      ),
+    ).toBe('shared_http-httpserver');
   });
 });
 
@@ -31,7 +39,8 @@ describe('annotations', () => {
 
   it('treats only the string "true" as shared (Rust bool parsing)', () => {
     expect(isSharedApp(meta({ 'experimental.wasmcloud.dev/shared': 'true' }))).toBe(true);
-    for (const v of ['True', 'yes', '1', 'false']) expect(isSharedApp(meta({ 'experimental.wasmcloud.dev/shared': v }))).toBe(false);
+    for (const v of ['True', 'yes', '1', 'false'])
+      expect(isSharedApp(meta({ 'experimental.wasmcloud.dev/shared': v }))).toBe(false);
     expect(isSharedApp(meta({}))).toBe(false);
   });
 });

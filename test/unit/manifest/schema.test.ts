@@ -1,6 +1,11 @@
 /** The zod schema: normalisation (aliases, legacy link forms), unknown-key rules per level, schema findings. */
 import { describe, expect, it } from 'vitest';
-import { classifyTraitProperty, parseManifestText, parseManifestValue, validateManifestText } from '../../../src/manifest/sync.js';
+import {
+  classifyTraitProperty,
+  parseManifestText,
+  parseManifestValue,
+  validateManifestText,
+} from '../../../src/manifest/sync.js';
 import { manifestYaml } from './helpers.js';
 
 const base = (components: unknown[], extra: Record<string, unknown> = {}) => ({
@@ -10,12 +15,29 @@ const base = (components: unknown[], extra: Record<string, unknown> = {}) => ({
   spec: { components },
   ...extra,
 });
-const cap = (name: string, traits?: unknown[]) => ({ name, type: 'capability', properties: { image: `img/${name}` }, ...(traits ? { traits } : {}) });
-const linkTrait = (properties: Record<string, unknown>) => ({ type: 'link', properties: { namespace: 'wasi', package: 'http', interfaces: ['incoming-handler'], ...properties } });
+const cap = (name: string, traits?: unknown[]) => ({
+  name,
+  type: 'capability',
+  properties: { image: `img/${name}` },
+  ...(traits ? { traits } : {}),
+});
+const linkTrait = (properties: Record<string, unknown>) => ({
+  type: 'link',
+  properties: { namespace: 'wasi', package: 'http', interfaces: ['incoming-handler'], ...properties },
+});
 
 describe('normalisation', () => {
   it('reads type: actor as component and replicas as instances', () => {
-    const { manifest } = parseManifestValue(base([{ name: 'a', type: 'actor', properties: { image: 'x' }, traits: [{ type: 'spreadscaler', properties: { replicas: 3 } }] }]));
+    const { manifest } = parseManifestValue(
+      base([
+        {
+          name: 'a',
+          type: 'actor',
+          properties: { image: 'x' },
+          traits: [{ type: 'spreadscaler', properties: { replicas: 3 } }],
+        },
+      ]),
+    );
     expect(manifest?.spec.components[0]).toEqual({
       name: 'a',
       type: 'component',
@@ -25,17 +47,33 @@ describe('normalisation', () => {
   });
 
   it('fills defaults (labels, policies, config, secrets) and drops nulls', () => {
-    const { manifest } = parseManifestValue(base([{ name: 'a', type: 'component', properties: { image: 'x', id: null, application: null }, traits: null }]));
+    const { manifest } = parseManifestValue(
+      base([{ name: 'a', type: 'component', properties: { image: 'x', id: null, application: null }, traits: null }]),
+    );
     expect(manifest).toEqual({
       apiVersion: 'core.oam.dev/v1beta1',
       kind: 'Application',
       metadata: { name: 'app', annotations: {}, labels: {} },
-      spec: { components: [{ name: 'a', type: 'component', properties: { image: 'x', config: [], secrets: [] } }], policies: [] },
+      spec: {
+        components: [{ name: 'a', type: 'component', properties: { image: 'x', config: [], secrets: [] } }],
+        policies: [],
+      },
     });
   });
 
   it('turns a string target with target_config into the object form, and source_config into source', () => {
-    const { manifest } = parseManifestValue(base([cap('t'), cap('s', [linkTrait({ target: 't', target_config: [{ name: 'tc', properties: { a: 'b' } }], source_config: [{ name: 'sc' }] })])]));
+    const { manifest } = parseManifestValue(
+      base([
+        cap('t'),
+        cap('s', [
+          linkTrait({
+            target: 't',
+            target_config: [{ name: 'tc', properties: { a: 'b' } }],
+            source_config: [{ name: 'sc' }],
+          }),
+        ]),
+      ]),
+    );
     expect(manifest?.spec.components[1].traits?.[0].properties).toEqual({
       namespace: 'wasi',
       package: 'http',
@@ -46,7 +84,14 @@ describe('normalisation', () => {
   });
 
   it('lets source win over source_config, and ignores target_config (even malformed) next to an object target', () => {
-    const props = { target: { name: 't' }, target_config: [{ bogus: true }], source: { config: [{ name: 'new' }] }, source_config: [{ name: 'old' }], name: 'n', extra: 1 };
+    const props = {
+      target: { name: 't' },
+      target_config: [{ bogus: true }],
+      source: { config: [{ name: 'new' }] },
+      source_config: [{ name: 'old' }],
+      name: 'n',
+      extra: 1,
+    };
     const { manifest } = parseManifestValue(base([cap('t'), cap('s', [linkTrait(props)])]));
     expect(manifest?.spec.components[1].traits?.[0].properties).toEqual({
       namespace: 'wasi',
@@ -66,7 +111,10 @@ describe('normalisation', () => {
     expect(classifyTraitProperty({ namespace: 'a', package: 'b', target: 'x' }).kind).toBe('custom');
     expect(classifyTraitProperty('anything').kind).toBe('custom');
     const { manifest } = parseManifestValue(base([cap('x', [{ type: 'customscaler', properties: link }])]));
-    expect(classifyTraitProperty(manifest!.spec.components[0].traits![0].properties)).toMatchObject({ kind: 'link', link: { target: { name: 'x' } } });
+    expect(classifyTraitProperty(manifest!.spec.components[0].traits![0].properties)).toMatchObject({
+      kind: 'link',
+      link: { target: { name: 'x' } },
+    });
   });
 });
 
@@ -89,16 +137,35 @@ describe('unknown keys, level by level (wadm.md §1)', () => {
       ]),
       metadata: { name: 'app', annotations: {}, extra: 1 },
     };
-    value.spec = { ...value.spec, extra: 1, policies: [{ name: 'p', type: 'x', properties: {}, extra: 1 }] } as typeof value.spec;
+    value.spec = {
+      ...value.spec,
+      extra: 1,
+      policies: [{ name: 'p', type: 'x', properties: {}, extra: 1 }],
+    } as typeof value.spec;
     const { manifest, findings } = parseManifestValue(value);
     expect(findings).toEqual([]);
     expect(JSON.stringify(manifest)).not.toContain('extra');
   });
 
   it.each([
-    ['component properties', (c: Record<string, unknown>) => ({ ...c, properties: { image: 'x', imagee: 'y' } }), 'spec.components[0].properties.imagee', 'did you mean "image"?'],
-    ['a trait', (c: Record<string, unknown>) => ({ ...c, traits: [{ type: 'x', properties: {}, extra: 1 }] }), 'spec.components[0].traits[0].extra', 'allowed: type, properties'],
-    ['a config entry', (c: Record<string, unknown>) => ({ ...c, properties: { image: 'x', config: [{ name: 'c', value: 'v' }] } }), 'spec.components[0].properties.config[0].value', 'allowed: name, properties'],
+    [
+      'component properties',
+      (c: Record<string, unknown>) => ({ ...c, properties: { image: 'x', imagee: 'y' } }),
+      'spec.components[0].properties.imagee',
+      'did you mean "image"?',
+    ],
+    [
+      'a trait',
+      (c: Record<string, unknown>) => ({ ...c, traits: [{ type: 'x', properties: {}, extra: 1 }] }),
+      'spec.components[0].traits[0].extra',
+      'allowed: type, properties',
+    ],
+    [
+      'a config entry',
+      (c: Record<string, unknown>) => ({ ...c, properties: { image: 'x', config: [{ name: 'c', value: 'v' }] } }),
+      'spec.components[0].properties.config[0].value',
+      'allowed: name, properties',
+    ],
   ])('rejects them in %s', (_what, mutate, path, hint) => {
     const findings = findingsFor(base([mutate(cap('a'))]));
     expect(findings).toHaveLength(1);
@@ -112,7 +179,9 @@ describe('unknown keys, level by level (wadm.md §1)', () => {
     );
     const r = validateManifestText(text);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0].msg).toContain('spread[0].wieght: unknown field "wieght" is not allowed in a spread (allowed: name, requirements, weight); did you mean "weight"?');
+    expect(r.errors[0].msg).toContain(
+      'spread[0].wieght: unknown field "wieght" is not allowed in a spread (allowed: name, requirements, weight); did you mean "weight"?',
+    );
     expect(r.errors[0].line).toBe(20);
   });
 });
@@ -144,7 +213,11 @@ describe('schema findings', () => {
       ['metadata.annotations', 3, 'missing required field "annotations"'],
       ['spec.components[0].type', 8, 'type must be "component" or "capability", got the string "widget"'],
       ['spec.components[1].name', 10, 'expected a string, got the number 7 (quote it: "7")'],
-      ['spec.components[1].properties.config[0].properties.port', 17, 'expected a string, got the number 8080 (quote it: "8080")'],
+      [
+        'spec.components[1].properties.config[0].properties.port',
+        17,
+        'expected a string, got the number 8080 (quote it: "8080")',
+      ],
     ]);
     expect(r.findings.every((f) => f.level === 'Error')).toBe(true);
   });

@@ -7,7 +7,16 @@ import { capability, manifestYaml } from './helpers.js';
 
 describe('YAML syntax errors', () => {
   it('are reported with line and column', () => {
-    const text = ['apiVersion: core.oam.dev/v1beta1', 'kind: Application', 'metadata:', '  name: app', '  annotations: {}', 'spec:', '  components: [', '    - x'].join('\n');
+    const text = [
+      'apiVersion: core.oam.dev/v1beta1',
+      'kind: Application',
+      'metadata:',
+      '  name: app',
+      '  annotations: {}',
+      'spec:',
+      '  components: [',
+      '    - x',
+    ].join('\n');
     const r = validateManifestText(text, { file: 'app.yaml' });
     expect(r.valid).toBe(false);
     expect(r.manifest).toBeUndefined();
@@ -19,7 +28,9 @@ describe('YAML syntax errors', () => {
     const tabs = parseManifestText('metadata:\n\tname: a\n');
     expect(tabs.findings[0]).toMatchObject({ line: 2, column: 1 });
     expect(tabs.findings[0].msg).toContain('Tabs are not allowed as indentation');
-    expect(parseManifestText('spec:\n  components:\n    - name: a\n   type: component\n').findings[0]).toMatchObject({ line: 4 });
+    expect(parseManifestText('spec:\n  components:\n    - name: a\n   type: component\n').findings[0]).toMatchObject({
+      line: 4,
+    });
   });
 
   it('reject duplicate keys and several documents', () => {
@@ -38,25 +49,45 @@ describe('JSON', () => {
   it('is parsed as JSON first when the text starts with {, with exact syntax error positions', () => {
     const r = parseManifestText('{\n  "apiVersion": "v",\n  "kind": tru\n}\n');
     expect(r.format).toBe('json');
-    expect(r.findings).toEqual([{ level: 'Error', msg: 'JSON syntax error: unexpected character "t"', path: '', line: 3, column: 11 }]);
-    expect(parseManifestText('{"a": 1,}').findings[0]).toMatchObject({ msg: 'JSON syntax error: expected a double-quoted property name', line: 1, column: 9 });
+    expect(r.findings).toEqual([
+      { level: 'Error', msg: 'JSON syntax error: unexpected character "t"', path: '', line: 3, column: 11 },
+    ]);
+    expect(parseManifestText('{"a": 1,}').findings[0]).toMatchObject({
+      msg: 'JSON syntax error: expected a double-quoted property name',
+      line: 1,
+      column: 9,
+    });
   });
 
   it('locates the error where JSON.parse does not say', () => {
-    expect(locateJsonError('{"a": [1, 2}')).toEqual({ offset: 11, message: "expected ',' or ']' after the array element" });
+    expect(locateJsonError('{"a": [1, 2}')).toEqual({
+      offset: 11,
+      message: "expected ',' or ']' after the array element",
+    });
     expect(locateJsonError('{"a": "x\ny"}')).toMatchObject({ message: 'control character in string (escape it)' });
     expect(locateJsonError('{"a": 1} x')).toMatchObject({ message: 'unexpected text after the JSON value' });
     expect(locateJsonError('{"a": [1, {"b": null}], "c": -1.5e3}')).toBeUndefined();
   });
 
   it('accepts flow-style YAML that starts with { and an unquoted key', () => {
-    const r = parseManifestText('{apiVersion: v1, kind: Application, metadata: {name: a, annotations: {}}, spec: {components: []}}');
+    const r = parseManifestText(
+      '{apiVersion: v1, kind: Application, metadata: {name: a, annotations: {}}, spec: {components: []}}',
+    );
     expect(r.findings).toEqual([]);
     expect(r.manifest?.metadata.name).toBe('a');
   });
 
   it('keeps line numbers for findings in JSON files', () => {
-    const json = JSON.stringify({ apiVersion: 'v', kind: 'Application', metadata: { name: 'bad name', annotations: {} }, spec: { components: [] } }, null, 2);
+    const json = JSON.stringify(
+      {
+        apiVersion: 'v',
+        kind: 'Application',
+        metadata: { name: 'bad name', annotations: {} },
+        spec: { components: [] },
+      },
+      null,
+      2,
+    );
     const r = validateManifestText(json);
     expect(r.errors[0]).toMatchObject({ path: 'metadata.name', line: 5 });
   });
@@ -65,7 +96,13 @@ describe('JSON', () => {
 describe('limits', () => {
   it('refuses YAML alias bombs', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) lines.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+    ])
+      lines.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
     const r = parseManifestText(lines.join('\n'));
     expect(r.manifest).toBeUndefined();
     expect(r.findings).toHaveLength(1);
@@ -73,7 +110,9 @@ describe('limits', () => {
   });
 
   it('still allows a few anchors and aliases', () => {
-    const text = manifestYaml(`${capability('kv')}\n        config: &cfg\n          - name: c\n${capability('kv2')}\n        config: *cfg`);
+    const text = manifestYaml(
+      `${capability('kv')}\n        config: &cfg\n          - name: c\n${capability('kv2')}\n        config: *cfg`,
+    );
     const r = validateManifestText(text);
     expect(r.errors).toEqual([]);
     expect(r.manifest?.spec.components[1].properties.config).toEqual([{ name: 'c' }]);

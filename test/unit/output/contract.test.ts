@@ -5,8 +5,16 @@ import { outputModeFromArgv, renderTextError, withoutOutputFlag } from '../../..
 
 describe('output contract', () => {
   it('detects JSON mode in every spelling, and not after --', () => {
-    for (const argv of [['-o', 'json'], ['--output', 'json'], ['--output=json'], ['-ojson'], ['get', 'hosts', '-o', 'json']]) expect(outputModeFromArgv(argv)).toBe('json');
-    for (const argv of [[], ['-o', 'text'], ['--', '-o', 'json'], ['--output=text']]) expect(outputModeFromArgv(argv)).toBe('text');
+    for (const argv of [
+      ['-o', 'json'],
+      ['--output', 'json'],
+      ['--output=json'],
+      ['-ojson'],
+      ['get', 'hosts', '-o', 'json'],
+    ])
+      expect(outputModeFromArgv(argv)).toBe('json');
+    for (const argv of [[], ['-o', 'text'], ['--', '-o', 'json'], ['--output=text']])
+      expect(outputModeFromArgv(argv)).toBe('text');
     expect(withoutOutputFlag(['--version', '-o', 'json'])).toEqual(['--version']);
     expect(withoutOutputFlag(['-ojson', 'app', '--output=text', 'list'])).toEqual(['app', 'list']);
   });
@@ -17,8 +25,16 @@ describe('output contract', () => {
   });
 
   it('error document carries the top message, the cause chain and the suggestion', () => {
-    const err = new UserError('could not connect to NATS at nats://127.0.0.1:1', { cause: new Error('ECONNREFUSED'), suggestion: 'run wash up' });
-    expect(JSON.parse(errorDocument(err))).toEqual({ success: false, error: 'could not connect to NATS at nats://127.0.0.1:1', error_chain: ['ECONNREFUSED'], suggestion: 'run wash up' });
+    const err = new UserError('could not connect to NATS at nats://127.0.0.1:1', {
+      cause: new Error('ECONNREFUSED'),
+      suggestion: 'run wash up',
+    });
+    expect(JSON.parse(errorDocument(err))).toEqual({
+      success: false,
+      error: 'could not connect to NATS at nats://127.0.0.1:1',
+      error_chain: ['ECONNREFUSED'],
+      suggestion: 'run wash up',
+    });
     expect(errorChain(err)).toEqual(['could not connect to NATS at nats://127.0.0.1:1', 'ECONNREFUSED']);
   });
 
@@ -36,7 +52,10 @@ describe('output contract', () => {
   });
 
   it('recognises user errors by brand, across separately loaded copies of the class', () => {
-    const foreign = Object.assign(new Error('from another copy'), { [Symbol.for('wash.UserError')]: true, exitCode: 1 });
+    const foreign = Object.assign(new Error('from another copy'), {
+      [Symbol.for('wash.UserError')]: true,
+      exitCode: 1,
+    });
     expect(isUserError(foreign)).toBe(true);
     expect(isUserError(new Error('plain'))).toBe(false);
   });

@@ -16,14 +16,21 @@ function sleeper(): ChildProcess {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+  return new Promise((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r()),
+  );
 }
 
 let dir: string;
 const children: ChildProcess[] = [];
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'wash-up-unit-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wash-up-unit-'));
+});
 afterEach(async () => {
-  for (const c of children.splice(0)) { c.kill('SIGKILL'); await exited(c); }
+  for (const c of children.splice(0)) {
+    c.kill('SIGKILL');
+    await exited(c);
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,7 +75,9 @@ describe('pid files', () => {
   it('updates the info of a record without changing its identity', () => {
     const file = join(dir, 'sup.json');
     const written = writePidFile(file, 'supervisor', process.pid, { startedNats: true, lattice: 'default' });
-    expect(updatePidFileInfo<{ startedNats: boolean; lattice: string }>(file, (i) => ({ ...i, startedNats: false }))).toBe(true);
+    expect(
+      updatePidFileInfo<{ startedNats: boolean; lattice: string }>(file, (i) => ({ ...i, startedNats: false })),
+    ).toBe(true);
     expect(readPidFile(file)).toEqual({ ...written, info: { startedNats: false, lattice: 'default' } });
     expect(updatePidFileInfo(join(dir, 'missing.json'), (i) => i)).toBe(false);
   });
@@ -91,42 +100,54 @@ describe('pid files', () => {
 });
 
 describe('scanLocalState', () => {
-  it.skipIf(!linux)('keeps live records and removes stale ones (gone, reused pid, corrupt) without touching their processes', async () => {
-    const env = { ...process.env, WASH_DATA_DIR: dir };
-    const paths = upPaths(env);
-    mkdirSync(paths.hostsDir, { recursive: true });
-    // Live: a process we own.
-    const live = sleeper();
-    children.push(live);
-    writePidFile(paths.hostPidFile('NLIVE'), 'host', live.pid!, { hostId: 'NLIVE', lattice: 'default', natsUrl: 'nats://x:1', log: 'l', supervisorPid: 1 });
-    // Reused: the pid of a live, unrelated process, but recorded with another start time.
-    const unrelated = sleeper();
-    children.push(unrelated);
-    const rec = writePidFile(paths.natsPidFile, 'nats', unrelated.pid!, { url: 'nats://x:1' });
-    writeFileSync(paths.natsPidFile, JSON.stringify({ ...rec, identity: { ...rec.identity, startTime: '1' } }));
-    // Gone: a process that has exited.
-    const dead = sleeper();
-    const deadRec = writePidFile(paths.hostPidFile('NDEAD'), 'host', dead.pid!, { hostId: 'NDEAD', lattice: 'default' });
-    dead.kill('SIGKILL');
-    await exited(dead);
-    expect(deadRec.pid).toBe(dead.pid);
-    writeFileSync(paths.hostPidFile('NBAD'), 'not json');
+  it.skipIf(!linux)(
+    'keeps live records and removes stale ones (gone, reused pid, corrupt) without touching their processes',
+    async () => {
+      const env = { ...process.env, WASH_DATA_DIR: dir };
+      const paths = upPaths(env);
+      mkdirSync(paths.hostsDir, { recursive: true });
+      // Live: a process we own.
+      const live = sleeper();
+      children.push(live);
+      writePidFile(paths.hostPidFile('NLIVE'), 'host', live.pid!, {
+        hostId: 'NLIVE',
+        lattice: 'default',
+        natsUrl: 'nats://x:1',
+        log: 'l',
+        supervisorPid: 1,
+      });
+      // Reused: the pid of a live, unrelated process, but recorded with another start time.
+      const unrelated = sleeper();
+      children.push(unrelated);
+      const rec = writePidFile(paths.natsPidFile, 'nats', unrelated.pid!, { url: 'nats://x:1' });
+      writeFileSync(paths.natsPidFile, JSON.stringify({ ...rec, identity: { ...rec.identity, startTime: '1' } }));
+      // Gone: a process that has exited.
+      const dead = sleeper();
+      const deadRec = writePidFile(paths.hostPidFile('NDEAD'), 'host', dead.pid!, {
+        hostId: 'NDEAD',
+        lattice: 'default',
+      });
+      dead.kill('SIGKILL');
+      await exited(dead);
+      expect(deadRec.pid).toBe(dead.pid);
+      writeFileSync(paths.hostPidFile('NBAD'), 'not json');
 
-    const state = scanLocalState(paths, { clean: true });
-    expect(state.hosts.map((h) => h.info.hostId)).toEqual(['NLIVE']);
-    expect(state.nats).toBeUndefined();
-    const reasons = Object.fromEntries(state.stale.map((s) => [s.path, s.reason]));
-    expect(reasons).toEqual({
-      [paths.natsPidFile]: 'pid reused by another process',
-      [paths.hostPidFile('NDEAD')]: 'process gone',
-      [paths.hostPidFile('NBAD')]: 'unreadable',
-    });
-    expect(existsSync(paths.natsPidFile)).toBe(false);
-    expect(existsSync(paths.hostPidFile('NDEAD'))).toBe(false);
-    expect(existsSync(paths.hostPidFile('NLIVE'))).toBe(true);
-    // The unrelated process is untouched.
-    expect(checkIdentity(processIdentity(unrelated.pid!)!)).toBe('alive');
-  });
+      const state = scanLocalState(paths, { clean: true });
+      expect(state.hosts.map((h) => h.info.hostId)).toEqual(['NLIVE']);
+      expect(state.nats).toBeUndefined();
+      const reasons = Object.fromEntries(state.stale.map((s) => [s.path, s.reason]));
+      expect(reasons).toEqual({
+        [paths.natsPidFile]: 'pid reused by another process',
+        [paths.hostPidFile('NDEAD')]: 'process gone',
+        [paths.hostPidFile('NBAD')]: 'unreadable',
+      });
+      expect(existsSync(paths.natsPidFile)).toBe(false);
+      expect(existsSync(paths.hostPidFile('NDEAD'))).toBe(false);
+      expect(existsSync(paths.hostPidFile('NLIVE'))).toBe(true);
+      // The unrelated process is untouched.
+      expect(checkIdentity(processIdentity(unrelated.pid!)!)).toBe('alive');
+    },
+  );
 });
 
 describe('stopRecordedProcess', () => {
@@ -140,7 +161,11 @@ describe('stopRecordedProcess', () => {
   });
 
   it('escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const c = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const c = spawn(
+      process.execPath,
+      ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     children.push(c);
     await new Promise((r) => c.stdout!.once('data', r));
     const id = processIdentity(c.pid!)!;

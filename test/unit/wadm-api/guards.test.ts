@@ -5,7 +5,10 @@ import type { StoredApp, WadmManifest } from '../../../src/wadm/types.js';
 const m = (name: string, components: Array<Record<string, unknown>>, shared = false): WadmManifest => ({
   apiVersion: 'core.oam.dev/v1beta1',
   kind: 'Application',
-  metadata: { name, annotations: shared ? { version: 'v1', 'experimental.wasmcloud.dev/shared': 'true' } : { version: 'v1' } },
+  metadata: {
+    name,
+    annotations: shared ? { version: 'v1', 'experimental.wasmcloud.dev/shared': 'true' } : { version: 'v1' },
+  },
   spec: { components },
 });
 const app = (manifest: WadmManifest, deployed: boolean): StoredApp => ({
@@ -21,7 +24,9 @@ describe('deploy guards', () => {
   const staged = m('mine', [{ name: 'b', type: 'component', properties: { image: 'j', id: 'fixed' } }]);
 
   it('flags an explicit id used by another DEPLOYED app only', () => {
-    expect(idCollision('mine', staged, [app(owner, true)])).toBe("Component identifier 'fixed' is already deployed in a different application 'owner'.");
+    expect(idCollision('mine', staged, [app(owner, true)])).toBe(
+      "Component identifier 'fixed' is already deployed in a different application 'owner'.",
+    );
     expect(idCollision('mine', staged, [app(owner, false)])).toBeUndefined();
     // the app's own deployed version does not count (upgrades keep their ids)
     expect(idCollision('owner', owner, [app(owner, true)])).toBeUndefined();

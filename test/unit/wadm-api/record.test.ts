@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAppRecord, decodeIndex, encodeAppRecord, encodeIndex, objectKeyOrder, RecordFormatError } from '../../../src/wadm/store/record.js';
+import {
+  decodeAppRecord,
+  decodeIndex,
+  encodeAppRecord,
+  encodeIndex,
+  objectKeyOrder,
+  RecordFormatError,
+} from '../../../src/wadm/store/record.js';
 import type { WadmManifest } from '../../../src/wadm/types.js';
 
 const m = (name: string, version: string): WadmManifest => ({
@@ -12,7 +19,11 @@ const m = (name: string, version: string): WadmManifest => ({
 describe('app record codec', () => {
   it('keeps insertion order even for integer-like version keys (JSON.parse would reorder them)', () => {
     const order = ['v2', '10', '1', 'v0.0.1', '2'];
-    const text = encodeAppRecord({ versions: order.map((v) => ({ version: v, manifest: m('a', v) })), deployed_version: '1', deploy_history: [] });
+    const text = encodeAppRecord({
+      versions: order.map((v) => ({ version: v, manifest: m('a', v) })),
+      deployed_version: '1',
+      deploy_history: [],
+    });
     expect(Object.keys(JSON.parse(text).manifests)).not.toEqual(order); // the trap this codec avoids
     const app = decodeAppRecord('a', text, 7);
     expect(app.versions.map((v) => v.version)).toEqual(order);
@@ -33,10 +44,18 @@ describe('app record codec', () => {
 
   it('round-trips the deploy history under wash_deploy_history and omits it when empty', () => {
     const history = [{ version: 'v1', deployed_at: '2026-01-01T00:00:00.000Z' }];
-    const withHistory = encodeAppRecord({ versions: [{ version: 'v1', manifest: m('a', 'v1') }], deployed_version: 'v1', deploy_history: history });
+    const withHistory = encodeAppRecord({
+      versions: [{ version: 'v1', manifest: m('a', 'v1') }],
+      deployed_version: 'v1',
+      deploy_history: history,
+    });
     expect(JSON.parse(withHistory).wash_deploy_history).toEqual(history);
     expect(decodeAppRecord('a', withHistory, 1).deploy_history).toEqual(history);
-    const without = encodeAppRecord({ versions: [{ version: 'v1', manifest: m('a', 'v1') }], deployed_version: null, deploy_history: [] });
+    const without = encodeAppRecord({
+      versions: [{ version: 'v1', manifest: m('a', 'v1') }],
+      deployed_version: null,
+      deploy_history: [],
+    });
     expect(JSON.parse(without)).not.toHaveProperty('wash_deploy_history');
     expect(JSON.parse(without).deployed_version).toBeNull();
   });
@@ -47,7 +66,9 @@ describe('app record codec', () => {
   });
 
   it('objectKeyOrder finds nested objects only at the requested path', () => {
-    expect(objectKeyOrder('{"a":{"manifests":{"z":1}},"manifests":{"9":{},"1":[{"manifests":{"q":1}}]}}', ['manifests'])).toEqual(['9', '1']);
+    expect(
+      objectKeyOrder('{"a":{"manifests":{"z":1}},"manifests":{"9":{},"1":[{"manifests":{"q":1}}]}}', ['manifests']),
+    ).toEqual(['9', '1']);
     expect(objectKeyOrder('{"manifests":[]}', ['manifests'])).toEqual([]);
   });
 

@@ -6,14 +6,39 @@ import { appsTouched, observeEvent } from '../../../src/wadm/engine/observer.js'
 import { linkIdentity } from '../../../src/wadm/engine/state.js';
 import { componentApp, evt, hostEventsFor, parseManifest, stateWith, T0 } from './helpers.js';
 
-const linked = parseManifest(JSON.stringify({
-  apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'web', annotations: { version: 'v1' } },
-  spec: { components: [
-    { name: 'hello', type: 'component', properties: { image: 'ghcr.io/x/hello:0.1.0', config: [{ name: 'greet', properties: { a: 'b' } }] }, traits: [{ type: 'spreadscaler', properties: { instances: 1 } }] },
-    { name: 'http', type: 'capability', properties: { image: 'ghcr.io/x/http:0.1.0' },
-      traits: [{ type: 'link', properties: { namespace: 'wasi', package: 'http', interfaces: ['incoming-handler'], target: { name: 'hello' } } }] },
-  ] },
-}));
+const linked = parseManifest(
+  JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'web', annotations: { version: 'v1' } },
+    spec: {
+      components: [
+        {
+          name: 'hello',
+          type: 'component',
+          properties: { image: 'ghcr.io/x/hello:0.1.0', config: [{ name: 'greet', properties: { a: 'b' } }] },
+          traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+        },
+        {
+          name: 'http',
+          type: 'capability',
+          properties: { image: 'ghcr.io/x/http:0.1.0' },
+          traits: [
+            {
+              type: 'link',
+              properties: {
+                namespace: 'wasi',
+                package: 'http',
+                interfaces: ['incoming-handler'],
+                target: { name: 'hello' },
+              },
+            },
+          ],
+        },
+      ],
+    },
+  }),
+);
 
 describe('AppIndex', () => {
   it('indexes workloads (link ends too), links and configs, and forgets an app completely', () => {
@@ -52,9 +77,23 @@ describe('observer', () => {
     const app = createApp(componentApp({ name: 'a' }));
     index.add(app);
     const state = stateWith([{ id: 'NH1' }]);
-    const scaled = observeEvent(state, index, new Map([['a', app]]), evt('component_scaled', {
-      component_id: 'a-hello', image_ref: 'ghcr.io/x/hello:0.1.0', max_instances: 1, annotations: {}, host_id: 'NH1',
-    } as never, 'NH1'), T0);
+    const scaled = observeEvent(
+      state,
+      index,
+      new Map([['a', app]]),
+      evt(
+        'component_scaled',
+        {
+          component_id: 'a-hello',
+          image_ref: 'ghcr.io/x/hello:0.1.0',
+          max_instances: 1,
+          annotations: {},
+          host_id: 'NH1',
+        } as never,
+        'NH1',
+      ),
+      T0,
+    );
     expect([...scaled.dirty]).toEqual(['a']);
     expect(scaled.all).toBe(false);
     expect(appsTouched(index, { hosts: true }).all).toBe(true);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { appConfigNames, createApp, reconcileApp, undeployApp, upgradeApp, type AppRuntime } from '../../../src/wadm/engine/app.js';
+import {
+  appConfigNames,
+  createApp,
+  reconcileApp,
+  undeployApp,
+  upgradeApp,
+  type AppRuntime,
+} from '../../../src/wadm/engine/app.js';
 import type { Command, TaggedCommand } from '../../../src/wadm/engine/commands.js';
 import { NO_HOSTS_MESSAGE } from '../../../src/wadm/types.js';
 import { createLatticeState, type LatticeState } from '../../../src/wadm/engine/state.js';
@@ -8,14 +15,22 @@ import { configsAbsent, converge, fixture, runOnHosts, stateWith, T0 } from './h
 const cmds = (tagged: readonly TaggedCommand[]): Command[] => tagged.map((t) => t.command);
 const brief = (c: Command): string => {
   switch (c.type) {
-    case 'ScaleComponent': return `scale ${c.componentId} ${c.count}`;
-    case 'UpdateComponent': return `update ${c.componentId} ${c.reference}`;
-    case 'StartProvider': return `start ${c.providerId} ${c.reference}${c.config.length ? ` [${c.config.join(',')}]` : ''}`;
-    case 'StopProvider': return `stop ${c.providerId}`;
-    case 'PutLink': return `link ${c.link.source_id}->${c.link.target}`;
-    case 'DeleteLink': return `unlink ${c.sourceId} ${c.namespace}:${c.package} ${c.name}`;
-    case 'PutConfig': return `config ${c.name}=${JSON.stringify(c.values)}`;
-    case 'DeleteConfig': return `delconfig ${c.name}`;
+    case 'ScaleComponent':
+      return `scale ${c.componentId} ${c.count}`;
+    case 'UpdateComponent':
+      return `update ${c.componentId} ${c.reference}`;
+    case 'StartProvider':
+      return `start ${c.providerId} ${c.reference}${c.config.length ? ` [${c.config.join(',')}]` : ''}`;
+    case 'StopProvider':
+      return `stop ${c.providerId}`;
+    case 'PutLink':
+      return `link ${c.link.source_id}->${c.link.target}`;
+    case 'DeleteLink':
+      return `unlink ${c.sourceId} ${c.namespace}:${c.package} ${c.name}`;
+    case 'PutConfig':
+      return `config ${c.name}=${JSON.stringify(c.values)}`;
+    case 'DeleteConfig':
+      return `delconfig ${c.name}`;
   }
 };
 
@@ -67,8 +82,13 @@ describe('reconcileApp', () => {
       'start keyvalue_redis ghcr.io/wasmcloud/keyvalue-redis:0.26.0',
     ]);
     expect(run.status.status).toEqual({ type: 'deployed' });
-    expect(run.status.scalers?.find((s) => s.name === 'updateapp-dog_fetcher')).toMatchObject({ desired: 5, observed: 5 });
-    const used = new Set([...state.components.values(), ...state.providers.values()].flatMap((byHost) => [...byHost.keys()]));
+    expect(run.status.scalers?.find((s) => s.name === 'updateapp-dog_fetcher')).toMatchObject({
+      desired: 5,
+      observed: 5,
+    });
+    const used = new Set(
+      [...state.components.values(), ...state.providers.values()].flatMap((byHost) => [...byHost.keys()]),
+    );
     expect(run.status.observed).toEqual({ hosts: used.size, components: 11, providers: 2, links: 3 });
   });
 
@@ -104,7 +124,10 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     expect(issued.filter((c) => c.startsWith('scale updateapp-dog_fetcher'))).toEqual([]);
     expect(u.status.status).toEqual({ type: 'deployed' });
     expect(state.components.get('updateapp-dog_fetcher')?.size).toBe(1);
-    expect([...state.components.get('updateapp-dog_fetcher')!.values()][0]).toMatchObject({ imageRef: 'ghcr.io/wasmcloud/components/dog-fetcher-rust:0.1.1', count: 5 });
+    expect([...state.components.get('updateapp-dog_fetcher')!.values()][0]).toMatchObject({
+      imageRef: 'ghcr.io/wasmcloud/components/dog-fetcher-rust:0.1.1',
+      count: 5,
+    });
     expect(state.components.has('updateapp-kvcounter')).toBe(false);
     expect(state.providers.has('keyvalue_redis')).toBe(false);
   });
@@ -116,12 +139,14 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     const u = upgrade(app, 'upgradedapp2.yaml', state);
     expect(cmds(u.cleanup)).toEqual([]);
     const issued = cmds(u.issued).map(brief);
-    expect(issued).toEqual(expect.arrayContaining([
-      'config updateapp-http_config={"number":"1"}',
-      'config updateapp-hello_world_address={"address":"0.0.0.0:8080"}',
-      'stop http_server',
-      'start http_server ghcr.io/wasmcloud/http-server:0.23.0 [updateapp-http_config]',
-    ]));
+    expect(issued).toEqual(
+      expect.arrayContaining([
+        'config updateapp-http_config={"number":"1"}',
+        'config updateapp-hello_world_address={"address":"0.0.0.0:8080"}',
+        'stop http_server',
+        'start http_server ghcr.io/wasmcloud/http-server:0.23.0 [updateapp-http_config]',
+      ]),
+    );
     expect(issued.some((c) => c.startsWith('scale') || c.startsWith('update'))).toBe(false);
     expect(u.status.status.type).toBe('deployed');
   });
@@ -135,7 +160,10 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     expect(issued).toContain('update updateapp-dog_fetcher ghcr.io/wasmcloud/components/dog-fetcher-rust:0.1.0');
     expect(issued).toContain('scale updateapp-kvcounter 3');
     expect(issued).toContain('start keyvalue_redis ghcr.io/wasmcloud/keyvalue-redis:0.26.0');
-    expect(cmds(back.cleanup).map(brief)).toEqual(['scale updateapp-echo_messaging 0', 'delconfig updateapp-http_config']);
+    expect(cmds(back.cleanup).map(brief)).toEqual([
+      'scale updateapp-echo_messaging 0',
+      'delconfig updateapp-http_config',
+    ]);
     expect(back.status.status.type).toBe('deployed');
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { newRuntime, observeScalerEvent, scalerCommandFailed, scalerCommandSent, scalerDeadline, stepScaler } from '../../../src/wadm/engine/backoff.js';
+import {
+  newRuntime,
+  observeScalerEvent,
+  scalerCommandFailed,
+  scalerCommandSent,
+  scalerDeadline,
+  stepScaler,
+} from '../../../src/wadm/engine/backoff.js';
 import { APPSPEC_KEY, MANAGED_BY_KEY, SCALER_KEY, SPREAD_KEY } from '../../../src/wadm/engine/constants.js';
 import { manifestToScalers } from '../../../src/wadm/engine/manifest-to-scalers.js';
 import type { ComponentScalerSpec } from '../../../src/wadm/engine/scalers/index.js';
@@ -15,10 +22,18 @@ function wrapped(instances = 1) {
 }
 
 function scaled(hostId: string, spec: ComponentScalerSpec, count: number, now = T0) {
-  return evt('component_scaled', {
-    component_id: COMPONENT, image_ref: spec.reference, host_id: hostId, max_instances: count,
-    annotations: { [MANAGED_BY_KEY]: 'wadm', [APPSPEC_KEY]: 'myapp', [SCALER_KEY]: spec.id, [SPREAD_KEY]: 'default' },
-  }, hostId, now);
+  return evt(
+    'component_scaled',
+    {
+      component_id: COMPONENT,
+      image_ref: spec.reference,
+      host_id: hostId,
+      max_instances: count,
+      annotations: { [MANAGED_BY_KEY]: 'wadm', [APPSPEC_KEY]: 'myapp', [SCALER_KEY]: spec.id, [SPREAD_KEY]: 'default' },
+    },
+    hostId,
+    now,
+  );
 }
 
 describe('backoff wrapper', () => {
@@ -60,7 +75,19 @@ describe('backoff wrapper', () => {
     const { spec, rt, ctx } = wrapped();
     const state = stateWith([{ id: 'H1' }]);
     stepScaler(rt, state, ctx, T0);
-    const fail = evt('component_scale_failed', { component_id: COMPONENT, image_ref: spec.reference, host_id: 'H1', max_instances: 1, annotations: {}, error: 'failed to fetch component' }, 'H1', T0 + 100);
+    const fail = evt(
+      'component_scale_failed',
+      {
+        component_id: COMPONENT,
+        image_ref: spec.reference,
+        host_id: 'H1',
+        max_instances: 1,
+        annotations: {},
+        error: 'failed to fetch component',
+      },
+      'H1',
+      T0 + 100,
+    );
     expect(observeScalerEvent(rt, fail, T0 + 100)).toBe(true);
     const held = stepScaler(rt, state, ctx, T0 + 200);
     expect(held).toMatchObject({ commands: [], status: { type: 'failed', message: 'failed to fetch component' } });
@@ -81,37 +108,73 @@ describe('backoff wrapper', () => {
     const [cmd] = stepScaler(rt, state, ctx, T0).commands;
     scalerCommandFailed(rt, cmd, 'scale request failed: host is stopping', T0 + 10);
     expect(rt.expected).toEqual([]);
-    expect(stepScaler(rt, state, ctx, T0 + 20).status).toEqual({ type: 'failed', message: 'scale request failed: host is stopping' });
+    expect(stepScaler(rt, state, ctx, T0 + 20).status).toEqual({
+      type: 'failed',
+      message: 'scale request failed: host is stopping',
+    });
   });
 
   it('ownedConfigMissing_configPutBeforeTheWorkload', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'myapp', annotations: {} },
-      spec: { components: [{ name: 'hello', type: 'component', properties: { image: 'x:1', config: [{ name: 'greeting', properties: { text: 'hi' } }] }, traits: [{ type: 'spreadscaler', properties: { instances: 1 } }] }] },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'myapp', annotations: {} },
+        spec: {
+          components: [
+            {
+              name: 'hello',
+              type: 'component',
+              properties: { image: 'x:1', config: [{ name: 'greeting', properties: { text: 'hi' } }] },
+              traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+            },
+          ],
+        },
+      }),
+    );
     const spec = manifestToScalers(m).scalers[0];
     const rt = newRuntime(spec);
     const ctx = { appScalerIds: new Set([spec.id]) };
     const state = stateWith([{ id: 'H1' }]);
     applyConfig(state, 'myapp-greeting', { state: 'absent' });
-    expect(stepScaler(rt, state, ctx, T0).commands).toEqual([{ type: 'PutConfig', name: 'myapp-greeting', values: { text: 'hi' } }]);
+    expect(stepScaler(rt, state, ctx, T0).commands).toEqual([
+      { type: 'PutConfig', name: 'myapp-greeting', values: { text: 'hi' } },
+    ]);
     const set = evt('config_set', { config_name: 'myapp-greeting' }, 'H1', T0 + 10);
     applyEvent(state, set, T0 + 10);
     observeScalerEvent(rt, set, T0 + 10);
     applyConfig(state, 'myapp-greeting', { state: 'present', values: { text: 'hi' } });
-    expect(stepScaler(rt, state, ctx, T0 + 20).commands).toEqual([expect.objectContaining({ type: 'ScaleComponent', config: ['myapp-greeting'] })]);
+    expect(stepScaler(rt, state, ctx, T0 + 20).commands).toEqual([
+      expect.objectContaining({ type: 'ScaleComponent', config: ['myapp-greeting'] }),
+    ]);
   });
 
   it('externalConfigMissing_failedAndWorkloadNotStarted', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'myapp', annotations: {} },
-      spec: { components: [{ name: 'hello', type: 'component', properties: { image: 'x:1', config: [{ name: 'ops-settings' }] }, traits: [{ type: 'spreadscaler', properties: { instances: 1 } }] }] },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'myapp', annotations: {} },
+        spec: {
+          components: [
+            {
+              name: 'hello',
+              type: 'component',
+              properties: { image: 'x:1', config: [{ name: 'ops-settings' }] },
+              traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+            },
+          ],
+        },
+      }),
+    );
     const spec = manifestToScalers(m).scalers[0];
     const state = stateWith([{ id: 'H1' }]);
     applyConfig(state, 'ops-settings', { state: 'absent' });
     const r = stepScaler(newRuntime(spec), state, { appScalerIds: new Set([spec.id]) }, T0);
-    expect(r).toMatchObject({ commands: [], status: { type: 'failed', message: 'Specified configuration ops-settings does not exist' } });
+    expect(r).toMatchObject({
+      commands: [],
+      status: { type: 'failed', message: 'Specified configuration ops-settings does not exist' },
+    });
   });
 });
 
@@ -128,7 +191,12 @@ describe('status aggregation', () => {
 
   it('messages_nonEmptyTrimmedJoinedWithComma', () => {
     const s = aggregateStatus([
-      { id: 'a', kind: 'SpreadScaler', name: 'x', status: { type: 'reconciling', message: ' Scaling component on 1 host(s) ' } },
+      {
+        id: 'a',
+        kind: 'SpreadScaler',
+        name: 'x',
+        status: { type: 'reconciling', message: ' Scaling component on 1 host(s) ' },
+      },
       { id: 'b', kind: 'LinkScaler', name: 'y', status: { type: 'deployed' } },
       { id: 'c', kind: 'SpreadScaler', name: 'z', status: { type: 'failed', message: 'boom' } },
     ]);

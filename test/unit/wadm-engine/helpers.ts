@@ -23,21 +23,41 @@ export function stateWith(hosts: HostSeed[], now = T0): LatticeState {
   const state = createLatticeState();
   state.linksKnown = true;
   for (const h of hosts) {
-    applyInventory(state, {
-      host_id: h.id,
-      friendly_name: `${h.id}-name`,
-      labels: h.labels ?? {},
-      version: '1.0.0',
-      uptime_human: '1s',
-      uptime_seconds: 1,
-      components: (h.components ?? []).map((c) => ({ id: c.id, image_ref: c.image, max_instances: c.count, revision: 0, annotations: c.annotations ?? {} })),
-      providers: (h.providers ?? []).map((p) => ({ id: p.id, image_ref: p.image, revision: 0, annotations: p.annotations ?? {} })),
-    }, now);
+    applyInventory(
+      state,
+      {
+        host_id: h.id,
+        friendly_name: `${h.id}-name`,
+        labels: h.labels ?? {},
+        version: '1.0.0',
+        uptime_human: '1s',
+        uptime_seconds: 1,
+        components: (h.components ?? []).map((c) => ({
+          id: c.id,
+          image_ref: c.image,
+          max_instances: c.count,
+          revision: 0,
+          annotations: c.annotations ?? {},
+        })),
+        providers: (h.providers ?? []).map((p) => ({
+          id: p.id,
+          image_ref: p.image,
+          revision: 0,
+          annotations: p.annotations ?? {},
+        })),
+      },
+      now,
+    );
   }
   return state;
 }
 
-export function evt<N extends EventName>(name: N, data: Parameters<typeof buildEvent<N>>[1], source = 'NHOST', now = T0): LatticeEvent {
+export function evt<N extends EventName>(
+  name: N,
+  data: Parameters<typeof buildEvent<N>>[1],
+  source = 'NHOST',
+  now = T0,
+): LatticeEvent {
   return buildEvent(name, data, source, { now }) as unknown as LatticeEvent;
 }
 
@@ -53,20 +73,39 @@ export function fixture(file: string): Manifest {
 }
 
 /** A one-component manifest with a spreadscaler. */
-export function componentApp(opts: { name?: string; component?: string; image?: string; instances?: number; spreads?: unknown[]; daemon?: boolean; id?: string } = {}): Manifest {
-  return parseManifest(JSON.stringify({
-    apiVersion: 'core.oam.dev/v1beta1',
-    kind: 'Application',
-    metadata: { name: opts.name ?? 'myapp', annotations: { version: 'v1' } },
-    spec: {
-      components: [{
-        name: opts.component ?? 'hello',
-        type: 'component',
-        properties: { image: opts.image ?? 'ghcr.io/x/hello:0.1.0', ...(opts.id ? { id: opts.id } : {}) },
-        traits: [{ type: opts.daemon ? 'daemonscaler' : 'spreadscaler', properties: { instances: opts.instances ?? 1, spread: opts.spreads ?? [] } }],
-      }],
-    },
-  }));
+export function componentApp(
+  opts: {
+    name?: string;
+    component?: string;
+    image?: string;
+    instances?: number;
+    spreads?: unknown[];
+    daemon?: boolean;
+    id?: string;
+  } = {},
+): Manifest {
+  return parseManifest(
+    JSON.stringify({
+      apiVersion: 'core.oam.dev/v1beta1',
+      kind: 'Application',
+      metadata: { name: opts.name ?? 'myapp', annotations: { version: 'v1' } },
+      spec: {
+        components: [
+          {
+            name: opts.component ?? 'hello',
+            type: 'component',
+            properties: { image: opts.image ?? 'ghcr.io/x/hello:0.1.0', ...(opts.id ? { id: opts.id } : {}) },
+            traits: [
+              {
+                type: opts.daemon ? 'daemonscaler' : 'spreadscaler',
+                properties: { instances: opts.instances ?? 1, spread: opts.spreads ?? [] },
+              },
+            ],
+          },
+        ],
+      },
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -83,27 +122,81 @@ export function hostEventsFor(state: LatticeState, cmd: Command, now: number): L
       // wasmCloud 1.x keeps the running image and reports the previous annotations of a running component.
       const prev = state.components.get(cmd.componentId)?.get(cmd.hostId);
       const image = prev?.imageRef ?? cmd.reference;
-      return [evt('component_scaled', { component_id: cmd.componentId, image_ref: image, host_id: cmd.hostId, max_instances: cmd.count, annotations: prev?.annotations ?? cmd.annotations }, cmd.hostId, now)];
+      return [
+        evt(
+          'component_scaled',
+          {
+            component_id: cmd.componentId,
+            image_ref: image,
+            host_id: cmd.hostId,
+            max_instances: cmd.count,
+            annotations: prev?.annotations ?? cmd.annotations,
+          },
+          cmd.hostId,
+          now,
+        ),
+      ];
     }
     case 'UpdateComponent': {
       const prev = state.components.get(cmd.componentId)?.get(cmd.hostId);
       if (!prev) return [];
       return [
-        evt('component_scaled', { component_id: cmd.componentId, image_ref: cmd.reference, host_id: cmd.hostId, max_instances: prev.count, annotations: cmd.annotations }, cmd.hostId, now),
-        evt('component_scaled', { component_id: cmd.componentId, image_ref: prev.imageRef, host_id: cmd.hostId, max_instances: 0, annotations: prev.annotations }, cmd.hostId, now),
+        evt(
+          'component_scaled',
+          {
+            component_id: cmd.componentId,
+            image_ref: cmd.reference,
+            host_id: cmd.hostId,
+            max_instances: prev.count,
+            annotations: cmd.annotations,
+          },
+          cmd.hostId,
+          now,
+        ),
+        evt(
+          'component_scaled',
+          {
+            component_id: cmd.componentId,
+            image_ref: prev.imageRef,
+            host_id: cmd.hostId,
+            max_instances: 0,
+            annotations: prev.annotations,
+          },
+          cmd.hostId,
+          now,
+        ),
       ];
     }
     case 'StartProvider':
       return [
-        evt('provider_started', { provider_id: cmd.providerId, image_ref: cmd.reference, host_id: cmd.hostId, annotations: cmd.annotations }, cmd.hostId, now),
+        evt(
+          'provider_started',
+          { provider_id: cmd.providerId, image_ref: cmd.reference, host_id: cmd.hostId, annotations: cmd.annotations },
+          cmd.hostId,
+          now,
+        ),
         evt('health_check_passed', { provider_id: cmd.providerId, host_id: cmd.hostId }, cmd.hostId, now),
       ];
     case 'StopProvider':
-      return [evt('provider_stopped', { provider_id: cmd.providerId, host_id: cmd.hostId, annotations: {}, reason: 'stop' }, cmd.hostId, now)];
+      return [
+        evt(
+          'provider_stopped',
+          { provider_id: cmd.providerId, host_id: cmd.hostId, annotations: {}, reason: 'stop' },
+          cmd.hostId,
+          now,
+        ),
+      ];
     case 'PutLink':
       return [evt('linkdef_set', cmd.link, 'HOSTX', now)];
     case 'DeleteLink':
-      return [evt('linkdef_deleted', { source_id: cmd.sourceId, name: cmd.name, wit_namespace: cmd.namespace, wit_package: cmd.package }, 'HOSTX', now)];
+      return [
+        evt(
+          'linkdef_deleted',
+          { source_id: cmd.sourceId, name: cmd.name, wit_namespace: cmd.namespace, wit_package: cmd.package },
+          'HOSTX',
+          now,
+        ),
+      ];
     case 'PutConfig':
       return [evt('config_set', { config_name: cmd.name }, 'HOSTX', now)];
     case 'DeleteConfig':
@@ -112,7 +205,12 @@ export function hostEventsFor(state: LatticeState, cmd: Command, now: number): L
 }
 
 /** Runs commands "on hosts": events go to the state and to the app's scalers. */
-export function runOnHosts(state: LatticeState, app: AppRuntime | undefined, commands: readonly TaggedCommand[], now: number): void {
+export function runOnHosts(
+  state: LatticeState,
+  app: AppRuntime | undefined,
+  commands: readonly TaggedCommand[],
+  now: number,
+): void {
   for (const { command } of commands) {
     for (const e of hostEventsFor(state, command, now)) {
       applyEvent(state, e, now);
@@ -124,7 +222,12 @@ export function runOnHosts(state: LatticeState, app: AppRuntime | undefined, com
 }
 
 /** Reconcile passes until the app issues nothing more; returns every command issued and the last status. */
-export function converge(app: AppRuntime, state: LatticeState, now = T0, maxPasses = 20): { issued: TaggedCommand[]; status: Status; passes: number } {
+export function converge(
+  app: AppRuntime,
+  state: LatticeState,
+  now = T0,
+  maxPasses = 20,
+): { issued: TaggedCommand[]; status: Status; passes: number } {
   const issued: TaggedCommand[] = [];
   for (let pass = 1; pass <= maxPasses; pass++) {
     const { commands, status } = reconcileApp(app, state, now + pass * 10);

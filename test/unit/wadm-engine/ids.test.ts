@@ -27,15 +27,21 @@ describe('ids (wadm.md §4.6)', () => {
   it('scalerId_isSha256OfThePlainConcatenation', () => {
     // printf '%s' 'SpreadScalermymodelecho-componentmymodel-echo_componentghcr.io/x/echo:0.1.0' | sha256sum
     const expected = '97d4b7d004f92a529e497ff2765cb58469629e7faacfaf6c464225cda79e4e0b';
-    expect(scalerIdOf(['SpreadScaler', 'mymodel', 'echo-component', 'mymodel-echo_component', 'ghcr.io/x/echo:0.1.0'])).toBe(expected);
-    const [spec] = manifestToScalers(componentApp({ name: 'mymodel', component: 'echo-component', image: 'ghcr.io/x/echo:0.1.0' })).scalers;
+    expect(
+      scalerIdOf(['SpreadScaler', 'mymodel', 'echo-component', 'mymodel-echo_component', 'ghcr.io/x/echo:0.1.0']),
+    ).toBe(expected);
+    const [spec] = manifestToScalers(
+      componentApp({ name: 'mymodel', component: 'echo-component', image: 'ghcr.io/x/echo:0.1.0' }),
+    ).scalers;
     expect(spec.id).toBe(expected);
     expect(spec.name).toBe('mymodel-echo_component');
   });
 
   it('scalerId_linkAndImplicitProviderScalersOfTheUpgradeFixture', () => {
     const { scalers } = manifestToScalers(fixture('outdatedapp.yaml'));
-    const link = scalers.find((s) => s.kind === 'LinkScaler' && s.name.startsWith('http_server') && s.name.endsWith('http_hello_world'));
+    const link = scalers.find(
+      (s) => s.kind === 'LinkScaler' && s.name.startsWith('http_server') && s.name.endsWith('http_hello_world'),
+    );
     // printf '%s' 'LinkScalerupdateapphellohttp_serverhttp_hello_worldwasihttpincoming-handlerupdateapp-hello_world_address' | sha256sum
     expect(link?.id).toBe('536d9ae206eae58c3b68800a42d414021a99e80e720e46e4ff74fc88cece5251');
     const provider = scalers.find((s) => s.role === 'provider' && s.name === 'http_server');

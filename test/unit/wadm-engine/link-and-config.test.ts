@@ -1,25 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import type { Link } from '../../../src/lattice/types.js';
 import { manifestToScalers } from '../../../src/wadm/engine/manifest-to-scalers.js';
-import { cleanupPrerequisite, cleanupScaler, reconcilePrerequisite, reconcileScaler, type LinkScalerSpec } from '../../../src/wadm/engine/scalers/index.js';
+import {
+  cleanupPrerequisite,
+  cleanupScaler,
+  reconcilePrerequisite,
+  reconcileScaler,
+  type LinkScalerSpec,
+} from '../../../src/wadm/engine/scalers/index.js';
 import { applyConfig, applyLinks, createLatticeState } from '../../../src/wadm/engine/state.js';
 import { parseManifest, stateWith } from './helpers.js';
 
 function linkApp(interfaces = ['incoming-handler'], sourceConfig?: unknown[]) {
-  return parseManifest(JSON.stringify({
-    apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'web', annotations: {} },
-    spec: {
-      components: [
-        { name: 'hello', type: 'component', properties: { image: 'ghcr.io/x/hello:1' }, traits: [{ type: 'spreadscaler', properties: { instances: 1 } }] },
-        {
-          name: 'httpserver', type: 'capability', properties: { image: 'ghcr.io/x/http:1' },
-          traits: [{ type: 'link', properties: { namespace: 'wasi', package: 'http', interfaces, target: { name: 'hello' }, ...(sourceConfig ? { source: { config: sourceConfig } } : {}) } }],
-        },
-      ],
-    },
-  }));
+  return parseManifest(
+    JSON.stringify({
+      apiVersion: 'core.oam.dev/v1beta1',
+      kind: 'Application',
+      metadata: { name: 'web', annotations: {} },
+      spec: {
+        components: [
+          {
+            name: 'hello',
+            type: 'component',
+            properties: { image: 'ghcr.io/x/hello:1' },
+            traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+          },
+          {
+            name: 'httpserver',
+            type: 'capability',
+            properties: { image: 'ghcr.io/x/http:1' },
+            traits: [
+              {
+                type: 'link',
+                properties: {
+                  namespace: 'wasi',
+                  package: 'http',
+                  interfaces,
+                  target: { name: 'hello' },
+                  ...(sourceConfig ? { source: { config: sourceConfig } } : {}),
+                },
+              },
+            ],
+          },
+        ],
+      },
+    }),
+  );
 }
-const linkSpec = (m = linkApp()): LinkScalerSpec => manifestToScalers(m).scalers.find((s): s is LinkScalerSpec => s.role === 'link')!;
+const linkSpec = (m = linkApp()): LinkScalerSpec =>
+  manifestToScalers(m).scalers.find((s): s is LinkScalerSpec => s.role === 'link')!;
 const ctx = { appScalerIds: new Set<string>() };
 const lattice = (links: Link[]) => {
   const state = stateWith([{ id: 'H1' }]);
@@ -31,8 +60,26 @@ describe('link scaler', () => {
   it('missingLink_putWithWadmMessage', () => {
     const s = linkSpec();
     const r = reconcileScaler(s, lattice([]), ctx);
-    expect(r.commands).toEqual([{ type: 'PutLink', modelName: 'web', link: { source_id: 'web-httpserver', target: 'web-hello', name: 'default', wit_namespace: 'wasi', wit_package: 'http', interfaces: ['incoming-handler'], source_config: [], target_config: [] } }]);
-    expect(r.status).toEqual({ type: 'reconciling', message: 'Putting link definition between web-httpserver and web-hello' });
+    expect(r.commands).toEqual([
+      {
+        type: 'PutLink',
+        modelName: 'web',
+        link: {
+          source_id: 'web-httpserver',
+          target: 'web-hello',
+          name: 'default',
+          wit_namespace: 'wasi',
+          wit_package: 'http',
+          interfaces: ['incoming-handler'],
+          source_config: [],
+          target_config: [],
+        },
+      },
+    ]);
+    expect(r.status).toEqual({
+      type: 'reconciling',
+      message: 'Putting link definition between web-httpserver and web-hello',
+    });
     expect(s.name).toBe('web-httpserver -(wasi:http)-> web-hello');
   });
 
@@ -61,7 +108,16 @@ describe('link scaler', () => {
 
   it('cleanup_deletesOurLinkButNotOneToAnotherTarget', () => {
     const s = linkSpec();
-    expect(cleanupScaler(s, lattice([s.link]), ctx)).toEqual([{ type: 'DeleteLink', modelName: 'web', sourceId: 'web-httpserver', namespace: 'wasi', package: 'http', name: 'default' }]);
+    expect(cleanupScaler(s, lattice([s.link]), ctx)).toEqual([
+      {
+        type: 'DeleteLink',
+        modelName: 'web',
+        sourceId: 'web-httpserver',
+        namespace: 'wasi',
+        package: 'http',
+        name: 'default',
+      },
+    ]);
     expect(cleanupScaler(s, lattice([{ ...s.link, target: 'someone-else' }]), ctx)).toEqual([]);
   });
 
@@ -78,7 +134,10 @@ describe('config and secret prerequisites', () => {
   it('externalConfigMissing_failedWithWadmMessage', () => {
     const state = createLatticeState();
     applyConfig(state, 'shared-settings', { state: 'absent' });
-    expect(reconcilePrerequisite(external, state)).toEqual({ commands: [], status: { type: 'failed', message: 'Specified configuration shared-settings does not exist' } });
+    expect(reconcilePrerequisite(external, state)).toEqual({
+      commands: [],
+      status: { type: 'failed', message: 'Specified configuration shared-settings does not exist' },
+    });
   });
 
   it('externalConfigPresent_deployedAndNeverDeleted', () => {
@@ -91,7 +150,10 @@ describe('config and secret prerequisites', () => {
   it('ownedConfigAbsentOrDifferent_put', () => {
     const state = createLatticeState();
     applyConfig(state, 'web-addr', { state: 'absent' });
-    expect(reconcilePrerequisite(owned, state)).toEqual({ commands: [{ type: 'PutConfig', name: 'web-addr', values: { address: '0.0.0.0:8080' } }], status: { type: 'reconciling', message: 'Configuration out of sync' } });
+    expect(reconcilePrerequisite(owned, state)).toEqual({
+      commands: [{ type: 'PutConfig', name: 'web-addr', values: { address: '0.0.0.0:8080' } }],
+      status: { type: 'reconciling', message: 'Configuration out of sync' },
+    });
     applyConfig(state, 'web-addr', { state: 'present', values: { address: '0.0.0.0:9090' } });
     expect(reconcilePrerequisite(owned, state).commands).toHaveLength(1);
     applyConfig(state, 'web-addr', { state: 'present', values: { address: '0.0.0.0:8080' } });
@@ -100,21 +162,42 @@ describe('config and secret prerequisites', () => {
   });
 
   it('configNotReadYet_waits', () => {
-    expect(reconcilePrerequisite(owned, createLatticeState())).toMatchObject({ commands: [], status: { type: 'reconciling' } });
+    expect(reconcilePrerequisite(owned, createLatticeState())).toMatchObject({
+      commands: [],
+      status: { type: 'reconciling' },
+    });
   });
 
   it('secret_referenceStoredAsConfigWithPolicyJson', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'sec-app', annotations: {} },
-      spec: {
-        policies: [{ name: 'nats-kv', type: 'policy.secret.wasmcloud.dev/v1alpha1', properties: { backend: 'nats-kv', zone: 'b', area: 'a' } }],
-        components: [{
-          name: 'api', type: 'component',
-          properties: { image: 'ghcr.io/x/api:1', secrets: [{ name: 'api-key', properties: { policy: 'nats-kv', key: 'key1', field: 'f', version: '2' } }] },
-          traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
-        }],
-      },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'sec-app', annotations: {} },
+        spec: {
+          policies: [
+            {
+              name: 'nats-kv',
+              type: 'policy.secret.wasmcloud.dev/v1alpha1',
+              properties: { backend: 'nats-kv', zone: 'b', area: 'a' },
+            },
+          ],
+          components: [
+            {
+              name: 'api',
+              type: 'component',
+              properties: {
+                image: 'ghcr.io/x/api:1',
+                secrets: [
+                  { name: 'api-key', properties: { policy: 'nats-kv', key: 'key1', field: 'f', version: '2' } },
+                ],
+              },
+              traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+            },
+          ],
+        },
+      }),
+    );
     const [s] = manifestToScalers(m).scalers;
     if (s.role !== 'component') throw new Error('expected a component scaler');
     expect(s.config).toEqual(['SECRET_sec_app-api_key']);
@@ -122,7 +205,12 @@ describe('config and secret prerequisites', () => {
     expect(secret.kind).toBe('SecretScaler');
     if (secret.kind !== 'SecretScaler') return;
     expect(secret.values).toEqual({
-      name: 'api-key', type: 'secret.wasmcloud.dev/v1alpha1', backend: 'nats-kv', key: 'key1', field: 'f', version: '2',
+      name: 'api-key',
+      type: 'secret.wasmcloud.dev/v1alpha1',
+      backend: 'nats-kv',
+      key: 'key1',
+      field: 'f',
+      version: '2',
       policy: '{"type":"properties.secret.wasmcloud.dev/v1alpha1","properties":{"area":"a","zone":"b"}}',
     });
     const state = createLatticeState();

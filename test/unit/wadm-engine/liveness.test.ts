@@ -20,9 +20,17 @@ describe('liveness probe', () => {
   });
 
   it('judgeProbe_nobodyAnswering_countsNothing_ourConnectionIsTheSuspect', () => {
-    const missed = new Map<string, number>([['A', 1], ['B', 1]]);
+    const missed = new Map<string, number>([
+      ['A', 1],
+      ['B', 1],
+    ]);
     expect(judgeProbe(missed, [h('A'), h('B')], new Set(), 200, 2)).toEqual([]);
-    expect(missed).toEqual(new Map([['A', 1], ['B', 1]]));
+    expect(missed).toEqual(
+      new Map([
+        ['A', 1],
+        ['B', 1],
+      ]),
+    );
   });
 
   it('judgeProbe_forgetsHostsNoLongerKnown', () => {
@@ -33,22 +41,34 @@ describe('liveness probe', () => {
 
   it('probe_reportsAnsweredAndDead_skipsOverlappingTicks_andPingFailures', async () => {
     let t = 1000;
-    const known = new Map<string, ObservedHost>([['A', h('A', 0)], ['B', h('B', 0)]]);
+    const known = new Map<string, ObservedHost>([
+      ['A', h('A', 0)],
+      ['B', h('B', 0)],
+    ]);
     const answered: string[][] = [];
     const dead: string[][] = [];
     let fail = false;
     let release: (() => void) | undefined;
-    const probe = new LivenessProbe({
-      ping: async () => {
-        if (fail) throw new Error('no connection');
-        if (release === undefined) await new Promise<void>((r) => { release = r; });
-        return ['A'];
+    const probe = new LivenessProbe(
+      {
+        ping: async () => {
+          if (fail) throw new Error('no connection');
+          if (release === undefined)
+            await new Promise<void>((r) => {
+              release = r;
+            });
+          return ['A'];
+        },
+        hosts: () => known.values(),
+        onAnswered: (ids, at) => {
+          answered.push([...ids]);
+          for (const id of ids) known.get(id)!.lastSeen = at;
+        },
+        onDead: (ids) => dead.push([...ids]),
+        now: () => (t += 10),
       },
-      hosts: () => known.values(),
-      onAnswered: (ids, at) => { answered.push([...ids]); for (const id of ids) known.get(id)!.lastSeen = at; },
-      onDead: (ids) => dead.push([...ids]),
-      now: () => (t += 10),
-    }, livenessOptions(1000, 2));
+      livenessOptions(1000, 2),
+    );
     const first = probe.tick();
     await probe.tick(); // skipped: the first is still collecting
     release!();

@@ -22,7 +22,13 @@ describe('manifestToScalers', () => {
     expect(warnings).toEqual([]);
     const kv = links(scalers)[0];
     expect(kv.link.target_config).toEqual(['updateapp-kvconfig']);
-    expect(kv.prerequisites).toEqual([expect.objectContaining({ kind: 'ConfigScaler', name: 'updateapp-kvconfig', properties: { URL: 'redis://127.0.0.1:6379' } })]);
+    expect(kv.prerequisites).toEqual([
+      expect.objectContaining({
+        kind: 'ConfigScaler',
+        name: 'updateapp-kvconfig',
+        properties: { URL: 'redis://127.0.0.1:6379' },
+      }),
+    ]);
     expect(links(scalers)[1].link).toMatchObject({ name: 'hello', source_config: ['updateapp-hello_world_address'] });
   });
 
@@ -51,62 +57,119 @@ describe('manifestToScalers', () => {
   });
 
   it('scalerTraitOnSharedReference_ignoredWithWarning', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'consumer', annotations: {} },
-      spec: { components: [{ name: 'c', type: 'component', properties: { application: { name: 'shared', component: 'x' } }, traits: [{ type: 'spreadscaler', properties: { instances: 2 } }] }] },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'consumer', annotations: {} },
+        spec: {
+          components: [
+            {
+              name: 'c',
+              type: 'component',
+              properties: { application: { name: 'shared', component: 'x' } },
+              traits: [{ type: 'spreadscaler', properties: { instances: 2 } }],
+            },
+          ],
+        },
+      }),
+    );
     const { scalers, warnings } = manifestToScalers(m);
     expect(scalers).toEqual([]);
     expect(warnings).toEqual(['Unsupported SpreadScaler trait specified for a shared component x']);
   });
 
   it('neitherImageNorApplication_failedStatusScaler', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'broken', annotations: {} },
-      spec: { components: [{ name: 'c', type: 'component', properties: {}, traits: [] }] },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'broken', annotations: {} },
+        spec: { components: [{ name: 'c', type: 'component', properties: {}, traits: [] }] },
+      }),
+    );
     const [s] = manifestToScalers(m).scalers;
-    expect(s).toMatchObject({ role: 'status', kind: 'SpreadScaler', name: 'c', status: { type: 'failed', message: 'Application did not specify an image or shared application reference' } });
+    expect(s).toMatchObject({
+      role: 'status',
+      kind: 'SpreadScaler',
+      name: 'c',
+      status: { type: 'failed', message: 'Application did not specify an image or shared application reference' },
+    });
     expect(manifestToScalers(m).scalers[0].id).toBe(s.id);
   });
 
   it('componentWithoutScalerTrait_getsNoScaler', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'idle', annotations: {} },
-      spec: { components: [{ name: 'c', type: 'component', properties: { image: 'x:1' } }] },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'idle', annotations: {} },
+        spec: { components: [{ name: 'c', type: 'component', properties: { image: 'x:1' } }] },
+      }),
+    );
     expect(manifestToScalers(m).scalers).toEqual([]);
   });
 
   it('providerToProviderLink_skippedWithWarning', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'pp', annotations: {} },
-      spec: { components: [
-        { name: 'a', type: 'capability', properties: { image: 'a:1' }, traits: [{ type: 'link', properties: { namespace: 'n', package: 'p', interfaces: ['i'], target: { name: 'b' } } }] },
-        { name: 'b', type: 'capability', properties: { image: 'b:1' } },
-      ] },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'pp', annotations: {} },
+        spec: {
+          components: [
+            {
+              name: 'a',
+              type: 'capability',
+              properties: { image: 'a:1' },
+              traits: [
+                {
+                  type: 'link',
+                  properties: { namespace: 'n', package: 'p', interfaces: ['i'], target: { name: 'b' } },
+                },
+              ],
+            },
+            { name: 'b', type: 'capability', properties: { image: 'b:1' } },
+          ],
+        },
+      }),
+    );
     const { scalers, warnings } = manifestToScalers(m);
     expect(scalers.map((s) => s.kind)).toEqual(['SpreadScaler', 'SpreadScaler']);
     expect(warnings).toEqual(['Provider a cannot link to provider b, only components']);
   });
 
   it('componentConfigAndSecrets_namesInOrderAndInTheScalerId', () => {
-    const m = parseManifest(JSON.stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'cfg', annotations: {} },
-      spec: {
-        policies: [{ name: 'p', type: 'policy.secret.wasmcloud.dev/v1alpha1', properties: { backend: 'b' } }],
-        components: [{
-          name: 'c', type: 'component',
-          properties: { image: 'x:1', config: [{ name: 'owned', properties: { a: '1' } }, { name: 'external' }], secrets: [{ name: 's', properties: { policy: 'p', key: 'k' } }] },
-          traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
-        }],
-      },
-    }));
+    const m = parseManifest(
+      JSON.stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'cfg', annotations: {} },
+        spec: {
+          policies: [{ name: 'p', type: 'policy.secret.wasmcloud.dev/v1alpha1', properties: { backend: 'b' } }],
+          components: [
+            {
+              name: 'c',
+              type: 'component',
+              properties: {
+                image: 'x:1',
+                config: [{ name: 'owned', properties: { a: '1' } }, { name: 'external' }],
+                secrets: [{ name: 's', properties: { policy: 'p', key: 'k' } }],
+              },
+              traits: [{ type: 'spreadscaler', properties: { instances: 1 } }],
+            },
+          ],
+        },
+      }),
+    );
     const [s] = manifestToScalers(m).scalers;
     if (s.role !== 'component') throw new Error('expected component scaler');
     expect(s.config).toEqual(['cfg-owned', 'external', 'SECRET_cfg-s']);
-    const withoutConfig = manifestToScalers(parseManifest(JSON.stringify({ ...m, spec: { components: [{ ...m.spec.components[0], properties: { image: 'x:1' } }] } }))).scalers[0];
+    const withoutConfig = manifestToScalers(
+      parseManifest(
+        JSON.stringify({ ...m, spec: { components: [{ ...m.spec.components[0], properties: { image: 'x:1' } }] } }),
+      ),
+    ).scalers[0];
     expect(withoutConfig.id).not.toBe(s.id);
   });
 });

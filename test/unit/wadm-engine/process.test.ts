@@ -11,7 +11,11 @@ describe('wadm process support', () => {
   });
 
   it('natsServer_userPassAreSeparatedFromTheUrl', () => {
-    expect(parseNatsServerAddress('wadm:s%40cret@nats.internal:4333')).toEqual({ url: 'nats://nats.internal:4333', user: 'wadm', pass: 's@cret' });
+    expect(parseNatsServerAddress('wadm:s%40cret@nats.internal:4333')).toEqual({
+      url: 'nats://nats.internal:4333',
+      user: 'wadm',
+      pass: 's@cret',
+    });
   });
 
   it('natsServer_schemeKeptAndDefaultPortAdded', () => {
@@ -35,12 +39,28 @@ describe('wadm process support', () => {
 
 describe('wadm_state mirror', () => {
   it('documentsFollowRustWadmsLayout', () => {
-    const state = stateWith([{ id: 'H1', labels: { zone: 'a' }, components: [{ id: 'c', image: 'c:1', count: 2, annotations: { k: 'v' } }], providers: [{ id: 'p', image: 'p:1' }] }]);
+    const state = stateWith([
+      {
+        id: 'H1',
+        labels: { zone: 'a' },
+        components: [{ id: 'c', image: 'c:1', count: 2, annotations: { k: 'v' } }],
+        providers: [{ id: 'p', image: 'p:1' }],
+      },
+    ]);
     applyEvent(state, evt('health_check_passed', { host_id: 'H1', provider_id: 'p' }), 0);
     const docs = mirrorDocuments(state, 'default') as Record<string, Record<string, Record<string, unknown>>>;
     expect(Object.keys(docs).sort()).toEqual(['component_default', 'host_default', 'provider_default']);
-    expect(docs.host_default.H1).toMatchObject({ id: 'H1', labels: { zone: 'a' }, components: { c: 2 }, providers: [{ provider_id: 'p', provider_ref: 'p:1', annotations: {} }] });
-    expect(docs.component_default.c).toMatchObject({ id: 'c', reference: 'c:1', instances: { H1: [{ annotations: { k: 'v' }, count: 2 }] } });
+    expect(docs.host_default.H1).toMatchObject({
+      id: 'H1',
+      labels: { zone: 'a' },
+      components: { c: 2 },
+      providers: [{ provider_id: 'p', provider_ref: 'p:1', annotations: {} }],
+    });
+    expect(docs.component_default.c).toMatchObject({
+      id: 'c',
+      reference: 'c:1',
+      instances: { H1: [{ annotations: { k: 'v' }, count: 2 }] },
+    });
     expect(docs.provider_default.p).toMatchObject({ id: 'p', reference: 'p:1', hosts: { H1: 'Running' } });
   });
 });

@@ -2,31 +2,63 @@ import { describe, expect, it } from 'vitest';
 import { computeSpread, hostMatches, preferenceOrder } from '../../../src/wadm/engine/spread.js';
 
 const sp = (name: string, weight?: number) => ({ name, requirements: {}, ...(weight !== undefined ? { weight } : {}) });
-const counts = (instances: number, spreads: ReturnType<typeof sp>[]) => computeSpread(instances, spreads).map((t) => [t.spread.name, t.count]);
+const counts = (instances: number, spreads: ReturnType<typeof sp>[]) =>
+  computeSpread(instances, spreads).map((t) => [t.spread.name, t.count]);
 
 describe('computeSpread', () => {
   it('upstreamVectors_matchWadm', () => {
     expect(counts(1, [sp('Simple', 100)])).toEqual([['Simple', 1]]);
-    expect(counts(10, [sp('a', 100), sp('b', 100)])).toEqual([['a', 5], ['b', 5]]);
-    expect(counts(7, [sp('a', 30), sp('b', 40)])).toEqual([['b', 4], ['a', 3]]);
-    expect(counts(7, [sp('a', 100), sp('b', 100)])).toEqual([['a', 4], ['b', 3]]);
-    expect(counts(10, [sp('a'), sp('b')])).toEqual([['a', 5], ['b', 5]]);
+    expect(counts(10, [sp('a', 100), sp('b', 100)])).toEqual([
+      ['a', 5],
+      ['b', 5],
+    ]);
+    expect(counts(7, [sp('a', 30), sp('b', 40)])).toEqual([
+      ['b', 4],
+      ['a', 3],
+    ]);
+    expect(counts(7, [sp('a', 100), sp('b', 100)])).toEqual([
+      ['a', 4],
+      ['b', 3],
+    ]);
+    expect(counts(10, [sp('a'), sp('b')])).toEqual([
+      ['a', 5],
+      ['b', 5],
+    ]);
     expect(counts(12, [])).toEqual([['default', 12]]);
-    expect(counts(103, [sp('ComplexOne', 42), sp('ComplexTwo', 3), sp('ComplexThree', 37), sp('ComplexFour', 384)]))
-      .toEqual([['ComplexFour', 85], ['ComplexOne', 10], ['ComplexThree', 8], ['ComplexTwo', 0]]);
+    expect(
+      counts(103, [sp('ComplexOne', 42), sp('ComplexTwo', 3), sp('ComplexThree', 37), sp('ComplexFour', 384)]),
+    ).toEqual([
+      ['ComplexFour', 85],
+      ['ComplexOne', 10],
+      ['ComplexThree', 8],
+      ['ComplexTwo', 0],
+    ]);
   });
 
   it('workedExamples_remainderGoesToHeaviestFirst', () => {
-    expect(counts(4, [sp('a', 80), sp('b', 20)])).toEqual([['a', 4], ['b', 0]]);
-    expect(counts(5, [sp('a', 40), sp('b', 40), sp('c', 20)])).toEqual([['a', 2], ['b', 2], ['c', 1]]);
+    expect(counts(4, [sp('a', 80), sp('b', 20)])).toEqual([
+      ['a', 4],
+      ['b', 0],
+    ]);
+    expect(counts(5, [sp('a', 40), sp('b', 40), sp('c', 20)])).toEqual([
+      ['a', 2],
+      ['b', 2],
+      ['c', 1],
+    ]);
   });
 
   it('allZeroWeights_splitEvenlyInsteadOfDividingByZero', () => {
-    expect(counts(5, [sp('a', 0), sp('b', 0)])).toEqual([['a', 3], ['b', 2]]);
+    expect(counts(5, [sp('a', 0), sp('b', 0)])).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
   });
 
   it('zeroWeightNextToOthers_getsNothing', () => {
-    expect(counts(3, [sp('a', 0), sp('b', 100)])).toEqual([['b', 3], ['a', 0]]);
+    expect(counts(3, [sp('a', 0), sp('b', 100)])).toEqual([
+      ['b', 3],
+      ['a', 0],
+    ]);
   });
 
   it('sumAlwaysEqualsInstances', () => {
@@ -49,7 +81,10 @@ describe('host selection', () => {
     const a = preferenceOrder('comp-x', hosts).map((h) => h.id);
     expect(preferenceOrder('comp-x', [...hosts].reverse()).map((h) => h.id)).toEqual(a);
     // Removing a host other than the favourite keeps the favourite.
-    const without = preferenceOrder('comp-x', hosts.filter((h) => h.id !== a[2])).map((h) => h.id);
+    const without = preferenceOrder(
+      'comp-x',
+      hosts.filter((h) => h.id !== a[2]),
+    ).map((h) => h.id);
     expect(without[0]).toBe(a[0]);
   });
 

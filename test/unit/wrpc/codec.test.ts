@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, Incomplete, WrpcCodecError, decode, decodeTuple, encode, encodeTuple } from '../../../src/wrpc/codec.js';
+import {
+  ByteWriter,
+  Incomplete,
+  WrpcCodecError,
+  decode,
+  decodeTuple,
+  encode,
+  encodeTuple,
+} from '../../../src/wrpc/codec.js';
 import type { WrpcType } from '../../../src/wrpc/types.js';
 
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-const bytes = (h: string) => Uint8Array.from(h.trim().split(/\s+/).filter(Boolean).map((x) => parseInt(x, 16)));
+const bytes = (h: string) =>
+  Uint8Array.from(
+    h
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((x) => parseInt(x, 16)),
+  );
 
 /** Golden vectors from reference/wrpc.md §2.5 and §5.3: encode gives the bytes, decode gives the value back. */
 function golden(t: WrpcType, value: unknown, expected: string) {
@@ -11,7 +26,9 @@ function golden(t: WrpcType, value: unknown, expected: string) {
   expect(decode(t, bytes(expected))).toEqual(value);
 }
 
-const kvError: WrpcType = { variant: [{ name: 'no-such-store' }, { name: 'access-denied' }, { name: 'other', type: 'string' }] };
+const kvError: WrpcType = {
+  variant: [{ name: 'no-such-store' }, { name: 'access-denied' }, { name: 'other', type: 'string' }],
+};
 
 describe('wRPC value encoding: golden vectors', () => {
   it('strings (§5.3 #3)', () => {
@@ -38,19 +55,38 @@ describe('wRPC value encoding: golden vectors', () => {
   });
 
   it('list-keys and get-many results (§5.3 #7)', () => {
-    const keyResponse: WrpcType = { record: [{ name: 'keys', type: { list: 'string' } }, { name: 'cursor', type: { option: 'u64' } }] };
-    golden({ result: { ok: keyResponse, err: kvError } }, { tag: 'ok', val: { keys: ['a', 'b'], cursor: undefined } }, '00 02 01 61 01 62 00');
-    const many: WrpcType = { result: { ok: { list: { option: { tuple: ['string', { list: 'u8' }] } } }, err: kvError } };
+    const keyResponse: WrpcType = {
+      record: [
+        { name: 'keys', type: { list: 'string' } },
+        { name: 'cursor', type: { option: 'u64' } },
+      ],
+    };
+    golden(
+      { result: { ok: keyResponse, err: kvError } },
+      { tag: 'ok', val: { keys: ['a', 'b'], cursor: undefined } },
+      '00 02 01 61 01 62 00',
+    );
+    const many: WrpcType = {
+      result: { ok: { list: { option: { tuple: ['string', { list: 'u8' }] } } }, err: kvError },
+    };
     golden(many, { tag: 'ok', val: [['a', Uint8Array.of(1)], undefined] }, '00 02 01 01 61 01 01 00');
   });
 
   it('messaging handle-message (§5.3 #8)', () => {
-    const msg: WrpcType = { record: [{ name: 'subject', type: 'string' }, { name: 'body', type: { list: 'u8' } }, { name: 'reply-to', type: { option: 'string' } }] };
+    const msg: WrpcType = {
+      record: [
+        { name: 'subject', type: 'string' },
+        { name: 'body', type: { list: 'u8' } },
+        { name: 'reply-to', type: { option: 'string' } },
+      ],
+    };
     golden(msg, { subject: 's', body: new TextEncoder().encode('hi'), replyTo: 'r' }, '01 73 02 68 69 01 01 72');
     golden(msg, { subject: 's', body: new TextEncoder().encode('hi'), replyTo: undefined }, '01 73 02 68 69 00');
     golden({ result: { err: 'string' } }, { tag: 'err', val: 'boom' }, '01 04 62 6f 6f 6d');
     golden({ result: { err: 'string' } }, { tag: 'ok', val: undefined }, '00');
-    expect(hex(encodeTuple(['string', { list: 'u8' }, 'u32'], ['s', new TextEncoder().encode('hi'), 1000]))).toBe('01 73 02 68 69 e8 07');
+    expect(hex(encodeTuple(['string', { list: 'u8' }, 'u32'], ['s', new TextEncoder().encode('hi'), 1000]))).toBe(
+      '01 73 02 68 69 e8 07',
+    );
   });
 
   it('integers (§5.3 #11) and signed LEB examples (§2.1)', () => {
@@ -61,7 +97,14 @@ describe('wRPC value encoding: golden vectors', () => {
     golden('s64', -(2n ** 63n), '80 80 80 80 80 80 80 80 80 7f');
     golden('s8', -1, 'ff');
     golden('u32', 0, '00');
-    for (const [v, h] of [[-1, '7f'], [-2, '7e'], [63, '3f'], [-64, '40'], [-65, 'bf 7f']] as const) golden('s32', v, h);
+    for (const [v, h] of [
+      [-1, '7f'],
+      [-2, '7e'],
+      [63, '3f'],
+      [-64, '40'],
+      [-65, 'bf 7f'],
+    ] as const)
+      golden('s32', v, h);
     golden({ list: 'u32' }, [1, 300], '02 01 ac 02');
   });
 
@@ -80,8 +123,21 @@ describe('wRPC value encoding: golden vectors', () => {
     const twenty = Array.from({ length: 20 }, (_, i) => `f${i}`);
     golden({ flags: twenty }, Object.fromEntries(twenty.map((n, i) => [n, i === 19])), '00 00 08');
     golden({ enum: ['red', 'green', 'blue'] }, 'blue', '02');
-    golden({ variant: [{ name: 'none' }, { name: 'int', type: 's32' }, { name: 'str', type: 'string' }] }, { tag: 'int', val: -2 }, '01 7e');
-    golden({ record: [{ name: 'x', type: 's32' }, { name: 'y', type: 's32' }] }, { x: 1, y: -1 }, '01 7f');
+    golden(
+      { variant: [{ name: 'none' }, { name: 'int', type: 's32' }, { name: 'str', type: 'string' }] },
+      { tag: 'int', val: -2 },
+      '01 7e',
+    );
+    golden(
+      {
+        record: [
+          { name: 'x', type: 's32' },
+          { name: 'y', type: 's32' },
+        ],
+      },
+      { x: 1, y: -1 },
+      '01 7f',
+    );
     golden({ tuple: ['u8', 'string'] }, [1, 'a'], '01 01 61');
   });
 

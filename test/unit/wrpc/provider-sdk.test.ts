@@ -5,7 +5,15 @@ import { readHostData } from '../../../src/wrpc/provider-sdk.js';
 
 describe('provider SDK: HostData from stdin', () => {
   it('reads the base64 JSON line the host writes, even split across chunks', async () => {
-    const data = buildHostData({ hostId: 'NH', lattice: 'lat', providerId: 'p', rpcUrl: 'nats://x:1', links: [], config: { a: 'b' }, rpcTimeoutMs: 100 });
+    const data = buildHostData({
+      hostId: 'NH',
+      lattice: 'lat',
+      providerId: 'p',
+      rpcUrl: 'nats://x:1',
+      links: [],
+      config: { a: 'b' },
+      rpcTimeoutMs: 100,
+    });
     const text = encodeHostData(data);
     const stream = Readable.from([text.slice(0, 10), text.slice(10), 'ignored after the line']);
     expect(await readHostData(stream)).toEqual(data);

@@ -21,7 +21,8 @@ function checkSegments(what: string, name: string, allowSlash: boolean): string[
   const segments = name.split('/');
   if (!allowSlash && segments.length > 1) refuse(what, name, "contains '/'");
   for (const s of segments) {
-    if (s === '' || s === '.' || s === '..') refuse(what, name, `has a '${s}' path segment; it must stay inside its container`);
+    if (s === '' || s === '.' || s === '..')
+      refuse(what, name, `has a '${s}' path segment; it must stay inside its container`);
   }
   return segments;
 }
@@ -56,7 +57,8 @@ export class FsBlobstore implements BlobBackend {
   async #confined(path: string, name: string): Promise<void> {
     const root = await this.#rootReal();
     const real = await realpath(path);
-    if (real !== root && !real.startsWith(root + sep)) refuse('object', name, 'resolves outside the blobstore root (symlink)');
+    if (real !== root && !real.startsWith(root + sep))
+      refuse('object', name, 'resolves outside the blobstore root (symlink)');
   }
 
   async #containerDir(container: string): Promise<string> {
@@ -126,7 +128,8 @@ export class FsBlobstore implements BlobBackend {
 
   async #put(container: string, object: string, data: Uint8Array): Promise<void> {
     const dir = await this.#containerDir(container);
-    if ((await this.containerCreatedAt(container)) === undefined) throw new Error(`container '${container}' does not exist`);
+    if ((await this.containerCreatedAt(container)) === undefined)
+      throw new Error(`container '${container}' does not exist`);
     const path = await this.#objectPath(container, object);
     const parent = join(path, '..');
     await this.#confined(dir, container);
@@ -134,7 +137,11 @@ export class FsBlobstore implements BlobBackend {
     await this.#confined(parent, object);
     let handle;
     try {
-      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+      handle = await open(
+        path,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+        0o644,
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException)?.code === 'ELOOP') refuse('object', object, 'is a symlink');
       throw err;
@@ -148,11 +155,10 @@ export class FsBlobstore implements BlobBackend {
 
   async list(container: string): Promise<string[]> {
     const dir = await this.#containerDir(container);
-    if ((await this.containerCreatedAt(container)) === undefined) throw new Error(`container '${container}' does not exist`);
+    if ((await this.containerCreatedAt(container)) === undefined)
+      throw new Error(`container '${container}' does not exist`);
     const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
+    return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
   }
 
   async delete(container: string, object: string): Promise<void> {

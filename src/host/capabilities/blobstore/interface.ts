@@ -175,7 +175,11 @@ export class Container {
     return guarded(() => OutgoingValue.store(data, { store: this.#store, container: this.#name, object }));
   }
   listObjects(): Promise<StreamObjectNames> {
-    return run(this.#store, 'list-objects', async () => new StreamObjectNames((await this.#store.backend.list(this.#name)).sort()));
+    return run(
+      this.#store,
+      'list-objects',
+      async () => new StreamObjectNames((await this.#store.backend.list(this.#name)).sort()),
+    );
   }
   deleteObject(object: string): Promise<void> {
     return run(this.#store, 'delete-object', () => this.#store.backend.delete(this.#name, object));
@@ -186,7 +190,11 @@ export class Container {
     });
   }
   hasObject(object: string): Promise<boolean> {
-    return run(this.#store, 'has-object', async () => (await this.#store.backend.info(this.#name, object)) !== undefined);
+    return run(
+      this.#store,
+      'has-object',
+      async () => (await this.#store.backend.info(this.#name, object)) !== undefined,
+    );
   }
   objectInfo(object: string): Promise<{ name: string; container: string; createdAt: bigint; size: bigint }> {
     return run(this.#store, 'object-info', async () => {
@@ -220,7 +228,8 @@ export function blobstoreImports(open: BlobstoreOpener): Record<string, Record<s
     const bytes = await run(from, what, () => from.backend.get(src.container, src.object));
     if (bytes === undefined) throw `object '${src.object}' does not exist in container '${src.container}'`;
     await run(to, what, async () => {
-      if ((await to.backend.containerCreatedAt(dest.container)) === undefined) throw `container '${dest.container}' does not exist`;
+      if ((await to.backend.containerCreatedAt(dest.container)) === undefined)
+        throw `container '${dest.container}' does not exist`;
       await to.backend.put(dest.container, dest.object, bytes);
     });
     const same = from.backend === to.backend && src.container === dest.container && src.object === dest.object;

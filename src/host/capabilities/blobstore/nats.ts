@@ -10,7 +10,9 @@ const BUCKET_NAME = /^[A-Za-z0-9_-]+$/;
 
 function bucketName(container: string): string {
   if (!BUCKET_NAME.test(container)) {
-    throw new Error(`container name '${container}' is not a valid NATS object store bucket name (letters, digits, '-' and '_' only)`);
+    throw new Error(
+      `container name '${container}' is not a valid NATS object store bucket name (letters, digits, '-' and '_' only)`,
+    );
   }
   return container;
 }

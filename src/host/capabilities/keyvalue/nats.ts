@@ -6,7 +6,10 @@ import { encodeCounter, parseCounter, type KeyValueBackend } from './backend.js'
 /** Increment is a compare-and-set loop on the key's revision; this many lost races is an error. */
 const MAX_CAS_ATTEMPTS = 50;
 
-export async function openNatsBucket(nc: NatsConnection, opts: { bucket: string; jsDomain?: string; autoCreate: boolean }): Promise<KV> {
+export async function openNatsBucket(
+  nc: NatsConnection,
+  opts: { bucket: string; jsDomain?: string; autoCreate: boolean },
+): Promise<KV> {
   const { jetstream } = await import('@nats-io/jetstream');
   const { Kvm } = await import('@nats-io/kv');
   const kvm = new Kvm(jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}));
@@ -14,7 +17,10 @@ export async function openNatsBucket(nc: NatsConnection, opts: { bucket: string;
   try {
     return await kvm.open(opts.bucket);
   } catch (err) {
-    throw new Error(`NATS KV bucket '${opts.bucket}' does not exist (set enable_bucket_auto_create=true in the link config to create it)`, { cause: err });
+    throw new Error(
+      `NATS KV bucket '${opts.bucket}' does not exist (set enable_bucket_auto_create=true in the link config to create it)`,
+      { cause: err },
+    );
   }
 }
 

@@ -14,14 +14,16 @@ export function configImports(config: () => Record<string, string>): Record<stri
   const api = {
     get: (key: string): string | undefined => {
       const values = read();
-      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : undefined;
+      return Object.hasOwn(values, key) ? values[key] : undefined;
     },
     getAll: (): [string, string][] => Object.entries(read()),
   };
   return { 'wasi:config/store': api, 'wasi:config/runtime': api };
 }
 
-export function loggingImports(log: (level: LogLevel, message: string) => void): Record<string, Record<string, unknown>> {
+export function loggingImports(
+  log: (level: LogLevel, message: string) => void,
+): Record<string, Record<string, unknown>> {
   return {
     'wasi:logging/logging': {
       log: (level: string, context: string, message: string) =>

@@ -6,7 +6,7 @@
  * the guest returns; a body that grows past STREAM_THRESHOLD starts streaming (chunked) to the sink.
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { InputStream, IoError, OutputStream, Pollable, READY, type ByteSink } from './io.js';
+import { InputStream, type IoError, OutputStream, Pollable, READY, type ByteSink } from './io.js';
 
 export interface RequestHead {
   method: string;
@@ -35,9 +35,17 @@ export type Outcome =
   | { kind: 'no-response'; reason: string };
 
 const STREAM_THRESHOLD = 64 * 1024;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'http2-settings']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
 const METHODS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+const latin1 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 
 type Entry = [name: string, value: Uint8Array];
 
@@ -158,7 +166,8 @@ export class Exchange {
   /** After the guest call returned (or threw): send what is complete, report what is not. */
   settle(): Outcome {
     if (this.#ended) return { kind: 'sent' };
-    if (this.#error) return { kind: 'no-response', reason: `component set an error response: ${describeErrorCode(this.#error)}` };
+    if (this.#error)
+      return { kind: 'no-response', reason: `component set an error response: ${describeErrorCode(this.#error)}` };
     const response = this.#response;
     if (!response) return { kind: 'no-response', reason: 'component returned without setting a response' };
     const body = OutgoingResponse.bodyOf(response);
@@ -180,7 +189,8 @@ export class Exchange {
   }
   #headerList(response: OutgoingResponse): string[] {
     const headers: string[] = [];
-    for (const [name, value] of Fields.entriesOf(OutgoingResponse.headersOf(response))) headers.push(name, latin1(value));
+    for (const [name, value] of Fields.entriesOf(OutgoingResponse.headersOf(response)))
+      headers.push(name, latin1(value));
     return headers;
   }
   #sendHead(): void {
@@ -191,7 +201,9 @@ export class Exchange {
 }
 
 export function describeErrorCode(code: HttpErrorCode): string {
-  return code.val === undefined ? code.tag : `${code.tag} (${JSON.stringify(code.val, (_k, v) => (typeof v === 'bigint' ? String(v) : v))})`;
+  return code.val === undefined
+    ? code.tag
+    : `${code.tag} (${JSON.stringify(code.val, (_k, v) => (typeof v === 'bigint' ? String(v) : v))})`;
 }
 
 export class IncomingRequest {
@@ -218,7 +230,8 @@ export class IncomingRequest {
     if (!this.#headers) {
       const raw = this.#exchange.head.rawHeaders;
       const entries: Entry[] = [];
-      for (let i = 0; i + 1 < raw.length; i += 2) entries.push([raw[i].toLowerCase(), Buffer.from(raw[i + 1], 'latin1')]);
+      for (let i = 0; i + 1 < raw.length; i += 2)
+        entries.push([raw[i].toLowerCase(), Buffer.from(raw[i + 1], 'latin1')]);
       this.#headers = entries;
     }
     return Fields.trusted(this.#headers);
@@ -326,7 +339,8 @@ export class OutgoingBody {
   #append(chunk: Uint8Array): void {
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
-    if (this.#exchange && (this.#exchange.headSent || this.#buffered >= STREAM_THRESHOLD)) this.#exchange.bodyProgress(this);
+    if (this.#exchange && (this.#exchange.headSent || this.#buffered >= STREAM_THRESHOLD))
+      this.#exchange.bodyProgress(this);
   }
   drain(): Uint8Array[] {
     const chunks = this.#chunks;
@@ -359,7 +373,10 @@ export class ResponseOutparam {
   constructor(exchange: Exchange) {
     this.#exchange = exchange;
   }
-  static set(param: ResponseOutparam, result: { tag: 'ok'; val: OutgoingResponse } | { tag: 'err'; val: HttpErrorCode }): void {
+  static set(
+    param: ResponseOutparam,
+    result: { tag: 'ok'; val: OutgoingResponse } | { tag: 'err'; val: HttpErrorCode },
+  ): void {
     param.#exchange.setResponse(result);
   }
 }
@@ -372,12 +389,24 @@ export class RequestOptions {
   #connect: bigint | undefined;
   #firstByte: bigint | undefined;
   #betweenBytes: bigint | undefined;
-  connectTimeout(): bigint | undefined { return this.#connect; }
-  setConnectTimeout(d: bigint | undefined): void { this.#connect = d; }
-  firstByteTimeout(): bigint | undefined { return this.#firstByte; }
-  setFirstByteTimeout(d: bigint | undefined): void { this.#firstByte = d; }
-  betweenBytesTimeout(): bigint | undefined { return this.#betweenBytes; }
-  setBetweenBytesTimeout(d: bigint | undefined): void { this.#betweenBytes = d; }
+  connectTimeout(): bigint | undefined {
+    return this.#connect;
+  }
+  setConnectTimeout(d: bigint | undefined): void {
+    this.#connect = d;
+  }
+  firstByteTimeout(): bigint | undefined {
+    return this.#firstByte;
+  }
+  setFirstByteTimeout(d: bigint | undefined): void {
+    this.#firstByte = d;
+  }
+  betweenBytesTimeout(): bigint | undefined {
+    return this.#betweenBytes;
+  }
+  setBetweenBytesTimeout(d: bigint | undefined): void {
+    this.#betweenBytes = d;
+  }
   static timeoutMs(options: RequestOptions | undefined): number | undefined {
     if (!options) return undefined;
     const ns = options.#firstByte ?? options.#connect;
@@ -421,19 +450,42 @@ export class OutgoingRequest {
     this.#body = new OutgoingBody();
     return this.#body;
   }
-  method(): { tag: string; val?: string } { return this.#method; }
-  setMethod(m: { tag: string; val?: string }): void { this.#method = m; }
-  pathWithQuery(): string | undefined { return this.#path; }
-  setPathWithQuery(p: string | undefined): void { this.#path = p; }
-  scheme(): { tag: string; val?: string } | undefined { return this.#scheme; }
-  setScheme(s: { tag: string; val?: string } | undefined): void { this.#scheme = s; }
-  authority(): string | undefined { return this.#authority; }
-  setAuthority(a: string | undefined): void { this.#authority = a; }
-  headers(): Fields { return this.#headers; }
+  method(): { tag: string; val?: string } {
+    return this.#method;
+  }
+  setMethod(m: { tag: string; val?: string }): void {
+    this.#method = m;
+  }
+  pathWithQuery(): string | undefined {
+    return this.#path;
+  }
+  setPathWithQuery(p: string | undefined): void {
+    this.#path = p;
+  }
+  scheme(): { tag: string; val?: string } | undefined {
+    return this.#scheme;
+  }
+  setScheme(s: { tag: string; val?: string } | undefined): void {
+    this.#scheme = s;
+  }
+  authority(): string | undefined {
+    return this.#authority;
+  }
+  setAuthority(a: string | undefined): void {
+    this.#authority = a;
+  }
+  headers(): Fields {
+    return this.#headers;
+  }
 
   /** The request as data once its body is complete (at once when the guest never took the body). */
   static whenComplete(request: OutgoingRequest, timeoutMs: number | undefined): Promise<OutgoingHttpRequest> {
-    const scheme = request.#scheme?.tag === 'HTTPS' ? 'https' : request.#scheme === undefined || request.#scheme.tag === 'HTTP' ? 'http' : undefined;
+    const scheme =
+      request.#scheme?.tag === 'HTTPS'
+        ? 'https'
+        : request.#scheme === undefined || request.#scheme.tag === 'HTTP'
+          ? 'http'
+          : undefined;
     if (scheme === undefined) return Promise.reject({ tag: 'HTTP-protocol-error' });
     if (!request.#authority) return Promise.reject({ tag: 'HTTP-request-URI-invalid' });
     const head = {
@@ -475,8 +527,12 @@ export class FutureIncomingResponse {
   readonly #pollable: Pollable;
   constructor(response: Promise<IncomingHttpResponse>) {
     const settled = response.then(
-      (r) => { this.#outcome = { tag: 'ok', val: new IncomingResponse(r) }; },
-      (err: unknown) => { this.#outcome = { tag: 'err', val: toErrorCode(err) }; },
+      (r) => {
+        this.#outcome = { tag: 'ok', val: new IncomingResponse(r) };
+      },
+      (err: unknown) => {
+        this.#outcome = { tag: 'err', val: toErrorCode(err) };
+      },
     );
     this.#pollable = Pollable.fromPromise(settled, () => this.#outcome !== undefined);
   }
@@ -501,7 +557,9 @@ export function outgoingHandler(send: HttpSender | undefined, unlinked: string):
   return {
     handle(request: OutgoingRequest, options: RequestOptions | undefined): FutureIncomingResponse {
       if (!send) throw { tag: 'internal-error', val: unlinked };
-      return new FutureIncomingResponse(OutgoingRequest.whenComplete(request, RequestOptions.timeoutMs(options)).then(send));
+      return new FutureIncomingResponse(
+        OutgoingRequest.whenComplete(request, RequestOptions.timeoutMs(options)).then(send),
+      );
     },
   };
 }
@@ -509,10 +567,22 @@ export function outgoingHandler(send: HttpSender | undefined, unlinked: string):
 export function httpImports(componentId: string): Record<string, Record<string, unknown>> {
   return {
     'wasi:http/types': {
-      Fields, IncomingRequest, IncomingBody, FutureTrailers, OutgoingResponse, OutgoingBody, ResponseOutparam,
-      RequestOptions, OutgoingRequest, IncomingResponse, FutureIncomingResponse,
+      Fields,
+      IncomingRequest,
+      IncomingBody,
+      FutureTrailers,
+      OutgoingResponse,
+      OutgoingBody,
+      ResponseOutparam,
+      RequestOptions,
+      OutgoingRequest,
+      IncomingResponse,
+      FutureIncomingResponse,
       httpErrorCode: (_err: IoError): HttpErrorCode | undefined => undefined,
     },
-    'wasi:http/outgoing-handler': outgoingHandler(undefined, `wasi:http/outgoing-handler is not linked for component ${componentId}`),
+    'wasi:http/outgoing-handler': outgoingHandler(
+      undefined,
+      `wasi:http/outgoing-handler is not linked for component ${componentId}`,
+    ),
   };
 }

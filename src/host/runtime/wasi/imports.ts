@@ -25,14 +25,17 @@ export function unversioned(name: string): string {
 
 function missingInterface(iface: string, componentId: string): Record<string, unknown> {
   const fail = (member: string): never => {
-    throw new MissingCapability(`component ${componentId} called ${iface}#${member}, but no capability provides ${iface} to it (link a provider or remove the import)`);
+    throw new MissingCapability(
+      `component ${componentId} called ${iface}#${member}, but no capability provides ${iface} to it (link a provider or remove the import)`,
+    );
   };
   const stand = (member: string): unknown =>
-    new Proxy(function () {}, {
+    new Proxy(() => {}, {
       apply: () => fail(member),
       construct: () => fail(member),
       get: (_t, prop) => {
-        if (prop === 'prototype') return new Proxy({}, { get: (_p, m) => (typeof m === 'string' ? () => fail(`${member}.${m}`) : undefined) });
+        if (prop === 'prototype')
+          return new Proxy({}, { get: (_p, m) => (typeof m === 'string' ? () => fail(`${member}.${m}`) : undefined) });
         return typeof prop === 'string' ? () => fail(`${member}.${prop}`) : undefined;
       },
     });

@@ -102,7 +102,12 @@ async function waitAsync(list: Pollable[]): Promise<void> {
     }
   }
   let timer: NodeJS.Timeout | undefined;
-  if (shortest !== undefined) waits.push(new Promise((resolve) => { timer = setTimeout(resolve, Math.ceil(Number(shortest) / 1e6)); }));
+  if (shortest !== undefined)
+    waits.push(
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, Math.ceil(Number(shortest) / 1e6));
+      }),
+    );
   try {
     await Promise.race(waits);
   } finally {

@@ -7,10 +7,24 @@
 import type { ScaleComponent, UpdateComponent, Command } from '../commands.js';
 import { SPREAD_KEY } from '../constants.js';
 import { managedAnnotations, workloadAnnotations } from '../ids.js';
-import { computeSpread, hostMatches, preferenceOrder, type SpreadDef, type SpreadTarget, DEFAULT_SPREAD } from '../spread.js';
+import {
+  computeSpread,
+  hostMatches,
+  preferenceOrder,
+  type SpreadDef,
+  type SpreadTarget,
+  DEFAULT_SPREAD,
+} from '../spread.js';
 import type { ComponentOnHost, HostState, LatticeState } from '../state.js';
 import { carriesOwnership, ownershipOf, spreadNameOf } from './ownership.js';
-import { deployed, failed, reconciling, type ComponentScalerSpec, type ReconcileContext, type ScalerResult } from './types.js';
+import {
+  deployed,
+  failed,
+  reconciling,
+  type ComponentScalerSpec,
+  type ReconcileContext,
+  type ScalerResult,
+} from './types.js';
 
 interface Owned {
   host: string;
@@ -35,7 +49,16 @@ function scaleCmd(spec: ComponentScalerSpec, hostId: string, count: number, spre
 }
 
 function stopCmd(spec: ComponentScalerSpec, hostId: string): ScaleComponent {
-  return { type: 'ScaleComponent', componentId: spec.componentId, hostId, count: 0, reference: spec.reference, modelName: spec.modelName, annotations: managedAnnotations(spec.modelName), config: [...spec.config] };
+  return {
+    type: 'ScaleComponent',
+    componentId: spec.componentId,
+    hostId,
+    count: 0,
+    reference: spec.reference,
+    modelName: spec.modelName,
+    annotations: managedAnnotations(spec.modelName),
+    config: [...spec.config],
+  };
 }
 
 /** Hosts whose labels we know (placeholders from stray events are never scheduled on). */
@@ -53,11 +76,17 @@ interface Survey {
 }
 
 /** Common first two phases. Returns a finished result when one of them has work. */
-function survey(spec: ComponentScalerSpec, state: LatticeState, ctx: ReconcileContext, spreads: SpreadDef[]): Survey | ScalerResult {
+function survey(
+  spec: ComponentScalerSpec,
+  state: LatticeState,
+  ctx: ReconcileContext,
+  spreads: SpreadDef[],
+): Survey | ScalerResult {
   const records = state.components.get(spec.componentId) ?? NO_RECORDS;
   const hosts = knownHosts(state);
   const owned: Owned[] = [];
-  for (const [host, rec] of records) if (ownershipOf(rec.annotations, spec, ctx) !== 'foreign') owned.push({ host, rec });
+  for (const [host, rec] of records)
+    if (ownershipOf(rec.annotations, spec, ctx) !== 'foreign') owned.push({ host, rec });
   const observed = owned.reduce((n, o) => n + o.rec.count, 0);
 
   // (1) Instances we own on hosts that match no spread.
@@ -68,7 +97,11 @@ function survey(spec: ComponentScalerSpec, state: LatticeState, ctx: ReconcileCo
     if (!spreads.some((s) => hostMatches(host, s.requirements))) ineligible.push(stopCmd(spec, o.host));
   }
   if (ineligible.length) {
-    return { commands: ineligible, status: reconciling('Found components running on ineligible hosts, removing them.'), observed };
+    return {
+      commands: ineligible,
+      status: reconciling('Found components running on ineligible hosts, removing them.'),
+      observed,
+    };
   }
 
   // Which spread each owned instance counts for: the one it is labelled with, else the first its host fits.
@@ -97,7 +130,12 @@ function survey(spec: ComponentScalerSpec, state: LatticeState, ctx: ReconcileCo
     });
   }
   if (updates.length) {
-    return { commands: updates, status: reconciling(`Updating component on ${updates.length} host(s)`), observed, labelled: updates.map((u) => u.hostId) };
+    return {
+      commands: updates,
+      status: reconciling(`Updating component on ${updates.length} host(s)`),
+      observed,
+      labelled: updates.map((u) => u.hostId),
+    };
   }
   return { records, owned, hosts, spreads };
 }
@@ -118,14 +156,21 @@ function finish(commands: Command[], failures: string[], desired: number, observ
  * Commands for hosts whose planned count differs from what runs there, or that run an adopted instance not
  * yet asked to carry this scaler's annotations (a same-count scale: it also applies a changed config list).
  */
-function diffCommands(spec: ComponentScalerSpec, owned: readonly Owned[], planned: ReadonlyMap<string, number>, spreadName: string, ctx: ReconcileContext): ScaleComponent[] {
+function diffCommands(
+  spec: ComponentScalerSpec,
+  owned: readonly Owned[],
+  planned: ReadonlyMap<string, number>,
+  spreadName: string,
+  ctx: ReconcileContext,
+): ScaleComponent[] {
   const cmds: ScaleComponent[] = [];
   const current = new Map(owned.map((o) => [o.host, o] as const));
   for (const [host, count] of planned) {
     const o = current.get(host);
     if (!o && count === 0) continue;
     if (o && o.rec.count === count) {
-      const labelled = count === 0 || carriesOwnership(o.rec.annotations, spec.id, spreadName) || ctx.labelled?.has(host);
+      const labelled =
+        count === 0 || carriesOwnership(o.rec.annotations, spec.id, spreadName) || ctx.labelled?.has(host);
       if (labelled) continue;
     }
     cmds.push(count === 0 ? stopCmd(spec, host) : scaleCmd(spec, host, count, spreadName));
@@ -133,9 +178,18 @@ function diffCommands(spec: ComponentScalerSpec, owned: readonly Owned[], planne
   return cmds;
 }
 
-export function reconcileComponentSpread(spec: ComponentScalerSpec, state: LatticeState, ctx: ReconcileContext): ScalerResult {
+export function reconcileComponentSpread(
+  spec: ComponentScalerSpec,
+  state: LatticeState,
+  ctx: ReconcileContext,
+): ScalerResult {
   const targets = computeSpread(spec.instances, spec.spreads);
-  const s = survey(spec, state, ctx, targets.map((t) => t.spread));
+  const s = survey(
+    spec,
+    state,
+    ctx,
+    targets.map((t) => t.spread),
+  );
   if (isResult(s)) return { ...s, desired: spec.instances };
   const { records, owned, hosts } = s;
   const observed = owned.reduce((n, o) => n + o.rec.count, 0);
@@ -161,7 +215,8 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
     const planned = new Map(mine.map((o) => [o.host, o.rec.count] as const));
 
     if (matching.length === 0) {
-      if (target > 0 || current > 0) failures.push(`Could not satisfy spread ${spread.name} for ${spec.reference}, 0/1 eligible hosts found.`);
+      if (target > 0 || current > 0)
+        failures.push(`Could not satisfy spread ${spread.name} for ${spec.reference}, 0/1 eligible hosts found.`);
       unsatisfiable.add(spread.name);
       // Nowhere to run: leave what is there (the ineligible phase already removed instances no spread accepts).
       continue;
@@ -170,7 +225,13 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
       const deficit = target - current;
       if (mine.length) {
         // Grow where it already runs: one host per spread, as wasmCloud 1.x scales by a per-host cap.
-        const best = mine.length === 1 ? mine[0] : [...mine].sort((a, b) => b.rec.count - a.rec.count || (rank().get(a.host) ?? Infinity) - (rank().get(b.host) ?? Infinity))[0];
+        const best =
+          mine.length === 1
+            ? mine[0]
+            : [...mine].sort(
+                (a, b) =>
+                  b.rec.count - a.rec.count || (rank().get(a.host) ?? Infinity) - (rank().get(b.host) ?? Infinity),
+              )[0];
         planned.set(best.host, best.rec.count + deficit);
       } else {
         const eligible = eligibleOrder();
@@ -178,7 +239,9 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
         // No free host: take one that only our other spreads use, so the conflict check below reports it.
         const shared = free ?? eligible.find((h) => !records.has(h.id) || ownedBy(owned, h.id));
         if (!shared) {
-          failures.push(`Could not satisfy spread ${spread.name} for ${spec.reference}: every eligible host already runs ${spec.componentId} for something else.`);
+          failures.push(
+            `Could not satisfy spread ${spread.name} for ${spec.reference}: every eligible host already runs ${spec.componentId} for something else.`,
+          );
           unsatisfiable.add(spread.name);
           continue;
         }
@@ -199,9 +262,18 @@ export function reconcileComponentSpread(spec: ComponentScalerSpec, state: Latti
     commands.push(...diffCommands(spec, mine, planned, spread.name, ctx));
   }
 
-  const conflicts = spreadConflicts(targets.filter((t) => !unsatisfiable.has(t.spread.name)), owned, commands);
+  const conflicts = spreadConflicts(
+    targets.filter((t) => !unsatisfiable.has(t.spread.name)),
+    owned,
+    commands,
+  );
   if (conflicts.length) {
-    return { commands: [], status: failed(`Spread requirement conflict: ${conflicts.join(', ')}`), desired: spec.instances, observed };
+    return {
+      commands: [],
+      status: failed(`Spread requirement conflict: ${conflicts.join(', ')}`),
+      desired: spec.instances,
+      observed,
+    };
   }
   return finish(commands, failures, spec.instances, observed);
 }
@@ -214,20 +286,30 @@ function ownedBy(owned: readonly Owned[], hostId: string): boolean {
  * wasmCloud 1.x keeps one record per component per host, so two spreads cannot share a host. Projects
  * the per-host (spread, count) after the commands and compares each spread's total with its target.
  */
-function spreadConflicts(targets: readonly SpreadTarget[], owned: readonly Owned[], commands: readonly ScaleComponent[]): string[] {
+function spreadConflicts(
+  targets: readonly SpreadTarget[],
+  owned: readonly Owned[],
+  commands: readonly ScaleComponent[],
+): string[] {
   const projected = new Map<string, { spread?: string; count: number }>();
   for (const o of owned) projected.set(o.host, { spread: o.spread, count: o.rec.count });
-  for (const c of commands) projected.set(c.hostId, { spread: c.count === 0 ? undefined : c.annotations[SPREAD_KEY], count: c.count });
+  for (const c of commands)
+    projected.set(c.hostId, { spread: c.count === 0 ? undefined : c.annotations[SPREAD_KEY], count: c.count });
   const out: string[] = [];
   for (const { spread, count } of targets) {
     let sum = 0;
     for (const p of projected.values()) if (p.spread === spread.name) sum += p.count;
-    if (sum !== count) out.push(`${spread.name} spread requires ${count} instances vs ${sum} computed from reconciliation commands`);
+    if (sum !== count)
+      out.push(`${spread.name} spread requires ${count} instances vs ${sum} computed from reconciliation commands`);
   }
   return out;
 }
 
-export function reconcileComponentDaemon(spec: ComponentScalerSpec, state: LatticeState, ctx: ReconcileContext): ScalerResult {
+export function reconcileComponentDaemon(
+  spec: ComponentScalerSpec,
+  state: LatticeState,
+  ctx: ReconcileContext,
+): ScalerResult {
   const spreads = spec.spreads.length ? spec.spreads : [DEFAULT_SPREAD];
   const s = survey(spec, state, ctx, spreads);
   if (isResult(s)) return s;

@@ -14,9 +14,13 @@ export { reconcilePrerequisite, cleanupPrerequisite } from './prerequisites.js';
 export function reconcileScaler(spec: ScalerSpec, state: LatticeState, ctx: ReconcileContext): ScalerResult {
   switch (spec.role) {
     case 'component':
-      return spec.kind === 'SpreadScaler' ? reconcileComponentSpread(spec, state, ctx) : reconcileComponentDaemon(spec, state, ctx);
+      return spec.kind === 'SpreadScaler'
+        ? reconcileComponentSpread(spec, state, ctx)
+        : reconcileComponentDaemon(spec, state, ctx);
     case 'provider':
-      return spec.kind === 'SpreadScaler' ? reconcileProviderSpread(spec, state, ctx) : reconcileProviderDaemon(spec, state, ctx);
+      return spec.kind === 'SpreadScaler'
+        ? reconcileProviderSpread(spec, state, ctx)
+        : reconcileProviderDaemon(spec, state, ctx);
     case 'link':
       return reconcileLink(spec, state);
     case 'status':
@@ -29,22 +33,32 @@ export function reconcileScaler(spec: ScalerSpec, state: LatticeState, ctx: Reco
 /** The workload commands that undo what the scaler did (prerequisites are cleaned separately). */
 export function cleanupScaler(spec: ScalerSpec, state: LatticeState, ctx: ReconcileContext): Command[] {
   switch (spec.role) {
-    case 'component': return cleanupComponent(spec, state, ctx);
-    case 'provider': return cleanupProvider(spec, state, ctx);
-    case 'link': return cleanupLink(spec, state);
-    case 'status': return [];
-    default: return assertNever(spec);
+    case 'component':
+      return cleanupComponent(spec, state, ctx);
+    case 'provider':
+      return cleanupProvider(spec, state, ctx);
+    case 'link':
+      return cleanupLink(spec, state);
+    case 'status':
+      return [];
+    default:
+      return assertNever(spec);
   }
 }
 
 /** How long the scaler waits for the events its commands should cause (§4.9). */
 export function expectWindowMs(spec: ScalerSpec): number {
   switch (spec.role) {
-    case 'component': return COMPONENT_EXPECT_MS;
-    case 'provider': return PROVIDER_EXPECT_MS;
-    case 'link': return LINK_EXPECT_MS;
-    case 'status': return DEFAULT_EXPECT_MS;
-    default: return assertNever(spec);
+    case 'component':
+      return COMPONENT_EXPECT_MS;
+    case 'provider':
+      return PROVIDER_EXPECT_MS;
+    case 'link':
+      return LINK_EXPECT_MS;
+    case 'status':
+      return DEFAULT_EXPECT_MS;
+    default:
+      return assertNever(spec);
   }
 }
 

@@ -17,10 +17,13 @@ export function ownedValues(p: Prerequisite): StringMap | undefined {
 export function reconcilePrerequisite(p: Prerequisite, state: LatticeState): ScalerResult {
   const seen = state.configs.get(p.name);
   const values = ownedValues(p);
-  if (!seen || seen.state === 'unknown') return { commands: [], status: reconciling(`Reading configuration ${p.name}`) };
+  if (!seen || seen.state === 'unknown')
+    return { commands: [], status: reconciling(`Reading configuration ${p.name}`) };
   if (seen.state === 'error') return { commands: [], status: failed(seen.error) };
   if (values === undefined) {
-    return seen.state === 'present' ? { commands: [], status: deployed() } : { commands: [], status: failed(`Specified configuration ${p.name} does not exist`) };
+    return seen.state === 'present'
+      ? { commands: [], status: deployed() }
+      : { commands: [], status: failed(`Specified configuration ${p.name} does not exist`) };
   }
   if (seen.state === 'present' && sameValues(seen.values, values)) return { commands: [], status: deployed() };
   const message = p.kind === 'SecretScaler' ? 'Secret out of sync' : 'Configuration out of sync';

@@ -9,7 +9,14 @@ import { managedAnnotations, workloadAnnotations } from '../ids.js';
 import { computeSpread, DEFAULT_SPREAD, hostMatches, preferenceOrder, type SpreadDef } from '../spread.js';
 import type { HostState, LatticeState, ProviderOnHost } from '../state.js';
 import { ownershipOf, spreadNameOf, type Ownership } from './ownership.js';
-import { deployed, failed, reconciling, type ProviderScalerSpec, type ReconcileContext, type ScalerResult } from './types.js';
+import {
+  deployed,
+  failed,
+  reconciling,
+  type ProviderScalerSpec,
+  type ReconcileContext,
+  type ScalerResult,
+} from './types.js';
 
 const NO_RECORDS: ReadonlyMap<string, ProviderOnHost> = new Map();
 
@@ -26,7 +33,13 @@ function startCmd(spec: ProviderScalerSpec, hostId: string, spreadName: string):
 }
 
 function stopCmd(spec: ProviderScalerSpec, hostId: string): StopProvider {
-  return { type: 'StopProvider', providerId: spec.providerId, hostId, modelName: spec.modelName, annotations: managedAnnotations(spec.modelName) };
+  return {
+    type: 'StopProvider',
+    providerId: spec.providerId,
+    hostId,
+    modelName: spec.modelName,
+    annotations: managedAnnotations(spec.modelName),
+  };
 }
 
 interface Survey {
@@ -36,7 +49,12 @@ interface Survey {
 }
 
 /** Phases shared by both kinds: owned instances on ineligible hosts, then stale ones to replace. */
-function survey(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileContext, spreads: readonly SpreadDef[]): Survey | ScalerResult {
+function survey(
+  spec: ProviderScalerSpec,
+  state: LatticeState,
+  ctx: ReconcileContext,
+  spreads: readonly SpreadDef[],
+): Survey | ScalerResult {
   const records = state.providers.get(spec.providerId) ?? NO_RECORDS;
   const hosts: HostState[] = [];
   for (const h of state.hosts.values()) if (!h.partial) hosts.push(h);
@@ -49,13 +67,15 @@ function survey(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileCon
     if (who === 'foreign' || !host || host.partial) continue;
     if (!spreads.some((s) => hostMatches(host, s.requirements))) ineligible.push(stopCmd(spec, hostId));
   }
-  if (ineligible.length) return { commands: ineligible, status: reconciling('Found providers running on ineligible hosts, removing them.') };
+  if (ineligible.length)
+    return { commands: ineligible, status: reconciling('Found providers running on ineligible hosts, removing them.') };
 
   const replace: Command[] = [];
   for (const [hostId, who] of ownership) {
     if (who === 'stale') replace.push(stopCmd(spec, hostId));
   }
-  if (replace.length) return { commands: replace, status: reconciling(`Replacing provider on ${replace.length} host(s)`) };
+  if (replace.length)
+    return { commands: replace, status: reconciling(`Replacing provider on ${replace.length} host(s)`) };
   return { records, ownership, hosts };
 }
 
@@ -65,16 +85,33 @@ function isResult(x: Survey | ScalerResult): x is ScalerResult {
 
 function finish(s: Survey, commands: Command[], failures: string[], desired: number, observed: number): ScalerResult {
   if (failures.length) return { commands, status: failed(failures.join(' ')), desired, observed };
-  if (commands.length) return { commands, status: reconciling(`Scaling provider on ${commands.length} host(s)`), desired, observed };
+  if (commands.length)
+    return { commands, status: reconciling(`Scaling provider on ${commands.length} host(s)`), desired, observed };
   let unhealthy = 0;
-  for (const [hostId, who] of s.ownership) if (who !== 'foreign' && s.records.get(hostId)!.health === 'failed') unhealthy += 1;
-  if (unhealthy) return { commands, status: { type: 'unhealthy', message: `Unhealthy provider on ${unhealthy} host(s)` }, desired, observed };
+  for (const [hostId, who] of s.ownership)
+    if (who !== 'foreign' && s.records.get(hostId)!.health === 'failed') unhealthy += 1;
+  if (unhealthy)
+    return {
+      commands,
+      status: { type: 'unhealthy', message: `Unhealthy provider on ${unhealthy} host(s)` },
+      desired,
+      observed,
+    };
   return { commands, status: deployed(), desired, observed };
 }
 
-export function reconcileProviderSpread(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileContext): ScalerResult {
+export function reconcileProviderSpread(
+  spec: ProviderScalerSpec,
+  state: LatticeState,
+  ctx: ReconcileContext,
+): ScalerResult {
   const targets = computeSpread(spec.instances, spec.spreads);
-  const s = survey(spec, state, ctx, targets.map((t) => t.spread));
+  const s = survey(
+    spec,
+    state,
+    ctx,
+    targets.map((t) => t.spread),
+  );
   if (isResult(s)) return { ...s, desired: spec.instances };
   const commands: Command[] = [];
   const failures: string[] = [];
@@ -83,9 +120,14 @@ export function reconcileProviderSpread(spec: ProviderScalerSpec, state: Lattice
   let observed = 0;
 
   for (const { spread, count: target } of targets) {
-    const eligible = preferenceOrder(spec.providerId, s.hosts.filter((h) => hostMatches(h, spread.requirements) && !used.has(h.id)));
+    const eligible = preferenceOrder(
+      spec.providerId,
+      s.hosts.filter((h) => hostMatches(h, spread.requirements) && !used.has(h.id)),
+    );
     const running = eligible.filter((h) => s.records.has(h.id));
-    const forThis = running.filter((h) => s.ownership.get(h.id) === 'own' && spreadNameOf(s.records.get(h.id)!.annotations) === spread.name);
+    const forThis = running.filter(
+      (h) => s.ownership.get(h.id) === 'own' && spreadNameOf(s.records.get(h.id)!.annotations) === spread.name,
+    );
     for (const h of running) used.add(h.id);
     observed += Math.min(running.length, target);
 
@@ -101,14 +143,20 @@ export function reconcileProviderSpread(spec: ProviderScalerSpec, state: Lattice
         used.add(h.id);
       }
       if (candidates.length < need) {
-        failures.push(`Could not satisfy spread ${spread.name} for ${spec.reference}, ${forThis.length}/${target} eligible hosts found.`);
+        failures.push(
+          `Could not satisfy spread ${spread.name} for ${spec.reference}, ${forThis.length}/${target} eligible hosts found.`,
+        );
       }
     }
   }
   return finish(s, commands, failures, spec.instances, observed);
 }
 
-export function reconcileProviderDaemon(spec: ProviderScalerSpec, state: LatticeState, ctx: ReconcileContext): ScalerResult {
+export function reconcileProviderDaemon(
+  spec: ProviderScalerSpec,
+  state: LatticeState,
+  ctx: ReconcileContext,
+): ScalerResult {
   const spreads = spec.spreads.length ? spec.spreads : [DEFAULT_SPREAD];
   const s = survey(spec, state, ctx, spreads);
   if (isResult(s)) return s;
