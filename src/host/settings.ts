@@ -16,6 +16,8 @@ export interface HostFlagValues {
   lattice?: string;
   'host-seed'?: string;
   'nats-url'?: string;
+  /** Flags given on the command line (not from the environment); when absent every set flag counts as given. */
+  explicit?: ReadonlySet<string>;
   'nats-host'?: string;
   'nats-port'?: number;
   'nats-jwt'?: string;
@@ -114,8 +116,12 @@ function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc', env: NodeJS.ProcessEnv
     tlsCaFile: f[`${kind}-tls-ca-file`],
     tlsFirst: f[`${kind}-tls-first`] || undefined,
   };
-  // --nats-url names the server for both connections unless a specific host/port was given.
-  if (f['nats-url'] && f[`${kind}-host`] === undefined && f[`${kind}-port`] === undefined) e.url = f['nats-url'];
+  // --nats-url names the server for both connections unless a specific host/port was given on the command line
+  // (one that only came from WASMCLOUD_*_HOST/PORT does not override an explicit URL and its credentials).
+  const specific = f.explicit
+    ? f.explicit.has(`${kind}-host`) || f.explicit.has(`${kind}-port`)
+    : f[`${kind}-host`] !== undefined || f[`${kind}-port`] !== undefined;
+  if (f['nats-url'] && !specific) e.url = f['nats-url'];
   for (const k of Object.keys(e) as (keyof NatsEndpoint)[]) if (e[k] === undefined) delete e[k];
   return e;
 }

@@ -25,7 +25,7 @@ function refuseUnreadablePidFiles(state: LocalState): void {
     `wash up found unreadable pid files (${unreadable.join(', ')}); the processes they recorded may still be running, so nothing was started`,
     {
       suggestion:
-        'run `wash down` (it removes unreadable pid files and stops the hosts that answer on the lattice), check that nothing is left (`wash get hosts`), then run `wash up` again',
+        'run `wash down` (it removes unreadable pid files and lists the hosts it sees; they no longer say which hosts were ours, so stop them with `wash down --host-id <id>` or `--all`), check that nothing is left (`wash get hosts`), then run `wash up` again',
     },
   );
 }

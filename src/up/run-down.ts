@@ -135,7 +135,7 @@ export async function washDown(o: DownOptions, io: DownIo, env: NodeJS.ProcessEn
   const unreadable = state.stale.filter((s) => s.reason === 'unreadable').map((s) => s.path);
   if (unreadable.length)
     result.warnings.push(
-      `unreadable pid files removed (${unreadable.join(', ')}): a process they recorded is only stopped if it answers on the lattice`,
+      `unreadable pid files removed (${unreadable.join(', ')}): the processes they recorded are no longer known as ours: stop them with --host-id or --all`,
     );
 
   const url = natsUrlFor(o, state);

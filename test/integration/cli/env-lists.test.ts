@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listsFromEnv } from '../../../src/output/env-lists.js';
 import { repoRoot, requireBuiltCli, runWash, washBin } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 
@@ -65,17 +66,48 @@ const appList = (lattice: string) =>
   runWash(['app', 'list', '-o', 'json', '--lattice', lattice], { env: baseEnv(), cwd: dir, timeoutMs: 30_000 });
 
 describe('repeatable flags read from the environment', () => {
-  it('every multiple+env flag of the CLI is covered here', () => {
+  it('every multiple+env flag of the CLI takes its variable as one value or a comma-separated list', () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
       commands: Record<string, { flags: Record<string, { multiple?: boolean; env?: string }> }>;
     };
     const found = Object.entries(manifest.commands).flatMap(([id, c]) =>
       Object.entries(c.flags)
         .filter(([, f]) => f.multiple && f.env)
-        .map(([name, f]) => `${id} --${name} ${f.env}`),
+        .map(([name, f]) => ({ id, name, def: f })),
     );
-    expect(found).toEqual(['wadm --lattice WASMCLOUD_LATTICE']);
+    // The ones below are also run end to end; a new one must be added to this list (and tested) on purpose.
+    expect(found.map((f) => `${f.id} --${f.name} ${f.def.env}`).sort()).toEqual([
+      'host --allowed-insecure WASMCLOUD_OCI_ALLOWED_INSECURE',
+      'host --registry-mirror WASMCLOUD_OCI_REGISTRY_MIRRORS',
+      'pull --registry-mirror WASMCLOUD_OCI_REGISTRY_MIRRORS',
+      'up --allowed-insecure WASMCLOUD_OCI_ALLOWED_INSECURE',
+      'up --registry-mirror WASMCLOUD_OCI_REGISTRY_MIRRORS',
+      'wadm --lattice WASMCLOUD_LATTICE',
+    ]);
+    for (const { name, def } of found) {
+      const one: Record<string, unknown> = { [name]: 'staging' };
+      const two: Record<string, unknown> = { [name]: 'a.example:5000, b.example' };
+      listsFromEnv({ [name]: def }, one);
+      listsFromEnv({ [name]: def }, two);
+      expect(one[name]).toEqual(['staging']);
+      expect(two[name]).toEqual(['a.example:5000', 'b.example']);
+    }
   });
+
+  // A list read character by character would complain about 'g' (from ghcr.io=…); read as a list, only the
+  // malformed last entry is named.
+  for (const argv of [['host'], ['up', '--nats-connect-only'], ['pull', 'ghcr.io/acme/app:1.0.0']]) {
+    it(`wash ${argv[0]}: WASMCLOUD_OCI_REGISTRY_MIRRORS is a comma-separated list`, async () => {
+      const r = await runWash([...argv, '-o', 'json'], {
+        env: { ...baseEnv(), WASMCLOUD_OCI_REGISTRY_MIRRORS: 'ghcr.io=127.0.0.1:5001, oops' },
+        cwd: dir,
+        timeoutMs: 30_000,
+      });
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr).toMatch(/--registry-mirror 'oops' is not a registry mapping/);
+      expect(r.stderr).not.toMatch(/'g'/);
+    }, 60_000);
+  }
 
   it('wash wadm: WASMCLOUD_LATTICE=staging serves the lattice staging', async () => {
     const result = await wadmServing('staging', async () => {

@@ -109,7 +109,7 @@ describe('wash up with an unusable data dir', () => {
 });
 
 describe('corrupt pid files', () => {
-  it('garbage in every pid file of a running lattice: wash up refuses and starts nothing; wash down stops everything', async () => {
+  it('garbage in every pid file of a running lattice: wash up refuses and starts nothing; wash down names the hosts, --all stops everything', async () => {
     env = await WashEnv.create();
     const up = await env.run(['up', '-d', '--nats-port', String(env.port), '-o', 'json']);
     env.trackRecorded();
@@ -140,12 +140,18 @@ describe('corrupt pid files', () => {
     expect(processesOf(env).sort()).toEqual(before);
     for (const f of files) expect(statSync(f).isFile()).toBe(true); // refused, not "cleaned up"
 
-    // The lattice's NATS is named: the unreadable nats.json no longer says where it is (and 4222 is not ours).
-    const down = await env.run(['down', '-o', 'json'], { env: { WASMCLOUD_CTL_PORT: String(env.port) } });
+    // The unreadable files no longer say which hosts are ours: plain `down` stops nothing and names them...
+    const named = { env: { WASMCLOUD_CTL_PORT: String(env.port) } };
+    const down = await env.run(['down', '-o', 'json'], named);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json).toMatchObject({ success: true, hosts_stopped: json.hosts.map((h) => h.id), hosts_remaining: [] });
+    expect(down.json).toMatchObject({ success: true, hosts_stopped: [], other_hosts: json.hosts.map((h) => h.id).sort() });
     expect((down.json!.stale_pid_files_removed as string[]).sort()).toEqual([...files].sort());
     expect(JSON.stringify(down.json!.warnings)).toMatch(/unreadable pid files removed/);
+    expect(procs.every((p) => checkIdentity(p) === 'alive')).toBe(true);
+    // ...and `--all` (explicit) stops them.
+    const all = await env.run(['down', '--all', '-o', 'json'], named);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.json).toMatchObject({ success: true, hosts_stopped: json.hosts.map((h) => h.id), hosts_remaining: [] });
     // The supervisor, its host and the NATS it started are all gone.
     expect(await eventually(() => procs.every(isGone), 30_000)).toBe(true);
     expect(await env.natsReachable()).toBe(false);
