@@ -156,21 +156,7 @@ export class ProviderManager {
       timers: [],
     };
     this.records.set(id, record);
-    try {
-      await this.deps.ensureSpec(id, cmd.provider_ref);
-    } catch (err) {
-      this.deps.log.warn(`could not record provider ${id} in the lattice state`, { error: errorText(err) });
-    }
-    this.deps.log.info(`provider ${id} started (built-in ${kind})`, { ref: cmd.provider_ref });
-    this.deps.events.publish('provider_started', {
-      host_id: this.deps.hostId,
-      image_ref: cmd.provider_ref,
-      provider_id: id,
-      annotations,
-      instance_id: id,
-      public_key: id,
-      link_name: 'default',
-    });
+    await this.announceStarted(cmd, `provider ${id} started (built-in ${kind})`, { ref: cmd.provider_ref });
     this.scheduleHealth(record);
     await server?.sync();
   }
@@ -239,17 +225,27 @@ export class ProviderManager {
       process: supervised,
       timers: [],
     });
+    await this.announceStarted(cmd, `provider ${id} started`, { ref: cmd.provider_ref, pid: supervised.pid });
+  }
+
+  /** Records the provider in the lattice state (best effort), logs and publishes `provider_started`. */
+  private async announceStarted(
+    cmd: StartProviderCommand,
+    message: string,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
+    const id = cmd.provider_id;
     try {
       await this.deps.ensureSpec(id, cmd.provider_ref);
     } catch (err) {
       this.deps.log.warn(`could not record provider ${id} in the lattice state`, { error: errorText(err) });
     }
-    this.deps.log.info(`provider ${id} started`, { ref: cmd.provider_ref, pid: supervised.pid });
+    this.deps.log.info(message, fields);
     this.deps.events.publish('provider_started', {
       host_id: this.deps.hostId,
       image_ref: cmd.provider_ref,
       provider_id: id,
-      annotations,
+      annotations: cmd.annotations ?? {},
       instance_id: id,
       public_key: id,
       link_name: 'default',
