@@ -169,12 +169,24 @@ describe('100 concurrent app operations', () => {
         `${(err as Error).message} ${note}: want ${JSON.stringify(want)}, running ${JSON.stringify(running)}`,
       );
     });
-    for (const [app, v] of deployedVersion) {
-      const status = await client.status(app);
-      expect({ app, status: status.status.type }, note).toEqual({
-        app,
-        status: v === null ? 'undeployed' : 'deployed',
-      });
-    }
+    // Status is published after the pass that converged: wait for it too (bounded), then compare exactly.
+    const statuses = async () => {
+      const out: Record<string, string> = {};
+      for (const app of deployedVersion.keys()) out[app] = (await client.status(app)).status.type;
+      return out;
+    };
+    const wantStatus = Object.fromEntries(
+      [...deployedVersion].map(([app, v]) => [app, v === null ? 'undeployed' : 'deployed']),
+    );
+    let seen: Record<string, string> = {};
+    await waitUntil(
+      async () => {
+        seen = await statuses();
+        return JSON.stringify(seen) === JSON.stringify(wantStatus) ? true : undefined;
+      },
+      30_000,
+      'every app status to match the store',
+    ).catch(() => undefined);
+    expect(seen, note).toEqual(wantStatus);
   }, 180_000);
 });
