@@ -144,7 +144,11 @@ describe('corrupt pid files', () => {
     const named = { env: { WASMCLOUD_CTL_PORT: String(env.port) } };
     const down = await env.run(['down', '-o', 'json'], named);
     expect(down.code, down.stderr).toBe(0);
-    expect(down.json).toMatchObject({ success: true, hosts_stopped: [], other_hosts: json.hosts.map((h) => h.id).sort() });
+    expect(down.json).toMatchObject({
+      success: true,
+      hosts_stopped: [],
+      other_hosts: json.hosts.map((h) => h.id).sort(),
+    });
     expect((down.json!.stale_pid_files_removed as string[]).sort()).toEqual([...files].sort());
     expect(JSON.stringify(down.json!.warnings)).toMatch(/unreadable pid files removed/);
     expect(procs.every((p) => checkIdentity(p) === 'alive')).toBe(true);
