@@ -35,8 +35,8 @@ describe('hostOptionsFromFlags', () => {
       { ...fromEnv, 'nats-port': 4000, 'ctl-port': 5000, explicit: new Set(['nats-port', 'ctl-port']) },
       {},
     );
-    expect(both.ctl.port).toBe(5000);
-    expect(both.rpc.port).toBe(4000);
+    expect(both.ctl?.port).toBe(5000);
+    expect(both.rpc?.port).toBe(4000);
   });
 
   it('labels_fromEnvAndFlags_flagsWin', () => {
