@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { freePort } from '../../../src/up/nats-server.js';
 import type { Wadm } from '../../../src/wadm/index.js';
+import { helloApp as sharedHelloApp } from '../../../src/testing/hello-app.js';
 import { runWash } from '../../helpers/cli.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
 import type { TestNats } from '../../helpers/nats.js';
@@ -67,41 +68,8 @@ async function componentCounts(ctl: CtlClient, id: string): Promise<Record<strin
   return out;
 }
 
-const helloApp = (name: string, port: number, image = V1, instances = 2) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: ${instances}
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen
-                  properties:
-                    address: 127.0.0.1:${port}
-`;
+const helloApp = (name: string, port: number, image = V1, instances = 2) =>
+  sharedHelloApp({ name, port, image, instances });
 
 /** One component (`hello`, the v1 fixture) with a spreadscaler over the given spread entries (YAML flow maps). */
 const spreadApp = (name: string, instances: number, spreads: string[]) => `

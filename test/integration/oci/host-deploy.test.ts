@@ -15,6 +15,7 @@ import { pushComponent } from '../../../src/oci/index.js';
 import { sha256Digest } from '../../../src/oci/digest.js';
 import { OCI_MANIFEST } from '../../../src/oci/media-types.js';
 import { freePort } from '../../../src/up/nats-server.js';
+import { helloApp as sharedHelloApp } from '../../../src/testing/hello-app.js';
 import { runWash } from '../../helpers/cli.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
 import type { TestNats } from '../../helpers/nats.js';
@@ -57,41 +58,7 @@ afterAll(async () => {
   await Promise.all([lat?.stop(), reg?.close(), privateReg?.close()]);
 });
 
-const helloApp = (name: string, image: string, port: number) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen
-                  properties:
-                    address: 127.0.0.1:${port}
-`;
+const helloApp = (name: string, image: string, port: number) => sharedHelloApp({ name, image, port });
 
 async function deploy(name: string, image: string): Promise<number> {
   const port = await freePort();
