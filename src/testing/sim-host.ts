@@ -3,8 +3,8 @@
  * A light simulated wasmCloud host: answers the ctl v1 requests a wadm engine sends (ping, inventory,
  * component scale/update, provider start/stop, links, config, labels) over NATS and emits the v1 events a
  * real host would, without running anything. Hosts of one lattice share links and configs through a
- * `SimLattice` object (real hosts share them through KV). Counts and records every request, for tests and
- * benchmarks. Options make it misbehave on purpose: late or missing events, failing scales, a slow ping.
+ * `SimLattice` object (real hosts share them through KV). Counts (and on request records) every request, for
+ * tests and benchmarks. Options make it misbehave on purpose: late or missing events, failing scales, a slow ping.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
@@ -69,6 +69,8 @@ export interface SimHostOptions {
   pingDelayMs?: number;
   /** Answer component/provider auctions, as a real host does (default false: wadm never auctions). */
   auctions?: boolean;
+  /** Keep every request in `requests` (default false: benchmarks run many). */
+  recordRequests?: boolean;
   /** What `claims.get` answers (default none). */
   claims?: ClaimsList;
   /** Publish host_started when up (default true). */
@@ -107,7 +109,7 @@ export interface SimHost {
   readonly counts: Record<string, number>;
   /** Every scale request body (in order). */
   readonly scaleRequests: ReturnType<typeof decodeScaleComponentCommand>[];
-  /** Every request (subject and decoded body, in order). */
+  /** Every request (subject and decoded body, in order), with `recordRequests`. */
   readonly requests: SimRequest[];
   /** The lattice data this host reads and writes (links, configs). */
   readonly shared: SimLattice;
@@ -201,7 +203,7 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
     const op = parsed.op;
     counts[op] = (counts[op] ?? 0) + 1;
     const body = () => decodeJson(msg.data);
-    requests.push({ subject: msg.subject, body: decodeJson(msg.data) });
+    if (opts.recordRequests) requests.push({ subject: msg.subject, body: decodeJson(msg.data) });
     switch (op) {
       case 'host.ping': {
         const uptime = Math.floor((Date.now() - started) / 1000);

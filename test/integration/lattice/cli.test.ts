@@ -42,6 +42,7 @@ beforeAll(async () => {
       labels: { zone: 'east' },
       eventDelayMs: 100,
       auctions: true,
+      recordRequests: true,
     }),
   );
   hosts.push(await startSimHost(nc, { id: SLOW, lattice: 'slow', eventDelayMs: 'never' }));
