@@ -113,7 +113,10 @@ export async function bench({ quick = false, log = () => {} } = {}) {
           unit: 'ms',
           baseline: l.baseline_node_e0_ms,
           baselineName: 'node -e 0',
-          target: { on: 'ratio', op: '<=', limit: doc.target_ratio_one_host },
+          // Issue 9 sets the ratio target for one host; with five it is measured and reported only.
+          ...(l.hosts === 1
+            ? { target: { on: 'ratio', op: '<=', limit: doc.target_ratio_one_host } }
+            : { note: `target (≤ ${doc.target_ratio_one_host}×) applies to one host` }),
         }),
       );
       rows.push(

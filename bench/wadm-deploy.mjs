@@ -49,40 +49,11 @@ const BODY = 'hello from wash v1\n';
 const WAIT_MS = 60_000;
 const log = (line) => logTo(BENCH, line);
 
-const manifest = (name, image, port) => `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen
-                  properties:
-                    address: 127.0.0.1:${port}
-`;
+/** The hello app manifest (src/testing/hello-app.ts, as built into dist/). */
+async function manifest(name, image, port) {
+  const { helloApp } = await import(join(root, 'dist', 'testing', 'hello-app.js'));
+  return helloApp({ name, image, port });
+}
 
 /** Pushed statuses of one app from now on; `when(type)` resolves with the time the first one of that type arrived. */
 function watchStatus(client, name) {
@@ -177,7 +148,7 @@ async function viaCli(ctx, name) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const file = join(ctx.home, `${name}.yaml`);
-  writeFileSync(file, manifest(name, ctx.image, port));
+  writeFileSync(file, await manifest(name, ctx.image, port));
 
   let watch = watchStatus(ctx.client, name);
   const t0 = nowMs();
@@ -212,7 +183,7 @@ async function viaCli(ctx, name) {
 async function viaClient(ctx, name) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const text = manifest(name, ctx.image, port);
+  const text = await manifest(name, ctx.image, port);
 
   let watch = watchStatus(ctx.client, name);
   const t0 = nowMs();

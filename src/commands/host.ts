@@ -296,8 +296,7 @@ export default class Host extends WashCommand {
     const { flags } = await this.parse(Host, normalizeAllowFileLoadArgv(this.argv));
     const { logUnexpectedRejections } = await import('../output/process-guard.js');
     logUnexpectedRejections((m) => process.stderr.write(`${new Date().toISOString()} ERROR ${m}\n`));
-    const given = new Set(this.argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!));
-    const host = await startHost(hostOptionsFromFlags({ ...flags, explicit: given }));
+    const host = await startHost(hostOptionsFromFlags({ ...flags, explicit: this.flagSources.onArgv() }));
 
     // First signal: graceful stop. A second one while stopping: default action (terminate at once).
     const onSignal = (signal: NodeJS.Signals) => {

@@ -70,9 +70,9 @@ Several wadm processes may serve the same lattice: API requests are shared, and 
       import('../wadm/engine/process.js'),
     ]);
     // WADM_NATS_SERVER overrides --ctl-host/--ctl-port from the environment or a context, but not ones given here.
-    const given = (...names: string[]) => this.argv.some((a) => names.some((n) => a === n || a.startsWith(`${n}=`)));
-    const serverFromEnvOnly = !given('--nats-server') && given('-r', '--ctl-host', '-p', '--ctl-port');
-    const server = serverFromEnvOnly ? undefined : flags['nats-server'];
+    const server = this.flagSources.yieldsTo('nats-server', ['ctl-host', 'ctl-port'])
+      ? undefined
+      : flags['nats-server'];
     const address: NatsServerAddress = parseNatsServerAddress(server ?? natsUrl(conn));
     const log = stderrLog(flags['log-level']);
     const { logUnexpectedRejections } = await import('../output/process-guard.js');

@@ -3,6 +3,8 @@
  * say precisely what a file is before handing it to jco.
  */
 
+import { readU32Leb } from './leb128.js';
+
 export type WasmKind = 'component' | 'core-module' | 'pre-release-component' | 'unknown-wasm' | 'not-wasm';
 
 export interface WasmClassification {
@@ -75,19 +77,6 @@ export function classifyWasm(bytes: Uint8Array): WasmClassification {
 export interface CustomSection {
   name: string;
   data: Uint8Array;
-}
-
-function readU32Leb(bytes: Uint8Array, offset: number): [value: number, next: number] {
-  let value = 0;
-  let shift = 0;
-  let pos = offset;
-  for (;;) {
-    if (pos >= bytes.length || shift > 28) throw new RangeError(`bad LEB128 at offset ${offset}`);
-    const byte = bytes[pos++];
-    value += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return [value, pos];
-    shift += 7;
-  }
 }
 
 /**

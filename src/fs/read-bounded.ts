@@ -64,6 +64,39 @@ function tooLarge(path: string, maxBytes: number, size?: number): BoundedReadErr
   );
 }
 
+/**
+ * The read loop of both forms: buffers sized by fstat, plus one byte to notice a file that grew since (it is
+ * refused, not truncated).
+ */
+class BoundedChunks {
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
+  constructor(
+    private readonly path: string,
+    private readonly maxBytes: number,
+    private readonly statSize: number,
+  ) {}
+
+  /** The buffer for the next read. */
+  next(): Buffer {
+    const room = Math.min(Math.max(this.statSize - this.total, 0) + 1, this.maxBytes + 1 - this.total, 1024 * 1024);
+    return Buffer.allocUnsafe(room);
+  }
+
+  /** Takes the first `n` bytes of `chunk`; false at the end of the file. */
+  add(chunk: Buffer, n: number): boolean {
+    if (n === 0) return false;
+    this.total += n;
+    if (this.total > this.maxBytes) throw tooLarge(this.path, this.maxBytes);
+    this.chunks.push(chunk.subarray(0, n));
+    return true;
+  }
+
+  content(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.total);
+  }
+}
+
 /** Reads a regular file of at most `maxBytes` bytes; anything else is a `BoundedReadError`. */
 export function readBoundedFileSync(path: string, maxBytes: number): Buffer {
   let fd: number;
@@ -75,21 +108,14 @@ export function readBoundedFileSync(path: string, maxBytes: number): Buffer {
   try {
     const st = fstatSync(fd);
     checkStats(path, st, maxBytes);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const chunks = new BoundedChunks(path, maxBytes, st.size);
     for (;;) {
-      // Sized by fstat, plus room to notice a file that grew since (it is refused, not truncated).
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(st.size - total, 0) + 1, maxBytes + 1 - total, 1024 * 1024));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > maxBytes) throw tooLarge(path, maxBytes);
-      chunks.push(chunk.subarray(0, n));
+      const buf = chunks.next();
+      if (!chunks.add(buf, readSync(fd, buf, 0, buf.length, null))) break;
     }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    return chunks.content();
   } catch (err) {
-    if (err instanceof BoundedReadError) throw err;
-    throw openFailure(path, err);
+    throw readFailure(path, err);
   } finally {
     closeSync(fd);
   }
@@ -109,23 +135,21 @@ export async function readBoundedFile(path: string, maxBytes: number): Promise<B
   try {
     const st = await p<Stats>((cb) => fstat(fd, cb));
     checkStats(path, st, maxBytes);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const chunks = new BoundedChunks(path, maxBytes, st.size);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(st.size - total, 0) + 1, maxBytes + 1 - total, 1024 * 1024));
-      const n = await p<number>((cb) => read(fd, chunk, 0, chunk.length, null, cb));
-      if (n === 0) break;
-      total += n;
-      if (total > maxBytes) throw tooLarge(path, maxBytes);
-      chunks.push(chunk.subarray(0, n));
+      const buf = chunks.next();
+      if (!chunks.add(buf, await p<number>((cb) => read(fd, buf, 0, buf.length, null, cb)))) break;
     }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    return chunks.content();
   } catch (err) {
-    if (err instanceof BoundedReadError) throw err;
-    throw openFailure(path, err);
+    throw readFailure(path, err);
   } finally {
     await p<void>((cb) => close(fd, (err) => cb(err, undefined))).catch(() => undefined);
   }
+}
+
+function readFailure(path: string, err: unknown): BoundedReadError {
+  return err instanceof BoundedReadError ? err : openFailure(path, err);
 }
 
 /** Same, as UTF-8 text. */

@@ -103,24 +103,32 @@ function positive(value: number | undefined, flag: string): number | undefined {
 
 function endpoint(f: HostFlagValues, kind: 'ctl' | 'rpc', env: NodeJS.ProcessEnv): NatsEndpoint {
   const K = kind.toUpperCase();
+  const given = (name: string) => (f.explicit ? f.explicit.has(name) : f[name as keyof HostFlagValues] !== undefined);
+  // --ctl-port beats --nats-port, unless only --nats-port was given on the command line (the other from the env).
+  const pick = <T>(specific: `${typeof kind}-${string}`, general: keyof HostFlagValues): T | undefined => {
+    const s = f[specific as keyof HostFlagValues] as T | undefined;
+    const g = f[general] as T | undefined;
+    return given(general) && !given(specific) ? (g ?? s) : (s ?? g);
+  };
   const e: NatsEndpoint = {
-    host: f[`${kind}-host`] ?? f['nats-host'],
+    host: pick<string>(`${kind}-host`, 'nats-host'),
     // Passwords only from the environment (a flag value shows in `ps`); `user:pass@` in a URL/host works too.
     user: env[`WASMCLOUD_${K}_USER`] || env.WASMCLOUD_NATS_USER || undefined,
     pass: env[`WASMCLOUD_${K}_PASSWORD`] || env.WASMCLOUD_NATS_PASSWORD || undefined,
-    port: port(f[`${kind}-port`], `--${kind}-port`) ?? port(f['nats-port'], '--nats-port'),
-    jwt: f[`${kind}-jwt`] ?? f['nats-jwt'],
-    seed: f[`${kind}-seed`] ?? f['nats-seed'],
-    credsfile: f[`${kind}-credsfile`] ?? f['nats-creds'],
+    port:
+      given('nats-port') && !given(`${kind}-port`)
+        ? port(f['nats-port'], '--nats-port')
+        : (port(f[`${kind}-port`], `--${kind}-port`) ?? port(f['nats-port'], '--nats-port')),
+    jwt: pick<string>(`${kind}-jwt`, 'nats-jwt'),
+    seed: pick<string>(`${kind}-seed`, 'nats-seed'),
+    credsfile: pick<string>(`${kind}-credsfile`, 'nats-creds'),
     tls: f[`${kind}-tls`] || undefined,
     tlsCaFile: f[`${kind}-tls-ca-file`],
     tlsFirst: f[`${kind}-tls-first`] || undefined,
   };
   // --nats-url names the server for both connections unless a specific host/port was given on the command line
   // (one that only came from WASMCLOUD_*_HOST/PORT does not override an explicit URL and its credentials).
-  const specific = f.explicit
-    ? f.explicit.has(`${kind}-host`) || f.explicit.has(`${kind}-port`)
-    : f[`${kind}-host`] !== undefined || f[`${kind}-port`] !== undefined;
+  const specific = given(`${kind}-host`) || given(`${kind}-port`);
   if (f['nats-url'] && !specific) e.url = f['nats-url'];
   for (const k of Object.keys(e) as (keyof NatsEndpoint)[]) if (e[k] === undefined) delete e[k];
   return e;

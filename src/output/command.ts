@@ -1,6 +1,7 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import type { Input, ParserOutput } from '@oclif/core/interfaces';
+import { flagSources, FlagSources } from '../cli/flag-sources.js';
 import { UserError, exitCodeFor } from '../errors.js';
 import { listsFromEnv } from './env-lists.js';
 import { errorDocument, successDocument } from './json.js';
@@ -22,6 +23,9 @@ export const outputFlag = Flags.option({
 export abstract class WashCommand extends Command {
   static override baseFlags = { output: outputFlag };
 
+  /** Where each flag value of the last `parse` came from (argv, environment, default). */
+  protected flagSources = new FlagSources(new Map());
+
   protected get mode(): OutputMode {
     return outputModeFromArgv(this.argv);
   }
@@ -30,7 +34,10 @@ export abstract class WashCommand extends Command {
     return this.mode === 'json';
   }
 
-  /** oclif's parse, plus repeatable flags read from their environment variable as a list (`env-lists.ts`). */
+  /**
+   * oclif's parse, plus repeatable flags read from their environment variable as a list (`env-lists.ts`), and
+   * `flagSources` recorded.
+   */
   // Record<string, any>: oclif's FlagOutput / ArgOutput, which its package does not export.
   protected override async parse<
     F extends Record<string, any>,
@@ -43,6 +50,7 @@ export abstract class WashCommand extends Command {
       { multiple?: boolean; env?: string }
     >;
     listsFromEnv(defs, out.flags as Record<string, unknown>);
+    this.flagSources = flagSources(defs, out.flags as Record<string, unknown>, out.raw);
     return out;
   }
 

@@ -3,19 +3,22 @@
  * A light simulated wasmCloud host: answers the ctl v1 requests a wadm engine sends (ping, inventory,
  * component scale/update, provider start/stop, links, config, labels) over NATS and emits the v1 events a
  * real host would, without running anything. Hosts of one lattice share links and configs through a
- * `SimLattice` object (real hosts share them through KV). Counts every request, for tests and benchmarks.
+ * `SimLattice` object (real hosts share them through KV). Counts (and on request records) every request, for
+ * tests and benchmarks. Options make it misbehave on purpose: late or missing events, failing scales, a slow ping.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   ctlError,
   ctlOk,
   ctlSuccess,
+  decodeComponentAuctionRequest,
   decodeConfigMap,
   decodeDeleteLinkRequest,
   decodeHostLabel,
   decodeHostLabelIdentifier,
   decodeJson,
   decodeLink,
+  decodeProviderAuctionRequest,
   decodeScaleComponentCommand,
   decodeStartProviderCommand,
   decodeStopProviderCommand,
@@ -23,8 +26,10 @@ import {
   encodeJson,
 } from '../lattice/codec.js';
 import { buildEvent, encodeEvent, type EventName } from '../lattice/events.js';
+import { isProtectedLabelKey, labelsSatisfy } from '../host/labels.js';
 import { DEFAULT_CTL_PREFIX, eventSubject, hostSubscriptions, parseCtlSubject } from '../lattice/subjects.js';
 import type {
+  ClaimsList,
   ComponentDescription,
   ConfigMap,
   HostInventory,
@@ -44,20 +49,37 @@ export function createSimLattice(): SimLattice {
 }
 
 export interface SimHostOptions {
-  lattice: string;
-  shared: SimLattice;
+  /** Default `default`. */
+  lattice?: string;
+  /** Links and configs shared with other hosts of the lattice; default: this host's own. */
+  shared?: SimLattice;
   labels?: StringMap;
   id?: string;
   friendlyName?: string;
   prefix?: string;
   /** Heartbeat period in ms; 0 or absent: no automatic heartbeats. */
   heartbeatMs?: number;
-  /** Delay before workload events (as if fetching an image). */
-  eventDelayMs?: number;
+  /** Delay before workload events (as if fetching an image); `never`: they are never published. */
+  eventDelayMs?: number | 'never';
   /** Images whose start fails (component_scale_failed / provider_start_failed). */
   failImages?: string[];
+  /** Every component scale fails with this `component_scale_failed` error. */
+  scaleError?: string;
+  /** Answer `host.ping` this many ms late (a slow host). */
+  pingDelayMs?: number;
+  /** Answer component/provider auctions, as a real host does (default false: wadm never auctions). */
+  auctions?: boolean;
+  /** Keep every request in `requests` (default false: benchmarks run many). */
+  recordRequests?: boolean;
+  /** What `claims.get` answers (default none). */
+  claims?: ClaimsList;
   /** Publish host_started when up (default true). */
   announce?: boolean;
+}
+
+export interface SimRequest {
+  subject: string;
+  body: unknown;
 }
 
 export type SimOp =
@@ -66,6 +88,8 @@ export type SimOp =
   | 'host.stop'
   | 'component.scale'
   | 'component.update'
+  | 'component.auction'
+  | 'provider.auction'
   | 'provider.start'
   | 'provider.stop'
   | 'link.put'
@@ -85,6 +109,10 @@ export interface SimHost {
   readonly counts: Record<string, number>;
   /** Every scale request body (in order). */
   readonly scaleRequests: ReturnType<typeof decodeScaleComponentCommand>[];
+  /** Every request (subject and decoded body, in order), with `recordRequests`. */
+  readonly requests: SimRequest[];
+  /** The lattice data this host reads and writes (links, configs). */
+  readonly shared: SimLattice;
   components(): ComponentDescription[];
   providers(): ProviderDescription[];
   inventory(): HostInventory;
@@ -93,8 +121,13 @@ export interface SimHost {
   stop(opts?: { graceful?: boolean }): Promise<void>;
 }
 
+/** wasmCloud 1.9's reply text (`handle_label_put`), as src/host/control.ts answers. */
+const RESERVED_LABEL_PUT = 'hostcore.* labels cannot be set dynamically';
+
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-export function simHostId(): string {
+/** A valid host id (N + 55 base32 characters): random, or the seed character repeated (readable in tests). */
+export function simHostId(seed?: string): string {
+  if (seed) return `N${seed.toUpperCase().repeat(55)}`;
   let s = 'N';
   for (let i = 0; i < 55; i++) s += B32[Math.floor(Math.random() * 32)];
   return s;
@@ -109,6 +142,7 @@ interface RunningComponent {
 
 export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Promise<SimHost> {
   const id = opts.id ?? simHostId();
+  const lattice = opts.lattice ?? 'default';
   const prefix = opts.prefix ?? DEFAULT_CTL_PREFIX;
   const labels: StringMap = {
     'hostcore.os': 'linux',
@@ -121,16 +155,18 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
   const providers = new Map<string, { image: string; annotations: StringMap }>();
   const counts: Record<string, number> = {};
   const scaleRequests: ReturnType<typeof decodeScaleComponentCommand>[] = [];
+  const requests: SimRequest[] = [];
   const started = Date.now();
   const fails = new Set(opts.failImages ?? []);
-  const shared = opts.shared;
+  const shared = opts.shared ?? createSimLattice();
   let stopped = false;
 
   const emit = <N extends EventName>(name: N, data: Parameters<typeof buildEvent<N>>[1]) => {
     if (stopped) return;
-    nc.publish(eventSubject(opts.lattice, name), encodeEvent(buildEvent(name, data, id)));
+    nc.publish(eventSubject(lattice, name), encodeEvent(buildEvent(name, data, id)));
   };
   const later = (fn: () => void) => {
+    if (opts.eventDelayMs === 'never') return;
     if (opts.eventDelayMs) setTimeout(fn, opts.eventDelayMs);
     else queueMicrotask(fn);
   };
@@ -167,13 +203,14 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
     const op = parsed.op;
     counts[op] = (counts[op] ?? 0) + 1;
     const body = () => decodeJson(msg.data);
+    if (opts.recordRequests) requests.push({ subject: msg.subject, body: decodeJson(msg.data) });
     switch (op) {
       case 'host.ping': {
         const uptime = Math.floor((Date.now() - started) / 1000);
         return ctlOk({
           id,
           friendly_name: friendlyName,
-          lattice: opts.lattice,
+          lattice,
           labels: { ...labels },
           uptime_seconds: uptime,
           uptime_human: `${uptime}s`,
@@ -203,7 +240,7 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
           );
           return ctlSuccess();
         }
-        if (fails.has(cmd.component_ref) && !prev) {
+        if (opts.scaleError || (fails.has(cmd.component_ref) && !prev)) {
           later(() =>
             emit('component_scale_failed', {
               component_id: cmd.component_id,
@@ -211,7 +248,7 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
               host_id: id,
               max_instances: cmd.count,
               annotations,
-              error: `failed to fetch component ${cmd.component_ref}`,
+              error: opts.scaleError ?? `failed to fetch component ${cmd.component_ref}`,
             }),
           );
           return ctlSuccess();
@@ -366,6 +403,16 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
         emit('linkdef_deleted', { ...req, ...(gone ? { target: gone.target, interfaces: gone.interfaces } : {}) });
         return ctlSuccess();
       }
+      case 'component.auction': {
+        const req = decodeComponentAuctionRequest(body());
+        if (!labelsSatisfy(labels, req.constraints) || components.has(req.component_id)) return undefined;
+        return ctlOk({ ...req, host_id: id });
+      }
+      case 'provider.auction': {
+        const req = decodeProviderAuctionRequest(body());
+        if (!labelsSatisfy(labels, req.constraints) || providers.has(req.provider_id)) return undefined;
+        return ctlOk({ ...req, host_id: id });
+      }
       case 'link.get':
         return ctlOk(shared.links);
       case 'config.put':
@@ -381,15 +428,17 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
         emit('config_deleted', { config_name: parsed.name });
         return ctlSuccess('successfully deleted config');
       case 'claims.get':
-        return ctlOk([]);
+        return ctlOk(opts.claims ?? []);
       case 'label.put': {
         const l = decodeHostLabel(body());
+        if (isProtectedLabelKey(l.key)) return ctlError(RESERVED_LABEL_PUT);
         labels[l.key] = l.value;
         emit('labels_changed', { host_id: id, labels: { ...labels } });
         return ctlSuccess('successfully put label');
       }
       case 'label.del': {
         const l = decodeHostLabelIdentifier(body());
+        if (!Object.hasOwn(labels, l.key)) return ctlSuccess('successfully deleted label (no such label)');
         delete labels[l.key];
         emit('labels_changed', { host_id: id, labels: { ...labels } });
         return ctlSuccess('successfully deleted label');
@@ -400,8 +449,8 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
   }
 
   const subs: Subscription[] = [];
-  for (const s of hostSubscriptions(prefix, opts.lattice, id)) {
-    if (s.auction) continue;
+  for (const s of hostSubscriptions(prefix, lattice, id)) {
+    if (s.auction && !opts.auctions) continue;
     subs.push(
       nc.subscribe(s.subject, {
         ...(s.queue ? { queue: s.queue } : {}),
@@ -413,7 +462,10 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
           } catch (e) {
             reply = ctlError((e as Error).message);
           }
-          if (msg.reply) msg.respond(encodeJson(reply));
+          if (reply === undefined || !msg.reply) return;
+          if (opts.pingDelayMs && msg.subject.endsWith('.host.ping'))
+            setTimeout(() => !stopped && msg.respond(encodeJson(reply)), opts.pingDelayMs);
+          else msg.respond(encodeJson(reply));
         },
       }),
     );
@@ -445,6 +497,8 @@ export async function startSimHost(nc: NatsConnection, opts: SimHostOptions): Pr
     labels,
     counts,
     scaleRequests,
+    requests,
+    shared,
     components: () => inventory().components,
     providers: () => inventory().providers,
     inventory,

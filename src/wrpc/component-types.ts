@@ -8,6 +8,7 @@
  * make the whole read fail with `WrpcCodecError` (the host then starts the component without wRPC wiring and
  * logs why); canonical builtins it cannot size leave later exported functions untyped (absent).
  */
+import { decodeS33Leb, decodeU32Leb } from '../component/leb128.js';
 import { WrpcCodecError } from './codec.js';
 import type { Field, FunctionType, WrpcType } from './types.js';
 
@@ -62,26 +63,10 @@ class Reader {
     return this.buf[this.pos];
   }
   u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
+    return decodeU32Leb(() => this.byte());
   }
   s33(): number {
-    let result = 0n;
-    let shift = 0n;
-    let b: number;
-    do {
-      b = this.byte();
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-    } while (b & 0x80);
-    if (b & 0x40) result -= 1n << shift;
-    return Number(result);
+    return decodeS33Leb(() => this.byte());
   }
   string(): string {
     const n = this.u32();

@@ -19,6 +19,11 @@ export const PEER_FIXTURES_ROOT: string | undefined = candidates.find((dir) => e
 /** How a skipped suite says why. */
 export const PEER_FIXTURES_SKIP = `(skipped: peer fixtures not found in ${candidates.join(' or ')}; set WASH_PEER_FIXTURES)`;
 
+/** A suite or test name that, when `present` is unset, says why it is skipped: `describe.skipIf(!x)(needing(x, '…'))`. */
+export function needing(present: unknown, name: string): string {
+  return present ? name : `${name} ${PEER_FIXTURES_SKIP}`;
+}
+
 /** `wadm/tests/fixtures/manifests` (wadm's own manifests and events.json), or undefined. */
 export const WADM_MANIFESTS = existing(
   PEER_FIXTURES_ROOT && join(PEER_FIXTURES_ROOT, 'wadm', 'tests', 'fixtures', 'manifests'),

@@ -4,32 +4,9 @@
  * running out of memory. Imported memories are left alone: they are capped where they are defined.
  */
 
+import { encodeU32Leb, readU32Leb } from '../../component/leb128.js';
+
 const PAGE = 65536;
-
-function readLeb(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let result = 0;
-  let shift = 0;
-  let pos = at;
-  for (;;) {
-    const byte = bytes[pos++];
-    if (byte === undefined) throw new Error('truncated LEB128 in wasm module');
-    result += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return [result, pos];
-    shift += 7;
-  }
-}
-
-function writeLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
-  return out;
-}
 
 export class MemoryLimitError extends Error {
   override name = 'MemoryLimitError';
@@ -41,29 +18,29 @@ export function capModuleMemory(module: Uint8Array, maxBytes: number): Uint8Arra
   let pos = 8;
   while (pos < module.length) {
     const id = module[pos];
-    const [size, contentStart] = readLeb(module, pos + 1);
+    const [size, contentStart] = readU32Leb(module, pos + 1);
     const contentEnd = contentStart + size;
     if (id === 5) {
-      const [count, first] = readLeb(module, contentStart);
-      const rewritten: number[] = [...writeLeb(count)];
+      const [count, first] = readU32Leb(module, contentStart);
+      const rewritten: number[] = [...encodeU32Leb(count)];
       let p = first;
       for (let i = 0; i < count; i++) {
         const flags = module[p++];
         if (flags & 0x04) throw new MemoryLimitError('64-bit linear memories are not supported');
-        const [min, afterMin] = readLeb(module, p);
+        const [min, afterMin] = readU32Leb(module, p);
         p = afterMin;
         let max: number | undefined;
-        if (flags & 0x01) [max, p] = readLeb(module, p);
+        if (flags & 0x01) [max, p] = readU32Leb(module, p);
         if (min > maxPages) {
           throw new MemoryLimitError(
             `the component needs ${min * PAGE} bytes of linear memory at start, more than the ${maxPages * PAGE}-byte limit`,
           );
         }
         const cap = max === undefined ? maxPages : Math.min(max, maxPages);
-        rewritten.push(flags | 0x01, ...writeLeb(min), ...writeLeb(cap));
+        rewritten.push(flags | 0x01, ...encodeU32Leb(min), ...encodeU32Leb(cap));
       }
       const body = Uint8Array.from(rewritten);
-      const header = Uint8Array.from([5, ...writeLeb(body.length)]);
+      const header = Uint8Array.from([5, ...encodeU32Leb(body.length)]);
       const out = new Uint8Array(pos + header.length + body.length + (module.length - contentEnd));
       out.set(module.subarray(0, pos), 0);
       out.set(header, pos);

@@ -5,6 +5,8 @@
  * instance recycler (recycler.ts) uses these exports to snapshot a fresh instance and restore it.
  */
 
+import { decodeU32Leb, encodeU32Leb, skipLeb } from '../../component/leb128.js';
+
 export const GLOBAL_EXPORT_PREFIX = '__wash_global_';
 export const MEMORY_EXPORT_PREFIX = '__wash_memory_';
 export const TABLE_EXPORT_PREFIX = '__wash_table_';
@@ -31,18 +33,11 @@ class Reader {
     return b;
   }
   u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
+    return decodeU32Leb(() => this.byte());
   }
   /** Skips a signed LEB128 of any width. */
   skipLeb(): void {
-    while (this.byte() & 0x80);
+    skipLeb(() => this.byte());
   }
   skipName(): void {
     const len = this.u32();
@@ -100,21 +95,9 @@ class Reader {
   }
 }
 
-function leb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) b |= 0x80;
-    out.push(b);
-  } while (v > 0);
-  return out;
-}
-
 function exportEntry(name: string, kind: number, index: number): number[] {
   const utf8 = [...Buffer.from(name, 'utf8')];
-  return [...leb(utf8.length), ...utf8, kind, ...leb(index)];
+  return [...encodeU32Leb(utf8.length), ...utf8, kind, ...encodeU32Leb(index)];
 }
 
 export function exportMutableState(module: Uint8Array): StateExports {
@@ -199,16 +182,16 @@ export function exportMutableState(module: Uint8Array): StateExports {
   if (existing) {
     const r = new Reader(module, existing.contentStart);
     const count = r.u32();
-    body = [...leb(count + entries.length), ...module.subarray(r.pos, existing.end), ...entries.flat()];
+    body = [...encodeU32Leb(count + entries.length), ...module.subarray(r.pos, existing.end), ...entries.flat()];
     replaceStart = existing.start;
     replaceEnd = existing.end;
   } else {
     // A new export section goes after the last section that orders before it (type … global, and tag = 13).
     const before = sections.filter((s) => (s.id >= 1 && s.id <= 6) || s.id === 13).pop();
     replaceStart = replaceEnd = before ? before.end : 8;
-    body = [...leb(entries.length), ...entries.flat()];
+    body = [...encodeU32Leb(entries.length), ...entries.flat()];
   }
-  const section = Uint8Array.from([7, ...leb(body.length), ...body]);
+  const section = Uint8Array.from([7, ...encodeU32Leb(body.length), ...body]);
   const out = new Uint8Array(module.length - (replaceEnd - replaceStart) + section.length);
   out.set(module.subarray(0, replaceStart), 0);
   out.set(section, replaceStart);

@@ -5,46 +5,28 @@
  * serve again (target 5 s; asserted with a generous bound, the figure is printed), and app status must show the
  * loss as soon as it is known (the dead zone's http-server has nowhere to go, so it stays short of deployed). Before the liveness probe this took ~70 s (two missed 30 s heartbeats).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { freePort } from '../../../src/up/nats-server.js';
 import { WadmClient } from '../../../src/wadm/client/index.js';
-import { startWadm, type Wadm } from '../../../src/wadm/index.js';
 import type { Status } from '../../../src/wadm/types.js';
-import { requireBuiltCli } from '../../helpers/cli.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { assertFreshBuild, get, spawnHost, waitForBody, waitUntil, type ChildHost } from '../host/helpers.js';
+import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
+import { get, waitForBody, waitUntil } from '../host/helpers.js';
 
 const LATTICE = 'hostkill';
 const BODY = FIXTURE_BODIES['http-hello-v1'];
-let nats: TestNats;
+let lat: TestLattice;
 let nc: NatsConnection;
-let wadm: Wadm | undefined;
-let dir: string;
-const hosts: ChildHost[] = [];
 const statuses: Array<{ at: number; type: string; message?: string }> = [];
 
 beforeAll(async () => {
-  requireBuiltCli();
-  assertFreshBuild();
-  dir = mkdtempSync(join(tmpdir(), 'wash-host-kill-'));
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
+  lat = await startTestLattice({ lattice: LATTICE, tmpPrefix: 'wash-host-kill-' });
+  nc = lat.nc;
 });
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.signal('SIGKILL')));
-  await wadm?.close();
-  await nc?.close();
-  await nats?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => lat?.stop());
 
 const provider = (zone: string, port: number) => `
     - name: http-${zone}
@@ -95,20 +77,14 @@ ${provider('b', ports.b)}
 
 describe('host killed under HTTP load', () => {
   it('the survivor serves again within seconds and status shows the loss meanwhile', async () => {
-    wadm = await startWadm(nc, {
-      lattices: [LATTICE],
+    await lat.wadm({
       engine: {
         onStatus: (app, s: Status) => {
           if (app === 'killme') statuses.push({ at: Date.now(), type: s.status.type, message: s.status.message });
         },
       },
     });
-    await wadm.ready;
-    const [a, b] = await Promise.all([
-      spawnHost(nats.url, LATTICE, ['-l', 'zone=a']),
-      spawnHost(nats.url, LATTICE, ['-l', 'zone=b']),
-    ]);
-    hosts.push(a, b);
+    const [a, b] = await Promise.all([lat.host(['-l', 'zone=a']), lat.host(['-l', 'zone=b'])]);
     const ports = { a: await freePort(), b: await freePort() };
     const client = new WadmClient(nc, LATTICE, { timeoutMs: 5000 });
     await client.put(manifest(ports));

@@ -4,67 +4,47 @@
  * components), rollback, undeploy cleanup and --orphan, label spreads over three hosts, rescheduling after a
  * host stops, engine restart without duplicate starts, and three engines at once without over-starts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { freePort } from '../../../src/up/nats-server.js';
-import { startWadm, type Wadm } from '../../../src/wadm/index.js';
-import { requireBuiltCli, runWash } from '../../helpers/cli.js';
+import type { Wadm } from '../../../src/wadm/index.js';
+import { helloApp as sharedHelloApp } from '../../../src/testing/hello-app.js';
+import { runWash } from '../../helpers/cli.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, assertFreshBuild, get, spawnHost, waitForBody, waitUntil, type ChildHost } from '../host/helpers.js';
+import type { TestNats } from '../../helpers/nats.js';
+import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
+import { EventLog, get, waitForBody, waitUntil, type ChildHost } from '../host/helpers.js';
 
 const V1 = pathToFileURL(fixturePath('http-hello-v1')).href;
 const V2 = pathToFileURL(fixturePath('http-hello-v2')).href;
 const BODY1 = FIXTURE_BODIES['http-hello-v1'];
 const BODY2 = FIXTURE_BODIES['http-hello-v2'];
 
+let lat: TestLattice;
 let nats: TestNats;
 let nc: NatsConnection;
 let dir: string;
-const hosts: ChildHost[] = [];
-const wadms: Wadm[] = [];
 
 beforeAll(async () => {
-  requireBuiltCli();
-  assertFreshBuild();
-  dir = mkdtempSync(join(tmpdir(), 'wash-e2e-wadm-'));
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
+  lat = await startTestLattice({ lattice: 'wadm-e2e', tmpPrefix: 'wash-e2e-wadm-' });
+  ({ nats, nc, dir } = lat);
 });
 
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.signal('SIGKILL')));
-  await Promise.all(wadms.splice(0).map((w) => w.close()));
-});
+afterEach(() => lat.stopWorkloads());
 
-afterAll(async () => {
-  await nc?.close();
-  await nats?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => lat?.stop());
 
-async function wadm(lattice: string): Promise<Wadm> {
-  const w = await startWadm(nc, { lattices: [lattice] });
-  await w.ready;
-  wadms.push(w);
-  return w;
-}
+const wadm = (lattice: string): Promise<Wadm> => lat.wadm({ lattices: [lattice] });
 
-async function host(lattice: string, ...labels: string[]): Promise<ChildHost> {
-  const h = await spawnHost(
-    nats.url,
-    lattice,
+const host = (lattice: string, ...labels: string[]): Promise<ChildHost> =>
+  lat.host(
     labels.flatMap((l) => ['-l', l]),
+    lattice,
   );
-  hosts.push(h);
-  return h;
-}
 
 function manifestFile(name: string, yaml: string): string {
   const file = join(dir, `${name}-${Math.random().toString(36).slice(2)}.yaml`);
@@ -88,41 +68,8 @@ async function componentCounts(ctl: CtlClient, id: string): Promise<Record<strin
   return out;
 }
 
-const helloApp = (name: string, port: number, image = V1, instances = 2) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: ${instances}
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen
-                  properties:
-                    address: 127.0.0.1:${port}
-`;
+const helloApp = (name: string, port: number, image = V1, instances = 2) =>
+  sharedHelloApp({ name, port, image, instances });
 
 /** One component (`hello`, the v1 fixture) with a spreadscaler over the given spread entries (YAML flow maps). */
 const spreadApp = (name: string, instances: number, spreads: string[]) => `
@@ -380,9 +327,7 @@ spec:
   });
 
   it('one wadm serves several lattices: each app lands only on its own lattice', async () => {
-    const w = await startWadm(nc, { lattices: ['wadm-multi-a', 'wadm-multi-b'] });
-    wadms.push(w);
-    await w.ready;
+    await lat.wadm({ lattices: ['wadm-multi-a', 'wadm-multi-b'] });
     const [ha, hb] = await Promise.all([host('wadm-multi-a'), host('wadm-multi-b')]);
     const [pa, pb] = await Promise.all([freePort(), freePort()]);
     expect(
@@ -422,7 +367,7 @@ spec:
       expect(events.named('provider_start_failed')).toHaveLength(0);
 
       const mark = events.mark();
-      await Promise.all(wadms.splice(0).map((w) => w.close()));
+      await lat.stopWadms();
       await wadm(lattice);
       await new Promise((r) => setTimeout(r, 4000));
       const after = events

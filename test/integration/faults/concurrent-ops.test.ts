@@ -8,13 +8,13 @@
 import { pathToFileURL } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { WadmClient } from '../../../src/wadm/client/client.js';
 import { fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import type { TestNats } from '../../helpers/nats.js';
+import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
 import { seededRandom, seedNote } from '../../helpers/seeded-random.js';
-import { assertFreshBuild, spawnHost, waitUntil, type ChildHost } from '../host/helpers.js';
+import { waitUntil, type ChildHost } from '../host/helpers.js';
 import { spawnWadm, type ChildWadm } from './processes.js';
 
 const LATTICE = 'faults-ops';
@@ -49,23 +49,22 @@ type Op =
   | { kind: 'undeploy'; app: string }
   | { kind: 'delete'; app: string; version: string };
 
+let lat: TestLattice;
 let nats: TestNats;
 let nc: NatsConnection;
 let host: ChildHost;
 const wadms: ChildWadm[] = [];
 
 beforeAll(async () => {
-  assertFreshBuild();
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  host = await spawnHost(nats.url, LATTICE);
+  lat = await startTestLattice({ lattice: LATTICE, tmpPrefix: 'wash-concurrent-ops-' });
+  ({ nats, nc } = lat);
+  host = await lat.host();
   wadms.push(...(await Promise.all([spawnWadm(nats.url, LATTICE), spawnWadm(nats.url, LATTICE)])));
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([host?.signal('SIGKILL'), ...wadms.map((w) => w.kill())]);
-  await nc?.close();
-  await nats?.close();
+  await Promise.all(wadms.map((w) => w.kill()));
+  await lat?.stop();
 });
 
 describe('100 concurrent app operations', () => {

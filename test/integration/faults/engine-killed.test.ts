@@ -7,12 +7,12 @@
 import { pathToFileURL } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { WadmClient } from '../../../src/wadm/client/client.js';
 import { fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, assertFreshBuild, spawnHost, waitUntil, type ChildHost } from '../host/helpers.js';
+import type { TestNats } from '../../helpers/nats.js';
+import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
+import { EventLog, waitUntil } from '../host/helpers.js';
 import { spawnWadm, type ChildWadm } from './processes.js';
 
 const LATTICE = 'faults-engine';
@@ -42,26 +42,25 @@ ${Object.entries(COMPONENTS)
   .join('\n')}
 `;
 
+let lat: TestLattice;
 let nats: TestNats;
 let nc: NatsConnection;
-const hosts: ChildHost[] = [];
 const wadms: ChildWadm[] = [];
 
 beforeAll(async () => {
-  assertFreshBuild();
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
+  lat = await startTestLattice({ lattice: LATTICE, tmpPrefix: 'wash-engine-killed-' });
+  ({ nats, nc } = lat);
 });
 
 afterAll(async () => {
-  await Promise.all([...hosts.map((h) => h.signal('SIGKILL')), ...wadms.map((w) => w.kill())]);
-  await nc?.close();
-  await nats?.close();
+  await Promise.all(wadms.map((w) => w.kill()));
+  await lat?.stop();
 });
 
 describe('engine killed mid-deploy', () => {
   it('restarts, converges, and starts nothing twice', async () => {
-    hosts.push(await spawnHost(nats.url, LATTICE), await spawnHost(nats.url, LATTICE));
+    await lat.host();
+    await lat.host();
     const events = await new EventLog(nc, LATTICE).start();
     const first = await spawnWadm(nats.url, LATTICE, ['--lease-ttl-ms', '3000']);
     wadms.push(first);

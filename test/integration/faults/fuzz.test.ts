@@ -19,36 +19,33 @@ import {
   decodeStopProviderCommand,
   decodeUpdateComponentCommand,
 } from '../../../src/lattice/codec.js';
-import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { validateManifestText } from '../../../src/manifest/index.js';
 import { WadmClient } from '../../../src/wadm/client/client.js';
 import { openManifestBucket } from '../../../src/wadm/store/manifest-store.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
 import { seededRandom, seedNote, type SeededRandom } from '../../helpers/seeded-random.js';
-import { assertFreshBuild, spawnHost, type ChildHost } from '../host/helpers.js';
+import type { ChildHost } from '../host/helpers.js';
 import { spawnWadm, type ChildWadm } from './processes.js';
 
 const LATTICE = 'faults-fuzz';
 const SCALE = Number(process.env.WASH_FUZZ_COUNT ?? 1);
 const COUNTS = { manifests: Math.round(260 * SCALE), wadm: Math.round(130 * SCALE), ctl: Math.round(150 * SCALE) };
 
-let nats: TestNats;
+let lat: TestLattice;
 let nc: NatsConnection;
 let host: ChildHost;
 let wadm: ChildWadm;
 
 beforeAll(async () => {
-  assertFreshBuild();
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  [host, wadm] = await Promise.all([spawnHost(nats.url, LATTICE), spawnWadm(nats.url, LATTICE)]);
+  lat = await startTestLattice({ lattice: LATTICE, tmpPrefix: 'wash-fuzz-' });
+  nc = lat.nc;
+  [host, wadm] = await Promise.all([lat.host(), spawnWadm(lat.nats.url, LATTICE)]);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([host?.signal('SIGKILL'), wadm?.kill()]);
-  await nc?.close();
-  await nats?.close();
+  await wadm?.kill();
+  await lat?.stop();
 });
 
 // ---------------------------------------------------------------------------------------------------------

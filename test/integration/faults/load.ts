@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the fault suite: a steady HTTP load that counts every failed request, and the hello-app
- * manifest (the minimal WAT component behind the built-in http-server on a given port).
+ * manifest (`src/testing/hello-app.ts`).
  */
 import { request, Agent } from 'node:http';
 
@@ -82,47 +82,4 @@ export function httpLoad(url: string, bodies: string[], connections = 4): HttpLo
   };
 }
 
-/** The hello app: `hello` (a spreadscaler of `instances`) linked from the built-in http-server on `port`. */
-export function helloApp(o: {
-  name: string;
-  port: number;
-  image: string;
-  version?: string;
-  instances?: number;
-}): string {
-  return `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${o.name}
-  annotations:
-    version: ${o.version ?? 'v1'}
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${o.image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: ${o.instances ?? 1}
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen
-                  properties:
-                    address: 127.0.0.1:${o.port}
-`;
-}
+export { helloApp } from '../../../src/testing/hello-app.js';

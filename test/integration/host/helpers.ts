@@ -172,8 +172,16 @@ export interface ChildHost {
   exited: Promise<number | string>;
 }
 
-/** Starts `node bin/run.js host -o json …` and resolves once it printed its JSON document (host joined). */
-export async function spawnHost(natsUrl: string, lattice: string, args: string[] = []): Promise<ChildHost> {
+/**
+ * Starts `node bin/run.js host -o json …` and resolves once it printed its JSON document (host joined). `env`
+ * overrides the connection variables (which otherwise point at `natsUrl`'s server).
+ */
+export async function spawnHost(
+  natsUrl: string,
+  lattice: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildHost> {
   const child = spawn(
     process.execPath,
     [
@@ -192,7 +200,7 @@ export async function spawnHost(natsUrl: string, lattice: string, args: string[]
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...connectionEnv(Number(new URL(natsUrl).port)), WASH_CACHE_DIR: cacheDir },
+      env: { ...process.env, ...connectionEnv(Number(new URL(natsUrl).port)), WASH_CACHE_DIR: cacheDir, ...env },
     },
   );
   if (process.env.WASH_TEST_PIDS && child.pid) appendFileSync(process.env.WASH_TEST_PIDS, `${child.pid} ${natsUrl}\n`);

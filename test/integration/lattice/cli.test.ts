@@ -1,6 +1,6 @@
 /**
  * The lattice commands end to end: the built CLI (`bin/run.js`, run `npm run build` first) against a real
- * nats-server and fake hosts living in this test process.
+ * nats-server and simulated hosts living in this test process.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,16 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { runWash, type WashRun } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { fakeHostId, startFakeHost, type FakeHost } from './fake-host.js';
+import { simHostId, startSimHost, type SimHost } from '../../../src/testing/sim-host.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 let nats: TestNats;
 let nc: NatsConnection;
 let configDir: string;
-const hosts: FakeHost[] = [];
-const H = fakeHostId('b');
-const SLOW = fakeHostId('c');
-const FAILING = fakeHostId('d');
+const hosts: SimHost[] = [];
+const H = simHostId('b');
+const SLOW = simHostId('c');
+const FAILING = simHostId('d');
 
 function wash(args: string[], env: Record<string, string> = {}): Promise<WashRun> {
   return runWash(args, {
@@ -36,11 +36,18 @@ beforeAll(async () => {
   nats = await startTestNats();
   nc = await natsConnect(nats.url);
   hosts.push(
-    await startFakeHost(nc, { id: H, friendlyName: 'brave-otter-1234', labels: { zone: 'east' }, eventDelayMs: 100 }),
+    await startSimHost(nc, {
+      id: H,
+      friendlyName: 'brave-otter-1234',
+      labels: { zone: 'east' },
+      eventDelayMs: 100,
+      auctions: true,
+      recordRequests: true,
+    }),
   );
-  hosts.push(await startFakeHost(nc, { id: SLOW, lattice: 'slow', eventDelayMs: 'never' }));
+  hosts.push(await startSimHost(nc, { id: SLOW, lattice: 'slow', eventDelayMs: 'never' }));
   hosts.push(
-    await startFakeHost(nc, {
+    await startSimHost(nc, {
       id: FAILING,
       lattice: 'failing',
       scaleError: 'failed to fetch component: 404 Not Found',
@@ -56,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('wash get', () => {
-  it('get hosts -o json lists the fake host with success', async () => {
+  it('get hosts -o json lists the simulated host with success', async () => {
     const r = await wash(['get', 'hosts', '-o', 'json']);
     expect(r.code).toBe(0);
     expect(r.json.success).toBe(true);
@@ -119,7 +126,7 @@ describe('wash start / scale / update / stop component', () => {
       host_id: H,
       success: true,
     });
-    expect(hosts[0].components.get('hello')?.max_instances).toBe(1);
+    expect(hosts[0].components().find((c) => c.id === 'hello')?.max_instances).toBe(1);
   });
 
   it('start component without --host-id takes the first auction ack; unmatched constraints are a clear error', async () => {
@@ -214,7 +221,7 @@ describe('wash start / scale / update / stop component', () => {
       host_id: H,
       success: true,
     });
-    expect(hosts[0].components.has('hello')).toBe(false);
+    expect(hosts[0].components().some((c) => c.id === 'hello')).toBe(false);
   });
 });
 
@@ -297,7 +304,7 @@ describe('wash providers, links, labels, stop host', () => {
       link_name: 'default',
       success: true,
     });
-    expect(hosts[0].links).toEqual([]);
+    expect(hosts[0].shared.links).toEqual([]);
   });
 
   it('label and unlabel a host by friendly name', async () => {
@@ -315,7 +322,7 @@ describe('wash providers, links, labels, stop host', () => {
     expect(del.json.processed).toEqual([['tier', '']]);
     expect(hosts[0].labels.tier).toBeUndefined();
     const refused = await wash(['label', H, 'hostcore.os=plan9', '-o', 'json']);
-    expect(refused.json.error).toMatch(/is reserved/);
+    expect(refused.json.error).toMatch(/hostcore\.\* labels cannot be set dynamically/);
   });
 
   it('stop host', async () => {

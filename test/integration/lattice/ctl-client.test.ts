@@ -5,17 +5,17 @@ import { CtlClient, CtlRequestFailed, waitForEvent } from '../../../src/lattice/
 import { buildEvent, encodeEvent, isEvent } from '../../../src/lattice/events.js';
 import { eventSubject } from '../../../src/lattice/subjects.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { fakeHostId, startFakeHost, type FakeHost } from './fake-host.js';
+import { simHostId, startSimHost, type SimHost } from '../../../src/testing/sim-host.js';
 
 let nats: TestNats;
 let nc: NatsConnection;
-let host: FakeHost;
-const H = fakeHostId('a');
+let host: SimHost;
+const H = simHostId('a');
 
 beforeAll(async () => {
   nats = await startTestNats();
   nc = await natsConnect(nats.url);
-  host = await startFakeHost(nc, { id: H, lattice: 'lat1', labels: { zone: 'east' } });
+  host = await startSimHost(nc, { id: H, lattice: 'lat1', labels: { zone: 'east' }, auctions: true });
 });
 afterAll(async () => {
   await host?.stop();
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const client = () => new CtlClient(nc, { lattice: 'lat1', timeoutMs: 1000, collectMs: 500 });
 
-describe('CtlClient against a fake host', () => {
+describe('CtlClient against a simulated host', () => {
   it('pings hosts and reads inventories', async () => {
     const hosts = await client().pingHosts();
     expect(hosts.map((h) => h.id)).toEqual([H]);
@@ -54,7 +54,9 @@ describe('CtlClient against a fake host', () => {
       .putLabel(H, 'hostcore.os', 'x')
       .catch((e) => e);
     expect(err).toBeInstanceOf(CtlRequestFailed);
-    expect(err.message).toMatch(/label put "hostcore.os" on host .* failed: label hostcore.os is reserved/);
+    expect(err.message).toMatch(
+      /label put "hostcore.os" on host .* failed: hostcore\.\* labels cannot be set dynamically/,
+    );
   });
 
   it('collects auction acks honouring constraints, and stops at the first when asked', async () => {

@@ -10,14 +10,14 @@ import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { knownHostIds } from '../../../src/lattice/known-hosts.js';
 import { runWash } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { fakeHostId, startFakeHost, type FakeHost } from './fake-host.js';
+import { simHostId, startSimHost, type SimHost } from '../../../src/testing/sim-host.js';
 
 let nats: TestNats;
 let nc: NatsConnection;
-const hosts: FakeHost[] = [];
-const FAST = fakeHostId('f');
-const SLOW = fakeHostId('s');
-const GONE = fakeHostId('g');
+const hosts: SimHost[] = [];
+const FAST = simHostId('f');
+const SLOW = simHostId('s');
+const GONE = simHostId('g');
 const SLOW_MS = 1500;
 
 /** Writes wadm's mirror of the hosts it knows (upstream wadm's `wadm_state` layout). */
@@ -42,8 +42,8 @@ beforeAll(async () => {
   nats = await startTestNats();
   nc = await natsConnect(nats.url);
   for (const lattice of ['known', 'unknown', 'gone']) {
-    hosts.push(await startFakeHost(nc, { id: FAST, lattice }));
-    hosts.push(await startFakeHost(nc, { id: SLOW, lattice, pingDelayMs: SLOW_MS }));
+    hosts.push(await startSimHost(nc, { id: FAST, lattice }));
+    hosts.push(await startSimHost(nc, { id: SLOW, lattice, pingDelayMs: SLOW_MS }));
   }
   await mirrorKnownHosts('known', [FAST, SLOW]);
   await mirrorKnownHosts('gone', [FAST, SLOW, GONE]);

@@ -5,109 +5,60 @@
  * from registry.put; and each failure (auth, missing tag, corrupted blob, wrong media type, unreachable,
  * latest refused) ends in component_scale_failed with its own message while the host keeps serving.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { LatticeEvent } from '../../../src/lattice/events.js';
 import { pushComponent } from '../../../src/oci/index.js';
 import { sha256Digest } from '../../../src/oci/digest.js';
 import { OCI_MANIFEST } from '../../../src/oci/media-types.js';
 import { freePort } from '../../../src/up/nats-server.js';
-import { startWadm, type Wadm } from '../../../src/wadm/index.js';
-import { requireBuiltCli, runWash } from '../../helpers/cli.js';
+import { helloApp as sharedHelloApp } from '../../../src/testing/hello-app.js';
+import { runWash } from '../../helpers/cli.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import type { TestNats } from '../../helpers/nats.js';
 import { startTestRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { withCustomSection } from '../../helpers/wasm-variant.js';
-import { EventLog, assertFreshBuild, get, spawnHost, waitForBody, type ChildHost } from '../host/helpers.js';
+import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
+import { type EventLog, get, waitForBody, type ChildHost } from '../host/helpers.js';
 
 const LATTICE = 'oci-e2e';
 const HELLO = new Uint8Array(readFileSync(fixturePath('http-hello-v1')));
 const HELLO2 = new Uint8Array(readFileSync(fixturePath('http-hello-v2')));
 const USERS = { alice: 'correct horse battery' };
 
+let lat: TestLattice;
 let nats: TestNats;
 let nc: NatsConnection;
 let reg: TestRegistry;
 let privateReg: TestRegistry;
 let host: ChildHost;
-let wadm: Wadm;
 let events: EventLog;
 let ctl: CtlClient;
 let dir: string;
 let servingPort = 0;
 
 beforeAll(async () => {
-  requireBuiltCli();
-  assertFreshBuild();
-  dir = mkdtempSync(join(tmpdir(), 'wash-oci-e2e-'));
-  [nats, reg, privateReg] = await Promise.all([
-    startTestNats(),
+  [lat, reg, privateReg] = await Promise.all([
+    startTestLattice({ lattice: LATTICE, tmpPrefix: 'wash-oci-e2e-' }),
     startTestRegistry(),
     startTestRegistry({ auth: 'htpasswd', users: USERS }),
   ]);
-  nc = await natsConnect(nats.url);
-  events = await new EventLog(nc, LATTICE).start();
-  ctl = new CtlClient(nc, { lattice: LATTICE, timeoutMs: 10_000, collectMs: 500 });
-  wadm = await startWadm(nc, { lattices: [LATTICE] });
-  await wadm.ready;
+  ({ nats, nc, dir } = lat);
+  events = await lat.events();
+  ctl = lat.ctl({ timeoutMs: 10_000 });
+  await lat.wadm();
   // `127.0.0.1` (no port) allows plain HTTP to every loopback registry; ghcr.io is served by the local one.
-  host = await spawnHost(nats.url, LATTICE, [
-    '--allowed-insecure',
-    '127.0.0.1',
-    '--registry-mirror',
-    `ghcr.io=${reg.host}`,
-  ]);
+  host = await lat.host(['--allowed-insecure', '127.0.0.1', '--registry-mirror', `ghcr.io=${reg.host}`]);
 }, 90_000);
 
 afterAll(async () => {
-  await host?.signal('SIGKILL');
-  await wadm?.close();
-  events?.stop();
-  await nc?.close();
-  await Promise.all([nats?.close(), reg?.close(), privateReg?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await Promise.all([lat?.stop(), reg?.close(), privateReg?.close()]);
 });
 
-const helloApp = (name: string, image: string, port: number) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen
-                  properties:
-                    address: 127.0.0.1:${port}
-`;
+const helloApp = (name: string, image: string, port: number) => sharedHelloApp({ name, image, port });
 
 async function deploy(name: string, image: string): Promise<number> {
   const port = await freePort();

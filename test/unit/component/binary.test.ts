@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyWasm, customSections } from '../../../src/component/index.js';
 import { fixturePath, hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
+import { needing } from '../../helpers/peer-fixtures.js';
 
 const header = (version: number, layer: number) =>
   new Uint8Array([0x00, 0x61, 0x73, 0x6d, version & 0xff, version >> 8, layer & 0xff, layer >> 8]);
@@ -39,7 +40,7 @@ describe('classifyWasm', () => {
     }
   });
 
-  it.skipIf(!hasPeerFixtures())('classifies the real wasmCloud artifacts', () => {
+  it.skipIf(!hasPeerFixtures())(needing(hasPeerFixtures(), 'classifies the real wasmCloud artifacts'), () => {
     expect(classifyWasm(readFileSync(peerFixturePath('hello_plugin_s.wasm'))).kind).toBe('component');
     expect(classifyWasm(readFileSync(peerFixturePath('echo_messaging_v0.9.0.wasm'))).kind).toBe('core-module');
     expect(classifyWasm(readFileSync(peerFixturePath('guest.component.wasm')))).toMatchObject({

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claimsDocument, decodeClaimsToken, readClaims } from '../../../src/component/index.js';
 import { UserError } from '../../../src/errors.js';
 import { fixturePath, hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
+import { needing } from '../../helpers/peer-fixtures.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const token = (payload: unknown) => `${b64({ typ: 'jwt', alg: 'Ed25519' })}.${b64(payload)}.c2lnbmF0dXJl`;
@@ -77,23 +78,26 @@ describe('readClaims', () => {
     expect(readClaims(withCustomSection(calc, 'other', token(payload)))).toBeUndefined();
   });
 
-  it.skipIf(!hasPeerFixtures())('reads the claims of the signed wasmCloud component and legacy actor', () => {
-    const plugin = readClaims(readFileSync(peerFixturePath('hello_plugin_s.wasm')));
-    expect(plugin).toMatchObject({
-      section: 'wasmcloud_jwt',
-      name: 'hello-plugin',
-      issuer: 'ABJ6WQ5FBGXECIJBBGA7BG73IKE7ITD2DRAURV5WB5ZUTYTNOOAYGPIG',
-      subject: 'MBNA4BH7QJ2FLP7O3S6QT74DU4GBTI3JE7JINOH55DMYMUSYMKBKG3NO',
-      version: '0.1.0',
-      revision: 0,
-      tags: ['wasmcloud.com/experimental'],
-    });
-    expect(plugin?.expires).toBeUndefined();
-    const actor = readClaims(readFileSync(peerFixturePath('echo_messaging_v0.9.0.wasm')));
-    expect(actor).toMatchObject({
-      name: 'Echo Messaging',
-      version: '0.1.5',
-      capabilities: ['wasmcloud:messaging', 'wasmcloud:builtin:logging'],
-    });
-  });
+  it.skipIf(!hasPeerFixtures())(
+    needing(hasPeerFixtures(), 'reads the claims of the signed wasmCloud component and legacy actor'),
+    () => {
+      const plugin = readClaims(readFileSync(peerFixturePath('hello_plugin_s.wasm')));
+      expect(plugin).toMatchObject({
+        section: 'wasmcloud_jwt',
+        name: 'hello-plugin',
+        issuer: 'ABJ6WQ5FBGXECIJBBGA7BG73IKE7ITD2DRAURV5WB5ZUTYTNOOAYGPIG',
+        subject: 'MBNA4BH7QJ2FLP7O3S6QT74DU4GBTI3JE7JINOH55DMYMUSYMKBKG3NO',
+        version: '0.1.0',
+        revision: 0,
+        tags: ['wasmcloud.com/experimental'],
+      });
+      expect(plugin?.expires).toBeUndefined();
+      const actor = readClaims(readFileSync(peerFixturePath('echo_messaging_v0.9.0.wasm')));
+      expect(actor).toMatchObject({
+        name: 'Echo Messaging',
+        version: '0.1.5',
+        capabilities: ['wasmcloud:messaging', 'wasmcloud:builtin:logging'],
+      });
+    },
+  );
 });

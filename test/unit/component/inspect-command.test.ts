@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Inspect from '../../../src/commands/inspect.js';
 import { fixturePath, hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
+import { needing } from '../../helpers/peer-fixtures.js';
 import { runCommandInProcess } from '../../helpers/run-command.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -35,9 +36,12 @@ describe('wash inspect', () => {
     expect(JSON.parse(stderr)).toMatchObject({ success: false, error: 'file not found: does-not-exist.wasm' });
   });
 
-  it.skipIf(!hasPeerFixtures())('prints the claims token with --jwt-only, even for a core module', async () => {
-    const { stdout, exitCode } = await run([peerFixturePath('echo_messaging_v0.9.0.wasm'), '--jwt-only']);
-    expect(exitCode).toBe(0);
-    expect(stdout.trim().split('.')).toHaveLength(3);
-  });
+  it.skipIf(!hasPeerFixtures())(
+    needing(hasPeerFixtures(), 'prints the claims token with --jwt-only, even for a core module'),
+    async () => {
+      const { stdout, exitCode } = await run([peerFixturePath('echo_messaging_v0.9.0.wasm'), '--jwt-only']);
+      expect(exitCode).toBe(0);
+      expect(stdout.trim().split('.')).toHaveLength(3);
+    },
+  );
 });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inspectComponent, inspectDocument, inspectText } from '../../../src/component/index.js';
 import { UserError } from '../../../src/errors.js';
 import { hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
+import { needing } from '../../helpers/peer-fixtures.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wash-inspect-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ async function rejection(promise: Promise<unknown>): Promise<UserError> {
   return err as UserError;
 }
 
-describe.skipIf(!hasPeerFixtures())('inspectComponent on real wasmCloud artifacts', () => {
+describe.skipIf(!hasPeerFixtures())(needing(hasPeerFixtures(), 'inspectComponent on real wasmCloud artifacts'), () => {
   it('lists every import and export of the signed Rust component, with versions and claims', async () => {
     const result = await inspectComponent(peerFixturePath('hello_plugin_s.wasm'));
     expect(result.imports).toEqual([

@@ -22,6 +22,23 @@ describe('hostOptionsFromFlags', () => {
     expect(o.rpc).toEqual({ host: 'y' });
   });
 
+  it('argvBeatsEnvOnly_natsUrlOrNatsPortOnArgv_winOverCtlRpcVariables', () => {
+    const fromEnv = { 'ctl-host': '127.0.0.1', 'ctl-port': 1, 'rpc-host': '127.0.0.1', 'rpc-port': 1 };
+    const url = hostOptionsFromFlags({ ...fromEnv, 'nats-url': 'nats://x:7', explicit: new Set(['nats-url']) }, {});
+    expect(url.ctl).toEqual({ url: 'nats://x:7', host: '127.0.0.1', port: 1 });
+    expect(url.rpc).toEqual({ url: 'nats://x:7', host: '127.0.0.1', port: 1 });
+    const natsPort = hostOptionsFromFlags({ ...fromEnv, 'nats-port': 4000, explicit: new Set(['nats-port']) }, {});
+    expect(natsPort.ctl).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(natsPort.rpc).toEqual({ host: '127.0.0.1', port: 4000 });
+    // Both on argv: the specific one wins, as without the environment.
+    const both = hostOptionsFromFlags(
+      { ...fromEnv, 'nats-port': 4000, 'ctl-port': 5000, explicit: new Set(['nats-port', 'ctl-port']) },
+      {},
+    );
+    expect(both.ctl?.port).toBe(5000);
+    expect(both.rpc?.port).toBe(4000);
+  });
+
   it('labels_fromEnvAndFlags_flagsWin', () => {
     const o = hostOptionsFromFlags(
       { label: ['zone=b', 'tier=gold'] },

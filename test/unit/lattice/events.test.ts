@@ -15,45 +15,42 @@ import {
   tryParseLatticeEvent,
 } from '../../../src/lattice/events.js';
 import { ulidUuid, ulidUuidTime } from '../../../src/lattice/ulid.js';
-import { PEER_FIXTURES_SKIP, WADM_MANIFESTS } from '../../helpers/peer-fixtures.js';
+import { needing, WADM_MANIFESTS } from '../../helpers/peer-fixtures.js';
 
 const golden = (WADM_MANIFESTS ? JSON.parse(readFileSync(join(WADM_MANIFESTS, 'events.json'), 'utf8')) : []) as Array<
   Record<string, unknown> & { type: string; data: Record<string, unknown> }
 >;
 
-describe.skipIf(!WADM_MANIFESTS)(
-  `parseLatticeEvent on wadm golden events${WADM_MANIFESTS ? '' : ` ${PEER_FIXTURES_SKIP}`}`,
-  () => {
-    it('covers every type in the fixture file', () => {
-      expect(golden.length).toBe(17);
+describe.skipIf(!WADM_MANIFESTS)(needing(WADM_MANIFESTS, 'parseLatticeEvent on wadm golden events'), () => {
+  it('covers every type in the fixture file', () => {
+    expect(golden.length).toBe(17);
+  });
+
+  for (const raw of golden) {
+    it(`parses ${raw.type}`, () => {
+      const bytes = new TextEncoder().encode(JSON.stringify(raw));
+      const evt = parseLatticeEvent(bytes);
+      expect(evt.type).toBe(raw.type);
+      expect(eventType(evt.name)).toBe(raw.type);
+      expect(evt.id).toBe(raw.id);
+      expect(evt.source).toBe(raw.source);
+      // data is kept (heartbeat gains nothing here: it already has host_id and components)
+      expect(evt.data).toEqual(raw.data);
     });
+  }
 
-    for (const raw of golden) {
-      it(`parses ${raw.type}`, () => {
-        const bytes = new TextEncoder().encode(JSON.stringify(raw));
-        const evt = parseLatticeEvent(bytes);
-        expect(evt.type).toBe(raw.type);
-        expect(eventType(evt.name)).toBe(raw.type);
-        expect(evt.id).toBe(raw.id);
-        expect(evt.source).toBe(raw.source);
-        // data is kept (heartbeat gains nothing here: it already has host_id and components)
-        expect(evt.data).toEqual(raw.data);
-      });
-    }
+  it('gives typed access by name', () => {
+    const scaled = parseLatticeEvent(JSON.stringify(golden[0]));
+    if (!isEvent(scaled, 'component_scaled')) throw new Error(`expected component_scaled, got ${scaled.name}`);
+    expect(scaled.data.max_instances).toBe(10);
+    expect(scaled.data.claims?.name).toBe('Echo');
+    const failed = golden.find((e) => e.type.endsWith('provider_start_failed'))!;
+    // no host_id in data: the host is the CloudEvent source
+    expect(eventHostId(parseLatticeEvent(failed))).toBe(failed.source);
+  });
+});
 
-    it('gives typed access by name', () => {
-      const scaled = parseLatticeEvent(JSON.stringify(golden[0]));
-      if (!isEvent(scaled, 'component_scaled')) throw new Error(`expected component_scaled, got ${scaled.name}`);
-      expect(scaled.data.max_instances).toBe(10);
-      expect(scaled.data.claims?.name).toBe('Echo');
-      const failed = golden.find((e) => e.type.endsWith('provider_start_failed'))!;
-      // no host_id in data: the host is the CloudEvent source
-      expect(eventHostId(parseLatticeEvent(failed))).toBe(failed.source);
-    });
-  },
-);
-
-describe.skipIf(!WADM_MANIFESTS)(`parseLatticeEvent rejects${WADM_MANIFESTS ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
+describe.skipIf(!WADM_MANIFESTS)(needing(WADM_MANIFESTS, 'parseLatticeEvent rejects'), () => {
   const base = golden.find((e) => e.type.endsWith('config_set'))!;
   it('unknown types', () => {
     expect(() => parseLatticeEvent({ ...base, type: 'com.wasmcloud.lattice.actor_started' })).toThrow(
@@ -81,7 +78,7 @@ describe.skipIf(!WADM_MANIFESTS)(`parseLatticeEvent rejects${WADM_MANIFESTS ? ''
   });
 });
 
-describe.skipIf(!WADM_MANIFESTS)(`heartbeat normalisation${WADM_MANIFESTS ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
+describe.skipIf(!WADM_MANIFESTS)(needing(WADM_MANIFESTS, 'heartbeat normalisation'), () => {
   it('accepts legacy actors and fills host_id from the source', () => {
     const hb = golden.find((e) => e.type.endsWith('host_heartbeat'))!;
     const { components, host_id: _h, ...rest } = hb.data;

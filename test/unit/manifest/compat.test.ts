@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifestText, serializeManifest, validateManifestText } from '../../../src/manifest/sync.js';
-import { PEER_FIXTURES_SKIP, WADM_REPO } from './helpers.js';
+import { needing, WADM_REPO } from './helpers.js';
 
 interface Expectation {
   /** Exact counts. */
@@ -141,7 +141,7 @@ const root = WADM_REPO ?? '';
 const files = WADM_REPO ? manifestFiles(root) : [];
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 
-describe.skipIf(!WADM_REPO)(`wadm fixture compatibility${WADM_REPO ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
+describe.skipIf(!WADM_REPO)(needing(WADM_REPO, 'wadm fixture compatibility'), () => {
   it('has an expectation for every manifest in the fixture folders (and no stale ones)', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort());
   });

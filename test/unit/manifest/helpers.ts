@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** wadm's own repository files (manifests, JSON schema), located by `test/helpers/peer-fixtures.ts`. */
-export { WADM_REPO, PEER_FIXTURES_SKIP } from '../../helpers/peer-fixtures.js';
+export { needing, WADM_REPO, PEER_FIXTURES_SKIP } from '../../helpers/peer-fixtures.js';
 
 /** A manifest with the given `spec.components` YAML (indented as list items under `components:`). */
 export function manifestYaml(

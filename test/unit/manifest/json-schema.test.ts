@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { manifestJsonSchema } from '../../../src/manifest/sync.js';
-import { PEER_FIXTURES_SKIP, WADM_REPO } from './helpers.js';
+import { needing, WADM_REPO } from './helpers.js';
 import { validateJsonSchema } from './mini-json-schema.js';
 
 const root = WADM_REPO ?? '';
@@ -13,7 +13,7 @@ const simple = (): Record<string, any> =>
   parse(readFileSync(join(root, 'tests/fixtures/manifests/simple.yaml'), 'utf8'));
 const defs = schema.definitions as Record<string, Record<string, unknown>>;
 
-describe.skipIf(!WADM_REPO)(`manifest JSON Schema${WADM_REPO ? '' : ` ${PEER_FIXTURES_SKIP}`}`, () => {
+describe.skipIf(!WADM_REPO)(needing(WADM_REPO, 'manifest JSON Schema'), () => {
   it('is draft-07 with the definitions wadm publishes', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     const upstream = JSON.parse(readFileSync(join(root, 'oam.schema.json'), 'utf8'));

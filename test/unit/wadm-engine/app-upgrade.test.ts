@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   appConfigNames,
   createApp,
@@ -10,7 +10,7 @@ import {
 import type { Command, TaggedCommand } from '../../../src/wadm/engine/commands.js';
 import { NO_HOSTS_MESSAGE } from '../../../src/wadm/types.js';
 import { createLatticeState, type LatticeState } from '../../../src/wadm/engine/state.js';
-import { configsAbsent, converge, fixture, runOnHosts, stateWith, T0 } from './helpers.js';
+import { configsAbsent, converge, fixture, itWithFixtures, runOnHosts, stateWith, T0 } from './helpers.js';
 
 const cmds = (tagged: readonly TaggedCommand[]): Command[] => tagged.map((t) => t.command);
 const brief = (c: Command): string => {
@@ -51,7 +51,7 @@ function upgrade(app: AppRuntime, file: string, state: LatticeState) {
 }
 
 describe('reconcileApp', () => {
-  it('noHostsInLattice_waitingAndNoCommands', () => {
+  itWithFixtures('noHostsInLattice_waitingAndNoCommands', () => {
     const app = createApp(fixture('outdatedapp.yaml'));
     const { commands, status } = reconcileApp(app, createLatticeState(), T0);
     expect(commands).toEqual([]);
@@ -59,7 +59,7 @@ describe('reconcileApp', () => {
     expect(status.scalers?.every((s) => s.status.type === 'waiting')).toBe(true);
   });
 
-  it('freshDeploy_configsFirstThenWorkloadsAndLinks_thenDeployed', () => {
+  itWithFixtures('freshDeploy_configsFirstThenWorkloadsAndLinks_thenDeployed', () => {
     const state = stateWith([{ id: 'H1' }, { id: 'H2' }]);
     const app = createApp(fixture('outdatedapp.yaml'));
     configsAbsent(state, appConfigNames(app));
@@ -92,7 +92,7 @@ describe('reconcileApp', () => {
     expect(run.status.observed).toEqual({ hosts: used.size, components: 11, providers: 2, links: 3 });
   });
 
-  it('sameStateAgain_noCommands_levelBased', () => {
+  itWithFixtures('sameStateAgain_noCommands_levelBased', () => {
     const state = stateWith([{ id: 'H1' }]);
     const app = deployed('outdatedapp.yaml', state);
     expect(reconcileApp(app, state, T0 + 60_000).commands).toEqual([]);
@@ -100,7 +100,7 @@ describe('reconcileApp', () => {
 });
 
 describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', () => {
-  it('upgrade_unchangedScalersKept_removedCleanedUp_imageChangeUpdatedInPlace', () => {
+  itWithFixtures('upgrade_unchangedScalersKept_removedCleanedUp_imageChangeUpdatedInPlace', () => {
     const state = stateWith([{ id: 'H1' }, { id: 'H2' }]);
     const before = deployed('outdatedapp.yaml', state);
     const helloId = before.scalers.find((s) => s.spec.name === 'http_hello_world')!.spec.id;
@@ -132,7 +132,7 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     expect(state.providers.has('keyvalue_redis')).toBe(false);
   });
 
-  it('upgrade2_providerConfigAdded_providerRestartedWithConfig_linkConfigRestored', () => {
+  itWithFixtures('upgrade2_providerConfigAdded_providerRestartedWithConfig_linkConfigRestored', () => {
     const state = stateWith([{ id: 'H1' }]);
     let app = deployed('outdatedapp.yaml', state);
     app = upgrade(app, 'upgradedapp.yaml', state).app;
@@ -151,7 +151,7 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     expect(u.status.status.type).toBe('deployed');
   });
 
-  it('rollback_toOutdated_imageUpdatedBackAndRemovedWorkloadsReturn', () => {
+  itWithFixtures('rollback_toOutdated_imageUpdatedBackAndRemovedWorkloadsReturn', () => {
     const state = stateWith([{ id: 'H1' }, { id: 'H2' }]);
     let app = deployed('outdatedapp.yaml', state);
     app = upgrade(app, 'upgradedapp2.yaml', state).app;
@@ -167,7 +167,7 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     expect(back.status.status.type).toBe('deployed');
   });
 
-  it('redeploySameVersion_everythingKeptNothingCleaned', () => {
+  itWithFixtures('redeploySameVersion_everythingKeptNothingCleaned', () => {
     const state = stateWith([{ id: 'H1' }]);
     const app = deployed('upgradedapp.yaml', state);
     const u = upgradeApp(app, fixture('upgradedapp.yaml'), state);
@@ -176,7 +176,7 @@ describe('upgrade and rollback (outdatedapp → upgradedapp → upgradedapp2)', 
     expect(reconcileApp(u.app, state, T0 + 10_000).commands).toEqual([]);
   });
 
-  it('undeploy_removesOwnedWorkloadsLinksAndOwnedConfigs', () => {
+  itWithFixtures('undeploy_removesOwnedWorkloadsLinksAndOwnedConfigs', () => {
     const state = stateWith([{ id: 'H1' }]);
     const app = deployed('outdatedapp.yaml', state);
     const cleanup = cmds(undeployApp(app, state)).map(brief).sort();

@@ -6,10 +6,16 @@ import type { StringMap } from '../../../src/lattice/types.js';
 import { parseManifestText } from '../../../src/manifest/parse.js';
 import type { Manifest } from '../../../src/manifest/schema.js';
 import { applyInventory, createLatticeState, type LatticeState } from '../../../src/wadm/engine/state.js';
-import { PEER_FIXTURES_SKIP, WADM_MANIFESTS } from '../../helpers/peer-fixtures.js';
+import { it } from 'vitest';
+import { needing, PEER_FIXTURES_SKIP, WADM_MANIFESTS } from '../../helpers/peer-fixtures.js';
 
-/** wadm's manifests (`test/helpers/peer-fixtures.ts`); suites using `fixture()` skip without them. */
+/** wadm's manifests (`test/helpers/peer-fixtures.ts`); tests using `fixture()` are written with `itWithFixtures`. */
 export { WADM_MANIFESTS, PEER_FIXTURES_SKIP } from '../../helpers/peer-fixtures.js';
+
+/** `it` for a test that reads wadm's manifests: skipped, saying why in its name, when they are absent. */
+export function itWithFixtures(name: string, fn: () => void | Promise<void>): void {
+  it.skipIf(!WADM_MANIFESTS)(needing(WADM_MANIFESTS, name), fn);
+}
 export const T0 = 1_700_000_000_000;
 
 export interface HostSeed {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ownedConfigName, sanitize, scalerIdOf, secretConfigName, workloadId } from '../../../src/wadm/engine/ids.js';
 import { manifestToScalers } from '../../../src/wadm/engine/manifest-to-scalers.js';
-import { componentApp, fixture } from './helpers.js';
+import { componentApp, fixture, itWithFixtures } from './helpers.js';
 
 describe('ids (wadm.md §4.6)', () => {
   it('sanitize_lowercasesAndReplacesNonAlphanumerics', () => {
@@ -37,7 +37,7 @@ describe('ids (wadm.md §4.6)', () => {
     expect(spec.name).toBe('mymodel-echo_component');
   });
 
-  it('scalerId_linkAndImplicitProviderScalersOfTheUpgradeFixture', () => {
+  itWithFixtures('scalerId_linkAndImplicitProviderScalersOfTheUpgradeFixture', () => {
     const { scalers } = manifestToScalers(fixture('outdatedapp.yaml'));
     const link = scalers.find(
       (s) => s.kind === 'LinkScaler' && s.name.startsWith('http_server') && s.name.endsWith('http_hello_world'),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { manifestToScalers } from '../../../src/wadm/engine/manifest-to-scalers.js';
 import type { LinkScalerSpec, ScalerSpec } from '../../../src/wadm/engine/scalers/index.js';
-import { fixture, parseManifest } from './helpers.js';
+import { fixture, itWithFixtures, parseManifest } from './helpers.js';
 
 const summary = (s: ScalerSpec) => `${s.kind}:${s.name}`;
 const links = (scalers: ScalerSpec[]) => scalers.filter((s): s is LinkScalerSpec => s.role === 'link');
 
 describe('manifestToScalers', () => {
-  it('outdatedApp_oneScalerPerTraitPlusImplicitProviderScalers', () => {
+  itWithFixtures('outdatedApp_oneScalerPerTraitPlusImplicitProviderScalers', () => {
     const { scalers, warnings } = manifestToScalers(fixture('outdatedapp.yaml'));
     expect(scalers.map(summary)).toEqual([
       'SpreadScaler:updateapp-dog_fetcher',
@@ -32,7 +32,7 @@ describe('manifestToScalers', () => {
     expect(links(scalers)[1].link).toMatchObject({ name: 'hello', source_config: ['updateapp-hello_world_address'] });
   });
 
-  it('sharedReferences_linksUseTheSharedAppsIds_scalersIgnored', () => {
+  itWithFixtures('sharedReferences_linksUseTheSharedAppsIds_scalersIgnored', () => {
     const { scalers } = manifestToScalers(fixture('shared/shared_http_dev.yaml'));
     expect(scalers.map(summary)).toEqual([
       'SpreadScaler:shared_http_dev-hello',
@@ -45,7 +45,7 @@ describe('manifestToScalers', () => {
     expect(fromShared.link.source_config).toEqual(['shared_http_dev-httpaddr']);
   });
 
-  it('sharedComponentDev_providerAndComponentLinksToSharedComponent', () => {
+  itWithFixtures('sharedComponentDev_providerAndComponentLinksToSharedComponent', () => {
     const { scalers } = manifestToScalers(fixture('shared/shared_component_dev.yaml'));
     const targets = links(scalers).map((l) => `${l.link.source_id}->${l.link.target}`);
     expect(targets).toEqual([
