@@ -18,6 +18,8 @@ import { AppIndex } from './app-index.js';
 import { appsTouched, observeEvent, type Observation } from './observer.js';
 import {
   appCommandFailed,
+  appCommandNotSent,
+  appCommandQueued,
   appCommandSent,
   appConfigNames,
   appDeadline,
@@ -103,6 +105,9 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** Apps reconciled per turn of the event loop. */
+const PASS_SLICE = 250;
+
 type Normalized = { manifest: Manifest } | { error: string };
 
 async function normalizeManifest(raw: unknown): Promise<Normalized> {
@@ -145,7 +150,12 @@ class LatticeEngine implements Engine {
   private statuses?: StatusPublisher;
   private timers: NodeJS.Timeout[] = [];
   private passTimer?: NodeJS.Timeout;
+  /** The apps of the pass under way and how many of them are done (see `runPass`). */
+  private passApps: string[] = [];
+  private passAt = 0;
   private deadlineTimer?: NodeJS.Timeout;
+  /** When `deadlineTimer` fires (Infinity when it is not armed). */
+  private deadlineAt = Infinity;
   private readonly pendingUndeploy = new Map<string, NodeJS.Timeout>();
   private readonly fetchingInventory = new Set<string>();
   private readonly fetchingConfig = new Set<string>();
@@ -233,6 +243,9 @@ class LatticeEngine implements Engine {
     if (this.passTimer) clearTimeout(this.passTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.passTimer = this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
+    this.passApps = [];
+    this.passAt = 0;
     for (const t of this.pendingUndeploy.values()) clearTimeout(t);
     this.pendingUndeploy.clear();
     this.state = createLatticeState();
@@ -629,10 +642,19 @@ class LatticeEngine implements Engine {
       return;
     }
     const now = Date.now();
-    for (const [name, d] of this.deadlines) if (d <= now) this.dirty.add(name);
-    const names = this.dirtyAll ? [...this.appMap.keys()] : [...this.dirty];
-    this.dirtyAll = false;
-    this.dirty.clear();
+    if (this.passAt >= this.passApps.length) {
+      for (const [name, d] of this.deadlines) if (d <= now) this.dirty.add(name);
+      this.passApps = this.dirtyAll ? [...this.appMap.keys()] : [...this.dirty];
+      this.passAt = 0;
+      this.dirtyAll = false;
+      this.dirty.clear();
+    }
+    // A slice at a time: commands go out and events, replies and lease renewals are handled while a pass over
+    // thousands of apps is still under way (one long synchronous pass stalls all of them).
+    const names = this.passApps.slice(this.passAt, this.passAt + PASS_SLICE);
+    this.passAt += names.length;
+    if (this.passAt < this.passApps.length) this.passTimer = setTimeout(() => this.runPass(), 0);
+    else this.passApps = [];
     for (const name of names) {
       const app = this.appMap.get(name);
       if (!app) continue;
@@ -648,18 +670,32 @@ class LatticeEngine implements Engine {
   }
 
   private armDeadline(now: number): void {
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
     let next = Infinity;
     for (const d of this.deadlines.values()) next = Math.min(next, d);
-    if (next === Infinity) return;
+    this.armTimerAt(next, now);
+  }
+
+  private armTimerAt(at: number, now: number): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineAt = at;
+    if (at === Infinity) return;
     this.deadlineTimer = setTimeout(
       () => {
         this.deadlineTimer = undefined;
+        this.deadlineAt = Infinity;
         this.schedule();
       },
-      Math.max(0, next - now) + 5,
+      Math.max(0, at - now) + 5,
     );
+  }
+
+  /** The app's deadline moved (a queued command went out): track it without re-scanning every app. */
+  private trackDeadline(app: AppRuntime, now: number): void {
+    const deadline = appDeadline(app);
+    if (deadline === undefined) return;
+    this.deadlines.set(app.name, deadline);
+    if (deadline < this.deadlineAt) this.armTimerAt(deadline, now);
   }
 
   private publishStatus(name: string, status: Status): void {
@@ -674,10 +710,25 @@ class LatticeEngine implements Engine {
     const cmd = tagged.command;
     this.opts.onCommand?.(tagged);
     this.log('debug', `app ${tagged.app}: ${describeCommand(cmd)}`);
+    const queuedFor = this.appMap.get(tagged.app);
+    if (queuedFor) appCommandQueued(queuedFor, tagged.scalerId, cmd);
     this.commands.push(async () => {
-      if (term.aborted || !this.isLeader()) return;
+      if (term.aborted) return;
+      if (!this.isLeader()) {
+        const current = this.appMap.get(tagged.app);
+        if (current) {
+          appCommandNotSent(current, tagged.scalerId, cmd);
+          this.dirty.add(current.name);
+          this.schedule();
+        }
+        return;
+      }
       const app = this.appMap.get(tagged.app);
-      if (app) appCommandSent(app, tagged.scalerId, cmd, Date.now());
+      if (app) {
+        const now = Date.now();
+        appCommandSent(app, tagged.scalerId, cmd, now);
+        this.trackDeadline(app, now);
+      }
       try {
         await this.run(cmd);
         if (term.aborted) return;
