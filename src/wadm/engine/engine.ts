@@ -13,7 +13,7 @@ import type { Manifest } from '../../manifest/schema.js';
 import { deployedManifest } from '../store/guards.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../store/manifest-store.js';
 import { ensureStatusStream, statusStreamManager } from '../store/status-stream.js';
-import type { Status } from '../types.js';
+import type { Status, StoredApp } from '../types.js';
 import { AppIndex } from './app-index.js';
 import { appsTouched, observeEvent, type Observation } from './observer.js';
 import {
@@ -281,12 +281,15 @@ class LatticeEngine implements Engine {
     });
     if (!live()) return;
 
+    // Read the apps while the ping collects answers (they are acted on only once the lattice is known).
+    const stored = this.store.list();
+    stored.catch(() => {}); // awaited below; no unhandled rejection while the ping runs
     const hosts = await this.ctl.pingHosts({ full: true }).catch(() => []);
     await Promise.all(hosts.map((h) => this.fetchInventory(term, h.id)));
     if (!live()) return;
     this.log('info', `lattice ${this.lattice}: ${this.state.hosts.size} host(s) found`);
     if (this.state.hosts.size) await this.refreshLinks(term);
-    await this.loadApps(term);
+    await this.loadApps(term, stored);
     if (!live()) return;
     await this.ensureConfigs(term, this.index.configNames());
     if (!live()) return;
@@ -506,15 +509,18 @@ class LatticeEngine implements Engine {
   // -------------------------------------------------------------------------------------------------------
   // Desired state
 
-  private async loadApps(term: AbortSignal): Promise<void> {
-    const stored = await this.store!.list();
+  private async loadApps(term: AbortSignal, listing?: Promise<StoredApp[]>): Promise<void> {
+    const stored = await (listing ?? this.store!.list());
     if (term.aborted) return;
     const deployed = new Set<string>();
-    for (const app of stored) {
+    for (const [i, app] of stored.entries()) {
       const manifest = deployedManifest(app);
       if (!manifest) continue;
       deployed.add(app.name);
       await this.onPublished(term, manifest);
+      // Let lease renewals, replies and events through while thousands of apps load.
+      if (i % 250 === 249) await new Promise((r) => setImmediate(r));
+      if (term.aborted) return;
     }
     for (const name of this.appMap.keys()) if (!deployed.has(name)) this.undeployLater(term, name);
   }

@@ -5,6 +5,7 @@
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { wadmStatusSubject } from '../../lattice/subjects.js';
+import { readLastPerSubject } from '../store/last-per-subject.js';
 import { parseStatus, readLastStatus } from '../store/status-stream.js';
 import { STATUS_STREAM, type Status } from '../types.js';
 import { BoundedQueue } from './executor.js';
@@ -27,28 +28,16 @@ export class StatusPublisher {
 
   /** Learns the last status of every app of the lattice in one pass over the stream (last message per subject). */
   async preload(): Promise<void> {
-    const { DeliverPolicy } = await import('@nats-io/jetstream');
-    const consumer = await this.js.consumers.get(STATUS_STREAM, {
-      filter_subjects: [wadmStatusSubject(this.lattice, '*')],
-      deliver_policy: DeliverPolicy.LastPerSubject,
-    });
-    const info = await consumer.info(true);
-    if (info.num_pending === 0) {
-      this.preloaded = true;
-      return;
-    }
-    const messages = await consumer.consume();
-    try {
-      for await (const m of messages) {
-        const app = m.subject.slice(m.subject.lastIndexOf('.') + 1);
-        const status = parseStatus(m.json());
-        if (status && !this.last.has(app)) this.last.set(app, statusKey(status));
-        if (m.info.pending === 0) break;
+    await readLastPerSubject(this.js, STATUS_STREAM, wadmStatusSubject(this.lattice, '*'), (m) => {
+      const app = m.subject.slice(m.subject.lastIndexOf('.') + 1);
+      let status: Status | undefined;
+      try {
+        status = parseStatus(m.json());
+      } catch {
+        return; // not JSON: as if there were no status
       }
-    } finally {
-      messages.stop();
-      await consumer.delete().catch(() => {});
-    }
+      if (status && !this.last.has(app)) this.last.set(app, statusKey(status));
+    });
     this.preloaded = true;
   }
 
