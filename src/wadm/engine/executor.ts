@@ -114,7 +114,10 @@ export class BoundedQueue {
         .finally(() => {
           this.running -= 1;
           if (this.head < this.waiting.length)
-            this.refill ??= setImmediate(() => ((this.refill = undefined), this.pump()));
+            this.refill ??= setImmediate(() => {
+              this.refill = undefined;
+              this.pump();
+            });
           if (this.size === 0) {
             const w = this.idleWaiters;
             this.idleWaiters = [];

@@ -303,12 +303,14 @@ describe('wadm engine against simulated hosts', () => {
     // Single-message reads of the manifest bucket or the status stream (a bulk read uses a consumer instead).
     const gets: string[] = [];
     const watch = ['$JS.API.DIRECT.GET.>', '$JS.API.STREAM.MSG.GET.>'].map((subject) =>
-      nc.subscribe(subject, { callback: (_err, msg) => gets.push(msg.subject) }),
+      nc.subscribe(subject, { callback: (_err, msg) => void gets.push(msg.subject) }),
     );
-    cleanups.push(() => watch.forEach((w) => w.unsubscribe()));
+    cleanups.push(() => {
+      for (const w of watch) w.unsubscribe();
+    });
     const published: string[] = [];
     const statusSub = nc.subscribe(`wadm.status.${lattice}.*`, {
-      callback: (_err, msg) => published.push(msg.subject),
+      callback: (_err, msg) => void published.push(msg.subject),
     });
     cleanups.push(() => statusSub.unsubscribe());
     const second = engine();
