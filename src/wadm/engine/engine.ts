@@ -673,6 +673,8 @@ class LatticeEngine implements Engine {
       else this.deadlines.set(name, deadline);
     }
     this.armDeadline(now);
+    // Apps marked dirty between slices (schedule() waited for the pass under way) get the next pass.
+    if (!this.passTimer && (this.dirty.size || this.dirtyAll)) this.schedule();
   }
 
   private armDeadline(now: number): void {
