@@ -14,8 +14,8 @@ import { statusKey } from './status.js';
 export class StatusPublisher {
   private readonly last = new Map<string, string>();
   private readonly queue = new BoundedQueue(64);
-  /** Latest status waiting to be sent per app (a newer one replaces an unsent older one). */
-  private readonly pending = new Map<string, Status>();
+  /** Latest status (as its key, which is its JSON) waiting to be sent per app (a newer one replaces an unsent older one). */
+  private readonly pending = new Map<string, string>();
   /** True once `preload` read the stream: apps it did not see have no status yet. */
   private preloaded = false;
 
@@ -45,15 +45,14 @@ export class StatusPublisher {
     const key = statusKey(status);
     if (this.last.get(app) === key) return;
     const queued = this.pending.has(app);
-    this.pending.set(app, status);
+    this.pending.set(app, key);
     if (!queued) this.queue.push(() => this.send(app));
   }
 
   private async send(app: string): Promise<void> {
-    const status = this.pending.get(app);
+    const key = this.pending.get(app);
     this.pending.delete(app);
-    if (!status) return;
-    const key = statusKey(status);
+    if (key === undefined) return;
     try {
       if (!this.preloaded && !this.last.has(app)) {
         const previous = await readLastStatus(this.jsm, this.lattice, app);
@@ -63,7 +62,7 @@ export class StatusPublisher {
         }
       }
       if (this.last.get(app) === key) return;
-      await this.js.publish(wadmStatusSubject(this.lattice, app), JSON.stringify(status));
+      await this.js.publish(wadmStatusSubject(this.lattice, app), key); // the key is the status's JSON
       this.last.set(app, key);
     } catch (err) {
       this.onError(err as Error, app);
