@@ -29,6 +29,7 @@ const MODULES = [
   'async-host-calls', // JSPI vs worker + Atomics.wait per host call
   'wrpc-roundtrip', //   wRPC component → provider process → component: median/p99 µs, calls/s (issue 11)
   'oci-pull', //         registry pull + start → first 200 vs file://, cold and warm (issue 12)
+  'host-failure', //     kill -9 of the host serving an app → survivor serving again, status shows the loss (issue 13)
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -10,6 +10,8 @@ import {
   newRuntime,
   observeScalerEvent,
   scalerCommandFailed,
+  scalerCommandNotSent,
+  scalerCommandQueued,
   scalerCommandSent,
   scalerDeadline,
   stepScaler,
@@ -157,6 +159,22 @@ export function appCommandFailed(
 ): void {
   const rt = scalerId === undefined ? undefined : app.scalers.find((s) => s.spec.id === scalerId);
   if (rt) scalerCommandFailed(rt, cmd, error, now);
+}
+
+function scalerOf(app: AppRuntime, scalerId: string | undefined): ScalerRuntime | undefined {
+  return scalerId === undefined ? undefined : app.scalers.find((s) => s.spec.id === scalerId);
+}
+
+/** A command of the app was queued for sending (its expected event is held until it is sent). */
+export function appCommandQueued(app: AppRuntime, scalerId: string | undefined, cmd: Command): void {
+  const rt = scalerOf(app, scalerId);
+  if (rt) scalerCommandQueued(rt, cmd);
+}
+
+/** A queued command of the app was dropped unsent. */
+export function appCommandNotSent(app: AppRuntime, scalerId: string | undefined, cmd: Command): void {
+  const rt = scalerOf(app, scalerId);
+  if (rt) scalerCommandNotSent(rt, cmd);
 }
 
 /** A command of the app reached the control interface now (restarts its expected-event window). */

@@ -110,19 +110,40 @@ export function scalerCommandFailed(rt: ScalerRuntime, cmd: Command, error: stri
 }
 
 /**
+ * The command waits in a queue (thousands may be ahead of it at scale): its expected event cannot be late
+ * before it is sent, so the expectation is held until `scalerCommandSent` (or `scalerCommandNotSent`).
+ * Otherwise a pass after the window would issue the same command again while the first is still queued.
+ */
+export function scalerCommandQueued(rt: ScalerRuntime, cmd: Command): void {
+  const key = expectationKey(expectationFor(cmd, 0, 0));
+  for (const e of rt.expected) if (expectationKey(e) === key) e.deadline = Number.POSITIVE_INFINITY;
+}
+
+/**
  * The command actually went out (it may have queued behind others): its expected event is due a full
  * window from now, not from when the scaler asked for it.
  */
 export function scalerCommandSent(rt: ScalerRuntime, cmd: Command, now: number): void {
   const key = expectationKey(expectationFor(cmd, now, 0));
   const due = now + windowFor(rt.spec, cmd);
-  for (const e of rt.expected) if (expectationKey(e) === key && e.deadline < due) e.deadline = due;
+  for (const e of rt.expected)
+    if (expectationKey(e) === key && (e.deadline < due || e.deadline === Number.POSITIVE_INFINITY)) e.deadline = due;
+}
+
+/** The queued command was dropped unsent (leadership lapsed): stop waiting for it, so the next pass decides again. */
+export function scalerCommandNotSent(rt: ScalerRuntime, cmd: Command): void {
+  const key = expectationKey(expectationFor(cmd, 0, 0));
+  const i = rt.expected.findIndex((e) => expectationKey(e) === key);
+  if (i >= 0) rt.expected.splice(i, 1);
 }
 
 /** When this scaler's waiting ends by itself (a deadline or the end of a back-off), if ever. */
 export function scalerDeadline(rt: ScalerRuntime): number | undefined {
   let next: number | undefined;
-  for (const e of rt.expected) next = next === undefined ? e.deadline : Math.min(next, e.deadline);
+  for (const e of rt.expected) {
+    if (e.deadline === Number.POSITIVE_INFINITY) continue; // queued, not sent: no deadline yet
+    next = next === undefined ? e.deadline : Math.min(next, e.deadline);
+  }
   if (rt.backoff) next = next === undefined ? rt.backoff.until : Math.min(next, rt.backoff.until);
   return next;
 }

@@ -13,11 +13,13 @@ import type { Manifest } from '../../manifest/schema.js';
 import { deployedManifest } from '../store/guards.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../store/manifest-store.js';
 import { ensureStatusStream, statusStreamManager } from '../store/status-stream.js';
-import type { Status } from '../types.js';
+import type { Status, StoredApp } from '../types.js';
 import { AppIndex } from './app-index.js';
 import { appsTouched, observeEvent, type Observation } from './observer.js';
 import {
   appCommandFailed,
+  appCommandNotSent,
+  appCommandQueued,
   appCommandSent,
   appConfigNames,
   appDeadline,
@@ -103,6 +105,9 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** Apps reconciled per turn of the event loop. */
+const PASS_SLICE = 250;
+
 type Normalized = { manifest: Manifest } | { error: string };
 
 async function normalizeManifest(raw: unknown): Promise<Normalized> {
@@ -145,7 +150,12 @@ class LatticeEngine implements Engine {
   private statuses?: StatusPublisher;
   private timers: NodeJS.Timeout[] = [];
   private passTimer?: NodeJS.Timeout;
+  /** The apps of the pass under way and how many of them are done (see `runPass`). */
+  private passApps: string[] = [];
+  private passAt = 0;
   private deadlineTimer?: NodeJS.Timeout;
+  /** When `deadlineTimer` fires (Infinity when it is not armed). */
+  private deadlineAt = Infinity;
   private readonly pendingUndeploy = new Map<string, NodeJS.Timeout>();
   private readonly fetchingInventory = new Set<string>();
   private readonly fetchingConfig = new Set<string>();
@@ -233,6 +243,9 @@ class LatticeEngine implements Engine {
     if (this.passTimer) clearTimeout(this.passTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.passTimer = this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
+    this.passApps = [];
+    this.passAt = 0;
     for (const t of this.pendingUndeploy.values()) clearTimeout(t);
     this.pendingUndeploy.clear();
     this.state = createLatticeState();
@@ -268,12 +281,15 @@ class LatticeEngine implements Engine {
     });
     if (!live()) return;
 
+    // Read the apps while the ping collects answers (they are acted on only once the lattice is known).
+    const stored = this.store.list();
+    stored.catch(() => {}); // awaited below; no unhandled rejection while the ping runs
     const hosts = await this.ctl.pingHosts({ full: true }).catch(() => []);
     await Promise.all(hosts.map((h) => this.fetchInventory(term, h.id)));
     if (!live()) return;
     this.log('info', `lattice ${this.lattice}: ${this.state.hosts.size} host(s) found`);
     if (this.state.hosts.size) await this.refreshLinks(term);
-    await this.loadApps(term);
+    await this.loadApps(term, stored);
     if (!live()) return;
     await this.ensureConfigs(term, this.index.configNames());
     if (!live()) return;
@@ -493,15 +509,18 @@ class LatticeEngine implements Engine {
   // -------------------------------------------------------------------------------------------------------
   // Desired state
 
-  private async loadApps(term: AbortSignal): Promise<void> {
-    const stored = await this.store!.list();
+  private async loadApps(term: AbortSignal, listing?: Promise<StoredApp[]>): Promise<void> {
+    const stored = await (listing ?? this.store!.list());
     if (term.aborted) return;
     const deployed = new Set<string>();
-    for (const app of stored) {
+    for (const [i, app] of stored.entries()) {
       const manifest = deployedManifest(app);
       if (!manifest) continue;
       deployed.add(app.name);
       await this.onPublished(term, manifest);
+      // Let lease renewals, replies and events through while thousands of apps load.
+      if (i % 250 === 249) await new Promise((r) => setImmediate(r));
+      if (term.aborted) return;
     }
     for (const name of this.appMap.keys()) if (!deployed.has(name)) this.undeployLater(term, name);
   }
@@ -629,10 +648,19 @@ class LatticeEngine implements Engine {
       return;
     }
     const now = Date.now();
-    for (const [name, d] of this.deadlines) if (d <= now) this.dirty.add(name);
-    const names = this.dirtyAll ? [...this.appMap.keys()] : [...this.dirty];
-    this.dirtyAll = false;
-    this.dirty.clear();
+    if (this.passAt >= this.passApps.length) {
+      for (const [name, d] of this.deadlines) if (d <= now) this.dirty.add(name);
+      this.passApps = this.dirtyAll ? [...this.appMap.keys()] : [...this.dirty];
+      this.passAt = 0;
+      this.dirtyAll = false;
+      this.dirty.clear();
+    }
+    // A slice at a time: commands go out and events, replies and lease renewals are handled while a pass over
+    // thousands of apps is still under way (one long synchronous pass stalls all of them).
+    const names = this.passApps.slice(this.passAt, this.passAt + PASS_SLICE);
+    this.passAt += names.length;
+    if (this.passAt < this.passApps.length) this.passTimer = setTimeout(() => this.runPass(), 0);
+    else this.passApps = [];
     for (const name of names) {
       const app = this.appMap.get(name);
       if (!app) continue;
@@ -645,21 +673,37 @@ class LatticeEngine implements Engine {
       else this.deadlines.set(name, deadline);
     }
     this.armDeadline(now);
+    // Apps marked dirty between slices (schedule() waited for the pass under way) get the next pass.
+    if (!this.passTimer && (this.dirty.size || this.dirtyAll)) this.schedule();
   }
 
   private armDeadline(now: number): void {
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
     let next = Infinity;
     for (const d of this.deadlines.values()) next = Math.min(next, d);
-    if (next === Infinity) return;
+    this.armTimerAt(next, now);
+  }
+
+  private armTimerAt(at: number, now: number): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineAt = at;
+    if (at === Infinity) return;
     this.deadlineTimer = setTimeout(
       () => {
         this.deadlineTimer = undefined;
+        this.deadlineAt = Infinity;
         this.schedule();
       },
-      Math.max(0, next - now) + 5,
+      Math.max(0, at - now) + 5,
     );
+  }
+
+  /** The app's deadline moved (a queued command went out): track it without re-scanning every app. */
+  private trackDeadline(app: AppRuntime, now: number): void {
+    const deadline = appDeadline(app);
+    if (deadline === undefined) return;
+    this.deadlines.set(app.name, deadline);
+    if (deadline < this.deadlineAt) this.armTimerAt(deadline, now);
   }
 
   private publishStatus(name: string, status: Status): void {
@@ -674,10 +718,25 @@ class LatticeEngine implements Engine {
     const cmd = tagged.command;
     this.opts.onCommand?.(tagged);
     this.log('debug', `app ${tagged.app}: ${describeCommand(cmd)}`);
+    const queuedFor = this.appMap.get(tagged.app);
+    if (queuedFor) appCommandQueued(queuedFor, tagged.scalerId, cmd);
     this.commands.push(async () => {
-      if (term.aborted || !this.isLeader()) return;
+      if (term.aborted) return;
+      if (!this.isLeader()) {
+        const current = this.appMap.get(tagged.app);
+        if (current) {
+          appCommandNotSent(current, tagged.scalerId, cmd);
+          this.dirty.add(current.name);
+          this.schedule();
+        }
+        return;
+      }
       const app = this.appMap.get(tagged.app);
-      if (app) appCommandSent(app, tagged.scalerId, cmd, Date.now());
+      if (app) {
+        const now = Date.now();
+        appCommandSent(app, tagged.scalerId, cmd, now);
+        this.trackDeadline(app, now);
+      }
       try {
         await this.run(cmd);
         if (term.aborted) return;

@@ -71,11 +71,18 @@ export function ctlCommandRunner(ctl: CtlClient): CommandRunner {
   };
 }
 
-/** Runs tasks with at most `limit` in flight; `idle()` resolves when nothing is queued or running. */
+/**
+ * Runs tasks with at most `limit` in flight; `idle()` resolves when nothing is queued or running. Slots freed
+ * by tasks finishing are refilled once per event-loop turn (`setImmediate`), so the requests started then go
+ * out in one socket write instead of one write per reply (a tenth of the engine's CPU at 20k commands).
+ */
 export class BoundedQueue {
   private running = 0;
-  private readonly waiting: (() => Promise<void>)[] = [];
+  /** Tasks not started yet are `waiting[head…]` (Array.shift is linear on a queue thousands deep). */
+  private waiting: ((() => Promise<void>) | undefined)[] = [];
+  private head = 0;
   private idleWaiters: (() => void)[] = [];
+  private refill?: NodeJS.Immediate;
 
   constructor(private readonly limit: number) {}
 
@@ -85,7 +92,7 @@ export class BoundedQueue {
   }
 
   get size(): number {
-    return this.running + this.waiting.length;
+    return this.running + this.waiting.length - this.head;
   }
 
   idle(): Promise<void> {
@@ -94,14 +101,23 @@ export class BoundedQueue {
   }
 
   private pump(): void {
-    while (this.running < this.limit && this.waiting.length) {
-      const task = this.waiting.shift()!;
+    while (this.running < this.limit && this.head < this.waiting.length) {
+      const task = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined;
+      if (this.head === this.waiting.length || this.head > 4096) {
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
       this.running += 1;
       void task()
         .catch(() => {})
         .finally(() => {
           this.running -= 1;
-          this.pump();
+          if (this.head < this.waiting.length)
+            this.refill ??= setImmediate(() => {
+              this.refill = undefined;
+              this.pump();
+            });
           if (this.size === 0) {
             const w = this.idleWaiters;
             this.idleWaiters = [];

@@ -43,18 +43,31 @@ export function computeSpread(instances: number, spreads: readonly SpreadDef[]):
 }
 
 export function hostMatches(host: Pick<HostState, 'labels'>, requirements: StringMap): boolean {
-  for (const [k, v] of Object.entries(requirements)) if (host.labels[k] !== v) return false;
+  // for…in rather than Object.entries: called per (scaler, host) on every pass, so no allocation.
+  for (const k in requirements) if (Object.hasOwn(requirements, k) && host.labels[k] !== requirements[k]) return false;
   return true;
 }
 
-/** FNV-1a, 32 bit: cheap and stable across processes. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a, 32 bit, continued from state `h` (so a shared prefix is hashed once): cheap and stable across processes. */
+function fnv1a(text: string, h = FNV_OFFSET): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/** The rendezvous score of (workload, host): FNV-1a of `${workloadKey}\u0000${hostId}`, the key part hashed once. */
+function scorer(workloadKey: string): (hostId: string) => number {
+  const seed = fnv1a(`${workloadKey}\u0000`);
+  return (hostId) => fnv1a(hostId, seed);
+}
+
+/** True when host `a` (score `sa`) comes before host `b` in the preference order. */
+function prefers(sa: number, a: string, sb: number, b: string): boolean {
+  return sa > sb || (sa === sb && a < b);
 }
 
 /**
@@ -63,8 +76,32 @@ function fnv1a(text: string): number {
  * removing a host only moves the workloads that preferred it.
  */
 export function preferenceOrder<T extends { id: string }>(workloadKey: string, hosts: Iterable<T>): T[] {
+  const score = scorer(workloadKey);
   return [...hosts]
-    .map((h) => ({ h, score: fnv1a(`${workloadKey}\u0000${h.id}`) }))
+    .map((h) => ({ h, score: score(h.id) }))
     .sort((a, b) => b.score - a.score || (a.h.id < b.h.id ? -1 : a.h.id > b.h.id ? 1 : 0))
     .map((x) => x.h);
+}
+
+/**
+ * `preferenceOrder(workloadKey, hosts).find(accept)` without sorting every host: placing one instance (every
+ * first deploy, for every component) needs only the best acceptable host.
+ */
+export function mostPreferred<T extends { id: string }>(
+  workloadKey: string,
+  hosts: Iterable<T>,
+  accept: (host: T) => boolean,
+): T | undefined {
+  const score = scorer(workloadKey);
+  let best: T | undefined;
+  let bestScore = 0;
+  for (const h of hosts) {
+    if (!accept(h)) continue;
+    const sc = score(h.id);
+    if (best === undefined || prefers(sc, h.id, bestScore, best.id)) {
+      best = h;
+      bestScore = sc;
+    }
+  }
+  return best;
 }

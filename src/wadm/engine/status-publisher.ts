@@ -5,6 +5,7 @@
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { wadmStatusSubject } from '../../lattice/subjects.js';
+import { readLastPerSubject } from '../store/last-per-subject.js';
 import { parseStatus, readLastStatus } from '../store/status-stream.js';
 import { STATUS_STREAM, type Status } from '../types.js';
 import { BoundedQueue } from './executor.js';
@@ -13,8 +14,8 @@ import { statusKey } from './status.js';
 export class StatusPublisher {
   private readonly last = new Map<string, string>();
   private readonly queue = new BoundedQueue(64);
-  /** Latest status waiting to be sent per app (a newer one replaces an unsent older one). */
-  private readonly pending = new Map<string, Status>();
+  /** Latest status (as its key, which is its JSON) waiting to be sent per app (a newer one replaces an unsent older one). */
+  private readonly pending = new Map<string, string>();
   /** True once `preload` read the stream: apps it did not see have no status yet. */
   private preloaded = false;
 
@@ -27,28 +28,16 @@ export class StatusPublisher {
 
   /** Learns the last status of every app of the lattice in one pass over the stream (last message per subject). */
   async preload(): Promise<void> {
-    const { DeliverPolicy } = await import('@nats-io/jetstream');
-    const consumer = await this.js.consumers.get(STATUS_STREAM, {
-      filter_subjects: [wadmStatusSubject(this.lattice, '*')],
-      deliver_policy: DeliverPolicy.LastPerSubject,
-    });
-    const info = await consumer.info(true);
-    if (info.num_pending === 0) {
-      this.preloaded = true;
-      return;
-    }
-    const messages = await consumer.consume();
-    try {
-      for await (const m of messages) {
-        const app = m.subject.slice(m.subject.lastIndexOf('.') + 1);
-        const status = parseStatus(m.json());
-        if (status && !this.last.has(app)) this.last.set(app, statusKey(status));
-        if (m.info.pending === 0) break;
+    await readLastPerSubject(this.js, STATUS_STREAM, wadmStatusSubject(this.lattice, '*'), (m) => {
+      const app = m.subject.slice(m.subject.lastIndexOf('.') + 1);
+      let status: Status | undefined;
+      try {
+        status = parseStatus(m.json());
+      } catch {
+        return; // not JSON: as if there were no status
       }
-    } finally {
-      messages.stop();
-      await consumer.delete().catch(() => {});
-    }
+      if (status && !this.last.has(app)) this.last.set(app, statusKey(status));
+    });
     this.preloaded = true;
   }
 
@@ -56,15 +45,14 @@ export class StatusPublisher {
     const key = statusKey(status);
     if (this.last.get(app) === key) return;
     const queued = this.pending.has(app);
-    this.pending.set(app, status);
+    this.pending.set(app, key);
     if (!queued) this.queue.push(() => this.send(app));
   }
 
   private async send(app: string): Promise<void> {
-    const status = this.pending.get(app);
+    const key = this.pending.get(app);
     this.pending.delete(app);
-    if (!status) return;
-    const key = statusKey(status);
+    if (key === undefined) return;
     try {
       if (!this.preloaded && !this.last.has(app)) {
         const previous = await readLastStatus(this.jsm, this.lattice, app);
@@ -74,7 +62,7 @@ export class StatusPublisher {
         }
       }
       if (this.last.get(app) === key) return;
-      await this.js.publish(wadmStatusSubject(this.lattice, app), JSON.stringify(status));
+      await this.js.publish(wadmStatusSubject(this.lattice, app), key); // the key is the status's JSON
       this.last.set(app, key);
     } catch (err) {
       this.onError(err as Error, app);

@@ -50,7 +50,7 @@ export function waitingStatus(scalers: readonly ScalerStatus[], observed?: Obser
   return status;
 }
 
-/** Stable JSON of a status, to publish only when it changed. */
+/** Stable JSON of a status, to publish only when it changed (and the payload published: the same string). */
 export function statusKey(status: Status): string {
   return JSON.stringify(status);
 }

@@ -8,11 +8,13 @@
  * write. The lattice index (`{lattice}` → sorted names) is re-derived after every record change by
  * `syncIndex`, which always writes with CAS; the last successful index write therefore saw the final record.
  */
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ulid } from '../../lattice/ulid.js';
 import type { DeployRecord, RecordOwner, StoredApp, StoredVersion, WadmManifest } from '../types.js';
 import { MANIFEST_BUCKET } from '../types.js';
+import { readLastPerSubject } from './last-per-subject.js';
 import { isMissingStreamError } from './stream-guard.js';
 import { idCollision, missingSharedComponents, sharedMissingMessage } from './guards.js';
 import { LATEST_VERSION, manifestVersionOf, withVersion } from './manifest-info.js';
@@ -32,7 +34,12 @@ export interface ManifestStoreOptions {
    * deleted), and one that fails because the stream is gone recreates it and runs once more.
    */
   bucketGuard?: { recreate(): Promise<void>; settled(): Promise<void> };
+  /** With it, `list` reads many records in one pass over the bucket's stream instead of one get per app. */
+  js?: JetStreamClient;
 }
+
+/** From this many apps on, `list` reads the bucket's stream in one pass (below, a get per app is cheaper). */
+const BULK_LIST_MIN = 32;
 
 /** A write that kept conflicting (or a KV failure): the API reports it as a storage error. */
 export class StoreError extends Error {
@@ -110,7 +117,8 @@ export async function openManifestBucket(
 
 export async function openManifestStore(nc: NatsConnection, opts: ManifestStoreOptions): Promise<ManifestStore> {
   const kv = await openManifestBucket(nc, opts);
-  return manifestStoreOn(kv, opts);
+  const { jetstream } = await import('@nats-io/jetstream');
+  return manifestStoreOn(kv, { js: jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {}), ...opts });
 }
 
 export function isCasConflict(err: unknown): boolean {
@@ -229,8 +237,29 @@ export function manifestStoreOn(kv: KV, opts: ManifestStoreOptions): ManifestSto
     return isLive(entry) ? decodeIndex(entry.string()) : [];
   }
 
+  /** The live records of `names` (listed in our index) in one pass over the bucket's stream. */
+  async function readListed(js: JetStreamClient, names: readonly string[]): Promise<StoredApp[]> {
+    const bucket = opts.bucket ?? MANIFEST_BUCKET;
+    const prefix = `$KV.${bucket}.`;
+    const wanted = new Map(names.map((n) => [appKey(n), n] as const));
+    const found = new Map<string, StoredApp>();
+    await readLastPerSubject(js, `KV_${bucket}`, `${prefix}>`, (m) => {
+      const name = wanted.get(m.subject.slice(prefix.length));
+      const op = m.headers?.get('KV-Operation');
+      if (name === undefined || op === 'DEL' || op === 'PURGE') return;
+      try {
+        const app = decodeAppRecord(name, m.string(), m.seq);
+        if (!app.owner || isOurs(name, app.owner)) found.set(name, app);
+      } catch (err) {
+        if (!(err instanceof RecordFormatError)) throw err;
+      }
+    });
+    return names.flatMap((n) => found.get(n) ?? []);
+  }
+
   async function list(): Promise<StoredApp[]> {
     const names = await indexNames();
+    if (opts.js && names.length >= BULK_LIST_MIN) return readListed(opts.js, names);
     // Listed in our index, so a record without an owner is ours; one naming another owner is not.
     const apps = await Promise.all(
       names.map((n) =>

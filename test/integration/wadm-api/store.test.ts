@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { isUlid } from '../../../src/lattice/ulid.js';
 import { openManifestStore, type ManifestStore, type StoreChange } from '../../../src/wadm/store/index.js';
-import { openManifestBucket } from '../../../src/wadm/store/manifest-store.js';
+import { manifestStoreOn, openManifestBucket } from '../../../src/wadm/store/manifest-store.js';
 import type { WadmManifest } from '../../../src/wadm/types.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 
@@ -124,6 +124,28 @@ describe('manifest store', () => {
       ['watched', false],
       ['watched', true],
     ]);
+  });
+});
+
+describe('listing many apps', () => {
+  it('one pass over the bucket gives what a get per app gives (deleted, redeployed and other lattices alike)', async () => {
+    const many = await openManifestStore(nc, { lattice: 'bulk' });
+    const names = Array.from({ length: 40 }, (_, i) => `app${String(i).padStart(2, '0')}`);
+    for (const n of names) expect(await many.put(manifest(n, 'v1'))).toMatchObject({ ok: true });
+    await many.put(manifest('app03', 'v2'));
+    await many.deploy('app03', 'v1');
+    await many.deploy('app07');
+    await many.delete('app11');
+    // Another lattice's app whose key starts like ours; ours has no `x-y`.
+    const other = await openManifestStore(nc, { lattice: 'bulk-x' });
+    expect(await other.put(manifest('y', 'w1'))).toMatchObject({ ok: true });
+
+    const perApp = manifestStoreOn(await openManifestBucket(nc), { lattice: 'bulk' });
+    const bulk = await many.list();
+    expect(bulk.map((a) => a.name)).toEqual(names.filter((n) => n !== 'app11'));
+    expect(bulk).toEqual(await perApp.list());
+    expect(bulk.find((a) => a.name === 'app03')).toMatchObject({ deployed_version: 'v1' });
+    expect(bulk.find((a) => a.name === 'app07')?.deploy_history).toHaveLength(1);
   });
 });
 

@@ -281,6 +281,51 @@ describe('wadm engine against simulated hosts', () => {
     expect((await client.status('sticky')).status.type).toBe('deployed');
   });
 
+  it('engineRestartWithManyApps_readsAppsAndStatusesInOnePassNotAGetPerApp', async () => {
+    fresh();
+    const hs = await hosts(2);
+    await api();
+    const first = engine();
+    await first.ready;
+    const client = new WadmClient(nc, lattice);
+    const names = Array.from({ length: 40 }, (_, i) => `many${String(i).padStart(2, '0')}`);
+    for (const name of names) {
+      await client.put(app(name, { instances: 1 }));
+      await client.deploy(name);
+    }
+    await waitFor('every app deployed', async () => {
+      const all = await client.list();
+      return all.length === names.length && all.every((m) => m.status === 'deployed');
+    });
+    const scales = sum(hs, 'component.scale');
+    await first.close();
+
+    // Single-message reads of the manifest bucket or the status stream (a bulk read uses a consumer instead).
+    const gets: string[] = [];
+    const watch = ['$JS.API.DIRECT.GET.>', '$JS.API.STREAM.MSG.GET.>'].map((subject) =>
+      nc.subscribe(subject, { callback: (_err, msg) => void gets.push(msg.subject) }),
+    );
+    cleanups.push(() => {
+      for (const w of watch) w.unsubscribe();
+    });
+    const published: string[] = [];
+    const statusSub = nc.subscribe(`wadm.status.${lattice}.*`, {
+      callback: (_err, msg) => void published.push(msg.subject),
+    });
+    cleanups.push(() => statusSub.unsubscribe());
+    const second = engine();
+    await second.ready;
+    expect(second.apps().sort()).toEqual(names);
+    await new Promise((r) => setTimeout(r, 800));
+    await nc.flush();
+    // The lattice index is one get; an app or status read per app would be 40 more each.
+    expect(gets.filter((g) => g.endsWith('.wadm_status'))).toEqual([]);
+    expect(gets.filter((g) => g.includes('KV_wadm_manifests')).length).toBeLessThan(5);
+    // It learnt every published status, so it repeats none and starts nothing twice.
+    expect(published).toEqual([]);
+    expect(sum(hs, 'component.scale')).toBe(scales);
+  });
+
   it('threeEnginesAtOnce_oneLeaderAndExactlyOneScalePerComponent', async () => {
     fresh();
     const hs = await hosts(3);

@@ -3,6 +3,8 @@ import {
   newRuntime,
   observeScalerEvent,
   scalerCommandFailed,
+  scalerCommandNotSent,
+  scalerCommandQueued,
   scalerCommandSent,
   scalerDeadline,
   stepScaler,
@@ -69,6 +71,29 @@ describe('backoff wrapper', () => {
     expect(scalerDeadline(rt)).toBe(T0 + 9000);
     expect(stepScaler(rt, state, ctx, T0 + 6000).commands).toEqual([]);
     expect(stepScaler(rt, state, ctx, T0 + 9000).commands).toHaveLength(1);
+  });
+
+  it('commandStillQueuedAfterTheWindow_notIssuedAgain', () => {
+    const { rt, ctx } = wrapped();
+    const state = stateWith([{ id: 'H1' }]);
+    const [cmd] = stepScaler(rt, state, ctx, T0).commands;
+    scalerCommandQueued(rt, cmd);
+    expect(scalerDeadline(rt)).toBeUndefined();
+    expect(stepScaler(rt, state, ctx, T0 + 60_000).commands).toEqual([]);
+    scalerCommandSent(rt, cmd, T0 + 60_000);
+    expect(scalerDeadline(rt)).toBe(T0 + 65_000);
+    expect(stepScaler(rt, state, ctx, T0 + 64_999).commands).toEqual([]);
+    expect(stepScaler(rt, state, ctx, T0 + 65_000).commands).toHaveLength(1);
+  });
+
+  it('queuedCommandDroppedUnsent_nextPassIssuesItAgain', () => {
+    const { rt, ctx } = wrapped();
+    const state = stateWith([{ id: 'H1' }]);
+    const [cmd] = stepScaler(rt, state, ctx, T0).commands;
+    scalerCommandQueued(rt, cmd);
+    scalerCommandNotSent(rt, cmd);
+    expect(scalerDeadline(rt)).toBeUndefined();
+    expect(stepScaler(rt, state, ctx, T0 + 10).commands).toEqual([cmd]);
   });
 
   it('failureEvent_failedForFiveSecondsThenRetries', () => {

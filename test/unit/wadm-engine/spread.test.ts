@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSpread, hostMatches, preferenceOrder } from '../../../src/wadm/engine/spread.js';
+import { computeSpread, hostMatches, mostPreferred, preferenceOrder } from '../../../src/wadm/engine/spread.js';
 
 const sp = (name: string, weight?: number) => ({ name, requirements: {}, ...(weight !== undefined ? { weight } : {}) });
 const counts = (instances: number, spreads: ReturnType<typeof sp>[]) =>
@@ -86,6 +86,33 @@ describe('host selection', () => {
       hosts.filter((h) => h.id !== a[2]),
     ).map((h) => h.id);
     expect(without[0]).toBe(a[0]);
+  });
+
+  it('preferenceOrder_sameOrderAsHashingTheWholeKey', () => {
+    // Engines of different versions must place alike: the score is FNV-1a of `${key}\0${hostId}` as it always was.
+    const fnv = (text: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    const hosts = Array.from({ length: 40 }, (_, i) => ({ id: `N${(i * 7919).toString(36).toUpperCase()}HOST` }));
+    for (const key of ['app1-c0', 'échelle-ü', 'x']) {
+      const expected = [...hosts]
+        .sort((a, b) => fnv(`${key}\u0000${b.id}`) - fnv(`${key}\u0000${a.id}`) || (a.id < b.id ? -1 : 1))
+        .map((h) => h.id);
+      expect(preferenceOrder(key, hosts).map((h) => h.id)).toEqual(expected);
+    }
+  });
+
+  it('mostPreferred_isTheFirstAcceptedHostOfThePreferenceOrder', () => {
+    const hosts = Array.from({ length: 30 }, (_, i) => ({ id: `H${i}` }));
+    for (let n = 0; n < 50; n++) {
+      const key = `app${n}-c${n % 3}`;
+      const accept = (h: { id: string }) => Number(h.id.slice(1)) % (2 + (n % 4)) !== 0;
+      expect(mostPreferred(key, hosts, accept)).toBe(preferenceOrder(key, hosts).find(accept));
+    }
+    expect(mostPreferred('k', hosts, () => false)).toBeUndefined();
+    expect(mostPreferred('k', [], () => true)).toBeUndefined();
   });
 
   it('preferenceOrder_spreadsDifferentWorkloadsOverHosts', () => {

@@ -10,6 +10,7 @@ import { managedAnnotations, workloadAnnotations } from '../ids.js';
 import {
   computeSpread,
   hostMatches,
+  mostPreferred,
   preferenceOrder,
   type SpreadDef,
   type SpreadTarget,
@@ -234,10 +235,10 @@ export function reconcileComponentSpread(
               )[0];
         planned.set(best.host, best.rec.count + deficit);
       } else {
-        const eligible = eligibleOrder();
-        const free = eligible.find((h) => !records.has(h.id) && !claimed.has(h.id));
+        const free = mostPreferred(spec.componentId, matching, (h) => !records.has(h.id) && !claimed.has(h.id));
         // No free host: take one that only our other spreads use, so the conflict check below reports it.
-        const shared = free ?? eligible.find((h) => !records.has(h.id) || ownedBy(owned, h.id));
+        const shared =
+          free ?? mostPreferred(spec.componentId, matching, (h) => !records.has(h.id) || ownedBy(owned, h.id));
         if (!shared) {
           failures.push(
             `Could not satisfy spread ${spread.name} for ${spec.reference}: every eligible host already runs ${spec.componentId} for something else.`,
