@@ -83,11 +83,13 @@ export async function startApiServer(nc: NatsConnection, opts: ApiServerOptions)
   );
   const bucketGuard = { recreate: () => guard.recreate(bucketStream), settled: () => guard.settled() };
 
+  const { jetstream } = await import('@nats-io/jetstream');
+  const js = jetstream(nc, opts.jsDomain ? { domain: opts.jsDomain } : {});
   const stores = new Map<string, ManifestStore>();
   const storeFor = (lattice: string): ManifestStore => {
     let s = stores.get(lattice);
     if (!s) {
-      s = manifestStoreOn(kv, { lattice, bucketGuard });
+      s = manifestStoreOn(kv, { lattice, bucketGuard, js });
       stores.set(lattice, s);
     }
     return s;

@@ -43,7 +43,7 @@ import {
   type Touched,
 } from './state.js';
 import { LivenessProbe, livenessOptions } from './liveness.js';
-import { openStateBucket, writeMirror } from './state-mirror.js';
+import { openStateBucket, STATE_BUCKET, writeMirror } from './state-mirror.js';
 import { StatusPublisher } from './status-publisher.js';
 
 export type EngineLogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -161,6 +161,8 @@ class LatticeEngine implements Engine {
   private readonly fetchingConfig = new Set<string>();
   private fetchingLinks = false;
   private mirrorDirty = false;
+  /** Keys of the state mirror last left out as too large (said once, not every 2 s). */
+  private mirrorSkipped = '';
   /** Set while another wadm implementation serves the lattice: this engine then does not reconcile. */
   private foreign?: string;
 
@@ -315,9 +317,19 @@ class LatticeEngine implements Engine {
       this.every(2_000, () => {
         if (!this.mirrorDirty || this.foreign) return;
         this.mirrorDirty = false;
-        void writeMirror(kv, this.state, this.lattice).catch((err) =>
-          this.log('warn', `mirroring state: ${(err as Error).message}`),
-        );
+        void writeMirror(kv, this.state, this.lattice, this.nc.info?.max_payload ?? 1024 * 1024)
+          .then(({ skipped }) => {
+            const said = skipped.map((s) => s.key).join(',');
+            if (said === this.mirrorSkipped) return;
+            this.mirrorSkipped = said;
+            for (const s of skipped) {
+              this.log(
+                'warn',
+                `mirroring state: ${STATE_BUCKET} ${s.key} is ${s.bytes} bytes, over the server's payload limit; not written while it stays too large`,
+              );
+            }
+          })
+          .catch((err) => this.log('warn', `mirroring state: ${(err as Error).message}`));
       });
       this.mirrorDirty = true;
     }

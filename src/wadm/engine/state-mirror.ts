@@ -74,6 +74,26 @@ export async function openStateBucket(nc: NatsConnection, jsDomain?: string, rep
   }
 }
 
-export async function writeMirror(kv: KV, state: LatticeState, lattice: string): Promise<void> {
-  for (const [key, doc] of Object.entries(mirrorDocuments(state, lattice))) await kv.put(key, JSON.stringify(doc));
+/**
+ * Writes the three documents. One larger than the server's payload limit (tens of thousands of components) cannot
+ * be stored in this layout at all: it is left out and named in the result, so the others (notably `host_…`, which
+ * lattice queries read) are still kept current.
+ */
+export async function writeMirror(
+  kv: KV,
+  state: LatticeState,
+  lattice: string,
+  maxPayload: number,
+): Promise<{ skipped: Array<{ key: string; bytes: number }> }> {
+  const skipped: Array<{ key: string; bytes: number }> = [];
+  for (const [key, doc] of Object.entries(mirrorDocuments(state, lattice))) {
+    const bytes = Buffer.from(JSON.stringify(doc));
+    // Leave room for the KV message's headers and subject.
+    if (bytes.length > maxPayload - 1024) {
+      skipped.push({ key, bytes: bytes.length });
+      continue;
+    }
+    await kv.put(key, bytes);
+  }
+  return { skipped };
 }
