@@ -242,8 +242,9 @@ export class ComponentManager {
     ref: string,
     maxInstances: number,
   ): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
-    const bytes = await this.readComponent(ref);
-    const runtime = await this.deps.runtime();
+    // The runtime (first use: module loading) is readied while the bytes arrive, which hides a registry
+    // round trip (a tag is re-resolved on every start) behind work a file:// start does too.
+    const [bytes, runtime] = await Promise.all([this.readComponent(ref), this.deps.runtime()]);
     const loaded = await runtime.load(bytes);
     const builtin = await this.deps.imports?.(id);
     const wrpc = await this.wrpcFor(id, bytes);

@@ -105,6 +105,29 @@ describe('ComponentManager', () => {
     expect(mgr.size).toBe(0);
   });
 
+  it('scale_ociRef_readiesTheRuntimeWhileThePullIsInFlight', async () => {
+    // The pull resolves only once the runtime has been asked for: a sequential read-then-runtime would hang.
+    let runtimeAsked!: () => void;
+    const asked = new Promise<void>((r) => (runtimeAsked = r));
+    const fake = new FakeRuntime();
+    const { mgr, events } = setup({
+      runtime: async () => {
+        runtimeAsked();
+        return fake;
+      },
+      oci: {
+        fetch: async (ref) => {
+          await asked;
+          return { bytes: new TextEncoder().encode('one'), digest: 'sha256:x', location: ref, cached: true };
+        },
+      },
+    });
+    mgr.scale(scale({ component_ref: 'ghcr.io/org/hello:1.0.0' }));
+    await mgr.idle();
+    expect(fake.started).toHaveLength(1);
+    expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual(['ghcr.io/org/hello:1.0.0']);
+  });
+
   it('scale_ociRef_pullsThroughFetcher_evenWithoutFileLoad', async () => {
     const pulls: Array<[string, number | undefined]> = [];
     const { mgr, events, runtime } = setup({
