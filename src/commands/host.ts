@@ -1,4 +1,5 @@
 import * as Flags from '@oclif/core/flags';
+import { ociTlsCaFileFlag } from '../cli/oci-flags.js';
 import { UserError } from '../errors.js';
 import { WashCommand } from '../output/command.js';
 
@@ -90,6 +91,7 @@ export const ociHostFlags = {
     description: 'Password or token for --oci-registry',
     helpGroup: OCI,
   }),
+  'oci-tls-ca-file': ociTlsCaFileFlag(OCI),
 };
 
 export default class Host extends WashCommand {

@@ -10,6 +10,8 @@ export interface HostOciOptions {
   mirrors?: Record<string, string>;
   /** Registry host → login (from flags/env); `registry.put` adds to these at run time. */
   credentials?: Record<string, RegistryCredential>;
+  /** PEM file of CA certificates trusted for HTTPS registries besides the public roots (absolute). */
+  caFile?: string;
   /** Digest cache root (default `<wash cache>/oci`). */
   cacheDir?: string;
 }
@@ -62,6 +64,7 @@ export class OciFetcher {
       mirrors: this.opts.mirrors,
       credentials: (registry) => this.credentials.get(registry) ?? this.credentials.get(registry.replace(/:\d+$/, '')),
       cacheDir: this.opts.cacheDir,
+      caFile: this.opts.caFile,
       maxBytes,
     }).catch((err: unknown) => {
       // The kind leads the message so `component_scale_failed` says which failure it was.

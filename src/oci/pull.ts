@@ -69,6 +69,7 @@ export async function pullArtifact(refText: string, opts: PullOptions = {}): Pro
       display: location.display,
       // Only the location's own login is sent (a mirror never receives the upstream registry's credentials).
       credential: credentialFor(opts.credentials, location.registry),
+      caFile: opts.caFile,
     },
     opts.timeoutMs,
   );
