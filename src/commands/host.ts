@@ -151,6 +151,10 @@ export default class Host extends WashCommand {
       command: 'WASMCLOUD_OCI_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> host --oci-registry ghcr.io --oci-user me',
     },
     {
+      description: 'Pull from a registry whose HTTPS certificate comes from a private CA',
+      command: '<%= config.bin %> host --oci-tls-ca-file /etc/ssl/private-ca.pem',
+    },
+    {
       description: 'On a 3-node NATS cluster: lattice buckets with 3 replicas',
       command: '<%= config.bin %> host --nats-url nats://nats-b.internal:4222 --js-replicas 3',
     },

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { LatticeEvent } from '../../../src/lattice/events.js';
-import { pushComponent } from '../../../src/oci/index.js';
+import { ociSettingsFromEnv, ociWitSource, pushComponent } from '../../../src/oci/index.js';
 import { sha256Digest } from '../../../src/oci/digest.js';
 import { freePort } from '../../../src/up/nats-server.js';
 import { requireBuiltCli, runWash } from '../../helpers/cli.js';
@@ -141,6 +141,27 @@ describe('wash push / pull with a registry behind a private CA', () => {
     expect(host.code).toBe(1);
     expect(host.stderr).toContain(`cannot read the registry CA file ${missing} given by --oci-tls-ca-file`);
   }, 120_000);
+});
+
+describe('oci:// WIT sources over TLS', () => {
+  it('WASMCLOUD_OCI_TLS_CA_FILE lets the build fetch them (tag listing and pull); without it the error says which option', async () => {
+    await pushComponent({ reference: `${secure.host}/interfaces/acme/tls:0.3.0`, bytes: HELLO, caFile: ca.caFile });
+    const source = { target: 'acme:tls', url: `oci://${secure.host}/interfaces`, baseDir: dir };
+    const deps = join(dir, 'wit-deps');
+    const trusted = {
+      ...ociSettingsFromEnv({ WASMCLOUD_OCI_TLS_CA_FILE: ca.caFile }),
+      cacheDir: join(dir, 'wit-cache'),
+    };
+    await ociWitSource(trusted)(source, deps);
+    expect(sha256Digest(readFileSync(join(deps, 'acme-tls.wasm')))).toBe(sha256Digest(HELLO));
+
+    const untrusted = { ...ociSettingsFromEnv({}), cacheDir: join(dir, 'wit-cache') };
+    await expect(ociWitSource(untrusted)(source, deps)).rejects.toMatchObject({
+      kind: 'tls',
+      message: expect.stringMatching(/failed TLS verification .*does not trust/),
+      suggestion: expect.stringContaining('--oci-tls-ca-file'),
+    });
+  });
 });
 
 describe('wash host with --oci-tls-ca-file', () => {
