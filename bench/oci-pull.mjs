@@ -8,7 +8,7 @@
 //   oci-warm   registry ref by tag, blob + transpile caches populated (one manifest request: tags move; the host
 //              readies its runtime meanwhile)
 //   oci-warm-digest  registry ref pinned by digest, caches populated (no network at all)
-// Median over BENCH_RUNS (default 3) cold samples and BENCH_RUNS × BENCH_WARM_ROUNDS (default 3) warm ones;
+// Median over BENCH_RUNS (default 3) cold samples and BENCH_RUNS × BENCH_WARM_ROUNDS (default 5) warm ones;
 // BENCH_KINDS=minimal,js picks kinds. `warm_oci_minus_file_ms` is the warm difference (target: ≤ 0 within noise).
 // Figures taken on a shared machine are noisy; read them with the load average printed alongside.
 //
@@ -41,7 +41,7 @@ import { isMain, row, runScriptJson } from './lib/rows.mjs';
 
 const BENCH = 'oci-pull';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 3);
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 5);
 const log = (line) => logTo(BENCH, line);
 
 async function sample(ctx, ref, body, cacheDir) {
@@ -91,6 +91,11 @@ async function sample(ctx, ref, body, cacheDir) {
   }
 }
 
+function pairedRatio(xs, base) {
+  const ratios = xs.map((x, i) => x / base[i]).sort((a, b) => a - b);
+  return ratios.length ? Math.round(ratios[Math.floor(ratios.length / 2)] * 1000) / 1000 : null;
+}
+
 const KIND_LABEL = { minimal: 'minimal WAT component (~7 KB)', js: 'componentize-js component (~12 MB)' };
 
 /** Rows for bench/run.mjs. Issue 12: a warm (cached) registry start costs no more than the file:// start. */
@@ -128,7 +133,7 @@ export async function bench({ quick = false, log: progress = () => {} } = {}) {
         baseline: s['file-warm'].median_ms,
         baselineName: 'same bytes from file://, warm cache',
         target: warm,
-        note: warmNote,
+        note: `${warmNote}; median of per-round ratios ${k.warm_paired_ratio_median?.tag ?? 'n/a'}`,
       }),
     );
     rows.push(
@@ -139,7 +144,7 @@ export async function bench({ quick = false, log: progress = () => {} } = {}) {
         baseline: s['file-warm'].median_ms,
         baselineName: 'same bytes from file://, warm cache',
         target: warm,
-        note: warmNote,
+        note: `${warmNote}; median of per-round ratios ${k.warm_paired_ratio_median?.digest ?? 'n/a'}`,
       }),
     );
   }
@@ -226,6 +231,11 @@ if (await isMain(import.meta.url))
         cold_oci_minus_file_ms: round1(s['oci-cold'].median_ms - s['file-cold'].median_ms),
         warm_oci_minus_file_ms: round1(s['oci-warm'].median_ms - s['file-warm'].median_ms),
         warm_oci_digest_minus_file_ms: round1(s['oci-warm-digest'].median_ms - s['file-warm'].median_ms),
+        // Each warm round takes the three warm samples back to back: their ratios cancel slow load drift.
+        warm_paired_ratio_median: {
+          tag: pairedRatio(series['oci-warm'], series['file-warm']),
+          digest: pairedRatio(series['oci-warm-digest'], series['file-warm']),
+        },
       };
     }
     doc.load_average_after = loadAverage();
