@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages wash and its tests use, only when missing (Debian/Ubuntu via apt-get).
 # nats-server: the lattice's message broker. redis-server: for keyvalue-redis work. curl: the quickstart.
-# docker-registry (distribution 2.x) + apache2-utils (htpasswd): the OCI tests run their own registries.
+# docker-registry (distribution 2.x) + apache2-utils (htpasswd): the OCI tests run their own registries;
+# openssl: those tests make throw-away certificates (token signing key, a private CA for TLS registries).
 set -euo pipefail
 missing=()
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
@@ -10,6 +11,7 @@ have redis-server || missing+=(redis-server)
 have curl || missing+=(curl)
 have docker-registry || missing+=(docker-registry)
 have htpasswd || missing+=(apache2-utils)
+have openssl || missing+=(openssl)
 if [ "${WASH_BENCH_DEPS:-}" = 1 ]; then have wrk || missing+=(wrk); fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -1,4 +1,5 @@
 import * as Flags from '@oclif/core/flags';
+import { ociTlsCaFileFlag } from '../cli/oci-flags.js';
 import { UserError } from '../errors.js';
 import { WashCommand } from '../output/command.js';
 
@@ -90,6 +91,7 @@ export const ociHostFlags = {
     description: 'Password or token for --oci-registry',
     helpGroup: OCI,
   }),
+  'oci-tls-ca-file': ociTlsCaFileFlag(OCI),
 };
 
 export default class Host extends WashCommand {
@@ -147,6 +149,10 @@ export default class Host extends WashCommand {
     {
       description: 'Log in to a private registry',
       command: 'WASMCLOUD_OCI_REGISTRY_PASSWORD=$TOKEN <%= config.bin %> host --oci-registry ghcr.io --oci-user me',
+    },
+    {
+      description: 'Pull from a registry whose HTTPS certificate comes from a private CA',
+      command: '<%= config.bin %> host --oci-tls-ca-file /etc/ssl/private-ca.pem',
     },
     {
       description: 'On a 3-node NATS cluster: lattice buckets with 3 replicas',

@@ -26,6 +26,10 @@ export default class Pull extends WashCommand {
       command:
         '<%= config.bin %> pull ghcr.io/org/hello:0.1.0 --registry-mirror ghcr.io=127.0.0.1:5001 --insecure -o json',
     },
+    {
+      description: 'From a registry behind a private CA',
+      command: '<%= config.bin %> pull registry.corp.example/team/api:1.2.0 --oci-tls-ca-file ./corp-ca.pem',
+    },
   ];
 
   static override args = {

@@ -1,5 +1,6 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
+import { ociTlsCaFileFlag } from '../cli/oci-flags.js';
 import { WashCommand } from '../output/command.js';
 import { startProgress } from '../output/progress.js';
 
@@ -32,6 +33,7 @@ export const registryLoginFlags = {
     description: 'Wash context whose registry_credentials to use',
     helpGroup: REGISTRY,
   }),
+  'oci-tls-ca-file': ociTlsCaFileFlag(REGISTRY),
 };
 
 export default class Push extends WashCommand {

@@ -11,6 +11,7 @@ import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { startSpeculatively } from './speculative-start.js';
 import { HOST_DEFAULTS } from './options.js';
 import type { HostLogger } from './log.js';
 import type { OciFetcher } from './oci-fetcher.js';
@@ -23,8 +24,8 @@ export interface ComponentManagerDeps {
   events: EventSink;
   log: HostLogger;
   allowFileLoad: boolean;
-  /** Pulls OCI references; without it they fail with a message saying so. */
-  oci?: Pick<OciFetcher, 'fetch'>;
+  /** Pulls OCI references (`guess`: cached bytes of a tag, for a start overlapping the pull); without it they fail. */
+  oci?: Pick<OciFetcher, 'fetch'> & Partial<Pick<OciFetcher, 'guess'>>;
   /** With allowFileLoad: the only directories `file://` refs may point into (undefined: anywhere). */
   allowedFileDirs?: readonly string[];
   maxComponents?: number;
@@ -37,6 +38,12 @@ export interface ComponentManagerDeps {
   imports?: (componentId: string) => Promise<ImportResolver | undefined>;
   /** wRPC for a component's custom imports/exports (undefined when it has none). */
   wrpc?: (componentId: string, bytes: Uint8Array) => Promise<ComponentWrpc | undefined>;
+}
+
+/** A started component and its wRPC wiring, before its exports are served. */
+interface Started {
+  running: RunningComponentLike;
+  wrpc?: ComponentWrpc;
 }
 
 interface ComponentRecord {
@@ -242,7 +249,34 @@ export class ComponentManager {
     ref: string,
     maxInstances: number,
   ): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
-    const bytes = await this.readComponent(ref);
+    const started = await this.startFromRef(id, ref, maxInstances);
+    return this.serveExports(id, started);
+  }
+
+  /** Reads or pulls the component and starts it (not yet reachable: nothing routes to it before it is recorded). */
+  private async startFromRef(id: string, ref: string, maxInstances: number): Promise<Started> {
+    const source = componentSource(ref, this.deps.allowFileLoad);
+    const limit = this.deps.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes;
+    // The runtime (first use: module loading) is readied while the bytes arrive.
+    this.deps.runtime().catch(() => undefined);
+    if (source.kind !== 'oci')
+      return this.startBytes(id, await readComponentFile(source.path, this.deps.allowedFileDirs, limit), maxInstances);
+    const oci = this.deps.oci;
+    if (!oci) throw new Error(`${ref} is an OCI reference and this host has no registry access configured`);
+    // A tag is re-resolved on every start (tags move); the bytes it named last start meanwhile, so a warm
+    // registry start costs no more than a file:// one.
+    const guess = await oci.guess?.(source.ref, limit).catch(() => undefined);
+    if (!guess) return this.startBytes(id, (await oci.fetch(source.ref, limit)).bytes, maxInstances);
+    return startSpeculatively({
+      guess,
+      pull: () => oci.fetch(source.ref, limit, guess),
+      start: (bytes) => this.startBytes(id, bytes, maxInstances),
+      discard: (s) => this.stopQuietly(id, s.running),
+      moved: (layer) => this.deps.log.info(`component ${id}: ${ref} now names ${layer}, not the cached image`),
+    });
+  }
+
+  private async startBytes(id: string, bytes: Uint8Array, maxInstances: number): Promise<Started> {
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(bytes);
     const builtin = await this.deps.imports?.(id);
@@ -256,6 +290,13 @@ export class ComponentManager {
       ...(wrpc ? { asyncImports: wrpc.asyncImports } : {}),
     };
     const running = await runtime.start(loaded, { componentId: id, maxInstances, capabilities });
+    return { running, wrpc };
+  }
+
+  private async serveExports(
+    id: string,
+    { running, wrpc }: Started,
+  ): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
     if (!wrpc) return { running };
     const { canCallExports } = await import('../wrpc/host-bridge.js');
     if (!canCallExports(running)) return { running };
@@ -279,23 +320,17 @@ export class ComponentManager {
     }
   }
 
-  private async readComponent(ref: string): Promise<Uint8Array> {
-    const source = componentSource(ref, this.deps.allowFileLoad);
-    const limit = this.deps.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes;
-    if (source.kind === 'oci') {
-      if (!this.deps.oci) throw new Error(`${ref} is an OCI reference and this host has no registry access configured`);
-      return (await this.deps.oci.fetch(source.ref, limit)).bytes;
+  private async stopQuietly(id: string, running: RunningComponentLike): Promise<void> {
+    try {
+      await running.stop();
+    } catch (err) {
+      this.deps.log.warn(`component ${id} did not stop cleanly`, { error: errorText(err) });
     }
-    return readComponentFile(source.path, this.deps.allowedFileDirs, limit);
   }
 
   private async stopRunning(rec: ComponentRecord): Promise<void> {
     rec.unserve?.();
-    try {
-      await rec.running.stop();
-    } catch (err) {
-      this.deps.log.warn(`component ${rec.id} did not stop cleanly`, { error: errorText(err) });
-    }
+    await this.stopQuietly(rec.id, rec.running);
   }
 
   private async recordSpec(id: string, ref: string): Promise<void> {

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import type { PullOptions } from '../oci/pull.js';
 import type { RegistryCredential } from '../oci/settings.js';
 import type { HostLogger } from './log.js';
 
@@ -10,6 +12,8 @@ export interface HostOciOptions {
   mirrors?: Record<string, string>;
   /** Registry host → login (from flags/env); `registry.put` adds to these at run time. */
   credentials?: Record<string, RegistryCredential>;
+  /** PEM file of CA certificates trusted for HTTPS registries besides the public roots (absolute). */
+  caFile?: string;
   /** Digest cache root (default `<wash cache>/oci`). */
   cacheDir?: string;
 }
@@ -18,6 +22,8 @@ export interface FetchedComponent {
   bytes: Uint8Array;
   /** Manifest digest. */
   digest: string;
+  /** Digest of the wasm layer (of `bytes`). */
+  layerDigest: string;
   /** Where it came from, for logs (`ref (via mirror …)`). */
   location: string;
   cached: boolean;
@@ -52,18 +58,40 @@ export class OciFetcher {
     }
   }
 
-  async fetch(ref: string, maxBytes: number | undefined): Promise<FetchedComponent> {
-    const { pullComponent } = await import('../oci/pull.js');
-    const started = Date.now();
-    const { isOciError } = await import('../oci/errors.js');
-    const pulled = await pullComponent(ref, {
+  private settings(maxBytes: number | undefined): PullOptions {
+    return {
       allowLatest: this.opts.allowLatest,
       allowedInsecure: this.opts.allowedInsecure,
       mirrors: this.opts.mirrors,
       credentials: (registry) => this.credentials.get(registry) ?? this.credentials.get(registry.replace(/:\d+$/, '')),
       cacheDir: this.opts.cacheDir,
+      caFile: this.opts.caFile,
       maxBytes,
-    }).catch((err: unknown) => {
+    };
+  }
+
+  /**
+   * The cached bytes a tag ref named when last pulled (no network), for a start that overlaps `fetch`; the
+   * caller must still compare `layerDigest` with what `fetch` returns.
+   */
+  async guess(
+    ref: string,
+    maxBytes: number | undefined,
+  ): Promise<{ bytes: Uint8Array; layerDigest: string } | undefined> {
+    const { guessFromCache } = await import('../oci/pull.js');
+    return guessFromCache(ref, this.settings(maxBytes));
+  }
+
+  /** Pulls `ref` (once per digest); `known` bytes are returned as they are when the pull names the same layer. */
+  async fetch(
+    ref: string,
+    maxBytes: number | undefined,
+    known?: { bytes: Uint8Array; layerDigest: string },
+  ): Promise<FetchedComponent> {
+    const { pullArtifact } = await import('../oci/pull.js');
+    const started = Date.now();
+    const { isOciError } = await import('../oci/errors.js');
+    const pulled = await pullArtifact(ref, this.settings(maxBytes)).catch((err: unknown) => {
       // The kind leads the message so `component_scale_failed` says which failure it was.
       if (!isOciError(err)) throw err;
       throw new Error(`OCI pull failed (${err.kind}): ${err.message}${err.suggestion ? `; ${err.suggestion}` : ''}`);
@@ -75,6 +103,18 @@ export class OciFetcher {
       cached: pulled.cached,
       ms: Date.now() - started,
     });
-    return { bytes: pulled.bytes, digest: pulled.digest, location: pulled.location.display, cached: pulled.cached };
+    const bytes = known?.layerDigest === pulled.layerDigest ? known.bytes : await readBytes(pulled.path);
+    return {
+      bytes,
+      digest: pulled.digest,
+      layerDigest: pulled.layerDigest,
+      location: pulled.location.display,
+      cached: pulled.cached,
+    };
   }
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  const buf = await readFile(path);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

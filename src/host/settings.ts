@@ -3,12 +3,14 @@
  * oclif cannot express: `WASMCLOUD_NATS_*` as a shorthand for both connections, `WASMCLOUD_LABEL_*`, and
  * validation with messages naming the flag.
  */
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseDirList } from '../fs/allowed-dirs.js';
 import { checkJsReplicas } from '../lattice/js-replicas.js';
 import { assertUserLabels, labelsFromEnv, parseLabelArgs } from './labels.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { parseMirrors, parseRegistryList, type RegistryCredential } from '../oci/settings.js';
+import { caBundle } from '../oci/tls.js';
 import type { HostOciOptions } from './oci-fetcher.js';
 import type { HostOptions, NatsEndpoint } from './options.js';
 
@@ -61,9 +63,13 @@ export interface HostFlagValues {
   'oci-registry'?: string;
   'oci-user'?: string;
   'oci-password'?: string;
+  'oci-tls-ca-file'?: string;
 }
 
-/** `--allow-latest`, `--allowed-insecure`, `--registry-mirror`, `--oci-registry/-user/-password` → the host's OCI settings. */
+/**
+ * `--allow-latest`, `--allowed-insecure`, `--registry-mirror`, `--oci-registry/-user/-password`, `--oci-tls-ca-file`
+ * → the host's OCI settings.
+ */
 export function hostOciOptionsFromFlags(f: HostFlagValues): HostOciOptions {
   const credentials: Record<string, RegistryCredential> = {};
   if (f['oci-user'] !== undefined || f['oci-password'] !== undefined) {
@@ -85,6 +91,11 @@ export function hostOciOptionsFromFlags(f: HostFlagValues): HostOciOptions {
     mirrors: parseMirrors(f['registry-mirror'], '--registry-mirror'),
     credentials,
   };
+  const caFile = f['oci-tls-ca-file']?.trim();
+  if (caFile) {
+    caBundle(caFile); // a missing or non-PEM file stops the host at start, not at its first pull
+    oci.caFile = resolve(caFile);
+  }
   return oci;
 }
 

@@ -12,6 +12,13 @@ export function defaultOciCacheDir(env: NodeJS.ProcessEnv = process.env): string
   return join(washDirs(env).cache, 'oci');
 }
 
+/** The manifest and wasm layer a tag named when it was last pulled. */
+export interface TagRecord {
+  digest: string;
+  layerDigest: string;
+  size: number;
+}
+
 /**
  * Content-addressed store: `<dir>/blobs/sha256/<hex>`. Entries appear only by rename of a fully written and
  * verified temp file, so a partial or corrupt download never becomes an entry (safe across processes too).
@@ -19,6 +26,8 @@ export function defaultOciCacheDir(env: NodeJS.ProcessEnv = process.env): string
  */
 export class BlobCache {
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** Tag records as last read or written here, so an unchanged record is not rewritten on every start. */
+  private readonly tagRecords = new Map<string, string>();
 
   constructor(readonly dir: string) {}
 
@@ -36,6 +45,42 @@ export class BlobCache {
   async read(digest: string): Promise<Uint8Array | undefined> {
     const buf = await readFile(this.pathOf(digest)).catch(() => undefined);
     return buf && new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  private tagPath(registry: string, repository: string, tag: string): string {
+    return join(
+      this.dir,
+      'tags',
+      encodeURIComponent(registry),
+      ...repository.split('/').map(encodeURIComponent),
+      encodeURIComponent(tag),
+    );
+  }
+
+  /** Records what a tag resolved to last (a hint for the next start, never trusted without asking the registry). */
+  async rememberTag(registry: string, repository: string, tag: string, record: TagRecord): Promise<void> {
+    const path = this.tagPath(registry, repository, tag);
+    const text = JSON.stringify({ digest: record.digest, layerDigest: record.layerDigest, size: record.size });
+    if (this.tagRecords.get(path) === text) return;
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+    this.tagRecords.set(path, text);
+  }
+
+  async recalledTag(registry: string, repository: string, tag: string): Promise<TagRecord | undefined> {
+    const path = this.tagPath(registry, repository, tag);
+    try {
+      const text = await readFile(path, 'utf8');
+      const r = JSON.parse(text) as Partial<TagRecord>;
+      const digestLike = (d: unknown) => typeof d === 'string' && /^sha256:[a-f0-9]{64}$/.test(d);
+      if (!digestLike(r.digest) || !digestLike(r.layerDigest) || typeof r.size !== 'number') return undefined;
+      this.tagRecords.set(path, text);
+      return r as TagRecord;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Stores small verified bytes (manifests). */

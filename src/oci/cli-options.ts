@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { washDirs } from '../config/dirs.js';
 import { UserError } from '../errors.js';
 import { parseMirrors, type RegistryCredential } from './settings.js';
+import { caBundle } from './tls.js';
 
 export interface RegistryCliFlags {
   user?: string;
@@ -15,6 +16,7 @@ export interface RegistryCliFlags {
   'allow-latest'?: boolean;
   context?: string;
   'registry-mirror'?: string[];
+  'oci-tls-ca-file'?: string;
 }
 
 /** Defaults from a project (`[registry]` of wasmcloud.toml, see `registryPushDefaults`). */
@@ -66,6 +68,14 @@ export function cliCredentials(
   const creds = { ...contextCredentials(flags.context, env), ...defaults.credentials };
   if (user !== undefined && password !== undefined) creds[registry] = { username: user, password };
   return creds;
+}
+
+/** `--oci-tls-ca-file`, checked (readable PEM) before any request. */
+export function cliCaFile(flags: RegistryCliFlags): string | undefined {
+  const file = flags['oci-tls-ca-file']?.trim();
+  if (!file) return undefined;
+  caBundle(file);
+  return file;
 }
 
 export function cliMirrors(flags: RegistryCliFlags): Record<string, string> {

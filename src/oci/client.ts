@@ -2,6 +2,7 @@ import { basicHeader, parseChallenges } from './auth.js';
 import { OciError } from './errors.js';
 import { httpSend, type HttpResponse } from './http.js';
 import type { RegistryCredential } from './settings.js';
+import { caBundle, describeTlsFailure } from './tls.js';
 
 export interface RegistryTarget {
   registry: string;
@@ -10,6 +11,8 @@ export interface RegistryTarget {
   /** Shown in errors (includes the mirror, if any). */
   display: string;
   credential?: RegistryCredential;
+  /** PEM file of CAs to trust besides the public ones (`--oci-tls-ca-file`). */
+  caFile?: string;
 }
 
 interface RequestOptions {
@@ -32,10 +35,14 @@ const authCache = new Map<string, string>();
  * basic or bearer token, then retry once), HTTPS unless the registry is allowed insecure.
  */
 export class RegistryClient {
+  private readonly ca: readonly string[] | undefined;
+
   constructor(
     readonly target: RegistryTarget,
     private readonly timeoutMs = 60_000,
-  ) {}
+  ) {
+    this.ca = target.caFile ? caBundle(target.caFile) : undefined;
+  }
 
   get baseUrl(): string {
     return `${this.target.insecure ? 'http' : 'https'}://${this.target.registry}/v2/`;
@@ -67,13 +74,27 @@ export class RegistryClient {
     const headers: Record<string, string> = { 'user-agent': 'wash-oci', ...opts.headers };
     if (authorization) headers.authorization = authorization;
     try {
-      return await httpSend(url, { method: opts.method ?? 'GET', headers, body: opts.body, timeoutMs: this.timeoutMs });
+      return await httpSend(url, {
+        method: opts.method ?? 'GET',
+        headers,
+        body: opts.body,
+        timeoutMs: this.timeoutMs,
+        ca: this.ca,
+      });
     } catch (cause) {
       throw this.unreachable(url, cause);
     }
   }
 
   unreachable(url: string, cause: unknown): OciError {
+    const tls = describeTlsFailure(cause, new URL(url).host, this.target.caFile);
+    if (tls) {
+      return new OciError(
+        'tls',
+        `registry ${this.target.registry} failed TLS verification for ${this.target.display} (${new URL(url).origin}): ${tls.detail}`,
+        { suggestion: tls.suggestion },
+      );
+    }
     const detail = describeFetchFailure(cause);
     const plainHint = this.target.insecure
       ? 'check that the registry is running and reachable'
@@ -141,8 +162,15 @@ export class RegistryClient {
     else if (cred?.token && !cred.username) return cred.token;
     let res: HttpResponse;
     try {
-      res = await httpSend(realm, { headers, timeoutMs: this.timeoutMs });
+      res = await httpSend(realm, { headers, timeoutMs: this.timeoutMs, ca: this.ca });
     } catch (cause) {
+      const tls = describeTlsFailure(cause, realm.host, this.target.caFile);
+      if (tls)
+        throw new OciError(
+          'tls',
+          `token service ${realm.origin} of registry ${this.target.registry} failed TLS verification for ${this.target.display}: ${tls.detail}`,
+          { suggestion: tls.suggestion },
+        );
       throw new OciError(
         'unreachable',
         `token service ${realm.origin} of registry ${this.target.registry} is unreachable for ${this.target.display}: ${describeFetchFailure(cause)}`,

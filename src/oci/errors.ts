@@ -6,6 +6,7 @@ export type OciErrorKind =
   | 'latest-refused'
   | 'insecure-refused'
   | 'unreachable'
+  | 'tls'
   | 'unauthorized'
   | 'not-found'
   | 'media-type'

@@ -24,6 +24,8 @@ export interface HttpRequestOptions {
   headers?: Record<string, string>;
   body?: Uint8Array | string;
   timeoutMs: number;
+  /** Trusted certificates (PEM) for HTTPS, replacing Node's defaults (see `caBundle`). */
+  ca?: readonly string[];
 }
 
 export class HttpTimeoutError extends Error {
@@ -32,10 +34,13 @@ export class HttpTimeoutError extends Error {
 
 function once(url: URL, opts: HttpRequestOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string | number> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
-    const req = send(url, { method: opts.method ?? 'GET', headers }, resolve);
+    const method = opts.method ?? 'GET';
+    const req =
+      url.protocol === 'https:'
+        ? httpsRequest(url, { method, headers, ...(opts.ca ? { ca: [...opts.ca] } : {}) }, resolve)
+        : httpRequest(url, { method, headers }, resolve);
     req.setTimeout(opts.timeoutMs, () => req.destroy(new HttpTimeoutError(`no response within ${opts.timeoutMs} ms`)));
     req.on('error', reject);
     req.end(opts.body);

@@ -13,7 +13,14 @@ export {
   type ResolvedLocation,
 } from './settings.js';
 export { BlobCache, defaultOciCacheDir } from './blob-cache.js';
-export { pullArtifact, pullComponent, type PullOptions, type PulledArtifact } from './pull.js';
+export {
+  guessFromCache,
+  pullArtifact,
+  pullComponent,
+  type CachedGuess,
+  type PullOptions,
+  type PulledArtifact,
+} from './pull.js';
 export { pushComponent, type PushOptions, type PushResult } from './push.js';
 export * from './media-types.js';
 export { cliCredentials, registryPushDefaults, type RegistryCliFlags, type RegistryDefaults } from './cli-options.js';

@@ -69,6 +69,7 @@ export async function pullArtifact(refText: string, opts: PullOptions = {}): Pro
       display: location.display,
       // Only the location's own login is sent (a mirror never receives the upstream registry's credentials).
       credential: credentialFor(opts.credentials, location.registry),
+      caFile: opts.caFile,
     },
     opts.timeoutMs,
   );
@@ -106,6 +107,10 @@ export async function pullArtifact(refText: string, opts: PullOptions = {}): Pro
           }),
         location.display,
       );
+  if (!ref.digest && ref.tag) {
+    const record = { digest, layerDigest: layer.digest, size: layer.size };
+    await cache.rememberTag(location.registry, location.repository, ref.tag, record).catch(() => undefined);
+  }
   return {
     reference: formatReference(ref),
     digest,
@@ -116,6 +121,35 @@ export async function pullArtifact(refText: string, opts: PullOptions = {}): Pro
     location,
     cached,
   };
+}
+
+export interface CachedGuess {
+  /** Manifest digest the tag named when last pulled. */
+  digest: string;
+  layerDigest: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Without network: the cached layer a tag ref named when last pulled, or undefined (digest refs, refused
+ * `latest`, never pulled, evicted, over `maxBytes`). Only a hint: a tag can move, so the caller still pulls and
+ * compares `layerDigest` before using what it did with these bytes.
+ */
+export async function guessFromCache(refText: string, opts: PullOptions = {}): Promise<CachedGuess | undefined> {
+  try {
+    const ref = parseReference(refText);
+    if (ref.digest || !ref.tag || (isLatest(ref) && !opts.allowLatest)) return undefined;
+    const location = resolveLocation(ref, opts);
+    const cache = cacheFor(opts.cacheDir ?? defaultOciCacheDir());
+    const record = await cache.recalledTag(location.registry, location.repository, ref.tag);
+    if (!record || (opts.maxBytes !== undefined && record.size > opts.maxBytes)) return undefined;
+    const bytes = await cache.read(record.layerDigest);
+    return bytes?.byteLength === record.size
+      ? { digest: record.digest, layerDigest: record.layerDigest, bytes }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `pullArtifact` plus the layer bytes. */

@@ -18,6 +18,8 @@ export interface PushOptions {
   /** Allow pushing to `latest` (explicit or implied). */
   allowLatest?: boolean;
   timeoutMs?: number;
+  /** PEM file of CA certificates to trust besides the public roots (`--oci-tls-ca-file`). */
+  caFile?: string;
 }
 
 export interface PushResult {
@@ -51,6 +53,7 @@ export async function pushComponent(opts: PushOptions): Promise<PushResult> {
       insecure,
       display: url,
       credential: credentialFor(opts.credentials, ref.registry),
+      caFile: opts.caFile,
     },
     opts.timeoutMs,
   );

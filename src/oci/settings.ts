@@ -22,6 +22,8 @@ export interface OciSettings {
   /** Registry → mirror location (`host[:port][/path-prefix]`), e.g. `{ 'ghcr.io': '127.0.0.1:5000' }`. */
   mirrors?: Readonly<Record<string, string>>;
   credentials?: CredentialSource;
+  /** PEM file of CA certificates trusted for HTTPS registries besides the public roots (`--oci-tls-ca-file`). */
+  caFile?: string;
   /** Root of the digest-addressed blob cache (`<cache>/oci` under the wash cache dir by default). */
   cacheDir?: string;
   /** Largest wasm layer accepted (bytes). */

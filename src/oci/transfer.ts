@@ -2,7 +2,7 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { readWasmFile, assertComponent } from '../component/inspect.js';
 import { UserError } from '../errors.js';
-import { cliCredentials, cliMirrors, type RegistryCliFlags, type RegistryDefaults } from './cli-options.js';
+import { cliCaFile, cliCredentials, cliMirrors, type RegistryCliFlags, type RegistryDefaults } from './cli-options.js';
 import { pullArtifact } from './pull.js';
 import { pushComponent, type PushResult } from './push.js';
 import { parseReference } from './reference.js';
@@ -30,6 +30,7 @@ export async function pushFile(
     credentials: cliCredentials(registry, flags, defaults),
     allowLatest: flags['allow-latest'],
     annotations: parseAnnotations(flags.annotation),
+    caFile: cliCaFile(flags),
   });
 }
 
@@ -69,6 +70,7 @@ export async function pullToFile(
     allowedInsecure: flags.insecure ? [target] : [],
     mirrors,
     credentials: cliCredentials(target, flags),
+    caFile: cliCaFile(flags),
     cacheDir: opts.cacheDir,
   });
   const dest = resolve(destination ?? `${basename(parsed.repository)}.wasm`);
@@ -98,6 +100,7 @@ export async function pullForInspect(
     allowLatest: flags['allow-latest'],
     allowedInsecure: flags.insecure ? [parsed.registry] : [],
     credentials: cliCredentials(parsed.registry, flags),
+    caFile: cliCaFile(flags),
     cacheDir: opts.cacheDir,
   });
   return pulled.path;

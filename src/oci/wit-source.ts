@@ -64,6 +64,7 @@ export function ociSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): OciSet
       'WASMCLOUD_OCI_REGISTRY_MIRRORS',
     ),
     credentials: creds,
+    caFile: env.WASMCLOUD_OCI_TLS_CA_FILE || undefined,
   };
 }
 
@@ -91,6 +92,7 @@ export function ociWitSource(settings: OciSettings = ociSettingsFromEnv()): WitS
           insecure: loc.insecure,
           display: `${repoRef} (${source.target})`,
           credential: credentialFor(settings.credentials, loc.registry),
+          caFile: settings.caFile,
         },
         settings.timeoutMs,
       );

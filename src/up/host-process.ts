@@ -53,6 +53,7 @@ export function hostEnv(o: UpOptions, seed: string, base: NodeJS.ProcessEnv = pr
   if (oci.registry) env.WASMCLOUD_OCI_REGISTRY = oci.registry;
   if (oci.user !== undefined) env.WASMCLOUD_OCI_REGISTRY_USER = oci.user;
   if (oci.password !== undefined) env.WASMCLOUD_OCI_REGISTRY_PASSWORD = oci.password;
+  if (oci.caFile) env.WASMCLOUD_OCI_TLS_CA_FILE = oci.caFile;
   return env;
 }
 

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseMirrors } from '../oci/settings.js';
+import { caBundle } from '../oci/tls.js';
 import { fileLoadSettings } from '../host/settings.js';
 import { checkJsReplicas } from '../lattice/js-replicas.js';
 import { dict } from '../lattice/dict.js';
@@ -53,6 +54,8 @@ export interface UpOciOptions {
   registry?: string;
   user?: string;
   password?: string;
+  /** `--oci-tls-ca-file`, absolute. */
+  caFile?: string;
 }
 
 export const UP_DEFAULTS = {
@@ -126,6 +129,7 @@ export function validateUpOptions(o: UpOptions): void {
   checkJsReplicas(o.jsReplicas);
   if (o.hostReadyTimeoutMs <= 0) throw new UserError('--host-ready-timeout-ms must be positive');
   parseMirrors(o.oci?.mirrors, '--registry-mirror');
+  if (o.oci?.caFile) caBundle(o.oci.caFile);
   if ((o.oci?.user !== undefined || o.oci?.password !== undefined) && !o.oci?.registry) {
     throw new UserError(
       '--oci-user/--oci-password need --oci-registry (WASMCLOUD_OCI_REGISTRY) naming the registry they are for',

@@ -2,6 +2,7 @@
  * `wash up` flags (each already merged with its environment variable by oclif) and the selected context →
  * validated `UpOptions`, as `host/settings.ts` does for `wash host`.
  */
+import { resolve } from 'node:path';
 import type { WashContext } from '../lattice/options.js';
 import { UP_DEFAULTS, parseLabels, upFileLoadSettings, validateUpOptions, type UpOptions } from './options.js';
 
@@ -28,6 +29,7 @@ export interface UpFlagValues {
   'oci-registry'?: string;
   'oci-user'?: string;
   'oci-password'?: string;
+  'oci-tls-ca-file'?: string;
   'multi-local': boolean;
   'log-level': string;
   'enable-structured-logging': boolean;
@@ -84,6 +86,7 @@ export function upOptionsFromFlags(
       registry: flags['oci-registry'],
       user: flags['oci-user'],
       password: flags['oci-password'],
+      caFile: flags['oci-tls-ca-file'] ? resolve(cwd, flags['oci-tls-ca-file']) : undefined,
     },
   };
   validateUpOptions(o);

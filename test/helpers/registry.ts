@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/up/nats-server.js';
@@ -47,6 +48,18 @@ export function requireRegistryBinary(): string {
       'docker-registry is not installed; run scripts/install-system-deps.sh (Debian package docker-registry)',
     );
   return bin;
+}
+
+/** The TLS port accepts connections (its certificate is the test's business, not this probe's). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 function b64url(data: Buffer | string): string {
@@ -125,7 +138,12 @@ async function startTokenService(
 }
 
 export async function startTestRegistry(
-  opts: { auth?: RegistryAuth; users?: Record<string, string> } = {},
+  opts: {
+    auth?: RegistryAuth;
+    users?: Record<string, string>;
+    /** Serve HTTPS with this certificate (see tls-ca.ts) instead of plain HTTP. */
+    tls?: { certFile: string; keyFile: string };
+  } = {},
 ): Promise<TestRegistry> {
   const bin = requireRegistryBinary();
   const auth = opts.auth ?? 'none';
@@ -162,6 +180,7 @@ export async function startTestRegistry(
       'http:',
       `  addr: 127.0.0.1:${port}`,
       `  secret: ${randomBytes(16).toString('hex')}`,
+      ...(opts.tls ? ['  tls:', `    certificate: ${opts.tls.certFile}`, `    key: ${opts.tls.keyFile}`] : []),
       authYaml,
     ].join('\n'),
   );
@@ -177,10 +196,12 @@ export async function startTestRegistry(
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited at start: ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
-      (r) => r.status === 200 || r.status === 401,
-      () => false,
-    );
+    const ok = opts.tls
+      ? await listening(port)
+      : await fetch(`http://127.0.0.1:${port}/v2/`).then(
+          (r) => r.status === 200 || r.status === 401,
+          () => false,
+        );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -2,7 +2,7 @@
  * `wash push` / `wash pull` (the built CLI) against real registries: -o json documents, credentials from flags,
  * env and a wash context, the mirror flag, and clear errors (exit 1, one JSON error document, no stack).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { sha256Digest } from '../../../src/oci/digest.js';
 import { requireBuiltCli, runWash } from '../../helpers/cli.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { startTestRegistry, type TestRegistry } from '../../helpers/registry.js';
+import { withCustomSection } from '../../helpers/wasm-variant.js';
 
 const HELLO_FILE = fixturePath('http-hello-v1');
 const USERS = { alice: 'correct horse battery' };
@@ -146,4 +147,32 @@ describe('wash push / wash pull', () => {
     expect(badMirror.code).toBe(1);
     expect(badMirror.stderr).toMatch(/--registry-mirror 'ghcr.io' is not a registry mapping/);
   }, 180_000);
+
+  it('a corrupted blob in the registry: wash pull names the mismatch, writes no file and caches nothing', async () => {
+    const bytes = withCustomSection(new Uint8Array(readFileSync(HELLO_FILE)), 'cli-corrupt');
+    const file = join(dir, 'corrupt-src.wasm');
+    writeFileSync(file, bytes);
+    const ref = `${open.host}/wash/corrupt:1.0.0`;
+    const pushed = await wash(['push', ref, file, '--insecure', '-o', 'json']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const blob = open.blobFile(sha256Digest(bytes));
+    const data = readFileSync(blob);
+    data[data.length - 2] ^= 0x55;
+    writeFileSync(blob, data);
+
+    const dest = join(dir, 'corrupt-out.wasm');
+    const r = await wash(['pull', ref, '--insecure', '--destination', dest, '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toMatch(
+      new RegExp(
+        `^${ref.replace(/\./g, '\\.')}: blob digest mismatch — expected ${sha256Digest(bytes)}, received sha256:`,
+      ),
+    );
+    expect(r.json.suggestion).toMatch(/push the artifact again/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(dest)).toBe(false);
+    const cached = (digest: string) => existsSync(join(dir, 'cache', 'oci', 'blobs', 'sha256', digest.slice(7)));
+    expect(cached(pushed.json.digest)).toBe(true); // the verified manifest is kept
+    expect(cached(sha256Digest(bytes))).toBe(false);
+  }, 120_000);
 });

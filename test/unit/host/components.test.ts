@@ -105,6 +105,118 @@ describe('ComponentManager', () => {
     expect(mgr.size).toBe(0);
   });
 
+  it('scale_ociRef_readiesTheRuntimeWhileThePullIsInFlight', async () => {
+    // The pull resolves only once the runtime has been asked for: a sequential read-then-runtime would hang.
+    let runtimeAsked!: () => void;
+    const asked = new Promise<void>((r) => (runtimeAsked = r));
+    const fake = new FakeRuntime();
+    const { mgr, events } = setup({
+      runtime: async () => {
+        runtimeAsked();
+        return fake;
+      },
+      oci: {
+        fetch: async (ref) => {
+          await asked;
+          return {
+            bytes: new TextEncoder().encode('one'),
+            digest: 'sha256:x',
+            layerDigest: 'sha256:l',
+            location: ref,
+            cached: true,
+          };
+        },
+      },
+    });
+    mgr.scale(scale({ component_ref: 'ghcr.io/org/hello:1.0.0' }));
+    await mgr.idle();
+    expect(fake.started).toHaveLength(1);
+    expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual(['ghcr.io/org/hello:1.0.0']);
+  });
+
+  describe('warm tag start: cached bytes start while the pull confirms the tag', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const TAG = 'ghcr.io/org/hello:1.0.0';
+    function withPull(guess: { bytes: Uint8Array; layerDigest: string } | undefined) {
+      let settle!: (r: { text: string; layerDigest: string } | Error) => void;
+      const pulled = new Promise<{ text: string; layerDigest: string } | Error>((r) => (settle = r));
+      const ctx = setup({
+        oci: {
+          guess: async () => guess,
+          fetch: async (ref) => {
+            const r = await pulled;
+            if (r instanceof Error) throw r;
+            return { bytes: enc(r.text), digest: 'sha256:m', layerDigest: r.layerDigest, location: ref, cached: true };
+          },
+        },
+      });
+      return { ...ctx, settle };
+    }
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise((r) => setImmediate(r));
+    };
+
+    it('same digest: started from the cache before the pull answers, reported only once it agrees', async () => {
+      const { mgr, events, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
+      mgr.scale(scale({ component_ref: TAG }));
+      await until(() => runtime.started.length === 1);
+      expect(runtime.started[0].digest).toBe('one');
+      expect(events.named('component_scaled')).toEqual([]);
+      expect(mgr.get('hello')).toBeUndefined();
+      settle({ text: 'one', layerDigest: 'sha256:aaa' });
+      await mgr.idle();
+      expect(runtime.started).toHaveLength(1);
+      expect(runtime.started[0].stopped).toBe(false);
+      expect(mgr.get('hello')).toBe(runtime.started[0]);
+      expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual([TAG]);
+    });
+
+    it('moved tag: the cached start is stopped and what the tag names now runs', async () => {
+      const { mgr, events, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
+      mgr.scale(scale({ component_ref: TAG }));
+      settle({ text: 'two', layerDigest: 'sha256:bbb' });
+      await mgr.idle();
+      expect(runtime.started.map((r) => [r.digest, r.stopped])).toEqual([
+        ['one', true],
+        ['two', false],
+      ]);
+      expect(mgr.get('hello')).toBe(runtime.started[1]);
+      expect(events.named('component_scaled')).toHaveLength(1);
+    });
+
+    it('failed pull: the cached start is stopped and the scale fails with the pull error', async () => {
+      const { mgr, events, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
+      mgr.scale(scale({ component_ref: TAG }));
+      settle(new Error('OCI pull failed (unauthorized): registry ghcr.io refused anonymous access'));
+      await mgr.idle();
+      expect(runtime.started.map((r) => r.stopped)).toEqual([true]);
+      expect(mgr.size).toBe(0);
+      expect(events.named('component_scaled')).toEqual([]);
+      expect(events.named('component_scale_failed')[0].error).toMatch(/^OCI pull failed \(unauthorized\)/);
+    });
+
+    it('cached bytes that fail to start do not matter when the tag moved to good ones', async () => {
+      const { mgr, events, runtime, settle } = withPull({ bytes: enc('fail'), layerDigest: 'sha256:bad' });
+      mgr.scale(scale({ component_ref: TAG }));
+      settle({ text: 'two', layerDigest: 'sha256:bbb' });
+      await mgr.idle();
+      expect(runtime.started.map((r) => r.digest)).toEqual(['two']);
+      expect(events.named('component_scaled')).toHaveLength(1);
+      expect(events.named('component_scale_failed')).toEqual([]);
+    });
+
+    it('no cached guess: waits for the pull as before', async () => {
+      const { mgr, events, runtime, settle } = withPull(undefined);
+      mgr.scale(scale({ component_ref: TAG }));
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect(runtime.started).toHaveLength(0);
+      settle({ text: 'one', layerDigest: 'sha256:aaa' });
+      await mgr.idle();
+      expect(runtime.started).toHaveLength(1);
+      expect(events.named('component_scaled')).toHaveLength(1);
+    });
+  });
+
   it('scale_ociRef_pullsThroughFetcher_evenWithoutFileLoad', async () => {
     const pulls: Array<[string, number | undefined]> = [];
     const { mgr, events, runtime } = setup({
@@ -115,7 +227,13 @@ describe('ComponentManager', () => {
           pulls.push([ref, max]);
           if (ref.includes('denied'))
             throw new Error('OCI pull failed (unauthorized): registry r refused anonymous access');
-          return { bytes: new TextEncoder().encode('one'), digest: 'sha256:x', location: ref, cached: false };
+          return {
+            bytes: new TextEncoder().encode('one'),
+            digest: 'sha256:x',
+            layerDigest: 'sha256:l',
+            location: ref,
+            cached: false,
+          };
         },
       },
     });

@@ -1,7 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hostOciOptionsFromFlags, hostOptionsFromFlags } from '../../../src/host/settings.js';
 import { hostEnv } from '../../../src/up/host-process.js';
 import { UP_DEFAULTS, validateUpOptions, type UpOptions } from '../../../src/up/options.js';
+import { upOptionsFromFlags, type UpFlagValues } from '../../../src/up/settings.js';
+import { makeTestCa } from '../../helpers/tls-ca.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wash-oci-settings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const pem = makeTestCa(dir).caFile;
+const notPem = join(dir, 'not.pem');
+writeFileSync(notPem, 'not a certificate\n');
+const brokenPem = join(dir, 'broken.pem');
+writeFileSync(brokenPem, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
 
 describe('host OCI flags', () => {
   it('maps --allow-latest, --allowed-insecure, --registry-mirror and the login for --oci-registry only', () => {
@@ -26,6 +39,17 @@ describe('host OCI flags', () => {
       mirrors: {},
       credentials: {},
     });
+  });
+
+  it('--oci-tls-ca-file: checked at start (readable PEM), kept as an absolute path', () => {
+    expect(hostOciOptionsFromFlags({ 'oci-tls-ca-file': pem }).caFile).toBe(pem);
+    expect(() => hostOciOptionsFromFlags({ 'oci-tls-ca-file': join(dir, 'nope.pem') })).toThrow(
+      /cannot read the registry CA file .*nope\.pem given by --oci-tls-ca-file \(WASMCLOUD_OCI_TLS_CA_FILE\)/,
+    );
+    expect(() => hostOciOptionsFromFlags({ 'oci-tls-ca-file': notPem })).toThrow(/holds no PEM certificate/);
+    expect(() => hostOciOptionsFromFlags({ 'oci-tls-ca-file': brokenPem })).toThrow(
+      /certificate 1 in the registry CA file .*broken\.pem .* is not a valid X\.509 certificate/,
+    );
   });
 
   it('refuses a login without a registry and a malformed mirror, naming the flag', () => {
@@ -67,6 +91,7 @@ describe('wash up passes OCI settings to hosts through the environment', () => {
           registry: 'ghcr.io',
           user: 'me',
           password: 'tok',
+          caFile: '/etc/wash/registry-ca.pem',
         },
       },
       'SEED',
@@ -79,6 +104,7 @@ describe('wash up passes OCI settings to hosts through the environment', () => {
       WASMCLOUD_OCI_REGISTRY: 'ghcr.io',
       WASMCLOUD_OCI_REGISTRY_USER: 'me',
       WASMCLOUD_OCI_REGISTRY_PASSWORD: 'tok',
+      WASMCLOUD_OCI_TLS_CA_FILE: '/etc/wash/registry-ca.pem',
     });
     expect(Object.keys(hostEnv(base, 'SEED', {})).filter((k) => k.startsWith('WASMCLOUD_OCI_'))).toEqual([]);
   });
@@ -86,5 +112,24 @@ describe('wash up passes OCI settings to hosts through the environment', () => {
   it('validates mirrors and logins before starting anything', () => {
     expect(() => validateUpOptions({ ...base, oci: { mirrors: ['nope'] } })).toThrow(/--registry-mirror 'nope'/);
     expect(() => validateUpOptions({ ...base, oci: { user: 'me' } })).toThrow(/need --oci-registry/);
+    expect(() => validateUpOptions({ ...base, oci: { caFile: join(dir, 'missing.pem') } })).toThrow(
+      /cannot read the registry CA file .*missing\.pem given by --oci-tls-ca-file/,
+    );
+  });
+
+  it('wash up: a relative --oci-tls-ca-file is made absolute (hosts run elsewhere)', () => {
+    const flags: UpFlagValues = {
+      'nats-connect-only': false,
+      hosts: 1,
+      'allow-file-load': false,
+      'multi-local': false,
+      'log-level': 'info',
+      'enable-structured-logging': false,
+      'disable-wadm': false,
+      detached: false,
+      'host-ready-timeout-ms': 30_000,
+      'oci-tls-ca-file': 'wash-test-ca.crt',
+    };
+    expect(upOptionsFromFlags(flags, {}, {}, dir).oci?.caFile).toBe(pem);
   });
 });
