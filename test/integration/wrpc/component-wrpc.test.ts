@@ -9,7 +9,7 @@ import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { Link } from '../../../src/lattice/types.js';
 import { componentFunctionTypes } from '../../../src/wrpc/component-types.js';
-import { componentWrpc } from '../../../src/wrpc/host-bridge.js';
+import { componentWrpc, customFunctionNames } from '../../../src/wrpc/host-bridge.js';
 import { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { instantiateJspi, type JspiComponent } from '../../helpers/jspi-component.js';
@@ -104,9 +104,9 @@ beforeAll(async () => {
     links: () => links,
     timeoutMs: 5_000,
   });
-  asyncImports = a.asyncImports;
+  asyncImports = customFunctionNames(types.imports);
   caller = await instantiateJspi(calcBytes, {
-    asyncImports: a.asyncImports,
+    asyncImports,
     asyncExports: ['example:calc/calc#add'],
     imports: { 'example:calc/host': a.imports('example:calc/host@0.1.0') },
   });
@@ -194,7 +194,7 @@ describe('components and wRPC', () => {
       timeoutMs: 5_000,
     });
     const guest = await instantiateJspi(calcBytes, {
-      asyncImports: c.asyncImports,
+      asyncImports,
       asyncExports: ['example:calc/calc#add'],
       imports: { 'example:calc/host': c.imports('example:calc/host@0.1.0') },
     });
