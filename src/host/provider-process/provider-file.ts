@@ -21,8 +21,14 @@ export interface ProviderExecutable {
   claims?: ProviderClaims;
 }
 
+/** The file's first bytes; none when it cannot be read (spawning it then reports why, as for any executable). */
 async function head(path: string, length: number): Promise<Uint8Array> {
-  const file = await open(path, 'r');
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return new Uint8Array();
+  }
   try {
     const buf = new Uint8Array(length);
     const { bytesRead } = await file.read(buf, 0, length, 0);
