@@ -1,50 +1,39 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { hostTarget } from '../../../src/host/provider-process/archive.js';
-import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
-import { WrpcTransport } from '../../../src/wrpc/transport.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { WrpcTransport } from '../../../src/wrpc/transport.js';
 import type { FunctionType } from '../../../src/wrpc/types.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { TEST_SUBJECT, writeProviderArchive } from '../../helpers/provider-archive.js';
-import { EventLog, testHost } from '../host/helpers.js';
+import type { EventLog } from '../host/helpers.js';
+import { providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const lattice = 'provpar';
 const GREET = 'example:greeter/greet@0.1.0';
 const greetSig: FunctionType = { params: [{ name: 'name', type: 'string' }], results: ['string'] };
 
-let nats: TestNats;
-let nc: NatsConnection;
+let lat: TestLattice;
 let events: EventLog;
 let client: CtlClient;
 let host: WashHost;
 let t: WrpcTransport;
 const dir = mkdtempSync(join(tmpdir(), 'wash-par-it-'));
-// The TypeScript-SDK greeter behind a launcher script (the host clears the environment: absolute paths only).
-const launcher = `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'greeter.mjs')}"\n`;
+// The TypeScript-SDK greeter behind a launcher script, packed as this machine's executable.
+const launcher = providerLauncher(dir, 'greeter.mjs').text;
 const ref = (path: string) => pathToFileURL(path).href;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  events = await new EventLog(nc, lattice).start();
-  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  host = await testHost(nats.url, lattice, { cacheDir: join(dir, 'cache') });
-  t = await WrpcTransport.open(nc);
+  lat = await startTestLattice(lattice, [{ cacheDir: join(dir, 'cache') }]);
+  ({ events, client, transport: t } = lat);
+  host = lat.hosts[0];
 });
 
 afterAll(async () => {
-  t?.close();
-  await host?.stop();
-  events?.stop();
-  await nc?.close();
-  await nats?.close();
+  await lat?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,19 +4,17 @@
 // imports example:calc/host linked to `sink`). An HTTP request to front makes front's guest suspend (JSPI)
 // in its wRPC import, host B's runtime runs calc's export, whose own import goes back to host A's sink.
 import { pathToFileURL } from 'node:url';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
-import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { freePort } from '../../../src/up/nats-server.js';
 import { isWrpcError } from '../../../src/wrpc/errors.js';
-import { WrpcTransport } from '../../../src/wrpc/transport.js';
+import type { WrpcTransport } from '../../../src/wrpc/transport.js';
 import type { FunctionType } from '../../../src/wrpc/types.js';
 import { fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, get, testHost, waitUntil } from '../host/helpers.js';
+import { get, waitUntil } from '../host/helpers.js';
+import { calcLink, startTestLattice, type TestLattice } from './lattice.js';
 
 const lattice = 'twohosts';
 const add: FunctionType = {
@@ -27,52 +25,21 @@ const add: FunctionType = {
   results: ['s32'],
 };
 const ref = (name: 'calc' | 'calc-sink' | 'calc-http') => pathToFileURL(fixturePath(name)).href;
-let nats: TestNats;
-let nc: NatsConnection;
+let lat: TestLattice;
 let client: CtlClient;
-let events: EventLog;
 let hostA: WashHost;
 let hostB: WashHost;
 let caller: WrpcTransport;
 let url: string;
 
-async function scale(hostId: string, id: string, componentRef: string, count: number): Promise<void> {
-  await client.scaleComponent({
-    host_id: hostId,
-    component_id: id,
-    component_ref: componentRef,
-    count,
-    config: [],
-    allow_update: false,
-  });
-  await events.waitFor(
-    (e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === count,
-    30_000,
-    `${id} scaled to ${count}`,
-  );
-}
-
-const calcLink = (source: string, target: string, iface: string) => ({
-  source_id: source,
-  target,
-  name: 'default',
-  wit_namespace: 'example',
-  wit_package: 'calc',
-  interfaces: [iface],
-  source_config: [],
-  target_config: [],
-});
+const scale = (hostId: string, id: string, componentRef: string, count: number) =>
+  lat.scale(hostId, id, componentRef, count);
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  events = await new EventLog(nc, lattice).start();
-  [hostA, hostB] = await Promise.all([
-    testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 }),
-    testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 }),
-  ]);
-  caller = await WrpcTransport.open(nc);
+  const options = { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 };
+  lat = await startTestLattice(lattice, [options, options]);
+  ({ client, transport: caller } = lat);
+  [hostA, hostB] = lat.hosts;
   await Promise.all([
     scale(hostA.id, 'front', ref('calc-http'), 1),
     scale(hostA.id, 'sink', ref('calc-sink'), 1),
@@ -101,11 +68,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  caller?.close();
-  await Promise.all([hostA?.stop(), hostB?.stop()]);
-  events?.stop();
-  await nc?.close();
-  await nats?.close();
+  await lat?.close();
 });
 
 describe('two hosts: component → component over wRPC, real guests', () => {
