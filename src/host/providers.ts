@@ -57,7 +57,7 @@ interface ProviderRecord {
   timers: NodeJS.Timeout[];
 }
 
-const UNSUPPORTED = `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables and provider archives (.par.gz) from file:// references; provider archives from OCI registries are not supported yet`;
+const UNSUPPORTED = `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables and provider archives (.par.gz) from file:// references; OCI provider archives are not supported yet`;
 
 /**
  * Capability providers on this host: the built-in ones (kinds.ts), in process — the http-server listens for its
