@@ -11,7 +11,7 @@ import { componentWrpc, customFunctionNames } from '../../../src/wrpc/host-bridg
 import { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { instantiateJspi, type JspiComponent } from '../../helpers/jspi-component.js';
-import { calcLink, providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
+import { calcAddSig, calcLink, providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
 
 const lattice = 'compwrpc';
 const dir = mkdtempSync(join(tmpdir(), 'wash-comp-wrpc-'));
@@ -109,15 +109,8 @@ describe('components and wRPC', () => {
   });
 
   it('a served component export is callable by anyone on the lattice (another host, wash call)', async () => {
-    const add = {
-      params: [
-        { name: 'a', type: 's32' as const },
-        { name: 'b', type: 's32' as const },
-      ],
-      results: ['s32' as const],
-    };
     expect(
-      await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], {
+      await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [2 ** 31 - 1, 1], {
         headers: { 'source-id': 'wash' },
       }),
     ).toEqual([-(2 ** 31)]);

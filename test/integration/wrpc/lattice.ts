@@ -12,6 +12,8 @@ import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { Link } from '../../../src/lattice/types.js';
 import { WrpcTransport } from '../../../src/wrpc/transport.js';
+import type { FunctionType } from '../../../src/wrpc/types.js';
+import { freePort } from '../../../src/up/nats-server.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { EventLog, testHost } from '../host/helpers.js';
 
@@ -24,6 +26,11 @@ export interface TestLattice {
   transport: WrpcTransport;
   /** `provider.start` on `hostId`, then waits until the provider's first health check passes. */
   startHealthyProvider(id: string, ref: string, hostId: string, config?: string[]): Promise<void>;
+  /**
+   * Starts the built-in http-server `providerId` on `hostId` with a link to `componentId` on a free port;
+   * returns the URL (the component may not answer yet).
+   */
+  serveHttp(hostId: string, providerId: string, componentId: string): Promise<string>;
   /** `component.scale` on `hostId`, then waits for the matching `component_scaled`. */
   scale(hostId: string, id: string, ref: string, count: number): Promise<void>;
   /** Stops everything above, in reverse order. */
@@ -53,6 +60,27 @@ export async function startTestLattice(lattice: string, hosts: HostOptions[] = [
         `${id} healthy`,
       );
     },
+    async serveHttp(hostId, providerId, componentId) {
+      const port = await freePort();
+      await client.putConfig(`${componentId}-http`, { address: `127.0.0.1:${port}` });
+      await client.startProvider({
+        provider_id: providerId,
+        provider_ref: 'wasmcloud+builtin://http-server',
+        host_id: hostId,
+        config: [],
+      });
+      await client.putLink({
+        source_id: providerId,
+        target: componentId,
+        name: 'default',
+        wit_namespace: 'wasi',
+        wit_package: 'http',
+        interfaces: ['incoming-handler'],
+        source_config: [`${componentId}-http`],
+        target_config: [],
+      });
+      return `http://127.0.0.1:${port}/`;
+    },
     async scale(hostId, id, ref, count) {
       await client.scaleComponent({
         host_id: hostId,
@@ -77,6 +105,15 @@ export async function startTestLattice(lattice: string, hosts: HostOptions[] = [
     },
   };
 }
+
+/** `example:calc/calc.add(a: s32, b: s32) -> s32`. */
+export const calcAddSig: FunctionType = {
+  params: [
+    { name: 'a', type: 's32' },
+    { name: 'b', type: 's32' },
+  ],
+  results: ['s32'],
+};
 
 /** A `default` link on `example:calc/{iface}` from `source` to `target`. */
 export const calcLink = (source: string, target: string, iface: string): Link => ({

@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
 import type { CtlClient } from '../../../src/lattice/ctl-client.js';
-import { freePort } from '../../../src/up/nats-server.js';
 import type { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { type EventLog, get, waitUntil } from '../host/helpers.js';
-import { calcLink, providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
+import { calcAddSig, calcLink, providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
 
 const lattice = 'rtprov';
 const dir = mkdtempSync(join(tmpdir(), 'wash-rt-provider-'));
@@ -56,25 +55,7 @@ beforeAll(async () => {
   await client.putLink(calcLink('calc-a', 'calc-logger', 'host'));
   await client.putLink(calcLink('calc-b', 'sink', 'host'));
 
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/`;
-  await client.putConfig('front-http', { address: `127.0.0.1:${port}` });
-  await client.startProvider({
-    provider_id: 'http',
-    provider_ref: 'wasmcloud+builtin://http-server',
-    host_id: host.id,
-    config: [],
-  });
-  await client.putLink({
-    source_id: 'http',
-    target: 'front',
-    name: 'default',
-    wit_namespace: 'wasi',
-    wit_package: 'http',
-    interfaces: ['incoming-handler'],
-    source_config: ['front-http'],
-    target_config: [],
-  });
+  url = await lat.serveHttp(host.id, 'http', 'front');
 }, 120_000);
 
 afterAll(async () => {
@@ -111,15 +92,8 @@ describe('real runtime: component → provider process → component', () => {
     expect((await get(url))?.status).toBe(500);
     expect((await client.pingHosts()).map((h) => h.id)).toEqual([host.id]);
     // The other components on the host still answer over wRPC (calc-b's chain does not involve the provider).
-    const add = {
-      params: [
-        { name: 'a', type: 's32' as const },
-        { name: 'b', type: 's32' as const },
-      ],
-      results: ['s32' as const],
-    };
     expect(
-      await t.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [5, 6], {
+      await t.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [5, 6], {
         headers: { 'source-id': 'wash' },
         timeoutMs: 5000,
       }),

@@ -8,22 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
 import type { CtlClient } from '../../../src/lattice/ctl-client.js';
-import { freePort } from '../../../src/up/nats-server.js';
 import { isWrpcError } from '../../../src/wrpc/errors.js';
 import type { WrpcTransport } from '../../../src/wrpc/transport.js';
-import type { FunctionType } from '../../../src/wrpc/types.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { get, waitUntil } from '../host/helpers.js';
-import { calcLink, startTestLattice, type TestLattice } from './lattice.js';
+import { calcAddSig, calcLink, startTestLattice, type TestLattice } from './lattice.js';
 
 const lattice = 'twohosts';
-const add: FunctionType = {
-  params: [
-    { name: 'a', type: 's32' },
-    { name: 'b', type: 's32' },
-  ],
-  results: ['s32'],
-};
+
 const ref = (name: 'calc' | 'calc-sink' | 'calc-http') => pathToFileURL(fixturePath(name)).href;
 let lat: TestLattice;
 let client: CtlClient;
@@ -45,25 +37,7 @@ beforeAll(async () => {
     scale(hostA.id, 'sink', ref('calc-sink'), 1),
     scale(hostB.id, 'calc', ref('calc'), 2),
   ]);
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/`;
-  await client.putConfig('front-http', { address: `127.0.0.1:${port}` });
-  await client.startProvider({
-    provider_id: 'http-a',
-    provider_ref: 'wasmcloud+builtin://http-server',
-    host_id: hostA.id,
-    config: [],
-  });
-  await client.putLink({
-    source_id: 'http-a',
-    target: 'front',
-    name: 'default',
-    wit_namespace: 'wasi',
-    wit_package: 'http',
-    interfaces: ['incoming-handler'],
-    source_config: ['front-http'],
-    target_config: [],
-  });
+  url = await lat.serveHttp(hostA.id, 'http-a', 'front');
   await waitUntil(async () => get(url), 20_000, 'front served over HTTP');
 }, 120_000);
 
@@ -75,7 +49,7 @@ describe('two hosts: component → component over wRPC, real guests', () => {
   it("without links front's import has no target: that request gets a 500 and the host keeps serving", async () => {
     expect((await get(url))?.status).toBe(500);
     const err = await caller
-      .invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [1, 2], {
+      .invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [1, 2], {
         headers: { 'source-id': 'wash' },
         timeoutMs: 5000,
       })
@@ -100,7 +74,7 @@ describe('two hosts: component → component over wRPC, real guests', () => {
     expect(ok.body).toBe('42\n');
     // calc's export, run by host B's runtime (wrapping s32 arithmetic from the real guest).
     expect(
-      await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], {
+      await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [2 ** 31 - 1, 1], {
         headers: { 'source-id': 'wash' },
         timeoutMs: 5000,
       }),
