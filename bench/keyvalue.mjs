@@ -8,12 +8,15 @@
 //
 // Per-call cost through the component: the guest makes the call R times in one request (`?repeat=R`); requests
 // with R and with 0 calls alternate and the per-call figure is the median of (time with R − time with 0) / R,
-// so HTTP and request set-up are not counted. Direct: the same operation from Node (@nats-io/kv, ioredis)
-// awaited in sequence, median. Wall time and CPU time of this process (host + client, where the component
+// so HTTP and request set-up are not counted. Direct: the same operation with the same 64-byte value from
+// Node (@nats-io/kv; ioredis with the host's own client options, via connectRedis), R calls awaited in
+// sequence right after each request pair; median per call. Wall time and CPU time of this process (host + client, where the component
 // runs) are both reported; under a loaded machine the CPU figures are the steadier ones.
 // Ratio = component per-call / direct per-call (target ≤ 2). Also reported: the whole request with one call.
 //
-//   node bench/keyvalue.mjs        Knobs: BENCH_REPEAT (20), BENCH_REQUESTS (40 per measurement), BENCH_ROUNDS (3)
+//   node bench/keyvalue.mjs        Knobs: BENCH_REPEAT (20), BENCH_REQUESTS (40 per measurement), BENCH_ROUNDS (3),
+//                                  BENCH_STORES (cache,sessions,mem: the link names measured), BENCH_WARMUP (20
+//                                  requests, and as many direct calls, before each measurement)
 // `bench()` gives bench/run.mjs its rows (quick: one round of 8 requests with 5 calls each).
 import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
@@ -39,6 +42,8 @@ const BENCH = 'keyvalue';
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const STORES = (process.env.BENCH_STORES ?? 'cache,sessions,mem').split(',');
 const log = (line) => logTo(BENCH, line);
 const us = (ms) => Math.round(ms * 10000) / 10;
 
@@ -95,19 +100,28 @@ async function medianOf(n, fn) {
 }
 
 /**
- * Per-call cost of what `many` does `repeat` times more than `zero`: requests alternate (so load changes hit
- * both alike) and the median of the per-pair differences is taken.
+ * Per-call cost of what `many` does `repeat` times more than `zero`, and of `repeat` direct calls in a row:
+ * the three are measured back to back for every sample (so load changes hit both sides alike) and the
+ * medians of the per-sample figures are taken.
  */
-async function perCall(n, repeat, zero, many) {
-  const wall = [];
-  const cpu = [];
+async function perCall(n, repeat, zero, many, direct) {
+  const through = { wall: [], cpu: [] };
+  const straight = { wall: [], cpu: [] };
+  const directRun = async () => {
+    for (let k = 0; k < repeat; k++) await direct();
+  };
   for (let i = 0; i < n; i++) {
     const a = await timed(zero);
     const b = await timed(many);
-    wall.push((b.wall - a.wall) / repeat);
-    cpu.push((b.cpu - a.cpu) / repeat);
+    through.wall.push((b.wall - a.wall) / repeat);
+    through.cpu.push((b.cpu - a.cpu) / repeat);
+    if (!direct) continue;
+    const d = await timed(directRun);
+    straight.wall.push(d.wall / repeat);
+    straight.cpu.push(d.cpu / repeat);
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  const medians = (r) => ({ wall: median(r.wall), cpu: median(r.cpu) });
+  return { through: medians(through), direct: direct ? medians(straight) : undefined };
 }
 
 async function request(url, init) {
@@ -125,6 +139,7 @@ export async function bench({ quick = false, log: progress = () => {} } = {}) {
         BENCH_ROUNDS: env('BENCH_ROUNDS', '1'),
         BENCH_REQUESTS: env('BENCH_REQUESTS', '8'),
         BENCH_REPEAT: env('BENCH_REPEAT', '5'),
+        BENCH_WARMUP: env('BENCH_WARMUP', '3'),
       }
     : {};
   progress('keyvalue-nats, keyvalue-redis, keyvalue-inmemory through js-keyvalue');
@@ -144,14 +159,16 @@ export async function bench({ quick = false, log: progress = () => {} } = {}) {
       );
       continue;
     }
-    const client = key.startsWith('keyvalue-nats') ? '@nats-io/kv' : 'ioredis';
+    const client = key.startsWith('keyvalue-nats')
+      ? '@nats-io/kv, own connection to the same nats-server'
+      : "ioredis with the host's client options";
     rows.push(
       row({
         name,
         value: r.through_component_per_call_us.wall,
         unit: 'µs',
         baseline: r.direct_from_node_us.wall,
-        baselineName: `same call from Node (${client})`,
+        baselineName: `same call, 64-byte value, from Node (${client})`,
         target: { on: 'ratio', op: '<=', limit: 2 },
         note: `CPU ratio ${r.ratio_cpu}`,
       }),
@@ -263,14 +280,18 @@ if (await isMain(import.meta.url))
     const { jetstream } = await import('@nats-io/jetstream');
     const { Kvm } = await import('@nats-io/kv');
     const kv = await new Kvm(jetstream(nc)).open('bench');
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(redisUrl);
+    // Like with like: the direct calls use the host's own Redis client set-up (connectRedis: same ioredis
+    // options) and the same 64-byte value as bytes, as the host passes it on.
+    const { connectRedis } = await import(join(root, 'dist', 'host', 'capabilities', 'keyvalue', 'redis.js'));
+    const redis = await connectRedis(redisUrl, 5000, () => undefined);
     cleanup.defer(() => redis.disconnect());
+    const bytes = Buffer.from(value);
     const direct = {
-      cache: { get: () => kv.get('k'), set: () => kv.put('k', value) },
-      sessions: { get: () => redis.getBuffer('k'), set: () => redis.set('k', value) },
+      cache: { get: () => kv.get('k'), set: () => kv.put('k', bytes) },
+      sessions: { get: () => redis.getBuffer('k'), set: () => redis.set('k', bytes) },
     };
     const stores = { cache: 'keyvalue-nats', sessions: 'keyvalue-redis', mem: 'keyvalue-inmemory' };
+    for (const store of Object.keys(stores)) if (!STORES.includes(store)) delete stores[store];
     for (const store of Object.keys(stores)) await request(`${base}/kv/${store}/k`, { method: 'PUT', body: value });
 
     const samples = {};
@@ -279,15 +300,19 @@ if (await isMain(import.meta.url))
         for (const op of ['get', 'set']) {
           const init = op === 'set' ? { method: 'PUT', body: value } : undefined;
           const path = (n) => `${base}/kv/${store}/k?repeat=${n}`;
-          for (let i = 0; i < 5; i++) await request(path(REPEAT), init); // warm-up
-          const through = await perCall(
+          // Warm-up: the guest's hot wasm code tiers up, the clients' JS gets optimised.
+          for (let i = 0; i < WARMUP; i++) {
+            await request(path(REPEAT), init);
+            for (let k = 0; k < REPEAT; k++) await direct[store]?.[op]();
+          }
+          const { through, direct: directCost } = await perCall(
             REQUESTS,
             REPEAT,
             () => request(path(0), init),
             () => request(path(REPEAT), init),
+            direct[store]?.[op],
           );
           const one = await medianOf(REQUESTS, () => request(path(1), init));
-          const directCost = direct[store] ? await medianOf(REQUESTS * 4, direct[store][op]) : undefined;
           const key = `${kind} ${op}`;
           (samples[key] ??= []).push({ through, one, direct: directCost });
         }

@@ -161,7 +161,7 @@ if (await isMain(import.meta.url))
     const { silentLogger } = await dist('host/log.js');
     const { natsConnect } = await dist('lattice/connect.js');
     const { CtlClient } = await dist('lattice/ctl-client.js');
-    const { WrpcTransport, componentFunctionTypes, wrpcImportResolver, wrpcAsyncImportNames, serveComponentExports } =
+    const { WrpcTransport, componentFunctionTypes, wrpcImportResolver, customFunctionNames, serveComponentExports } =
       await dist('wrpc/index.js');
 
     const lattice = 'bench-wrpc';
@@ -292,7 +292,7 @@ if (await isMain(import.meta.url))
         await instantiateJspi(
           calcBytes,
           {
-            asyncImports: wrpcAsyncImportNames(types),
+            asyncImports: customFunctionNames(types.imports),
             asyncExports: ['example:calc/calc#add'],
             imports: { 'example:calc/host': resolve('example:calc/host@0.1.0') },
           },

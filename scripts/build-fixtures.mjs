@@ -133,14 +133,19 @@ function componentizeVersion() {
   return JSON.parse(readFileSync(pkg, 'utf8')).version;
 }
 
-/** Cache key of a JS fixture: its source, the whole WIT tree, the componentize-js version and the recipe. */
+/** Cache key of a JS fixture: its source (and js/lib/ if it imports it), the whole WIT tree, the componentize-js version and the recipe. */
 export function jsFixtureKey(fixture) {
   const hash = createHash('sha256');
   const add = (label, data) => hash.update(`${label}\0${data.length}\0`).update(data);
   add('recipe', JS_RECIPE);
   add('componentize-js', componentizeVersion());
   add('world', fixture.world);
-  add('source', readFileSync(join(FIXTURES_DIR, 'js', fixture.source)));
+  const source = readFileSync(join(FIXTURES_DIR, 'js', fixture.source));
+  add('source', source);
+  // Shared guest code (js/lib/) the source imports by relative path.
+  if (source.includes('./lib/'))
+    for (const file of listFiles(join(FIXTURES_DIR, 'js', 'lib')))
+      add(`lib/${relative(join(FIXTURES_DIR, 'js', 'lib'), file)}`, readFileSync(file));
   for (const file of listFiles(WIT_DIR)) add(relative(WIT_DIR, file).split('\\').join('/'), readFileSync(file));
   return hash.digest('hex');
 }

@@ -287,7 +287,6 @@ export class ComponentManager {
     const capabilities = {
       config: () => this.deps.config(this.records.get(id)?.configNames ?? []),
       ...(imports ? { imports } : {}),
-      ...(wrpc ? { asyncImports: wrpc.asyncImports } : {}),
     };
     const running = await runtime.start(loaded, { componentId: id, maxInstances, capabilities });
     return { running, wrpc };

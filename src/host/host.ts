@@ -165,6 +165,9 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const ensureSpec = async (id: string, url: string) => {
     await store?.ensureSpec(id, url);
   };
+  const storeClaims = async (subject: string, record: Record<string, string>) => {
+    await store?.putClaims(subject, record);
+  };
 
   const oci = new OciFetcher(options.oci ?? {}, log);
   // Built-in capabilities (keyvalue, http-client): created with the first component that needs them.
@@ -226,6 +229,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     log,
     linksFrom,
     ensureSpec,
+    storeClaims,
     config: mergedConfig,
     nats: () => rpcNc,
     component: (id) => components.get(id),
@@ -235,6 +239,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
       rpc: () => rpcNc,
       allLinks: () => store?.cache.links() ?? [],
       allowFileLoad: options.allowFileLoad ?? false,
+      cacheDir: options.cacheDir ? join(options.cacheDir, 'providers') : join(washDirs().cache, 'providers'),
       rpcUrl: endpointUrl(options.rpc ?? options.ctl),
       rpcJwt: (options.rpc ?? options.ctl)?.jwt,
       rpcSeed: (options.rpc ?? options.ctl)?.seed,

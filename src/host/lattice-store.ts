@@ -2,7 +2,13 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV, KvEntry } from '@nats-io/kv';
 import { UserError } from '../errors.js';
 import type { ComponentSpec, ConfigMap, DeleteLinkRequest, Link } from '../lattice/types.js';
-import { COMPONENT_KEY_PREFIX, LatticeCache, type KvOperation, type StateChange } from './lattice-cache.js';
+import {
+  CLAIMS_KEY_PREFIX,
+  COMPONENT_KEY_PREFIX,
+  LatticeCache,
+  type KvOperation,
+  type StateChange,
+} from './lattice-cache.js';
 import { removeLink, upsertLink, type LinkUpsert } from './links.js';
 import type { HostLogger } from './log.js';
 
@@ -244,6 +250,14 @@ export class LatticeStore {
     await this.modifySpec(id, (current) =>
       current && current.url === url ? undefined : { url, links: current?.links ?? [] },
     );
+  }
+
+  /** Stores `CLAIMS_{subject}` (listed by `claims.get`), e.g. the claims of a provider archive. */
+  async putClaims(subject: string, record: Record<string, string>): Promise<void> {
+    const key = `${CLAIMS_KEY_PREFIX}${subject}`;
+    const bytes = encoder.encode(JSON.stringify(record));
+    const revision = await this.latticeKv.put(key, bytes);
+    this.applyLattice({ key, operation: 'PUT', value: bytes, revision });
   }
 
   async putConfig(name: string, config: ConfigMap): Promise<void> {

@@ -57,7 +57,7 @@ export interface HostOptions {
   ctlTopicPrefix?: string;
   componentAuctions?: boolean;
   providerAuctions?: boolean;
-  /** Where compiled components are cached. */
+  /** Where compiled components are cached (and, under `providers/`, executables from provider archives). */
   cacheDir?: string;
   providerHealthCheck?: Partial<HealthCheckTiming>;
   /** Restart delays of provider processes that exit on their own (1 s doubling to 60 s, reset after a 60 s run). */

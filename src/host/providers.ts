@@ -15,6 +15,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { errorText } from './error-text.js';
 import { providerExecutablePath, type ProcessProviderSettings } from './provider-process/settings.js';
 import type { SupervisedProvider } from './provider-process/supervised-provider.js';
+import type { ProviderClaims } from './provider-process/archive.js';
 
 export interface HealthCheckTiming {
   /** First probe after start (v1: 5 s). */
@@ -30,6 +31,8 @@ export interface ProviderManagerDeps extends Omit<HttpServerDeps, 'links'> {
   /** The host's NATS connection (messaging-nats subscriptions). */
   nats?: () => NatsConnection;
   ensureSpec: (id: string, url: string) => Promise<void>;
+  /** Records `CLAIMS_{subject}` in the lattice state (what `claims.get` lists). */
+  storeClaims?: (subject: string, record: Record<string, string>) => Promise<void>;
   healthCheck?: Partial<HealthCheckTiming>;
   /** Provider processes (`file://` refs); without these only the built-in providers can start. */
   processes?: ProcessProviderSettings & {
@@ -49,15 +52,17 @@ interface ProviderRecord {
   /** What the provider runs by itself (http-server listeners, messaging-nats subscriptions); the others are served per call from the links. */
   server?: BuiltinHttpServer | BuiltinMessagingNats;
   process?: SupervisedProvider;
+  /** A provider archive's claims. */
+  claims?: ProviderClaims;
   timers: NodeJS.Timeout[];
 }
 
-const UNSUPPORTED = `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables from file:// references; OCI provider archives are not supported yet`;
+const UNSUPPORTED = `only the providers built into the wash host can be started: ${builtinRefsText()}; provider executables and provider archives (.par.gz) from file:// references; OCI provider archives are not supported yet`;
 
 /**
  * Capability providers on this host: the built-in ones (kinds.ts), in process — the http-server listens for its
  * links, messaging-nats subscribes, the others (keyvalue, http-client) are served per call by src/host/capabilities
- * from whichever links name them — and supervised provider processes (`file://` executables, src/host/provider-process).
+ * from whichever links name them — and supervised provider processes (`file://` executables or provider archives, src/host/provider-process).
  * Anything else is answered like v1 (success, then `provider_start_failed`).
  */
 export class ProviderManager {
@@ -80,10 +85,11 @@ export class ProviderManager {
         const d: ProviderDescription = {
           id: r.id,
           image_ref: r.ref,
-          name: r.kind ?? basename(r.ref),
-          revision: 0,
+          name: r.claims?.name ?? r.kind ?? basename(r.ref),
+          revision: r.claims?.revision ?? 0,
           annotations: r.annotations,
         };
+        if (r.claims?.vendor) d.vendor = r.claims.vendor;
         if (r.process) {
           d.restart_count = r.process.restartCount;
           if (r.process.lastExitReason) d.last_exit_reason = r.process.lastExitReason;
@@ -182,14 +188,17 @@ export class ProviderManager {
     const p = this.deps.processes!;
     const annotations = cmd.annotations ?? {};
     let supervised: SupervisedProvider;
+    let claims: ProviderClaims | undefined;
     try {
-      const executable = providerExecutablePath(cmd.provider_ref, p.allowFileLoad);
-      const { SupervisedProvider, buildHostData, providerLinks, resolveLink } = await import(
+      const file = providerExecutablePath(cmd.provider_ref, p.allowFileLoad);
+      const { SupervisedProvider, buildHostData, providerLinks, resolveLink, resolveProviderFile } = await import(
         './provider-process/index.js'
       );
+      const resolved = await resolveProviderFile(file, p.cacheDir);
+      claims = resolved.claims;
       supervised = new SupervisedProvider({
         providerId: id,
-        executable,
+        executable: resolved.path,
         hostId: this.deps.hostId,
         lattice: p.lattice,
         rpc: p.rpc(),
@@ -223,9 +232,28 @@ export class ProviderManager {
       annotations,
       configNames: cmd.config,
       process: supervised,
+      claims,
       timers: [],
     });
-    await this.announceStarted(cmd, `provider ${id} started`, { ref: cmd.provider_ref, pid: supervised.pid });
+    if (claims) await this.recordClaims(id, claims);
+    await this.announceStarted(
+      cmd,
+      `provider ${id} started`,
+      { ref: cmd.provider_ref, pid: supervised.pid, ...(claims ? { name: claims.name, vendor: claims.vendor } : {}) },
+      claims,
+    );
+  }
+
+  /** `CLAIMS_{subject}` as upstream stores a provider's (StoredProviderClaims); best effort. */
+  private async recordClaims(id: string, claims: ProviderClaims): Promise<void> {
+    const { storedProviderClaims } = await import('./provider-process/index.js');
+    try {
+      await this.deps.storeClaims?.(claims.subject, storedProviderClaims(claims));
+    } catch (err) {
+      this.deps.log.warn(`could not record the claims of provider ${id} in the lattice state`, {
+        error: errorText(err),
+      });
+    }
   }
 
   /** Records the provider in the lattice state (best effort), logs and publishes `provider_started`. */
@@ -233,6 +261,7 @@ export class ProviderManager {
     cmd: StartProviderCommand,
     message: string,
     fields: Record<string, unknown>,
+    claims?: ProviderClaims,
   ): Promise<void> {
     const id = cmd.provider_id;
     try {
@@ -246,6 +275,18 @@ export class ProviderManager {
       image_ref: cmd.provider_ref,
       provider_id: id,
       annotations: cmd.annotations ?? {},
+      ...(claims
+        ? {
+            claims: {
+              issuer: claims.issuer,
+              tags: null,
+              name: claims.name,
+              version: claims.version ?? '',
+              not_before_human: claims.notBefore?.toISOString() ?? 'never',
+              expires_human: claims.expires?.toISOString() ?? 'never',
+            },
+          }
+        : {}),
       instance_id: id,
       public_key: id,
       link_name: 'default',

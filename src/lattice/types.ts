@@ -57,6 +57,8 @@ export interface ProviderDescription {
   restart_count?: number;
   /** wash extension: how the provider process last exited unexpectedly (e.g. `killed by SIGKILL`). */
   last_exit_reason?: string;
+  /** wash extension, providers started from a provider archive: `wascap.vendor` of its claims. */
+  vendor?: string;
 }
 
 /** Reply payload of `host.get.{id}`; also the `host_heartbeat` event data. */

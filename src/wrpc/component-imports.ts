@@ -2,7 +2,7 @@
  * A component's imports of custom interfaces, answered over wRPC: each call goes to the link's target
  * (`{lattice}.{target}.wrpc.0.0.1.{instance}.{func}`) with `source-id` = the component and `link-name`, as a
  * wasmCloud host does (reference/wrpc.md §3.6, §4). The functions are async: the runtime must make them
- * `WebAssembly.Suspending` imports (JSPI) — `wrpcAsyncImportNames` lists them in jco's naming.
+ * `WebAssembly.Suspending` imports (JSPI) — `customFunctionNames` (host-bridge.ts) lists them in jco's naming.
  *
  * Values pass in jco's shapes. A `result` return type follows jco's import convention: `ok` returns the
  * value, `err` throws `{ payload }`. When the call itself fails (no link, nobody serving, timeout, callee
@@ -45,21 +45,8 @@ function resultType(f: FunctionType): { ok?: WrpcType; err?: WrpcType } | undefi
 }
 
 /** Freestanding functions only: resources of remote interfaces are not supported (yet). */
-function callable(name: string): boolean {
+export function callable(name: string): boolean {
   return !name.startsWith('[');
-}
-
-/** `iface#func` names (unversioned, jco's form) of every function the resolver would answer asynchronously. */
-export function wrpcAsyncImportNames(
-  types: ComponentTypes,
-  hostProvided: (versionedIface: string) => boolean = () => false,
-): string[] {
-  const out: string[] = [];
-  for (const [iface, { functions }] of types.imports) {
-    if (hostProvided(iface)) continue;
-    for (const name of functions.keys()) if (callable(name)) out.push(`${unversioned(iface)}#${name}`);
-  }
-  return out.sort();
 }
 
 /** The runtime's per-component import resolver seam: versioned interface name → import object, or undefined. */

@@ -1,11 +1,11 @@
 /**
  * What a host needs to put a component's custom interfaces on wRPC (reference/wrpc.md §3.6, §4), minus the
  * runtime: link lookup, the async import resolver for the runtime's per-component import seam, the jco names
- * those imports need in the JSPI async plan, and serving the component's custom exports.
+ * the runtime's JSPI async plan needs (`customFunctionNames`), and serving the component's custom exports.
  */
 import type { Link } from '../lattice/types.js';
 import { serveComponentExports } from './component-exports.js';
-import { wrpcAsyncImportNames, wrpcImportResolver } from './component-imports.js';
+import { callable, wrpcImportResolver } from './component-imports.js';
 import type { ComponentTypes } from './component-types.js';
 import type { InvocationContext, WrpcTransport } from './transport.js';
 
@@ -16,6 +16,21 @@ const HOST_NAMESPACES = new Set(['wasi', 'wasmcloud', 'wrpc']);
 export function isCustomInterface(name: string): boolean {
   const colon = name.indexOf(':');
   return colon > 0 && name.includes('/') && !HOST_NAMESPACES.has(name.slice(0, colon));
+}
+
+/**
+ * jco names (`ns:pkg/iface#func`, unversioned) of the freestanding functions of the custom interfaces among a
+ * component's imports or exports: what goes over wRPC, and what the runtime's JSPI async plan must cover.
+ */
+export function customFunctionNames(instances: ComponentTypes['imports']): string[] {
+  const out: string[] = [];
+  for (const [iface, { functions }] of instances) {
+    if (!isCustomInterface(iface)) continue;
+    const at = iface.indexOf('@');
+    const unversioned = at === -1 ? iface : iface.slice(0, at);
+    for (const name of functions.keys()) if (callable(name)) out.push(`${unversioned}#${name}`);
+  }
+  return out.sort();
 }
 
 /**
@@ -56,8 +71,6 @@ export interface ComponentWrpcOptions {
 export interface ComponentWrpc {
   /** For the runtime's import seam: versioned interface → import object, for custom interfaces only. */
   imports: (iface: string) => Record<string, unknown> | undefined;
-  /** jco `iface#func` names that must be async (JSPI `WebAssembly.Suspending`) for `imports` to work. */
-  asyncImports: string[];
   /** Serves the component's custom exports on `{lattice}.{componentId}`; `call` runs one in the component. */
   serveExports(
     call: (instance: string, func: string, args: unknown[], ctx: InvocationContext) => unknown | Promise<unknown>,
@@ -78,7 +91,6 @@ export function componentWrpc(opts: ComponentWrpcOptions): ComponentWrpc {
       linkName: opts.linkName,
       target: (iface, linkName) => linkTarget(opts.links(), opts.componentId, iface, linkName),
     }),
-    asyncImports: wrpcAsyncImportNames(opts.types, hostProvided),
     serveExports: (call, onError) =>
       serveComponentExports({
         transport: opts.transport,
@@ -90,15 +102,6 @@ export function componentWrpc(opts: ComponentWrpcOptions): ComponentWrpc {
         onError,
       }),
   };
-}
-
-/**
- * What the host adds to a component's capabilities when it has custom imports: the resolver (the runtime's
- * per-component import seam) and the jco names the runtime must make async (JSPI) for it.
- */
-export interface WrpcCapabilities {
-  imports?: (iface: string) => Record<string, unknown> | undefined;
-  asyncImports?: string[];
 }
 
 /** A running component whose runtime can call one of its exports (needed to serve exports over wRPC). */

@@ -38,10 +38,11 @@ export {
   type RunningProvider,
 } from './provider-sdk.js';
 export { componentFunctionTypes, type ComponentTypes, type InterfaceFunctions } from './component-types.js';
-export { wrpcImportResolver, wrpcAsyncImportNames, ErrResult, type WrpcImportsOptions } from './component-imports.js';
+export { wrpcImportResolver, ErrResult, type WrpcImportsOptions } from './component-imports.js';
 export { serveComponentExports, type ServeExportsOptions } from './component-exports.js';
 export {
   componentWrpc,
+  customFunctionNames,
   isCustomInterface,
   linkTarget,
   type ComponentWrpc,

@@ -19,7 +19,7 @@ export default class StartProvider extends LatticeCommand {
   static override args = {
     'provider-ref': Args.string({
       description:
-        'Image reference (OCI), or path of a provider executable (the wash host runs file:// providers as supervised processes)',
+        'Image reference (OCI), or path of a provider executable or provider archive (.par.gz: the host extracts the executable for its machine); the wash host runs file:// providers as supervised processes',
       required: true,
     }),
     'provider-id': Args.string({

@@ -5,6 +5,8 @@ import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 
 export interface ProcessProviderSettings {
   allowFileLoad: boolean;
+  /** Where executables extracted from provider archives are kept (by digest). */
+  cacheDir: string;
   rpcUrl: string;
   rpcJwt?: string;
   rpcSeed?: string;

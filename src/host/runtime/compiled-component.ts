@@ -100,7 +100,7 @@ async function readMeta(dir: string, key: string): Promise<CacheMeta | undefined
  * types cannot be read gets none: the host does not put it on wRPC either (see src/wrpc/component-types.ts).
  */
 async function customFunctions(bytes: Uint8Array): Promise<CustomFunctions> {
-  const [{ componentFunctionTypes }, { isCustomInterface }] = await Promise.all([
+  const [{ componentFunctionTypes }, { customFunctionNames }] = await Promise.all([
     import('../../wrpc/component-types.js'),
     import('../../wrpc/host-bridge.js'),
   ]);
@@ -110,17 +110,7 @@ async function customFunctions(bytes: Uint8Array): Promise<CustomFunctions> {
   } catch {
     return { imports: [], exports: [] };
   }
-  const names = (instances: typeof types.imports): string[] => {
-    const out: string[] = [];
-    for (const [iface, { functions }] of instances) {
-      if (!isCustomInterface(iface)) continue;
-      const at = iface.indexOf('@');
-      const unversioned = at === -1 ? iface : iface.slice(0, at);
-      for (const fn of functions.keys()) if (!fn.startsWith('[')) out.push(`${unversioned}#${fn}`);
-    }
-    return out;
-  };
-  return { imports: names(types.imports), exports: names(types.exports) };
+  return { imports: customFunctionNames(types.imports), exports: customFunctionNames(types.exports) };
 }
 
 async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Promise<CacheMeta> {

@@ -23,10 +23,10 @@ import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
 import { natsConnect } from '../../../src/lattice/connect.js';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { Link } from '../../../src/lattice/types.js';
-import { freePort } from '../../../src/up/nats-server.js';
 import { ensureJsFixtures } from '../../helpers/fixtures.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, testHost, waitUntil } from '../host/helpers.js';
+import { EventLog, testHost } from '../host/helpers.js';
+import { type ServedApp, serveApp, startProvider as startProvider_ } from './served-app.js';
 
 const lattice = 'blobs';
 const SLOW_TIMEOUT_MS = 1500;
@@ -37,15 +37,10 @@ let nc: NatsConnection;
 let client: CtlClient;
 let events: EventLog;
 let host: WashHost;
-let base: string;
+let call: ServedApp['call'];
 let dir: string;
 let root: string;
 let outside: string;
-
-async function call(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${base}${path}`, { method, body, signal: AbortSignal.timeout(30_000) });
-  return { status: res.status, body: await res.text() };
-}
 
 function blobLink(name: string, target: string, config: string[]): Link {
   return {
@@ -60,14 +55,7 @@ function blobLink(name: string, target: string, config: string[]): Link {
   };
 }
 
-async function startProvider(id: string, ref: string): Promise<void> {
-  await client.startProvider({ provider_id: id, provider_ref: ref, host_id: host.id, config: [] });
-  await events.waitFor(
-    (e) => e.name === 'provider_started' && e.data.provider_id === id,
-    10_000,
-    `provider_started ${id}`,
-  );
-}
+const startProvider = (id: string, ref: string) => startProvider_(client, events, host, id, ref);
 
 async function objectStores() {
   const { jetstream } = await import('@nats-io/jetstream');
@@ -105,51 +93,25 @@ beforeAll(async () => {
     maxExecutionTimeMs: 20_000,
   });
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  await client.putConfig('blobapp-http', { address: `127.0.0.1:${port}` });
   await client.putConfig('files-config', { ROOT: root });
   await client.putConfig('stalled-config', { cluster_uri: stalled.url, timeout_ms: String(SLOW_TIMEOUT_MS) });
 
-  await client.scaleComponent({
-    component_ref: pathToFileURL(join(dir, 'blob.wasm')).href,
-    component_id: 'blobapp',
+  ({ call } = await serveApp(client, events, host, {
+    componentId: 'blobapp',
+    componentRef: pathToFileURL(join(dir, 'blob.wasm')).href,
     count: 4,
-    host_id: host.id,
-    config: [],
-    allow_update: false,
-    annotations: {},
-  });
-  await events.waitFor(
-    (e) => e.name === 'component_scaled' && e.data.component_id === 'blobapp',
-    120_000,
-    'component_scaled blobapp',
-  );
-  await startProvider('http-server', 'wasmcloud+builtin://http-server');
+    readyPath: '/',
+    callTimeoutMs: 30_000,
+  }));
   await startProvider('blob-fs', 'ghcr.io/wasmcloud/blobstore-fs:0.10.1');
   await startProvider('blob-nats', 'wasmcloud+builtin://blobstore-nats');
   for (const link of [
-    {
-      source_id: 'http-server',
-      target: 'blobapp',
-      name: 'default',
-      wit_namespace: 'wasi',
-      wit_package: 'http',
-      interfaces: ['incoming-handler'],
-      source_config: ['blobapp-http'],
-      target_config: [],
-    },
     blobLink('default', 'blob-nats', []),
     blobLink('files', 'blob-fs', ['files-config']),
     blobLink('stalled', 'blob-nats', ['stalled-config']),
   ]) {
     expect(await client.putLink(link)).toEqual({ message: 'successfully set link' });
   }
-  await waitUntil(
-    async () => ((await call('GET', '/').catch(() => undefined))?.status === 404 ? true : undefined),
-    30_000,
-    'blobapp served',
-  );
 }, 600_000);
 
 afterAll(async () => {

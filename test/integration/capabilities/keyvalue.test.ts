@@ -21,6 +21,7 @@ import { ensureJsFixtures } from '../../helpers/fixtures.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 import { EventLog, testHost, waitUntil } from '../host/helpers.js';
+import { type ServedApp, serveApp, startProvider as startProvider_ } from './served-app.js';
 
 const lattice = 'caps';
 const RPC_TIMEOUT_MS = 1500;
@@ -32,16 +33,11 @@ let nc: NatsConnection;
 let client: CtlClient;
 let events: EventLog;
 let host: WashHost;
-let base: string;
+let call: ServedApp['call'];
 let componentV1: string;
 let componentV2: string;
 let upstream: Server;
 let upstreamPort: number;
-
-async function call(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${base}${path}`, { method, body, signal: AbortSignal.timeout(20_000) });
-  return { status: res.status, body: await res.text() };
-}
 
 function kvLink(name: string, target: string, config: string[]): Link {
   return {
@@ -56,14 +52,7 @@ function kvLink(name: string, target: string, config: string[]): Link {
   };
 }
 
-async function startProvider(id: string, ref: string): Promise<void> {
-  await client.startProvider({ provider_id: id, provider_ref: ref, host_id: host.id, config: [] });
-  await events.waitFor(
-    (e) => e.name === 'provider_started' && e.data.provider_id === id,
-    10_000,
-    `provider_started ${id}`,
-  );
-}
+const startProvider = (id: string, ref: string) => startProvider_(client, events, host, id, ref);
 
 async function natsValue(bucket: string, key: string): Promise<string | undefined> {
   const { jetstream } = await import('@nats-io/jetstream');
@@ -101,43 +90,22 @@ beforeAll(async () => {
     upstream.listen(0, '127.0.0.1', () => resolve((upstream.address() as { port: number }).port)),
   );
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  await client.putConfig('kvapp-http', { address: `127.0.0.1:${port}` });
   await client.putConfig('cache-config', { bucket: 'cache', enable_bucket_auto_create: 'true' });
   await client.putConfig('sessions-config', { URL: redis.url });
   await client.putConfig('fetch-config', { allowed_hosts: `127.0.0.1:${upstreamPort}` });
 
-  await client.scaleComponent({
-    component_ref: componentV1,
-    component_id: 'kvapp',
+  ({ call } = await serveApp(client, events, host, {
+    componentId: 'kvapp',
+    componentRef: componentV1,
     count: 4,
-    host_id: host.id,
-    config: [],
-    allow_update: false,
-    annotations: {},
-  });
-  await events.waitFor(
-    (e) => e.name === 'component_scaled' && e.data.component_id === 'kvapp',
-    120_000,
-    'component_scaled kvapp',
-  );
-  await startProvider('http-server', 'wasmcloud+builtin://http-server');
+    readyPath: '/none',
+    callTimeoutMs: 20_000,
+  }));
   await startProvider('kv-nats', 'ghcr.io/wasmcloud/keyvalue-nats:0.3.1');
   await startProvider('kv-redis', 'ghcr.io/wasmcloud/keyvalue-redis:0.28.1');
   await startProvider('kv-memory', 'wasmcloud+builtin://keyvalue-inmemory');
   await startProvider('http-client', 'ghcr.io/wasmcloud/http-client:0.12.1');
   for (const link of [
-    {
-      source_id: 'http-server',
-      target: 'kvapp',
-      name: 'default',
-      wit_namespace: 'wasi',
-      wit_package: 'http',
-      interfaces: ['incoming-handler'],
-      source_config: ['kvapp-http'],
-      target_config: [],
-    },
     kvLink('cache', 'kv-nats', ['cache-config']),
     kvLink('sessions', 'kv-redis', ['sessions-config']),
     {
@@ -153,11 +121,6 @@ beforeAll(async () => {
   ]) {
     expect(await client.putLink(link)).toEqual({ message: 'successfully set link' });
   }
-  await waitUntil(
-    async () => ((await call('GET', '/none').catch(() => undefined))?.status === 404 ? true : undefined),
-    30_000,
-    'kvapp served',
-  );
 }, 240_000);
 
 afterAll(async () => {

@@ -4,8 +4,10 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostTarget } from '../../../src/host/provider-process/archive.js';
 import { repoRoot, requireBuiltCli, runWash } from '../../helpers/cli.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import { writeProviderArchive } from '../../helpers/provider-archive.js';
 import { assertFreshBuild, spawnHost, waitUntil, type ChildHost } from '../host/helpers.js';
 
 const lattice = 'cliprov';
@@ -58,6 +60,38 @@ afterAll(async () => {
 });
 
 describe('wash start provider with an executable', () => {
+  it('a provider archive (.par.gz) runs its executable for this machine and shows its claims; one without it fails naming the targets', async () => {
+    const par = writeProviderArchive(dir, 'greeter.par.gz', {
+      binaries: { [hostTarget()]: readFileSync(exe) },
+      name: 'Greeter',
+      vendor: 'Acme Providers',
+    });
+    const started = await runWash([
+      'start',
+      'provider',
+      par,
+      'greeter-par',
+      '--host-id',
+      host.id,
+      '-o',
+      'json',
+      ...conn(),
+    ]);
+    expect(started.code, started.stderr).toBe(0);
+    const inv = await runWash(['get', 'inventory', host.id, '-o', 'json', ...conn()]);
+    expect(inv.code, inv.stderr).toBe(0);
+    expect(JSON.stringify(inv.json)).toContain('"name":"Greeter"');
+    expect(JSON.stringify(inv.json)).toContain('"vendor":"Acme Providers"');
+    const stopped = await runWash(['stop', 'provider', 'greeter-par', '--host-id', host.id, ...conn()]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+
+    const elsewhere = writeProviderArchive(dir, 'elsewhere.par.gz', { binaries: { 'riscv64-plan9': 'x' } });
+    const failed = await runWash(['start', 'provider', elsewhere, 'elsewhere', '--host-id', host.id, ...conn()]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain(`has no executable for this machine (${hostTarget()}); it has: riscv64-plan9`);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('starts, shows in the inventory with its restart count, and dies with its host', async () => {
     const started = await runWash(['start', 'provider', exe, 'greeter', '--host-id', host.id, '-o', 'json', ...conn()]);
     expect(started.code, started.stderr).toBe(0);

@@ -1,35 +1,24 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { Link } from '../../../src/lattice/types.js';
 import { componentFunctionTypes } from '../../../src/wrpc/component-types.js';
-import { componentWrpc } from '../../../src/wrpc/host-bridge.js';
+import { componentWrpc, customFunctionNames } from '../../../src/wrpc/host-bridge.js';
 import { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { instantiateJspi, type JspiComponent } from '../../helpers/jspi-component.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, testHost } from '../host/helpers.js';
+import { calcAddSig, calcLink, providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const lattice = 'compwrpc';
 const dir = mkdtempSync(join(tmpdir(), 'wash-comp-wrpc-'));
-const loggerPath = join(dir, 'calc-logger');
-writeFileSync(
-  loggerPath,
-  `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`,
-);
-chmodSync(loggerPath, 0o755);
+const loggerPath = providerLauncher(dir, 'calc-logger.mjs').path;
 
-let nats: TestNats;
-let nc: NatsConnection;
+let lat: TestLattice;
 let client: CtlClient;
-let events: EventLog;
 let host: WashHost;
 let tA: WrpcTransport;
 let tB: WrpcTransport;
@@ -50,37 +39,16 @@ async function providerMessages(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  events = await new EventLog(nc, lattice).start();
-  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  host = await testHost(nats.url, lattice);
+  lat = await startTestLattice(lattice);
+  client = lat.client;
+  host = lat.hosts[0];
   // Two connections: the calling component's host side (A) and the called component's (B).
-  tA = await WrpcTransport.open(await natsConnect(nats.url));
-  tB = await WrpcTransport.open(await natsConnect(nats.url));
+  tA = await WrpcTransport.open(await natsConnect(lat.nats.url));
+  tB = await WrpcTransport.open(await natsConnect(lat.nats.url));
 
   await client.putConfig('logger-config', { callback: 'calc-b' });
-  await client.startProvider({
-    provider_id: 'calc-logger',
-    provider_ref: `file://${loggerPath}`,
-    host_id: host.id,
-    config: ['logger-config'],
-  });
-  await events.waitFor(
-    (e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger',
-    20_000,
-    'calc-logger healthy',
-  );
-  await client.putLink({
-    source_id: 'calc-a',
-    target: 'calc-logger',
-    name: 'default',
-    wit_namespace: 'example',
-    wit_package: 'calc',
-    interfaces: ['host'],
-    source_config: [],
-    target_config: [],
-  });
+  await lat.startHealthyProvider('calc-logger', `file://${loggerPath}`, host.id, ['logger-config']);
+  await client.putLink(calcLink('calc-a', 'calc-logger', 'host'));
   links = await client.getLinks();
 
   // Component calc-b: its custom exports served over wRPC (its own log import is a local no-op).
@@ -104,9 +72,9 @@ beforeAll(async () => {
     links: () => links,
     timeoutMs: 5_000,
   });
-  asyncImports = a.asyncImports;
+  asyncImports = customFunctionNames(types.imports);
   caller = await instantiateJspi(calcBytes, {
-    asyncImports: a.asyncImports,
+    asyncImports,
     asyncExports: ['example:calc/calc#add'],
     imports: { 'example:calc/host': a.imports('example:calc/host@0.1.0') },
   });
@@ -120,10 +88,7 @@ afterAll(async () => {
   tB?.close();
   await tA?.nc.close();
   await tB?.nc.close();
-  await host?.stop();
-  events?.stop();
-  await nc?.close();
-  await nats?.close();
+  await lat?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -144,15 +109,8 @@ describe('components and wRPC', () => {
   });
 
   it('a served component export is callable by anyone on the lattice (another host, wash call)', async () => {
-    const add = {
-      params: [
-        { name: 'a', type: 's32' as const },
-        { name: 'b', type: 's32' as const },
-      ],
-      results: ['s32' as const],
-    };
     expect(
-      await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], {
+      await tA.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [2 ** 31 - 1, 1], {
         headers: { 'source-id': 'wash' },
       }),
     ).toEqual([-(2 ** 31)]);
@@ -194,7 +152,7 @@ describe('components and wRPC', () => {
       timeoutMs: 5_000,
     });
     const guest = await instantiateJspi(calcBytes, {
-      asyncImports: c.asyncImports,
+      asyncImports,
       asyncExports: ['example:calc/calc#add'],
       imports: { 'example:calc/host': c.imports('example:calc/host@0.1.0') },
     });
@@ -211,7 +169,7 @@ describe('components and wRPC', () => {
 
   it('when the provider is gone the guest call fails with the transport error (log returns no result type: a trap)', async () => {
     await client.stopProvider({ provider_id: 'calc-logger', host_id: host.id });
-    await events.waitFor(
+    await lat.events.waitFor(
       (e) => e.name === 'provider_stopped' && e.data.provider_id === 'calc-logger',
       10_000,
       'provider_stopped',

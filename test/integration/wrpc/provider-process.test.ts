@@ -2,15 +2,14 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
-import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
-import { WrpcTransport } from '../../../src/wrpc/transport.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { WrpcTransport } from '../../../src/wrpc/transport.js';
 import type { FunctionType } from '../../../src/wrpc/types.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, testHost, waitUntil } from '../host/helpers.js';
+import type { TestNats } from '../../helpers/nats.js';
+import { type EventLog, testHost, waitUntil } from '../host/helpers.js';
+import { startTestLattice, type TestLattice } from './lattice.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const lattice = 'provproc';
@@ -18,8 +17,8 @@ const GREET = 'example:greeter/greet@0.1.0';
 const greetSig: FunctionType = { params: [{ name: 'name', type: 'string' }], results: ['string'] };
 const listSig: FunctionType = { params: [], results: [{ list: 'string' }] };
 
+let lat: TestLattice;
 let nats: TestNats;
-let nc: NatsConnection;
 let events: EventLog;
 let client: CtlClient;
 let host: WashHost;
@@ -53,23 +52,18 @@ function greet(name: string, headers: Record<string, string> = { 'source-id': 't
 }
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  events = await new EventLog(nc, lattice).start();
-  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  host = await testHost(nats.url, lattice, {
-    providerRestartBackoff: { initialMs: 200, maxMs: 800, resetAfterMs: 60_000 },
-    providerStopGraceMs: 1_000,
-  });
-  t = await WrpcTransport.open(nc);
+  lat = await startTestLattice(lattice, [
+    {
+      providerRestartBackoff: { initialMs: 200, maxMs: 800, resetAfterMs: 60_000 },
+      providerStopGraceMs: 1_000,
+    },
+  ]);
+  ({ nats, events, client, transport: t } = lat);
+  host = lat.hosts[0];
 });
 
 afterAll(async () => {
-  t?.close();
-  await host?.stop();
-  events?.stop();
-  await nc?.close();
-  await nats?.close();
+  await lat?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -141,7 +135,7 @@ describe('provider processes started by the wash host', () => {
     const shout = t.serve(`${lattice}.comp-a`, 'example:greeter/callback@0.1.0', 'shout', greetSig, ([n]) => [
       `${String(n).toUpperCase()}!`,
     ]);
-    await nc.flush();
+    await lat.nc.flush();
     const relay: FunctionType = {
       params: [{ name: 'name', type: 'string' }],
       results: [{ result: { ok: 'string', err: 'string' } }],

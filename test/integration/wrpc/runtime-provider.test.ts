@@ -3,36 +3,26 @@
 // calc-logger provider (wash SDK, a separate process started from file://). The provider calls `calc-b`'s
 // export back (its own `log` linked to `sink`, calc-sink). When the provider is gone, calc-a's `log` (no
 // result type) traps: that request gets a 500 and the host stays up.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
-import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
-import { freePort } from '../../../src/up/nats-server.js';
-import { WrpcTransport } from '../../../src/wrpc/transport.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
+import type { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, get, testHost, waitUntil } from '../host/helpers.js';
+import { type EventLog, get, waitUntil } from '../host/helpers.js';
+import { calcAddSig, calcLink, providerLauncher, startTestLattice, type TestLattice } from './lattice.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const lattice = 'rtprov';
 const dir = mkdtempSync(join(tmpdir(), 'wash-rt-provider-'));
-const loggerPath = join(dir, 'calc-logger');
-writeFileSync(
-  loggerPath,
-  `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'test', 'fixtures', 'providers', 'calc-logger.mjs')}"\n`,
-);
-chmodSync(loggerPath, 0o755);
+const loggerPath = providerLauncher(dir, 'calc-logger.mjs').path;
 const ref = (name: 'calc' | 'calc-sink' | 'calc-http') => pathToFileURL(fixturePath(name)).href;
 const messagesSig = { params: [], results: [{ list: 'string' as const }] };
 
-let nats: TestNats;
-let nc: NatsConnection;
+let lat: TestLattice;
 let client: CtlClient;
 let events: EventLog;
 let host: WashHost;
@@ -47,88 +37,29 @@ async function providerMessages(): Promise<string[]> {
   return m as string[];
 }
 
-const calcLink = (source: string, target: string, iface: string) => ({
-  source_id: source,
-  target,
-  name: 'default',
-  wit_namespace: 'example',
-  wit_package: 'calc',
-  interfaces: [iface],
-  source_config: [],
-  target_config: [],
-});
-
 beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  events = await new EventLog(nc, lattice).start();
-  host = await testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 });
-  t = await WrpcTransport.open(nc);
+  lat = await startTestLattice(lattice, [{ runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 }]);
+  ({ client, events, transport: t } = lat);
+  host = lat.hosts[0];
 
   await client.putConfig('logger-config', { callback: 'calc-b' });
-  await client.startProvider({
-    provider_id: 'calc-logger',
-    provider_ref: `file://${loggerPath}`,
-    host_id: host.id,
-    config: ['logger-config'],
-  });
-  await events.waitFor(
-    (e) => e.name === 'health_check_passed' && e.data.provider_id === 'calc-logger',
-    20_000,
-    'calc-logger healthy',
-  );
+  await lat.startHealthyProvider('calc-logger', `file://${loggerPath}`, host.id, ['logger-config']);
   for (const [id, name] of [
     ['front', 'calc-http'],
     ['calc-a', 'calc'],
     ['calc-b', 'calc'],
     ['sink', 'calc-sink'],
-  ] as const) {
-    await client.scaleComponent({
-      host_id: host.id,
-      component_id: id,
-      component_ref: ref(name),
-      count: 1,
-      config: [],
-      allow_update: false,
-    });
-    await events.waitFor(
-      (e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === 1,
-      30_000,
-      `${id} started`,
-    );
-  }
+  ] as const)
+    await lat.scale(host.id, id, ref(name), 1);
   await client.putLink(calcLink('front', 'calc-a', 'calc'));
   await client.putLink(calcLink('calc-a', 'calc-logger', 'host'));
   await client.putLink(calcLink('calc-b', 'sink', 'host'));
 
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/`;
-  await client.putConfig('front-http', { address: `127.0.0.1:${port}` });
-  await client.startProvider({
-    provider_id: 'http',
-    provider_ref: 'wasmcloud+builtin://http-server',
-    host_id: host.id,
-    config: [],
-  });
-  await client.putLink({
-    source_id: 'http',
-    target: 'front',
-    name: 'default',
-    wit_namespace: 'wasi',
-    wit_package: 'http',
-    interfaces: ['incoming-handler'],
-    source_config: ['front-http'],
-    target_config: [],
-  });
+  url = await lat.serveHttp(host.id, 'http', 'front');
 }, 120_000);
 
 afterAll(async () => {
-  t?.close();
-  await host?.stop();
-  events?.stop();
-  await nc?.close();
-  await nats?.close();
+  await lat?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -161,15 +92,8 @@ describe('real runtime: component → provider process → component', () => {
     expect((await get(url))?.status).toBe(500);
     expect((await client.pingHosts()).map((h) => h.id)).toEqual([host.id]);
     // The other components on the host still answer over wRPC (calc-b's chain does not involve the provider).
-    const add = {
-      params: [
-        { name: 'a', type: 's32' as const },
-        { name: 'b', type: 's32' as const },
-      ],
-      results: ['s32' as const],
-    };
     expect(
-      await t.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', add, [5, 6], {
+      await t.invoke(`${lattice}.calc-b`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [5, 6], {
         headers: { 'source-id': 'wash' },
         timeoutMs: 5000,
       }),

@@ -4,115 +4,52 @@
 // imports example:calc/host linked to `sink`). An HTTP request to front makes front's guest suspend (JSPI)
 // in its wRPC import, host B's runtime runs calc's export, whose own import goes back to host A's sink.
 import { pathToFileURL } from 'node:url';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
 import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
-import { natsConnect } from '../../../src/lattice/connect.js';
-import { CtlClient } from '../../../src/lattice/ctl-client.js';
-import { freePort } from '../../../src/up/nats-server.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { isWrpcError } from '../../../src/wrpc/errors.js';
-import { WrpcTransport } from '../../../src/wrpc/transport.js';
-import type { FunctionType } from '../../../src/wrpc/types.js';
+import type { WrpcTransport } from '../../../src/wrpc/transport.js';
 import { fixturePath } from '../../helpers/fixtures.js';
-import { startTestNats, type TestNats } from '../../helpers/nats.js';
-import { EventLog, get, testHost, waitUntil } from '../host/helpers.js';
+import { get, waitUntil } from '../host/helpers.js';
+import { calcAddSig, calcLink, startTestLattice, type TestLattice } from './lattice.js';
 
 const lattice = 'twohosts';
-const add: FunctionType = {
-  params: [
-    { name: 'a', type: 's32' },
-    { name: 'b', type: 's32' },
-  ],
-  results: ['s32'],
-};
+
 const ref = (name: 'calc' | 'calc-sink' | 'calc-http') => pathToFileURL(fixturePath(name)).href;
-let nats: TestNats;
-let nc: NatsConnection;
+let lat: TestLattice;
 let client: CtlClient;
-let events: EventLog;
 let hostA: WashHost;
 let hostB: WashHost;
 let caller: WrpcTransport;
 let url: string;
 
-async function scale(hostId: string, id: string, componentRef: string, count: number): Promise<void> {
-  await client.scaleComponent({
-    host_id: hostId,
-    component_id: id,
-    component_ref: componentRef,
-    count,
-    config: [],
-    allow_update: false,
-  });
-  await events.waitFor(
-    (e) => e.name === 'component_scaled' && e.data.component_id === id && e.data.max_instances === count,
-    30_000,
-    `${id} scaled to ${count}`,
-  );
-}
-
-const calcLink = (source: string, target: string, iface: string) => ({
-  source_id: source,
-  target,
-  name: 'default',
-  wit_namespace: 'example',
-  wit_package: 'calc',
-  interfaces: [iface],
-  source_config: [],
-  target_config: [],
-});
+const scale = (hostId: string, id: string, componentRef: string, count: number) =>
+  lat.scale(hostId, id, componentRef, count);
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  nc = await natsConnect(nats.url);
-  client = new CtlClient(nc, { lattice, timeoutMs: 5000, collectMs: 300 });
-  events = await new EventLog(nc, lattice).start();
-  [hostA, hostB] = await Promise.all([
-    testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 }),
-    testHost(nats.url, lattice, { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 }),
-  ]);
-  caller = await WrpcTransport.open(nc);
+  const options = { runtime: defaultRuntimeFactory, rpcTimeoutMs: 3000 };
+  lat = await startTestLattice(lattice, [options, options]);
+  ({ client, transport: caller } = lat);
+  [hostA, hostB] = lat.hosts;
   await Promise.all([
     scale(hostA.id, 'front', ref('calc-http'), 1),
     scale(hostA.id, 'sink', ref('calc-sink'), 1),
     scale(hostB.id, 'calc', ref('calc'), 2),
   ]);
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/`;
-  await client.putConfig('front-http', { address: `127.0.0.1:${port}` });
-  await client.startProvider({
-    provider_id: 'http-a',
-    provider_ref: 'wasmcloud+builtin://http-server',
-    host_id: hostA.id,
-    config: [],
-  });
-  await client.putLink({
-    source_id: 'http-a',
-    target: 'front',
-    name: 'default',
-    wit_namespace: 'wasi',
-    wit_package: 'http',
-    interfaces: ['incoming-handler'],
-    source_config: ['front-http'],
-    target_config: [],
-  });
+  url = await lat.serveHttp(hostA.id, 'http-a', 'front');
   await waitUntil(async () => get(url), 20_000, 'front served over HTTP');
 }, 120_000);
 
 afterAll(async () => {
-  caller?.close();
-  await Promise.all([hostA?.stop(), hostB?.stop()]);
-  events?.stop();
-  await nc?.close();
-  await nats?.close();
+  await lat?.close();
 });
 
 describe('two hosts: component → component over wRPC, real guests', () => {
   it("without links front's import has no target: that request gets a 500 and the host keeps serving", async () => {
     expect((await get(url))?.status).toBe(500);
     const err = await caller
-      .invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [1, 2], {
+      .invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [1, 2], {
         headers: { 'source-id': 'wash' },
         timeoutMs: 5000,
       })
@@ -137,7 +74,7 @@ describe('two hosts: component → component over wRPC, real guests', () => {
     expect(ok.body).toBe('42\n');
     // calc's export, run by host B's runtime (wrapping s32 arithmetic from the real guest).
     expect(
-      await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', add, [2 ** 31 - 1, 1], {
+      await caller.invoke(`${lattice}.calc`, 'example:calc/calc@0.1.0', 'add', calcAddSig, [2 ** 31 - 1, 1], {
         headers: { 'source-id': 'wash' },
         timeoutMs: 5000,
       }),

@@ -5,7 +5,7 @@ import { parseCounter } from '../../../src/host/capabilities/keyvalue/backend.js
 import { keyvalueImports } from '../../../src/host/capabilities/keyvalue/interface.js';
 import { MemoryKeyValue } from '../../../src/host/capabilities/keyvalue/memory.js';
 import { selectLink } from '../../../src/host/capabilities/link-select.js';
-import { bounded } from '../../../src/host/capabilities/timeout.js';
+import { bounded, CapabilityTimeout } from '../../../src/host/capabilities/timeout.js';
 import { asyncPlan } from '../../../src/host/runtime/async-plan.js';
 import type { Link } from '../../../src/lattice/types.js';
 
@@ -170,5 +170,31 @@ describe('parseCounter / bounded', () => {
     await expect(bounded(new Promise(() => {}), 20, 'slow thing')).rejects.toThrow(
       'slow thing did not answer within 20 ms',
     );
+  });
+  it('bounded: calls sharing one deadline queue each settle on their own (done ones never time out, hung ones do)', async () => {
+    const never = new Promise<number>(() => {});
+    let release!: (v: number) => void;
+    const later = new Promise<number>((resolve) => {
+      release = resolve;
+    });
+    const calls = [
+      bounded(Promise.resolve(1), 30, 'a'),
+      bounded(never, 30, 'hung b'),
+      bounded(later, 30, 'c'),
+      bounded(Promise.reject(new Error('backend said no')), 30, 'd'),
+      bounded(never, 30, 'hung e'),
+    ];
+    release(3);
+    const results = await Promise.allSettled(calls);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      1,
+      'hung b did not answer within 30 ms',
+      3,
+      'backend said no',
+      'hung e did not answer within 30 ms',
+    ]);
+    // The queue is reusable after it has drained.
+    await expect(bounded(never, 30, 'hung f')).rejects.toBeInstanceOf(CapabilityTimeout);
+    expect(await bounded(Promise.resolve('ok'), 30, 'g')).toBe('ok');
   });
 });

@@ -23,12 +23,16 @@ function other(err: unknown): KvError {
   return { tag: 'other', val: err instanceof Error ? err.message : String(err) };
 }
 
-async function run<T>(store: OpenedStore, what: string, work: () => Promise<T>): Promise<T> {
+function run<T>(store: OpenedStore, what: string, work: () => Promise<T>): Promise<T> {
+  let pending: Promise<T>;
   try {
-    return await bounded(work(), store.timeoutMs, `${store.label} (${what})`);
+    pending = work();
   } catch (err) {
-    throw other(err);
+    return Promise.reject(other(err));
   }
+  return bounded(pending, store.timeoutMs, `${store.label} (${what})`).catch((err: unknown) => {
+    throw other(err);
+  });
 }
 
 export class Bucket {

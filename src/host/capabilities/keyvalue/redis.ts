@@ -22,15 +22,20 @@ export async function connectRedis(url: string, timeoutMs: number, onError: (err
   return client;
 }
 
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export class RedisKeyValue implements KeyValueBackend {
   constructor(private readonly redis: Redis) {}
 
+  // A Buffer is a Uint8Array: values pass without a copy in either direction (the jco glue copies them
+  // into and out of guest memory anyway).
   async get(key: string): Promise<Uint8Array | undefined> {
-    const value = await this.redis.getBuffer(key);
-    return value === null ? undefined : new Uint8Array(value);
+    return (await this.redis.getBuffer(key)) ?? undefined;
   }
   async set(key: string, value: Uint8Array): Promise<void> {
-    await this.redis.set(key, Buffer.from(value));
+    await this.redis.set(key, asBuffer(value));
   }
   async delete(key: string): Promise<void> {
     await this.redis.del(key);
@@ -54,11 +59,11 @@ export class RedisKeyValue implements KeyValueBackend {
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return [];
     const values = await this.redis.mgetBuffer(...keys);
-    return values.map((v) => (v === null ? undefined : new Uint8Array(v)));
+    return values.map((v) => v ?? undefined);
   }
   async setMany(entries: readonly [string, Uint8Array][]): Promise<void> {
     if (entries.length === 0) return;
-    await this.redis.mset(...entries.flatMap(([k, v]) => [k, Buffer.from(v)]));
+    await this.redis.mset(...entries.flatMap(([k, v]) => [k, asBuffer(v)]));
   }
   async deleteMany(keys: readonly string[]): Promise<void> {
     if (keys.length > 0) await this.redis.del(...keys);
