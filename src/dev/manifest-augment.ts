@@ -1,9 +1,10 @@
 /**
  * `[dev].manifests` (§8.6): use the project's own manifests instead of generated ones. In every listed manifest,
  * each component that matches its entry (by `component_name`/`wadm_component_name`, `component_id` or
- * `component_ref`, or — with none given — the only component of type `component`) gets the dev image and id; then
- * `[dev].config` and the dev session's extra configs are appended. A manifest whose entry names no matcher and
- * that holds no component (e.g. shared providers) is deployed as written. Pure.
+ * `component_ref`) gets the dev image and id; then `[dev].config` and the dev session's extra configs are
+ * appended. An entry without matchers is deployed as written, as upstream does (e.g. a backend the app calls),
+ * except when it is the only manifest: then its only component of type `component` takes the dev build. A matcher
+ * that matches nothing is an error (a typo would otherwise deploy the old image). Pure.
  */
 import { UserError } from '../errors.js';
 import { configsFrom, DEV_OVERRIDES_CONFIG } from './manifest-gen.js';
@@ -54,7 +55,7 @@ function matchers(entry: DevManifestEntry): string {
 export function augmentManifest(
   manifest: Record<string, unknown>,
   entry: DevManifestEntry,
-  dev: DevBuild & { file: string },
+  dev: DevBuild & { file: string; implicit?: boolean },
 ): AugmentedManifest {
   const out = structuredClone(manifest) as { metadata?: { name?: string }; spec?: { components?: Component[] } };
   const name = out.metadata?.name;
@@ -67,16 +68,18 @@ export function augmentManifest(
       ? (wanted !== undefined && c.name === wanted) ||
         (entry.component_id !== undefined && c.properties?.id === entry.component_id) ||
         (entry.component_ref !== undefined && c.properties?.image === entry.component_ref)
-      : c.type === 'component',
+      : dev.implicit !== false && c.type === 'component',
   );
   if (explicit && matches.length === 0) {
     throw new UserError(`${dev.file}: no component matches the [dev].manifests entry (${explicit})`, {
       suggestion: `use the name, properties.id or properties.image of a component in ${dev.file}`,
     });
   }
-  if (!explicit && matches.length > 1) {
+  if (!explicit && dev.implicit !== false && matches.length !== 1) {
     throw new UserError(
-      `${dev.file}: ${matches.length} components could take the dev build (${matches.map((c) => c.name).join(', ')})`,
+      matches.length
+        ? `${dev.file}: ${matches.length} components could take the dev build (${matches.map((c) => c.name).join(', ')})`
+        : `${dev.file}: no component of type component to run the dev build`,
       { suggestion: 'set component_name (or component_id / component_ref) in its [dev].manifests entry' },
     );
   }
@@ -102,7 +105,8 @@ export function augmentManifests(
   docs: readonly { doc: Record<string, unknown>; entry: DevManifestEntry; file: string }[],
   dev: DevBuild & { projectFile: string },
 ): AugmentedManifest[] {
-  const out = docs.map((d) => augmentManifest(d.doc, d.entry, { ...dev, file: d.file }));
+  const implicit = docs.length === 1;
+  const out = docs.map((d) => augmentManifest(d.doc, d.entry, { ...dev, file: d.file, implicit }));
   const seen = new Map<string, string>();
   out.forEach((m, i) => {
     const other = seen.get(m.name);

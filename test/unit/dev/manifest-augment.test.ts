@@ -77,17 +77,22 @@ describe('several [dev].manifests', () => {
     metadata: { name: 'shared-providers' },
     spec: { components: [{ name: 'httpserver', type: 'capability', properties: { image: 'ghcr.io/x/http:1' } }] },
   };
+  const backend = {
+    metadata: { name: 'backend' },
+    spec: { components: [{ name: 'db', type: 'component', properties: { image: 'file:///p/db.wasm' } }] },
+  };
   const second = {
     metadata: { name: 'shop-admin' },
     spec: { components: [{ name: 'admin', type: 'component', properties: { image: 'ghcr.io/acme/api:1', id: 'x' } }] },
   };
 
-  it('augments every manifest whose entry matches (by name in one, image ref in another); a component-less one stays as written', () => {
+  it('augments every manifest whose entry matches (by name in one, image ref in another); one without matchers stays as written', () => {
     const out = augmentManifests(
       [
         { doc: manifest, entry: { component_name: 'api' }, file: '/p/a.yaml' },
         { doc: second, entry: { component_ref: 'ghcr.io/acme/api:1' }, file: '/p/b.yaml' },
         { doc: providers, entry: {}, file: '/p/c.yaml' },
+        { doc: backend, entry: {}, file: '/p/d.yaml' },
       ],
       { ...dev, projectFile: '/p/wasmcloud.toml' },
     );
@@ -95,7 +100,9 @@ describe('several [dev].manifests', () => {
       ['shop', 1],
       ['shop-admin', 1],
       ['shared-providers', 0],
+      ['backend', 0],
     ]);
+    expect(out[3].manifest).toEqual(backend);
     expect((out[1].manifest.spec as { components: C[] }).components[0].properties).toMatchObject({
       image: 'file:///p/engine.wasm',
       id: 's1-api',
@@ -115,6 +122,15 @@ describe('several [dev].manifests', () => {
     ).toThrow('/p/wasmcloud.toml: [dev].manifests /p/a.yaml and /p/b.yaml both name app shop');
     expect(() =>
       augmentManifests([{ doc: providers, entry: {}, file: '/p/c.yaml' }], { ...dev, projectFile: '/p/wasmcloud.toml' }),
+    ).toThrow('/p/c.yaml: no component of type component to run the dev build');
+    expect(() =>
+      augmentManifests(
+        [
+          { doc: providers, entry: {}, file: '/p/c.yaml' },
+          { doc: backend, entry: {}, file: '/p/d.yaml' },
+        ],
+        { ...dev, projectFile: '/p/wasmcloud.toml' },
+      ),
     ).toThrow('/p/wasmcloud.toml: none of the [dev].manifests holds a component to run the dev build');
   });
 });
