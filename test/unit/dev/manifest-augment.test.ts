@@ -35,11 +35,7 @@ describe('[dev].manifests augmentation', () => {
     expect(api.properties).toEqual({
       image: 'file:///p/engine.wasm',
       id: 's1-api',
-      config: [
-        { name: 'existing' },
-        { name: 'dev-overrides', properties: { a: '1' } },
-        { name: 's1-api-dev-source' },
-      ],
+      config: [{ name: 'existing' }, { name: 'dev-overrides', properties: { a: '1' } }, { name: 's1-api-dev-source' }],
     });
     expect(worker.properties).toEqual({ image: 'ghcr.io/acme/worker:1' });
     expect(manifest.spec.components[0].properties.image).toBe('ghcr.io/acme/api:1');
@@ -59,11 +55,15 @@ describe('[dev].manifests augmentation', () => {
   it('[dev].config: names appended once, values merged into dev-overrides with later entries winning', () => {
     const withOwn = structuredClone(manifest);
     withOwn.spec.components[0].properties.config!.push({ name: 'dev-overrides', properties: { old: 'x' } } as never);
-    const { manifest: out } = augmentManifest(withOwn, { component_name: 'api' }, {
-      ...dev,
-      devConfig: [{ values: { a: '1', b: '1' } }, { name: 'shared' }, { values: { b: '2' } }, { name: 'shared' }],
-      extraConfigNames: [],
-    });
+    const { manifest: out } = augmentManifest(
+      withOwn,
+      { component_name: 'api' },
+      {
+        ...dev,
+        devConfig: [{ values: { a: '1', b: '1' } }, { name: 'shared' }, { values: { b: '2' } }, { name: 'shared' }],
+        extraConfigNames: [],
+      },
+    );
     expect((out.spec as { components: C[] }).components[0].properties.config).toEqual([
       { name: 'existing' },
       { name: 'dev-overrides', properties: { a: '1', b: '2' } },
@@ -121,7 +121,10 @@ describe('several [dev].manifests', () => {
       ),
     ).toThrow('/p/wasmcloud.toml: [dev].manifests /p/a.yaml and /p/b.yaml both name app shop');
     expect(() =>
-      augmentManifests([{ doc: providers, entry: {}, file: '/p/c.yaml' }], { ...dev, projectFile: '/p/wasmcloud.toml' }),
+      augmentManifests([{ doc: providers, entry: {}, file: '/p/c.yaml' }], {
+        ...dev,
+        projectFile: '/p/wasmcloud.toml',
+      }),
     ).toThrow('/p/c.yaml: no component of type component to run the dev build');
     expect(() =>
       augmentManifests(
