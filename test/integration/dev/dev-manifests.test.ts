@@ -6,11 +6,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, tcpReachable } from '../../../src/up/nats-server.js';
 import { scanLocalState } from '../../../src/up/state.js';
 import type { ProcessIdentity } from '../../../src/up/process-identity.js';
 import { helloApp } from '../../../src/testing/hello-app.js';
+import { ownedConfigName } from '../../../src/wadm/engine/ids.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
 import { devEnv, startDev, untilBody, type DevEvent, type DevProcess } from './dev-process.js';
 import { eventually, isGone, requireBuild, type WashEnv } from '../up/wash-env.js';
@@ -69,12 +70,13 @@ async function expectLatticeLeftThenDown(env: WashEnv, stopped: DevEvent, ports:
 describe('wash dev with [dev].manifests and --leave-host-running', () => {
   let env: WashEnv;
   let dev: DevProcess | undefined;
-  beforeAll(async () => {
-    requireBuild();
+  beforeAll(() => requireBuild());
+  beforeEach(async () => {
     env = await devEnv();
   });
-  afterAll(async () => {
-    if (dev && dev.child.exitCode === null) dev.child.kill('SIGKILL');
+  afterEach(async () => {
+    if (dev && dev.child.exitCode === null) process.kill(-dev.child.pid!, 'SIGKILL');
+    dev = undefined;
     await env?.cleanup();
   });
 
@@ -110,7 +112,7 @@ describe('wash dev with [dev].manifests and --leave-host-running', () => {
     appendToml(
       projectDir,
       '\n[dev]\nmanifests = [{ component_name = "api", path = "wadm.yaml" }, { path = "backend.yaml" }]\n' +
-        'config = [{ values = { greeting = "hi", mode = "a" } }, { name = "shared-settings" }, { values = { mode = "b" } }]\n',
+        'config = [{ values = { greeting = "hi", mode = "a" } }, { values = { mode = "b" } }]\n',
     );
     ({ dev } = await startDev(env, projectDir, ['--leave-host-running'], { httpAddressFlag: false }));
     const ready = await dev.next((e) => e.event === 'started', 600_000);
@@ -131,13 +133,10 @@ describe('wash dev with [dev].manifests and --leave-host-running', () => {
     ).spec.components;
     expect(api.properties).toMatchObject({
       id: ready.component_id,
-      config: expect.arrayContaining([
-        { name: 'dev-overrides', properties: { greeting: 'hi', mode: 'b' } },
-        { name: 'shared-settings' },
-      ]),
+      config: expect.arrayContaining([{ name: 'dev-overrides', properties: { greeting: 'hi', mode: 'b' } }]),
     });
     expect(String(api.properties.image)).toMatch(/^file:\/\//);
-    const overrides = await env.run(['config', 'get', 'own-app-dev-overrides', '-o', 'json']);
+    const overrides = await env.run(['config', 'get', ownedConfigName('own-app', 'dev-overrides'), '-o', 'json']);
     expect(overrides.json).toMatchObject({ greeting: 'hi', mode: 'b' });
     const backend = await env.run(['app', 'get', 'own-backend', '-o', 'json']);
     expect(JSON.stringify(backend.json!.application)).toContain(backendImage);
