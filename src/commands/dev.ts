@@ -38,7 +38,10 @@ TypeScript/JavaScript saves are served in well under a second: the code runs on 
     '<%= config.bin %> dev -o json',
     '<%= config.bin %> dev --manifest-output-dir ./manifests',
     '<%= config.bin %> dev --ignore-dir generated --leave-host-running',
-    'WASH_DEV_LEAVE_HOST_RUNNING=true <%= config.bin %> dev -o json',
+    {
+      description: 'Keep the lattice after Ctrl+C, set from the environment; `wash down` stops it later',
+      command: 'WASH_DEV_LEAVE_HOST_RUNNING=true <%= config.bin %> dev -o json',
+    },
   ];
   static override flags = {
     'work-dir': Flags.string({
