@@ -8,9 +8,9 @@ function eventText(e: DevEvent): string {
   switch (e.event) {
     case 'started':
       return [
-        `wash dev session ${e.session_id}: component ${e.component_id} deployed as app ${e.app} (build ${e.build_ms} ms, deploy ${e.deploy_ms} ms)`,
+        `wash dev session ${e.session_id}: component ${e.component_id} deployed as app ${e.apps.join(', ')} (build ${e.build_ms} ms, deploy ${e.deploy_ms} ms)`,
         ...e.urls.map((u) => `  HTTP: ${u}`),
-        ...(e.manifest_path ? [`  manifest: ${e.manifest_path}`] : []),
+        ...e.manifest_paths.map((p) => `  manifest: ${p}`),
         'Watching for changes. Press Ctrl+C to stop.',
       ].join('\n');
     case 'reloaded':
@@ -18,7 +18,7 @@ function eventText(e: DevEvent): string {
     case 'build_failed':
       return `build failed, still serving the last good version:\n${e.error}`;
     case 'stopped':
-      return `wash dev session ${e.session_id} stopped${e.lattice_stopped ? ' (and the lattice it started)' : ''}`;
+      return `${e.result}${e.lattice_stopped ? ' Stopped the lattice it started.' : ''}`;
   }
 }
 
@@ -29,13 +29,19 @@ export default class Dev extends WashCommand {
 
 TypeScript/JavaScript saves are served in well under a second: the code runs on a dev component built once per WIT world and is swapped in without restarting anything (\`wash build\` makes the real component). A failing build prints the error and the last good version keeps serving. Interfaces no provider is known for get a placeholder and the exact [[dev.overrides.imports]] snippet to add.
 
--o json prints one JSON line per event on stdout: started, reloaded, build_failed, stopped. Ctrl+C undeploys the dev app, stops what wash dev started and exits 0.`;
+[dev].manifests in wasmcloud.toml deploys your own manifests instead: in each, the component its entry names (component_name, component_id or component_ref) runs the dev build, and [dev].config is added to it. [dev].secrets is refused (the wash host has no secrets backend).
+
+-o json prints one JSON line per event on stdout: started, reloaded, build_failed, stopped. The last line carries upstream's exit document: {"event":"stopped",…,"result":"✅ Dev session [<id>] exited successfully.","success":true}. Ctrl+C deletes every app the session deployed, stops what wash dev started (unless --leave-host-running; stop it later with \`wash down\`) and exits 0.`;
   static override examples = [
     '<%= config.bin %> dev',
     '<%= config.bin %> dev --work-dir ./hello --http-address 127.0.0.1:8080',
     '<%= config.bin %> dev -o json',
     '<%= config.bin %> dev --manifest-output-dir ./manifests',
     '<%= config.bin %> dev --ignore-dir generated --leave-host-running',
+    {
+      description: 'Keep the lattice after Ctrl+C, set from the environment; `wash down` stops it later',
+      command: 'WASH_DEV_LEAVE_HOST_RUNNING=true <%= config.bin %> dev -o json',
+    },
   ];
   static override flags = {
     'work-dir': Flags.string({

@@ -74,6 +74,9 @@ export interface GeneratedManifest {
   fingerprint: string;
 }
 
+/** Upstream's name for `[dev].config` values; wadm scopes it to the app (`<app>-dev-overrides`). */
+export const DEV_OVERRIDES_CONFIG = 'dev-overrides';
+
 export const DEFAULT_HTTP_ADDRESS = '127.0.0.1:8000';
 
 export const PROVIDER_IMAGES = {
@@ -163,7 +166,8 @@ export function versionsCompatible(a?: string, b?: string): boolean {
   return pa[0] !== '0' || pa[1] === pb[1];
 }
 
-function configsFrom(entries: readonly ConfigEntry[] | undefined, valuesName: string): ManifestConfig[] {
+/** `[dev].config` entries (§8.6): names appended once, values merged (later wins) into one config `valuesName`. */
+export function configsFrom(entries: readonly ConfigEntry[] | undefined, valuesName: string): ManifestConfig[] {
   const out: ManifestConfig[] = [];
   let values: Record<string, string> | undefined;
   for (const e of entries ?? []) {
@@ -363,7 +367,7 @@ export function generateDevManifest(input: GenerateInput): GeneratedManifest {
   }
 
   const componentConfig = [
-    ...configsFrom(input.devConfig, `${input.componentId}-dev-overrides`).map(stripEmpty),
+    ...configsFrom(input.devConfig, DEV_OVERRIDES_CONFIG).map(stripEmpty),
     ...(input.extraConfigNames ?? []).map((n) => ({ name: n })),
   ];
   const component = {

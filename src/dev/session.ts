@@ -22,6 +22,7 @@ import { DEV_DIGEST_KEY, DEV_SOURCE_KEY, ensureDevEngine } from './build/dev-eng
 import { buildProject, isJsProject } from './build/index.js';
 import { generateDevManifest, type GeneratedManifest, type Placeholder, type WitInterface } from './manifest-gen.js';
 import { loadProjectConfig, type OverrideEntry, type ProjectConfig } from './project-config.js';
+import { refuseDevSecrets } from './dev-secrets.js';
 import { resolveWitDeps } from './wit-deps.js';
 import { watchProject, type ChangeBatch, type ProjectWatcher } from './watch.js';
 
@@ -33,12 +34,15 @@ export type DevEvent =
       event: 'started';
       session_id: string;
       component_id: string;
+      /** The first of `apps` (the generated app, or the first `[dev].manifests` entry). */
       app: string;
+      apps: string[];
       urls: string[];
       build_ms: number;
       deploy_ms: number;
       engine: 'dev-engine' | 'component';
       manifest_path?: string;
+      manifest_paths: string[];
       placeholders: Placeholder[];
       /** Deploy problems that did not stop the session (e.g. a provider the host cannot run). */
       warnings: string[];
@@ -46,7 +50,15 @@ export type DevEvent =
     }
   | { event: 'reloaded'; kind: 'source' | 'manifest'; build_ms: number; reload_ms: number; changed: string[] }
   | { event: 'build_failed'; error: string; changed: string[] }
-  | { event: 'stopped'; session_id: string; lattice_stopped: boolean };
+  | {
+      event: 'stopped';
+      session_id: string;
+      apps_deleted: string[];
+      lattice_stopped: boolean;
+      /** Upstream's exit document (`result` + `success`), §8.3 step 9. */
+      result: string;
+      success: true;
+    };
 
 export interface DevIo {
   event(e: DevEvent): void;
@@ -131,6 +143,30 @@ async function waitForHttp(address: string, timeoutMs: number): Promise<void> {
   }
 }
 
+type LinkTrait = {
+  type: string;
+  properties?: {
+    namespace?: string;
+    package?: string;
+    source?: { config?: { properties?: Record<string, string> }[] };
+  };
+};
+
+/** Where the manifest's wasi:http links listen (their source config `address`). */
+function httpAddressesOf(manifest: Record<string, unknown>): string[] {
+  const addresses: string[] = [];
+  const components = (manifest.spec as { components?: { traits?: LinkTrait[] }[] } | undefined)?.components ?? [];
+  for (const c of components) {
+    for (const t of c.traits ?? []) {
+      if (t.type === 'link' && t.properties?.namespace === 'wasi' && t.properties.package === 'http') {
+        const addr = t.properties.source?.config?.find((x) => x.properties?.address)?.properties?.address;
+        if (addr) addresses.push(addr);
+      }
+    }
+  }
+  return addresses;
+}
+
 export class DevSession {
   private cfg!: ProjectConfig;
   private nc?: NatsConnection;
@@ -139,7 +175,10 @@ export class DevSession {
   private lattice?: { shutdown(): Promise<void> };
   private latticeDetached = false;
   private watcher?: ProjectWatcher;
-  private current?: GeneratedManifest;
+  /** The apps this session deployed, by name (one generated, or every `[dev].manifests` entry). */
+  private readonly deployed = new Map<string, GeneratedManifest>();
+  /** Every app this session put into wadm (removed on exit even when its deploy failed). */
+  private readonly owned = new Set<string>();
   private sessionId = '';
   private componentId = '';
   private sourceConfigName = '';
@@ -158,6 +197,7 @@ export class DevSession {
 
   async start(): Promise<void> {
     this.cfg = await loadProjectConfig(this.o.workDir);
+    refuseDevSecrets(this.cfg);
     if (this.o.manifestOutputDir && !existsSync(this.o.manifestOutputDir)) {
       throw new UserError(`--manifest-output-dir ${this.o.manifestOutputDir} does not exist`, {
         suggestion: 'create the directory first',
@@ -172,10 +212,10 @@ export class DevSession {
     await this.connect();
     const deployStarted = performance.now();
     if (artifact.source !== undefined) await this.putSource(artifact.source);
-    const gen = await this.generate(artifact);
-    await this.deploy(gen);
-    const manifestPath = await this.writeManifest(gen);
-    for (const p of gen.placeholders) {
+    const gens = await this.generate(artifact);
+    await this.sync(gens);
+    const manifestPaths = await this.writeManifests(gens);
+    for (const p of gens.flatMap((g) => g.placeholders)) {
       this.io.note(
         `No provider is known for ${p.interfaces.join(', ')} (${p.direction}); calls to it fail until you wire one. Add to wasmcloud.toml:\n${p.snippet}`,
       );
@@ -184,13 +224,15 @@ export class DevSession {
       event: 'started',
       session_id: this.sessionId,
       component_id: this.componentId,
-      app: gen.name,
-      urls: gen.httpAddresses.map((a) => `http://${a}/`),
+      app: gens[0].name,
+      apps: gens.map((g) => g.name),
+      urls: gens.flatMap((g) => g.httpAddresses).map((a) => `http://${a}/`),
       build_ms: Math.round(artifact.buildMs),
       deploy_ms: Math.round(performance.now() - deployStarted),
       engine: artifact.source !== undefined ? 'dev-engine' : 'component',
-      manifest_path: manifestPath,
-      placeholders: gen.placeholders,
+      manifest_path: manifestPaths[0],
+      manifest_paths: manifestPaths,
+      placeholders: gens.flatMap((g) => g.placeholders),
       warnings: [...this.warnings],
       lattice_started: this.lattice !== undefined || this.latticeDetached,
     });
@@ -264,10 +306,10 @@ export class DevSession {
     };
   }
 
-  private async generate(a: Artifact): Promise<GeneratedManifest> {
+  private async generate(a: Artifact): Promise<GeneratedManifest[]> {
     const own = this.cfg.dev.manifests ?? [];
     if (own.length > 0) return this.augmentOwn(a, own);
-    return generateDevManifest({
+    const gen = generateDevManifest({
       componentId: this.componentId,
       sessionId: this.sessionId,
       image: a.image,
@@ -277,64 +319,44 @@ export class DevSession {
       devConfig: this.cfg.dev.config,
       extraConfigNames: a.extraConfigNames,
     });
+    return [gen];
   }
 
-  /** `[dev].manifests`: the project's manifests with the dev build swapped in (the first one is tracked). */
+  /** `[dev].manifests`: every listed manifest, with the dev build swapped into the components each entry matches. */
   private async augmentOwn(
     a: Artifact,
     entries: NonNullable<ProjectConfig['dev']['manifests']>,
-  ): Promise<GeneratedManifest> {
-    if (entries.length > 1)
-      throw new UserError(`${this.cfg.file}: [dev].manifests lists ${entries.length} manifests; wash dev deploys one`, {
-        suggestion: 'keep the manifest holding the component',
-      });
-    const entry = entries[0];
-    const file = join(this.cfg.projectDir, entry.path);
+  ): Promise<GeneratedManifest[]> {
     const { parse } = await import('yaml');
-    let doc: Record<string, unknown>;
-    try {
-      doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (cause) {
-      throw new UserError(`cannot read [dev].manifests ${file}: ${(cause as Error).message}`);
-    }
-    const { augmentManifest } = await import('./manifest-augment.js');
-    const { manifest, name } = augmentManifest(doc, entry, {
+    const docs = entries.map((entry) => {
+      const file = join(this.cfg.projectDir, entry.path);
+      let doc: unknown;
+      try {
+        doc = parse(readFileSync(file, 'utf8'));
+      } catch (cause) {
+        throw new UserError(`cannot read [dev].manifests ${file}: ${(cause as Error).message}`, {
+          suggestion: `fix the path in ${this.cfg.file} or the YAML in that file`,
+        });
+      }
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        throw new UserError(`[dev].manifests ${file} is not an application manifest (a YAML mapping)`);
+      return { doc: doc as Record<string, unknown>, entry, file };
+    });
+    const { augmentManifests } = await import('./manifest-augment.js');
+    return augmentManifests(docs, {
       componentId: this.componentId,
       image: a.image,
       devConfig: this.cfg.dev.config,
       extraConfigNames: a.extraConfigNames,
-      file,
-    });
-    const addresses: string[] = [];
-    for (const c of (
-      manifest.spec as {
-        components?: {
-          traits?: {
-            type: string;
-            properties?: {
-              namespace?: string;
-              package?: string;
-              source?: { config?: { properties?: Record<string, string> }[] };
-            };
-          }[];
-        }[];
-      }
-    )?.components ?? []) {
-      for (const t of c.traits ?? []) {
-        if (t.type === 'link' && t.properties?.namespace === 'wasi' && t.properties.package === 'http') {
-          const addr = t.properties.source?.config?.find((x) => x.properties?.address)?.properties?.address;
-          if (addr) addresses.push(addr);
-        }
-      }
-    }
-    return {
+      projectFile: this.cfg.file,
+    }).map(({ manifest, name }) => ({
       manifest,
       name,
       dependencies: [],
       placeholders: [],
-      httpAddresses: addresses,
+      httpAddresses: httpAddressesOf(manifest),
       fingerprint: JSON.stringify(manifest),
-    };
+    }));
   }
 
   private async connect(): Promise<void> {
@@ -390,9 +412,22 @@ export class DevSession {
     this.lastDigest = digest;
   }
 
+  /**
+   * Deploys the manifests whose wiring changed (all of them the first time) and removes apps no longer listed
+   * (a `[dev].manifests` edit). Returns the names it (re)deployed.
+   */
+  private async sync(gens: GeneratedManifest[]): Promise<string[]> {
+    const changed = gens.filter((g) => this.deployed.get(g.name)?.fingerprint !== g.fingerprint);
+    const gone = [...this.owned].filter((name) => !gens.some((g) => g.name === name));
+    await Promise.all(gone.map((name) => this.remove(name)));
+    await Promise.all(changed.map((g) => this.deploy(g)));
+    return changed.map((g) => g.name);
+  }
+
   private async deploy(gen: GeneratedManifest): Promise<void> {
     const { armAppWait } = await import('../wadm/client/index.js');
     const put = await this.wadm.put(gen.manifest as never);
+    this.owned.add(gen.name);
     const wait = await armAppWait(this.wadm, gen.name, 'deployed', {
       timeoutMs: this.deployTimeoutMs,
       graceMs: 500,
@@ -415,18 +450,39 @@ export class DevSession {
       wait.cancel();
     }
     for (const address of gen.httpAddresses) await waitForHttp(address, this.deployTimeoutMs);
-    this.current = gen;
+    this.deployed.set(gen.name, gen);
   }
 
-  private async writeManifest(gen: GeneratedManifest): Promise<string | undefined> {
-    if (!this.o.manifestOutputDir) return undefined;
+  /** Undeploys the app, waits until wadm reports it undeployed, and deletes every version of it. */
+  private async remove(name: string): Promise<void> {
+    this.deployed.delete(name);
+    this.owned.delete(name);
+    try {
+      const { armAppWait } = await import('../wadm/client/index.js');
+      const wait = await armAppWait(this.wadm, name, 'undeployed', { timeoutMs: 15_000, graceMs: 500, pollMs: 250 });
+      try {
+        await this.wadm.undeploy(name);
+        await wait.wait();
+      } finally {
+        wait.cancel();
+      }
+      await this.wadm.delete(name);
+    } catch (err) {
+      this.io.note(`could not remove the dev app ${name}: ${errorChain(err).join(': ')}`);
+    }
+  }
+
+  private async writeManifests(gens: GeneratedManifest[]): Promise<string[]> {
+    if (!this.o.manifestOutputDir) return [];
     const { stringify } = await import('yaml');
-    const path = join(this.o.manifestOutputDir, `${gen.name}.yaml`);
-    writeFileSync(
-      path,
-      manifestYaml(gen, (v) => stringify(v)),
-    );
-    return path;
+    return gens.map((gen) => {
+      const path = join(this.o.manifestOutputDir!, `${gen.name}.yaml`);
+      writeFileSync(
+        path,
+        manifestYaml(gen, (v) => stringify(v)),
+      );
+      return path;
+    });
   }
 
   private async onChange(batch: ChangeBatch): Promise<void> {
@@ -436,7 +492,9 @@ export class DevSession {
     let artifact: Artifact;
     try {
       if (batch.kinds.has('config')) {
-        this.cfg = await loadProjectConfig(this.cfg.file);
+        const cfg = await loadProjectConfig(this.cfg.file);
+        refuseDevSecrets(cfg);
+        this.cfg = cfg;
         if (!this.o.skipFetch) await resolveWitDeps(this.cfg);
       }
       artifact = await this.build();
@@ -447,16 +505,12 @@ export class DevSession {
     const reloadStarted = performance.now();
     try {
       if (artifact.source !== undefined) await this.putSource(artifact.source);
-      const gen = await this.generate(artifact);
-      let kind: 'source' | 'manifest' = 'source';
-      if (gen.fingerprint !== this.current?.fingerprint) {
-        await this.deploy(gen);
-        await this.writeManifest(gen);
-        kind = 'manifest';
-      }
+      const gens = await this.generate(artifact);
+      const redeployed = await this.sync(gens);
+      if (redeployed.length) await this.writeManifests(gens);
       this.io.event({
         event: 'reloaded',
-        kind,
+        kind: redeployed.length ? 'manifest' : 'source',
         build_ms: Math.round(reloadStarted - started),
         reload_ms: Math.round(performance.now() - reloadStarted),
         changed,
@@ -466,32 +520,27 @@ export class DevSession {
     }
   }
 
-  /** Undeploys the dev app, removes its config, and stops what this session started. */
+  /** Deletes every app this session deployed (as upstream does on Ctrl+C), its config, and stops what it started. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     await this.watcher?.close().catch(() => undefined);
-    if (this.nc && this.current) {
-      const name = this.current.name;
-      try {
-        const { armAppWait } = await import('../wadm/client/index.js');
-        const wait = await armAppWait(this.wadm, name, 'undeployed', { timeoutMs: 15_000, graceMs: 500, pollMs: 250 });
-        try {
-          await this.wadm.undeploy(name);
-          await wait.wait();
-        } finally {
-          wait.cancel();
-        }
-        await this.wadm.delete(name);
-      } catch (err) {
-        this.io.note(`could not remove the dev app ${name}: ${errorChain(err).join(': ')}`);
-      }
-      if (this.sourceConfigName) await this.ctl.deleteConfig(this.sourceConfigName).catch(() => undefined);
+    const apps = [...this.owned];
+    if (this.nc) {
+      await Promise.all(apps.map((name) => this.remove(name)));
+      if (this.lastDigest) await this.ctl.deleteConfig(this.sourceConfigName).catch(() => undefined);
     }
     await this.nc?.close().catch(() => undefined);
     const stopLattice = this.lattice !== undefined && !this.o.leaveHostRunning;
     if (stopLattice) await this.lattice!.shutdown();
-    this.io.event({ event: 'stopped', session_id: this.sessionId, lattice_stopped: stopLattice });
+    this.io.event({
+      event: 'stopped',
+      session_id: this.sessionId,
+      apps_deleted: apps,
+      lattice_stopped: stopLattice,
+      result: `✅ Dev session [${this.sessionId}] exited successfully.`,
+      success: true,
+    });
   }
 }
 

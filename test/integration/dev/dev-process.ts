@@ -1,8 +1,8 @@
 /** Drives `wash dev -o json` as a child process: collects its JSON event lines and stderr. */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../../src/up/nats-server.js';
-import { root, WashEnv } from '../up/wash-env.js';
+import { root, washBin, WashEnv } from '../up/wash-env.js';
 
 /** Dev engines take minutes to build on a loaded 2-core machine: keep them across runs (gitignored). */
 export const DEV_ENGINE_CACHE = join(root, 'test', 'fixtures', 'components', 'build', 'dev-cache');
@@ -66,11 +66,11 @@ export async function startDev(
   env: WashEnv,
   projectDir: string,
   extra: string[] = [],
-  o: { httpAddressFlag?: boolean } = {},
+  o: { httpAddressFlag?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ dev: DevProcess; address: string }> {
   const address = `127.0.0.1:${await freePort()}`;
   const addressFlag = o.httpAddressFlag === false ? [] : ['--http-address', address];
-  const child = env.start([
+  const args = [
     'dev',
     '-o',
     'json',
@@ -80,7 +80,15 @@ export async function startDev(
     String(env.port),
     ...addressFlag,
     ...extra,
-  ]);
+  ];
+  // Own process group, like a terminal job (as WashEnv.start), with extra environment when asked.
+  const child = o.env
+    ? spawn(process.execPath, [washBin, ...args], {
+        env: { ...env.env, ...o.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      })
+    : env.start(args);
   return { dev: new DevProcess(child), address };
 }
 

@@ -209,7 +209,7 @@ describe('dev manifest generation (§8.4/§8.5)', () => {
     });
     expect(components(a.manifest)[0].properties.config).toEqual([
       { name: 'shared' },
-      { name: 's1-app-dev-overrides', properties: { greeting: 'hi' } },
+      { name: 'dev-overrides', properties: { greeting: 'hi' } },
       { name: 's1-app-dev-source' },
     ]);
     const same = generateDevManifest({
