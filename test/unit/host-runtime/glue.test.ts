@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { directSyncHostCalls, patchGlue } from '../../../src/host/runtime/glue.js';
+import {
+  captureTablesWithoutMaps,
+  directSyncExports,
+  directSyncHostCalls,
+  patchGlue,
+} from '../../../src/host/runtime/glue.js';
 import { Fields, OutgoingResponse } from '../../../src/host/runtime/wasi/http.js';
 
 const ALL_PATCHES = [
@@ -8,6 +13,7 @@ const ALL_PATCHES = [
   'lower-import-rest-params',
   'no-created-reps-leak',
   'promising-without-throw',
+  'capture-tables-without-maps',
   'sync-host-calls-without-tasks',
 ];
 /** Verbatim jco 1.35 glue for one sync host import, in a harness (see the file's header). */
@@ -59,7 +65,7 @@ describe('patchGlue', () => {
       'no-created-reps-leak',
       'promising-without-throw',
     ]);
-    expect(missed).toEqual(['sync-host-calls-without-tasks']);
+    expect(missed).toEqual(['capture-tables-without-maps', 'sync-host-calls-without-tasks']);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
     expect(source).not.toContain('_createdReps');
@@ -130,7 +136,114 @@ describe('sync host calls without task bookkeeping', () => {
     expect(directSyncHostCalls(otherLowering)).toBeUndefined();
     const { applied, missed, source } = patchGlue(changedTrampoline);
     expect(applied).not.toContain('sync-host-calls-without-tasks');
-    expect(missed).toEqual(['no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks']);
+    expect(missed).toEqual([
+      'no-created-reps-leak',
+      'promising-without-throw',
+      'capture-tables-without-maps',
+      'sync-host-calls-without-tasks',
+    ]);
     expect(source).toContain('createNewCurrentTask({');
+  });
+});
+
+/** Verbatim jco 1.35 glue for one sync export (incoming-handler#handle), in a harness (see the file's header). */
+const SYNC_EXPORT_SAMPLE = readFileSync(new URL('./fixtures/jco-sync-export.js.txt', import.meta.url), 'utf8');
+
+interface SyncExportHarness {
+  handle(request: unknown, outparam: unknown): unknown;
+  trapped: unknown[];
+  mayBlock(): number;
+}
+class IncomingRequest {}
+class ResponseOutparam {}
+async function loadExportHarness(
+  source: string,
+  core: (...handles: number[]) => unknown,
+  calls: string[],
+): Promise<SyncExportHarness> {
+  const mod = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
+    build(env: object): SyncExportHarness;
+  };
+  return mod.build({ IncomingRequest, ResponseOutparam, core, calls });
+}
+
+describe('sync exports without task bookkeeping', () => {
+  it('the unpatched sample creates a jco task on every call', async () => {
+    const calls: string[] = [];
+    const harness = await loadExportHarness(SYNC_EXPORT_SAMPLE, () => undefined, calls);
+    expect(() => harness.handle(new IncomingRequest(), new ResponseOutparam())).toThrow(/task machinery reached/);
+    expect(calls).toEqual(['createNewCurrentTask']);
+  });
+
+  it('the patched sample lowers the resources and calls the core export directly', async () => {
+    const { source, patched } = directSyncExports(SYNC_EXPORT_SAMPLE);
+    expect(patched).toBe(1);
+    const calls: string[] = [];
+    const seen: number[][] = [];
+    const harness = await loadExportHarness(source, (...handles) => seen.push(handles), calls);
+    harness.handle(new IncomingRequest(), new ResponseOutparam());
+    harness.handle(new IncomingRequest(), new ResponseOutparam());
+    expect(seen).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(harness.mayBlock()).toBe(0);
+    expect(calls).toEqual([]);
+  });
+
+  it('a trap in the patched export is still marked and rethrown; a wrong resource is still refused', async () => {
+    const trap = new Error('unreachable');
+    const harness = await loadExportHarness(
+      directSyncExports(SYNC_EXPORT_SAMPLE).source,
+      () => {
+        throw trap;
+      },
+      [],
+    );
+    expect(() => harness.handle(new IncomingRequest(), new ResponseOutparam())).toThrow('unreachable');
+    expect(harness.trapped).toEqual([trap]);
+    expect(() => harness.handle({}, new ResponseOutparam())).toThrow(/Not a valid "IncomingRequest" resource/);
+  });
+
+  it('leaves an export alone when it uses the task beyond the inert set', () => {
+    const other = SYNC_EXPORT_SAMPLE.replace('task.setErrored(err);', 'task.cancel(err);');
+    expect(directSyncExports(other)).toEqual({ source: other, patched: 0 });
+  });
+
+  it('is applied by patchGlue only to synchronous glue whose host calls were made direct', () => {
+    const { applied } = patchGlue(SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'));
+    expect(applied).toContain('sync-exports-without-tasks');
+    const jspi = patchGlue(SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'), {
+      jspi: true,
+    });
+    expect(jspi.applied).not.toContain('sync-exports-without-tasks');
+  });
+});
+
+describe('capture tables without Maps', () => {
+  const GLUE = 'const captureTable1= new Map();\nexport const t = captureTable1;\n';
+  it('replaces them when only get/set/delete are used, with the same results', async () => {
+    const source = captureTablesWithoutMaps(
+      'const captureTable1= new Map();\nexport const get = (k) => captureTable1.get(k);\n' +
+        'export const set = (k, v) => captureTable1.set(k, v);\nexport const del = (k) => captureTable1.delete(k);\n',
+    );
+    expect(source).toBeDefined();
+    expect(source).not.toContain('new Map');
+    const t = (await import(`data:text/javascript,${encodeURIComponent(source!)}`)) as {
+      get(k: number): unknown;
+      set(k: number, v: unknown): unknown;
+      del(k: number): boolean;
+    };
+    const value = { v: 1 };
+    t.set(7, value);
+    expect(t.get(7)).toBe(value);
+    expect(t.get(8)).toBeUndefined();
+    expect(t.del(7)).toBe(true);
+    expect(t.del(7)).toBe(false);
+    expect(t.get(7)).toBeUndefined();
+  });
+  it('leaves the glue alone when a table is used any other way', () => {
+    expect(captureTablesWithoutMaps(GLUE)).toBeUndefined();
+    expect(captureTablesWithoutMaps('const captureTable1= new Map();\ncaptureTable1.size;')).toBeUndefined();
   });
 });
