@@ -236,7 +236,10 @@ export function directSyncExports(source: string): { source: string; patched: nu
       .replace(EXPORT_TASK_BLOCK, 'const task = _washExportTask;\n    CURRENT_TASK_MAY_BLOCK.value = 0;')
       .replaceAll('_withGlobalCurrentTaskMeta(', '_washDirect(');
     const methods = [...next.matchAll(/\btask\.(\w+)/g)].map((m) => m[1]);
-    if (methods.some((m) => !INERT_EXPORT_TASK_METHODS.has(m)) || /\b(?:createNewCurrentTask|getCurrentTask)\(/.test(next)) {
+    if (
+      methods.some((m) => !INERT_EXPORT_TASK_METHODS.has(m)) ||
+      /\b(?:createNewCurrentTask|getCurrentTask)\(/.test(next)
+    ) {
       out += body;
       continue;
     }

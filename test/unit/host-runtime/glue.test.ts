@@ -193,13 +193,9 @@ describe('sync exports without task bookkeeping', () => {
 
   it('a trap in the patched export is still marked and rethrown; a wrong resource is still refused', async () => {
     const trap = new Error('unreachable');
-    const harness = await loadExportHarness(
-      directSyncExports(SYNC_EXPORT_SAMPLE).source,
-      () => {
-        throw trap;
-      },
-      [],
-    );
+    const harness = await loadExportHarness(directSyncExports(SYNC_EXPORT_SAMPLE).source, () => {
+      throw trap;
+    }, []);
     expect(() => harness.handle(new IncomingRequest(), new ResponseOutparam())).toThrow('unreachable');
     expect(harness.trapped).toEqual([trap]);
     expect(() => harness.handle({}, new ResponseOutparam())).toThrow(/Not a valid "IncomingRequest" resource/);
@@ -211,7 +207,9 @@ describe('sync exports without task bookkeeping', () => {
   });
 
   it('is applied by patchGlue only to synchronous glue whose host calls were made direct', () => {
-    const { applied } = patchGlue(SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'));
+    const { applied } = patchGlue(
+      SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'),
+    );
     expect(applied).toContain('sync-exports-without-tasks');
     const jspi = patchGlue(SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'), {
       jspi: true,
