@@ -250,31 +250,6 @@ export function directSyncExports(source: string): { source: string; patched: nu
   return patched === 0 ? { source, patched } : { source: INERT_EXPORT_TASK + out, patched };
 }
 
-/**
- * jco keeps the host objects it hands to the guest in one Map per resource type (`captureTableN`), keyed by
- * ever-increasing reps; every request adds and deletes a few entries, so the Map's hash table is rebuilt
- * again and again. V8 links each obsolete OrderedHashMap table to its successor (for live iterators), so
- * once one of them has been promoted, the whole chain of later tables — and every request object they
- * held — survives each young-generation GC until a full GC: the minimal component's scavenges copied
- * ~14 MB each and the old generation grew by as much between them. A null-prototype object keyed by rep
- * has no such chain. Applied only when the glue uses nothing of these Maps but get/set/delete.
- */
-const CAPTURE_TABLE_DECL = /const (captureTable\d+)\s*= new Map\(\);/g;
-const REP_TABLE =
-  'const _washRepTable = () => { const e = Object.create(null); return { ' +
-  'get(k) { return e[k]; }, set(k, v) { e[k] = v; return this; }, ' +
-  'delete(k) { if (!(k in e)) return false; delete e[k]; return true; } }; };\n';
-
-export function captureTablesWithoutMaps(source: string): string | undefined {
-  const names = [...source.matchAll(CAPTURE_TABLE_DECL)].map((m) => m[1]);
-  if (names.length === 0) return undefined;
-  for (const name of names) {
-    const uses = source.split(new RegExp(`\\b${name}\\b`)).slice(1);
-    if (uses.some((after) => !/^(?:\s*= new Map\(\);|\.(?:get|set|delete)\()/.test(after))) return undefined;
-  }
-  return REP_TABLE + source.replace(CAPTURE_TABLE_DECL, 'const $1 = _washRepTable();');
-}
-
 const PRELUDE =
   "const _washPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (fn) => fn;\n";
 
@@ -298,12 +273,6 @@ export function patchGlue(source: string, opts: { jspi?: boolean } = {}): GluePa
     } else {
       missed.push(patch.name);
     }
-  }
-  const tables = captureTablesWithoutMaps(out);
-  if (tables === undefined) missed.push('capture-tables-without-maps');
-  else {
-    out = tables;
-    applied.push('capture-tables-without-maps');
   }
   const direct = directSyncHostCalls(out);
   if (direct === undefined) missed.push('sync-host-calls-without-tasks');

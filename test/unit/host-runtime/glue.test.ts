@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  captureTablesWithoutMaps,
-  directSyncExports,
-  directSyncHostCalls,
-  patchGlue,
-} from '../../../src/host/runtime/glue.js';
+import { directSyncExports, directSyncHostCalls, patchGlue } from '../../../src/host/runtime/glue.js';
 import { Fields, OutgoingResponse } from '../../../src/host/runtime/wasi/http.js';
 
 const ALL_PATCHES = [
@@ -13,7 +8,6 @@ const ALL_PATCHES = [
   'lower-import-rest-params',
   'no-created-reps-leak',
   'promising-without-throw',
-  'capture-tables-without-maps',
   'sync-host-calls-without-tasks',
 ];
 /** Verbatim jco 1.35 glue for one sync host import, in a harness (see the file's header). */
@@ -65,7 +59,7 @@ describe('patchGlue', () => {
       'no-created-reps-leak',
       'promising-without-throw',
     ]);
-    expect(missed).toEqual(['capture-tables-without-maps', 'sync-host-calls-without-tasks']);
+    expect(missed).toEqual(['sync-host-calls-without-tasks']);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
     expect(source).not.toContain('_createdReps');
@@ -136,12 +130,7 @@ describe('sync host calls without task bookkeeping', () => {
     expect(directSyncHostCalls(otherLowering)).toBeUndefined();
     const { applied, missed, source } = patchGlue(changedTrampoline);
     expect(applied).not.toContain('sync-host-calls-without-tasks');
-    expect(missed).toEqual([
-      'no-created-reps-leak',
-      'promising-without-throw',
-      'capture-tables-without-maps',
-      'sync-host-calls-without-tasks',
-    ]);
+    expect(missed).toEqual(['no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks']);
     expect(source).toContain('createNewCurrentTask({');
   });
 });
@@ -215,33 +204,5 @@ describe('sync exports without task bookkeeping', () => {
       jspi: true,
     });
     expect(jspi.applied).not.toContain('sync-exports-without-tasks');
-  });
-});
-
-describe('capture tables without Maps', () => {
-  const GLUE = 'const captureTable1= new Map();\nexport const t = captureTable1;\n';
-  it('replaces them when only get/set/delete are used, with the same results', async () => {
-    const source = captureTablesWithoutMaps(
-      'const captureTable1= new Map();\nexport const get = (k) => captureTable1.get(k);\n' +
-        'export const set = (k, v) => captureTable1.set(k, v);\nexport const del = (k) => captureTable1.delete(k);\n',
-    );
-    expect(source).toBeDefined();
-    expect(source).not.toContain('new Map');
-    const t = (await import(`data:text/javascript,${encodeURIComponent(source!)}`)) as {
-      get(k: number): unknown;
-      set(k: number, v: unknown): unknown;
-      del(k: number): boolean;
-    };
-    const value = { v: 1 };
-    t.set(7, value);
-    expect(t.get(7)).toBe(value);
-    expect(t.get(8)).toBeUndefined();
-    expect(t.del(7)).toBe(true);
-    expect(t.del(7)).toBe(false);
-    expect(t.get(7)).toBeUndefined();
-  });
-  it('leaves the glue alone when a table is used any other way', () => {
-    expect(captureTablesWithoutMaps(GLUE)).toBeUndefined();
-    expect(captureTablesWithoutMaps('const captureTable1= new Map();\ncaptureTable1.size;')).toBeUndefined();
   });
 });
