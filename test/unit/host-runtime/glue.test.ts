@@ -7,6 +7,7 @@ const ALL_PATCHES = [
   'debug-log-noop',
   'lower-import-rest-params',
   'no-created-reps-leak',
+  'list-u8-copy-without-buffer-slice',
   'promising-without-throw',
   'sync-host-calls-without-tasks',
 ];
@@ -59,7 +60,7 @@ describe('patchGlue', () => {
       'no-created-reps-leak',
       'promising-without-throw',
     ]);
-    expect(missed).toEqual(['sync-host-calls-without-tasks']);
+    expect(missed).toEqual(['list-u8-copy-without-buffer-slice', 'sync-host-calls-without-tasks']);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
     expect(source).not.toContain('_createdReps');
@@ -73,6 +74,33 @@ describe('patchGlue', () => {
     expect(source).toBe('export const x = 1;');
     expect(applied).toEqual([]);
     expect(missed).toEqual(ALL_PATCHES);
+  });
+});
+
+describe('list<u8> lifting without ArrayBuffer.slice', () => {
+  // The line jco 1.35 emits to lift a list<u8> argument (fields.append's value, stream writes).
+  const LIFT = `export function lift(memory0, arg3, arg4) {
+    var ptr4 = arg3;
+    var len4 = arg4;
+    var result4 = new Uint8Array(memory0.buffer.slice(ptr4, ptr4 + len4 * 1));
+    return result4;
+  }`;
+  it('gives the same bytes in a fresh, exactly sized array, and traps on a list outside memory', async () => {
+    const { source, applied } = patchGlue(LIFT);
+    expect(applied).toContain('list-u8-copy-without-buffer-slice');
+    expect(source).not.toContain('.buffer.slice(');
+    const { lift } = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
+      lift(memory: WebAssembly.Memory, ptr: number, len: number): Uint8Array;
+    };
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    new Uint8Array(memory.buffer).set([1, 2, 3, 4, 5], 100);
+    const copy = lift(memory, 101, 3);
+    expect([...copy]).toEqual([2, 3, 4]);
+    expect(copy.byteOffset).toBe(0);
+    expect(copy.buffer.byteLength).toBe(3);
+    new Uint8Array(memory.buffer)[102] = 99;
+    expect([...copy]).toEqual([2, 3, 4]); // a copy, not a view
+    expect(() => lift(memory, 65530, 10)).toThrow(RangeError);
   });
 });
 
@@ -130,7 +158,12 @@ describe('sync host calls without task bookkeeping', () => {
     expect(directSyncHostCalls(otherLowering)).toBeUndefined();
     const { applied, missed, source } = patchGlue(changedTrampoline);
     expect(applied).not.toContain('sync-host-calls-without-tasks');
-    expect(missed).toEqual(['no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks']);
+    expect(missed).toEqual([
+      'no-created-reps-leak',
+      'list-u8-copy-without-buffer-slice',
+      'promising-without-throw',
+      'sync-host-calls-without-tasks',
+    ]);
     expect(source).toContain('createNewCurrentTask({');
   });
 });
