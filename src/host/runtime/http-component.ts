@@ -219,6 +219,14 @@ export class HttpComponent implements RunningComponent {
    * component): the response is written before this returns, with no promise hop on the way.
    */
   handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      return this.#handle(req, res);
+    } catch (err) {
+      return Promise.reject(err); // as from an async function: the caller's .catch answers, nothing escapes
+    }
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.#stopping) {
       plainResponse(res, 503, `component ${this.componentId} is stopping`);
       return DONE;
