@@ -288,7 +288,8 @@ export function patchGlue(source: string, opts: { jspi?: boolean } = {}): GluePa
   else {
     out = direct;
     applied.push('sync-host-calls-without-tasks');
-    if (!opts.jspi) {
+    // p3 async-typed imports still take jco's lowering, which looks up the current task: keep the tasks then.
+    if (!opts.jspi && !out.includes('funcTypeIsAsync: true')) {
       const exports = directSyncExports(out);
       out = exports.source;
       (exports.patched > 0 ? applied : missed).push('sync-exports-without-tasks');
