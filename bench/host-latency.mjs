@@ -18,7 +18,7 @@
 //   node bench/host-latency.mjs [start] [update] [memory]      (default: all three)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +65,37 @@ const SETTLE_MS = 1000;
 const STEADY_READINGS = 8;
 const log = (line) => logTo(BENCH, line);
 
+/**
+ * Every wait scales with the machine's load (1-minute load average per core, at least 1, at most 10; times
+ * BENCH_TIMEOUT_SCALE when set): a busy machine makes the figures slower, never the run wrong.
+ */
+function waitScale() {
+  const perCore = loadavg()[0] / cpus().length;
+  return Math.min(10, Math.max(1, perCore)) * (Number(process.env.BENCH_TIMEOUT_SCALE) || 1);
+}
+const scaled = (ms) => Math.round(ms * waitScale());
+
+/** Runs one step; a failure names the step, how long it ran, the load and the waits it was given. */
+async function step(label, fn) {
+  const t0 = nowMs();
+  try {
+    return await fn();
+  } catch (err) {
+    const [one] = loadavg();
+    throw new Error(
+      `${label} failed after ${Math.round(nowMs() - t0)} ms (load average ${one.toFixed(1)} on ${cpus().length} cores, waits scaled ×${waitScale().toFixed(1)}): ${err?.message ?? err}` +
+        ' — on a busy machine raise BENCH_TIMEOUT_SCALE (e.g. 3) or run the bench when the machine is quieter',
+      { cause: err },
+    );
+  }
+}
+
+/** `wash start component` with a wait for component_scaled that scales with load (a cold JS transpile is slow). */
+function startComponent(w, ref, id) {
+  const waitMs = scaled(30_000);
+  return w('start', 'component', ref, id, '-t', String(waitMs));
+}
+
 /** Everything a measurement needs: NATS, the CLI environment, the shared (warm) transpile cache, the components. */
 async function setUp(cleanup) {
   ensureBuilt(BENCH);
@@ -88,7 +119,9 @@ async function setUp(cleanup) {
 const cli =
   (ctx, lattice) =>
   (...args) =>
-    wash([...args, '-o', 'json', '-x', lattice], ctx.env);
+    step(`wash ${args.slice(0, 2).join(' ')} (lattice ${lattice})`, () =>
+      wash([...args, '-o', 'json', '-x', lattice], ctx.env, { timeoutMs: scaled(120_000) }),
+    );
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. start component + start provider + link put → first 200
@@ -102,14 +135,14 @@ async function startToFirst200(ctx, kindName, cache) {
     lattice,
     cacheDir: coldCache ?? ctx.warmCache,
     env: ctx.env,
+    timeoutMs: scaled(60_000),
   });
   try {
     const w = cli(ctx, lattice);
     const port = await freePort();
     await w('config', 'put', 'listen', `address=127.0.0.1:${port}`);
     const t0 = nowMs();
-    // -t: a cold 12 MB JS transpile under shared load can take longer than the CLI's default wait for component_scaled.
-    const component = await w('start', 'component', kind.ref, 'bench', '-t', '12000');
+    const component = await startComponent(w, kind.ref, 'bench');
     const provider = await w('start', 'provider', 'wasmcloud+builtin://http-server', 'http-server');
     const link = await w(
       'link',
@@ -123,10 +156,9 @@ async function startToFirst200(ctx, kindName, cache) {
       '--source-config',
       'listen',
     );
-    const first200 = await pollHttp(`http://127.0.0.1:${port}/`, answers(kind.body), {
-      timeoutMs: 60_000,
-      intervalMs: 5,
-    });
+    const first200 = await step(`first 200 from the ${kindName} component (${cache} cache)`, () =>
+      pollHttp(`http://127.0.0.1:${port}/`, answers(kind.body), { timeoutMs: scaled(60_000), intervalMs: 5 }),
+    );
     return {
       total: first200 - t0,
       start_component: component.ms,
@@ -165,12 +197,19 @@ async function measureStart(ctx) {
   await startToFirst200(ctx, 'js', 'warm');
   const samples = Object.fromEntries(variants.map(([k, c]) => [`${k}_${c}`, []]));
   const baseline = [];
+  const failures = [];
   // Variants interleaved per round, so load from other work on the machine spreads over all of them.
   for (let r = 0; r < RUNS; r++) {
     baseline.push(await cliBaseline(ctx));
     for (const [kind, cache] of variants) {
       log(`start → 200: round ${r + 1}/${RUNS} ${kind} ${cache}…`);
-      samples[`${kind}_${cache}`].push(await startToFirst200(ctx, kind, cache));
+      try {
+        samples[`${kind}_${cache}`].push(await startToFirst200(ctx, kind, cache));
+      } catch (err) {
+        // One failed run is reported and leaves the others standing; the medians are over the runs that completed.
+        log(`start → 200: round ${r + 1} ${kind} ${cache} failed: ${err?.message ?? err}`);
+        failures.push({ round: r + 1, variant: `${kind}_${cache}`, error: String(err?.message ?? err) });
+      }
     }
   }
   const cliStartup = {
@@ -180,14 +219,18 @@ async function measureStart(ctx) {
   const results = {};
   const ratios = {};
   for (const [name, runs] of Object.entries(samples)) {
-    const step = (key) => round1(median(runs.map((x) => x[key])));
+    if (runs.length === 0) {
+      results[name] = { error: `no run completed (${failures.filter((f) => f.variant === name).length} failed)` };
+      continue;
+    }
+    const stepMs = (key) => round1(median(runs.map((x) => x[key])));
     results[name] = {
       total: stats(runs.map((x) => x.total)),
       median_step_ms: {
-        start_component: step('start_component'),
-        start_provider: step('start_provider'),
-        link_put: step('link_put'),
-        link_to_200: step('link_to_200'),
+        start_component: stepMs('start_component'),
+        start_provider: stepMs('start_provider'),
+        link_put: stepMs('link_put'),
+        link_to_200: stepMs('link_to_200'),
       },
     };
     const total = results[name].total.median_ms;
@@ -197,15 +240,21 @@ async function measureStart(ctx) {
       total_minus_cli_startup_ms: round1(total - cliStartup.help_x3.median_ms),
     };
   }
-  ratios.js_vs_minimal_warm = round1(results.js_warm.total.median_ms / results.minimal_warm.total.median_ms);
-  ratios.cold_vs_warm_minimal = round1(results.minimal_cold.total.median_ms / results.minimal_warm.total.median_ms);
-  ratios.cold_vs_warm_js = round1(results.js_cold.total.median_ms / results.js_warm.total.median_ms);
+  const ratio = (a, b) => {
+    const x = results[a].total?.median_ms;
+    const y = results[b].total?.median_ms;
+    return x !== undefined && y !== undefined ? round1(x / y) : undefined;
+  };
+  ratios.js_vs_minimal_warm = ratio('js_warm', 'minimal_warm');
+  ratios.cold_vs_warm_minimal = ratio('minimal_cold', 'minimal_warm');
+  ratios.cold_vs_warm_js = ratio('js_cold', 'js_warm');
   return {
     what: 'wall ms from spawning `wash start component` to the first 200 with the expected body; start component, start provider and link put run one after another, each a new CLI process; fresh host process per run',
     runs: RUNS,
     cli_startup_baseline: cliStartup,
     results,
     ratios,
+    failed_runs: failures,
   };
 }
 
@@ -284,6 +333,7 @@ async function measureUpdate(ctx) {
     lattice,
     cacheDir: ctx.warmCache,
     env: ctx.env,
+    timeoutMs: scaled(60_000),
   });
   try {
     const w = cli(ctx, lattice);
@@ -294,7 +344,7 @@ async function measureUpdate(ctx) {
       { ref: pathToFileURL(await watFixture('http-hello-v2')).href, body: 'hello from wash v2\n' },
     ];
     await w('config', 'put', 'listen', `address=127.0.0.1:${port}`);
-    await w('start', 'component', versions[0].ref, 'hello');
+    await startComponent(w, versions[0].ref, 'hello');
     await w('start', 'provider', 'wasmcloud+builtin://http-server', 'http-server');
     await w(
       'link',
@@ -308,17 +358,21 @@ async function measureUpdate(ctx) {
       '--source-config',
       'listen',
     );
-    await pollHttp(url, answers(versions[0].body));
+    await step('first 200 before the updates', () =>
+      pollHttp(url, answers(versions[0].body), { timeoutMs: scaled(60_000) }),
+    );
     const rounds = [];
     for (let r = 0; r < UPDATE_ROUNDS; r++) {
       const from = versions[r % 2];
       const to = versions[(r + 1) % 2];
       log(`update round ${r + 1}/${UPDATE_ROUNDS}: ${from.body.trim()} → ${to.body.trim()} under load…`);
       let update;
-      const load = await runLoad(url, UPDATE_SECONDS, async (started) => {
+      const load = await runLoad(url, Math.round(UPDATE_SECONDS * waitScale()), async (started) => {
         await sleep(Math.max(0, started + UPDATE_AT_MS - nowMs()));
         update = await w('update', 'component', 'hello', to.ref, '--host-id', host.id);
-        await pollHttp(url, answers(to.body), { timeoutMs: UPDATE_SECONDS * 1000, intervalMs: 20 });
+        await step(`the new body after \`wash update component\` (round ${r + 1})`, () =>
+          pollHttp(url, answers(to.body), { timeoutMs: scaled(UPDATE_SECONDS * 1000), intervalMs: 20 }),
+        );
         await sleep(LOAD_AFTER_SWITCH_MS);
       });
       rounds.push({
@@ -364,7 +418,7 @@ async function collectGarbage(host) {
   host.gcSignals = (host.gcSignals ?? 0) + 1;
   const marker = `bench-memory ${host.gcSignals} `;
   process.kill(host.pid, 'SIGUSR2');
-  const deadline = nowMs() + 10_000;
+  const deadline = nowMs() + scaled(10_000);
   let line;
   while (
     !(line = host
@@ -413,6 +467,7 @@ async function measureMemory(ctx, kindName) {
     lattice,
     cacheDir: ctx.warmCache,
     env: ctx.env,
+    timeoutMs: scaled(60_000),
     nodeArgs: GC_PROBE,
   });
   try {
@@ -428,7 +483,7 @@ async function measureMemory(ctx, kindName) {
         const i = urls.length;
         const port = await freePort();
         await w('config', 'put', `listen-${i}`, `address=127.0.0.1:${port}`);
-        await w('start', 'component', kind.ref, `c${i}`);
+        await startComponent(w, kind.ref, `c${i}`);
         await w(
           'link',
           'put',
@@ -444,7 +499,9 @@ async function measureMemory(ctx, kindName) {
           `c${i}`,
         );
         urls.push(`http://127.0.0.1:${port}/`);
-        await pollHttp(urls[i], answers(kind.body));
+        await step(`first 200 from ${kindName} copy ${i + 1}`, () =>
+          pollHttp(urls[i], answers(kind.body), { timeoutMs: scaled(60_000) }),
+        );
       }
       for (const url of urls) if (!answers(kind.body)(await httpGet(url))) throw new Error(`${url} stopped answering`);
       const m = await settledMemory(host);
@@ -498,7 +555,7 @@ export async function bench({ quick = false } = {}) {
     ['js_warm', 'FetchEvent JS component, warm cache'],
     ['js_cold', 'FetchEvent JS component, cold cache'],
   ]) {
-    if (s?.results?.[key])
+    if (s?.results?.[key]?.total)
       rows.push(
         row({
           name: `start component + provider + link → first 200 (${label})`,
@@ -542,6 +599,14 @@ export async function bench({ quick = false } = {}) {
         }),
       );
   }
+  const failures = [
+    ['start → first 200', s?.error],
+    ['zero-downtime update', u?.error],
+    ['memory per minimal component', doc.memory_per_component?.minimal?.error],
+    ['memory per FetchEvent JS component', doc.memory_per_component?.js?.error],
+  ];
+  for (const [name, error] of failures)
+    if (error) rows.push(row({ name: `${name}: did not complete`, value: null, unit: '', note: error.slice(0, 400) }));
   return { rows, details: doc };
 }
 
@@ -550,19 +615,28 @@ if (await isMain(import.meta.url))
     const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['start', 'update', 'memory']);
     Object.assign(doc, { node: process.version, cores: cpus().length, loadavg_at_start: loadAverage() });
     const ctx = await setUp(cleanup);
-    if (wanted.has('start')) doc.start_to_first_200 = await measureStart(ctx);
+    // A section that fails records its error and the others still run (one slow step must not cost the report).
+    const section = async (name, fn) => {
+      try {
+        return await fn();
+      } catch (err) {
+        log(`${name} failed: ${err?.message ?? err}`);
+        return { error: String(err?.message ?? err) };
+      }
+    };
+    if (wanted.has('start')) doc.start_to_first_200 = await section('start', () => measureStart(ctx));
     else if (wanted.has('memory') || wanted.has('update')) {
       log('warm-up (populates the warm transpile cache)…');
       await startToFirst200(ctx, 'minimal', 'warm');
       await startToFirst200(ctx, 'js', 'warm');
     }
-    if (wanted.has('update')) doc.zero_downtime_update = await measureUpdate(ctx);
+    if (wanted.has('update')) doc.zero_downtime_update = await section('update', () => measureUpdate(ctx));
     if (wanted.has('memory')) {
       doc.memory_per_component = {
         what: `VmRSS of the wash host process once steady (two full GCs in the host every second until ${STEADY_READINGS} readings in a row lie within 0.5 MB; heap/external from its process.memoryUsage()): idle, with the http-server provider, then with N copies of one component (distinct ids, own port each, every one answered a request); mb_per_component = (rss − with_http_server) / N; copies share the compiled code, so marginal_mb_per_component (slope between the smallest and largest N) is the per-instance cost`,
       };
-      doc.memory_per_component.minimal = await measureMemory(ctx, 'minimal');
-      doc.memory_per_component.js = await measureMemory(ctx, 'js');
+      doc.memory_per_component.minimal = await section('memory minimal', () => measureMemory(ctx, 'minimal'));
+      doc.memory_per_component.js = await section('memory js', () => measureMemory(ctx, 'js'));
     }
     doc.loadavg_at_end = loadAverage();
   });

@@ -69,7 +69,7 @@ type GlueModule = {
 
 const GLUE_FILE = 'component.mjs';
 /** Bumped when the cache layout or the glue patches change. */
-const CACHE_FORMAT = 7;
+const CACHE_FORMAT = 11;
 
 let transpilerVersion: Promise<string> | undefined;
 function cacheKey(): Promise<string> {

@@ -49,6 +49,15 @@ const PATCHES: { name: string; pattern: RegExp; replacement: string }[] = [
     replacement: '',
   },
   {
+    // Lifting a list<u8> copied it with `memory.buffer.slice(…)`, which allocates a separate ArrayBuffer backing
+    // store (malloc, plus GC bookkeeping): 400–600 ns for a 10–20 byte header value. Copying through a view
+    // gives the same fresh, exactly sized Uint8Array in ~65 ns (small ones live on the V8 heap), and an
+    // out-of-bounds list traps instead of being silently cut short.
+    name: 'list-u8-copy-without-buffer-slice',
+    pattern: /new Uint8Array\((memory\d+)\.buffer\.slice\((\w+), \2 \+ (\w+) \* 1\)\)/g,
+    replacement: 'new Uint8Array(new Uint8Array($1.buffer, $2, $3))',
+  },
+  {
     name: 'promising-without-throw',
     pattern: /WebAssembly\.promising\(/g,
     replacement: '_washPromising(',
@@ -120,6 +129,25 @@ const INERT_TASK =
 // A JSPI host import (isManualAsync) returns the trampoline's promise to `_suspendingImport`, which awaits it.
 const DIRECT_SYNC_CALL = '\n    if (!isAsync && !funcTypeIsAsync) { return importFn(...params); }';
 
+/**
+ * The direct path still paid for `_lowerImportBackwardsCompat` itself on every host call: a rest-parameter
+ * array, a spread, and a 15-field destructuring of its bound options. A sync-typed import is bound instead to
+ * a fixed-arity function doing exactly what the direct path does (may-leave check, then the trampoline);
+ * anything else keeps jco's lowering. Trampolines take named flat parameters, so surplus undefined arguments
+ * are ignored.
+ */
+const LOWER_BIND = '_lowerImportBackwardsCompat.bind(';
+const LOWER_DEFINITION = 'function _lowerImportBackwardsCompat(';
+const WASH_LOWER_IMPORT = `function _washLowerImport(thisArg, args) {
+    const { isAsync, funcTypeIsAsync, importFn, componentIdx } = args;
+    if (isAsync || funcTypeIsAsync || typeof importFn !== 'function' || importFn.length > 10)
+      return _lowerImportBackwardsCompat.bind(thisArg, args);
+    return function (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) {
+      _checkMayLeave(componentIdx);
+      return importFn(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    };
+  }`;
+
 /** The rewrite described above, or undefined when any part of the glue does not match. */
 export function directSyncHostCalls(source: string): string | undefined {
   const count = (needle: string): number => source.split(needle).length - 1;
@@ -158,7 +186,77 @@ export function directSyncHostCalls(source: string): string | undefined {
       ),
     );
   if (failed || patched !== hostTrampolines) return undefined;
-  return INERT_TASK + out.replace(LOWER_SYNC_ENTRY, (match) => match + DIRECT_SYNC_CALL);
+  const lowered = out.replace(LOWER_SYNC_ENTRY, (match) => match + DIRECT_SYNC_CALL);
+  const bound = lowered.split(LOWER_BIND).length - 1;
+  if (bound !== lowerings || !lowered.includes(LOWER_DEFINITION)) return INERT_TASK + lowered;
+  return (
+    INERT_TASK +
+    lowered
+      .replaceAll(LOWER_BIND, '_washLowerImport(')
+      .replace(LOWER_DEFINITION, `${WASH_LOWER_IMPORT}\n  ${LOWER_DEFINITION}`)
+  );
+}
+
+/**
+ * The export side of the same bookkeeping: every call of a synchronous export creates an AsyncTask (promises,
+ * handle scope, task-id lists), takes the instance's exclusive lock and wraps the core call in two task-meta
+ * closures — about a quarter of the garbage of a minimal HTTP request. In glue without JSPI whose host calls
+ * all go through the direct path above, nothing reads that task during the call (sync entry never waits
+ * for the lock), so sync exports use a shared inert task and call the core function directly. Trap marking,
+ * the may-enter / trapped checks, resource lifting/lowering and post-return stay. Applied per export only
+ * when its task block matches and it calls nothing on the task beyond the inert set.
+ */
+const EXPORT_TASK_BLOCK =
+  /const \[task, _wasm_call_currentTaskID\] = createNewCurrentTask\(\{[^{}]*?callingWasmExport: true,\s*\}\);\s*task\.setCalleeIsAsync\(false\);\s*const started = task\.enterSync\(\);\s*CURRENT_TASK_MAY_BLOCK\.value = task\.mayBlock\(\) \? 1 : 0;/;
+/** A sync export wrapper's head; its body ends at the first closing brace at the same indentation. */
+const SYNC_EXPORT_HEAD = /\n( {2,})function [\w$]+\([^)]*\) \{\n\s*const hostProvided = false;/g;
+const INERT_EXPORT_TASK_METHODS = new Set([
+  ...INERT_TASK_METHODS,
+  'isResolvedState',
+  'isExited',
+  'setReturnMemoryIdx',
+  'setReturnMemory',
+]);
+const INERT_EXPORT_TASK =
+  'const _washExportTask = Object.freeze({ resolve() {}, exit() {}, reject() {}, setErrored() {}, id() { return 0; }, ' +
+  'componentIdx() { return 0; }, getParentSubtask() { return undefined; }, isResolvedState() { return false; }, ' +
+  'isExited() { return true; }, setReturnMemoryIdx() {}, setReturnMemory() {} });\n' +
+  'const _washDirect = (args) => args.fn();\n';
+
+/** Sync exports without a task (see above); `source` must already have its host calls made direct. */
+export function directSyncExports(source: string): { source: string; patched: number } {
+  let patched = 0;
+  let out = '';
+  let done = 0;
+  for (const head of source.matchAll(SYNC_EXPORT_HEAD)) {
+    const start = head.index;
+    if (start < done) continue;
+    const close = `\n${head[1]}}\n`;
+    const end = source.indexOf(close, start + head[0].length);
+    if (end < 0) continue;
+    const body = source.slice(start, end + close.length);
+    out += source.slice(done, start);
+    done = end + close.length;
+    if (!EXPORT_TASK_BLOCK.test(body) || body.includes('await ')) {
+      out += body;
+      continue;
+    }
+    const next = body
+      .replace(EXPORT_TASK_BLOCK, 'const task = _washExportTask;\n    CURRENT_TASK_MAY_BLOCK.value = 0;')
+      .replaceAll('_withGlobalCurrentTaskMeta(', '_washDirect(');
+    const methods = [...next.matchAll(/\btask\.(\w+)/g)].map((m) => m[1]);
+    if (
+      methods.some((m) => !INERT_EXPORT_TASK_METHODS.has(m)) ||
+      /\b(?:createNewCurrentTask|getCurrentTask)\(/.test(next)
+    ) {
+      out += body;
+      continue;
+    }
+    out += next;
+    patched++;
+  }
+  out += source.slice(done);
+  return patched === 0 ? { source, patched } : { source: INERT_EXPORT_TASK + out, patched };
 }
 
 const PRELUDE =
@@ -190,6 +288,12 @@ export function patchGlue(source: string, opts: { jspi?: boolean } = {}): GluePa
   else {
     out = direct;
     applied.push('sync-host-calls-without-tasks');
+    // p3 async-typed imports still take jco's lowering, which looks up the current task: keep the tasks then.
+    if (!opts.jspi && !out.includes('funcTypeIsAsync: true')) {
+      const exports = directSyncExports(out);
+      out = exports.source;
+      (exports.patched > 0 ? applied : missed).push('sync-exports-without-tasks');
+    }
   }
   if (applied.includes('promising-without-throw')) out = PRELUDE + out;
   return { source: out, applied, missed };

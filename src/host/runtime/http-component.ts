@@ -92,6 +92,19 @@ async function callAsync<T>(call: () => T, budgetMs: number | undefined, onOverr
   }
 }
 
+type Served = 'ok' | 'failed';
+type ServeResult = Served | 'retry' | Promise<Served | 'retry'>;
+const DONE = Promise.resolve();
+
+function requestHead(req: IncomingMessage): Exchange['head'] {
+  return {
+    method: req.method ?? 'GET',
+    pathWithQuery: req.url ?? '/',
+    authority: req.headers.host,
+    rawHeaders: req.rawHeaders,
+  };
+}
+
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -201,52 +214,101 @@ export class HttpComponent implements RunningComponent {
     this.#log('info', `serving ${this.#describeStyle()}, up to ${this.#maxInstances} instances`);
   }
 
-  async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.#stopping) {
-      plainResponse(res, 503, `component ${this.componentId} is stopping`);
-      return;
-    }
-    this.#inFlight++;
+  /**
+   * Synchronous whenever nothing has to wait (no request body to read, an idle instance, a synchronous
+   * component): the response is written before this returns, with no promise hop on the way.
+   */
+  handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      let body: Uint8Array[] = [];
-      if (hasBody(req)) {
-        const read = await readBody(req);
-        if (read === 'too-large') {
-          plainResponse(res, 413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
-          return;
-        }
-        body = read;
-      }
-      const head = {
-        method: req.method ?? 'GET',
-        pathWithQuery: req.url ?? '/',
-        authority: req.headers.host,
-        rawHeaders: req.rawHeaders,
-      };
-      let outcome = await this.#serveOnce(head, body, res);
-      if (outcome === 'retry') outcome = await this.#serveOnce(head, body, res);
-      if (outcome === 'ok') this.#served++;
-      else this.#failed++;
+      return this.#handle(req, res);
     } catch (err) {
-      this.#failed++;
-      if (err instanceof ClientGone) this.#log('debug', err.message);
-      else {
-        this.#log('error', `request failed: ${describe(err)}`);
-        plainResponse(res, 500, 'internal error while running the component');
-      }
-    } finally {
-      this.#inFlight--;
-      if (this.#inFlight === 0) this.#idle?.();
+      return Promise.reject(err); // as from an async function: the caller's .catch answers, nothing escapes
     }
   }
 
-  async #serveOnce(
-    head: Exchange['head'],
-    body: Uint8Array[],
-    res: ServerResponse,
-  ): Promise<'ok' | 'failed' | 'retry'> {
+  #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#stopping) {
+      plainResponse(res, 503, `component ${this.componentId} is stopping`);
+      return DONE;
+    }
+    this.#inFlight++;
+    if (hasBody(req)) return this.#handleWithBody(req, res);
+    let result: Served | Promise<Served>;
+    try {
+      result = this.#serve(requestHead(req), [], res);
+    } catch (err) {
+      this.#requestFailed(err, res);
+      this.#leave();
+      return DONE;
+    }
+    if (result instanceof Promise) return this.#finishLater(result, res);
+    this.#count(result);
+    this.#leave();
+    return DONE;
+  }
+
+  async #handleWithBody(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        plainResponse(res, 413, `request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
+        return;
+      }
+      this.#count(await this.#serve(requestHead(req), body, res));
+    } catch (err) {
+      this.#requestFailed(err, res);
+    } finally {
+      this.#leave();
+    }
+  }
+
+  async #finishLater(result: Promise<Served>, res: ServerResponse): Promise<void> {
+    try {
+      this.#count(await result);
+    } catch (err) {
+      this.#requestFailed(err, res);
+    } finally {
+      this.#leave();
+    }
+  }
+
+  #count(outcome: Served): void {
+    if (outcome === 'ok') this.#served++;
+    else this.#failed++;
+  }
+
+  #requestFailed(err: unknown, res: ServerResponse): void {
+    this.#failed++;
+    if (err instanceof ClientGone) this.#log('debug', err.message);
+    else {
+      this.#log('error', `request failed: ${describe(err)}`);
+      plainResponse(res, 500, 'internal error while running the component');
+    }
+  }
+
+  #leave(): void {
+    this.#inFlight--;
+    if (this.#inFlight === 0) this.#idle?.();
+  }
+
+  /** One request, retried once on a fresh instance when a reused one turns out to be a spent FetchEvent instance. */
+  #serve(head: Exchange['head'], body: Uint8Array[], res: ServerResponse): Served | Promise<Served> {
+    const first = this.#serveOnce(head, body, res);
+    const again = (outcome: Served | 'retry'): ServeResult =>
+      outcome === 'retry' ? this.#serveOnce(head, body, res) : outcome;
+    const final = (outcome: Served | 'retry'): Served => (outcome === 'retry' ? 'failed' : outcome);
+    if (first instanceof Promise) return first.then(again).then(final);
+    const second = again(first);
+    return second instanceof Promise ? second.then(final) : final(second);
+  }
+
+  #serveOnce(head: Exchange['head'], body: Uint8Array[], res: ServerResponse): ServeResult {
     const acquired = this.#pool.acquire();
-    const instance = acquired instanceof Promise ? await acquired : acquired;
+    if (acquired instanceof Promise) return acquired.then((instance) => this.#serveOn(instance, head, body, res));
+    return this.#serveOn(acquired, head, body, res);
+  }
+
+  #serveOn(instance: Instance, head: Exchange['head'], body: Uint8Array[], res: ServerResponse): ServeResult {
     const handler = instance.handler;
     if (!handler) {
       this.#pool.release(instance, true);
@@ -256,16 +318,30 @@ export class HttpComponent implements RunningComponent {
     const sink = new NodeSink(res);
     const exchange = new Exchange(head, body, sink);
     const call = () => handler.handle(new IncomingRequest(exchange), new ResponseOutparam(exchange));
+    if (this.#compiled.async)
+      return callAsync(call, this.#settings.maxExecutionTimeMs, () => {
+        sink.detached = true;
+      }).then(
+        () => this.#afterCall(instance, head, res, sink, exchange, undefined),
+        (err: unknown) => this.#afterCall(instance, head, res, sink, exchange, err),
+      );
     let failure: unknown;
     try {
-      if (this.#compiled.async)
-        await callAsync(call, this.#settings.maxExecutionTimeMs, () => {
-          sink.detached = true;
-        });
-      else withDeadline(this.#settings.maxExecutionTimeMs, call);
+      withDeadline(this.#settings.maxExecutionTimeMs, call);
     } catch (err) {
       failure = err;
     }
+    return this.#afterCall(instance, head, res, sink, exchange, failure);
+  }
+
+  #afterCall(
+    instance: Instance,
+    head: Exchange['head'],
+    res: ServerResponse,
+    sink: NodeSink,
+    exchange: Exchange,
+    failure: unknown,
+  ): Served | 'retry' {
     if (sink.detached) {
       this.#pool.release(instance, false);
       this.#log(

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { directSyncHostCalls, patchGlue } from '../../../src/host/runtime/glue.js';
+import { directSyncExports, directSyncHostCalls, patchGlue } from '../../../src/host/runtime/glue.js';
 import { Fields, OutgoingResponse } from '../../../src/host/runtime/wasi/http.js';
 
 const ALL_PATCHES = [
   'debug-log-noop',
   'lower-import-rest-params',
   'no-created-reps-leak',
+  'list-u8-copy-without-buffer-slice',
   'promising-without-throw',
   'sync-host-calls-without-tasks',
 ];
@@ -59,7 +60,7 @@ describe('patchGlue', () => {
       'no-created-reps-leak',
       'promising-without-throw',
     ]);
-    expect(missed).toEqual(['sync-host-calls-without-tasks']);
+    expect(missed).toEqual(['list-u8-copy-without-buffer-slice', 'sync-host-calls-without-tasks']);
     expect(source).toContain('const _debugLog = () => {};');
     expect(source).not.toContain('WebAssembly.promising(exports1');
     expect(source).not.toContain('_createdReps');
@@ -73,6 +74,33 @@ describe('patchGlue', () => {
     expect(source).toBe('export const x = 1;');
     expect(applied).toEqual([]);
     expect(missed).toEqual(ALL_PATCHES);
+  });
+});
+
+describe('list<u8> lifting without ArrayBuffer.slice', () => {
+  // The line jco 1.35 emits to lift a list<u8> argument (fields.append's value, stream writes).
+  const LIFT = `export function lift(memory0, arg3, arg4) {
+    var ptr4 = arg3;
+    var len4 = arg4;
+    var result4 = new Uint8Array(memory0.buffer.slice(ptr4, ptr4 + len4 * 1));
+    return result4;
+  }`;
+  it('gives the same bytes in a fresh, exactly sized array, and traps on a list outside memory', async () => {
+    const { source, applied } = patchGlue(LIFT);
+    expect(applied).toContain('list-u8-copy-without-buffer-slice');
+    expect(source).not.toContain('.buffer.slice(');
+    const { lift } = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
+      lift(memory: WebAssembly.Memory, ptr: number, len: number): Uint8Array;
+    };
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    new Uint8Array(memory.buffer).set([1, 2, 3, 4, 5], 100);
+    const copy = lift(memory, 101, 3);
+    expect([...copy]).toEqual([2, 3, 4]);
+    expect(copy.byteOffset).toBe(0);
+    expect(copy.buffer.byteLength).toBe(3);
+    new Uint8Array(memory.buffer)[102] = 99;
+    expect([...copy]).toEqual([2, 3, 4]); // a copy, not a view
+    expect(() => lift(memory, 65530, 10)).toThrow(RangeError);
   });
 });
 
@@ -130,7 +158,84 @@ describe('sync host calls without task bookkeeping', () => {
     expect(directSyncHostCalls(otherLowering)).toBeUndefined();
     const { applied, missed, source } = patchGlue(changedTrampoline);
     expect(applied).not.toContain('sync-host-calls-without-tasks');
-    expect(missed).toEqual(['no-created-reps-leak', 'promising-without-throw', 'sync-host-calls-without-tasks']);
+    expect(missed).toEqual([
+      'no-created-reps-leak',
+      'list-u8-copy-without-buffer-slice',
+      'promising-without-throw',
+      'sync-host-calls-without-tasks',
+    ]);
     expect(source).toContain('createNewCurrentTask({');
+  });
+});
+
+/** Verbatim jco 1.35 glue for one sync export (incoming-handler#handle), in a harness (see the file's header). */
+const SYNC_EXPORT_SAMPLE = readFileSync(new URL('./fixtures/jco-sync-export.js.txt', import.meta.url), 'utf8');
+
+interface SyncExportHarness {
+  handle(request: unknown, outparam: unknown): unknown;
+  trapped: unknown[];
+  mayBlock(): number;
+}
+class IncomingRequest {}
+class ResponseOutparam {}
+async function loadExportHarness(
+  source: string,
+  core: (...handles: number[]) => unknown,
+  calls: string[],
+): Promise<SyncExportHarness> {
+  const mod = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
+    build(env: object): SyncExportHarness;
+  };
+  return mod.build({ IncomingRequest, ResponseOutparam, core, calls });
+}
+
+describe('sync exports without task bookkeeping', () => {
+  it('the unpatched sample creates a jco task on every call', async () => {
+    const calls: string[] = [];
+    const harness = await loadExportHarness(SYNC_EXPORT_SAMPLE, () => undefined, calls);
+    expect(() => harness.handle(new IncomingRequest(), new ResponseOutparam())).toThrow(/task machinery reached/);
+    expect(calls).toEqual(['createNewCurrentTask']);
+  });
+
+  it('the patched sample lowers the resources and calls the core export directly', async () => {
+    const { source, patched } = directSyncExports(SYNC_EXPORT_SAMPLE);
+    expect(patched).toBe(1);
+    const calls: string[] = [];
+    const seen: number[][] = [];
+    const harness = await loadExportHarness(source, (...handles) => seen.push(handles), calls);
+    harness.handle(new IncomingRequest(), new ResponseOutparam());
+    harness.handle(new IncomingRequest(), new ResponseOutparam());
+    expect(seen).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(harness.mayBlock()).toBe(0);
+    expect(calls).toEqual([]);
+  });
+
+  it('a trap in the patched export is still marked and rethrown; a wrong resource is still refused', async () => {
+    const trap = new Error('unreachable');
+    const harness = await loadExportHarness(directSyncExports(SYNC_EXPORT_SAMPLE).source, () => {
+      throw trap;
+    }, []);
+    expect(() => harness.handle(new IncomingRequest(), new ResponseOutparam())).toThrow('unreachable');
+    expect(harness.trapped).toEqual([trap]);
+    expect(() => harness.handle({}, new ResponseOutparam())).toThrow(/Not a valid "IncomingRequest" resource/);
+  });
+
+  it('leaves an export alone when it uses the task beyond the inert set', () => {
+    const other = SYNC_EXPORT_SAMPLE.replace('task.setErrored(err);', 'task.cancel(err);');
+    expect(directSyncExports(other)).toEqual({ source: other, patched: 0 });
+  });
+
+  it('is applied by patchGlue only to synchronous glue whose host calls were made direct', () => {
+    const { applied } = patchGlue(
+      SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'),
+    );
+    expect(applied).toContain('sync-exports-without-tasks');
+    const jspi = patchGlue(SYNC_CALL_SAMPLE + SYNC_EXPORT_SAMPLE.replace('export function build', 'function build2'), {
+      jspi: true,
+    });
+    expect(jspi.applied).not.toContain('sync-exports-without-tasks');
   });
 });
