@@ -42,53 +42,6 @@ const BODY = 'hello from wash v1\n';
 const WAIT_MS = 60_000;
 const log = (line) => logTo(BENCH, line);
 
-const provider = (zone, port) => `
-    - name: http-${zone}
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-            spread:
-              - name: zone-${zone}
-                requirements:
-                  zone: ${zone}
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen-${zone}
-                  properties:
-                    address: 127.0.0.1:${port}`;
-
-const manifest = (image, ports) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${APP}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-${provider('a', ports.a)}
-${provider('b', ports.b)}
-`;
-
 /** Polls `probe` every `intervalMs` until it returns something other than undefined; resolves with [value, at]. */
 async function until(probe, intervalMs, what) {
   const deadline = nowMs() + WAIT_MS;
@@ -105,6 +58,7 @@ async function round(ctx, n) {
   const { startWadm } = await import(join(root, 'dist', 'wadm', 'index.js'));
   const { WadmClient } = await import(join(root, 'dist', 'wadm', 'client', 'index.js'));
   const { CtlClient } = await import(join(root, 'dist', 'lattice', 'ctl-client.js'));
+  const { twoZoneHelloApp } = await import(join(root, 'dist', 'testing', 'hello-app.js'));
   const wadm = await startWadm(ctx.nc, { lattices: [lattice] });
   const stopWadm = ctx.cleanup.defer(() => wadm.close());
   await wadm.ready;
@@ -126,7 +80,7 @@ async function round(ctx, n) {
 
     // Baseline: put + deploy → the first 200 on either listener (hello runs on one host only).
     const t0 = nowMs();
-    await client.put(manifest(ctx.image, ports));
+    await client.put(twoZoneHelloApp({ name: APP, image: ctx.image, ports }));
     await client.deploy(APP);
     const [, first200] = await until(
       async () => {

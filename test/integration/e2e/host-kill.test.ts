@@ -10,6 +10,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { freePort } from '../../../src/up/nats-server.js';
+import { twoZoneHelloApp } from '../../../src/testing/hello-app.js';
 import { WadmClient } from '../../../src/wadm/client/index.js';
 import type { Status } from '../../../src/wadm/types.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
@@ -28,53 +29,6 @@ beforeAll(async () => {
 });
 afterAll(() => lat?.stop());
 
-const provider = (zone: string, port: number) => `
-    - name: http-${zone}
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-            spread:
-              - name: zone-${zone}
-                requirements:
-                  zone: ${zone}
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen-${zone}
-                  properties:
-                    address: 127.0.0.1:${port}`;
-
-const manifest = (ports: Record<string, number>) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: killme
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${pathToFileURL(fixturePath('http-hello-v1')).href}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-${provider('a', ports.a)}
-${provider('b', ports.b)}
-`;
-
 describe('host killed under HTTP load', () => {
   it('the survivor serves again within seconds and status shows the loss meanwhile', async () => {
     await lat.wadm({
@@ -87,7 +41,9 @@ describe('host killed under HTTP load', () => {
     const [a, b] = await Promise.all([lat.host(['-l', 'zone=a']), lat.host(['-l', 'zone=b'])]);
     const ports = { a: await freePort(), b: await freePort() };
     const client = new WadmClient(nc, LATTICE, { timeoutMs: 5000 });
-    await client.put(manifest(ports));
+    await client.put(
+      twoZoneHelloApp({ name: 'killme', image: pathToFileURL(fixturePath('http-hello-v1')).href, ports }),
+    );
     await client.deploy('killme');
     await waitUntil(
       async () => ((await client.status('killme')).status.type === 'deployed' ? true : undefined),
