@@ -189,6 +189,20 @@ if (/require\("@oclif\//.test(validateOutput.text))
   throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
 writeVmBundle(validateFile, validateOutput.text, { expectImports: false });
 
+// `wash … --help` (answered by bin/run.js from dist/help-index.json, see src/cli/help-fast-path.ts): one small
+// CommonJS file, loaded before (and instead of) the CLI bundle.
+await build({
+  entryPoints: [join(root, 'src', 'cli', 'help-fast-path.ts')],
+  outfile: join(root, 'dist', 'help-fast-path.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // `wash --version` (answered by bin/run.js without the CLI bundle): the same module as dist/version.js, bundled
 // to one CommonJS file so the answer needs no ES module graph loading.
 await build({
