@@ -1,9 +1,9 @@
-// Writes dist/help-index.json: what oclif prints for `wash <command or topic> --help`, `wash --help` and plain
+// Writes dist/command-index.json (command ids for src/cli/direct-run.ts) and dist/help-index.json: what oclif prints for `wash <command or topic> --help`, `wash --help` and plain
 // `wash`, rendered by oclif itself (the CLI bundle's main, exactly as bin/run.js runs it) in a child process whose
 // stdout is a pipe, without colour or width variables. bin/run.js answers those argv lists from this file when the
 // surroundings match (src/cli/help-fast-path.ts). Runs after `oclif manifest` (oclif's help reads the manifest).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -89,3 +89,35 @@ const tmp = `${indexFile}.${process.pid}.tmp`;
 writeFileSync(tmp, JSON.stringify(index));
 renameSync(tmp, indexFile);
 if (!process.argv.includes('--quiet')) console.log(`wrote ${indexFile} (${Object.keys(help).length} help texts)`);
+
+// dist/command-index.json: what src/cli/direct-run.ts needs to find a command as oclif would. Written only when
+// nothing in package.json's oclif section changes how oclif runs a command (hooks, plugins, exit codes…);
+// without the file every command goes through oclif.
+const commandIndexFile = join(distDir, 'command-index.json');
+const changesRunning = ['hooks', 'plugins', 'devPlugins', 'jitPlugins', 'exitCodes', 'flexibleTaxonomy', 'state'];
+const blockers = changesRunning.filter((k) => pjson.oclif[k] !== undefined);
+if (pjson.oclif.topicSeparator !== ' ') blockers.push('topicSeparator');
+if (blockers.length > 0) {
+  rmSync(commandIndexFile, { force: true });
+  console.warn(`command index not written (package.json oclif.${blockers.join(', ')}): commands run through oclif`);
+} else {
+  const commands = {};
+  const usable = new Set();
+  for (const [id, cmd] of Object.entries(manifest.commands)) {
+    commands[id] = { takesArgs: cmd.strict === false || Object.keys(cmd.args ?? {}).length > 0 };
+    for (const name of [id, ...(cmd.aliases ?? []), ...(cmd.hiddenAliases ?? [])]) {
+      const parts = name.split(':');
+      for (let i = 1; i <= parts.length; i++) usable.add(parts.slice(0, i).join(':'));
+    }
+  }
+  const commandIndex = {
+    format: 1,
+    name: pjson.name,
+    version: pjson.version,
+    bin: pjson.oclif.bin,
+    commands,
+    usableIds: [...usable].sort(),
+    helpFlags,
+  };
+  writeFileSync(commandIndexFile, JSON.stringify(commandIndex));
+}

@@ -51,9 +51,13 @@ if (process.argv.includes('--index-only')) process.exit(0);
 
 // Dynamic imports of our own library folders stay real imports of tsc's output in dist/ (they load NATS, jco,
 // worker threads that locate files by import.meta.url…); only the manifest module (validate/schema) is bundled.
+// The CLI bundle also holds src/cli (CLI-only code: renderers, and direct-run, which imports every command).
 const bundledDomains = ['manifest', 'output', 'errors', 'config', 'version'];
 const srcDir = join(root, 'src');
-const keepLibraryImportsExternal = {
+const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
+const keepLibraryImportsExternalCli = libraryImportsExternal([...bundledDomains, 'cli']);
+function libraryImportsExternal(bundledDomains) {
+  return {
   name: 'keep-library-imports-external',
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
@@ -66,7 +70,8 @@ const keepLibraryImportsExternal = {
       return { path: './' + rel.split(sep).join('/').replace(/\.ts$/, '.js'), external: true };
     });
   },
-};
+  };
+}
 
 // oclif sorts the command list with String#localeCompare on every start; the first call makes V8 start ICU's
 // collator (~9 ms). Command ids made of [a-z:-] sort the same by code units in every locale we checked (root,
@@ -107,7 +112,7 @@ const result = await build({
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
   keepNames: true,
-  plugins: [keepLibraryImportsExternal, skipCollatorForPlainIds],
+  plugins: [keepLibraryImportsExternalCli, skipCollatorForPlainIds],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@nats-io/*', '@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
