@@ -59,10 +59,14 @@ const warmUp = [
   { argv: ['app', 'validate', valid], exitCode: 0, stdout: 'valid' },
   { argv: ['app', 'validate', valid, '-o', 'json'], exitCode: 0, stdout: '"valid": true' },
   { argv: ['app', 'validate', invalid, '-o', 'json'], exitCode: 1, stdout: '"valid": false' },
-  { argv: ['app', 'validate', '--help'], exitCode: 0, stdout: 'USAGE' },
+  // Direct command runs (src/cli/direct-run.ts): flag parsing, a flag error, and a lattice command that fails to
+  // connect (port 1 on loopback: refused at once) — the NATS client's connect path.
+  { argv: ['new', '--list'], exitCode: 0, stdout: 'hello-world' },
+  { argv: ['new', '--list', '--no-such-flag'], exitCode: 2, stdout: '' },
+  { argv: ['get', 'hosts', '--ctl-host', '127.0.0.1', '--ctl-port', '1', '-o', 'json'], exitCode: 1, stdout: '' },
 ];
 // dist/validate.cjs (plain `app validate` without oclif) gets its own cache from the same manifests.
-const fastWarmUp = warmUp.filter((step) => !step.argv.includes('--help'));
+const fastWarmUp = warmUp.filter((step) => step.argv[0] === 'app');
 const child = `
 const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
 const dist = ${JSON.stringify(distDir)};

@@ -19,8 +19,11 @@ function oclifOptions(root: string): { root: string; userPlugins: false } {
  */
 export async function main(argv: string[], root: string, opts: { direct?: boolean } = {}): Promise<void> {
   const mode = outputModeFromArgv(argv);
-  const { versionFastPath } = await import('./version.js');
-  if (versionFastPath(argv)) return;
+  // version.js loads node:child_process (nats-server --version): only for a version request.
+  if (argv.includes('--version') || argv.includes('-V')) {
+    const { versionFastPath } = await import('./version.js');
+    if (versionFastPath(argv)) return;
+  }
   try {
     if (opts.direct !== false && !process.env.DEBUG && !process.env.WASH_DEBUG && !process.env.NODE_ENV) {
       // (oclif prints debug or development output under those variables: left to oclif)
