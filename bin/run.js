@@ -33,7 +33,20 @@ if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
 }
 
 function runCli() {
-  const { main } = require('./load-bundle.cjs').loadBundle(join(root, 'dist')).exports;
+  const cacheVariant = codeCacheVariant(argv);
+  const { main } = require('./load-bundle.cjs').loadBundle(join(root, 'dist'), { cacheVariant }).exports;
   // oclif finds the package root (package.json with the oclif section) from this directory.
   main(argv, pathToFileURL(root).href);
+}
+
+/** The code cache for this command (bin/load-bundle.cjs): the build's index names the commands using NATS. */
+function codeCacheVariant(args) {
+  let index;
+  try {
+    index = JSON.parse(require('node:fs').readFileSync(join(root, 'dist', 'command-index.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const variants = index.cacheVariants || {};
+  return variants[`${args[0]}:${args[1]}`] || variants[args[0]];
 }

@@ -110,7 +110,19 @@ if (blockers.length > 0) {
       for (let i = 1; i <= parts.length; i++) usable.add(parts.slice(0, i).join(':'));
     }
   }
+  // Which code cache bin/run.js loads (bin/load-bundle.cjs): `nats` for commands with connection flags, keyed by
+  // command id with spaces for colons and by first word when every command under it agrees.
+  const cacheVariants = {};
+  const byFirstWord = new Map();
+  for (const [id, cmd] of Object.entries(manifest.commands)) {
+    const nats = ['ctl-host', 'nats-url'].some((f) => cmd.flags?.[f] !== undefined);
+    const words = id.split(':');
+    if (nats && words.length > 1) cacheVariants[words.slice(0, 2).join(':')] = 'nats';
+    byFirstWord.set(words[0], [...(byFirstWord.get(words[0]) ?? []), nats]);
+  }
+  for (const [word, flags] of byFirstWord) if (flags.every(Boolean)) cacheVariants[word] = 'nats';
   const commandIndex = {
+    cacheVariants,
     format: 1,
     name: pjson.name,
     version: pjson.version,

@@ -181,6 +181,7 @@ beforeAll(async () => {
   const distFiles = [
     'wash.cjs',
     'wash.cjs.cache',
+    'wash.cjs.nats.cache',
     'validate.cjs',
     'validate.cjs.cache',
     'version.cjs',
