@@ -25,8 +25,15 @@ export async function main(argv: string[], root: string, opts: { direct?: boolea
     if (versionFastPath(argv)) return;
   }
   try {
-    if (opts.direct !== false && !process.env.DEBUG && !process.env.WASH_DEBUG && !process.env.NODE_ENV) {
-      // (oclif prints debug or development output under those variables: left to oclif)
+    const { env } = process;
+    if (
+      opts.direct !== false &&
+      !env.DEBUG &&
+      !env.WASH_DEBUG &&
+      env.NODE_ENV !== 'development' &&
+      env.NODE_ENV !== 'test'
+    ) {
+      // (oclif prints debug output, or runs in its development mode, under those variables: left to oclif)
       const { runDirect } = await import('./cli/direct-run.js');
       if (await runDirect(argv, oclifOptions(root).root)) return;
     }

@@ -41,18 +41,23 @@ export interface Surroundings {
 
 /**
  * Whether oclif would render plain 80-column help here: not a terminal (oclif's width and supports-color both
- * look at stdout), no FORCE_COLOR / OCLIF_COLUMNS (other than 80) / debug variables / NODE_ENV (oclif warns
- * under some values), no `--color…` argument (supports-color reads argv), and the build's Node and platform.
+ * look at stdout), no FORCE_COLOR / OCLIF_COLUMNS (other than 80) / debug variables / NODE_ENV=development|test
+ * (oclif's development mode: TypeScript lookup, warnings), no `--color…` argument (supports-color reads argv), and the build's Node and platform.
  */
 export function plainHelpSurroundings(argv: readonly string[], index: HelpIndex, s: Surroundings): boolean {
   if (s.stdoutIsTTY) return false;
   if (s.node !== index.node || s.platform !== index.platform || s.arch !== index.arch) return false;
   const { env } = s;
-  if (env.FORCE_COLOR !== undefined || env.NODE_ENV !== undefined) return false;
+  if (env.FORCE_COLOR !== undefined || oclifDevelopmentMode(env)) return false;
   if (env.DEBUG || env.WASH_DEBUG) return false;
   const columns = Number.parseInt(env.OCLIF_COLUMNS ?? '', 10);
   if (columns && columns !== 80) return false;
   return !argv.some((a) => /^--(no-)?colou?rs?(=|$)/.test(a));
+}
+
+/** oclif's `isProd()` is false: it then looks for TypeScript sources and prints development warnings. */
+export function oclifDevelopmentMode(env: NodeJS.ProcessEnv): boolean {
+  return env.NODE_ENV === 'development' || env.NODE_ENV === 'test';
 }
 
 /**

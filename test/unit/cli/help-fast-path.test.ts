@@ -132,9 +132,8 @@ describe('helpAnswerFor', () => {
 describe('plainHelpSurroundings', () => {
   it('accepts a pipe without colour or width settings on the build Node', () => {
     expect(plainHelpSurroundings(['--help'], index, plainHere)).toBe(true);
-    expect(
-      plainHelpSurroundings(['--help'], index, { ...plainHere, env: { NO_COLOR: '1', OCLIF_COLUMNS: '80' } }),
-    ).toBe(true);
+    const env = { NO_COLOR: '1', OCLIF_COLUMNS: '80', NODE_ENV: 'production' };
+    expect(plainHelpSurroundings(['--help'], index, { ...plainHere, env })).toBe(true);
   });
 
   it.each<[string, Partial<Surroundings>, string[]?]>([
@@ -143,7 +142,8 @@ describe('plainHelpSurroundings', () => {
     ['OCLIF_COLUMNS', { env: { OCLIF_COLUMNS: '100' } }],
     ['DEBUG', { env: { DEBUG: '*' } }],
     ['WASH_DEBUG', { env: { WASH_DEBUG: '1' } }],
-    ['NODE_ENV', { env: { NODE_ENV: 'development' } }],
+    ['NODE_ENV=development', { env: { NODE_ENV: 'development' } }],
+    ['NODE_ENV=test', { env: { NODE_ENV: 'test' } }],
     ['another Node', { node: 'v24.0.0-other' }],
     ['another platform', { platform: 'win32' }],
     ['a --color argument', {}, ['host', '--color', '--help']],
