@@ -1,6 +1,8 @@
-// CLI start-up: median wall time of `wash --version`, `wash app validate` (3 components) and `wash <command> --help`
-// for every command in oclif.manifest.json (loads oclif and that command, parses flags, renders; opens no
-// connection), each as a ratio to `node -e 0` measured in the same run. Target: every ratio ≤ 1.5.
+// CLI start-up: median wall time of `wash --version`, `wash app validate` (3 components), `wash <command> --help`
+// for every command in oclif.manifest.json, and real commands: `wash new --list`, a flag error, a lattice query
+// that fails fast (NATS at a closed loopback port: loads the NATS client, connects, renders the error) and
+// `wash inspect` of a small component — each as a ratio to `node -e 0` measured in the same run. Target: every
+// ratio ≤ 1.5.
 //
 // All cases run interleaved (baseline, version, validate, each command, baseline, …) so that load from other work on
 // the machine hits them alike; medians are the figures. `node bench/startup.mjs` prints the rows as JSON.
@@ -16,13 +18,28 @@ const wash = join(root, 'bin', 'run.js');
 const manifest = join(root, 'bench', 'fixtures', 'three-components.yaml');
 const TARGET = { on: 'ratio', op: '<=', limit: 1.5 };
 
-function wallMs(args) {
+function wallMs(args, expectedStatus = 0) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== expectedStatus)
+    throw new Error(`node ${args.join(' ')} exited ${r.status} (expected ${expectedStatus}): ${r.stderr}`);
   return ms;
 }
+
+/** Real commands (not help): [argv, expected exit status]. */
+const realCommands = {
+  'wash new --list': [['new', '--list'], 0],
+  'wash get hosts --no-such-flag (flag error)': [['get', 'hosts', '--no-such-flag'], 2],
+  'wash get hosts -o json (NATS at a closed port)': [
+    ['get', 'hosts', '--ctl-host', '127.0.0.1', '--ctl-port', '1', '-o', 'json'],
+    1,
+  ],
+  'wash inspect (7.8 KB component)': [
+    ['inspect', join(root, 'test', 'fixtures', 'components', 'http-hello-v1.wasm')],
+    0,
+  ],
+};
 
 function commandIds() {
   const m = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'));
@@ -37,6 +54,7 @@ export async function bench({ quick = false, log = () => {} } = {}) {
     'node -e 0': ['-e', '0'],
     'wash --version': [wash, '--version'],
     'wash app validate (3 components)': [wash, 'app', 'validate', manifest],
+    ...Object.fromEntries(Object.entries(realCommands).map(([name, [argv]]) => [name, [wash, ...argv]])),
     ...Object.fromEntries(
       ids.map((id) => [`wash ${id.replace(/:/g, ' ')} --help`, [wash, ...id.split(':'), '--help']]),
     ),
@@ -46,7 +64,7 @@ export async function bench({ quick = false, log = () => {} } = {}) {
   const loadBefore = loadavg()[0];
   for (let i = 0; i < warmup + runs; i++) {
     for (const [name, args] of Object.entries(cases)) {
-      const ms = wallMs(args);
+      const ms = wallMs(args, realCommands[name]?.[1] ?? 0);
       if (i >= warmup) times[name].push(ms);
     }
   }

@@ -15,10 +15,15 @@ const PARAMS = 'exports, require, module, __filename, __dirname, __washImport';
 const ID_LINE = /^\/\/ wash-bundle ([0-9a-f]{64})\n/;
 const HEADER_BYTES = 64;
 
-/** `name`: the bundle's file in dist/: wash.cjs (the CLI) or validate.cjs (`app validate` without oclif). */
-function bundlePaths(distDir, name = 'wash.cjs') {
+/**
+ * `name`: the bundle's file in dist/: wash.cjs (the CLI) or validate.cjs (`app validate` without oclif).
+ * `variant`: which of the bundle's code caches (`wash.cjs.<variant>.cache`; default `wash.cjs.cache`). Each cache
+ * holds the functions its warm-up compiled, and V8 deserialises all of it on load, so commands that use the NATS
+ * client get their own (`nats`) and the others do not pay for it.
+ */
+function bundlePaths(distDir, name = 'wash.cjs', variant = undefined) {
   const file = path.join(distDir, name);
-  return { file, cache: `${file}.cache` };
+  return { file, cache: variant ? `${file}.${variant}.cache` : `${file}.cache` };
 }
 
 function bundleId(source) {
@@ -39,12 +44,13 @@ function readCache(cacheFile, id) {
 }
 
 /**
- * Compiles and runs the bundle as the CommonJS module `dist/<opts.name>` (default wash.cjs; registered in require.cache, so oclif's
+ * Compiles and runs the bundle as the CommonJS module `dist/<opts.name>` (default wash.cjs; opts.cacheVariant picks
+ * the code cache, see bundlePaths; registered in require.cache, so oclif's
  * own `require` of its command target returns this instance). Returns the module exports and the script (the
  * build uses it to write the cache).
  */
 function loadBundle(distDir, opts = {}) {
-  const paths = bundlePaths(distDir, opts.name);
+  const paths = bundlePaths(distDir, opts.name, opts.cacheVariant);
   const { cache } = paths;
   // The real path: Node's require (oclif loads its command target with it) keys require.cache by real path.
   const file = fs.realpathSync(paths.file);
@@ -76,6 +82,7 @@ function loadBundle(distDir, opts = {}) {
     cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
     id,
     name: opts.name,
+    cacheVariant: opts.cacheVariant,
   };
 }
 
@@ -83,7 +90,7 @@ function loadBundle(distDir, opts = {}) {
 function writeCodeCache(distDir, loaded) {
   if (!loaded.script || !loaded.id)
     throw new Error('writeCodeCache: the bundle was not compiled by this loader or has no content id');
-  const { cache } = bundlePaths(distDir, loaded.name);
+  const { cache } = bundlePaths(distDir, loaded.name, loaded.cacheVariant);
   const tmp = `${cache}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, Buffer.concat([Buffer.from(loaded.id, 'latin1'), loaded.script.createCachedData()]));
   fs.renameSync(tmp, cache);

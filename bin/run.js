@@ -3,7 +3,8 @@
 // The `wash` binary. CommonJS (bin/package.json) because an ES module entry costs Node an extra loader start-up.
 // `wash --version` is the most scripted call: it is answered from a small module (dist/version.cjs); everything
 // else loads the bundled CLI (dist/wash.cjs, built by scripts/bundle-cli.mjs) with V8's code cache
-// (bin/load-bundle.cjs), except a plain `app validate`, answered by a smaller bundle without oclif.
+// (bin/load-bundle.cjs), except a plain `app validate`, answered by a smaller bundle without oclif, and
+// `wash <command> --help`, answered from help text oclif rendered at build time (dist/help-index.json).
 require('./node-check.cjs').exitUnlessSupported();
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -13,6 +14,11 @@ const argv = process.argv.slice(2);
 const maybeVersion = argv.includes('--version') || argv.includes('-V');
 if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
   // answered
+} else if (
+  (argv.length === 0 || argv.includes('--help')) &&
+  require('../dist/help-fast-path.cjs').helpFastPath(argv, join(root, 'dist', 'help-index.json'))
+) {
+  // `wash <command or topic> --help`: oclif's help text, rendered at build time (src/cli/help-fast-path.ts)
 } else if (argv[0] === 'app' && argv[1] === 'validate') {
   // Plain `app validate <file…>` (the most frequent offline call) runs from dist/validate.cjs without oclif;
   // anything else (help, other flags) returns false untouched and goes through the CLI.
@@ -27,7 +33,20 @@ if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
 }
 
 function runCli() {
-  const { main } = require('./load-bundle.cjs').loadBundle(join(root, 'dist')).exports;
+  const cacheVariant = codeCacheVariant(argv);
+  const { main } = require('./load-bundle.cjs').loadBundle(join(root, 'dist'), { cacheVariant }).exports;
   // oclif finds the package root (package.json with the oclif section) from this directory.
   main(argv, pathToFileURL(root).href);
+}
+
+/** The code cache for this command (bin/load-bundle.cjs): the build's index names the commands using NATS. */
+function codeCacheVariant(args) {
+  let index;
+  try {
+    index = JSON.parse(require('node:fs').readFileSync(join(root, 'dist', 'command-index.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const variants = index.cacheVariants || {};
+  return variants[`${args[0]}:${args[1]}`] || variants[args[0]];
 }

@@ -59,16 +59,30 @@ const warmUp = [
   { argv: ['app', 'validate', valid], exitCode: 0, stdout: 'valid' },
   { argv: ['app', 'validate', valid, '-o', 'json'], exitCode: 0, stdout: '"valid": true' },
   { argv: ['app', 'validate', invalid, '-o', 'json'], exitCode: 1, stdout: '"valid": false' },
-  { argv: ['app', 'validate', '--help'], exitCode: 0, stdout: 'USAGE' },
+  // Direct command runs (src/cli/direct-run.ts): flag parsing, a flag error, and a lattice command that fails to
+  // connect (port 1 on loopback: refused at once) — the NATS client's connect path.
+  { argv: ['new', '--list'], exitCode: 0, stdout: 'hello-world' },
+  { argv: ['new', '--list', '--no-such-flag'], exitCode: 2, stdout: '' },
+];
+// The CLI bundle's default cache: direct runs only (plain `app validate` runs from dist/validate.cjs, whose cache
+// holds the manifest code, so this one need not).
+const cliWarmUp = warmUp.filter((step) => step.argv[0] !== 'app');
+// The `nats` cache (commands with connection flags, see dist/command-index.json): also the NATS client's
+// connect path.
+const natsWarmUp = [
+  ...cliWarmUp,
+  { argv: ['get', 'hosts', '--no-such-flag'], exitCode: 2, stdout: '' },
+  { argv: ['get', 'hosts', '--ctl-host', '127.0.0.1', '--ctl-port', '1', '-o', 'json'], exitCode: 1, stdout: '' },
 ];
 // dist/validate.cjs (plain `app validate` without oclif) gets its own cache from the same manifests.
-const fastWarmUp = warmUp.filter((step) => !step.argv.includes('--help'));
+const fastWarmUp = warmUp.filter((step) => step.argv[0] === 'app');
 const child = `
 const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
 const dist = ${JSON.stringify(distDir)};
-const loaded = loadBundle(dist, { useCache: false });
+const variant = process.argv[1] || undefined;
+const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
 (async () => {
-  for (const step of ${JSON.stringify(warmUp)}) {
+  for (const step of variant === 'nats' ? ${JSON.stringify(natsWarmUp)} : ${JSON.stringify(cliWarmUp)}) {
     let out = '';
     const write = process.stdout.write;
     process.stdout.write = (chunk, ...rest) => { out += String(chunk); return true; };
@@ -80,6 +94,8 @@ const loaded = loadBundle(dist, { useCache: false });
     }
   }
   writeCodeCache(dist, loaded);
+  process.exitCode = 0;
+  if (variant) return;
   const fast = loadBundle(dist, { name: 'validate.cjs', useCache: false });
   for (const step of ${JSON.stringify(fastWarmUp)}) {
     let out = '';
@@ -97,13 +113,14 @@ const loaded = loadBundle(dist, { useCache: false });
   process.exitCode = 0;
 })().catch((err) => { console.error(err); process.exitCode = 70; });
 `;
-try {
-  rmSync(cacheFile, { force: true });
-  rmSync(validateCacheFile, { force: true });
-  const r = spawnSync(process.execPath, ['-e', child], {
+const natsCacheFile = join(distDir, 'wash.cjs.nats.cache');
+function warm(variant, expectedFiles) {
+  const env = { ...process.env };
+  for (const k of ['NODE_ENV', 'DEBUG', 'WASH_DEBUG']) delete env[k]; // they keep commands on oclif's own path
+  const r = spawnSync(process.execPath, ['-e', child, ...(variant ? [variant] : [])], {
     cwd: work,
     env: {
-      ...process.env,
+      ...env,
       NO_COLOR: '1',
       WASH_CONFIG_DIR: work,
       WASH_CACHE_DIR: work,
@@ -116,13 +133,18 @@ try {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.status !== 0 || !existsSync(cacheFile) || !existsSync(validateCacheFile)) {
+  if (r.status !== 0 || !expectedFiles.every((f) => existsSync(f))) {
     throw new Error(`code cache warm-up failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   }
+}
+try {
+  for (const f of [cacheFile, validateCacheFile, natsCacheFile]) rmSync(f, { force: true });
+  warm(undefined, [cacheFile, validateCacheFile]);
+  warm('nats', [natsCacheFile]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 if (!process.argv.includes('--quiet')) {
-  for (const f of [cacheFile, validateCacheFile])
+  for (const f of [cacheFile, natsCacheFile, validateCacheFile])
     console.log(`wrote ${f} (${Math.round(statSync(f).size / 1024)} KiB)`);
 }

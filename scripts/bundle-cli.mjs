@@ -51,22 +51,27 @@ if (process.argv.includes('--index-only')) process.exit(0);
 
 // Dynamic imports of our own library folders stay real imports of tsc's output in dist/ (they load NATS, jco,
 // worker threads that locate files by import.meta.url…); only the manifest module (validate/schema) is bundled.
+// The CLI bundle also holds src/cli (CLI-only code: renderers, and direct-run, which imports every command).
 const bundledDomains = ['manifest', 'output', 'errors', 'config', 'version'];
 const srcDir = join(root, 'src');
-const keepLibraryImportsExternal = {
-  name: 'keep-library-imports-external',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.kind !== 'dynamic-import') return undefined;
-      const target = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
-      const rel = relative(srcDir, target);
-      if (rel.startsWith('..')) return undefined;
-      const domain = rel.split(sep)[0].replace(/\.ts$/, '');
-      if (bundledDomains.includes(domain)) return undefined;
-      return { path: './' + rel.split(sep).join('/').replace(/\.ts$/, '.js'), external: true };
-    });
-  },
-};
+const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
+const keepLibraryImportsExternalCli = libraryImportsExternal([...bundledDomains, 'cli', 'lattice']);
+function libraryImportsExternal(bundledDomains) {
+  return {
+    name: 'keep-library-imports-external',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const target = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+        const rel = relative(srcDir, target);
+        if (rel.startsWith('..')) return undefined;
+        const domain = rel.split(sep)[0].replace(/\.ts$/, '');
+        if (bundledDomains.includes(domain)) return undefined;
+        return { path: './' + rel.split(sep).join('/').replace(/\.ts$/, '.js'), external: true };
+      });
+    },
+  };
+}
 
 // oclif sorts the command list with String#localeCompare on every start; the first call makes V8 start ICU's
 // collator (~9 ms). Command ids made of [a-z:-] sort the same by code units in every locale we checked (root,
@@ -74,24 +79,60 @@ const keepLibraryImportsExternal = {
 // compared directly and anything else still goes through localeCompare. The build fails if oclif's code changed.
 let commandSortPatched = 0;
 const sortByLocale = '.sort((a, b) => a.id.localeCompare(b.id));';
-const skipCollatorForPlainIds = {
-  name: 'oclif-command-sort-without-icu',
+function skipCollatorForPlainIds(code, path) {
+  if (code.split(sortByLocale).length !== 2)
+    throw new Error(`${path}: expected one "${sortByLocale}" (oclif changed: revisit scripts/bundle-cli.mjs)`);
+  const helper = [
+    'const WASH_PLAIN_ID = /^[a-z:-]*$/;',
+    'function washCompareIds(a, b) {',
+    '    return WASH_PLAIN_ID.test(a) && WASH_PLAIN_ID.test(b) ? (a < b ? -1 : a > b ? 1 : 0) : a.localeCompare(b);',
+    '}',
+  ].join('\n');
+  commandSortPatched++;
+  return `${code.replace(sortByLocale, '.sort((a, b) => washCompareIds(a.id, b.id));')}\n${helper}\n`;
+}
+
+// oclif's modules require each other at their top level, so the first `require` of @oclif/core/command (every
+// command extends it) initialises most of oclif — config loading, plugin discovery, globbing, help, the debug
+// package — even when a command run (src/cli/direct-run.ts) never uses them (~55M instructions). Each top-level
+// `const x = require("…")` (tsc's CommonJS output, optionally through __importDefault/__importStar) becomes a
+// lazy module object that requires on first property access. Bare `require(…)` statements and
+// `__exportStar(require(…))` re-exports (side effects, or needed at once) are left as they are.
+let lazyRequires = 0;
+const topLevelRequire = /^(const|var|let) (\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm;
+function lazyTopLevelRequires(code) {
+  return code.replace(topLevelRequire, (line, kind, name, wrapper, spec, close) => {
+    if (Boolean(wrapper) !== Boolean(close)) return line;
+    lazyRequires++;
+    const load = wrapper ? `${wrapper}require(${spec}))` : `require(${spec})`;
+    return `${kind} ${name} = __washLazyModule(() => ${load});`;
+  });
+}
+const lazyModuleHelper = [
+  'function __washLazyModule(load) {',
+  '    let m;',
+  '    const get = () => (m === undefined ? (m = load()) : m);',
+  '    return new Proxy({}, {',
+  '        get: (_, k) => get()[k],',
+  '        set: (_, k, v) => { get()[k] = v; return true; },',
+  '        has: (_, k) => k in get(),',
+  '        ownKeys: () => Reflect.ownKeys(get()),',
+  '        getOwnPropertyDescriptor: (_, k) => {',
+  '            const d = Object.getOwnPropertyDescriptor(get(), k);',
+  '            if (d) d.configurable = true;',
+  '            return d;',
+  '        },',
+  '    });',
+  '}',
+].join('\n');
+
+const oclifTransforms = {
+  name: 'oclif-transforms',
   setup(b) {
-    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
-      const code = readFileSync(args.path, 'utf8');
-      if (code.split(sortByLocale).length !== 2)
-        throw new Error(`${args.path}: expected one "${sortByLocale}" (oclif changed: revisit scripts/bundle-cli.mjs)`);
-      const helper = [
-        'const WASH_PLAIN_ID = /^[a-z:-]*$/;',
-        'function washCompareIds(a, b) {',
-        '    return WASH_PLAIN_ID.test(a) && WASH_PLAIN_ID.test(b) ? (a < b ? -1 : a > b ? 1 : 0) : a.localeCompare(b);',
-        '}',
-      ].join('\n');
-      commandSortPatched++;
-      return {
-        contents: `${code.replace(sortByLocale, '.sort((a, b) => washCompareIds(a.id, b.id));')}\n${helper}\n`,
-        loader: 'js',
-      };
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, (args) => {
+      let code = readFileSync(args.path, 'utf8');
+      if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) code = skipCollatorForPlainIds(code, args.path);
+      return { contents: `${lazyTopLevelRequires(code)}\n${lazyModuleHelper}\n`, loader: 'js' };
     });
   },
 };
@@ -107,14 +148,15 @@ const result = await build({
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
   keepNames: true,
-  plugins: [keepLibraryImportsExternal, skipCollatorForPlainIds],
+  plugins: [keepLibraryImportsExternalCli, oclifTransforms],
   legalComments: 'none',
   logLevel: 'warning',
-  external: ['@nats-io/*', '@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
+  external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
   define: { 'import.meta.url': '__wash_import_meta_url' },
 });
 if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
+if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
 
@@ -188,6 +230,20 @@ if (!validateOutput) throw new Error(`esbuild produced no ${validateFile}`);
 if (/require\("@oclif\//.test(validateOutput.text))
   throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
 writeVmBundle(validateFile, validateOutput.text, { expectImports: false });
+
+// `wash … --help` (answered by bin/run.js from dist/help-index.json, see src/cli/help-fast-path.ts): one small
+// CommonJS file, loaded before (and instead of) the CLI bundle.
+await build({
+  entryPoints: [join(root, 'src', 'cli', 'help-fast-path.ts')],
+  outfile: join(root, 'dist', 'help-fast-path.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 
 // `wash --version` (answered by bin/run.js without the CLI bundle): the same module as dist/version.js, bundled
 // to one CommonJS file so the answer needs no ES module graph loading.

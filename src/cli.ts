@@ -14,13 +14,29 @@ function oclifOptions(root: string): { root: string; userPlugins: false } {
 
 /**
  * Entry point of the `wash` binary. `--version`/`-V` is answered without loading oclif (it is the most
- * frequently scripted call); everything else goes through oclif with its pre-built manifest.
+ * frequently scripted call); a plain command run goes straight to its class (src/cli/direct-run.ts) unless
+ * `opts.direct` is false; everything else goes through oclif with its pre-built manifest.
  */
-export async function main(argv: string[], root: string): Promise<void> {
+export async function main(argv: string[], root: string, opts: { direct?: boolean } = {}): Promise<void> {
   const mode = outputModeFromArgv(argv);
-  const { versionFastPath } = await import('./version.js');
-  if (versionFastPath(argv)) return;
+  // version.js loads node:child_process (nats-server --version): only for a version request.
+  if (argv.includes('--version') || argv.includes('-V')) {
+    const { versionFastPath } = await import('./version.js');
+    if (versionFastPath(argv)) return;
+  }
   try {
+    const { env } = process;
+    if (
+      opts.direct !== false &&
+      !env.DEBUG &&
+      !env.WASH_DEBUG &&
+      env.NODE_ENV !== 'development' &&
+      env.NODE_ENV !== 'test'
+    ) {
+      // (oclif prints debug output, or runs in its development mode, under those variables: left to oclif)
+      const { runDirect } = await import('./cli/direct-run.js');
+      if (await runDirect(argv, oclifOptions(root).root)) return;
+    }
     if (argv.length === 0) {
       // No subcommand: help on stderr, exit 2 (as wash v1).
       const [{ Config }, { Help }] = await Promise.all([import('@oclif/core/config'), import('@oclif/core/help')]);

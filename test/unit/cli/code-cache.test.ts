@@ -178,7 +178,18 @@ const cases: { name: string; args: () => string[]; code: number; check: (r: Run)
 const reference = new Map<string, Run>();
 
 beforeAll(async () => {
-  for (const f of ['wash.cjs', 'wash.cjs.cache', 'validate.cjs', 'validate.cjs.cache', 'version.cjs']) {
+  const distFiles = [
+    'wash.cjs',
+    'wash.cjs.cache',
+    'wash.cjs.nats.cache',
+    'validate.cjs',
+    'validate.cjs.cache',
+    'version.cjs',
+    'help-fast-path.cjs',
+    'help-index.json',
+    'command-index.json',
+  ];
+  for (const f of distFiles) {
     if (!existsSync(join(repoRoot, 'dist', f)))
       throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
   }
@@ -192,11 +203,7 @@ beforeAll(async () => {
     'bin/node-check.cjs',
     'bin/load-bundle.cjs',
     'bin/package.json',
-    'dist/wash.cjs',
-    'dist/wash.cjs.cache',
-    'dist/validate.cjs',
-    'dist/validate.cjs.cache',
-    'dist/version.cjs',
+    ...distFiles.map((f) => `dist/${f}`),
   ]) {
     copyFileSync(join(repoRoot, f), join(pkg, f));
   }
