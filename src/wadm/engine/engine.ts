@@ -4,6 +4,7 @@
  * manifest store, reconciles level-based (debounced after events, plus a periodic resync and the scalers'
  * own deadlines), runs the commands through the control interface and publishes app status.
  */
+import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { errorChain } from '../../errors.js';
 import { CtlClient } from '../../lattice/ctl-client.js';
@@ -85,6 +86,8 @@ export interface EngineOptions {
   maxInFlight?: number;
   /** Mirror the observed state to KV `wadm_state` (Rust wadm's shape) for inspection. */
   mirrorState?: boolean;
+  /** How often other state changes are mirrored (default 2 s); hosts joining or leaving are mirrored at once. */
+  mirrorIntervalMs?: number;
   /** When the store shows an app undeployed but no undeploy event came, clean up after this long (default 3 s). */
   undeployGraceMs?: number;
   /** Observers (tests, tools): every status computed, every command sent. */
@@ -161,6 +164,11 @@ class LatticeEngine implements Engine {
   private readonly fetchingConfig = new Set<string>();
   private fetchingLinks = false;
   private mirrorDirty = false;
+  /** The state mirror's bucket for the current leadership term (with `mirrorState`). */
+  private mirror?: { kv: KV; term: AbortSignal; writing: boolean };
+  private mirrorTimer?: NodeJS.Timeout;
+  /** A host joined or left while a mirror write was under way: write again as soon as it ends. */
+  private mirrorHostsChanged = false;
   /** Keys of the state mirror last left out as too large (said once, not every 2 s). */
   private mirrorSkipped = '';
   /** Set while another wadm implementation serves the lattice: this engine then does not reconcile. */
@@ -242,6 +250,8 @@ class LatticeEngine implements Engine {
     this.storeWatch = undefined;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    if (this.mirrorTimer) clearTimeout(this.mirrorTimer);
+    this.mirrorTimer = this.mirror = undefined;
     if (this.passTimer) clearTimeout(this.passTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.passTimer = this.deadlineTimer = undefined;
@@ -314,24 +324,10 @@ class LatticeEngine implements Engine {
     if (this.opts.mirrorState) {
       const kv = await openStateBucket(this.nc, this.opts.jsDomain, this.opts.jsReplicas);
       if (!live()) return;
-      this.every(2_000, () => {
-        if (!this.mirrorDirty || this.foreign) return;
-        this.mirrorDirty = false;
-        void writeMirror(kv, this.state, this.lattice, this.nc.info?.max_payload ?? 1024 * 1024)
-          .then(({ skipped }) => {
-            const said = skipped.map((s) => s.key).join(',');
-            if (said === this.mirrorSkipped) return;
-            this.mirrorSkipped = said;
-            for (const s of skipped) {
-              this.log(
-                'warn',
-                `mirroring state: ${STATE_BUCKET} ${s.key} is ${s.bytes} bytes, over the server's payload limit; not written while it stays too large`,
-              );
-            }
-          })
-          .catch((err) => this.log('warn', `mirroring state: ${(err as Error).message}`));
-      });
+      this.mirror = { kv, term, writing: false };
+      this.every(this.opts.mirrorIntervalMs ?? 2_000, () => this.flushMirror());
       this.mirrorDirty = true;
+      this.mirrorSoon();
     }
     await this.checkForeignWadm(term);
     if (!live()) return;
@@ -339,6 +335,54 @@ class LatticeEngine implements Engine {
     this.synced = true;
     this.dirtyAll = true;
     this.runPass();
+  }
+
+  /**
+   * Hosts joining or leaving reach the mirror at once: lattice queries stop waiting once every host in it has
+   * answered, so a host missing from it (just started) could be left out of `wash get hosts`. Other changes are
+   * written every 2 s.
+   */
+  private mirrorSoon(): void {
+    if (!this.mirror || this.mirrorTimer) return;
+    this.mirrorTimer = setTimeout(() => {
+      this.mirrorTimer = undefined;
+      this.flushMirror();
+    }, 0);
+  }
+
+  private hostsChanged(): void {
+    this.mirrorDirty = true;
+    if (this.mirror?.writing) this.mirrorHostsChanged = true;
+    else this.mirrorSoon();
+  }
+
+  private flushMirror(): void {
+    const m = this.mirror;
+    if (!m || m.term.aborted || !this.mirrorDirty || this.foreign) return;
+    // One write at a time; what changes meanwhile is written by the next tick (or the next host change).
+    if (m.writing) return;
+    this.mirrorDirty = false;
+    m.writing = true;
+    void writeMirror(m.kv, this.state, this.lattice, this.nc.info?.max_payload ?? 1024 * 1024)
+      .then(({ skipped }) => {
+        const said = skipped.map((s) => s.key).join(',');
+        if (said === this.mirrorSkipped) return;
+        this.mirrorSkipped = said;
+        for (const s of skipped) {
+          this.log(
+            'warn',
+            `mirroring state: ${STATE_BUCKET} ${s.key} is ${s.bytes} bytes, over the server's payload limit; not written while it stays too large`,
+          );
+        }
+      })
+      .catch((err) => this.log('warn', `mirroring state: ${(err as Error).message}`))
+      .finally(() => {
+        m.writing = false;
+        if (this.mirrorDirty && this.mirrorHostsChanged) {
+          this.mirrorHostsChanged = false;
+          this.mirrorSoon();
+        }
+      });
   }
 
   private async checkForeignWadm(term: AbortSignal): Promise<void> {
@@ -402,6 +446,7 @@ class LatticeEngine implements Engine {
       (n) => this.index.usesConfig(n) && this.state.configs.get(n)?.state === 'unknown',
     );
     if (touched.hosts) {
+      this.hostsChanged();
       if (!this.state.linksKnown) void this.refreshLinks(term);
       // Configs could not be read without hosts: read the ones never read or that failed.
       for (const n of this.index.configNames()) {
@@ -475,7 +520,7 @@ class LatticeEngine implements Engine {
     const gone = reapHosts(this.state, Date.now(), Math.round(2 * heartbeatMs + heartbeatMs / 3));
     if (gone.length === 0) return;
     this.log('info', `lattice ${this.lattice}: dropped host(s) not heard from in two heartbeats: ${gone.join(', ')}`);
-    this.mirrorDirty = true;
+    this.hostsChanged();
     this.dirtyAll = true;
     this.schedule();
   }
@@ -499,7 +544,7 @@ class LatticeEngine implements Engine {
           if (term.aborted) return;
           for (const id of ids) removeHost(this.state, id);
           this.log('warn', `lattice ${this.lattice}: host(s) stopped answering pings, dropped: ${ids.join(', ')}`);
-          this.mirrorDirty = true;
+          this.hostsChanged();
           this.dirtyAll = true;
           this.schedule();
         },

@@ -438,6 +438,23 @@ describe('wadm engine against simulated hosts', () => {
     expect(components?.['mirrored-hello']?.reference).toBe('ghcr.io/x/hello:0.1.0');
   });
 
+  it('mirrorState_hostJoiningOrLeaving_mirroredAtOnceNotOnTheSlowTick', async () => {
+    fresh();
+    const [first] = await hosts(1);
+    // The periodic write is an hour away: only the prompt path can bring later hosts into the mirror.
+    await engine({ mirrorState: true, mirrorIntervalMs: 3_600_000 }).ready;
+    const { knownHostIds } = await import('../../../src/lattice/known-hosts.js');
+    const known = () => knownHostIds(nc, lattice, { timeoutMs: 2000 });
+    await waitFor('first host mirrored', async () => ((await known()).has(first!.id) ? true : undefined), 10_000);
+    // A real host announces itself (host_started); the engine's liveness ping is not how it learns of new hosts.
+    const second = await startSimHost(nc, { lattice, shared, announce: true });
+    cleanups.push(() => second.stop({ graceful: false }));
+    await waitFor('joining host mirrored', async () => ((await known()).has(second.id) ? true : undefined), 10_000);
+    await second.stop({ graceful: true });
+    await waitFor('leaving host dropped', async () => ((await known()).has(second.id) ? undefined : true), 10_000);
+    expect([...(await known())]).toEqual([first!.id]);
+  });
+
   it('failedStart_surfacesInStatusThenRetries', async () => {
     fresh();
     const h = await startSimHost(nc, { lattice, shared, failImages: ['ghcr.io/x/broken:1'] });
