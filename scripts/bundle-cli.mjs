@@ -55,8 +55,9 @@ if (process.argv.includes('--index-only')) process.exit(0);
 const bundledDomains = ['manifest', 'output', 'errors', 'config', 'version'];
 const srcDir = join(root, 'src');
 const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
-const keepLibraryImportsExternalCli = libraryImportsExternal([...bundledDomains, 'cli', 'lattice']);
-function libraryImportsExternal(bundledDomains) {
+// dev/templates (`wash new`) is plain fs work: bundled, so `new --list` does not start Node's ES-module loader.
+const keepLibraryImportsExternalCli = libraryImportsExternal([...bundledDomains, 'cli', 'lattice'], ['dev/templates.ts']);
+function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   return {
     name: 'keep-library-imports-external',
     setup(b) {
@@ -66,7 +67,7 @@ function libraryImportsExternal(bundledDomains) {
         const rel = relative(srcDir, target);
         if (rel.startsWith('..')) return undefined;
         const domain = rel.split(sep)[0].replace(/\.ts$/, '');
-        if (bundledDomains.includes(domain)) return undefined;
+        if (bundledDomains.includes(domain) || bundledFiles.includes(rel.split(sep).join('/'))) return undefined;
         return { path: './' + rel.split(sep).join('/').replace(/\.ts$/, '.js'), external: true };
       });
     },
