@@ -56,7 +56,10 @@ const bundledDomains = ['manifest', 'output', 'errors', 'config', 'version'];
 const srcDir = join(root, 'src');
 const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
 // dev/templates (`wash new`) is plain fs work: bundled, so `new --list` does not start Node's ES-module loader.
-const keepLibraryImportsExternalCli = libraryImportsExternal([...bundledDomains, 'cli', 'lattice'], ['dev/templates.ts']);
+const keepLibraryImportsExternalCli = libraryImportsExternal(
+  [...bundledDomains, 'cli', 'lattice'],
+  ['dev/templates.ts'],
+);
 function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   return {
     name: 'keep-library-imports-external',
@@ -168,7 +171,9 @@ const natsTransforms = {
           code = code.replace(instanceofTls, 'return this.socket !== undefined && this.socket.encrypted === true;');
         }
         if (count !== specs.length)
-          throw new Error(`${args.path}: made ${count} of ${specs.join(', ')} lazy (nats.js changed: revisit this script)`);
+          throw new Error(
+            `${args.path}: made ${count} of ${specs.join(', ')} lazy (nats.js changed: revisit this script)`,
+          );
         natsPatched.set(args.path, count);
         return { contents: `${code}\n${lazyModuleHelper}\n`, loader: 'js' };
       });

@@ -21,7 +21,8 @@ export function templatesDir(): string {
     const candidate = join(dir, 'templates');
     if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`wash's templates folder was not found above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir)
+      throw new Error(`wash's templates folder was not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
