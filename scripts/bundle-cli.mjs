@@ -55,8 +55,12 @@ if (process.argv.includes('--index-only')) process.exit(0);
 const bundledDomains = ['manifest', 'output', 'errors', 'config', 'version'];
 const srcDir = join(root, 'src');
 const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
-const keepLibraryImportsExternalCli = libraryImportsExternal([...bundledDomains, 'cli', 'lattice']);
-function libraryImportsExternal(bundledDomains) {
+// dev/templates (`wash new`) is plain fs work: bundled, so `new --list` does not start Node's ES-module loader.
+const keepLibraryImportsExternalCli = libraryImportsExternal(
+  [...bundledDomains, 'cli', 'lattice'],
+  ['dev/templates.ts'],
+);
+function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   return {
     name: 'keep-library-imports-external',
     setup(b) {
@@ -66,7 +70,7 @@ function libraryImportsExternal(bundledDomains) {
         const rel = relative(srcDir, target);
         if (rel.startsWith('..')) return undefined;
         const domain = rel.split(sep)[0].replace(/\.ts$/, '');
-        if (bundledDomains.includes(domain)) return undefined;
+        if (bundledDomains.includes(domain) || bundledFiles.includes(rel.split(sep).join('/'))) return undefined;
         return { path: './' + rel.split(sep).join('/').replace(/\.ts$/, '.js'), external: true };
       });
     },
@@ -137,6 +141,45 @@ const oclifTransforms = {
   },
 };
 
+// The NATS client loads node:tls (and with it node:crypto), node:dns and tweetnacl (whose PRNG set-up requires
+// node:crypto) at its top level, ~60M instructions, although only TLS connections, host names and nkey/JWT auth
+// use them. Those requires become lazy module objects too, and the transport's `isEncrypted()` (called for every
+// INFO) asks the socket instead of `instanceof tls.TLSSocket`, which would load node:tls for a plain connection.
+const natsLazy = [
+  { file: /[\\/]@nats-io[\\/]transport-node[\\/]lib[\\/]node_transport\.js$/, specs: ['"node:tls"', '"node:dns"'] },
+  { file: /[\\/]@nats-io[\\/]nkeys[\\/]lib[\\/](kp|curve|nkeys|public)\.js$/, specs: ['"./nacl"'] },
+];
+const instanceofTls = 'return this.socket instanceof node_tls_1.TLSSocket;';
+const natsPatched = new Map();
+const natsTransforms = {
+  name: 'nats-transforms',
+  setup(b) {
+    for (const { file, specs } of natsLazy)
+      b.onLoad({ filter: file }, (args) => {
+        let code = readFileSync(args.path, 'utf8');
+        let count = 0;
+        code = code.replace(topLevelRequire, (line, kind, name, wrapper, spec, close) => {
+          if (!specs.includes(spec) || Boolean(wrapper) !== Boolean(close)) return line;
+          count++;
+          const load = wrapper ? `${wrapper}require(${spec}))` : `require(${spec})`;
+          return `${kind} ${name} = __washLazyModule(() => ${load});`;
+        });
+        if (specs.includes('"node:tls"')) {
+          if (code.split(instanceofTls).length !== 2)
+            throw new Error(`${args.path}: expected one "${instanceofTls}" (nats.js changed: revisit this script)`);
+          // TLSSocket sets `encrypted = true`; net.Socket has no such property.
+          code = code.replace(instanceofTls, 'return this.socket !== undefined && this.socket.encrypted === true;');
+        }
+        if (count !== specs.length)
+          throw new Error(
+            `${args.path}: made ${count} of ${specs.join(', ')} lazy (nats.js changed: revisit this script)`,
+          );
+        natsPatched.set(args.path, count);
+        return { contents: `${code}\n${lazyModuleHelper}\n`, loader: 'js' };
+      });
+  },
+};
+
 mkdirSync(join(root, 'dist'), { recursive: true });
 const result = await build({
   entryPoints: [join(root, 'src', 'cli-bundle.ts')],
@@ -148,7 +191,7 @@ const result = await build({
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
   keepNames: true,
-  plugins: [keepLibraryImportsExternalCli, oclifTransforms],
+  plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
@@ -157,6 +200,7 @@ const result = await build({
 if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);
+if (natsPatched.size !== 5) throw new Error(`patched ${natsPatched.size} NATS client files (expected 5)`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
 

@@ -111,7 +111,10 @@ export async function appValidateFastPath(argv: readonly string[]): Promise<bool
   const mode = outputModeFromArgv(argv.slice(2));
   try {
     const manifest = await import('./manifest/index.js');
-    const result = await manifest.validateManifestFiles(plain.files, { checkImageRefs: plain.checkImageRefs });
+    const result = await manifest.validateManifestFiles(plain.files, {
+      checkImageRefs: plain.checkImageRefs,
+      readSync: true,
+    });
     if (mode === 'json') {
       process.stdout.write(successDocument(result.document));
     } else {

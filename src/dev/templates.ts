@@ -1,6 +1,6 @@
 /** `wash new component`: project templates shipped in `templates/` (those holding a wasmcloud.toml). */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 
@@ -11,8 +11,20 @@ export interface TemplateInfo {
   path: string;
 }
 
+/**
+ * The package's `templates/` folder: the nearest one above this module, which is src/dev/ or dist/dev/ (tsc,
+ * tests), or dist/ itself when bundled into the CLI (dist/wash.cjs, so `wash new` needs no ES-module loading).
+ */
 export function templatesDir(): string {
-  return fileURLToPath(new URL('../../templates', import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'templates');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error(`wash's templates folder was not found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
 }
 
 const DESCRIPTIONS: Record<string, string> = {

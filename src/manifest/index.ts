@@ -4,7 +4,7 @@
  */
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
-import { readUserFile } from '../fs/read-user-file.js';
+import { readUserFile, readUserFileSync } from '../fs/read-user-file.js';
 import { MANIFEST_MAX_BYTES } from './constants.js';
 import { toReport, type Finding, type ValidationReport } from './findings.js';
 import { checkFileImages, resolveFileImages } from './image-refs.js';
@@ -83,13 +83,19 @@ export async function serializeManifest(manifest: Manifest, format: ManifestForm
 }
 
 /** Reads a manifest file's text; a missing or unreadable file, one that is not a regular file or over the size limit, is a UserError. */
-async function readManifestFile(file: string): Promise<string> {
-  return (await readUserFile(file, { what: 'manifest file', maxBytes: MANIFEST_MAX_BYTES })).toString('utf8');
+async function readManifestFile(file: string, sync = false): Promise<string> {
+  const o = { what: 'manifest file', maxBytes: MANIFEST_MAX_BYTES };
+  return (sync ? readUserFileSync(file, o) : await readUserFile(file, o)).toString('utf8');
 }
 
 export interface ValidateFileOptions {
   /** Also check that `file://` images exist (relative paths from the manifest's folder). OCI refs are not checked. */
   checkImageRefs?: boolean;
+  /**
+   * Read the file with synchronous calls. For one-shot CLI runs: the first asynchronous fs call starts libuv's
+   * thread pool (~3 ms of a ~70 ms `wash app validate`). Servers keep the default.
+   */
+  readSync?: boolean;
 }
 
 /** Validates one manifest file. A missing file is a UserError; everything wrong inside it is a finding. */
@@ -97,7 +103,7 @@ export async function validateManifestFile(
   file: string,
   options: ValidateFileOptions = {},
 ): Promise<ManifestValidation> {
-  const text = await readManifestFile(file);
+  const text = await readManifestFile(file, options.readSync);
   const result = await validateManifestText(text, { file });
   if (!options.checkImageRefs || !result.manifest) return result;
   const extra = await checkFileImages(result.manifest, dirname(file), result.sourceMap);

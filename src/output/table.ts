@@ -2,7 +2,7 @@
  * Plain text tables for people: columns padded to the widest cell, a bold header when colour is on.
  * Cells may span several columns (section titles, notes). No borders, so output copies cleanly.
  */
-import { Chalk } from 'chalk';
+import { styleText } from 'node:util';
 import { colorEnabled } from './mode.js';
 
 export interface Cell {
@@ -34,7 +34,7 @@ export function visibleWidth(s: string): number {
 }
 
 export function renderTable(rows: Row[], opts: TableOptions = {}): string {
-  const chalk = new Chalk({ level: (opts.color ?? colorEnabled()) ? 1 : 0 });
+  const color = opts.color ?? colorEnabled();
   const gap = opts.gap ?? 2;
   const indent = ' '.repeat(opts.indent ?? 0);
   const all = [
@@ -62,7 +62,7 @@ export function renderTable(rows: Row[], opts: TableOptions = {}): string {
     return (indent + parts.join(' '.repeat(gap))).trimEnd();
   };
   const lines: string[] = [];
-  if (opts.header) lines.push(chalk.bold(renderRow(all[0])));
+  if (opts.header) lines.push(bold(renderRow(all[0]), color));
   for (const row of all.slice(opts.header ? 1 : 0)) lines.push(renderRow(row));
   return lines.join('\n') + '\n';
 }
@@ -77,5 +77,13 @@ export function renderKeyValues(pairs: Array<[string, string]>, opts: Omit<Table
 
 /** A bold section title when colour is on. */
 export function heading(text: string, color: boolean = colorEnabled()): string {
-  return new Chalk({ level: color ? 1 : 0 }).bold(text);
+  return bold(text, color);
+}
+
+/**
+ * Bold for one line of text, as chalk renders it (chalk's import runs its own colour detection at start-up, which
+ * `colorEnabled()` has already done; Node's styleText does not).
+ */
+function bold(text: string, color: boolean): string {
+  return color && text !== '' ? styleText('bold', text, { validateStream: false }) : text;
 }

@@ -30,6 +30,7 @@ export default class AppValidate extends WashCommand {
     const manifest = await import('../../manifest/index.js');
     const { valid, results, document } = await manifest.validateManifestFiles(argv as string[], {
       checkImageRefs: flags['check-image-refs'],
+      readSync: true,
     });
     this.emit(document, () => manifest.renderReportsText(results));
     if (!valid) process.exitCode = 1;
