@@ -155,7 +155,10 @@ describe('ComponentManager', () => {
       return { ...ctx, settle, warnings };
     }
     const until = async (cond: () => boolean) => {
-      while (!cond()) await new Promise((r) => setImmediate(r));
+      for (let turns = 0; !cond(); turns++) {
+        if (turns > 1000) throw new Error('condition not reached');
+        await new Promise((r) => setImmediate(r));
+      }
     };
     const revisionOf = (mgr: ComponentManager) => mgr.descriptions().find((d) => d.id === 'hello')?.revision;
 
