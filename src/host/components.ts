@@ -44,15 +44,15 @@ export interface ComponentManagerDeps {
 interface Started {
   running: RunningComponentLike;
   wrpc?: ComponentWrpc;
-  /** A cached tag start: what the registry says about the tag, applied once the component is recorded. */
-  revalidation?: Promise<Revalidation>;
+  /** A cached tag start: asks the registry about the tag, once the component is recorded. */
+  revalidate?: () => Promise<Revalidation>;
 }
 
 /** A started component whose custom exports are served (ready to be recorded). */
 interface Serving {
   running: RunningComponentLike;
   unserve?: () => void;
-  revalidation?: Promise<Revalidation>;
+  revalidate?: () => Promise<Revalidation>;
 }
 
 interface ComponentRecord {
@@ -206,7 +206,7 @@ export class ComponentManager {
     }
     this.starting.add(id);
     try {
-      const { running, unserve, revalidation } = await this.instantiate(id, cmd.component_ref, cmd.count);
+      const { running, unserve, revalidate } = await this.instantiate(id, cmd.component_ref, cmd.count);
       this.records.set(id, {
         id,
         ref: cmd.component_ref,
@@ -220,7 +220,7 @@ export class ComponentManager {
       });
       this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
       this.scaled(id, cmd.component_ref, cmd.count, annotations);
-      this.followTag(id, cmd.component_ref, running, revalidation);
+      this.followTag(id, cmd.component_ref, running, revalidate);
       await this.recordSpec(id, cmd.component_ref);
     } catch (err) {
       this.failed(id, cmd.component_ref, cmd.count, annotations, err);
@@ -254,7 +254,7 @@ export class ComponentManager {
     this.records.set(id, next);
     this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
     this.scaled(id, newRef, next.maxInstances, next.annotations);
-    this.followTag(id, newRef, started.running, started.revalidation);
+    this.followTag(id, newRef, started.running, started.revalidate);
     await this.stopRunning(old);
     this.scaled(id, old.ref, 0, old.annotations);
     await this.recordSpec(id, newRef);
@@ -269,10 +269,10 @@ export class ComponentManager {
     id: string,
     ref: string,
     running: RunningComponentLike,
-    revalidation: Promise<Revalidation> | undefined,
+    revalidate: (() => Promise<Revalidation>) | undefined,
   ): void {
-    if (!revalidation) return;
-    const done: Promise<void> = revalidation
+    if (!revalidate) return;
+    const done: Promise<void> = revalidate()
       .then(async (outcome) => {
         if (outcome.kind === 'failed') {
           this.deps.log.warn(`component ${id}: ${ref} could not be re-checked; serving the cached image`, {
@@ -324,7 +324,7 @@ export class ComponentManager {
 
   private async instantiate(id: string, ref: string, maxInstances: number): Promise<Serving> {
     const started = await this.startFromRef(id, ref, maxInstances);
-    return { ...(await this.serveExports(id, started)), revalidation: started.revalidation };
+    return { ...(await this.serveExports(id, started)), revalidate: started.revalidate };
   }
 
   /** Reads or pulls the component and starts it (not yet reachable: nothing routes to it before it is recorded). */
@@ -341,12 +341,12 @@ export class ComponentManager {
     // start costs no more than a file:// one. Digest refs and uncached tags wait for the registry.
     const guess = await oci.guess?.(source.ref, limit).catch(() => undefined);
     if (!guess) return this.startBytes(id, (await oci.fetch(source.ref, limit)).bytes, maxInstances);
-    const { started, revalidation } = await startCachedTag(
+    const { started, revalidate } = await startCachedTag(
       guess,
       () => oci.fetch(source.ref, limit, guess),
       (bytes) => this.startBytes(id, bytes, maxInstances),
     );
-    return { ...started, revalidation };
+    return { ...started, revalidate };
   }
 
   private async startBytes(id: string, bytes: Uint8Array, maxInstances: number): Promise<Started> {
