@@ -30,6 +30,8 @@ export interface ComponentManagerDeps {
   allowedFileDirs?: readonly string[];
   maxComponents?: number;
   maxComponentSizeBytes?: number;
+  /** How long after a cached tag start its re-check is sent (default TAG_RECHECK_DELAY_MS). */
+  tagRecheckDelayMs?: number;
   /** Merged named configs (CONFIGDATA), read live. */
   config: (names: readonly string[]) => StringMap;
   /** Records `COMPONENT_{id}` → `{url}` in LATTICEDATA (links kept). */
@@ -39,6 +41,13 @@ export interface ComponentManagerDeps {
   /** wRPC for a component's custom imports/exports (undefined when it has none). */
   wrpc?: (componentId: string, bytes: Uint8Array) => Promise<ComponentWrpc | undefined>;
 }
+
+/**
+ * A cached tag's re-check waits this long after the start is routed, so the request's work (first HTTP use in
+ * a fresh host, the response, the registry process's CPU on a small machine) does not compete with the
+ * component's first requests or with the other starts of a deploy.
+ */
+export const TAG_RECHECK_DELAY_MS = 250;
 
 /** A started component and its wRPC wiring, before its exports are served. */
 interface Started {
@@ -272,7 +281,9 @@ export class ComponentManager {
     revalidate: (() => Promise<Revalidation>) | undefined,
   ): void {
     if (!revalidate) return;
-    const done: Promise<void> = revalidate()
+    const delayMs = this.deps.tagRecheckDelayMs ?? TAG_RECHECK_DELAY_MS;
+    const done: Promise<void> = new Promise((r) => setTimeout(r, delayMs).unref())
+      .then(revalidate)
       .then(async (outcome) => {
         if (outcome.kind === 'failed') {
           this.deps.log.warn(`component ${id}: ${ref} could not be re-checked; serving the cached image`, {

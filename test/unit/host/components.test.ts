@@ -142,6 +142,7 @@ describe('ComponentManager', () => {
       const pulled = new Promise<{ text: string; layerDigest: string } | Error>((r) => (settle = r));
       const warnings: string[] = [];
       const ctx = setup({
+        tagRecheckDelayMs: 0,
         log: { ...silentLogger, warn: (msg: string) => warnings.push(msg) },
         oci: {
           guess: async () => guess,
