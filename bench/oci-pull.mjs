@@ -5,8 +5,8 @@
 //   file-cold  file:// ref, empty WASH_CACHE_DIR (jco transpile included)
 //   oci-cold   registry ref, empty WASH_CACHE_DIR (pull + digest check + transpile)
 //   file-warm  file:// ref, transpile cache populated
-//   oci-warm   registry ref by tag, blob + transpile caches populated (one manifest request: tags move; the host
-//              readies its runtime meanwhile)
+//   oci-warm   registry ref by tag, blob + transpile caches populated (served from the cache at once; the tag's
+//              re-check, one manifest request, follows 250 ms after the start: stale-while-revalidate)
 //   oci-warm-digest  registry ref pinned by digest, caches populated (no network at all)
 // Median over BENCH_RUNS (default 3) cold samples and BENCH_RUNS × BENCH_WARM_ROUNDS (default 5) warm ones;
 // BENCH_KINDS=minimal,js picks kinds. `warm_oci_minus_file_ms` is the warm difference (target: ≤ 0 within noise).

@@ -11,7 +11,7 @@ import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
 import type { EventSink } from './event-publisher.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { startSpeculatively } from './speculative-start.js';
+import { startCachedTag, type PulledLayer, type Revalidation } from './tag-revalidation.js';
 import { HOST_DEFAULTS } from './options.js';
 import type { HostLogger } from './log.js';
 import type { OciFetcher } from './oci-fetcher.js';
@@ -30,6 +30,8 @@ export interface ComponentManagerDeps {
   allowedFileDirs?: readonly string[];
   maxComponents?: number;
   maxComponentSizeBytes?: number;
+  /** How long after a cached tag start its re-check is sent (default TAG_RECHECK_DELAY_MS). */
+  tagRecheckDelayMs?: number;
   /** Merged named configs (CONFIGDATA), read live. */
   config: (names: readonly string[]) => StringMap;
   /** Records `COMPONENT_{id}` → `{url}` in LATTICEDATA (links kept). */
@@ -40,10 +42,26 @@ export interface ComponentManagerDeps {
   wrpc?: (componentId: string, bytes: Uint8Array) => Promise<ComponentWrpc | undefined>;
 }
 
+/**
+ * A cached tag's re-check waits this long after the start is routed, so the request's work (first HTTP use in
+ * a fresh host, the response, the registry process's CPU on a small machine) does not compete with the
+ * component's first requests or with the other starts of a deploy.
+ */
+export const TAG_RECHECK_DELAY_MS = 250;
+
 /** A started component and its wRPC wiring, before its exports are served. */
 interface Started {
   running: RunningComponentLike;
   wrpc?: ComponentWrpc;
+  /** A cached tag start: asks the registry about the tag, once the component is recorded. */
+  revalidate?: () => Promise<Revalidation>;
+}
+
+/** A started component whose custom exports are served (ready to be recorded). */
+interface Serving {
+  running: RunningComponentLike;
+  unserve?: () => void;
+  revalidate?: () => Promise<Revalidation>;
 }
 
 interface ComponentRecord {
@@ -53,6 +71,8 @@ interface ComponentRecord {
   maxInstances: number;
   configNames: string[];
   limits?: StringMap;
+  /** Bumped each time a moved tag's new bytes replace the running ones. */
+  revision: number;
   running: RunningComponentLike;
   /** Stops serving the component's custom exports over wRPC. */
   unserve?: () => void;
@@ -67,6 +87,7 @@ export class ComponentManager {
   private readonly records = new Map<string, ComponentRecord>();
   private readonly starting = new Set<string>();
   private readonly queue = new KeyedQueue();
+  private readonly revalidating = new Set<Promise<void>>();
 
   constructor(private readonly deps: ComponentManagerDeps) {}
 
@@ -90,7 +111,7 @@ export class ComponentManager {
         id: r.id,
         image_ref: r.ref,
         annotations: r.annotations,
-        revision: 0,
+        revision: r.revision,
         max_instances: r.maxInstances,
         limits: r.limits ?? null,
       }));
@@ -194,7 +215,7 @@ export class ComponentManager {
     }
     this.starting.add(id);
     try {
-      const { running, unserve } = await this.instantiate(id, cmd.component_ref, cmd.count);
+      const { running, unserve, revalidate } = await this.instantiate(id, cmd.component_ref, cmd.count);
       this.records.set(id, {
         id,
         ref: cmd.component_ref,
@@ -202,11 +223,13 @@ export class ComponentManager {
         maxInstances: cmd.count,
         configNames: cmd.config,
         limits: cmd.component_limits,
+        revision: 0,
         running,
         unserve,
       });
       this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
       this.scaled(id, cmd.component_ref, cmd.count, annotations);
+      this.followTag(id, cmd.component_ref, running, revalidate);
       await this.recordSpec(id, cmd.component_ref);
     } catch (err) {
       this.failed(id, cmd.component_ref, cmd.count, annotations, err);
@@ -222,7 +245,7 @@ export class ComponentManager {
       this.deps.log.warn(`component ${id} stopped before its update to ${newRef} could start`);
       return;
     }
-    let started: { running: RunningComponentLike; unserve?: () => void };
+    let started: Serving;
     try {
       started = await this.instantiate(id, newRef, old.maxInstances);
     } catch (err) {
@@ -233,24 +256,86 @@ export class ComponentManager {
       ...old,
       ref: newRef,
       annotations: annotations ?? old.annotations,
+      revision: 0,
       running: started.running,
       unserve: started.unserve,
     };
     this.records.set(id, next);
     this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
     this.scaled(id, newRef, next.maxInstances, next.annotations);
+    this.followTag(id, newRef, started.running, started.revalidate);
     await this.stopRunning(old);
     this.scaled(id, old.ref, 0, old.annotations);
     await this.recordSpec(id, newRef);
   }
 
-  private async instantiate(
+  /**
+   * Applies the registry's answer for a component started from its cached tag: a moved tag is swapped in
+   * (zero-downtime, as an update) unless the component was scaled to 0 or updated meanwhile; a failed pull
+   * leaves the cached start serving, with a warning.
+   */
+  private followTag(
     id: string,
     ref: string,
-    maxInstances: number,
-  ): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
+    running: RunningComponentLike,
+    revalidate: (() => Promise<Revalidation>) | undefined,
+  ): void {
+    if (!revalidate) return;
+    const delayMs = this.deps.tagRecheckDelayMs ?? TAG_RECHECK_DELAY_MS;
+    const done: Promise<void> = new Promise((r) => setTimeout(r, delayMs).unref())
+      .then(revalidate)
+      .then(async (outcome) => {
+        if (outcome.kind === 'failed') {
+          this.deps.log.warn(`component ${id}: ${ref} could not be re-checked; serving the cached image`, {
+            error: errorText(outcome.error),
+          });
+        } else if (outcome.kind === 'moved') {
+          await this.queue.run(id, () => this.replaceMoved(id, ref, running, outcome.pulled));
+        }
+      })
+      .catch((err) => {
+        this.deps.log.error(`component ${id}: following ${ref} failed unexpectedly`, { error: errorText(err) });
+      })
+      .finally(() => this.revalidating.delete(done));
+    this.revalidating.add(done);
+  }
+
+  private async replaceMoved(
+    id: string,
+    ref: string,
+    cachedStart: RunningComponentLike,
+    pulled: PulledLayer,
+  ): Promise<void> {
+    const old = this.records.get(id);
+    if (!old || old.running !== cachedStart) return;
+    this.deps.log.info(`component ${id}: ${ref} now names ${pulled.layerDigest}, not the cached image; replacing it`);
+    let started: Serving;
+    try {
+      started = await this.serveExports(id, await this.startBytes(id, pulled.bytes, old.maxInstances));
+    } catch (err) {
+      // The cached start keeps serving; the failure is reported like any failed update.
+      this.failed(id, ref, old.maxInstances, old.annotations, err);
+      return;
+    }
+    const current = this.records.get(id);
+    if (current !== old) {
+      await this.stopRunning({ ...old, running: started.running, unserve: started.unserve });
+      return;
+    }
+    const next: ComponentRecord = {
+      ...old,
+      revision: old.revision + 1,
+      running: started.running,
+      unserve: started.unserve,
+    };
+    this.records.set(id, next);
+    this.scaled(id, ref, next.maxInstances, next.annotations);
+    await this.stopRunning(old);
+  }
+
+  private async instantiate(id: string, ref: string, maxInstances: number): Promise<Serving> {
     const started = await this.startFromRef(id, ref, maxInstances);
-    return this.serveExports(id, started);
+    return { ...(await this.serveExports(id, started)), revalidate: started.revalidate };
   }
 
   /** Reads or pulls the component and starts it (not yet reachable: nothing routes to it before it is recorded). */
@@ -263,17 +348,16 @@ export class ComponentManager {
       return this.startBytes(id, await readComponentFile(source.path, this.deps.allowedFileDirs, limit), maxInstances);
     const oci = this.deps.oci;
     if (!oci) throw new Error(`${ref} is an OCI reference and this host has no registry access configured`);
-    // A tag is re-resolved on every start (tags move); the bytes it named last start meanwhile, so a warm
-    // registry start costs no more than a file:// one.
+    // A cached tag serves at once and is re-checked behind it (tags move; see followTag), so a warm registry
+    // start costs no more than a file:// one. Digest refs and uncached tags wait for the registry.
     const guess = await oci.guess?.(source.ref, limit).catch(() => undefined);
     if (!guess) return this.startBytes(id, (await oci.fetch(source.ref, limit)).bytes, maxInstances);
-    return startSpeculatively({
+    const { started, revalidate } = await startCachedTag(
       guess,
-      pull: () => oci.fetch(source.ref, limit, guess),
-      start: (bytes) => this.startBytes(id, bytes, maxInstances),
-      discard: (s) => this.stopQuietly(id, s.running),
-      moved: (layer) => this.deps.log.info(`component ${id}: ${ref} now names ${layer}, not the cached image`),
-    });
+      () => oci.fetch(source.ref, limit, guess),
+      (bytes) => this.startBytes(id, bytes, maxInstances),
+    );
+    return { ...started, revalidate };
   }
 
   private async startBytes(id: string, bytes: Uint8Array, maxInstances: number): Promise<Started> {
@@ -292,10 +376,7 @@ export class ComponentManager {
     return { running, wrpc };
   }
 
-  private async serveExports(
-    id: string,
-    { running, wrpc }: Started,
-  ): Promise<{ running: RunningComponentLike; unserve?: () => void }> {
+  private async serveExports(id: string, { running, wrpc }: Started): Promise<Serving> {
     if (!wrpc) return { running };
     const { canCallExports } = await import('../wrpc/host-bridge.js');
     if (!canCallExports(running)) return { running };
@@ -341,8 +422,11 @@ export class ComponentManager {
   }
 
   /** Waits for queued work (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    do {
+      await Promise.all([...this.revalidating]);
+      await this.queue.idle();
+    } while (this.revalidating.size > 0);
   }
 
   /** Stops everything (host shutdown); no events, `host_stopped` covers it. */

@@ -88,9 +88,11 @@ export class OciFetcher {
     maxBytes: number | undefined,
     known?: { bytes: Uint8Array; layerDigest: string },
   ): Promise<FetchedComponent> {
-    const { pullArtifact } = await import('../oci/pull.js');
     const started = Date.now();
-    const { isOciError } = await import('../oci/errors.js');
+    const [{ pullArtifact }, { isOciError }] = await Promise.all([
+      import('../oci/pull.js'),
+      import('../oci/errors.js'),
+    ]);
     const pulled = await pullArtifact(ref, this.settings(maxBytes)).catch((err: unknown) => {
       // The kind leads the message so `component_scale_failed` says which failure it was.
       if (!isOciError(err)) throw err;

@@ -188,7 +188,8 @@ async function fetchManifest(
         `${display}: manifest digest mismatch — expected ${expected}, received ${actual}`,
       );
     }
-    await cache.put(actual, bytes);
+    // A tag re-checked on every start usually names a manifest already cached: no rewrite then.
+    if (!(await cache.has(actual))) await cache.put(actual, bytes);
   }
   const digest = sha256Digest(bytes);
   let doc: ImageManifest & Partial<ImageIndex>;

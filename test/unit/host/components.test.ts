@@ -134,13 +134,16 @@ describe('ComponentManager', () => {
     expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual(['ghcr.io/org/hello:1.0.0']);
   });
 
-  describe('warm tag start: cached bytes start while the pull confirms the tag', () => {
+  describe('cached tag: serves at once, re-checked in the background (stale-while-revalidate)', () => {
     const enc = (t: string) => new TextEncoder().encode(t);
     const TAG = 'ghcr.io/org/hello:1.0.0';
     function withPull(guess: { bytes: Uint8Array; layerDigest: string } | undefined) {
       let settle!: (r: { text: string; layerDigest: string } | Error) => void;
       const pulled = new Promise<{ text: string; layerDigest: string } | Error>((r) => (settle = r));
+      const warnings: string[] = [];
       const ctx = setup({
+        tagRecheckDelayMs: 0,
+        log: { ...silentLogger, warn: (msg: string) => warnings.push(msg) },
         oci: {
           guess: async () => guess,
           fetch: async (ref) => {
@@ -150,30 +153,35 @@ describe('ComponentManager', () => {
           },
         },
       });
-      return { ...ctx, settle };
+      return { ...ctx, settle, warnings };
     }
     const until = async (cond: () => boolean) => {
-      while (!cond()) await new Promise((r) => setImmediate(r));
+      for (let turns = 0; !cond(); turns++) {
+        if (turns > 1000) throw new Error('condition not reached');
+        await new Promise((r) => setImmediate(r));
+      }
     };
+    const revisionOf = (mgr: ComponentManager) => mgr.descriptions().find((d) => d.id === 'hello')?.revision;
 
-    it('same digest: started from the cache before the pull answers, reported only once it agrees', async () => {
+    it('same digest: routed and reported before the registry answers; the answer changes nothing', async () => {
       const { mgr, events, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
       mgr.scale(scale({ component_ref: TAG }));
-      await until(() => runtime.started.length === 1);
+      await until(() => events.named('component_scaled').length === 1);
+      expect(mgr.get('hello')).toBe(runtime.started[0]);
       expect(runtime.started[0].digest).toBe('one');
-      expect(events.named('component_scaled')).toEqual([]);
-      expect(mgr.get('hello')).toBeUndefined();
       settle({ text: 'one', layerDigest: 'sha256:aaa' });
       await mgr.idle();
-      expect(runtime.started).toHaveLength(1);
-      expect(runtime.started[0].stopped).toBe(false);
+      expect(runtime.started.map((r) => [r.digest, r.stopped])).toEqual([['one', false]]);
       expect(mgr.get('hello')).toBe(runtime.started[0]);
       expect(events.named('component_scaled').map((e) => e.image_ref)).toEqual([TAG]);
+      expect(revisionOf(mgr)).toBe(0);
     });
 
-    it('moved tag: the cached start is stopped and what the tag names now runs', async () => {
+    it('moved tag: the cached start serves first, then the new bytes replace it (old one stopped after)', async () => {
       const { mgr, events, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
       mgr.scale(scale({ component_ref: TAG }));
+      await until(() => mgr.get('hello') !== undefined);
+      expect(mgr.get('hello')?.digest).toBe('one');
       settle({ text: 'two', layerDigest: 'sha256:bbb' });
       await mgr.idle();
       expect(runtime.started.map((r) => [r.digest, r.stopped])).toEqual([
@@ -181,18 +189,34 @@ describe('ComponentManager', () => {
         ['two', false],
       ]);
       expect(mgr.get('hello')).toBe(runtime.started[1]);
-      expect(events.named('component_scaled')).toHaveLength(1);
+      expect(events.named('component_scaled').map((e) => [e.image_ref, e.max_instances])).toEqual([
+        [TAG, 1],
+        [TAG, 1],
+      ]);
+      expect(revisionOf(mgr)).toBe(1);
     });
 
-    it('failed pull: the cached start is stopped and the scale fails with the pull error', async () => {
-      const { mgr, events, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
+    it('moved tag after a scale to 0: nothing is started again', async () => {
+      const { mgr, runtime, settle } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
+      mgr.scale(scale({ component_ref: TAG }));
+      await until(() => mgr.get('hello') !== undefined);
+      mgr.scale(scale({ component_ref: TAG, count: 0 }));
+      await until(() => mgr.size === 0);
+      settle({ text: 'two', layerDigest: 'sha256:bbb' });
+      await mgr.idle();
+      expect(runtime.started.map((r) => [r.digest, r.stopped])).toEqual([['one', true]]);
+      expect(mgr.size).toBe(0);
+    });
+
+    it('failed pull: the cached start keeps serving and the failure is a warning', async () => {
+      const { mgr, events, runtime, settle, warnings } = withPull({ bytes: enc('one'), layerDigest: 'sha256:aaa' });
       mgr.scale(scale({ component_ref: TAG }));
       settle(new Error('OCI pull failed (unauthorized): registry ghcr.io refused anonymous access'));
       await mgr.idle();
-      expect(runtime.started.map((r) => r.stopped)).toEqual([true]);
-      expect(mgr.size).toBe(0);
-      expect(events.named('component_scaled')).toEqual([]);
-      expect(events.named('component_scale_failed')[0].error).toMatch(/^OCI pull failed \(unauthorized\)/);
+      expect(runtime.started.map((r) => r.stopped)).toEqual([false]);
+      expect(mgr.get('hello')).toBe(runtime.started[0]);
+      expect(events.named('component_scale_failed')).toEqual([]);
+      expect(warnings).toEqual([`component hello: ${TAG} could not be re-checked; serving the cached image`]);
     });
 
     it('cached bytes that fail to start do not matter when the tag moved to good ones', async () => {
