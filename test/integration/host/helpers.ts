@@ -10,6 +10,7 @@ import { silentLogger } from '../../../src/host/log.js';
 import type { HostOptions } from '../../../src/host/options.js';
 import { defaultRuntimeFactory } from '../../../src/host/runtime-factory.js';
 import type { RunningComponentLike, RuntimeFactory, StartComponentOptions } from '../../../src/host/runtime-port.js';
+import type { CtlClient } from '../../../src/lattice/ctl-client.js';
 import { tryParseLatticeEvent, type LatticeEvent } from '../../../src/lattice/events.js';
 import { eventWildcard } from '../../../src/lattice/subjects.js';
 import { connectionEnv } from '../../helpers/isolation.js';
@@ -84,6 +85,33 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'wash-host-it-cache-'));
 process.once('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
 
 /** A host for tests: quiet, file loads allowed, fast health checks, shared compile cache. */
+/** Scales `id` to one instance of `ref` on `hostId` by ctl and resolves with its outcome event (scaled or failed). */
+export async function scaleAndAwaitOutcome(
+  ctl: CtlClient,
+  events: EventLog,
+  hostId: string,
+  id: string,
+  ref: string,
+): Promise<LatticeEvent> {
+  const mark = events.mark();
+  await ctl.scaleComponent({
+    component_ref: ref,
+    component_id: id,
+    count: 1,
+    host_id: hostId,
+    config: [],
+    allow_update: false,
+  });
+  return events.waitFor(
+    (e) =>
+      events.since(mark).includes(e) &&
+      (e.name === 'component_scaled' || e.name === 'component_scale_failed') &&
+      e.data.component_id === id,
+    30_000,
+    `outcome of scaling ${id}`,
+  );
+}
+
 export function testHost(natsUrl: string, lattice: string, extra: HostOptions = {}): Promise<WashHost> {
   return startHost({
     lattice,

@@ -22,7 +22,7 @@ import type { TestNats } from '../../helpers/nats.js';
 import { startTestRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { withCustomSection } from '../../helpers/wasm-variant.js';
 import { startTestLattice, type TestLattice } from '../../helpers/test-lattice.js';
-import { type EventLog, get, waitForBody, type ChildHost } from '../host/helpers.js';
+import { type EventLog, get, scaleAndAwaitOutcome, waitForBody, type ChildHost } from '../host/helpers.js';
 
 const LATTICE = 'oci-e2e';
 const HELLO = new Uint8Array(readFileSync(fixturePath('http-hello-v1')));
@@ -72,26 +72,7 @@ async function deploy(name: string, image: string): Promise<number> {
   return port;
 }
 
-/** Scales a component by ctl and waits for its outcome event. */
-async function scale(id: string, ref: string): Promise<LatticeEvent> {
-  const mark = events.mark();
-  await ctl.scaleComponent({
-    component_ref: ref,
-    component_id: id,
-    count: 1,
-    host_id: host.id,
-    config: [],
-    allow_update: false,
-  });
-  return events.waitFor(
-    (e) =>
-      events.since(mark).includes(e) &&
-      (e.name === 'component_scaled' || e.name === 'component_scale_failed') &&
-      e.data.component_id === id,
-    30_000,
-    `outcome of scaling ${id}`,
-  );
-}
+const scale = (id: string, ref: string): Promise<LatticeEvent> => scaleAndAwaitOutcome(ctl, events, host.id, id, ref);
 
 function failure(e: LatticeEvent): string {
   expect(e.name, JSON.stringify(e.data)).toBe('component_scale_failed');

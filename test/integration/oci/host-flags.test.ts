@@ -18,7 +18,14 @@ import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { startTestRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { withCustomSection } from '../../helpers/wasm-variant.js';
-import { EventLog, assertFreshBuild, spawnHost, waitForBody, type ChildHost } from '../host/helpers.js';
+import {
+  EventLog,
+  assertFreshBuild,
+  spawnHost,
+  waitForBody,
+  type ChildHost,
+  scaleAndAwaitOutcome,
+} from '../host/helpers.js';
 
 const LATTICE = 'oci-host-flags';
 const HELLO = new Uint8Array(readFileSync(fixturePath('http-hello-v1')));
@@ -65,25 +72,7 @@ afterAll(async () => {
   await Promise.all([nats?.close(), open?.close(), basic?.close(), token?.close()]);
 });
 
-async function scale(id: string, ref: string): Promise<LatticeEvent> {
-  const mark = events.mark();
-  await ctl.scaleComponent({
-    component_ref: ref,
-    component_id: id,
-    count: 1,
-    host_id: host.id,
-    config: [],
-    allow_update: false,
-  });
-  return events.waitFor(
-    (e) =>
-      events.since(mark).includes(e) &&
-      (e.name === 'component_scaled' || e.name === 'component_scale_failed') &&
-      e.data.component_id === id,
-    30_000,
-    `outcome of scaling ${id}`,
-  );
-}
+const scale = (id: string, ref: string): Promise<LatticeEvent> => scaleAndAwaitOutcome(ctl, events, host.id, id, ref);
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

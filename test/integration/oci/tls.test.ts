@@ -21,7 +21,14 @@ import { startTestNats, type TestNats } from '../../helpers/nats.js';
 import { startTestRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { makeTestCa, type TestCa } from '../../helpers/tls-ca.js';
 import { withCustomSection } from '../../helpers/wasm-variant.js';
-import { EventLog, assertFreshBuild, spawnHost, waitForBody, type ChildHost } from '../host/helpers.js';
+import {
+  EventLog,
+  assertFreshBuild,
+  spawnHost,
+  waitForBody,
+  type ChildHost,
+  scaleAndAwaitOutcome,
+} from '../host/helpers.js';
 
 const LATTICE = 'oci-tls';
 const HELLO_FILE = fixturePath('http-hello-v1');
@@ -186,25 +193,7 @@ describe('wash host with --oci-tls-ca-file', () => {
     await nats?.close();
   });
 
-  async function scale(id: string, ref: string): Promise<LatticeEvent> {
-    const mark = events.mark();
-    await ctl.scaleComponent({
-      component_ref: ref,
-      component_id: id,
-      count: 1,
-      host_id: host.id,
-      config: [],
-      allow_update: false,
-    });
-    return events.waitFor(
-      (e) =>
-        events.since(mark).includes(e) &&
-        (e.name === 'component_scaled' || e.name === 'component_scale_failed') &&
-        e.data.component_id === id,
-      30_000,
-      `outcome of scaling ${id}`,
-    );
-  }
+  const scale = (id: string, ref: string): Promise<LatticeEvent> => scaleAndAwaitOutcome(ctl, events, host.id, id, ref);
 
   it('pulls over HTTPS from the private-CA registry and serves it; a misnamed certificate ends in component_scale_failed (tls)', async () => {
     const bytes = withCustomSection(HELLO, 'tls-host');
