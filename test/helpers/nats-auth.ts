@@ -77,7 +77,21 @@ export function operatorModeConfig(): { config: string; userJwt: string; userSee
       sub: acc.getPublicKey(),
       name: 'test-account',
       nats: {
-        limits: { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 },
+        limits: {
+          subs: -1,
+          data: -1,
+          payload: -1,
+          imports: -1,
+          exports: -1,
+          wildcards: true,
+          conn: -1,
+          leaf: -1,
+          // JetStream for this account (hosts keep config and links in KV buckets).
+          mem_storage: -1,
+          disk_storage: -1,
+          streams: -1,
+          consumer: -1,
+        },
         default_permissions: { pub: {}, sub: {} },
         type: 'account',
         version: 2,

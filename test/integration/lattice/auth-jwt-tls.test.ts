@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli, runWash, type WashRun } from '../../helpers/cli.js';
 import { operatorModeConfig, startNatsWithConfig } from '../../helpers/nats-auth.js';
 import { makeTestCa } from '../../helpers/tls-ca.js';
+import { spawnHost } from '../host/helpers.js';
 
 let home: string;
 const closers: Array<() => Promise<void>> = [];
@@ -21,7 +22,7 @@ beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'wash-auth-jwt-'));
 });
 afterAll(async () => {
-  for (const close of closers) await close();
+  for (const close of closers.reverse()) await close();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -79,6 +80,17 @@ describe('NATS user JWT (operator mode)', () => {
         expect(r.stdout + r.stderr).not.toContain(secret);
       }
     }
+  });
+
+  it('`wash host --nats-creds` joins the lattice; lattice commands see it', async () => {
+    const creds = join(home, 'host.creds');
+    writeFileSync(creds, op.creds, { mode: 0o600 });
+    const host = await spawnHost(`nats://127.0.0.1:${port}`, 'default', ['--nats-creds', creds]);
+    closers.push(async () => void (await host.signal('SIGTERM')));
+    const seen = await wash(['get', 'hosts', '-p', String(port), '--ctl-credsfile', creds, '-o', 'json']);
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(seen.json.hosts.map((h: { id: string }) => h.id)).toEqual([host.id]);
+    expect(host.stderr()).not.toContain(op.userSeed);
   });
 });
 
