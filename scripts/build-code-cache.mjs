@@ -97,13 +97,19 @@ const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
   process.exitCode = 0;
   if (variant) return;
   const fast = loadBundle(dist, { name: 'validate.cjs', useCache: false });
+  // The fast path writes fd 1 with fs.writeSync (src/cli/write-output.ts), not through process.stdout.
+  const fs = require('node:fs');
   for (const step of ${JSON.stringify(fastWarmUp)}) {
     let out = '';
-    const write = process.stdout.write;
-    process.stdout.write = (chunk, ...rest) => { out += String(chunk); return true; };
+    const writeSync = fs.writeSync;
+    fs.writeSync = (fd, buf, off, len) => {
+      if (fd !== 1) return writeSync(fd, buf, off, len);
+      out += Buffer.from(buf).toString('utf8', off, off + len);
+      return len;
+    };
     process.exitCode = undefined;
     let done;
-    try { done = await fast.exports.appValidateFastPath(step.argv); } finally { process.stdout.write = write; }
+    try { done = await fast.exports.appValidateFastPath(step.argv); } finally { fs.writeSync = writeSync; }
     const code = process.exitCode ?? 0;
     if (done !== true || code !== step.exitCode || !out.includes(step.stdout)) {
       throw new Error('fast-path warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));

@@ -1,6 +1,7 @@
 import { errorDocument, successDocument } from './output/json.js';
 import { outputModeFromArgv, renderTextError } from './output/render.js';
 import { exitCodeFor } from './errors.js';
+import { writeOutput } from './cli/write-output.js';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -116,15 +117,15 @@ export async function appValidateFastPath(argv: readonly string[]): Promise<bool
       readSync: true,
     });
     if (mode === 'json') {
-      process.stdout.write(successDocument(result.document));
+      writeOutput(1, successDocument(result.document));
     } else {
       const body = manifest.renderReportsText(result.results);
-      if (body !== '') process.stdout.write(body.endsWith('\n') ? body : body + '\n');
+      if (body !== '') writeOutput(1, body.endsWith('\n') ? body : body + '\n');
     }
     if (!result.valid) process.exitCode = 1;
   } catch (err) {
     process.exitCode = exitCodeFor(err);
-    process.stderr.write(mode === 'json' ? errorDocument(err) : renderTextError(err));
+    writeOutput(2, mode === 'json' ? errorDocument(err) : renderTextError(err));
   }
   return true;
 }

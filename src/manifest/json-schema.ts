@@ -3,7 +3,7 @@
  * *input* a file may contain, including the legacy forms wadm still reads (string `target`, `source_config`,
  * `target_config`, `type: actor`, `replicas`), which are marked deprecated.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ManifestSchema } from './schema.js';
 
 type JsonObject = Record<string, unknown>;

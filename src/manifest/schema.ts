@@ -8,8 +8,19 @@
  * links, targets, sources, secrets, policies and shared-app references (`z.object`).
  *
  * Loads zod at import time: import this module lazily from anything a command loads at start-up.
+ *
+ * Written with `zod/mini` (the same core, checks and English messages as `zod`, without the classic method-chaining
+ * layer): building the schemas is part of every `wash app validate`, and classic zod's larger module and schema
+ * objects made that start-up several milliseconds slower. `meta` and `withoutNulls` below are classic zod's
+ * `.meta()` and `.transform(dropNulls)`; the locale and memoizer are the ones classic zod installs.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { config, globalConfig, memoizer, type GlobalMeta } from 'zod/v4/core';
+import en from 'zod/v4/locales/en.js';
+
+// Named imports, not `z.core.…`: the namespace object would bundle every locale into dist/validate.cjs.
+if (!globalConfig.localeError) config(en());
+if (!globalConfig.memoizer) config({ memoizer: memoizer() });
 
 /** Turns `T | null | undefined` members into optional keys and drops them when null/undefined. */
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -36,120 +47,143 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export const PARSE_OPTIONS = { jitless: true } as const;
 
+/** Classic zod's `.meta(data)`: a copy carrying the metadata, so a schema reused with other metadata keeps its own. */
+function meta<T extends z.ZodMiniType>(schema: T, data: GlobalMeta): T {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, data);
+  return copy;
+}
+
+function withoutNulls<T extends z.ZodMiniType<object>>(schema: T) {
+  return z.pipe(
+    schema,
+    z.transform((value: z.output<T>) => dropNulls(value)),
+  );
+}
+
 const StringMap = z.record(z.string(), z.string());
-const Uint = z.int().nonnegative();
+const Uint = z.int().check(z.nonnegative());
 
 // ---------------------------------------------------------------------------------------------------------
 // Config and secrets
 
-const ConfigPropertyInput = z
-  .strictObject({
-    name: z.string().meta({ description: 'Name of the configuration' }),
-    properties: StringMap.nullish().meta({
+const ConfigPropertyInput = meta(
+  z.strictObject({
+    name: meta(z.string(), { description: 'Name of the configuration' }),
+    properties: meta(z.nullish(StringMap), {
       description:
         'Values wadm writes and owns. Without them the configuration is managed outside wadm and must already exist.',
     }),
-  })
-  .meta({ id: 'ConfigProperty', description: 'A named configuration for a component, provider or link end' });
-export const ConfigPropertySchema = ConfigPropertyInput.transform(dropNulls);
+  }),
+  { id: 'ConfigProperty', description: 'A named configuration for a component, provider or link end' },
+);
+export const ConfigPropertySchema = withoutNulls(ConfigPropertyInput);
 
-const SecretSourcePropertyInput = z
-  .object({
-    policy: z
-      .string()
-      .meta({ description: 'Name of the secret policy (in spec.policies) that says which backend to ask' }),
-    key: z.string().meta({ description: 'Key of the secret in the backend' }),
-    field: z.string().nullish().meta({ description: 'A single field of the secret' }),
-    version: z.string().nullish().meta({ description: 'Version of the secret; the latest when absent' }),
-  })
-  .meta({ id: 'SecretSourceProperty', description: 'Where a secret comes from' });
+const SecretSourcePropertyInput = meta(
+  z.object({
+    policy: meta(z.string(), {
+      description: 'Name of the secret policy (in spec.policies) that says which backend to ask',
+    }),
+    key: meta(z.string(), { description: 'Key of the secret in the backend' }),
+    field: meta(z.nullish(z.string()), { description: 'A single field of the secret' }),
+    version: meta(z.nullish(z.string()), { description: 'Version of the secret; the latest when absent' }),
+  }),
+  { id: 'SecretSourceProperty', description: 'Where a secret comes from' },
+);
 
-const SecretPropertyInput = z
-  .object({
-    name: z.string().meta({ description: 'Name the component or provider uses to look the secret up' }),
-    properties: SecretSourcePropertyInput.transform(dropNulls),
-  })
-  .meta({ id: 'SecretProperty', description: 'A secret reference' });
+const SecretPropertyInput = meta(
+  z.object({
+    name: meta(z.string(), { description: 'Name the component or provider uses to look the secret up' }),
+    properties: withoutNulls(SecretSourcePropertyInput),
+  }),
+  { id: 'SecretProperty', description: 'A secret reference' },
+);
 export const SecretPropertySchema = SecretPropertyInput;
 
-const ConfigList = z.array(ConfigPropertySchema).default([]);
-const SecretList = z.array(SecretPropertySchema).default([]);
+const ConfigList = z._default(z.array(ConfigPropertySchema), []);
+const SecretList = z._default(z.array(SecretPropertySchema), []);
 
 // ---------------------------------------------------------------------------------------------------------
 // Components
 
-const SharedApplicationRefSchema = z
-  .object({
-    name: z.string().meta({ description: 'Name of the shared application' }),
-    component: z.string().meta({ description: 'Name of the component inside the shared application' }),
-  })
-  .meta({
+const SharedApplicationRefSchema = meta(
+  z.object({
+    name: meta(z.string(), { description: 'Name of the shared application' }),
+    component: meta(z.string(), { description: 'Name of the component inside the shared application' }),
+  }),
+  {
     id: 'SharedApplicationComponentProperties',
     description: 'A component defined by another, shared, application',
-  });
+  },
+);
 
 function workloadProperties(id: string, what: string) {
-  return z
-    .strictObject({
-      image: z
-        .string()
-        .nullish()
-        .meta({ description: 'OCI reference or file:// path of the image. Required unless `application` is given.' }),
-      application: SharedApplicationRefSchema.nullish().meta({
-        description: 'Use a component of a shared application instead of an image. Cannot be combined with `image`.',
+  return withoutNulls(
+    meta(
+      z.strictObject({
+        image: meta(z.nullish(z.string()), {
+          description: 'OCI reference or file:// path of the image. Required unless `application` is given.',
+        }),
+        application: meta(z.nullish(SharedApplicationRefSchema), {
+          description: 'Use a component of a shared application instead of an image. Cannot be combined with `image`.',
+        }),
+        id: meta(z.nullish(z.string()), {
+          description: `Explicit ${what} ID. Derived from the application and component names when absent.`,
+        }),
+        config: meta(ConfigList, { description: `Named configuration given to the ${what}` }),
+        secrets: meta(SecretList, { description: `Secrets given to the ${what}` }),
       }),
-      id: z
-        .string()
-        .nullish()
-        .meta({ description: `Explicit ${what} ID. Derived from the application and component names when absent.` }),
-      config: ConfigList.meta({ description: `Named configuration given to the ${what}` }),
-      secrets: SecretList.meta({ description: `Secrets given to the ${what}` }),
-    })
-    .meta({ id, description: `Properties of a ${what}` })
-    .transform(dropNulls);
+      { id, description: `Properties of a ${what}` },
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Trait properties: an untagged union tried in the order Link, SpreadScaler, Custom (wadm.md §1.6).
 
-const TargetConfigInput = z
-  .object({
-    name: z.string().meta({ description: 'Name of the target component in spec.components' }),
-    config: ConfigList.meta({ description: 'Configuration for the target end of the link' }),
-    secrets: SecretList.meta({ description: 'Secrets for the target end of the link' }),
-  })
-  .meta({ id: 'TargetConfig', description: 'The target of a link' });
+const TargetConfigInput = meta(
+  z.object({
+    name: meta(z.string(), { description: 'Name of the target component in spec.components' }),
+    config: meta(ConfigList, { description: 'Configuration for the target end of the link' }),
+    secrets: meta(SecretList, { description: 'Secrets for the target end of the link' }),
+  }),
+  { id: 'TargetConfig', description: 'The target of a link' },
+);
 
-const ConfigDefinitionInput = z
-  .object({ config: ConfigList, secrets: SecretList })
-  .meta({ id: 'ConfigDefinition', description: 'Configuration and secrets for the source end of a link' });
+const ConfigDefinitionInput = meta(z.object({ config: ConfigList, secrets: SecretList }), {
+  id: 'ConfigDefinition',
+  description: 'Configuration and secrets for the source end of a link',
+});
 
-const LinkPropertyInput = z
-  .object({
-    namespace: z.string().meta({ description: 'WIT namespace, e.g. wasi' }),
-    package: z.string().meta({ description: 'WIT package, e.g. http' }),
-    interfaces: z.array(z.string()).meta({ description: 'WIT interfaces, e.g. [incoming-handler]' }),
-    source: ConfigDefinitionInput.nullish().meta({ description: 'Configuration and secrets for the source end' }),
-    target: z
-      .union([
-        z.string().meta({
+const LinkPropertyInput = meta(
+  z.object({
+    namespace: meta(z.string(), { description: 'WIT namespace, e.g. wasi' }),
+    package: meta(z.string(), { description: 'WIT package, e.g. http' }),
+    interfaces: meta(z.array(z.string()), { description: 'WIT interfaces, e.g. [incoming-handler]' }),
+    source: meta(z.nullish(ConfigDefinitionInput), { description: 'Configuration and secrets for the source end' }),
+    target: z.optional(
+      z.union([
+        meta(z.string(), {
           deprecated: true,
           description: 'Legacy form: the target component name (configuration goes in target_config)',
         }),
         TargetConfigInput,
-      ])
-      .optional(),
-    name: z.string().nullish().meta({ description: 'Link name; "default" when absent' }),
-    source_config: z
-      .array(ConfigPropertySchema)
-      .nullish()
-      .meta({ deprecated: true, writeOnly: true, description: 'Deprecated: use source.config' }),
-    target_config: z
-      .array(ConfigPropertySchema)
-      .nullish()
-      .meta({ deprecated: true, writeOnly: true, description: 'Deprecated: use target.config' }),
-  })
-  .meta({ id: 'LinkProperty', description: 'Properties of a link trait' });
+      ]),
+    ),
+    name: meta(z.nullish(z.string()), { description: 'Link name; "default" when absent' }),
+    source_config: meta(z.nullish(z.array(ConfigPropertySchema)), {
+      deprecated: true,
+      writeOnly: true,
+      description: 'Deprecated: use source.config',
+    }),
+    target_config: meta(z.nullish(z.array(ConfigPropertySchema)), {
+      deprecated: true,
+      writeOnly: true,
+      description: 'Deprecated: use target.config',
+    }),
+  }),
+  { id: 'LinkProperty', description: 'Properties of a link trait' },
+);
 
 /** wadm only reads `target_config` when `target` is a bare string; otherwise it is ignored, even if malformed. */
 function ignoreUnusedTargetConfig(value: unknown): unknown {
@@ -183,25 +217,35 @@ function normalizeLink(link: LinkPropertyParsed) {
   };
 }
 
-export const LinkPropertySchema = z.preprocess(ignoreUnusedTargetConfig, LinkPropertyInput).transform(normalizeLink);
+/** Classic zod's `z.preprocess(fn, schema)`: the function's result is parsed by the schema. */
+function preprocess<T extends z.ZodMiniType>(fn: (value: unknown) => unknown, schema: T) {
+  return z.pipe(z.transform(fn), schema);
+}
 
-const SpreadInput = z
-  .strictObject({
-    name: z.string().meta({ description: 'Name of the spread' }),
-    requirements: StringMap.meta({
+export const LinkPropertySchema = z.pipe(
+  preprocess(ignoreUnusedTargetConfig, LinkPropertyInput),
+  z.transform(normalizeLink),
+);
+
+const SpreadInput = meta(
+  z.strictObject({
+    name: meta(z.string(), { description: 'Name of the spread' }),
+    requirements: meta(StringMap, {
       description: 'Host labels a host must have (all of them) to receive instances of this spread',
     }),
-    weight: Uint.nullish().meta({ description: 'Relative share of the instances (default 100)' }),
-  })
-  .meta({ id: 'Spread', description: 'A group of hosts selected by labels' });
-export const SpreadSchema = SpreadInput.transform(dropNulls);
+    weight: meta(z.nullish(Uint), { description: 'Relative share of the instances (default 100)' }),
+  }),
+  { id: 'Spread', description: 'A group of hosts selected by labels' },
+);
+export const SpreadSchema = withoutNulls(SpreadInput);
 
-const SpreadScalerPropertyInput = z
-  .strictObject({
-    instances: Uint.meta({ description: 'Number of instances (alias: replicas)' }),
-    spread: z.array(SpreadSchema).default([]).meta({ description: 'How instances are spread over hosts' }),
-  })
-  .meta({ id: 'SpreadScalerProperty', description: 'Properties of a spreadscaler or daemonscaler trait' });
+const SpreadScalerPropertyInput = meta(
+  z.strictObject({
+    instances: meta(Uint, { description: 'Number of instances (alias: replicas)' }),
+    spread: meta(z._default(z.array(SpreadSchema), []), { description: 'How instances are spread over hosts' }),
+  }),
+  { id: 'SpreadScalerProperty', description: 'Properties of a spreadscaler or daemonscaler trait' },
+);
 
 /** `replicas` is an input alias of `instances`. With both present the alias stays and is rejected as unknown. */
 function aliasReplicas(value: unknown): unknown {
@@ -212,7 +256,7 @@ function aliasReplicas(value: unknown): unknown {
   return value;
 }
 
-export const SpreadScalerPropertySchema = z.preprocess(aliasReplicas, SpreadScalerPropertyInput);
+export const SpreadScalerPropertySchema = preprocess(aliasReplicas, SpreadScalerPropertyInput);
 
 /** Any value other than a missing one: properties of traits wadm does not know (ignored by wadm). */
 export type CustomTraitProperty = Record<string, unknown> | unknown[] | string | number | boolean | null;
@@ -220,77 +264,85 @@ const CustomTraitPropertySchema = z.custom<CustomTraitProperty>((value) => value
   message: 'required',
 });
 
-export const TraitPropertySchema = z
-  .union([LinkPropertySchema, SpreadScalerPropertySchema, CustomTraitPropertySchema])
-  .meta({ id: 'TraitProperty', description: 'Link properties, scaler properties, or anything else for custom traits' });
+export const TraitPropertySchema = meta(
+  z.union([LinkPropertySchema, SpreadScalerPropertySchema, CustomTraitPropertySchema]),
+  { id: 'TraitProperty', description: 'Link properties, scaler properties, or anything else for custom traits' },
+);
 
-export const TraitSchema = z
-  .strictObject({
-    type: z
-      .string()
-      .meta({ description: 'spreadscaler, daemonscaler or link; other types are accepted and ignored by wadm' }),
+export const TraitSchema = meta(
+  z.strictObject({
+    type: meta(z.string(), {
+      description: 'spreadscaler, daemonscaler or link; other types are accepted and ignored by wadm',
+    }),
     properties: TraitPropertySchema,
-  })
-  .meta({ id: 'Trait', description: 'A trait: how a component is scaled or linked' });
+  }),
+  { id: 'Trait', description: 'A trait: how a component is scaled or linked' },
+);
 
-const Traits = z.array(TraitSchema).nullish().meta({ description: 'Scalers and links of this component' });
+const Traits = meta(z.nullish(z.array(TraitSchema)), { description: 'Scalers and links of this component' });
 
 const ComponentVariant = z.object({
-  name: z.string().meta({ description: 'Name of the component, unique in the manifest' }),
-  type: z
-    .literal(['component', 'actor'])
-    .meta({ description: 'A WebAssembly component ("actor" is a deprecated alias)' }),
+  name: meta(z.string(), { description: 'Name of the component, unique in the manifest' }),
+  type: meta(z.literal(['component', 'actor']), {
+    description: 'A WebAssembly component ("actor" is a deprecated alias)',
+  }),
   properties: workloadProperties('ComponentProperties', 'component'),
   traits: Traits,
 });
 const CapabilityVariant = z.object({
-  name: z.string().meta({ description: 'Name of the capability provider, unique in the manifest' }),
-  type: z.literal('capability').meta({ description: 'A capability provider' }),
+  name: meta(z.string(), { description: 'Name of the capability provider, unique in the manifest' }),
+  type: meta(z.literal('capability'), { description: 'A capability provider' }),
   properties: workloadProperties('CapabilityProperties', 'capability provider'),
   traits: Traits,
 });
 
-export const ComponentSchema = z
-  .discriminatedUnion('type', [ComponentVariant, CapabilityVariant])
-  .meta({ id: 'Component', description: 'A component or capability provider of the application' })
-  .transform((c) => ({
+export const ComponentSchema = z.pipe(
+  meta(z.discriminatedUnion('type', [ComponentVariant, CapabilityVariant]), {
+    id: 'Component',
+    description: 'A component or capability provider of the application',
+  }),
+  z.transform((c) => ({
     name: c.name,
     type: c.type === 'actor' ? ('component' as const) : c.type,
     properties: c.properties,
     ...(c.traits != null ? { traits: c.traits } : {}),
-  }));
+  })),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Top level
 
-export const PolicySchema = z
-  .object({
-    name: z.string().meta({ description: 'Name of the policy' }),
-    properties: StringMap.meta({ description: 'Policy settings (a secret policy needs `backend`)' }),
-    type: z.string().meta({ description: 'Policy type, e.g. policy.secret.wasmcloud.dev/v1alpha1' }),
-  })
-  .meta({ id: 'Policy', description: 'An application-wide policy' });
+export const PolicySchema = meta(
+  z.object({
+    name: meta(z.string(), { description: 'Name of the policy' }),
+    properties: meta(StringMap, { description: 'Policy settings (a secret policy needs `backend`)' }),
+    type: meta(z.string(), { description: 'Policy type, e.g. policy.secret.wasmcloud.dev/v1alpha1' }),
+  }),
+  { id: 'Policy', description: 'An application-wide policy' },
+);
 
-export const MetadataSchema = z
-  .object({
-    name: z.string().meta({ description: 'Application name, unique in the lattice' }),
-    annotations: StringMap.meta({
+export const MetadataSchema = meta(
+  z.object({
+    name: meta(z.string(), { description: 'Application name, unique in the lattice' }),
+    annotations: meta(StringMap, {
       description: 'Annotations such as version and description (may be empty, but must be present)',
     }),
-    labels: StringMap.default({}).meta({ description: 'Labels' }),
-  })
-  .meta({ id: 'Metadata', description: 'Name, annotations and labels of the application' });
+    labels: meta(z._default(StringMap, {}), { description: 'Labels' }),
+  }),
+  { id: 'Metadata', description: 'Name, annotations and labels of the application' },
+);
 
-export const SpecificationSchema = z
-  .object({
-    components: z.array(ComponentSchema).meta({ description: 'Components and capability providers' }),
-    policies: z.array(PolicySchema).default([]).meta({ description: 'Policies (e.g. secret backends)' }),
-  })
-  .meta({ id: 'Specification', description: 'What the application is made of' });
+export const SpecificationSchema = meta(
+  z.object({
+    components: meta(z.array(ComponentSchema), { description: 'Components and capability providers' }),
+    policies: meta(z._default(z.array(PolicySchema), []), { description: 'Policies (e.g. secret backends)' }),
+  }),
+  { id: 'Specification', description: 'What the application is made of' },
+);
 
 export const ManifestSchema = z.strictObject({
-  apiVersion: z.string().meta({ description: 'OAM API version (core.oam.dev/v1beta1)' }),
-  kind: z.string().meta({ description: 'Manifest kind (Application)' }),
+  apiVersion: meta(z.string(), { description: 'OAM API version (core.oam.dev/v1beta1)' }),
+  kind: meta(z.string(), { description: 'Manifest kind (Application)' }),
   metadata: MetadataSchema,
   spec: SpecificationSchema,
 });

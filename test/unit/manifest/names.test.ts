@@ -1,6 +1,13 @@
 /** Pure helpers: IDs and names as wadm computes them (wadm.md §4.6), versions, shared apps, link names. */
 import { describe, expect, it } from 'vitest';
-import { componentId, isSharedApp, isValidLinkName, manifestVersion, sanitize } from '../../../src/manifest/names.js';
+import {
+  componentId,
+  isSharedApp,
+  isValidLinkName,
+  isValidManifestName,
+  manifestVersion,
+  sanitize,
+} from '../../../src/manifest/names.js';
 
 const comp = (name: string, properties: Record<string, unknown> = {}) => ({
   name,
@@ -49,5 +56,18 @@ describe('link names', () => {
   it('are DNS labels', () => {
     for (const ok of ['default', 'cache', 'a', '0-x', 'redis-2']) expect(isValidLinkName(ok)).toBe(true);
     for (const bad of ['', 'Cache', '-x', 'a_b', 'a.b', 'x'.repeat(64)]) expect(isValidLinkName(bad)).toBe(false);
+  });
+});
+
+describe('isValidManifestName (Rust `^[-\\w]+$`, Unicode-aware)', () => {
+  it.each(['my-app', 'A_1', '-', '_', 'héllo_wörld', 'приложение', '名前', 'e\u0301', 'a\u200db', '٣'])(
+    'accepts %j',
+    (name) => {
+      expect(isValidManifestName(name)).toBe(true);
+    },
+  );
+
+  it.each(['', 'my app', 'my.app', 'app!', 'héllo!', 'приложение.', '名前 ', '€', 'a\u00a0b'])('rejects %j', (name) => {
+    expect(isValidManifestName(name)).toBe(false);
   });
 });
