@@ -6,6 +6,9 @@
  */
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 
+const BATCH = 1000;
+const IDLE_MS = 1000;
+
 export async function readLastPerSubject(
   js: JetStreamClient,
   stream: string,
@@ -20,14 +23,18 @@ export async function readLastPerSubject(
   try {
     const info = await consumer.info(true);
     if (info.num_pending === 0) return;
-    const messages = await consumer.consume();
-    try {
-      for await (const m of messages) {
+    // The pass ends at the message that leaves nothing pending. A message counted as pending can vanish before it
+    // is delivered (a concurrent KV delete purges its subject), so a fetch that stays empty for `IDLE_MS` ends the
+    // pass too, instead of waiting forever for it.
+    for (;;) {
+      const batch = await consumer.fetch({ max_messages: BATCH, expires: IDLE_MS });
+      let delivered = 0;
+      for await (const m of batch) {
+        delivered++;
         onMessage(m);
-        if (m.info.pending === 0) break;
+        if (m.info.pending === 0) return;
       }
-    } finally {
-      messages.stop();
+      if (delivered === 0) return;
     }
   } finally {
     await consumer.delete().catch(() => {});
