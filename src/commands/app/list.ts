@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags';
-import { redraw, WadmCommand } from '../../cli/wadm-command.js';
+import { WadmCommand } from '../../cli/wadm-command.js';
+import { redraw, untilInterrupted } from '../../cli/watch-loop.js';
 import type { ModelSummary } from '../../wadm/types.js';
 
 export default class AppList extends WadmCommand {
@@ -29,7 +30,7 @@ export default class AppList extends WadmCommand {
     const apps = await this.withWadm(flags, 'Retrieving applications ...', async (ctx) => {
       if (!flags.watch) return ctx.client.list();
       let latest: ModelSummary[] = [];
-      await this.untilInterrupted(flags['watch-interval-ms'], async () => {
+      await untilInterrupted(flags['watch-interval-ms'], async () => {
         latest = await ctx.client.list();
         ctx.progress('');
         if (!this.json) redraw(appsTable(latest) + '\n(watching, Ctrl+C to stop)\n');

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import { redraw, WadmCommand } from '../../cli/wadm-command.js';
+import { WadmCommand } from '../../cli/wadm-command.js';
+import { redraw, untilInterrupted } from '../../cli/watch-loop.js';
 import type { Status } from '../../wadm/types.js';
 
 export default class AppStatus extends WadmCommand {
@@ -50,7 +51,7 @@ export default class AppStatus extends WadmCommand {
         }
       })().catch(() => {});
       try {
-        await this.untilInterrupted(flags['watch-interval-ms'], async (wake) => {
+        await untilInterrupted(flags['watch-interval-ms'], async (wake) => {
           wakeUp = wake;
           latest = pushed ?? (await ctx.client.status(name));
           pushed = undefined;

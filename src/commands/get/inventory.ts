@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { UserError } from '../../errors.js';
 import { LatticeCommand, type LatticeContext } from '../../cli/lattice-command.js';
 import { inventoriesText } from '../../cli/lattice-render.js';
+import { redraw, untilInterrupted } from '../../cli/watch-loop.js';
 import type { HostInventory } from '../../lattice/types.js';
 
 export default class GetInventory extends LatticeCommand {
@@ -65,26 +66,11 @@ export default class GetInventory extends LatticeCommand {
       return;
     }
     await this.withLattice(flags, 'Retrieving inventory ...', async (ctx) => {
-      let stopped = false;
-      let wake: () => void = () => {};
-      const onSigint = () => {
-        stopped = true;
-        wake();
-      };
-      process.once('SIGINT', onSigint);
-      try {
-        while (!stopped) {
-          const invs = await fetch(ctx);
-          ctx.progress('');
-          process.stdout.write('\u001b[2J\u001b[H' + inventoriesText(invs));
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, flags['watch-interval-ms']);
-          });
-        }
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
+      await untilInterrupted(flags['watch-interval-ms'], async () => {
+        const invs = await fetch(ctx);
+        ctx.progress('');
+        redraw(inventoriesText(invs));
+      });
     });
     this.emit({}, 'Completed Watching Inventory');
   }
