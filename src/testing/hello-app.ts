@@ -1,38 +1,28 @@
 /**
  * (Shared by tests and bench/, so it lives outside test/; not part of the library's exports.)
- * The manifest the end-to-end tests and benchmarks deploy: a component behind the built-in http-server.
+ * The manifests the end-to-end tests and benchmarks deploy: a component behind the built-in http-server.
  */
 
-/** The hello app: `hello` (a spreadscaler of `instances`) linked from the built-in http-server on `port`. */
-export function helloApp(o: {
-  name: string;
-  port: number;
-  image: string;
-  version?: string;
-  instances?: number;
-}): string {
-  return `
+const head = (name: string, version: string, image: string, instances: number) => `
 apiVersion: core.oam.dev/v1beta1
 kind: Application
 metadata:
-  name: ${o.name}
+  name: ${name}
   annotations:
-    version: ${o.version ?? 'v1'}
+    version: ${version}
 spec:
   components:
     - name: hello
       type: component
       properties:
-        image: ${o.image}
+        image: ${image}
       traits:
         - type: spreadscaler
           properties:
-            instances: ${o.instances ?? 1}
-    - name: httpserver
-      type: capability
-      properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
-      traits:
+            instances: ${instances}`;
+
+/** The link from an http-server capability to `hello`, listening on `port` (config `configName`). */
+const serverLink = (configName: string, port: number) => `
         - type: link
           properties:
             namespace: wasi
@@ -42,9 +32,26 @@ spec:
               name: hello
             source:
               config:
-                - name: listen
+                - name: ${configName}
                   properties:
-                    address: 127.0.0.1:${o.port}
+                    address: 127.0.0.1:${port}`;
+
+const HTTP_SERVER = 'ghcr.io/wasmcloud/http-server:0.24.0';
+
+/** The hello app: `hello` (a spreadscaler of `instances`) linked from the built-in http-server on `port`. */
+export function helloApp(o: {
+  name: string;
+  port: number;
+  image: string;
+  version?: string;
+  instances?: number;
+}): string {
+  return `${head(o.name, o.version ?? 'v1', o.image, o.instances ?? 1)}
+    - name: httpserver
+      type: capability
+      properties:
+        image: ${HTTP_SERVER}
+      traits:${serverLink('listen', o.port)}
 `;
 }
 
@@ -57,7 +64,7 @@ export function twoZoneHelloApp(o: { name: string; image: string; ports: { a: nu
     - name: http-${zone}
       type: capability
       properties:
-        image: ghcr.io/wasmcloud/http-server:0.24.0
+        image: ${HTTP_SERVER}
       traits:
         - type: spreadscaler
           properties:
@@ -65,37 +72,7 @@ export function twoZoneHelloApp(o: { name: string; image: string; ports: { a: nu
             spread:
               - name: zone-${zone}
                 requirements:
-                  zone: ${zone}
-        - type: link
-          properties:
-            namespace: wasi
-            package: http
-            interfaces: [incoming-handler]
-            target:
-              name: hello
-            source:
-              config:
-                - name: listen-${zone}
-                  properties:
-                    address: 127.0.0.1:${o.ports[zone]}`;
-  return `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${o.name}
-  annotations:
-    version: v1
-spec:
-  components:
-    - name: hello
-      type: component
-      properties:
-        image: ${o.image}
-      traits:
-        - type: spreadscaler
-          properties:
-            instances: 1
-${server('a')}
-${server('b')}
+                  zone: ${zone}${serverLink(`listen-${zone}`, o.ports[zone])}`;
+  return `${head(o.name, 'v1', o.image, 1)}${server('a')}${server('b')}
 `;
 }
