@@ -14,7 +14,18 @@ import { caBundle } from '../oci/tls.js';
 import type { HostOciOptions } from './oci-fetcher.js';
 import type { HostOptions, NatsEndpoint } from './options.js';
 
-export interface HostFlagValues {
+/** The OCI flags `wash host` and `wash up` share (each merged with its environment variable by oclif). */
+export interface OciFlagValues {
+  'allow-latest'?: boolean;
+  'allowed-insecure'?: string[];
+  'registry-mirror'?: string[];
+  'oci-registry'?: string;
+  'oci-user'?: string;
+  'oci-password'?: string;
+  'oci-tls-ca-file'?: string;
+}
+
+export interface HostFlagValues extends OciFlagValues {
   lattice?: string;
   'host-seed'?: string;
   'nats-url'?: string;
@@ -57,20 +68,13 @@ export interface HostFlagValues {
   'structured-logging'?: boolean;
   'component-auctions'?: boolean;
   'provider-auctions'?: boolean;
-  'allow-latest'?: boolean;
-  'allowed-insecure'?: string[];
-  'registry-mirror'?: string[];
-  'oci-registry'?: string;
-  'oci-user'?: string;
-  'oci-password'?: string;
-  'oci-tls-ca-file'?: string;
 }
 
 /**
  * `--allow-latest`, `--allowed-insecure`, `--registry-mirror`, `--oci-registry/-user/-password`, `--oci-tls-ca-file`
  * → the host's OCI settings.
  */
-export function hostOciOptionsFromFlags(f: HostFlagValues): HostOciOptions {
+export function hostOciOptionsFromFlags(f: OciFlagValues): HostOciOptions {
   const credentials: Record<string, RegistryCredential> = {};
   if (f['oci-user'] !== undefined || f['oci-password'] !== undefined) {
     const registry = f['oci-registry']?.trim().replace(/^(oci|https?):\/\//, '');

@@ -3,10 +3,11 @@
  * validated `UpOptions`, as `host/settings.ts` does for `wash host`.
  */
 import { resolve } from 'node:path';
+import type { OciFlagValues } from '../host/settings.js';
 import type { WashContext } from '../lattice/options.js';
 import { UP_DEFAULTS, parseLabels, upFileLoadSettings, validateUpOptions, type UpOptions } from './options.js';
 
-export interface UpFlagValues {
+export interface UpFlagValues extends OciFlagValues {
   lattice?: string;
   'nats-host'?: string;
   'nats-port'?: number;
@@ -23,13 +24,6 @@ export interface UpFlagValues {
   'allow-file-load'?: boolean;
   'allow-file-load-dirs'?: string;
   'js-replicas'?: number;
-  'allow-latest'?: boolean;
-  'allowed-insecure'?: string[];
-  'registry-mirror'?: string[];
-  'oci-registry'?: string;
-  'oci-user'?: string;
-  'oci-password'?: string;
-  'oci-tls-ca-file'?: string;
   'multi-local': boolean;
   'log-level': string;
   'enable-structured-logging': boolean;
