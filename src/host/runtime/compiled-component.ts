@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { ASYNC_INTERFACE_FUNCTIONS, asyncPlan, type AsyncPlan, type CustomFunctions } from './async-plan.js';
 import { capModuleMemory } from './memory-limit.js';
 import { exportMutableState } from './state-exports.js';
+import { coreExportNames } from './wasm-bytes.js';
+import { trackMemoryWrites, type WriteTracking, WRITE_TRACKING_VERSION } from './write-tracking.js';
 import { detectServingStyle, producedByComponentizeJs } from './style.js';
 import { patchGlue } from './glue.js';
 import { resolveTranspiler, transpileInWorker, TRANSPILE_OPTIONS } from './transpile.js';
@@ -37,6 +39,8 @@ export interface CompiledComponent {
   componentizeJs: boolean;
   /** Core modules export their mutable state (see state-exports.ts), so instances can be recycled. */
   stateExported: boolean;
+  /** Every core module that can write memory records the pages it wrote (write-tracking.ts). */
+  writesTracked: boolean;
   /**
    * Imports some host functions asynchronously (JSPI, see async-plan.ts): its HTTP handler returns a
    * promise, and other calls into it may be in flight while one instance waits.
@@ -156,6 +160,35 @@ async function transpileToCache(bytes: Uint8Array, dir: string, key: string): Pr
   return meta;
 }
 
+/**
+ * The module with write tracking, cached beside the transpiled files (instrumenting a 13 MB StarlingMonkey module
+ * takes ~0.3 s); keyed by the instrumenter's version and the memory cap, which changes the module it starts from.
+ */
+async function trackedModule(
+  dir: string,
+  name: string,
+  code: Uint8Array,
+  maxLinearMemoryBytes: number | undefined,
+): Promise<WriteTracking> {
+  const file = join(dir, `${name}.writes-v${WRITE_TRACKING_VERSION}-${maxLinearMemoryBytes ?? 'uncapped'}.wasm`);
+  try {
+    return { tracked: true, bytes: new Uint8Array(await readFile(file)), instrumented: true };
+  } catch {
+    // not cached yet
+  }
+  const tracking = trackMemoryWrites(code);
+  if (tracking.tracked && tracking.instrumented) {
+    const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      await writeFile(tmp, tracking.bytes);
+      await rename(tmp, file);
+    } catch {
+      await rm(tmp, { force: true });
+    }
+  }
+  return tracking;
+}
+
 export async function compileComponent(
   bytes: Uint8Array,
   opts: {
@@ -176,13 +209,33 @@ export async function compileComponent(
     );
   }
 
-  const modules = new Map<string, WebAssembly.Module>();
-  let stateExported = meta.componentizeJs;
-  await Promise.all(
+  const codes = await Promise.all(
     meta.wasmFiles.map(async (name) => {
       let code: Uint8Array<ArrayBuffer> = new Uint8Array(await readFile(join(dir, name)));
       if (opts.maxLinearMemoryBytes !== undefined)
         code = capModuleMemory(code, opts.maxLinearMemoryBytes) as Uint8Array<ArrayBuffer>;
+      return { name, code };
+    }),
+  );
+  const style = detectServingStyle({
+    componentizeJs: meta.componentizeJs,
+    coreModuleExports: codes.map(({ code }) => coreExportNames(code)),
+  });
+  let stateExported = meta.componentizeJs;
+  // Only FetchEvent instances are reset after each request; tracking their writes makes the reset cheap.
+  let writesTracked = stateExported && style === 'fetch-event';
+  const modules = new Map<string, WebAssembly.Module>();
+  await Promise.all(
+    codes.map(async ({ name, code: original }) => {
+      let code = original;
+      if (writesTracked) {
+        const tracking = await trackedModule(dir, name, code, opts.maxLinearMemoryBytes);
+        if (tracking.tracked) code = tracking.bytes as Uint8Array<ArrayBuffer>;
+        else {
+          writesTracked = false;
+          opts.log?.('debug', `${name}: instance resets compare the whole memory (${tracking.reason})`);
+        }
+      }
       if (stateExported) {
         try {
           code = exportMutableState(code).bytes as Uint8Array<ArrayBuffer>;
@@ -194,10 +247,6 @@ export async function compileComponent(
     }),
   );
   const glue = (await import(pathToFileURL(join(dir, GLUE_FILE)).href)) as GlueModule;
-  const style = detectServingStyle({
-    componentizeJs: meta.componentizeJs,
-    coreModuleExports: [...modules.values()].map((m) => WebAssembly.Module.exports(m).map((e) => e.name)),
-  });
   const getCoreModule = (name: string): WebAssembly.Module => {
     const module = modules.get(name);
     if (!module) throw new Error(`transpiled component is missing core module ${name}`);
@@ -210,6 +259,7 @@ export async function compileComponent(
     style,
     componentizeJs: meta.componentizeJs,
     stateExported,
+    writesTracked: writesTracked && stateExported,
     async: meta.asyncPlan !== null && meta.asyncPlan !== undefined,
     instantiate: (imports) => {
       const cores: WebAssembly.Instance[] = [];

@@ -37,6 +37,7 @@ interface Instance {
 
 interface Settings {
   maxExecutionTimeMs?: number;
+  verifyInstanceReset?: boolean;
   log: (level: LogLevel, componentId: string, message: string) => void;
   onStopped?: () => void;
 }
@@ -172,6 +173,8 @@ export class HttpComponent implements RunningComponent {
   #inFlight = 0;
   #served = 0;
   #failed = 0;
+  /** With `verifyInstanceReset`: memory chunks a tracked reset left changed (must stay 0). */
+  #resetMisses = 0;
   #stopping: Promise<void> | undefined;
   #idle: (() => void) | undefined;
 
@@ -366,7 +369,7 @@ export class HttpComponent implements RunningComponent {
       return 'retry';
     }
     // A recycled instance goes back only if its fresh state could be restored exactly.
-    this.#pool.release(instance, healthy && (!instance.snapshot || instance.snapshot.restore()));
+    this.#release(instance, healthy);
     if (healthy) return 'ok';
 
     if (failure instanceof ExecutionTimeout) {
@@ -425,7 +428,7 @@ export class HttpComponent implements RunningComponent {
           );
         }
       } finally {
-        this.#pool.release(instance, healthy && (!instance.snapshot || instance.snapshot.restore()));
+        this.#release(instance, healthy);
       }
     } finally {
       this.#inFlight--;
@@ -472,7 +475,7 @@ export class HttpComponent implements RunningComponent {
           throw err;
         }
       } finally {
-        this.#pool.release(inst, healthy && (!inst.snapshot || inst.snapshot.restore()));
+        this.#release(inst, healthy);
       }
     } finally {
       this.#inFlight--;
@@ -518,8 +521,27 @@ export class HttpComponent implements RunningComponent {
     const handler =
       exports.incomingHandler ?? (exports['wasi:http/incoming-handler'] as Instance['handler'] | undefined);
     return this.#recycle
-      ? { exports, handler, served: 0, snapshot: new CoreStateSnapshot(cores) }
+      ? {
+          exports,
+          handler,
+          served: 0,
+          snapshot: new CoreStateSnapshot(cores, {
+            tracked: this.#compiled.writesTracked,
+            verify: this.#settings.verifyInstanceReset,
+          }),
+        }
       : { exports, handler, served: 0 };
+  }
+
+  /** Back to the pool; a recycled instance only if its fresh state could be restored exactly. */
+  #release(instance: Instance, healthy: boolean): void {
+    let reusable = healthy;
+    if (healthy && instance.snapshot) {
+      reusable = instance.snapshot.restore();
+      this.#resetMisses += instance.snapshot.missedChunks;
+      instance.snapshot.missedChunks = 0;
+    }
+    this.#pool.release(instance, reusable);
   }
 
   #log(level: LogLevel, message: string): void {
@@ -553,6 +575,12 @@ export class HttpComponent implements RunningComponent {
     return this.#stopping;
   }
 
+  #instanceReset(): RunningComponentStats['instanceReset'] {
+    if (this.#style === 'reusable') return 'none';
+    if (!this.#recycle) return 'new-instance';
+    return this.#compiled.writesTracked ? 'written-pages' : 'snapshot';
+  }
+
   stats(): RunningComponentStats {
     return {
       instances: this.#pool.size,
@@ -560,7 +588,8 @@ export class HttpComponent implements RunningComponent {
       served: this.#served,
       failed: this.#failed,
       style: this.#style,
-      instanceReset: this.#style === 'reusable' ? 'none' : this.#recycle ? 'snapshot' : 'new-instance',
+      instanceReset: this.#instanceReset(),
+      ...(this.#settings.verifyInstanceReset ? { instanceResetMisses: this.#resetMisses } : {}),
     };
   }
 }

@@ -47,6 +47,7 @@ export class ComponentRuntime {
     if (!compiled) throw new Error("start() needs a LoadedComponent returned by this runtime's load()");
     const running: HttpComponent = new HttpComponent(compiled, opts, {
       maxExecutionTimeMs: this.#opts.maxExecutionTimeMs,
+      verifyInstanceReset: this.#opts.verifyInstanceReset,
       log: this.#log,
       onStopped: () => this.#running.delete(running),
     });

@@ -9,6 +9,11 @@ export interface RuntimeOptions {
   maxExecutionTimeMs?: number;
   /** Upper bound for each instance's linear memory; growing past it traps that instance. */
   maxLinearMemoryBytes?: number;
+  /**
+   * Checks every written-pages reset of a FetchEvent instance against a full compare with its snapshot and counts
+   * what it missed in `stats().instanceResetMisses` (for tests; costs the full compare).
+   */
+  verifyInstanceReset?: boolean;
   log?: (level: LogLevel, componentId: string, message: string) => void;
 }
 
@@ -47,8 +52,13 @@ export interface RunningComponentStats {
   served: number;
   failed: number;
   style: ServingStyle;
-  /** How a fetch-event instance gets back to a fresh state: restoring its start-up snapshot, or not at all (a new instance). */
-  instanceReset: 'none' | 'snapshot' | 'new-instance';
+  /**
+   * How a fetch-event instance gets back to a fresh state: restoring the pages it wrote from its start-up snapshot
+   * (`written-pages`), comparing its whole memory with the snapshot (`snapshot`), or not at all (a new instance).
+   */
+  instanceReset: 'none' | 'written-pages' | 'snapshot' | 'new-instance';
+  /** With `verifyInstanceReset`: 64 KiB chunks a written-pages reset missed (a full compare repaired them). */
+  instanceResetMisses?: number;
 }
 
 /** wasmcloud:messaging broker-message. */

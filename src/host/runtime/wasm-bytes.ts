@@ -1,0 +1,158 @@
+/**
+ * Byte-level reading and writing of core wasm modules, for the rewriters in this folder (write-tracking.ts):
+ * LEB128 at a cursor without closures (they walk megabytes of code), sections, and a growable output buffer.
+ */
+
+export class WasmFormatError extends Error {
+  override name = 'WasmFormatError';
+}
+
+export class ByteReader {
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos = 0,
+  ) {}
+
+  byte(): number {
+    if (this.pos >= this.bytes.length) throw new WasmFormatError('unexpected end of wasm module');
+    return this.bytes[this.pos++];
+  }
+
+  u32(): number {
+    const b = this.bytes;
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.pos >= b.length) throw new WasmFormatError('unexpected end of wasm module');
+      const byte = b[this.pos++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return value;
+      shift += 7;
+      if (shift > 28) throw new WasmFormatError('LEB128 u32 longer than 5 bytes');
+    }
+  }
+
+  /** Skips a LEB128 of any width and sign. */
+  skipLeb(): void {
+    const b = this.bytes;
+    while (this.pos < b.length && b[this.pos++] & 0x80);
+  }
+
+  /** A value type; reference types with a heap-type index (0x63/0x64) carry a signed LEB. */
+  valType(): number {
+    const t = this.byte();
+    if (t === 0x63 || t === 0x64) this.skipLeb();
+    return t;
+  }
+
+  skipName(): void {
+    const len = this.u32();
+    this.pos += len;
+  }
+}
+
+export interface Section {
+  id: number;
+  /** Offset of the section id byte. */
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+export function readSections(module: Uint8Array): Section[] {
+  if (module.length < 8 || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d)
+    throw new WasmFormatError('not a core wasm module');
+  const sections: Section[] = [];
+  const r = new ByteReader(module, 8);
+  while (r.pos < module.length) {
+    const start = r.pos;
+    const id = r.byte();
+    const size = r.u32();
+    sections.push({ id, start, contentStart: r.pos, end: r.pos + size });
+    r.pos += size;
+  }
+  if (r.pos !== module.length) throw new WasmFormatError('a section runs past the end of the module');
+  return sections;
+}
+
+/** An append-only byte buffer. */
+export class ByteWriter {
+  #buf: Uint8Array;
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.#buf = new Uint8Array(Math.max(16, capacity));
+  }
+
+  #room(n: number): void {
+    if (this.length + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.length));
+    this.#buf = next;
+  }
+
+  byte(b: number): void {
+    this.#room(1);
+    this.#buf[this.length++] = b;
+  }
+
+  u32(value: number): void {
+    this.#room(5);
+    let v = value >>> 0;
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.#buf[this.length++] = b;
+    } while (v !== 0);
+  }
+
+  /** A signed LEB128 of a 32-bit integer (`i32.const`). */
+  s32(value: number): void {
+    this.#room(5);
+    let v = value | 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.#buf[this.length++] = b;
+        return;
+      }
+      this.#buf[this.length++] = b | 0x80;
+    }
+  }
+
+  bytes(data: ArrayLike<number>): void {
+    this.#room(data.length);
+    this.#buf.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** `u32(content.length)` then the content. */
+  sized(content: ByteWriter): void {
+    this.u32(content.length);
+    this.bytes(content.view());
+  }
+
+  view(): Uint8Array {
+    return this.#buf.subarray(0, this.length);
+  }
+}
+
+/** Names of a core module's exports. */
+export function coreExportNames(module: Uint8Array): string[] {
+  const section = readSections(module).find((s) => s.id === 7);
+  if (!section) return [];
+  const r = new ByteReader(module, section.contentStart);
+  const names: string[] = [];
+  for (let count = r.u32(); count > 0; count--) {
+    const len = r.u32();
+    names.push(Buffer.from(module.subarray(r.pos, r.pos + len)).toString('utf8'));
+    r.pos += len;
+    r.byte();
+    r.u32();
+  }
+  return names;
+}
