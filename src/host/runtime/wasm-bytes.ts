@@ -85,7 +85,10 @@ export class ByteWriter {
   }
 
   #room(n: number): void {
-    if (this.length + n <= this.#buf.length) return;
+    if (this.length + n > this.#buf.length) this.#grow(n);
+  }
+
+  #grow(n: number): void {
     let size = this.#buf.length * 2;
     while (size < this.length + n) size *= 2;
     const next = new Uint8Array(size);
@@ -94,8 +97,13 @@ export class ByteWriter {
   }
 
   byte(b: number): void {
-    this.#room(1);
+    if (this.length === this.#buf.length) this.#grow(1);
     this.#buf[this.length++] = b;
+  }
+
+  /** Empties the buffer, keeping its capacity. */
+  reset(): void {
+    this.length = 0;
   }
 
   u32(value: number): void {

@@ -152,10 +152,12 @@ const STORE_TYPE: Record<number, number> = {
 
 class BodyRewriter {
   readonly #r: ByteReader;
-  readonly #out = new ByteWriter(256);
+  readonly #out: ByteWriter;
   #copied: number;
 
+  /** `out` is emptied and receives the rewritten instructions. */
   constructor(
+    out: ByteWriter,
     private readonly module: Uint8Array,
     private readonly info: ModuleInfo,
     private readonly dirty: number,
@@ -165,6 +167,8 @@ class BodyRewriter {
   ) {
     this.#r = new ByteReader(module, start);
     this.#copied = start;
+    this.#out = out;
+    out.reset();
   }
 
   /** Copies the original bytes up to `to`. */
@@ -610,6 +614,8 @@ function instrument(module: Uint8Array, sections: Section[], info: ModuleInfo): 
       const count = r.u32();
       const w = new ByteWriter(Math.ceil((s.end - s.contentStart) * 1.3));
       w.u32(count + 1 + wrapperOf.size);
+      const code = new ByteWriter(1 << 16);
+      const body = new ByteWriter(1 << 16);
       for (let i = 0; i < count; i++) {
         const size = r.u32();
         const bodyEnd = r.pos + size;
@@ -623,10 +629,10 @@ function instrument(module: Uint8Array, sections: Section[], info: ModuleInfo): 
           r.valType();
         }
         const locals = new ExtraLocals(type.params.length + declared);
-        const code = new BodyRewriter(module, info, dirty, markFunc, locals, r.pos).rewrite(bodyEnd);
-        const body = new ByteWriter(code.length + 32);
+        new BodyRewriter(code, module, info, dirty, markFunc, locals, r.pos).rewrite(bodyEnd);
+        body.reset();
         localDecls(body, module.subarray(declStart, r.pos), locals.types);
-        body.bytes(code);
+        body.bytes(code.view());
         w.sized(body);
         r.pos = bodyEnd;
       }
