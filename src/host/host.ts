@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { washDirs } from '../config/dirs.js';
-import { UserError, isUserError } from '../errors.js';
 import { natsConnect } from '../lattice/connect.js';
 import { maskSecrets, splitServerCredentials } from '../lattice/credentials.js';
 import type { ParsedCtlSubject } from '../lattice/subjects.js';
@@ -65,29 +64,26 @@ async function connectEndpoint(
   kind: 'ctl' | 'rpc',
   name: string,
 ): Promise<NatsConnection> {
-  try {
-    return await natsConnect(
-      endpointUrl(e),
-      {
-        user: e?.user,
-        pass: e?.pass,
-        flagNames: { seed: `--${kind}-seed (or --nats-seed)`, jwt: `--${kind}-jwt (or --nats-jwt)` },
-        jwt: e?.jwt,
-        seed: e?.seed,
-        credsfile: e?.credsfile,
-        tlsCaFile: e?.tlsCaFile,
-        tlsFirst: e?.tlsFirst,
+  return natsConnect(
+    endpointUrl(e),
+    {
+      user: e?.user,
+      pass: e?.pass,
+      flagNames: { seed: `--${kind}-seed (or --nats-seed)`, jwt: `--${kind}-jwt (or --nats-jwt)` },
+      jwt: e?.jwt,
+      seed: e?.seed,
+      credsfile: e?.credsfile,
+      tlsCaFile: e?.tlsCaFile,
+      tlsFirst: e?.tlsFirst,
+      hints: {
+        unreachable:
+          'start NATS with JetStream (e.g. `wash up`), or point --nats-host/--nats-port (WASMCLOUD_NATS_HOST/PORT) or --nats-url at it',
+        tls: `pass the CA that signed the server's certificate with --${kind}-tls-ca-file (WASMCLOUD_${kind.toUpperCase()}_TLS_CA_FILE); add --${kind}-tls-first if the server expects the TLS handshake first`,
+        denied: `check the credentials: user:password in --nats-url, --nats-jwt with --nats-seed, or --nats-creds (or the --${kind}-* variants)`,
       },
-      { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) },
-    );
-  } catch (err) {
-    if (!isUserError(err)) throw err;
-    throw new UserError(err.message, {
-      cause: err.cause,
-      suggestion:
-        'start NATS with JetStream (e.g. `wash up`), or point --nats-host/--nats-port (WASMCLOUD_NATS_HOST/PORT) or --nats-url at it',
-    });
-  }
+    },
+    { name, maxReconnectAttempts: -1, ...(e?.tls ? { tls: {} } : {}) },
+  );
 }
 
 /** The endpoint's server URL without any credentials (what ping replies and logs show). */

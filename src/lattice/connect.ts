@@ -16,6 +16,39 @@ export interface NatsAuth {
   tlsFirst?: boolean;
   /** How the seed/JWT options are named in messages (default `--ctl-seed`/`--ctl-jwt`). */
   flagNames?: { seed: string; jwt: string };
+  /** What to suggest when connecting fails, in the caller's option names (default: the lattice commands'). */
+  hints?: Partial<ConnectHints>;
+}
+
+export interface ConnectHints {
+  /** Nothing answered. */
+  unreachable: string;
+  /** The TLS handshake failed (most often: a certificate this machine does not trust). */
+  tls: string;
+  /** The server refused the credentials. */
+  denied: string;
+}
+
+const LATTICE_HINTS: ConnectHints = {
+  unreachable:
+    'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
+  tls: "pass the CA that signed the server's certificate with --ctl-tls-ca-file (WASMCLOUD_CTL_TLS_CA_FILE); add --ctl-tls-first if the server expects the TLS handshake first",
+  denied:
+    'check the credentials: user:password in the URL (or WASMCLOUD_CTL_USER/WASMCLOUD_CTL_PASSWORD), --ctl-jwt with --ctl-seed, or --ctl-credsfile',
+};
+
+const TLS_ERROR_CODE = /^(UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+/** A failure of the TLS handshake or of certificate verification, anywhere in the cause chain. */
+export function isTlsFailure(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = err; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_ERROR_CODE.test(code)) return true;
+    if (/certificate|\btls\b|\bssl\b/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 /** Builds nats.js options from our auth fields; the transport is imported lazily (start-up cost). */
@@ -54,13 +87,12 @@ export async function natsConnect(
     const denied = /authori[sz]ation|authentication|permissions? violation/i.test(
       String((cause as Error)?.message ?? cause),
     );
+    const hints = { ...LATTICE_HINTS, ...auth.hints };
     throw new UserError(
       `could not connect to NATS at ${where}${denied ? `: ${maskSecrets(String((cause as Error).message))}` : ''}`,
       {
         cause: denied ? undefined : cause,
-        suggestion: denied
-          ? 'check the credentials: user:password in the URL (or WASMCLOUD_CTL_USER/WASMCLOUD_CTL_PASSWORD), --ctl-jwt with --ctl-seed, or --ctl-credsfile'
-          : 'start a lattice with `wash up`, or point --ctl-host/--ctl-port (WASMCLOUD_CTL_HOST/PORT) at your NATS server',
+        suggestion: denied ? hints.denied : isTlsFailure(cause) ? hints.tls : hints.unreachable,
       },
     );
   }

@@ -117,6 +117,25 @@ describe('NATS over TLS with a private CA', () => {
     expect(refused.code).toBe(1);
     expect(refused.json).toMatchObject({ success: false });
     expect(JSON.stringify(refused.json.error_chain)).toMatch(/certificate/);
+    expect(JSON.stringify(refused.json)).toMatch(
+      /pass the CA that signed the server's certificate with --ctl-tls-ca-file/,
+    );
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('`wash host` joins over TLS with --ctl-tls-ca-file/--rpc-tls-ca-file; without them it exits with a clear error', async () => {
+    const url = `nats://127.0.0.1:${port}`;
+    const host = await spawnHost(url, 'default', ['--ctl-tls-ca-file', caFile, '--rpc-tls-ca-file', caFile]);
+    closers.push(async () => void (await host.signal('SIGTERM')));
+    const seen = await wash(['get', 'hosts', '-p', String(port), '--ctl-tls-ca-file', caFile, '-o', 'json']);
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(seen.json.hosts.map((h: { id: string }) => h.id)).toEqual([host.id]);
+
+    const refused = await wash(['host', '--nats-url', url, '-x', 'default', '-o', 'json']);
+    expect(refused.code).toBe(1);
+    expect(refused.json).toMatchObject({ success: false, error: `could not connect to NATS at ${url}` });
+    expect(JSON.stringify(refused.json.error_chain)).toMatch(/certificate/);
+    expect(refused.json.suggestion).toMatch(/^pass the CA that signed the server's certificate with --ctl-tls-ca-file/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
   });
 });
