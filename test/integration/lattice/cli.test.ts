@@ -2,6 +2,7 @@
  * The lattice commands end to end: the built CLI (`bin/run.js`, run `npm run build` first) against a real
  * nats-server and simulated hosts living in this test process.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,38 @@ describe('wash get', () => {
     expect(r.stdout).toContain(H);
     expect(r.stdout).toMatch(/zone\s+east/);
   });
+
+  it('get inventory --watch redraws the table until Ctrl+C, then says so; with -o json it is refused', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(repo, 'bin/run.js'), 'get', 'inventory', '--watch', '--watch-interval-ms', '100'],
+      {
+        env: { ...process.env, HOME: configDir, WASH_CONFIG_DIR: configDir, WASMCLOUD_CTL_PORT: String(nats.port) },
+      },
+    );
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const redraws = () => stdout.split('\u001b[2J\u001b[H').length - 1;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fewer than 3 redraws in 20 s; stdout: ${stdout}`)), 20_000);
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (redraws() >= 3) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const frames = stdout.split('\u001b[2J\u001b[H').slice(1);
+    for (const frame of frames.slice(0, 3)) expect(frame).toContain(H);
+    expect(stdout.trimEnd().endsWith('Completed Watching Inventory')).toBe(true);
+
+    const json = await wash(['get', 'inventory', '--watch', '-o', 'json']);
+    expect(json.code).toBe(1);
+    expect(json.json).toMatchObject({ success: false, error: expect.stringMatching(/^--watch redraws a table/) });
+  }, 30_000);
 });
 
 describe('wash config', () => {
