@@ -45,6 +45,13 @@ export class ByteReader {
     return t;
   }
 
+  name(): string {
+    const len = this.u32();
+    const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.pos, len).toString('utf8');
+    this.pos += len;
+    return text;
+  }
+
   skipName(): void {
     const len = this.u32();
     this.pos += len;
@@ -156,9 +163,7 @@ export function coreExportNames(module: Uint8Array): string[] {
   const r = new ByteReader(module, section.contentStart);
   const names: string[] = [];
   for (let count = r.u32(); count > 0; count--) {
-    const len = r.u32();
-    names.push(Buffer.from(module.subarray(r.pos, r.pos + len)).toString('utf8'));
-    r.pos += len;
+    names.push(r.name());
     r.byte();
     r.u32();
   }

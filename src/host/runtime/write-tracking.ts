@@ -17,7 +17,9 @@
  * A store that straddles a page boundary marks the first page; the recycler resets each marked page together with
  * the next one, and a return area is smaller than a page.
  * Modules this cannot represent faithfully (several or 64-bit or shared memories, atomics, GC instructions,
- * unknown opcodes) are reported untracked; their instances are reset by the full compare.
+ * typed function references, component-model async built-ins, which write into buffers named by pointer and
+ * length, unknown opcodes) are reported untracked; their instances are reset by the full compare. Branch-hint
+ * sections (code offsets the rewrite moves) are dropped.
  */
 import { ByteReader, ByteWriter, readSections, type Section, WasmFormatError } from './wasm-bytes.js';
 
@@ -25,7 +27,7 @@ export const DIRTY_EXPORT = '__wash_dirty';
 export const DIRTY_TARGET_EXPORT = '__wash_dirty_target';
 export const PAGE_SHIFT = 12;
 /** Bumped whenever the rewrite changes (cached rewritten modules carry it in their file name). */
-export const WRITE_TRACKING_VERSION = 1;
+export const WRITE_TRACKING_VERSION = 2;
 /** One byte per 4 KiB page of a 4 GiB memory: 2^20 bytes = 16 wasm pages. */
 const DIRTY_MEMORY_PAGES = 16;
 
@@ -40,6 +42,10 @@ export type WriteTracking =
   | { tracked: false; bytes: Uint8Array; reason: string };
 
 class Unsupported extends Error {}
+
+const ASYNC_BUILTIN = /^\[(async-lower|stream-|future-|waitable|subtask|task-|context-|backpressure|error-context)/;
+/** Custom sections holding code offsets, which the rewrite moves (branch hints). */
+const CODE_OFFSET_SECTION = /^metadata\.code\./;
 
 interface FuncType {
   params: number[];
@@ -79,9 +85,11 @@ function readModule(module: Uint8Array, sections: Section[]): ModuleInfo {
       const count = r.u32();
       for (let i = 0; i < count; i++) {
         r.skipName();
-        r.skipName();
+        const field = r.name();
         const kind = r.byte();
         if (kind === 0x00) {
+          // Component-model async built-ins write into buffers the guest names by pointer and length.
+          if (ASYNC_BUILTIN.test(field)) throw new Unsupported(`component-model async built-in ${field}`);
           info.funcTypes.push(r.u32());
           info.importedFuncs++;
         } else if (kind === 0x01) {
@@ -108,9 +116,7 @@ function readModule(module: Uint8Array, sections: Section[]): ModuleInfo {
     } else if (s.id === 7) {
       const count = r.u32();
       for (let i = 0; i < count; i++) {
-        const len = r.u32();
-        const name = Buffer.from(module.subarray(r.pos, r.pos + len)).toString('utf8');
-        r.pos += len;
+        const name = r.name();
         info.exports.push({ name, kind: r.byte(), index: r.u32() });
       }
     }
@@ -639,7 +645,7 @@ function instrument(module: Uint8Array, sections: Section[], info: ModuleInfo): 
       w.sized(markBody(dirty));
       for (const original of wrapperOf.keys()) w.sized(reallocWrapperBody(original, markFunc));
       emit(10, w);
-    } else {
+    } else if (!(s.id === 0 && CODE_OFFSET_SECTION.test(new ByteReader(module, s.contentStart).name()))) {
       out.byte(s.id);
       out.u32(s.end - s.contentStart);
       out.bytes(module.subarray(s.contentStart, s.end));

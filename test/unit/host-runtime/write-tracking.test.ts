@@ -165,6 +165,13 @@ describe('trackMemoryWrites', () => {
     expect(trackMemoryWrites(two)).toMatchObject({ tracked: false, reason: 'several memories' });
     const atomics = await parse('(module (memory 1 1 shared) (func (i32.atomic.store (i32.const 0) (i32.const 1))))');
     expect(trackMemoryWrites(atomics)).toMatchObject({ tracked: false, reason: 'shared memory' });
+    const streams = await parse(
+      '(module (import "$root" "[stream-read-0]x" (func (param i32 i32 i32) (result i32))) (memory 1))',
+    );
+    expect(trackMemoryWrites(streams)).toMatchObject({
+      tracked: false,
+      reason: 'component-model async built-in [stream-read-0]x',
+    });
   });
 });
 
