@@ -161,7 +161,8 @@ async function manifestPayload(
       how.push(`delete ${p.join('.')}`);
     } else if (kind === 1 || kind === 2) {
       const p = rng.pick(PATHS);
-      const v = rng.pick(BAD_VALUES);
+      // A copy: the same object set at two paths (or changed by a later mutation) would make a cycle.
+      const v = structuredClone(rng.pick(BAD_VALUES));
       setPath(m, p, v, false);
       how.push(`set ${p.join('.')}=${JSON.stringify(v)?.slice(0, 30)}`);
     } else if (kind === 3) {
@@ -436,7 +437,9 @@ describe('fuzz: malformed manifests, wadm API and ctl requests', () => {
     const manifests: Awaited<ReturnType<typeof manifestPayload>>[] = [];
     let drawn = 0;
     while (manifests.length < COUNTS.manifests && drawn < COUNTS.manifests * 5) {
-      const p = await manifestPayload(rng, drawn++);
+      const p = await manifestPayload(rng, drawn++).catch((err: Error) => {
+        throw new Error(`drawing manifest ${drawn - 1} failed: ${err.message} ${note}`, { cause: err });
+      });
       const local = await validateManifestText(p.text).catch(() => ({ valid: false }));
       if (!local.valid) manifests.push(p);
     }
