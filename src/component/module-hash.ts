@@ -93,8 +93,8 @@ export function wascapModuleHash(bytes: Uint8Array): string {
  * such hashes; wash reports whether they match.
  */
 export function legacyModuleHash(bytes: Uint8Array): string {
+  if (bytes.length < 8) throw new RangeError('the binary is shorter than its 8-byte header');
   const hash = createHash('sha256');
-  headerKind(bytes, 0);
   hash.update(bytes.subarray(0, 8));
   let pos = 8;
   while (pos < bytes.length) {

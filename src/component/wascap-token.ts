@@ -29,7 +29,7 @@ export interface TokenValidation {
  * The JWT's header is wascap's (`typ` jwt, `alg` Ed25519), or a message saying what it is instead. Upstream
  * refuses such tokens outright ("Invalid JWT algorithm. WASCAP only supports Ed25519").
  */
-export function tokenHeaderProblem(headerSegment: string): string | undefined {
+function tokenHeaderProblem(headerSegment: string): string | undefined {
   let header: { typ?: unknown; alg?: unknown };
   try {
     header = JSON.parse(Buffer.from(headerSegment, 'base64url').toString('utf8'));
