@@ -16,7 +16,7 @@ export default class Inspect extends WashCommand {
   static override summary =
     "List a component's imports and exports (versioned WIT names), its WIT world and embedded claims";
   static override description =
-    'Reads a local .wasm component, or pulls one from an OCI registry when the argument is a registry reference (oci://… or registry/repo:tag; no such local file). Embedded wasmCloud claims (signed components) are decoded but their signature is not verified. Core modules and pre-1.0 component encodings are reported as such.';
+    'Reads a local .wasm component, or pulls one from an OCI registry when the argument is a registry reference (oci://… or registry/repo:tag; no such local file). Embedded wasmCloud claims (signed components) are validated as upstream does: the Ed25519 signature of the issuer, the module hash and the validity window; problems are shown and warned about. Core modules and pre-1.0 component encodings are reported as such.';
   static override examples = [
     '<%= config.bin %> inspect build/http_hello_s.wasm',
     '<%= config.bin %> inspect build/http_hello_s.wasm --wit',
@@ -62,18 +62,31 @@ export default class Inspect extends WashCommand {
     }
     if (flags['jwt-only']) {
       const bytes = await component.readWasmFile(args.component);
-      const claims = component.readClaims(bytes);
+      let claims: ReturnType<typeof component.readClaims>;
+      try {
+        claims = component.readClaims(bytes);
+      } catch (err) {
+        throw new UserError(`${args.component}: ${(err as Error).message}`, { cause: err });
+      }
       if (!claims) {
         throw new UserError(`${args.component} carries no embedded claims (it is not signed)`, {
           suggestion: 'Sign it with `wash build` (or inspect it without --jwt-only)',
         });
       }
+      this.warnAboutClaims(component.claimsWarning(claims, args.component));
       this.emit({ token: claims.token }, claims.token);
       return;
     }
     const result = await component.inspectComponent(args.component);
+    if (result.claims) this.warnAboutClaims(component.claimsWarning(result.claims, args.component));
+    else if (result.claimsError)
+      this.warnAboutClaims(`${args.component}: its embedded claims are not usable: ${result.claimsError}`);
     this.emit(component.inspectDocument(result, { wit: flags.wit }), () =>
       flags.wit ? result.wit : component.inspectText(result, args.component),
     );
+  }
+
+  private warnAboutClaims(warning: string | undefined): void {
+    if (warning) this.note(`warning: ${warning}`);
   }
 }

@@ -3,11 +3,16 @@ export { classifyWasm, customSections, type CustomSection, type WasmClassificati
 export {
   CLAIMS_SECTION_NAMES,
   claimsDocument,
+  claimsProblems,
   claimsSummary,
   decodeClaimsToken,
   readClaims,
+  MIN_HASHED_WASCAP_REVISION,
   type EmbeddedClaims,
+  type ModuleHashCheck,
 } from './claims.js';
+export { legacyModuleHash, wascapModuleHash, withoutClaimsSections } from './module-hash.js';
+export { stampToHuman, validateToken, validationProblems, type TokenValidation } from './wascap-token.js';
 export { assertComponent, inspectComponent, readWasmFile, type InspectOptions, type InspectResult } from './inspect.js';
 export {
   parseInterfaceName,
@@ -18,4 +23,4 @@ export {
   type WorldItemKind,
   type WorldItems,
 } from './wit.js';
-export { claimsText, inspectDocument, inspectText } from './report.js';
+export { claimsText, claimsWarning, inspectDocument, inspectText } from './report.js';

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { readUserFile } from '../fs/read-user-file.js';
 import { classifyWasm, hex, type WasmClassification } from './binary.js';
-import { claimsSummary, readClaims, type EmbeddedClaims } from './claims.js';
+import { claimsProblems, claimsSummary, readClaims, type EmbeddedClaims } from './claims.js';
 import { parseWorldItems, type WorldItem } from './wit.js';
 
 export interface InspectResult {
@@ -13,7 +13,7 @@ export interface InspectResult {
   exportItems: WorldItem[];
   /** The component's root world as WIT text (`wasm-tools component wit`). */
   wit: string;
-  /** Embedded wasmCloud claims (signature not verified), when the component is signed. */
+  /** Embedded wasmCloud claims (validated: see `validation`, `moduleHashCheck`), when the component is signed. */
   claims?: EmbeddedClaims;
   /** Why the embedded claims could not be decoded, when a claims section exists but is malformed. */
   claimsError?: string;
@@ -41,9 +41,12 @@ export async function readWasmFile(path: string): Promise<Uint8Array> {
 function claimsNote(bytes: Uint8Array): string {
   try {
     const claims = readClaims(bytes);
-    return claims ? `; it carries embedded wasmCloud claims (not verified) for ${claimsSummary(claims)}` : '';
-  } catch {
-    return '';
+    if (!claims) return '';
+    const problems = claimsProblems(claims);
+    const status = problems.length === 0 ? 'valid' : `not valid: ${problems.join('; ')}`;
+    return `; it carries embedded wasmCloud claims (${status}) for ${claimsSummary(claims)}`;
+  } catch (err) {
+    return `; its embedded wasmCloud claims are not usable (${(err as Error).message})`;
   }
 }
 

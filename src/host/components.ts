@@ -6,6 +6,7 @@ import type {
   StringMap,
   UpdateComponentCommand,
 } from '../lattice/types.js';
+import { checkComponentClaims } from './component-claims.js';
 import { readComponentFile } from './component-file.js';
 import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
@@ -361,6 +362,7 @@ export class ComponentManager {
   }
 
   private async startBytes(id: string, bytes: Uint8Array, maxInstances: number): Promise<Started> {
+    checkComponentClaims(bytes);
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(bytes);
     const builtin = await this.deps.imports?.(id);

@@ -196,6 +196,10 @@ export class ProviderManager {
       );
       const resolved = await resolveProviderFile(file, p.cacheDir);
       claims = resolved.claims;
+      if (claims && !claims.validation.signatureValid)
+        this.deps.log.warn(
+          `provider ${id} (${cmd.provider_ref}): the signature of its claims.jwt is not valid (${claims.validation.signatureProblem}); starting it anyway, as upstream hosts do`,
+        );
       supervised = new SupervisedProvider({
         providerId: id,
         executable: resolved.path,

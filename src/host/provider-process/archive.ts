@@ -2,10 +2,14 @@
  * Provider archives (PAR, wasmCloud's `provider-archive` crate): a tar, usually gzipped (`.par.gz`), holding
  * `claims.jwt` and one executable per target named `{arch}-{os}.bin` (e.g. `x86_64-linux.bin`; the target is
  * the file stem). The claims' `wascap.target_hashes` carry each executable's SHA-256 (upper-case hex), which
- * is checked as upstream does; the JWT's signature is not verified (as for component claims here).
+ * is checked as upstream does. The JWT is validated as upstream's `validate_token` does (the issuer's Ed25519
+ * signature, the validity window): its result is in `validation`. Upstream hosts start a provider whose
+ * signature is not valid (neither `provider-archive` nor the host check it), so that is left to the caller
+ * to warn about; expired or not-yet-valid claims are refused here.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { type TokenValidation, validateToken } from '../../component/wascap-token.js';
 import { readTar } from './tar.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -24,6 +28,8 @@ export interface ProviderClaims {
   notBefore?: Date;
   expires?: Date;
   targetHashes: Record<string, string>;
+  /** The token's validation (signature, validity window), as upstream's `validate_token` reports it. */
+  validation: TokenValidation;
 }
 
 export interface ProviderArchive {
@@ -138,7 +144,12 @@ function decodeProviderClaims(token: string, label: string): ProviderClaims {
   const targetHashes: Record<string, string> = {};
   if (hashes && typeof hashes === 'object' && !Array.isArray(hashes))
     for (const [target, hash] of Object.entries(hashes)) if (typeof hash === 'string') targetHashes[target] = hash;
-  const claims: ProviderClaims = { issuer, subject, name, vendor: str(meta.vendor) ?? '', targetHashes };
+  const times = {
+    notBefore: typeof payload.nbf === 'number' ? payload.nbf : undefined,
+    expires: typeof payload.exp === 'number' ? payload.exp : undefined,
+  };
+  const validation = validateToken(token, issuer, times);
+  const claims: ProviderClaims = { issuer, subject, name, vendor: str(meta.vendor) ?? '', targetHashes, validation };
   const version = str(meta.ver);
   if (version) claims.version = version;
   if (typeof meta.rev === 'number' && Number.isInteger(meta.rev)) claims.revision = meta.rev;

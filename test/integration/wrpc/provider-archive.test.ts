@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WashHost } from '../../../src/host/index.js';
+import { silentLogger } from '../../../src/host/log.js';
 import { hostTarget } from '../../../src/host/provider-process/archive.js';
 import type { CtlClient } from '../../../src/lattice/ctl-client.js';
 import type { WrpcTransport } from '../../../src/wrpc/transport.js';
@@ -26,8 +27,11 @@ const dir = mkdtempSync(join(tmpdir(), 'wash-par-it-'));
 const launcher = providerLauncher(dir, 'greeter.mjs').text;
 const ref = (path: string) => pathToFileURL(path).href;
 
+const warnings: string[] = [];
+const recordingLogger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+
 beforeAll(async () => {
-  lat = await startTestLattice(lattice, [{ cacheDir: join(dir, 'cache') }]);
+  lat = await startTestLattice(lattice, [{ cacheDir: join(dir, 'cache'), logger: recordingLogger }]);
   ({ events, client, transport: t } = lat);
   host = lat.hosts[0];
 });
@@ -105,6 +109,28 @@ describe('provider archives (.par.gz) from file://', () => {
     const pid = host.providerPid('greeter');
     await client.stopProvider({ provider_id: 'greeter', host_id: host.id });
     expect(pid !== undefined && alive(pid)).toBe(false);
+  }, 60_000);
+
+  it('starts an archive whose claims.jwt signature is forged, as upstream hosts do (the host warns)', async () => {
+    const par = writeProviderArchive(dir, 'forged.par.gz', {
+      binaries: { [hostTarget()]: launcher },
+      name: 'Forged Greeter',
+      forged: true,
+    });
+    await client.startProvider({ provider_id: 'forged', provider_ref: ref(par), host_id: host.id, config: [] });
+    const started = await events.waitFor(
+      (e) => e.name === 'provider_started' && e.data.provider_id === 'forged',
+      10_000,
+      'provider_started',
+    );
+    expect((started.data as { claims?: unknown }).claims).toMatchObject({ name: 'Forged Greeter' });
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^provider forged \(file:.*forged\.par\.gz\): the signature of its claims\.jwt is not valid \(it was not signed by its issuer A\w+ \(the Ed25519 signature does not match\)\); starting it anyway, as upstream hosts do$/,
+      ),
+    );
+    expect(warnings.filter((w) => w.includes('signature'))).toHaveLength(1); // the genuine archive: none
+    await client.stopProvider({ provider_id: 'forged', host_id: host.id });
   }, 60_000);
 
   it('refuses an archive without an executable for this machine, naming the ones it has', async () => {

@@ -25,10 +25,15 @@ const payload = {
 };
 
 describe('decodeClaimsToken', () => {
-  it('decodes the payload fields without verifying', () => {
+  it('decodes the payload fields; a signature that is not the issuer’s is reported, not thrown', () => {
     const claims = decodeClaimsToken(token(payload));
     expect(claims).toMatchObject({
-      verified: false,
+      validation: {
+        signatureValid: false,
+        signatureProblem: 'its issuer AAccount is not a public nkey',
+        expired: false,
+        cannotUseYet: false,
+      },
       issuer: 'AAccount',
       subject: 'MComponent',
       name: 'demo',
@@ -47,13 +52,21 @@ describe('decodeClaimsToken', () => {
   it('renders the JSON document with snake_case keys and "never" for no expiry', () => {
     const doc = claimsDocument(decodeClaimsToken(token({ ...payload, exp: undefined })));
     expect(doc).toMatchObject({
-      verified: false,
       name: 'demo',
       expires: 'never',
       call_alias: 'demo-alias',
       revision: 4,
+      can_be_used: 'immediately',
+      validation: {
+        expired: false,
+        cannot_use_yet: false,
+        expires_human: 'never',
+        not_before_human: 'immediately',
+        signature_valid: false,
+      },
     });
     expect(doc).not.toHaveProperty('capabilities');
+    expect(doc).not.toHaveProperty('verified');
   });
 
   it('refuses tokens that are not wascap JWTs', () => {
@@ -70,12 +83,13 @@ describe('readClaims', () => {
 
   it('finds claims in a section named jwt or wasmcloud_jwt', () => {
     const calc = readFileSync(fixturePath('calc'));
+    const legacy = { ...payload, wascap_revision: 2 }; // its hash ("ABC") is not enforced
     for (const section of ['jwt', 'wasmcloud_jwt']) {
-      const claims = readClaims(withCustomSection(calc, section, token(payload)));
+      const claims = readClaims(withCustomSection(calc, section, token(legacy)));
       expect(claims?.section).toBe(section);
       expect(claims?.name).toBe('demo');
     }
-    expect(readClaims(withCustomSection(calc, 'other', token(payload)))).toBeUndefined();
+    expect(readClaims(withCustomSection(calc, 'other', token(legacy)))).toBeUndefined();
   });
 
   it.skipIf(!hasPeerFixtures())(

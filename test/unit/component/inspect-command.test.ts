@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Inspect from '../../../src/commands/inspect.js';
 import { fixturePath, hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
 import { needing } from '../../helpers/peer-fixtures.js';
 import { runCommandInProcess } from '../../helpers/run-command.js';
+import { signComponent } from '../../helpers/wascap.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -44,4 +48,45 @@ describe('wash inspect', () => {
       expect(stdout.trim().split('.')).toHaveLength(3);
     },
   );
+
+  it('warns, naming the file, about claims that are expired or altered; shows valid ones quietly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wash-inspect-claims-'));
+    try {
+      const calc = readFileSync(fixturePath('calc'));
+      const write = (name: string, bytes: Uint8Array) => {
+        writeFileSync(join(dir, name), bytes);
+        return join(dir, name);
+      };
+      const valid = write('valid.wasm', signComponent(calc));
+      const good = await run([valid]);
+      expect(good.exitCode).toBe(0);
+      expect(good.stderr).toBe('');
+      expect(good.stdout).toContain('  signature    valid (Ed25519, by the issuer)\n');
+
+      const expired = write('expired.wasm', signComponent(calc, { payload: { exp: 1_700_000_000 } }));
+      const old = await run([expired]);
+      expect(old.exitCode).toBe(0);
+      expect(old.stderr).toMatch(
+        new RegExp(`^warning: ${expired}: its embedded claims are not valid: token expired at \`[^\`]+ ago\`\n$`),
+      );
+      expect(old.stdout).toMatch(/ {2}expires {6}2023-11-14T22:13:20Z \([^)]+ ago\) {2}EXPIRED\n/);
+      const json = JSON.parse((await run([expired, '-o', 'json'])).stdout);
+      expect(json.claims.validation).toMatchObject({ expired: true, signature_valid: true });
+
+      const altered = Buffer.from(signComponent(calc));
+      altered[20] ^= 0x01;
+      const path = write('altered.wasm', altered);
+      const changed = await run([path]);
+      expect(changed.stderr).toMatch(
+        new RegExp(
+          `^warning: ${path}: its embedded claims are not usable: embedded claims in section "wasmcloud_jwt" do not match the binary`,
+        ),
+      );
+      const jwtOnly = await run([path, '--jwt-only']);
+      expect(jwtOnly.exitCode).toBe(1);
+      expect(jwtOnly.stderr).toContain(`${path}: embedded claims in section "wasmcloud_jwt" do not match the binary`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -43,12 +43,28 @@ describe.skipIf(!hasPeerFixtures())(needing(hasPeerFixtures(), 'inspectComponent
 
     const doc = inspectDocument(result);
     expect(doc).not.toHaveProperty('wit');
-    expect(doc.claims).toMatchObject({ name: 'hello-plugin', verified: false, expires: 'never' });
+    expect(doc.claims).toMatchObject({
+      name: 'hello-plugin',
+      expires: 'never',
+      can_be_used: 'immediately',
+      validation: {
+        expired: false,
+        cannot_use_yet: false,
+        expires_human: 'never',
+        not_before_human: 'immediately',
+        signature_valid: true,
+      },
+    });
+    expect(doc.claims).not.toHaveProperty('verified');
     expect(inspectDocument(result, { wit: true }).wit).toBe(result.wit);
     const text = inspectText(result, 'hello_plugin_s.wasm');
     expect(text).toContain('Imports (13)');
     expect(text).toContain('  wasi:cli/run@0.2.0');
-    expect(text).toContain('signature not verified');
+    expect(text).toContain('Claims (embedded)\n');
+    expect(text).toContain('  signature    valid (Ed25519, by the issuer)\n');
+    expect(text).toContain(
+      '  module hash  matches (BEBDA8844610EBA6A1EFBC679CC48790E0CAFC2890818FA968F450A134B386A0)\n',
+    );
   });
 
   it('refuses the legacy core-module actor, naming the file and its claims', async () => {

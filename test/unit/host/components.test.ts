@@ -1,15 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ComponentManager } from '../../../src/host/components.js';
 import { silentLogger } from '../../../src/host/log.js';
 import type { ScaleComponentCommand } from '../../../src/lattice/types.js';
+import { fixturePath, hasPeerFixtures, peerFixturePath } from '../../helpers/fixtures.js';
+import { needing } from '../../helpers/peer-fixtures.js';
+import { forgePayload, signComponent, withCustomSection } from '../../helpers/wascap.js';
+import { withoutClaimsSections } from '../../../src/component/module-hash.js';
+import { readClaims } from '../../../src/component/claims.js';
 import { type FakeRunning, FakeRuntime, RecordingEvents } from './fakes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wash-host-components-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, content: string) => {
+const file = (name: string, content: string | Uint8Array) => {
   const p = join(dir, name);
   writeFileSync(p, content);
   return `file://${p}`;
@@ -411,5 +416,61 @@ describe('ComponentManager', () => {
     const ghost = String(failed.find((f) => f.component_id === 'ghost')?.error);
     expect(shadow).toMatch(/not inside a directory this host may load files from/);
     expect(shadow.replace('shadow', 'X')).toBe(ghost.replace('no-such-file', 'X'));
+  });
+
+  describe('signed components: claims checked before the start, as upstream hosts do', () => {
+    const calc = readFileSync(fixturePath('calc'));
+    const now = Math.floor(Date.now() / 1000);
+    const startEach = async (refs: Record<string, string>) => {
+      const { mgr, events, runtime } = setup();
+      for (const [id, ref] of Object.entries(refs)) mgr.scale(scale({ component_id: id, component_ref: ref }));
+      await mgr.idle();
+      const errors = Object.fromEntries(
+        events.named('component_scale_failed').map((e) => [e.component_id as string, String(e.error)]),
+      );
+      return { started: runtime.started.map((r) => r.opts.componentId).sort(), errors };
+    };
+
+    it('valid claims start; expired, not yet valid, forged or altered ones are refused, saying why', async () => {
+      const signed = signComponent(calc);
+      const token = readClaims(signed)?.token ?? '';
+      const altered = Buffer.from(signed);
+      altered[20] ^= 0x01;
+      const { started, errors } = await startEach({
+        unsigned: file('calc.wasm', calc),
+        signed: file('signed.wasm', signed),
+        expired: file('expired.wasm', signComponent(calc, { payload: { exp: now - 3 * 86_400 - 60 } })),
+        early: file('early.wasm', signComponent(calc, { payload: { nbf: now + 2 * 86_400 + 60 } })),
+        forged: file(
+          'forged.wasm',
+          withCustomSection(
+            withoutClaimsSections(signed),
+            'wasmcloud_jwt',
+            forgePayload(token, { wascap: { name: 'x' } }),
+          ),
+        ),
+        altered: file('altered.wasm', altered),
+      });
+      expect(started).toEqual(['signed', 'unsigned']);
+      expect(errors.expired).toMatch(
+        /^its embedded claims \("signed-by-test" \(rev 0\), subject M\w+, issuer A\w+\) are refused: token expired at `3days ago`$/,
+      );
+      expect(errors.early).toMatch(/are refused: token cannot be used before `in 2days`$/);
+      expect(errors.forged).toMatch(
+        /are refused: signature is not valid: it was not signed by its issuer A\w+ \(the Ed25519 signature does not match\)$/,
+      );
+      expect(errors.altered).toMatch(
+        /^failed to extract module claims: embedded claims in section "wasmcloud_jwt" do not match the binary: .*\(it was changed after it was signed\)$/,
+      );
+    });
+
+    it.skipIf(!hasPeerFixtures())(
+      needing(hasPeerFixtures(), 'the real signed component (hello_plugin_s.wasm) starts'),
+      async () => {
+        const { started, errors } = await startEach({ plugin: `file://${peerFixturePath('hello_plugin_s.wasm')}` });
+        expect(errors).toEqual({});
+        expect(started).toEqual(['plugin']);
+      },
+    );
   });
 });

@@ -111,6 +111,23 @@ describe('provider archives', () => {
     expect(() => load(noBinaries)).toThrow(/it holds no provider executable/);
   });
 
+  it('claims.jwt signed by its issuer validates; a forged signature is reported (upstream starts it anyway)', () => {
+    const signed = load(archive({ binaries: { 'x86_64-linux': 'x' } }));
+    expect(signed.claims.validation).toEqual({
+      expired: false,
+      cannotUseYet: false,
+      expiresHuman: 'never',
+      notBeforeHuman: 'immediately',
+      signatureValid: true,
+    });
+    const forged = load(archive({ binaries: { 'x86_64-linux': 'x' }, forged: true }));
+    expect(forged.claims.name).toBe('Test Provider');
+    expect(forged.claims.validation).toMatchObject({
+      signatureValid: false,
+      signatureProblem: `it was not signed by its issuer ${TEST_ISSUER} (the Ed25519 signature does not match)`,
+    });
+  });
+
   it('bad claims: not a JWT, no name, expired', () => {
     const notJwt = archive({ binaries: { 'x86_64-linux': 'x' }, claimsText: 'hello' });
     expect(() => load(notJwt)).toThrow(`${notJwt}: claims.jwt is not a JWT (expected 3 dot-separated parts, found 1)`);
