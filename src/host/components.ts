@@ -6,7 +6,9 @@ import type {
   StringMap,
   UpdateComponentCommand,
 } from '../lattice/types.js';
+import type { EmbeddedClaims } from '../component/claims.js';
 import { checkComponentClaims } from './component-claims.js';
+import { componentEventClaims, storedComponentClaims } from './claims-wire.js';
 import { readComponentFile } from './component-file.js';
 import { componentSource } from './component-ref.js';
 import { errorText } from './error-text.js';
@@ -41,6 +43,8 @@ export interface ComponentManagerDeps {
   imports?: (componentId: string) => Promise<ImportResolver | undefined>;
   /** wRPC for a component's custom imports/exports (undefined when it has none). */
   wrpc?: (componentId: string, bytes: Uint8Array) => Promise<ComponentWrpc | undefined>;
+  /** Records `CLAIMS_{subject}` in the lattice state (what `claims.get` lists). */
+  storeClaims?: (subject: string, record: Record<string, string | string[]>) => Promise<void>;
 }
 
 /**
@@ -54,6 +58,8 @@ export const TAG_RECHECK_DELAY_MS = 250;
 interface Started {
   running: RunningComponentLike;
   wrpc?: ComponentWrpc;
+  /** Its embedded claims (validated), when it is signed. */
+  claims?: EmbeddedClaims;
   /** A cached tag start: asks the registry about the tag, once the component is recorded. */
   revalidate?: () => Promise<Revalidation>;
 }
@@ -61,6 +67,7 @@ interface Started {
 /** A started component whose custom exports are served (ready to be recorded). */
 interface Serving {
   running: RunningComponentLike;
+  claims?: EmbeddedClaims;
   unserve?: () => void;
   revalidate?: () => Promise<Revalidation>;
 }
@@ -75,6 +82,7 @@ interface ComponentRecord {
   /** Bumped each time a moved tag's new bytes replace the running ones. */
   revision: number;
   running: RunningComponentLike;
+  claims?: EmbeddedClaims;
   /** Stops serving the component's custom exports over wRPC. */
   unserve?: () => void;
 }
@@ -111,6 +119,7 @@ export class ComponentManager {
       .map((r) => ({
         id: r.id,
         image_ref: r.ref,
+        ...(r.claims?.name !== undefined ? { name: r.claims.name } : {}),
         annotations: r.annotations,
         revision: r.revision,
         max_instances: r.maxInstances,
@@ -155,14 +164,34 @@ export class ComponentManager {
     return ctlSuccess(`component ${cmd.component_id} updating from ${existing.ref} to ${cmd.new_component_ref}`);
   }
 
-  private scaled(id: string, ref: string, maxInstances: number, annotations: StringMap): void {
+  /** `component_scaled`, with the public key and claims of a signed component as upstream sends them. */
+  private scaled(
+    id: string,
+    ref: string,
+    maxInstances: number,
+    annotations: StringMap,
+    claims: EmbeddedClaims | undefined,
+  ): void {
     this.deps.events.publish('component_scaled', {
+      ...(claims ? { public_key: claims.subject, claims: componentEventClaims(claims) } : {}),
       component_id: id,
       image_ref: ref,
       host_id: this.deps.hostId,
       max_instances: maxInstances,
       annotations,
     });
+  }
+
+  /** `CLAIMS_{subject}` for a signed component (what `claims.get` lists); best effort, as for providers. */
+  private async recordClaims(id: string, claims: EmbeddedClaims | undefined): Promise<void> {
+    if (!claims || !this.deps.storeClaims) return;
+    try {
+      await this.deps.storeClaims(claims.subject, storedComponentClaims(claims));
+    } catch (err) {
+      this.deps.log.warn(`could not record the claims of component ${id} in the lattice state`, {
+        error: errorText(err),
+      });
+    }
   }
 
   private failed(id: string, ref: string, maxInstances: number, annotations: StringMap, err: unknown): void {
@@ -187,7 +216,13 @@ export class ComponentManager {
         await this.stopRunning(existing);
       }
       this.deps.log.info(`component ${id} scaled to 0`);
-      this.scaled(id, existing?.ref ?? cmd.component_ref, 0, existing?.annotations ?? cmd.annotations ?? {});
+      this.scaled(
+        id,
+        existing?.ref ?? cmd.component_ref,
+        0,
+        existing?.annotations ?? cmd.annotations ?? {},
+        existing?.claims,
+      );
       return;
     }
     if (existing) {
@@ -196,7 +231,7 @@ export class ComponentManager {
       existing.configNames = cmd.config;
       if (cmd.annotations) existing.annotations = cmd.annotations;
       this.deps.log.info(`component ${id} scaled to ${cmd.count}`);
-      this.scaled(id, existing.ref, cmd.count, existing.annotations);
+      this.scaled(id, existing.ref, cmd.count, existing.annotations, existing.claims);
       if (cmd.allow_update && cmd.component_ref !== '' && cmd.component_ref !== existing.ref) {
         await this.applyUpdate(id, cmd.component_ref, cmd.annotations);
       }
@@ -216,7 +251,7 @@ export class ComponentManager {
     }
     this.starting.add(id);
     try {
-      const { running, unserve, revalidate } = await this.instantiate(id, cmd.component_ref, cmd.count);
+      const { running, unserve, revalidate, claims } = await this.instantiate(id, cmd.component_ref, cmd.count);
       this.records.set(id, {
         id,
         ref: cmd.component_ref,
@@ -226,12 +261,14 @@ export class ComponentManager {
         limits: cmd.component_limits,
         revision: 0,
         running,
+        claims,
         unserve,
       });
       this.deps.log.info(`component ${id} started`, { ref: cmd.component_ref, max_instances: cmd.count });
-      this.scaled(id, cmd.component_ref, cmd.count, annotations);
+      this.scaled(id, cmd.component_ref, cmd.count, annotations, claims);
       this.followTag(id, cmd.component_ref, running, revalidate);
       await this.recordSpec(id, cmd.component_ref);
+      await this.recordClaims(id, claims);
     } catch (err) {
       this.failed(id, cmd.component_ref, cmd.count, annotations, err);
     } finally {
@@ -259,15 +296,17 @@ export class ComponentManager {
       annotations: annotations ?? old.annotations,
       revision: 0,
       running: started.running,
+      claims: started.claims,
       unserve: started.unserve,
     };
     this.records.set(id, next);
     this.deps.log.info(`component ${id} updated`, { from: old.ref, to: newRef });
-    this.scaled(id, newRef, next.maxInstances, next.annotations);
+    this.scaled(id, newRef, next.maxInstances, next.annotations, next.claims);
     this.followTag(id, newRef, started.running, started.revalidate);
     await this.stopRunning(old);
-    this.scaled(id, old.ref, 0, old.annotations);
+    this.scaled(id, old.ref, 0, old.annotations, old.claims);
     await this.recordSpec(id, newRef);
+    await this.recordClaims(id, next.claims);
   }
 
   /**
@@ -327,11 +366,13 @@ export class ComponentManager {
       ...old,
       revision: old.revision + 1,
       running: started.running,
+      claims: started.claims,
       unserve: started.unserve,
     };
     this.records.set(id, next);
-    this.scaled(id, ref, next.maxInstances, next.annotations);
+    this.scaled(id, ref, next.maxInstances, next.annotations, next.claims);
     await this.stopRunning(old);
+    await this.recordClaims(id, next.claims);
   }
 
   private async instantiate(id: string, ref: string, maxInstances: number): Promise<Serving> {
@@ -362,7 +403,7 @@ export class ComponentManager {
   }
 
   private async startBytes(id: string, bytes: Uint8Array, maxInstances: number): Promise<Started> {
-    checkComponentClaims(bytes);
+    const claims = checkComponentClaims(bytes);
     const runtime = await this.deps.runtime();
     const loaded = await runtime.load(bytes);
     const builtin = await this.deps.imports?.(id);
@@ -375,20 +416,20 @@ export class ComponentManager {
       ...(imports ? { imports } : {}),
     };
     const running = await runtime.start(loaded, { componentId: id, maxInstances, capabilities });
-    return { running, wrpc };
+    return { running, wrpc, ...(claims ? { claims } : {}) };
   }
 
-  private async serveExports(id: string, { running, wrpc }: Started): Promise<Serving> {
-    if (!wrpc) return { running };
+  private async serveExports(id: string, { running, wrpc, claims }: Started): Promise<Serving> {
+    if (!wrpc) return { running, claims };
     const { canCallExports } = await import('../wrpc/host-bridge.js');
-    if (!canCallExports(running)) return { running };
+    if (!canCallExports(running)) return { running, claims };
     const served = wrpc.serveExports(
       (instance, func, args) => running.callExport(instance, func, args),
       (err) => {
         this.deps.log.warn(`a wRPC call into component ${id} failed`, { error: errorText(err) });
       },
     );
-    return { running, unserve: () => served.stop() };
+    return { running, claims, unserve: () => served.stop() };
   }
 
   /** wRPC wiring for a component with custom interfaces; a failure only loses that wiring, never the start. */

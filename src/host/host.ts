@@ -161,7 +161,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
   const ensureSpec = async (id: string, url: string) => {
     await store?.ensureSpec(id, url);
   };
-  const storeClaims = async (subject: string, record: Record<string, string>) => {
+  const storeClaims = async (subject: string, record: Record<string, string | string[]>) => {
     await store?.putClaims(subject, record);
   };
 
@@ -217,6 +217,7 @@ export async function startHost(options: HostOptions = {}): Promise<WashHost> {
     allowedFileDirs: options.allowFileLoadDirs,
     maxComponents: options.maxComponents,
     maxComponentSizeBytes: options.maxComponentSizeBytes ?? HOST_DEFAULTS.maxComponentSizeBytes,
+    storeClaims,
   });
   const providers = new ProviderManager({
     hostId,

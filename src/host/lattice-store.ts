@@ -253,7 +253,7 @@ export class LatticeStore {
   }
 
   /** Stores `CLAIMS_{subject}` (listed by `claims.get`), e.g. the claims of a provider archive. */
-  async putClaims(subject: string, record: Record<string, string>): Promise<void> {
+  async putClaims(subject: string, record: Record<string, string | string[]>): Promise<void> {
     const key = `${CLAIMS_KEY_PREFIX}${subject}`;
     const bytes = encoder.encode(JSON.stringify(record));
     const revision = await this.latticeKv.put(key, bytes);

@@ -12,6 +12,7 @@ import { BuiltinHttpServer, isHttpServerProviderRef, type HttpServerDeps } from 
 import { builtinKind, builtinRefsText, type BuiltinKind } from './capabilities/kinds.js';
 import { BuiltinMessagingNats } from './capabilities/messaging.js';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { eventTimestamp } from './claims-wire.js';
 import { errorText } from './error-text.js';
 import { providerExecutablePath, type ProcessProviderSettings } from './provider-process/settings.js';
 import type { SupervisedProvider } from './provider-process/supervised-provider.js';
@@ -32,7 +33,7 @@ export interface ProviderManagerDeps extends Omit<HttpServerDeps, 'links'> {
   nats?: () => NatsConnection;
   ensureSpec: (id: string, url: string) => Promise<void>;
   /** Records `CLAIMS_{subject}` in the lattice state (what `claims.get` lists). */
-  storeClaims?: (subject: string, record: Record<string, string>) => Promise<void>;
+  storeClaims?: (subject: string, record: Record<string, string | string[]>) => Promise<void>;
   healthCheck?: Partial<HealthCheckTiming>;
   /** Provider processes (`file://` refs); without these only the built-in providers can start. */
   processes?: ProcessProviderSettings & {
@@ -286,8 +287,8 @@ export class ProviderManager {
               tags: null,
               name: claims.name,
               version: claims.version ?? '',
-              not_before_human: claims.notBefore?.toISOString() ?? 'never',
-              expires_human: claims.expires?.toISOString() ?? 'never',
+              not_before_human: eventTimestamp(claims.notBefore),
+              expires_human: eventTimestamp(claims.expires),
             },
           }
         : {}),

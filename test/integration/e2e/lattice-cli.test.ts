@@ -2,15 +2,17 @@
  * The lattice commands against a REAL wash host (child process, real jco runtime, real components, real HTTP):
  * every `wash get|config|link|label|start|stop|scale|update` command through the built CLI with `-o json`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/up/nats-server.js';
+import { readClaims } from '../../../src/component/claims.js';
 import { requireBuiltCli, runWash } from '../../helpers/cli.js';
 import { FIXTURE_BODIES, fixturePath } from '../../helpers/fixtures.js';
 import { startTestNats, type TestNats } from '../../helpers/nats.js';
+import { signComponent } from '../../helpers/wascap.js';
 import { assertFreshBuild, get, spawnHost, waitForBody, waitUntil, type ChildHost } from '../host/helpers.js';
 
 const lattice = 'e2e-cli';
@@ -58,6 +60,39 @@ describe('lattice commands driving a real wash host', () => {
     expect(inv.json.inventories[0]).toMatchObject({ host_id: host.id, components: [], providers: [] });
     expect((await wash('get', 'links')).json).toEqual({ links: [], success: true });
     expect((await wash('get', 'claims')).json.success).toBe(true);
+  });
+
+  it('a signed component: inventory names it by its claims, get claims lists them as upstream hosts do', async () => {
+    const signed = signComponent(readFileSync(fixturePath('http-hello-v1')), { name: 'Signed Hello' });
+    const claims = readClaims(signed)!;
+    const path = join(home, 'signed.wasm');
+    writeFileSync(path, signed);
+    const started = await wash('start', 'component', pathToFileURL(path).href, 'signed-hello');
+    expect(started.code, started.stderr).toBe(0);
+    const inv = await wash('get', 'inventory', host.id);
+    expect(inv.json.inventories[0].components).toEqual([
+      expect.objectContaining({ id: 'signed-hello', name: 'Signed Hello' }),
+    ]);
+    await waitUntil(
+      async () => (await wash('get', 'claims')).json.claims.length > 0 || undefined,
+      10_000,
+      'claims listed',
+    );
+    expect((await wash('get', 'claims')).json.claims).toEqual([
+      {
+        call_alias: '',
+        iss: claims.issuer,
+        issuer: claims.issuer,
+        name: 'Signed Hello',
+        rev: '0',
+        revision: '0',
+        sub: claims.subject,
+        subject: claims.subject,
+        tags: '',
+        version: '',
+      },
+    ]);
+    expect((await wash('stop', 'component', 'signed-hello', '--host-id', host.id)).code).toBe(0);
   });
 
   it('config put/get/del round-trips through the host (config get has no success key)', async () => {

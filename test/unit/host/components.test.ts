@@ -472,5 +472,65 @@ describe('ComponentManager', () => {
         expect(started).toEqual(['plugin']);
       },
     );
+
+    it('a signed component is named by its claims in events, inventory and the stored CLAIMS_ record', async () => {
+      const nbf = now - 60;
+      const signed = signComponent(calc, { name: 'Calculator', payload: { nbf } });
+      const claims = readClaims(signed)!;
+      const stored: Array<[string, unknown]> = [];
+      const { mgr, events } = setup({
+        storeClaims: async (subject, record) => {
+          stored.push([subject, record]);
+        },
+      });
+      const ref = file('calc-signed.wasm', signed);
+      mgr.scale(scale({ component_id: 'calc', component_ref: ref }));
+      await mgr.idle();
+      expect(events.named('component_scaled')).toEqual([
+        {
+          public_key: claims.subject,
+          claims: {
+            call_alias: null,
+            issuer: claims.issuer,
+            tags: [],
+            name: 'Calculator',
+            version: null,
+            revision: null,
+            not_before_human: String(nbf),
+            expires_human: 'never',
+          },
+          component_id: 'calc',
+          image_ref: ref,
+          host_id: 'NHOST',
+          max_instances: 1,
+          annotations: {},
+        },
+      ]);
+      expect(mgr.descriptions()).toMatchObject([{ id: 'calc', name: 'Calculator' }]);
+      expect(stored).toEqual([
+        [
+          claims.subject,
+          {
+            call_alias: '',
+            issuer: claims.issuer,
+            name: 'Calculator',
+            revision: '0',
+            subject: claims.subject,
+            tags: [],
+            version: '',
+          },
+        ],
+      ]);
+
+      mgr.scale(scale({ component_id: 'calc', component_ref: ref, count: 0 }));
+      await mgr.idle();
+      expect(events.named('component_scaled')[1]).toMatchObject({ public_key: claims.subject, max_instances: 0 });
+      // An unsigned component carries neither.
+      mgr.scale(scale({ component_id: 'plain', component_ref: file('calc-plain.wasm', calc) }));
+      await mgr.idle();
+      const plain = events.named('component_scaled')[2];
+      expect(plain).not.toHaveProperty('public_key');
+      expect(plain).not.toHaveProperty('claims');
+    });
   });
 });
