@@ -221,9 +221,13 @@ class BodyRewriter {
     else if (b & 0x80) r.skipLeb();
   }
 
-  /** Rewrites the store whose opcode started at `at`; the reader is just past the opcode. */
-  #store(at: number, type: number): void {
+  /**
+   * Rewrites the store whose opcode started at `at`; the reader is just past the opcode. `laneByte`: a SIMD lane
+   * store, whose lane index follows the memarg.
+   */
+  #store(at: number, type: number, laneByte = false): void {
     const { offset } = this.#memarg();
+    if (laneByte) this.#r.pos += 1;
     const end = this.#r.pos;
     const value = this.locals.get(`v${type}`, type);
     const addr = this.locals.get('a', I32);
@@ -452,41 +456,13 @@ class BodyRewriter {
     const r = this.#r;
     const sub = r.u32();
     if (sub === 11) this.#store(at, V128);
-    else if (sub >= 88 && sub <= 91) {
-      // v128.storeN_lane: memarg, lane index
-      this.#laneStore(at, this.#memarg().offset);
-    } else if (sub <= 10 || sub === 92 || sub === 93) this.#memarg();
+    else if (sub >= 88 && sub <= 91) this.#store(at, V128, true);
+    else if (sub <= 10 || sub === 92 || sub === 93) this.#memarg();
     else if (sub === 12 || sub === 13) r.pos += 16;
     else if ((sub >= 21 && sub <= 34) || (sub >= 84 && sub <= 87)) {
       if (sub >= 84) this.#memarg();
       r.pos += 1;
     }
-  }
-
-  /** v128.storeN_lane (memarg already read, lane byte next): like a store, the lane byte is part of the opcode. */
-  #laneStore(at: number, offset: number): void {
-    const r = this.#r;
-    r.pos += 1;
-    const end = r.pos;
-    const value = this.locals.get(`v${V128}`, V128);
-    const addr = this.locals.get('a', I32);
-    this.#flush(at);
-    const o = this.#out;
-    o.byte(0x21);
-    o.u32(value);
-    o.byte(0x22);
-    o.u32(addr);
-    o.byte(0x20);
-    o.u32(value);
-    this.#flush(end);
-    o.byte(0x20);
-    o.u32(addr);
-    if (offset !== 0) {
-      o.byte(0x41);
-      o.s32(offset | 0);
-      o.byte(0x6a);
-    }
-    this.#markPageOnStack();
   }
 }
 
