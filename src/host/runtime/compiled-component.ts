@@ -176,7 +176,7 @@ async function trackedModule(
   } catch {
     // not cached yet
   }
-  const tracking = trackMemoryWrites(code);
+  const tracking = await trackMemoryWrites(code);
   if (tracking.tracked && tracking.instrumented) {
     const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
     try {

@@ -8,8 +8,8 @@ beforeAll(async () => {
   ({ parse } = await import('@bytecodealliance/jco'));
 });
 
-function tracked(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const result = trackMemoryWrites(bytes);
+async function tracked(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const result = await trackMemoryWrites(bytes);
   if (!result.tracked) throw new Error(`not tracked: ${result.reason}`);
   expect(result.instrumented).toBe(true);
   return result.bytes as Uint8Array<ArrayBuffer>;
@@ -55,7 +55,7 @@ describe('trackMemoryWrites', () => {
   it('marks the page of every store at its effective address (offset included), and stores the same values', async () => {
     const original = await parse(STORES);
     const plain = instantiate(original);
-    const instance = instantiate(tracked(original));
+    const instance = instantiate(await tracked(original));
     (plain.exports.scalars as () => void)();
     (instance.exports.scalars as () => void)();
     // 100, 8192+16, 12288, 16380+4, 20480, 24576, 28672, 32768, 40000+960
@@ -71,7 +71,7 @@ describe('trackMemoryWrites', () => {
 
   it('marks the whole destination of memory.fill, memory.copy and memory.init', async () => {
     const instance = instantiate(
-      tracked(
+      await tracked(
         await parse(`(module
           (memory 8)
           (data $d "0123456789")
@@ -101,7 +101,7 @@ describe('trackMemoryWrites', () => {
       new DataView(memory!.buffer).setInt32(retptr, 42, true);
     };
     const instance = instantiate(
-      tracked(
+      await tracked(
         await parse(`(module
           (type $hostfn (func (param i32 i32)))
           (import "host" "call" (func $host (type $hostfn)))
@@ -124,7 +124,7 @@ describe('trackMemoryWrites', () => {
 
   it('wraps realloc-shaped exports so the block the host writes into is marked', async () => {
     const instance = instantiate(
-      tracked(
+      await tracked(
         await parse(`(module
           (memory (export "memory") 4)
           (global $next (mut i32) (i32.const 32768))
@@ -146,7 +146,7 @@ describe('trackMemoryWrites', () => {
   it('tracks writes to an imported memory and names it as the target', async () => {
     const memory = new WebAssembly.Memory({ initial: 2 });
     const instance = instantiate(
-      tracked(
+      await tracked(
         await parse(`(module
           (import "env" "memory" (memory 1))
           (func (export "poke") (i32.store (i32.const 70000) (i32.const 1))))`),
@@ -160,15 +160,15 @@ describe('trackMemoryWrites', () => {
 
   it('leaves a module without memory alone, and reports modules it cannot represent as untracked', async () => {
     const noMemory = await parse('(module (func (export "f") (result i32) (i32.const 1)))');
-    expect(trackMemoryWrites(noMemory)).toEqual({ tracked: true, bytes: noMemory, instrumented: false });
+    expect(await trackMemoryWrites(noMemory)).toEqual({ tracked: true, bytes: noMemory, instrumented: false });
     const two = await parse('(module (memory 1) (memory 1) (func (i32.store 1 (i32.const 0) (i32.const 1))))');
-    expect(trackMemoryWrites(two)).toMatchObject({ tracked: false, reason: 'several memories' });
+    expect(await trackMemoryWrites(two)).toMatchObject({ tracked: false, reason: 'several memories' });
     const atomics = await parse('(module (memory 1 1 shared) (func (i32.atomic.store (i32.const 0) (i32.const 1))))');
-    expect(trackMemoryWrites(atomics)).toMatchObject({ tracked: false, reason: 'shared memory' });
+    expect(await trackMemoryWrites(atomics)).toMatchObject({ tracked: false, reason: 'shared memory' });
     const streams = await parse(
       '(module (import "$root" "[stream-read-0]x" (func (param i32 i32 i32) (result i32))) (memory 1))',
     );
-    expect(trackMemoryWrites(streams)).toMatchObject({
+    expect(await trackMemoryWrites(streams)).toMatchObject({
       tracked: false,
       reason: 'component-model async built-in [stream-read-0]x',
     });
@@ -186,7 +186,7 @@ describe('CoreStateSnapshot with written-page maps', () => {
       (global.set $g (i32.const 6))))`;
 
   it('copies back only the written pages (and the page after each run); verify repairs and counts the rest', async () => {
-    const instance = instantiate(exportMutableState(tracked(await parse(WAT))).bytes);
+    const instance = instantiate(exportMutableState(await tracked(await parse(WAT))).bytes);
     const snapshot = new CoreStateSnapshot([instance], { tracked: true, verify: true });
     const memory = new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer);
     const fresh = memory.slice();
