@@ -15,7 +15,8 @@
  *   (link it to a calc component over wRPC); a failing `add` traps before any response (500).
  * - js-hello-fetch: FetchEvent style, 200 text/plain "hello from js-hello-fetch\n"; ONE request per instance;
  *   header x-requests-seen = requests this instance state has seen (1 when the host resets it), and for a POST
- *   x-body-length = the body's length.
+ *   x-body-length = the body's length and x-paths-seen = paths this instance state has seen (a timer and some
+ *   allocation on that path).
  * - js-config: reusable; body = wasi:config/runtime get("greeting") + "\n" (or "no greeting configured\n"),
  *   header x-config-store-greeting = wasi:config/store get("greeting") when set, header x-served = request
  *   count of the instance; a config `err` gives 500 "config error: {...}". Logs one wasi:logging line

@@ -138,6 +138,7 @@ describe('component runtime over real HTTP', () => {
         expect(res.status).toBe(200);
         expect(res.headers.get('x-requests-seen')).toBe('1');
         expect(res.headers.get('x-body-length')).toBe(post ? String(i * 3001) : null);
+        expect(res.headers.get('x-paths-seen')).toBe(post ? '1' : null);
         await res.arrayBuffer();
       }
       const seen = await Promise.all(
