@@ -56,7 +56,9 @@ function loadBundle(distDir, opts = {}) {
   const file = fs.realpathSync(paths.file);
   const existing = Module._cache[file];
   if (existing) return { exports: existing.exports, script: undefined, cacheUsed: false };
-  const source = fs.readFileSync(file, 'utf8');
+  // latin1: the build makes bundles pure ASCII (asciiOnly in scripts/bundle-cli.mjs), so this is the same text as
+  // UTF-8, read into a one-byte string without decoding.
+  const source = fs.readFileSync(file, 'latin1');
   const id = bundleId(source);
   const cachedData = opts.useCache === false ? undefined : readCache(cache, id);
   const script = new vm.Script(`(function (${PARAMS}) {${source}\n})`, { filename: file, cachedData });

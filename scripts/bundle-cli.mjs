@@ -190,6 +190,7 @@ const result = await build({
   target: 'node20',
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
+  charset: 'ascii', // see asciiOnly
   keepNames: true,
   plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms],
   legalComments: 'none',
@@ -225,9 +226,51 @@ function rewriteDynamicImports(code) {
   return { code: out + code.slice(at), count: starts.length };
 }
 
-/** Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, banner, content id first line. */
+/**
+ * bin/load-bundle.cjs reads a bundle as latin1: a one-byte string without UTF-8 decoding (one non-ASCII character
+ * makes the whole 866 KB source a two-byte string, ~18M instructions more to read and compile from the code cache).
+ * esbuild's `charset: 'ascii'` escapes strings but leaves regular expression literals as they are (ansis has
+ * U+009B in one), so non-ASCII characters in string and regex literals become `\uXXXX` escapes (the same
+ * character in both, with or without the `u` flag; astral characters as their surrogate pair, which a `u` regex
+ * reads as the one code point). Any other non-ASCII text (identifiers, templates, comments) fails the build.
+ */
+function asciiOnly(file, code) {
+  if (!/[^\x00-\x7f]/.test(code)) return code;
+  // (esbuild's own escapes are ASCII, so every non-ASCII character here is raw text)
+  const sourceFile = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const literals = [];
+  const visit = (node) => {
+    if (ts.isStringLiteral(node) || ts.isRegularExpressionLiteral(node))
+      literals.push([node.getStart(sourceFile), node.getEnd()]);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of literals.sort((a, b) => a[0] - b[0])) {
+    out += code.slice(at, start);
+    out += code.slice(start, end).replace(/(\\?)([^\x00-\x7f])/g, (_, backslash, c) => {
+      // `\é` (an identity escape) would become a backslash followed by "u00e9"
+      if (backslash) throw new Error(`${file}: escaped non-ASCII character in a literal at ${start}`);
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    at = end;
+  }
+  out += code.slice(at);
+  const left = /[^\x00-\x7f]/.exec(out);
+  if (left)
+    throw new Error(
+      `${file}: non-ASCII text outside string and regex literals: ${JSON.stringify(out.slice(left.index - 40, left.index + 10))}`,
+    );
+  return out;
+}
+
+/**
+ * Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, pure ASCII, banner, content id first
+ * line.
+ */
 function writeVmBundle(file, code, { expectImports }) {
-  const rewritten = rewriteDynamicImports(code);
+  const rewritten = rewriteDynamicImports(asciiOnly(file, code));
   if (expectImports && rewritten.count === 0)
     throw new Error(`${file}: dynamic import rewrite found no import() calls: the bundle layout changed`);
   const banner = [
@@ -260,6 +303,7 @@ const validateResult = await build({
   target: 'node20',
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
+  charset: 'ascii', // see asciiOnly
   // No keepNames: nothing on this path reads function or class names (zod and yaml set theirs explicitly), and
   // the __name calls cost ~2 ms of start-up.
   keepNames: false,
