@@ -76,18 +76,27 @@ const natsWarmUp = [
 ];
 // dist/validate.cjs (plain `app validate` without oclif) gets its own cache from the same manifests.
 const fastWarmUp = warmUp.filter((step) => step.argv[0] === 'app');
+// Commands print through src/cli/write-output.ts (fs.writeSync on fd 1, not process.stdout): captured there.
 const child = `
 const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
+const fs = require('node:fs');
 const dist = ${JSON.stringify(distDir)};
 const variant = process.argv[1] || undefined;
+async function captureStdout(run) {
+  let out = '';
+  const writeSync = fs.writeSync;
+  fs.writeSync = (fd, buf, off, len) => {
+    if (fd !== 1) return writeSync(fd, buf, off, len);
+    out += Buffer.from(buf).toString('utf8', off, off + len);
+    return len;
+  };
+  try { return { result: await run(), out }; } finally { fs.writeSync = writeSync; }
+}
 const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
 (async () => {
   for (const step of variant === 'nats' ? ${JSON.stringify(natsWarmUp)} : ${JSON.stringify(cliWarmUp)}) {
-    let out = '';
-    const write = process.stdout.write;
-    process.stdout.write = (chunk, ...rest) => { out += String(chunk); return true; };
     process.exitCode = undefined;
-    try { await loaded.exports.main(step.argv, ${JSON.stringify(pathToFileURL(root).href)}); } finally { process.stdout.write = write; }
+    const { out } = await captureStdout(() => loaded.exports.main(step.argv, ${JSON.stringify(pathToFileURL(root).href)}));
     const code = process.exitCode ?? 0;
     if (code !== step.exitCode || !out.includes(step.stdout)) {
       throw new Error('warm-up "wash ' + step.argv.join(' ') + '" exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
@@ -97,19 +106,9 @@ const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
   process.exitCode = 0;
   if (variant) return;
   const fast = loadBundle(dist, { name: 'validate.cjs', useCache: false });
-  // The fast path writes fd 1 with fs.writeSync (src/cli/write-output.ts), not through process.stdout.
-  const fs = require('node:fs');
   for (const step of ${JSON.stringify(fastWarmUp)}) {
-    let out = '';
-    const writeSync = fs.writeSync;
-    fs.writeSync = (fd, buf, off, len) => {
-      if (fd !== 1) return writeSync(fd, buf, off, len);
-      out += Buffer.from(buf).toString('utf8', off, off + len);
-      return len;
-    };
     process.exitCode = undefined;
-    let done;
-    try { done = await fast.exports.appValidateFastPath(step.argv); } finally { fs.writeSync = writeSync; }
+    const { result: done, out } = await captureStdout(() => fast.exports.appValidateFastPath(step.argv));
     const code = process.exitCode ?? 0;
     if (done !== true || code !== step.exitCode || !out.includes(step.stdout)) {
       throw new Error('fast-path warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));

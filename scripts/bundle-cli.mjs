@@ -130,12 +130,50 @@ const lazyModuleHelper = [
   '}',
 ].join('\n');
 
+// oclif's command module attaches its EPIPE-swallowing handler to process.stdout at its top level, which makes
+// Node build the stdout stream (net, stream, tty: ~10M instructions) for every command, even one that prints
+// through fs.writeSync (src/cli/write-output.ts) or not at all. The handler is attached instead when something
+// first reads process.stdout (the property's getter is wrapped once): before that stream's first write, as before.
+let stdoutHandlerDeferred = 0;
+const stdoutErrorHandler = [
+  "process.stdout.on('error', (err) => {",
+  "    if (err && err.code === 'EPIPE')",
+  '        return;',
+  '    throw err;',
+  '});',
+].join('\n');
+function deferStdoutErrorHandler(code, path) {
+  if (code.split(stdoutErrorHandler).length !== 2)
+    throw new Error(
+      `${path}: expected oclif's stdout EPIPE handler once (oclif changed: revisit scripts/bundle-cli.mjs)`,
+    );
+  stdoutHandlerDeferred++;
+  const deferred = [
+    '(function washOnStdout(attach) {',
+    "    const d = Object.getOwnPropertyDescriptor(process, 'stdout');",
+    '    if (!d || !d.get || !d.configurable) return attach(process.stdout);',
+    '    let attached = false;',
+    "    Object.defineProperty(process, 'stdout', { configurable: true, enumerable: d.enumerable, set: d.set, get() {",
+    '        const stream = d.get.call(this);',
+    '        if (!attached) { attached = true; attach(stream); }',
+    '        return stream;',
+    '    } });',
+    "})((stdout) => stdout.on('error', (err) => {",
+    "    if (err && err.code === 'EPIPE')",
+    '        return;',
+    '    throw err;',
+    '}));',
+  ].join('\n');
+  return code.replace(stdoutErrorHandler, deferred);
+}
+
 const oclifTransforms = {
   name: 'oclif-transforms',
   setup(b) {
     b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, (args) => {
       let code = readFileSync(args.path, 'utf8');
       if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) code = skipCollatorForPlainIds(code, args.path);
+      if (/[\\/]lib[\\/]command\.js$/.test(args.path)) code = deferStdoutErrorHandler(code, args.path);
       return { contents: `${lazyTopLevelRequires(code)}\n${lazyModuleHelper}\n`, loader: 'js' };
     });
   },
@@ -198,6 +236,8 @@ const result = await build({
   external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
   define: { 'import.meta.url': '__wash_import_meta_url' },
 });
+if (stdoutHandlerDeferred !== 1)
+  throw new Error(`oclif's stdout EPIPE handler was deferred ${stdoutHandlerDeferred} times (expected once)`);
 if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);

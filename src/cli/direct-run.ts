@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flush } from '@oclif/core/flush';
 import { COMMANDS } from '../commands-index.js';
 
 export interface CommandIndexEntry {
@@ -104,7 +103,10 @@ export function readCommandIndex(distDir: string): CommandIndex | undefined {
   }
 }
 
-type CommandClass = (new (argv: string[], config: unknown) => { _run(): Promise<unknown> }) & { id?: string };
+type CommandClass = (new (
+  argv: string[],
+  config: unknown,
+) => { _run(): Promise<unknown>; debug: (...args: unknown[]) => void }) & { id?: string };
 
 /** Runs the command `argv` names if the index answers it exactly (see the file comment); false, having done nothing, otherwise. */
 export async function runDirect(argv: string[], root: string): Promise<boolean> {
@@ -113,7 +115,13 @@ export async function runDirect(argv: string[], root: string): Promise<boolean> 
   if (!index || !target) return false;
   const Command = COMMANDS[target.id] as CommandClass;
   Command.id = target.id; // as oclif's Plugin.findCommand does
-  await new Command(target.argv, directConfig(index, root))._run();
-  await flush();
+  const command = new Command(target.argv, directConfig(index, root));
+  // oclif's `debug` logs through the `debug` package, which prints only under DEBUG (never a direct run: see
+  // main) but loads node:tty, net and streams, and builds process.stderr, on its first call (Command.init's).
+  command.debug = () => {};
+  await command._run();
+  // No oclif `flush()` (which oclif's run does before it may call process.exit): reading process.stdout would
+  // build the stream (~10M instructions) for commands that print with fs.writeSync, and nothing exits the process
+  // after a direct run, so writes still pending on a stream keep Node's event loop alive until they are done.
   return true;
 }

@@ -177,3 +177,31 @@ describe('direct run = oclif (bin/run.js vs the CLI bundle without the direct pa
     expect(await mismatches(cases)).toEqual([]);
   }, 300_000);
 });
+
+describe('direct runs print without building stdio streams', () => {
+  // A preload records Node's built-in modules at exit: process.stdout/stderr (and oclif's `debug` logger) load
+  // node:net and node:tty, ~10M instructions of a short command's start-up (src/cli/write-output.ts).
+  it.each([
+    [['new', '--list'], 0],
+    [['new', '--list', '-o', 'json'], 0],
+    [['get', 'hosts', '--no-such-flag'], 2],
+    [['get', 'hosts', '--no-such-flag', '-o', 'json'], 2],
+  ])('wash %j loads neither node:net nor node:tty, and prints what oclif prints', async (argv, code) => {
+    const modules = join(work, `modules-${argv.join('_')}.json`);
+    const probe = join(work, 'record-modules.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.WASH_TEST_MODULES, JSON.stringify(process.moduleLoadList)));\n",
+    );
+    const [direct, oclif] = await Promise.all([
+      exec(['-r', probe, join(repoRoot, 'bin', 'run.js'), ...argv], { WASH_TEST_MODULES: modules }),
+      runOclif(argv),
+    ]);
+    expect(direct).toEqual(oclif);
+    expect(direct.code).toBe(code);
+    expect(direct.stdout + direct.stderr).not.toBe('');
+    const loaded = JSON.parse(readFileSync(modules, 'utf8')) as string[];
+    expect(loaded).toContain('NativeModule vm'); // the probe saw the CLI bundle load
+    expect(loaded.filter((m) => m === 'NativeModule net' || m === 'NativeModule tty')).toEqual([]);
+  });
+});
