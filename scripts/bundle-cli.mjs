@@ -9,7 +9,7 @@
 // `require` (oclif's manifest generator, tests) the banner falls back to `import()` itself.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -36,13 +36,19 @@ const lines = [
   '',
   'export const COMMANDS: Record<string, unknown> = {',
 ];
+/** Topic (an id's first word) → the getter lines of its commands, for the topic bundles below. */
+const topicGetters = new Map();
 for (const file of files) {
   const rel = relative(commandsDir, file).replace(/\.ts$/, '');
   const id = rel
     .split(sep)
     .filter((part) => part !== 'index')
     .join(':');
-  lines.push(`  get ${JSON.stringify(id)}() { return load(require('./commands/${rel.split(sep).join('/')}.js')); },`);
+  const getter = `  get ${JSON.stringify(id)}() { return load(require('./commands/${rel.split(sep).join('/')}.js')); },`;
+  lines.push(getter);
+  const topic = id.split(':')[0];
+  if (!/^[a-z][a-z0-9-]*$/.test(topic)) throw new Error(`command id ${id}: a topic bundle needs a plain first word`);
+  topicGetters.set(topic, [...(topicGetters.get(topic) ?? []), getter]);
 }
 lines.push('};', '');
 writeFileSync(join(root, 'src', 'commands-index.ts'), lines.join('\n'));
@@ -58,7 +64,7 @@ const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
 // dev/templates (`wash new`) is plain fs work: bundled, so `new --list` does not start Node's ES-module loader.
 const keepLibraryImportsExternalCli = libraryImportsExternal(
   [...bundledDomains, 'cli', 'lattice'],
-  ['dev/templates.ts'],
+  ['dev/templates.ts', 'commands-index.ts'],
 );
 function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   return {
@@ -219,9 +225,7 @@ const natsTransforms = {
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });
-const result = await build({
-  entryPoints: [join(root, 'src', 'cli-bundle.ts')],
-  outfile: outFile,
+const cliBuildOptions = {
   write: false,
   bundle: true,
   platform: 'node',
@@ -235,7 +239,8 @@ const result = await build({
   logLevel: 'warning',
   external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
   define: { 'import.meta.url': '__wash_import_meta_url' },
-});
+};
+const result = await build({ ...cliBuildOptions, entryPoints: [join(root, 'src', 'cli-bundle.ts')], outfile: outFile });
 if (stdoutHandlerDeferred !== 1)
   throw new Error(`oclif's stdout EPIPE handler was deferred ${stdoutHandlerDeferred} times (expected once)`);
 if (commandSortPatched !== 1)
@@ -324,6 +329,35 @@ function writeVmBundle(file, code, { expectImports }) {
 }
 
 writeVmBundle(outFile, output.text, { expectImports: true });
+
+// dist/wash-<topic>.cjs: one bundle per topic (a command id's first word) holding only that topic's commands and
+// the direct run (directMain in src/cli/direct-run.ts), for bin/run.js's plain command runs. V8 deserialises a
+// bundle's whole code cache and runs its whole top level on every start, so `wash get hosts` should not pay for
+// `wash up`, `wash dev` or the OCI code: ~10M instructions less than the CLI bundle for `new --list`, a flag
+// error or `get hosts`. Anything a direct run does not answer falls back to dist/wash.cjs and main.
+for (const name of readdirSync(join(root, 'dist')))
+  if (/^wash-[a-z0-9-]+\.cjs(\.[a-z]+)?(\.cache)?$/.test(name)) rmSync(join(root, 'dist', name));
+await Promise.all(
+  [...topicGetters].map(async ([topic, getters]) => {
+    const file = join(root, 'dist', `wash-${topic}.cjs`);
+    const entry = [
+      "import { directMain } from './cli/direct-run.js';",
+      'const load = (m: { default: unknown }): unknown => m.default;',
+      'const COMMANDS: Record<string, unknown> = {',
+      ...getters,
+      '};',
+      'export const runDirect = (argv: string[], root: string): Promise<boolean> => directMain(COMMANDS, argv, root);',
+    ].join('\n');
+    const r = await build({
+      ...cliBuildOptions,
+      stdin: { contents: entry, resolveDir: srcDir, sourcefile: `wash-${topic}-entry.ts`, loader: 'ts' },
+      outfile: file,
+    });
+    const out = r.outputFiles.find((f) => f.path === file);
+    if (!out) throw new Error(`esbuild produced no ${file}`);
+    writeVmBundle(file, out.text, { expectImports: false });
+  }),
+);
 
 // dist/validate.cjs: plain `wash app validate <file…>` without oclif (appValidateFastPath in src/cli.ts), so the
 // most frequent offline command does not pay for oclif's start-up. oclif stays external here: the fast path

@@ -6,7 +6,17 @@
  * and argv shapes the index leaves to oclif. Needs `npm run build` first.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -203,5 +213,46 @@ describe('direct runs print without building stdio streams', () => {
     const loaded = JSON.parse(readFileSync(modules, 'utf8')) as string[];
     expect(loaded).toContain('NativeModule vm'); // the probe saw the CLI bundle load
     expect(loaded.filter((m) => m === 'NativeModule net' || m === 'NativeModule tty')).toEqual([]);
+  });
+});
+
+describe('topic bundles (dist/wash-<topic>.cjs)', () => {
+  const runTopic = (topic: string, argv: string[]) =>
+    exec([
+      '-e',
+      `require(${JSON.stringify(join(repoRoot, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(join(repoRoot, 'dist'))}, { name: 'wash-${topic}.cjs' }).exports.runDirect(${JSON.stringify(argv)}, ${JSON.stringify(pathToFileURL(repoRoot).href)}).then((done) => process.stdout.write('\\nDONE ' + done))`,
+    ]);
+
+  it('a topic bundle runs its own commands and leaves any other argv untouched (false, nothing printed)', async () => {
+    const own = await runTopic('new', ['new', '--list']);
+    expect(own.stdout).toContain('hello-world');
+    expect(own.stdout.endsWith('\nDONE true')).toBe(true);
+    for (const argv of [
+      ['get', 'hosts', '--no-such-flag'],
+      ['new', '--help'],
+      ['new', '--version'],
+      ['new', 'extra'],
+    ]) {
+      const other = await runTopic('new', argv);
+      expect(other).toEqual({ code: 0, stdout: '\nDONE false', stderr: '' });
+    }
+  });
+
+  it('bin/run.js without the topic bundle runs the command from the CLI bundle, with the same output', async () => {
+    const pkg = join(work, 'pkg-without-topic-bundles');
+    for (const dir of ['bin', 'dist']) mkdirSync(join(pkg, dir), { recursive: true });
+    for (const f of ['package.json', 'bin/run.js', 'bin/node-check.cjs', 'bin/load-bundle.cjs', 'bin/package.json'])
+      copyFileSync(join(repoRoot, f), join(pkg, f));
+    for (const f of readdirSync(join(repoRoot, 'dist')))
+      if (/^(wash\.cjs.*|command-index\.json)$/.test(f)) copyFileSync(join(repoRoot, 'dist', f), join(pkg, 'dist', f));
+    symlinkSync(join(repoRoot, 'node_modules'), join(pkg, 'node_modules'));
+    symlinkSync(join(repoRoot, 'templates'), join(pkg, 'templates'));
+    for (const argv of [
+      ['new', '--list'],
+      ['get', 'hosts', '--no-such-flag', '-o', 'json'],
+    ]) {
+      const [without, withBundles] = await Promise.all([exec([join(pkg, 'bin', 'run.js'), ...argv]), runBin(argv)]);
+      expect(without).toEqual(withBundles);
+    }
   });
 });
