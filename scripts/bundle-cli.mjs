@@ -350,6 +350,11 @@ await Promise.all(
     ].join('\n');
     const r = await build({
       ...cliBuildOptions,
+      // No keepNames (~4M instructions of `__name` calls for `get hosts`): nothing a direct run does reads a
+      // function or class name (oclif reads `constructor.name` only for a command without id, in its own
+      // Command.run; error names are set explicitly). test/unit/cli/direct-run.test.ts compares every command's
+      // errors and real runs with dist/wash.cjs, which keeps names.
+      keepNames: false,
       stdin: { contents: entry, resolveDir: srcDir, sourcefile: `wash-${topic}-entry.ts`, loader: 'ts' },
       outfile: file,
     });
