@@ -11,10 +11,12 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { WRAPPER_OPEN } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
 const commandsDir = join(root, 'src', 'commands');
 const outFile = join(root, 'dist', 'wash.cjs');
 
@@ -312,9 +314,10 @@ function asciiOnly(file, code) {
 
 /**
  * Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, pure ASCII, banner, content id first
- * line.
+ * line. `wrapped`: the text after the id line is the loader's function wrapper around the body (see WRAPPER_OPEN
+ * there), for bundles nothing loads with a plain `require`.
  */
-function writeVmBundle(file, code, { expectImports }) {
+function writeVmBundle(file, code, { expectImports, wrapped = false }) {
   const rewritten = rewriteDynamicImports(asciiOnly(file, code));
   if (expectImports && rewritten.count === 0)
     throw new Error(`${file}: dynamic import rewrite found no import() calls: the bundle layout changed`);
@@ -322,7 +325,7 @@ function writeVmBundle(file, code, { expectImports }) {
     'const __wash_import_meta_url = require("url").pathToFileURL(__filename).href;',
     'var __washImport = typeof __washImport === "function" ? __washImport : (specifier) => import(specifier);',
   ].join('\n');
-  const body = `${banner}\n${rewritten.code}`;
+  const body = wrapped ? `${WRAPPER_OPEN}${banner}\n${rewritten.code}\n})` : `${banner}\n${rewritten.code}`;
   // The first line names the content: bin/run.js uses the code cache only when the cache was made for this text.
   const id = createHash('sha256').update(body).digest('hex');
   writeFileSync(file, `// wash-bundle ${id}\n${body}`);
@@ -360,7 +363,7 @@ await Promise.all(
     });
     const out = r.outputFiles.find((f) => f.path === file);
     if (!out) throw new Error(`esbuild produced no ${file}`);
-    writeVmBundle(file, out.text, { expectImports: false });
+    writeVmBundle(file, out.text, { expectImports: false, wrapped: true });
   }),
 );
 
@@ -396,7 +399,7 @@ const validateOutput = validateResult.outputFiles.find((f) => f.path === validat
 if (!validateOutput) throw new Error(`esbuild produced no ${validateFile}`);
 if (/require\("@oclif\//.test(validateOutput.text))
   throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
-writeVmBundle(validateFile, validateOutput.text, { expectImports: false });
+writeVmBundle(validateFile, validateOutput.text, { expectImports: false, wrapped: true });
 
 // `wash … --help` (answered by bin/run.js from dist/help-index.json, see src/cli/help-fast-path.ts): one small
 // CommonJS file, loaded before (and instead of) the CLI bundle.
