@@ -1,4 +1,5 @@
-import { writeSync } from 'node:fs';
+// The module object, not a named import: a test capturing output replaces `fs.writeSync` (test/helpers/run-command.ts).
+import fs from 'node:fs';
 
 /** Descriptors whose output went to their stream after an EAGAIN: later text follows it there, in order. */
 const handedOver = new Set<1 | 2>();
@@ -20,7 +21,7 @@ export function writeOutput(fd: 1 | 2, text: string): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {
-      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') return;
