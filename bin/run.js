@@ -2,8 +2,9 @@
 'use strict';
 // The `wash` binary. CommonJS (bin/package.json) because an ES module entry costs Node an extra loader start-up.
 // `wash --version` is the most scripted call: it is answered from a small module (dist/version.cjs); everything
-// else loads the bundled CLI (dist/wash.cjs, built by scripts/bundle-cli.mjs) with V8's code cache
-// (bin/load-bundle.cjs), except a plain `app validate`, answered by a smaller bundle without oclif, and
+// else loads a bundle (built by scripts/bundle-cli.mjs) with V8's code cache (bin/load-bundle.cjs): the command's
+// topic bundle (dist/wash-<topic>.cjs) for a plain run, the whole CLI (dist/wash.cjs) for anything else; except
+// a plain `app validate`, answered by a smaller bundle without oclif, and
 // `wash <command> --help`, answered from help text oclif rendered at build time (dist/help-index.json).
 require('./node-check.cjs').exitUnlessSupported();
 const { join } = require('node:path');
@@ -26,27 +27,54 @@ if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
   loadBundle(join(root, 'dist'), { name: 'validate.cjs' })
     .exports.appValidateFastPath(argv)
     .then((done) => {
-      if (!done) runCli();
+      if (!done) runCommand(readCommandIndex());
     });
 } else {
-  runCli();
+  runCommand(readCommandIndex());
 }
 
-function runCli() {
-  const cacheVariant = codeCacheVariant(argv);
+/**
+ * A command of a topic with its own bundle (dist/wash-<topic>.cjs: only that topic's commands, see
+ * scripts/bundle-cli.mjs) runs from it when the direct run answers it; anything else, or no such bundle, goes to
+ * the CLI bundle's main.
+ */
+function runCommand(index) {
+  const topic = argv[0];
+  const known =
+    index &&
+    /^[a-z][a-z0-9-]*$/.test(topic) &&
+    Object.keys(index.commands || {}).some((id) => id.split(':')[0] === topic);
+  let bundle;
+  if (known) {
+    try {
+      bundle = require('./load-bundle.cjs').loadBundle(join(root, 'dist'), { name: `wash-${topic}.cjs` });
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+  }
+  if (!bundle) return runCli(index);
+  bundle.exports.runDirect(argv, pathToFileURL(root).href).then((done) => {
+    if (!done) runCli(index);
+  });
+}
+
+function runCli(index) {
+  const cacheVariant = codeCacheVariant(argv, index);
   const { main } = require('./load-bundle.cjs').loadBundle(join(root, 'dist'), { cacheVariant }).exports;
   // oclif finds the package root (package.json with the oclif section) from this directory.
   main(argv, pathToFileURL(root).href);
 }
 
-/** The code cache for this command (bin/load-bundle.cjs): the build's index names the commands using NATS. */
-function codeCacheVariant(args) {
-  let index;
+function readCommandIndex() {
   try {
-    index = JSON.parse(require('node:fs').readFileSync(join(root, 'dist', 'command-index.json'), 'utf8'));
+    return JSON.parse(require('node:fs').readFileSync(join(root, 'dist', 'command-index.json'), 'utf8'));
   } catch {
     return undefined;
   }
-  const variants = index.cacheVariants || {};
+}
+
+/** The code cache for this command (bin/load-bundle.cjs): the build's index names the commands using NATS. */
+function codeCacheVariant(args, index) {
+  const variants = index?.cacheVariants || {};
   return variants[`${args[0]}:${args[1]}`] || variants[args[0]];
 }

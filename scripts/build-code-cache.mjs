@@ -2,8 +2,8 @@
 // compiled functions of the common start-up paths (command lookup, flag parsing, help, manifest validation),
 // not only the top level. Runs after scripts/bundle-cli.mjs and `oclif manifest` (oclif reads the manifest).
 // The warm-up runs in a child process whose output is discarded; it touches no user directories.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,18 +76,27 @@ const natsWarmUp = [
 ];
 // dist/validate.cjs (plain `app validate` without oclif) gets its own cache from the same manifests.
 const fastWarmUp = warmUp.filter((step) => step.argv[0] === 'app');
+// Commands print through src/cli/write-output.ts (fs.writeSync on fd 1, not process.stdout): captured there.
 const child = `
 const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
+const fs = require('node:fs');
 const dist = ${JSON.stringify(distDir)};
-const variant = process.argv[1] || undefined;
+const variant = process.argv[2] || undefined;
+async function captureStdout(run) {
+  let out = '';
+  const writeSync = fs.writeSync;
+  fs.writeSync = (fd, buf, off, len) => {
+    if (fd !== 1) return writeSync(fd, buf, off, len);
+    out += Buffer.from(buf).toString('utf8', off, off + len);
+    return len;
+  };
+  try { return { result: await run(), out }; } finally { fs.writeSync = writeSync; }
+}
 const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
 (async () => {
   for (const step of variant === 'nats' ? ${JSON.stringify(natsWarmUp)} : ${JSON.stringify(cliWarmUp)}) {
-    let out = '';
-    const write = process.stdout.write;
-    process.stdout.write = (chunk, ...rest) => { out += String(chunk); return true; };
     process.exitCode = undefined;
-    try { await loaded.exports.main(step.argv, ${JSON.stringify(pathToFileURL(root).href)}); } finally { process.stdout.write = write; }
+    const { out } = await captureStdout(() => loaded.exports.main(step.argv, ${JSON.stringify(pathToFileURL(root).href)}));
     const code = process.exitCode ?? 0;
     if (code !== step.exitCode || !out.includes(step.stdout)) {
       throw new Error('warm-up "wash ' + step.argv.join(' ') + '" exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
@@ -97,19 +106,9 @@ const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
   process.exitCode = 0;
   if (variant) return;
   const fast = loadBundle(dist, { name: 'validate.cjs', useCache: false });
-  // The fast path writes fd 1 with fs.writeSync (src/cli/write-output.ts), not through process.stdout.
-  const fs = require('node:fs');
   for (const step of ${JSON.stringify(fastWarmUp)}) {
-    let out = '';
-    const writeSync = fs.writeSync;
-    fs.writeSync = (fd, buf, off, len) => {
-      if (fd !== 1) return writeSync(fd, buf, off, len);
-      out += Buffer.from(buf).toString('utf8', off, off + len);
-      return len;
-    };
     process.exitCode = undefined;
-    let done;
-    try { done = await fast.exports.appValidateFastPath(step.argv); } finally { fs.writeSync = writeSync; }
+    const { result: done, out } = await captureStdout(() => fast.exports.appValidateFastPath(step.argv));
     const code = process.exitCode ?? 0;
     if (done !== true || code !== step.exitCode || !out.includes(step.stdout)) {
       throw new Error('fast-path warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
@@ -120,37 +119,110 @@ const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
 })().catch((err) => { console.error(err); process.exitCode = 70; });
 `;
 const natsCacheFile = join(distDir, 'wash.cjs.nats.cache');
-function warm(variant, expectedFiles) {
+
+// Topic bundles (dist/wash-<topic>.cjs, run through their runDirect): each command's unknown-flag error (oclif's
+// parser and the error rendering, which every run goes through), plus the direct runs above of that topic.
+const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'));
+const topicWarmUps = new Map();
+for (const [id, command] of Object.entries(manifest.commands).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const topic = id.split(':')[0];
+  if (!existsSync(join(distDir, `wash-${topic}.cjs`))) continue;
+  const steps = topicWarmUps.get(topic) ?? [];
+  // (a command with strict: false would take the flag as an argument and run)
+  if (command.strict !== false) steps.push({ argv: [...id.split(':'), '--no-such-flag'], exitCode: 2, stdout: '' });
+  topicWarmUps.set(topic, steps);
+}
+for (const step of natsWarmUp) if (topicWarmUps.has(step.argv[0])) topicWarmUps.get(step.argv[0]).push(step);
+const topicChild = `
+const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
+const fs = require('node:fs');
+const [topic, steps] = [process.argv[2], JSON.parse(process.argv[3])];
+const loaded = loadBundle(${JSON.stringify(distDir)}, { name: 'wash-' + topic + '.cjs', useCache: false });
+(async () => {
+  for (const step of steps) {
+    let out = '';
+    const writeSync = fs.writeSync;
+    fs.writeSync = (fd, buf, off, len) => {
+      if (fd !== 1) return writeSync(fd, buf, off, len);
+      out += Buffer.from(buf).toString('utf8', off, off + len);
+      return len;
+    };
+    process.exitCode = undefined;
+    let done;
+    try { done = await loaded.exports.runDirect(step.argv, ${JSON.stringify(pathToFileURL(root).href)}); } finally { fs.writeSync = writeSync; }
+    const code = process.exitCode ?? 0;
+    if (done !== true || code !== step.exitCode || !out.includes(step.stdout)) {
+      throw new Error('warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
+    }
+  }
+  writeCodeCache(${JSON.stringify(distDir)}, loaded);
+  process.exitCode = 0;
+})().catch((err) => { console.error(err); process.exitCode = 70; });
+`;
+
+function childEnv() {
   const env = { ...process.env };
   for (const k of ['NODE_ENV', 'DEBUG', 'WASH_DEBUG']) delete env[k]; // they keep commands on oclif's own path
-  const r = spawnSync(process.execPath, ['-e', child, ...(variant ? [variant] : [])], {
-    cwd: work,
-    env: {
-      ...env,
-      NO_COLOR: '1',
-      WASH_CONFIG_DIR: work,
-      WASH_CACHE_DIR: work,
-      WASH_DATA_DIR: work,
-      XDG_CONFIG_HOME: work,
-      XDG_CACHE_HOME: work,
-      XDG_DATA_HOME: work,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0 || !expectedFiles.every((f) => existsSync(f))) {
-    throw new Error(`code cache warm-up failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
-  }
+  return {
+    ...env,
+    NO_COLOR: '1',
+    WASH_CONFIG_DIR: work,
+    WASH_CACHE_DIR: work,
+    WASH_DATA_DIR: work,
+    XDG_CONFIG_HOME: work,
+    XDG_CACHE_HOME: work,
+    XDG_DATA_HOME: work,
+  };
 }
+
+/** Runs a warm-up child (`node -e script ...args`); rejects unless it exits 0 having written `expectedFiles`. */
+function warm(script, args, expectedFiles) {
+  return new Promise((resolve, reject) => {
+    // (a first argument `inspect` would start Node's debugger: '--' and a placeholder come first)
+    const child = spawn(process.execPath, ['-e', script, '--', 'warm-up', ...args], {
+      cwd: work,
+      env: childEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 60_000,
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      if (status === 0 && expectedFiles.every((f) => existsSync(f))) return resolve();
+      reject(
+        new Error(
+          `code cache warm-up ${args.join(' ')} failed (exit ${status}${signal ? `, ${signal}` : ''}):\n${stderr}`,
+        ),
+      );
+    });
+  });
+}
+
+const topicCacheFiles = [...topicWarmUps.keys()].map((t) => join(distDir, `wash-${t}.cjs.cache`));
 try {
-  for (const f of [cacheFile, validateCacheFile, natsCacheFile]) rmSync(f, { force: true });
-  warm(undefined, [cacheFile, validateCacheFile]);
-  warm('nats', [natsCacheFile]);
+  for (const f of [cacheFile, validateCacheFile, natsCacheFile, ...topicCacheFiles]) rmSync(f, { force: true });
+  const jobs = [
+    () => warm(child, [], [cacheFile, validateCacheFile]),
+    () => warm(child, ['nats'], [natsCacheFile]),
+    ...[...topicWarmUps].map(
+      ([topic, steps]) =>
+        () =>
+          warm(topicChild, [topic, JSON.stringify(steps)], [join(distDir, `wash-${topic}.cjs.cache`)]),
+    ),
+  ];
+  // Two at a time (the machine may be shared).
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+    }),
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 if (!process.argv.includes('--quiet')) {
-  for (const f of [cacheFile, natsCacheFile, validateCacheFile])
+  for (const f of [cacheFile, natsCacheFile, validateCacheFile, ...topicCacheFiles])
     console.log(`wrote ${f} (${Math.round(statSync(f).size / 1024)} KiB)`);
 }

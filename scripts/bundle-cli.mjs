@@ -9,12 +9,14 @@
 // `require` (oclif's manifest generator, tests) the banner falls back to `import()` itself.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { WRAPPER_OPEN } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
 const commandsDir = join(root, 'src', 'commands');
 const outFile = join(root, 'dist', 'wash.cjs');
 
@@ -36,13 +38,19 @@ const lines = [
   '',
   'export const COMMANDS: Record<string, unknown> = {',
 ];
+/** Topic (an id's first word) → the getter lines of its commands, for the topic bundles below. */
+const topicGetters = new Map();
 for (const file of files) {
   const rel = relative(commandsDir, file).replace(/\.ts$/, '');
   const id = rel
     .split(sep)
     .filter((part) => part !== 'index')
     .join(':');
-  lines.push(`  get ${JSON.stringify(id)}() { return load(require('./commands/${rel.split(sep).join('/')}.js')); },`);
+  const getter = `  get ${JSON.stringify(id)}() { return load(require('./commands/${rel.split(sep).join('/')}.js')); },`;
+  lines.push(getter);
+  const topic = id.split(':')[0];
+  if (!/^[a-z][a-z0-9-]*$/.test(topic)) throw new Error(`command id ${id}: a topic bundle needs a plain first word`);
+  topicGetters.set(topic, [...(topicGetters.get(topic) ?? []), getter]);
 }
 lines.push('};', '');
 writeFileSync(join(root, 'src', 'commands-index.ts'), lines.join('\n'));
@@ -58,7 +66,7 @@ const keepLibraryImportsExternal = libraryImportsExternal(bundledDomains);
 // dev/templates (`wash new`) is plain fs work: bundled, so `new --list` does not start Node's ES-module loader.
 const keepLibraryImportsExternalCli = libraryImportsExternal(
   [...bundledDomains, 'cli', 'lattice'],
-  ['dev/templates.ts'],
+  ['dev/templates.ts', 'commands-index.ts'],
 );
 function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   return {
@@ -130,12 +138,50 @@ const lazyModuleHelper = [
   '}',
 ].join('\n');
 
+// oclif's command module attaches its EPIPE-swallowing handler to process.stdout at its top level, which makes
+// Node build the stdout stream (net, stream, tty: ~10M instructions) for every command, even one that prints
+// through fs.writeSync (src/cli/write-output.ts) or not at all. The handler is attached instead when something
+// first reads process.stdout (the property's getter is wrapped once): before that stream's first write, as before.
+let stdoutHandlerDeferred = 0;
+const stdoutErrorHandler = [
+  "process.stdout.on('error', (err) => {",
+  "    if (err && err.code === 'EPIPE')",
+  '        return;',
+  '    throw err;',
+  '});',
+].join('\n');
+function deferStdoutErrorHandler(code, path) {
+  if (code.split(stdoutErrorHandler).length !== 2)
+    throw new Error(
+      `${path}: expected oclif's stdout EPIPE handler once (oclif changed: revisit scripts/bundle-cli.mjs)`,
+    );
+  stdoutHandlerDeferred++;
+  const deferred = [
+    '(function washOnStdout(attach) {',
+    "    const d = Object.getOwnPropertyDescriptor(process, 'stdout');",
+    '    if (!d || !d.get || !d.configurable) return attach(process.stdout);',
+    '    let attached = false;',
+    "    Object.defineProperty(process, 'stdout', { configurable: true, enumerable: d.enumerable, set: d.set, get() {",
+    '        const stream = d.get.call(this);',
+    '        if (!attached) { attached = true; attach(stream); }',
+    '        return stream;',
+    '    } });',
+    "})((stdout) => stdout.on('error', (err) => {",
+    "    if (err && err.code === 'EPIPE')",
+    '        return;',
+    '    throw err;',
+    '}));',
+  ].join('\n');
+  return code.replace(stdoutErrorHandler, deferred);
+}
+
 const oclifTransforms = {
   name: 'oclif-transforms',
   setup(b) {
     b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, (args) => {
       let code = readFileSync(args.path, 'utf8');
       if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) code = skipCollatorForPlainIds(code, args.path);
+      if (/[\\/]lib[\\/]command\.js$/.test(args.path)) code = deferStdoutErrorHandler(code, args.path);
       return { contents: `${lazyTopLevelRequires(code)}\n${lazyModuleHelper}\n`, loader: 'js' };
     });
   },
@@ -181,22 +227,24 @@ const natsTransforms = {
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });
-const result = await build({
-  entryPoints: [join(root, 'src', 'cli-bundle.ts')],
-  outfile: outFile,
+const cliBuildOptions = {
   write: false,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
+  charset: 'ascii', // see asciiOnly
   keepNames: true,
   plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
   define: { 'import.meta.url': '__wash_import_meta_url' },
-});
+};
+const result = await build({ ...cliBuildOptions, entryPoints: [join(root, 'src', 'cli-bundle.ts')], outfile: outFile });
+if (stdoutHandlerDeferred !== 1)
+  throw new Error(`oclif's stdout EPIPE handler was deferred ${stdoutHandlerDeferred} times (expected once)`);
 if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);
@@ -225,22 +273,99 @@ function rewriteDynamicImports(code) {
   return { code: out + code.slice(at), count: starts.length };
 }
 
-/** Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, banner, content id first line. */
-function writeVmBundle(file, code, { expectImports }) {
-  const rewritten = rewriteDynamicImports(code);
+/**
+ * bin/load-bundle.cjs reads a bundle as latin1: a one-byte string without UTF-8 decoding (one non-ASCII character
+ * makes the whole 866 KB source a two-byte string, ~18M instructions more to read and compile from the code cache).
+ * esbuild's `charset: 'ascii'` escapes strings but leaves regular expression literals as they are (ansis has
+ * U+009B in one), so non-ASCII characters in string and regex literals become `\uXXXX` escapes (the same
+ * character in both, with or without the `u` flag; astral characters as their surrogate pair, which a `u` regex
+ * reads as the one code point). Any other non-ASCII text (identifiers, templates, comments) fails the build.
+ */
+function asciiOnly(file, code) {
+  if (!/[^\x00-\x7f]/.test(code)) return code;
+  // (esbuild's own escapes are ASCII, so every non-ASCII character here is raw text)
+  const sourceFile = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const literals = [];
+  const visit = (node) => {
+    if (ts.isStringLiteral(node) || ts.isRegularExpressionLiteral(node))
+      literals.push([node.getStart(sourceFile), node.getEnd()]);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of literals.sort((a, b) => a[0] - b[0])) {
+    out += code.slice(at, start);
+    out += code.slice(start, end).replace(/(\\?)([^\x00-\x7f])/g, (_, backslash, c) => {
+      // `\é` (an identity escape) would become a backslash followed by "u00e9"
+      if (backslash) throw new Error(`${file}: escaped non-ASCII character in a literal at ${start}`);
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    at = end;
+  }
+  out += code.slice(at);
+  const left = /[^\x00-\x7f]/.exec(out);
+  if (left)
+    throw new Error(
+      `${file}: non-ASCII text outside string and regex literals: ${JSON.stringify(out.slice(left.index - 40, left.index + 10))}`,
+    );
+  return out;
+}
+
+/**
+ * Writes a bundle loaded by bin/load-bundle.cjs: dynamic imports rewritten, pure ASCII, banner, content id first
+ * line. `wrapped`: the text after the id line is the loader's function wrapper around the body (see WRAPPER_OPEN
+ * there), for bundles nothing loads with a plain `require`.
+ */
+function writeVmBundle(file, code, { expectImports, wrapped = false }) {
+  const rewritten = rewriteDynamicImports(asciiOnly(file, code));
   if (expectImports && rewritten.count === 0)
     throw new Error(`${file}: dynamic import rewrite found no import() calls: the bundle layout changed`);
   const banner = [
     'const __wash_import_meta_url = require("url").pathToFileURL(__filename).href;',
     'var __washImport = typeof __washImport === "function" ? __washImport : (specifier) => import(specifier);',
   ].join('\n');
-  const body = `${banner}\n${rewritten.code}`;
+  const body = wrapped ? `${WRAPPER_OPEN}${banner}\n${rewritten.code}\n})` : `${banner}\n${rewritten.code}`;
   // The first line names the content: bin/run.js uses the code cache only when the cache was made for this text.
   const id = createHash('sha256').update(body).digest('hex');
   writeFileSync(file, `// wash-bundle ${id}\n${body}`);
 }
 
 writeVmBundle(outFile, output.text, { expectImports: true });
+
+// dist/wash-<topic>.cjs: one bundle per topic (a command id's first word) holding only that topic's commands and
+// the direct run (directMain in src/cli/direct-run.ts), for bin/run.js's plain command runs. V8 deserialises a
+// bundle's whole code cache and runs its whole top level on every start, so `wash get hosts` should not pay for
+// `wash up`, `wash dev` or the OCI code: ~10M instructions less than the CLI bundle for `new --list`, a flag
+// error or `get hosts`. Anything a direct run does not answer falls back to dist/wash.cjs and main.
+for (const name of readdirSync(join(root, 'dist')))
+  if (/^wash-[a-z0-9-]+\.cjs(\.[a-z]+)?(\.cache)?$/.test(name)) rmSync(join(root, 'dist', name));
+await Promise.all(
+  [...topicGetters].map(async ([topic, getters]) => {
+    const file = join(root, 'dist', `wash-${topic}.cjs`);
+    const entry = [
+      "import { directMain } from './cli/direct-run.js';",
+      'const load = (m: { default: unknown }): unknown => m.default;',
+      'const COMMANDS: Record<string, unknown> = {',
+      ...getters,
+      '};',
+      'export const runDirect = (argv: string[], root: string): Promise<boolean> => directMain(COMMANDS, argv, root);',
+    ].join('\n');
+    const r = await build({
+      ...cliBuildOptions,
+      // No keepNames (~4M instructions of `__name` calls for `get hosts`): nothing a direct run does reads a
+      // function or class name (oclif reads `constructor.name` only for a command without id, in its own
+      // Command.run; error names are set explicitly). test/unit/cli/direct-run.test.ts compares every command's
+      // errors and real runs with dist/wash.cjs, which keeps names.
+      keepNames: false,
+      stdin: { contents: entry, resolveDir: srcDir, sourcefile: `wash-${topic}-entry.ts`, loader: 'ts' },
+      outfile: file,
+    });
+    const out = r.outputFiles.find((f) => f.path === file);
+    if (!out) throw new Error(`esbuild produced no ${file}`);
+    writeVmBundle(file, out.text, { expectImports: false, wrapped: true });
+  }),
+);
 
 // dist/validate.cjs: plain `wash app validate <file…>` without oclif (appValidateFastPath in src/cli.ts), so the
 // most frequent offline command does not pay for oclif's start-up. oclif stays external here: the fast path
@@ -260,6 +385,7 @@ const validateResult = await build({
   target: 'node20',
   format: 'cjs',
   minify: !process.env.WASH_BUNDLE_DEBUG,
+  charset: 'ascii', // see asciiOnly
   // No keepNames: nothing on this path reads function or class names (zod and yaml set theirs explicitly), and
   // the __name calls cost ~2 ms of start-up.
   keepNames: false,
@@ -273,7 +399,7 @@ const validateOutput = validateResult.outputFiles.find((f) => f.path === validat
 if (!validateOutput) throw new Error(`esbuild produced no ${validateFile}`);
 if (/require\("@oclif\//.test(validateOutput.text))
   throw new Error(`${validateFile} requires oclif at load time (only lazy imports are allowed)`);
-writeVmBundle(validateFile, validateOutput.text, { expectImports: false });
+writeVmBundle(validateFile, validateOutput.text, { expectImports: false, wrapped: true });
 
 // `wash … --help` (answered by bin/run.js from dist/help-index.json, see src/cli/help-fast-path.ts): one small
 // CommonJS file, loaded before (and instead of) the CLI bundle.

@@ -26,17 +26,12 @@ export async function main(argv: string[], root: string, opts: { direct?: boolea
     if (versionFastPath(argv)) return;
   }
   try {
-    const { env } = process;
-    if (
-      opts.direct !== false &&
-      !env.DEBUG &&
-      !env.WASH_DEBUG &&
-      env.NODE_ENV !== 'development' &&
-      env.NODE_ENV !== 'test'
-    ) {
-      // (oclif prints debug output, or runs in its development mode, under those variables: left to oclif)
-      const { runDirect } = await import('./cli/direct-run.js');
-      if (await runDirect(argv, oclifOptions(root).root)) return;
+    if (opts.direct !== false) {
+      const [{ runDirect, directRunAllowed }, { COMMANDS }] = await Promise.all([
+        import('./cli/direct-run.js'),
+        import('./commands-index.js'),
+      ]);
+      if (directRunAllowed() && (await runDirect(argv, oclifOptions(root).root, COMMANDS))) return;
     }
     if (argv.length === 0) {
       // No subcommand: help on stderr, exit 2 (as wash v1).

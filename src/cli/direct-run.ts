@@ -9,8 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flush } from '@oclif/core/flush';
-import { COMMANDS } from '../commands-index.js';
+import { fileURLToPath } from 'node:url';
+import { exitCodeFor } from '../errors.js';
+import { errorDocument } from '../output/json.js';
+import { outputModeFromArgv, renderTextError } from '../output/render.js';
+import { writeOutput } from './write-output.js';
 
 export interface CommandIndexEntry {
   /** Has positional arguments or takes any (strict: false): oclif stops reading id words at the first argument. */
@@ -104,16 +107,50 @@ export function readCommandIndex(distDir: string): CommandIndex | undefined {
   }
 }
 
-type CommandClass = (new (argv: string[], config: unknown) => { _run(): Promise<unknown> }) & { id?: string };
+type CommandClass = (new (
+  argv: string[],
+  config: unknown,
+) => { _run(): Promise<unknown>; debug: (...args: unknown[]) => void }) & { id?: string };
 
-/** Runs the command `argv` names if the index answers it exactly (see the file comment); false, having done nothing, otherwise. */
-export async function runDirect(argv: string[], root: string): Promise<boolean> {
+/**
+ * Runs the command `argv` names if the index answers it exactly (see the file comment) and `commands` (id → class
+ * getters: src/commands-index.ts, or a topic bundle's part of it) holds it; false, having done nothing, otherwise.
+ */
+export async function runDirect(argv: string[], root: string, commands: Record<string, unknown>): Promise<boolean> {
   const index = readCommandIndex(join(root, 'dist'));
   const target = index && resolveDirect(argv, index);
-  if (!index || !target) return false;
-  const Command = COMMANDS[target.id] as CommandClass;
+  if (!index || !target || !Object.hasOwn(commands, target.id)) return false;
+  const Command = commands[target.id] as CommandClass;
   Command.id = target.id; // as oclif's Plugin.findCommand does
-  await new Command(target.argv, directConfig(index, root))._run();
-  await flush();
+  const command = new Command(target.argv, directConfig(index, root));
+  // oclif's `debug` logs through the `debug` package, which prints only under DEBUG (never a direct run: see
+  // main) but loads node:tty, net and streams, and builds process.stderr, on its first call (Command.init's).
+  command.debug = () => {};
+  await command._run();
+  // No oclif `flush()` (which oclif's run does before it may call process.exit): reading process.stdout would
+  // build the stream (~10M instructions) for commands that print with fs.writeSync, and nothing exits the process
+  // after a direct run, so writes still pending on a stream keep Node's event loop alive until they are done.
   return true;
+}
+
+/** oclif prints debug output, or runs in its development mode, under these variables: left to oclif. */
+export function directRunAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.DEBUG && !env.WASH_DEBUG && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test';
+}
+
+/**
+ * The direct-run part of src/cli.ts's main for a topic bundle (dist/wash-<topic>.cjs, which holds only that topic's
+ * commands: scripts/bundle-cli.mjs): the same run and the same rendering of an error escaping it. False, having
+ * done nothing, for anything main must handle (version flags, the variables above, argv the index leaves to
+ * oclif): bin/run.js then loads the CLI bundle and calls main.
+ */
+export async function directMain(commands: Record<string, unknown>, argv: string[], root: string): Promise<boolean> {
+  if (argv.includes('--version') || argv.includes('-V') || !directRunAllowed()) return false;
+  try {
+    return await runDirect(argv, root.startsWith('file:') ? fileURLToPath(root) : root, commands);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+    writeOutput(2, outputModeFromArgv(argv) === 'json' ? errorDocument(err) : renderTextError(err));
+    return true;
+  }
 }

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** XDG directories, as wash 0.43 lays them out, with the WASH_*_DIR overrides. */
@@ -14,7 +13,8 @@ export interface WashDirs {
 }
 
 export function washDirs(env: NodeJS.ProcessEnv = process.env): WashDirs {
-  const home = env.HOME || homedir();
+  // node:os only without HOME: loading it costs every command's start-up ~0.3 ms.
+  const home = env.HOME || process.getBuiltinModule('node:os').homedir();
   const config = env.WASH_CONFIG_DIR || join(env.XDG_CONFIG_HOME || join(home, '.config'), 'wash');
   const data = env.WASH_DATA_DIR || join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'wash');
   const cache = env.WASH_CACHE_DIR || join(env.XDG_CACHE_HOME || join(home, '.cache'), 'wash');

@@ -2,6 +2,7 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import type { Input, ParserOutput } from '@oclif/core/interfaces';
 import { flagSources, FlagSources } from '../cli/flag-sources.js';
+import { writeOutput } from '../cli/write-output.js';
 import { UserError, exitCodeFor } from '../errors.js';
 import { listsFromEnv } from './env-lists.js';
 import { errorDocument, successDocument } from './json.js';
@@ -17,7 +18,9 @@ export const outputFlag = Flags.option({
 })();
 
 /**
- * The one base class: owns the output contract. Subclasses parse flags, call the library and hand the
+ * The one base class: owns the output contract. Output goes to fds 1 and 2 with `writeOutput` (synchronous, the
+ * same bytes and order as the streams), so a command that prints only through here never builds Node's
+ * process.stdout/stderr streams. Subclasses parse flags, call the library and hand the
  * result to `emit`. Errors are rendered here (JSON on stderr in JSON mode), never deeper.
  */
 export abstract class WashCommand extends Command {
@@ -61,26 +64,26 @@ export abstract class WashCommand extends Command {
     opts: { addSuccess?: boolean } = {},
   ): void {
     if (this.json) {
-      process.stdout.write(successDocument(result, opts.addSuccess ?? true));
+      writeOutput(1, successDocument(result, opts.addSuccess ?? true));
       return;
     }
     const body = typeof text === 'function' ? text() : text;
-    if (body !== undefined && body !== '') process.stdout.write(body.endsWith('\n') ? body : body + '\n');
+    if (body !== undefined && body !== '') writeOutput(1, body.endsWith('\n') ? body : body + '\n');
   }
 
   /** A notice for people (stderr, text mode only). */
   protected note(message: string): void {
-    if (!this.json) process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+    if (!this.json) writeOutput(2, message.endsWith('\n') ? message : message + '\n');
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<void> {
     const code = exitCodeFor(err);
     process.exitCode = code;
     if (this.json) {
-      process.stderr.write(errorDocument(err));
+      writeOutput(2, errorDocument(err));
       return;
     }
-    process.stderr.write(renderTextError(err));
+    writeOutput(2, renderTextError(err));
   }
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { vi } from 'vitest';
 
 export interface InProcessRun {
@@ -6,7 +7,10 @@ export interface InProcessRun {
   exitCode: number;
 }
 
-/** Runs an oclif command class in this process, capturing stdout/stderr and the exit code it sets. */
+/**
+ * Runs an oclif command class in this process, capturing stdout/stderr (written through the streams, or with
+ * `fs.writeSync` on fds 1 and 2 as src/cli/write-output.ts does) and the exit code it sets.
+ */
 export async function runCommandInProcess(
   command: { run(argv: string[], root: string): Promise<unknown> },
   argv: string[],
@@ -22,6 +26,23 @@ export async function runCommandInProcess(
     stderr += String(chunk);
     return true;
   });
+  const writeSync = fs.writeSync;
+  const sync = vi.spyOn(fs, 'writeSync').mockImplementation(((
+    fd: number,
+    data: string | NodeJS.ArrayBufferView,
+    offset?: number,
+    length?: number,
+  ) => {
+    if (fd !== 1 && fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, data, offset, length);
+    const bytes =
+      typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const start = typeof data === 'string' ? 0 : (offset ?? 0);
+    const end = typeof data === 'string' ? bytes.length : start + (length ?? bytes.length - start);
+    const text = bytes.toString('utf8', start, end);
+    if (fd === 1) stdout += text;
+    else stderr += text;
+    return end - start;
+  }) as typeof fs.writeSync);
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
@@ -30,6 +51,7 @@ export async function runCommandInProcess(
   } finally {
     out.mockRestore();
     err.mockRestore();
+    sync.mockRestore();
     process.exitCode = before;
   }
 }

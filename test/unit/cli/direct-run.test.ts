@@ -6,7 +6,17 @@
  * and argv shapes the index leaves to oclif. Needs `npm run build` first.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -176,4 +186,73 @@ describe('direct run = oclif (bin/run.js vs the CLI bundle without the direct pa
     ];
     expect(await mismatches(cases)).toEqual([]);
   }, 300_000);
+});
+
+describe('direct runs print without building stdio streams', () => {
+  // A preload records Node's built-in modules at exit: process.stdout/stderr (and oclif's `debug` logger) load
+  // node:net and node:tty, ~10M instructions of a short command's start-up (src/cli/write-output.ts).
+  it.each([
+    [['new', '--list'], 0],
+    [['new', '--list', '-o', 'json'], 0],
+    [['get', 'hosts', '--no-such-flag'], 2],
+    [['get', 'hosts', '--no-such-flag', '-o', 'json'], 2],
+  ])('wash %j loads neither node:net nor node:tty, and prints what oclif prints', async (argv, code) => {
+    const modules = join(work, `modules-${argv.join('_')}.json`);
+    const probe = join(work, 'record-modules.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.WASH_TEST_MODULES, JSON.stringify(process.moduleLoadList)));\n",
+    );
+    const [direct, oclif] = await Promise.all([
+      exec(['-r', probe, join(repoRoot, 'bin', 'run.js'), ...argv], { WASH_TEST_MODULES: modules }),
+      runOclif(argv),
+    ]);
+    expect(direct).toEqual(oclif);
+    expect(direct.code).toBe(code);
+    expect(direct.stdout + direct.stderr).not.toBe('');
+    const loaded = JSON.parse(readFileSync(modules, 'utf8')) as string[];
+    expect(loaded).toContain('NativeModule vm'); // the probe saw the CLI bundle load
+    expect(loaded.filter((m) => m === 'NativeModule net' || m === 'NativeModule tty')).toEqual([]);
+  });
+});
+
+describe('topic bundles (dist/wash-<topic>.cjs)', () => {
+  const runTopic = (topic: string, argv: string[]) =>
+    exec([
+      '-e',
+      `require(${JSON.stringify(join(repoRoot, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(join(repoRoot, 'dist'))}, { name: 'wash-${topic}.cjs' }).exports.runDirect(${JSON.stringify(argv)}, ${JSON.stringify(pathToFileURL(repoRoot).href)}).then((done) => process.stdout.write('\\nDONE ' + done))`,
+    ]);
+
+  it('a topic bundle runs its own commands and leaves any other argv untouched (false, nothing printed)', async () => {
+    const own = await runTopic('new', ['new', '--list']);
+    expect(own.stdout).toContain('hello-world');
+    expect(own.stdout.endsWith('\nDONE true')).toBe(true);
+    for (const argv of [
+      ['get', 'hosts', '--no-such-flag'],
+      ['new', '--help'],
+      ['new', '--version'],
+      ['new', 'extra'],
+    ]) {
+      const other = await runTopic('new', argv);
+      expect(other).toEqual({ code: 0, stdout: '\nDONE false', stderr: '' });
+    }
+  });
+
+  it('bin/run.js without the topic bundle runs the command from the CLI bundle, with the same output', async () => {
+    const pkg = join(work, 'pkg-without-topic-bundles');
+    for (const dir of ['bin', 'dist']) mkdirSync(join(pkg, dir), { recursive: true });
+    for (const f of ['package.json', 'bin/run.js', 'bin/node-check.cjs', 'bin/load-bundle.cjs', 'bin/package.json'])
+      copyFileSync(join(repoRoot, f), join(pkg, f));
+    for (const f of readdirSync(join(repoRoot, 'dist')))
+      if (/^(wash\.cjs.*|command-index\.json)$/.test(f)) copyFileSync(join(repoRoot, 'dist', f), join(pkg, 'dist', f));
+    symlinkSync(join(repoRoot, 'node_modules'), join(pkg, 'node_modules'));
+    symlinkSync(join(repoRoot, 'templates'), join(pkg, 'templates'));
+    for (const argv of [
+      ['new', '--list'],
+      ['get', 'hosts', '--no-such-flag', '-o', 'json'],
+    ]) {
+      const [without, withBundles] = await Promise.all([exec([join(pkg, 'bin', 'run.js'), ...argv]), runBin(argv)]);
+      expect(without).toEqual(withBundles);
+    }
+  });
 });
