@@ -217,7 +217,8 @@ function ownedConfigNames(specs: readonly ScalerSpec[]): Set<string> {
 }
 
 /** Cleanup for `removed` scalers, sparing whatever the `kept` ones still manage. */
-function cleanupFor(
+/** What stops the observed workloads and links of `removed` that no `kept` scaler adopts. */
+export function scalerCleanup(
   appName: string,
   removed: readonly ScalerSpec[],
   kept: readonly ScalerSpec[],
@@ -226,7 +227,6 @@ function cleanupFor(
 ): TaggedCommand[] {
   const keptWorkloads = new Set(kept.map((s) => (workloadIdOf(s) === undefined ? '' : `${s.role}|${workloadIdOf(s)}`)));
   const keptLinks = new Set(kept.map(linkIdentityOf).filter((x): x is string => x !== undefined));
-  const keptConfigs = ownedConfigNames(kept);
   const out: TaggedCommand[] = [];
   for (const spec of removed) {
     const wid = workloadIdOf(spec);
@@ -236,6 +236,18 @@ function cleanupFor(
     if (lid !== undefined && keptLinks.has(lid)) continue;
     for (const command of cleanupScaler(spec, state, ctx)) out.push({ app: appName, command });
   }
+  return out;
+}
+
+function cleanupFor(
+  appName: string,
+  removed: readonly ScalerSpec[],
+  kept: readonly ScalerSpec[],
+  state: LatticeState,
+  ctx: ReconcileContext,
+): TaggedCommand[] {
+  const keptConfigs = ownedConfigNames(kept);
+  const out = scalerCleanup(appName, removed, kept, state, ctx);
   for (const spec of removed) {
     for (const p of spec.prerequisites) {
       if (keptConfigs.has(p.name)) continue;

@@ -43,6 +43,7 @@ import {
   type LatticeState,
   type Touched,
 } from './state.js';
+import { Leftovers } from './leftovers.js';
 import { LivenessProbe, livenessOptions } from './liveness.js';
 import { openStateBucket, STATE_BUCKET, writeMirror } from './state-mirror.js';
 import { StatusPublisher } from './status-publisher.js';
@@ -160,6 +161,9 @@ class LatticeEngine implements Engine {
   /** When `deadlineTimer` fires (Infinity when it is not armed). */
   private deadlineAt = Infinity;
   private readonly pendingUndeploy = new Map<string, NodeJS.Timeout>();
+  /** Workloads of undeployed apps and removed scalers whose start may still be under way (leftovers.ts). */
+  private readonly leftovers = new Leftovers();
+  private leftoversDirty = false;
   private readonly fetchingInventory = new Set<string>();
   private readonly fetchingConfig = new Set<string>();
   private fetchingLinks = false;
@@ -440,6 +444,12 @@ class LatticeEngine implements Engine {
   /** Marks the observed apps dirty, fetches what the change showed is missing, and schedules a pass. */
   private act(term: AbortSignal, { touched, dirty, all }: Observation): void {
     if (all) this.dirtyAll = true;
+    if (
+      this.leftovers.size > 0 &&
+      (all ||
+        [...(touched.componentIds ?? []), ...(touched.providerIds ?? [])].some((id) => this.leftovers.watches(id)))
+    )
+      this.leftoversDirty = true;
     for (const a of dirty) this.dirty.add(a);
     if (touched.unknownHost) void this.fetchInventory(term, touched.unknownHost);
     const stale = (touched.configs ?? []).filter(
@@ -654,6 +664,10 @@ class LatticeEngine implements Engine {
       : `deploying version ${up.app.version ?? '?'}`;
     this.log('info', `app ${name}: ${verb}`);
     for (const c of up.cleanup) this.execute(c);
+    if (existing && up.removed.length > 0) {
+      const removed = existing.scalers.filter((rt) => up.removed.includes(rt.spec.id)).map((rt) => rt.spec);
+      this.leftovers.add(name, removed, existing.ctx, Date.now(), up.cleanup);
+    }
     await this.ensureConfigs(term, appConfigNames(up.app));
     this.dirty.add(name);
     this.schedule();
@@ -679,6 +693,13 @@ class LatticeEngine implements Engine {
         const cleanup = undeployApp(app, this.state);
         this.log('info', `app ${name} ${why}: ${cleanup.length} cleanup command(s)`);
         for (const c of cleanup) this.execute(c);
+        this.leftovers.add(
+          name,
+          app.scalers.map((rt) => rt.spec),
+          app.ctx,
+          Date.now(),
+          cleanup,
+        );
       }
     }
     this.publishStatus(name, {
@@ -705,6 +726,11 @@ class LatticeEngine implements Engine {
       return;
     }
     const now = Date.now();
+    if (this.leftoversDirty) {
+      this.leftoversDirty = false;
+      const kept = (app: string) => this.appMap.get(app)?.scalers.map((rt) => rt.spec) ?? [];
+      for (const c of this.leftovers.sweep(this.state, kept, now)) this.execute(c);
+    }
     if (this.passAt >= this.passApps.length) {
       for (const [name, d] of this.deadlines) if (d <= now) this.dirty.add(name);
       this.passApps = this.dirtyAll ? [...this.appMap.keys()] : [...this.dirty];
@@ -779,8 +805,14 @@ class LatticeEngine implements Engine {
     if (queuedFor) appCommandQueued(queuedFor, tagged.scalerId, cmd);
     this.commands.push(async () => {
       if (term.aborted) return;
+      const app = this.appMap.get(tagged.app);
+      if (tagged.scalerId !== undefined && !app?.scalers.some((rt) => rt.spec.id === tagged.scalerId)) {
+        // Its scaler is gone (undeploy or upgrade while it waited in the queue): nothing wants it any more.
+        this.log('debug', `app ${tagged.app}: dropped ${describeCommand(cmd)}, its scaler no longer exists`);
+        return;
+      }
       if (!this.isLeader()) {
-        const current = this.appMap.get(tagged.app);
+        const current = app;
         if (current) {
           appCommandNotSent(current, tagged.scalerId, cmd);
           this.dirty.add(current.name);
@@ -788,7 +820,6 @@ class LatticeEngine implements Engine {
         }
         return;
       }
-      const app = this.appMap.get(tagged.app);
       if (app) {
         const now = Date.now();
         appCommandSent(app, tagged.scalerId, cmd, now);

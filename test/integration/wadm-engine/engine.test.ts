@@ -412,6 +412,44 @@ describe('wadm engine against simulated hosts', () => {
     expect(hs[0].components().map((c) => c.id)).toEqual(['kept-hello']);
   });
 
+  it('undeployWhileAStartIsUnderWay_theComponentThatAppearsAfterwardsIsStoppedToo', async () => {
+    fresh();
+    // The host reports component_scaled 600 ms after accepting the scale: the undeploy lands in between, when the
+    // engine has not observed the component yet.
+    const h = await startSimHost(nc, { lattice, shared, announce: false, eventDelayMs: 600 });
+    cleanups.push(() => h.stop({ graceful: false }));
+    await api();
+    await engine().ready;
+    const client = new WadmClient(nc, lattice);
+    await client.put(app('late', { instances: 2 }));
+    await client.deploy('late');
+    await waitFor('the scale request', () => (h.counts['component.scale'] ?? 0) >= 1);
+    await client.undeploy('late');
+    await statusOf(client, 'late', 'undeployed');
+    await waitFor('late-hello to appear on the host', () => h.components().some((c) => c.id === 'late-hello'));
+    await waitFor('late-hello to be stopped', () => !h.components().some((c) => c.id === 'late-hello'), 5_000);
+  });
+
+  it('upgradeRemovesAComponentWhoseStartIsUnderWay_itIsStoppedWhenItAppears', async () => {
+    fresh();
+    const h = await startSimHost(nc, { lattice, shared, announce: false, eventDelayMs: 600 });
+    cleanups.push(() => h.stop({ graceful: false }));
+    await api();
+    await engine().ready;
+    const client = new WadmClient(nc, lattice);
+    await client.put(app('shrink', { instances: 1, components: 2 }));
+    await client.deploy('shrink');
+    await waitFor('both scale requests', () => (h.counts['component.scale'] ?? 0) >= 2);
+    const v2 = app('shrink', { instances: 1, components: 1 });
+    v2.metadata.annotations.version = 'v2';
+    await client.put(v2);
+    await client.deploy('shrink', 'v2');
+    await waitFor('shrink-hello1 to appear on the host', () => h.components().some((c) => c.id === 'shrink-hello1'));
+    await waitFor('shrink-hello1 to be stopped', () => !h.components().some((c) => c.id === 'shrink-hello1'), 5_000);
+    expect(h.components().map((c) => c.id)).toEqual(['shrink-hello']);
+    await statusOf(client, 'shrink', 'deployed');
+  });
+
   it('mirrorState_observedStateReadableFromKvInRustWadmLayout', async () => {
     fresh();
     const [h] = await hosts(1);
