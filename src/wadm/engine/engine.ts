@@ -279,8 +279,8 @@ class LatticeEngine implements Engine {
         this.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : this.onMessage(term, msg)) }),
       );
     }
-    const jsm = await statusStreamManager(this.nc, this.opts.jsDomain);
-    await ensureStatusStream(jsm, undefined, this.opts.jsReplicas);
+    const jsm = await during('reaching JetStream', statusStreamManager(this.nc, this.opts.jsDomain));
+    await during('ensuring the status stream', ensureStatusStream(jsm, undefined, this.opts.jsReplicas));
     const { jetstream } = await import('@nats-io/jetstream');
     const js = jetstream(this.nc, this.opts.jsDomain ? { domain: this.opts.jsDomain } : {});
     this.statuses ??= new StatusPublisher(js, jsm, this.lattice, (err, app) =>
@@ -289,12 +289,15 @@ class LatticeEngine implements Engine {
     await this.statuses
       .preload()
       .catch((err) => this.log('debug', `reading published statuses: ${(err as Error).message}`));
-    this.store = await openManifestStore(this.nc, {
-      lattice: this.lattice,
-      jsDomain: this.opts.jsDomain,
-      bucket: this.opts.manifestBucket,
-      replicas: this.opts.jsReplicas,
-    });
+    this.store = await during(
+      'opening the manifest store',
+      openManifestStore(this.nc, {
+        lattice: this.lattice,
+        jsDomain: this.opts.jsDomain,
+        bucket: this.opts.manifestBucket,
+        replicas: this.opts.jsReplicas,
+      }),
+    );
     if (!live()) return;
 
     // Read the apps while the ping collects answers (they are acted on only once the lattice is known).
@@ -309,7 +312,10 @@ class LatticeEngine implements Engine {
     if (!live()) return;
     await this.ensureConfigs(term, this.index.configNames());
     if (!live()) return;
-    const watch = await this.store.watch((change) => this.onStoreChange(term, change), { updatesOnly: true });
+    const watch = await during(
+      'watching the manifest store',
+      this.store.watch((change) => this.onStoreChange(term, change), { updatesOnly: true }),
+    );
     if (!live()) {
       watch.stop();
       return;
@@ -326,14 +332,17 @@ class LatticeEngine implements Engine {
     this.every(hb / 2, () => this.reap(hb));
     this.startLivenessProbe(term);
     if (this.opts.mirrorState) {
-      const kv = await openStateBucket(this.nc, this.opts.jsDomain, this.opts.jsReplicas);
+      const kv = await during(
+        'opening the state mirror bucket',
+        openStateBucket(this.nc, this.opts.jsDomain, this.opts.jsReplicas),
+      );
       if (!live()) return;
       this.mirror = { kv, term, writing: false };
       this.every(this.opts.mirrorIntervalMs ?? 2_000, () => this.flushMirror());
       this.mirrorDirty = true;
       this.mirrorSoon();
     }
-    await this.checkForeignWadm(term);
+    await during('looking for another wadm implementation', this.checkForeignWadm(term));
     if (!live()) return;
     this.every(this.opts.foreignCheckMs ?? 10_000, () => void this.checkForeignWadm(term));
     this.synced = true;
@@ -870,4 +879,14 @@ function abortedController(): AbortController {
   const c = new AbortController();
   c.abort();
   return c;
+}
+
+/** Names the start-up step an error came from (a bare "timeout" from JetStream says nothing about which). */
+async function during<T>(step: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    const chain = errorChain(err);
+    throw Object.assign(new Error(`${step}: ${chain[0] ?? String(err)}`), chain.length > 1 ? { cause: err } : {});
+  }
 }

@@ -170,7 +170,15 @@ describe('a 3-node NATS cluster with JetStream replicas 3', () => {
           .join('\n')}\nhost log:\n${host?.stderr().split('\n').slice(-40).join('\n')}`,
       );
     });
-    await waitForBody(`http://127.0.0.1:${port}/`, BODY2, 30_000);
+    await waitForBody(`http://127.0.0.1:${port}/`, BODY2, 30_000).catch(async (err) => {
+      const status = await survivor.status('served').catch((e) => String(e));
+      throw new Error(
+        `${(err as Error).message}; killed ${leaderName}; status ${JSON.stringify(status)}; wadm log:\n${wadmLog
+          .filter((l) => !l.includes('model.put'))
+          .slice(-60)
+          .join('\n')}\nhost log:\n${host?.stderr().split('\n').slice(-60).join('\n')}`,
+      );
+    });
 
     writing = false;
     await writer;
