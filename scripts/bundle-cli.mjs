@@ -85,6 +85,34 @@ function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   };
 }
 
+// `yaml` is loaded on first use: src/manifest imports it for the manifests its subset reader (yaml-subset.ts) leaves
+// to it, JSON line numbers and `--format yaml` output, and a plain `app validate` of a manifest in the subset uses
+// none of those. Its module init and code-cache share were ~5M instructions of that start-up. The names below are
+// all src/ imports from yaml (esbuild fails the build on any other); `new LineCounter()` returns yaml's object.
+const lazyYamlModule = `
+let yaml;
+const load = () => (yaml ??= require('yaml'));
+export function LineCounter() { return new (load().LineCounter)(); }
+export const parseDocument = (...args) => load().parseDocument(...args);
+export const isMap = (node) => load().isMap(node);
+export const isScalar = (node) => load().isScalar(node);
+export const isSeq = (node) => load().isSeq(node);
+export const stringify = (...args) => load().stringify(...args);
+`;
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, (args) =>
+      args.importer.startsWith(srcDir) ? { path: 'yaml', namespace: 'lazy-yaml' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+      contents: lazyYamlModule,
+      resolveDir: srcDir,
+      loader: 'js',
+    }));
+  },
+};
+
 // oclif sorts the command list with String#localeCompare on every start; the first call makes V8 start ICU's
 // collator (~9 ms). Command ids made of [a-z:-] sort the same by code units in every locale we checked (root,
 // en, de, da, cs, hu, lt, cy, es, sv, tr, et, sk, pl: punctuation before letters, '-' before ':'), so those are
@@ -236,7 +264,7 @@ const cliBuildOptions = {
   minify: !process.env.WASH_BUNDLE_DEBUG,
   charset: 'ascii', // see asciiOnly
   keepNames: true,
-  plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms],
+  plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms, lazyYaml],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
@@ -389,7 +417,7 @@ const validateResult = await build({
   // No keepNames: nothing on this path reads function or class names (zod and yaml set theirs explicitly), and
   // the __name calls cost ~2 ms of start-up.
   keepNames: false,
-  plugins: [keepLibraryImportsExternal],
+  plugins: [keepLibraryImportsExternal, lazyYaml],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@oclif/*', '@nats-io/*', '@bytecodealliance/*', 'chokidar', 'execa', 'ora'],
