@@ -225,9 +225,44 @@ const natsLazy = [
 ];
 const instanceofTls = 'return this.socket instanceof node_tls_1.TLSSocket;';
 const natsPatched = new Map();
+// nuid (inbox names: every request) fills its random prefix with `globalThis.crypto.getRandomValues`, and the first
+// touch of `globalThis.crypto` loads Node's webcrypto (~23M instructions, ~5 ms of a `get hosts` against a running
+// NATS). The same kernel CSPRNG is read from /dev/urandom through node:fs (already loaded); where that fails (no
+// /dev/urandom, e.g. Windows) nuid's own code runs as before.
+const nuidFillRandom = 'function fillRandom(a) {\n';
+const urandomFill = `function fillRandom(a) {
+    if (__washFillFromUrandom(a)) return;
+`;
+const urandomHelper = `
+function __washFillFromUrandom(a) {
+    const fs = require("node:fs");
+    let fd;
+    try {
+        fd = fs.openSync("/dev/urandom", "r");
+        for (let n = 0; n < a.length; ) {
+            const got = fs.readSync(fd, a, n, a.length - n, null);
+            if (got <= 0) return false;
+            n += got;
+        }
+        return true;
+    } catch {
+        return false;
+    } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+    }
+}
+`;
+let nuidPatched = 0;
 const natsTransforms = {
   name: 'nats-transforms',
   setup(b) {
+    b.onLoad({ filter: /[\\/]@nats-io[\\/]nuid[\\/]lib[\\/]nuid\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (code.split(nuidFillRandom).length !== 2)
+        throw new Error(`${args.path}: expected one "${nuidFillRandom.trim()}" (nuid changed: revisit this script)`);
+      nuidPatched++;
+      return { contents: `${code.replace(nuidFillRandom, urandomFill)}\n${urandomHelper}`, loader: 'js' };
+    });
     for (const { file, specs } of natsLazy)
       b.onLoad({ filter: file }, (args) => {
         let code = readFileSync(args.path, 'utf8');
@@ -277,6 +312,7 @@ if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);
 if (natsPatched.size !== 5) throw new Error(`patched ${natsPatched.size} NATS client files (expected 5)`);
+if (nuidPatched !== 1) throw new Error(`patched nuid's fillRandom ${nuidPatched} times (expected 1)`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
 
