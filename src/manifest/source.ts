@@ -2,7 +2,10 @@
  * Reading manifest text: YAML or JSON into plain data, with a source map from field paths to lines, size and
  * alias-bomb limits, and syntax errors as findings (file line:column, never hidden behind another parser's error).
  *
- * Loads `yaml` at import time: import this module lazily from anything a command loads at start-up.
+ * YAML in the plain subset manifests are written in is read by yaml-subset.ts (same data and positions, a fraction
+ * of the start-up cost); anything else by the `yaml` package (parseYamlDocument). Loads `yaml` at import time
+ * (the bundles defer it to first use: lazyYaml in scripts/bundle-cli.mjs): import this module lazily from anything
+ * a command loads at start-up.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { MANIFEST_MAX_ALIAS_COUNT, MANIFEST_MAX_BYTES } from './constants.js';
