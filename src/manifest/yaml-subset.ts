@@ -9,7 +9,8 @@
  * plain, single-quoted and backslash-free double-quoted scalars, one-line flow sequences of such scalars, blank
  * lines and comments. Scalars are typed as the YAML 1.2 core schema does (null, booleans, decimal integers); a
  * plain scalar the core schema would read as any other number is left to `yaml`, as is everything else: anchors,
- * aliases, tags, flow mappings, block scalars, multi-line scalars, escapes, duplicate keys, tabs, CR, directives,
+ * aliases, tags, flow mappings, block scalars, multi-line scalars, escapes, duplicate keys, tabs, CR, control and non-ASCII
+ * whitespace characters, directives,
  * several documents and every syntax error. `readYamlSubset` then returns undefined and nothing has been decided.
  */
 import type { PathSegment } from './paths.js';
@@ -40,6 +41,12 @@ const OTHER_NUMBER =
   /^(?:[0-9]+|0o[0-7]+|[-+][0-9]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
 /** Characters a plain scalar may not start with (indicators); `[`, `'` and `"` are read separately. */
 const PLAIN_START_EXCLUDED = '-?:,[]{}#&*!|>\'"%@`';
+/**
+ * Control characters, and whitespace other than the space that String#trim would remove (NBSP, NEL, U+2028…): the
+ * reader trims lines with trimStart/trimEnd, where YAML trims only spaces and tabs.
+ */
+const UNUSUAL_CHARACTER =
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 /** What may follow a scalar on its line: spaces, then optionally a comment. */
 const REST_OF_LINE = /^(?: +#.*| *)$/;
 
@@ -216,7 +223,7 @@ function quoted(text: string, start: number): { value: string; end: number } {
 
 /** Splits the text into its content lines (no blank or comment-only lines), or leaves the subset. */
 function contentLines(text: string): Line[] {
-  if (text.includes('\t') || text.includes('\r')) outside();
+  if (text.includes('\t') || text.includes('\r') || UNUSUAL_CHARACTER.test(text)) outside();
   const lines: Line[] = [];
   const raw = text.split('\n');
   for (let n = 0; n < raw.length; n++) {
@@ -247,7 +254,8 @@ export function readYamlSubset(text: string): { data: Record<string, unknown>; s
     const data = reader.read();
     return { data, sourceMap: reader.sourceMap };
   } catch (err) {
-    if (err === OUTSIDE) return undefined;
+    // RangeError: nesting too deep for this recursive reader; yaml reports it as it always did.
+    if (err === OUTSIDE || err instanceof RangeError) return undefined;
     throw err;
   }
 }

@@ -81,7 +81,11 @@ describe('wash get', () => {
       "process.on('exit', () => require('node:fs').writeFileSync(process.env.WASH_TEST_MODULES, JSON.stringify(process.moduleLoadList)));\n",
     );
     const inboxes: string[] = [];
-    const sub = nc.subscribe('_INBOX.>', { callback: (_err, msg) => inboxes.push(msg.subject) });
+    const sub = nc.subscribe('_INBOX.>', {
+      callback: (_err, msg) => {
+        inboxes.push(msg.subject);
+      },
+    });
     await nc.flush();
     for (const run of [1, 2]) {
       const modules = join(configDir, `modules-${run}.json`);

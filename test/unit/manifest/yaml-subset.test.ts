@@ -69,6 +69,7 @@ describe('yaml subset reader', () => {
     'a:\n  b:\n    c:\n      - d: 1\n        e:\n        - f\n  g: h\n',
     '  a: 1\n  b: 2\n',
     'a: x y  z   \n',
+    'a: caf\u00e9 \u00fcber \u65e5\u672c\n',
   ];
   it.each(read.map((t) => [t]))('reads %j as yaml does', (text) => {
     expect(agrees(text)).toBe(true);
@@ -87,6 +88,11 @@ describe('yaml subset reader', () => {
     'duplicate key': 'a: 1\na: 2\n',
     tab: 'a:\t1\n',
     CR: 'a: 1\r\nb: 2\r\n',
+    'no-break space': 'a: b\u00a0\n',
+    'next line (NEL)': 'a: b\u0085c\n',
+    'line separator': 'a: b\u2028c: d\n',
+    'control character': 'a: b\u0001\n',
+    'byte order mark inside': 'a: 1\n\ufeffb: 2\n',
     directive: '%YAML 1.2\n---\na: 1\n',
     'two documents': 'a: 1\n---\nb: 2\n',
     'document end': 'a: 1\n...\n',
@@ -119,6 +125,7 @@ describe('yaml subset reader', () => {
     'plain starting with indicator': 'a: @x\n',
     'value then deeper key': 'a: 1\n  b: 2\n',
     'sequence inside mapping at its indentation': 'a: 1\n- x\n',
+    'nesting deeper than the stack': Array.from({ length: 20_000 }, (_, n) => `${' '.repeat(n)}k:`).join('\n'),
   };
   it.each(Object.entries(declined))('declines (leaves to yaml): %s', (_name, text) => {
     expect(readYamlSubset(text)).toBeUndefined();
