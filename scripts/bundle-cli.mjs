@@ -85,6 +85,34 @@ function libraryImportsExternal(bundledDomains, bundledFiles = []) {
   };
 }
 
+// `yaml` is loaded on first use: src/manifest imports it for the manifests its subset reader (yaml-subset.ts) leaves
+// to it, JSON line numbers and `--format yaml` output, and a plain `app validate` of a manifest in the subset uses
+// none of those. Its module init and code-cache share were ~5M instructions of that start-up. The names below are
+// all src/ imports from yaml (esbuild fails the build on any other); `new LineCounter()` returns yaml's object.
+const lazyYamlModule = `
+let yaml;
+const load = () => (yaml ??= require('yaml'));
+export function LineCounter() { return new (load().LineCounter)(); }
+export const parseDocument = (...args) => load().parseDocument(...args);
+export const isMap = (node) => load().isMap(node);
+export const isScalar = (node) => load().isScalar(node);
+export const isSeq = (node) => load().isSeq(node);
+export const stringify = (...args) => load().stringify(...args);
+`;
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, (args) =>
+      args.importer.startsWith(srcDir) ? { path: 'yaml', namespace: 'lazy-yaml' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+      contents: lazyYamlModule,
+      resolveDir: srcDir,
+      loader: 'js',
+    }));
+  },
+};
+
 // oclif sorts the command list with String#localeCompare on every start; the first call makes V8 start ICU's
 // collator (~9 ms). Command ids made of [a-z:-] sort the same by code units in every locale we checked (root,
 // en, de, da, cs, hu, lt, cy, es, sv, tr, et, sk, pl: punctuation before letters, '-' before ':'), so those are
@@ -197,9 +225,44 @@ const natsLazy = [
 ];
 const instanceofTls = 'return this.socket instanceof node_tls_1.TLSSocket;';
 const natsPatched = new Map();
+// nuid (inbox names: every request) fills its random prefix with `globalThis.crypto.getRandomValues`, and the first
+// touch of `globalThis.crypto` loads Node's webcrypto (~23M instructions, ~5 ms of a `get hosts` against a running
+// NATS). The same kernel CSPRNG is read from /dev/urandom through node:fs (already loaded); where that fails (no
+// /dev/urandom, e.g. Windows) nuid's own code runs as before.
+const nuidFillRandom = 'function fillRandom(a) {\n';
+const urandomFill = `function fillRandom(a) {
+    if (__washFillFromUrandom(a)) return;
+`;
+const urandomHelper = `
+function __washFillFromUrandom(a) {
+    const fs = require("node:fs");
+    let fd;
+    try {
+        fd = fs.openSync("/dev/urandom", "r");
+        for (let n = 0; n < a.length; ) {
+            const got = fs.readSync(fd, a, n, a.length - n, null);
+            if (got <= 0) return false;
+            n += got;
+        }
+        return true;
+    } catch {
+        return false;
+    } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+    }
+}
+`;
+let nuidPatched = 0;
 const natsTransforms = {
   name: 'nats-transforms',
   setup(b) {
+    b.onLoad({ filter: /[\\/]@nats-io[\\/]nuid[\\/]lib[\\/]nuid\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (code.split(nuidFillRandom).length !== 2)
+        throw new Error(`${args.path}: expected one "${nuidFillRandom.trim()}" (nuid changed: revisit this script)`);
+      nuidPatched++;
+      return { contents: `${code.replace(nuidFillRandom, urandomFill)}\n${urandomHelper}`, loader: 'js' };
+    });
     for (const { file, specs } of natsLazy)
       b.onLoad({ filter: file }, (args) => {
         let code = readFileSync(args.path, 'utf8');
@@ -236,7 +299,7 @@ const cliBuildOptions = {
   minify: !process.env.WASH_BUNDLE_DEBUG,
   charset: 'ascii', // see asciiOnly
   keepNames: true,
-  plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms],
+  plugins: [keepLibraryImportsExternalCli, oclifTransforms, natsTransforms, lazyYaml],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@bytecodealliance/*', 'typescript', 'ts-node', 'esbuild', 'chokidar', 'execa', 'ora'],
@@ -249,6 +312,7 @@ if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);
 if (natsPatched.size !== 5) throw new Error(`patched ${natsPatched.size} NATS client files (expected 5)`);
+if (nuidPatched !== 1) throw new Error(`patched nuid's fillRandom ${nuidPatched} times (expected 1)`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
 
@@ -389,7 +453,7 @@ const validateResult = await build({
   // No keepNames: nothing on this path reads function or class names (zod and yaml set theirs explicitly), and
   // the __name calls cost ~2 ms of start-up.
   keepNames: false,
-  plugins: [keepLibraryImportsExternal],
+  plugins: [keepLibraryImportsExternal, lazyYaml],
   legalComments: 'none',
   logLevel: 'warning',
   external: ['@oclif/*', '@nats-io/*', '@bytecodealliance/*', 'chokidar', 'execa', 'ora'],

@@ -4,7 +4,7 @@
  * `target_config`, `type: actor`, `replicas`), which are marked deprecated.
  */
 import * as z from 'zod/mini';
-import { ManifestSchema } from './schema.js';
+import { describedManifestSchema } from './schema.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ let cached: JsonObject | undefined;
 
 export function buildManifestJsonSchema(): JsonObject {
   if (cached) return structuredClone(cached);
-  const generated = z.toJSONSchema(ManifestSchema, {
+  const generated = z.toJSONSchema(describedManifestSchema(), {
     target: 'draft-07',
     io: 'input',
     unrepresentable: 'any',

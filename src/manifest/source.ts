@@ -2,44 +2,19 @@
  * Reading manifest text: YAML or JSON into plain data, with a source map from field paths to lines, size and
  * alias-bomb limits, and syntax errors as findings (file line:column, never hidden behind another parser's error).
  *
- * Loads `yaml` at import time: import this module lazily from anything a command loads at start-up.
+ * YAML in the plain subset manifests are written in is read by yaml-subset.ts (same data and positions, a fraction
+ * of the start-up cost); anything else by the `yaml` package (parseYamlDocument). Loads `yaml` at import time
+ * (the bundles defer it to first use: lazyYaml in scripts/bundle-cli.mjs): import this module lazily from anything
+ * a command loads at start-up.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { MANIFEST_MAX_ALIAS_COUNT, MANIFEST_MAX_BYTES } from './constants.js';
 import type { Finding } from './findings.js';
-import { formatPath, type PathSegment } from './paths.js';
+import type { PathSegment } from './paths.js';
+import { SourceMap, type SourcePosition } from './source-map.js';
+import { readYamlSubset } from './yaml-subset.js';
 
-export interface SourcePosition {
-  line: number;
-  column: number;
-}
-
-/** Field path → where it starts in the text. Paths missing from the text resolve to their nearest ancestor. */
-export class SourceMap {
-  private readonly positions = new Map<string, SourcePosition>();
-
-  set(path: readonly PathSegment[], pos: SourcePosition): void {
-    const key = formatPath(path);
-    if (!this.positions.has(key)) this.positions.set(key, pos);
-  }
-
-  has(path: readonly PathSegment[]): boolean {
-    return this.positions.has(formatPath(path));
-  }
-
-  /** Line of `path`, or of its closest ancestor present in the text. */
-  lineOf(path: readonly PathSegment[]): number | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const pos = this.positions.get(formatPath(path.slice(0, n)));
-      if (pos) return pos.line;
-    }
-    return undefined;
-  }
-
-  get size(): number {
-    return this.positions.size;
-  }
-}
+export { SourceMap, type SourcePosition } from './source-map.js';
 
 export type SourceFormat = 'yaml' | 'json';
 
@@ -120,7 +95,8 @@ function keepMetadataScalarsAsText(doc: Document): void {
   }
 }
 
-function parseYaml(text: string): ManifestSource {
+/** Reads YAML text with the `yaml` package (readManifestSource first tries the subset reader, yaml-subset.ts). */
+export function parseYamlDocument(text: string): ManifestSource {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const findings: Finding[] = [];
@@ -313,5 +289,8 @@ export function readManifestSource(input: string): ManifestSource {
       ],
     };
   }
-  return looksLikeJson(text) ? parseJson(text) : parseYaml(text);
+  if (looksLikeJson(text)) return parseJson(text);
+  const subset = readYamlSubset(text);
+  if (subset) return { data: subset.data, format: 'yaml', sourceMap: subset.sourceMap, findings: [] };
+  return parseYamlDocument(text);
 }

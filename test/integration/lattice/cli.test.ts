@@ -3,7 +3,7 @@
  * nats-server and simulated hosts living in this test process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,39 @@ describe('wash get', () => {
     expect(r.json.success).toBe(true);
     expect(r.json.hosts.map((h: { id: string }) => h.id)).toEqual([H]);
     expect(r.json.hosts[0].labels.zone).toBe('east');
+  });
+
+  it('get hosts names its inboxes from /dev/urandom: a fresh random prefix per run, no webcrypto loaded', async () => {
+    // The bundles read nuid's random prefix from /dev/urandom (scripts/bundle-cli.mjs, natsTransforms) instead of
+    // globalThis.crypto, whose first touch loads Node's webcrypto (~5 ms of every real lattice command).
+    const probe = join(configDir, 'record-modules.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.WASH_TEST_MODULES, JSON.stringify(process.moduleLoadList)));\n",
+    );
+    const inboxes: string[] = [];
+    const sub = nc.subscribe('_INBOX.>', {
+      callback: (_err, msg) => {
+        inboxes.push(msg.subject);
+      },
+    });
+    await nc.flush();
+    for (const run of [1, 2]) {
+      const modules = join(configDir, `modules-${run}.json`);
+      const r = await wash(['get', 'hosts', '-o', 'json'], {
+        NODE_OPTIONS: `--require ${probe}`,
+        WASH_TEST_MODULES: modules,
+      });
+      expect(r.code).toBe(0);
+      expect(r.json.hosts.map((h: { id: string }) => h.id)).toEqual([H]);
+      const loaded = JSON.parse(readFileSync(modules, 'utf8')) as string[];
+      expect(loaded).toContain('NativeModule net');
+      expect(loaded.filter((m) => m.includes('crypto'))).toEqual([]);
+    }
+    sub.unsubscribe();
+    const prefixes = new Set(inboxes.map((subject) => subject.split('.')[1]?.slice(0, 12)));
+    expect(inboxes.length).toBeGreaterThanOrEqual(2);
+    expect(prefixes.size).toBe(2);
   });
 
   it('get inventory on an empty lattice is an error naming the situation', async () => {
