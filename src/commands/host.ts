@@ -302,17 +302,28 @@ export default class Host extends WashCommand {
     const { flags } = await this.parse(Host, normalizeAllowFileLoadArgv(this.argv));
     const { logUnexpectedRejections } = await import('../output/process-guard.js');
     logUnexpectedRejections((m) => process.stderr.write(`${new Date().toISOString()} ERROR ${m}\n`));
-    const host = await startHost(hostOptionsFromFlags({ ...flags, explicit: this.flagSources.onArgv() }));
-
-    // First signal: graceful stop. A second one while stopping: default action (terminate at once).
+    // First signal: graceful stop. A second one while stopping: default action (terminate at once). Caught from
+    // before the start: `wash up` may stop a host the moment its host_started event arrives, and a signal with no
+    // listener kills the process without the graceful stop (no host_stopped).
+    let host: Awaited<ReturnType<typeof startHost>> | undefined;
+    let stopRequested = false;
     const onSignal = (signal: NodeJS.Signals) => {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
       process.once(signal, () => process.kill(process.pid, signal));
-      void host.stop({ reason: 'signal' });
+      stopRequested = true;
+      if (host) void host.stop({ reason: 'signal' });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    try {
+      host = await startHost(hostOptionsFromFlags({ ...flags, explicit: this.flagSources.onArgv() }));
+    } catch (err) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      throw err;
+    }
+    if (stopRequested) void host.stop({ reason: 'signal' });
 
     const ping = host.ping();
     this.emit({

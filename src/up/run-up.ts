@@ -69,18 +69,18 @@ export async function upForeground(
   if (existing) return { result: existing, untilStopped: async () => 0 };
   await preflight(o);
   // Ctrl+C during start-up: finish starting (so everything is known), then stop it all at once.
-  let early: NodeJS.Signals | undefined;
-  const onEarly = (sig: NodeJS.Signals) => {
-    if (early) process.exit(130);
-    early = sig;
-    io.note('Stopping as soon as start-up completes (Ctrl+C again to abandon; `wash down` cleans up)');
-  };
-  process.on('SIGINT', onEarly).on('SIGTERM', onEarly);
+  const early = catchEarlySignals((sig, again) => {
+    if (again) process.exit(130);
+    io.note(
+      `${sig} received: stopping as soon as start-up completes (Ctrl+C again to abandon; \`wash down\` cleans up)`,
+    );
+  });
   let lattice: LocalLattice;
   try {
     lattice = await startLocalLattice(o, 'foreground', io, env);
-  } finally {
-    process.off('SIGINT', onEarly).off('SIGTERM', onEarly);
+  } catch (err) {
+    early.release();
+    throw err;
   }
   return {
     result: lattice.result,
@@ -88,10 +88,39 @@ export async function upForeground(
   };
 }
 
+interface EarlySignals {
+  /** The first SIGINT/SIGTERM received so far. */
+  readonly signal: NodeJS.Signals | undefined;
+  /** Stops catching (after the next handlers are installed: with no listener, a signal kills the process). */
+  release(): void;
+}
+
+/**
+ * Catches SIGINT/SIGTERM from now until `release()`. The handover to the supervising handlers must never leave the
+ * process without a listener, even for a moment: Node then restores the default action, and a Ctrl+C or `wash down`
+ * arriving right as start-up completes (the ready document just printed) would kill the process outright, leaving
+ * hosts and NATS behind unstopped.
+ */
+function catchEarlySignals(onSignal: (sig: NodeJS.Signals, again: boolean) => void): EarlySignals {
+  let first: NodeJS.Signals | undefined;
+  const listener = (sig: NodeJS.Signals) => {
+    const again = first !== undefined;
+    first ??= sig;
+    onSignal(sig, again);
+  };
+  process.on('SIGINT', listener).on('SIGTERM', listener);
+  return {
+    get signal() {
+      return first;
+    },
+    release: () => void process.off('SIGINT', listener).off('SIGTERM', listener),
+  };
+}
+
 function superviseUntilStopped(
   lattice: LocalLattice,
   io: UpIo,
-  opts: { early?: NodeJS.Signals; stopOnHangup: boolean },
+  opts: { early: EarlySignals; stopOnHangup: boolean },
 ): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
@@ -129,6 +158,7 @@ function superviseUntilStopped(
     };
     const onHangup = () => (opts.stopOnHangup ? onSignal('SIGHUP') : undefined);
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onHangup);
+    opts.early.release();
     void lattice.hostsGone.then(({ crashed }) => {
       if (stopping) return;
       io.note(
@@ -138,7 +168,7 @@ function superviseUntilStopped(
       );
       stop(crashed.length ? 1 : 0);
     });
-    if (opts.early) onSignal(opts.early);
+    if (opts.early.signal) onSignal(opts.early.signal);
   });
 }
 
@@ -276,12 +306,7 @@ export async function runSupervisor(requestFile: string, env: NodeJS.ProcessEnv 
     },
   };
   process.on('SIGHUP', () => log('SIGHUP ignored (detached)'));
-  let early: NodeJS.Signals | undefined;
-  const onEarly = (sig: NodeJS.Signals) => {
-    early = sig;
-    log(`${sig} during start-up: stopping once started`);
-  };
-  process.on('SIGINT', onEarly).on('SIGTERM', onEarly);
+  const early = catchEarlySignals((sig) => log(`${sig} during start-up: stopping once started`));
   let lattice: LocalLattice;
   try {
     lattice = await startLocalLattice(o, 'detached', io, env);
@@ -293,9 +318,8 @@ export async function runSupervisor(requestFile: string, env: NodeJS.ProcessEnv 
     await sendToParent({ type: 'failed', error: { message: chain[0] ?? 'unknown error', suggestion, chain } });
     // The IPC channel would keep this process alive (and the parent waits for it to exit).
     if (process.connected) process.disconnect?.();
+    early.release();
     return 1;
-  } finally {
-    process.off('SIGINT', onEarly).off('SIGTERM', onEarly);
   }
   log(`ready: ${lattice.result.hosts.map((h) => h.id).join(', ')} on ${lattice.result.nats_url}`);
   for (const w of lattice.result.warnings) log(`warning: ${w}`);
