@@ -434,16 +434,45 @@ class LatticeEngine implements Engine {
   }
 
   private handleEvent(term: AbortSignal, event: LatticeEvent): void {
-    if (event.name === 'manifest_published') {
-      void this.onPublished(term, event.data);
-      return;
-    }
-    if (event.name === 'manifest_unpublished') {
-      this.undeploy(event.data.name, event.data.orphan === true, 'undeployed');
+    if (event.name === 'manifest_published' || event.name === 'manifest_unpublished') {
+      void this.onDeployEvent(term, event);
       return;
     }
     this.mirrorDirty = true;
     this.act(term, observeEvent(this.state, this.index, this.appMap, event, Date.now()));
+  }
+
+  /**
+   * A deploy or undeploy event is acted on as the store has it now. Two API servers (a queue group) can publish
+   * the events of concurrent deploys and undeploys in another order than they wrote the store, and the store
+   * watch may report the final state before a stale event arrives: acting on the event alone could leave an app
+   * deployed that the store says is not (or the other way round) until the next full re-read.
+   */
+  private async onDeployEvent(
+    term: AbortSignal,
+    event: Extract<LatticeEvent, { name: 'manifest_published' | 'manifest_unpublished' }>,
+  ): Promise<void> {
+    const name = event.name === 'manifest_published' ? event.data?.metadata?.name : event.data.name;
+    const stored =
+      typeof name === 'string' && this.store
+        ? await this.store.get(name).then(
+            (app) => ({ app }),
+            () => undefined, // unreadable now: go by the event
+          )
+        : undefined;
+    if (term.aborted) return;
+    const deployed = stored ? (stored.app ? deployedManifest(stored.app) : undefined) : undefined;
+    if (event.name === 'manifest_published') {
+      if (!stored) await this.onPublished(term, event.data);
+      else if (deployed) await this.onPublished(term, deployed);
+      return;
+    }
+    if (stored && deployed) {
+      // Deployed again since: the store change (or this) brings the app up to date.
+      await this.onPublished(term, deployed);
+      return;
+    }
+    this.undeploy(event.data.name, event.data.orphan === true, 'undeployed');
   }
 
   private onTouched(term: AbortSignal, touched: Touched): void {

@@ -1,6 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { natsConnect } from '../../../src/lattice/connect.js';
+import { buildEvent, encodeEvent } from '../../../src/lattice/events.js';
+import { wadmEventSubject } from '../../../src/lattice/subjects.js';
 import { startApiServer, type ApiServer } from '../../../src/wadm/api/server.js';
 import { WadmClient } from '../../../src/wadm/client/client.js';
 import { startEngine, type Engine, type EngineOptions } from '../../../src/wadm/engine/engine.js';
@@ -448,6 +450,34 @@ describe('wadm engine against simulated hosts', () => {
     await waitFor('shrink-hello1 to be stopped', () => !h.components().some((c) => c.id === 'shrink-hello1'), 5_000);
     expect(h.components().map((c) => c.id)).toEqual(['shrink-hello']);
     await statusOf(client, 'shrink', 'deployed');
+  });
+
+  it('staleDeployEvents_theStoreDecides', async () => {
+    // Two API servers can publish concurrent deploy/undeploy events out of the order they wrote the store.
+    fresh();
+    const [h] = await hosts(1);
+    await api();
+    await engine().ready;
+    const client = new WadmClient(nc, lattice);
+    const stale = app('stale', { instances: 1 });
+    await client.put(stale);
+    const kept = app('kept', { instances: 1 });
+    await client.put(kept);
+    await client.deploy('kept');
+    await statusOf(client, 'kept', 'deployed');
+    // A published event for an app the store has undeployed, an unpublished one for an app it has deployed.
+    nc.publish(
+      wadmEventSubject(lattice, 'manifest_published'),
+      encodeEvent(buildEvent('manifest_published', stale, 'wadm')),
+    );
+    nc.publish(
+      wadmEventSubject(lattice, 'manifest_unpublished'),
+      encodeEvent(buildEvent('manifest_unpublished', { name: 'kept' }, 'wadm')),
+    );
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(h.components().map((c) => c.id)).toEqual(['kept-hello']);
+    expect((await client.status('kept')).status.type).toBe('deployed');
   });
 
   it('mirrorState_observedStateReadableFromKvInRustWadmLayout', async () => {
