@@ -1,5 +1,6 @@
 /**
- * Byte-level reading and writing of core wasm modules, for the rewriters in this folder (write-tracking.ts):
+ * Byte-level reading and writing of core wasm modules, for the rewriters in this folder (state-exports.ts,
+ * write-tracking.ts):
  * LEB128 at a cursor without closures (they walk megabytes of code), sections, and a growable output buffer.
  */
 
@@ -55,6 +56,52 @@ export class ByteReader {
   skipName(): void {
     const len = this.u32();
     this.pos += len;
+  }
+
+  /** Table or memory limits. */
+  skipLimits(): void {
+    const flags = this.byte();
+    this.u32();
+    if (flags & 0x01) this.u32();
+  }
+
+  /** A constant expression, up to and including its `end`. */
+  skipConstExpr(): void {
+    for (;;) {
+      const op = this.byte();
+      switch (op) {
+        case 0x0b:
+          return;
+        case 0x41: // i32.const
+        case 0x42: // i64.const
+        case 0xd0: // ref.null ht
+          this.skipLeb();
+          break;
+        case 0x43: // f32.const
+          this.pos += 4;
+          break;
+        case 0x44: // f64.const
+          this.pos += 8;
+          break;
+        case 0x23: // global.get
+        case 0xd2: // ref.func
+          this.u32();
+          break;
+        case 0x6a:
+        case 0x6b:
+        case 0x6c:
+        case 0x7c:
+        case 0x7d:
+        case 0x7e: // extended-const arithmetic
+          break;
+        case 0xfd: // v128.const
+          this.u32();
+          this.pos += 16;
+          break;
+        default:
+          throw new WasmFormatError(`unsupported opcode 0x${op.toString(16)} in a constant expression`);
+      }
+    }
   }
 }
 
@@ -154,6 +201,15 @@ export class ByteWriter {
   view(): Uint8Array {
     return this.#buf.subarray(0, this.length);
   }
+}
+
+/** One export-section entry. */
+export function exportEntry(out: ByteWriter, name: string, kind: number, index: number): void {
+  const utf8 = Buffer.from(name, 'utf8');
+  out.u32(utf8.length);
+  out.bytes(utf8);
+  out.byte(kind);
+  out.u32(index);
 }
 
 /** Names of a core module's exports. */

@@ -21,7 +21,8 @@
  * length, unknown opcodes) are reported untracked; their instances are reset by the full compare. Branch-hint
  * sections (code offsets the rewrite moves) are dropped.
  */
-import { ByteReader, ByteWriter, readSections, type Section, WasmFormatError } from './wasm-bytes.js';
+import { encodeU32Leb } from '../../component/leb128.js';
+import { ByteReader, ByteWriter, exportEntry, readSections, type Section, WasmFormatError } from './wasm-bytes.js';
 
 export const DIRTY_EXPORT = '__wash_dirty';
 export const DIRTY_TARGET_EXPORT = '__wash_dirty_target';
@@ -483,7 +484,7 @@ function localDecls(out: ByteWriter, original: Uint8Array, extra: number[]): voi
 /** `mark(dest, len)`: sets the dirty byte of every page in [dest, dest + len). */
 function markBody(dirty: number): ByteWriter {
   const b = new ByteWriter(64);
-  const store8 = [0x3a, 0x40, ...encodeU32(dirty), 0x00];
+  const store8 = [0x3a, 0x40, ...encodeU32Leb(dirty), 0x00];
   b.bytes([0x01, 0x02, I32]); // locals: page, last
   b.bytes([0x20, 1, 0x45, 0x04, 0x40, 0x0f, 0x0b]); // if len == 0: return
   b.bytes([0x20, 0, 0x41, PAGE_SHIFT, 0x76, 0x21, 2]); // page = dest >> 12
@@ -499,15 +500,9 @@ function markBody(dirty: number): ByteWriter {
 function reallocWrapperBody(original: number, mark: number): ByteWriter {
   const b = new ByteWriter(32);
   b.bytes([0x01, 0x01, I32]);
-  b.bytes([0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0x10, ...encodeU32(original)]);
-  b.bytes([0x22, 4, 0x20, 4, 0x20, 3, 0x10, ...encodeU32(mark), 0x0b]);
+  b.bytes([0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0x10, ...encodeU32Leb(original)]);
+  b.bytes([0x22, 4, 0x20, 4, 0x20, 3, 0x10, ...encodeU32Leb(mark), 0x0b]);
   return b;
-}
-
-function encodeU32(v: number): number[] {
-  const w = new ByteWriter(8);
-  w.u32(v);
-  return [...w.view()];
 }
 
 function isRealloc(t: FuncType | undefined): boolean {
@@ -518,14 +513,6 @@ function isRealloc(t: FuncType | undefined): boolean {
     t.results.length === 1 &&
     t.results[0] === I32
   );
-}
-
-function exportEntry(out: ByteWriter, name: string, kind: number, index: number): void {
-  const utf8 = Buffer.from(name, 'utf8');
-  out.u32(utf8.length);
-  out.bytes(utf8);
-  out.byte(kind);
-  out.u32(index);
 }
 
 async function instrument(module: Uint8Array, sections: Section[], info: ModuleInfo): Promise<Uint8Array> {
