@@ -28,6 +28,12 @@ function push(out: Encoded, part: Uint8Array): void {
   out.length += part.length;
 }
 
+/** The custom section whose content starts at `contentStart` holds claims (its name says so). */
+function isClaimsSection(bytes: Uint8Array, contentStart: number): boolean {
+  const [nameLength, nameStart] = readU32Leb(bytes, contentStart);
+  return CLAIMS_SECTIONS.has(new TextDecoder().decode(bytes.subarray(nameStart, nameStart + nameLength)));
+}
+
 function headerKind(bytes: Uint8Array, start: number): boolean {
   const header = bytes.subarray(start, start + 8);
   if (header.length === 8 && header.every((b, i) => b === MODULE_HEADER[i])) return false;
@@ -48,11 +54,7 @@ function strip(bytes: Uint8Array, start: number, end: number): Encoded {
     const contentEnd = contentStart + size;
     if (contentEnd > end) throw new RangeError(`section ${id} at offset ${pos} runs past the end of its binary`);
     pos = contentEnd;
-    if (id === CUSTOM_SECTION) {
-      const [nameLength, nameStart] = readU32Leb(bytes, contentStart);
-      const name = new TextDecoder().decode(bytes.subarray(nameStart, nameStart + nameLength));
-      if (CLAIMS_SECTIONS.has(name)) continue;
-    }
+    if (id === CUSTOM_SECTION && isClaimsSection(bytes, contentStart)) continue;
     if (component && (id === CORE_MODULE_SECTION || id === COMPONENT_SECTION)) {
       const nested = strip(bytes, contentStart, contentEnd);
       push(
@@ -102,10 +104,7 @@ export function legacyModuleHash(bytes: Uint8Array): string {
     const [size, contentStart] = readU32Leb(bytes, pos + 1);
     pos = contentStart + size;
     if (pos > bytes.length) throw new RangeError(`section at offset ${sectionStart} runs past the end of the binary`);
-    if (bytes[sectionStart] === CUSTOM_SECTION) {
-      const [nameLength, nameStart] = readU32Leb(bytes, contentStart);
-      if (CLAIMS_SECTIONS.has(new TextDecoder().decode(bytes.subarray(nameStart, nameStart + nameLength)))) continue;
-    }
+    if (bytes[sectionStart] === CUSTOM_SECTION && isClaimsSection(bytes, contentStart)) continue;
     hash.update(bytes.subarray(sectionStart, pos));
   }
   return hash.digest('hex').toUpperCase();
