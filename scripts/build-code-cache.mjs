@@ -76,12 +76,9 @@ const natsWarmUp = [
 ];
 // dist/validate.cjs (plain `app validate` without oclif) gets its own cache from the same manifests.
 const fastWarmUp = warmUp.filter((step) => step.argv[0] === 'app');
-// Commands print through src/cli/write-output.ts (fs.writeSync on fd 1, not process.stdout): captured there.
-const child = `
-const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
-const fs = require('node:fs');
-const dist = ${JSON.stringify(distDir)};
-const variant = process.argv[2] || undefined;
+// Commands print through src/cli/write-output.ts (fs.writeSync on fd 1, not process.stdout): captured there
+// (the source of a function in both warm-up child scripts below).
+const captureStdout = `
 async function captureStdout(run) {
   let out = '';
   const writeSync = fs.writeSync;
@@ -92,7 +89,13 @@ async function captureStdout(run) {
   };
   try { return { result: await run(), out }; } finally { fs.writeSync = writeSync; }
 }
-const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
+`;
+const child = `
+const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
+const fs = require('node:fs');
+const dist = ${JSON.stringify(distDir)};
+const variant = process.argv[2] || undefined;
+${captureStdout}const loaded = loadBundle(dist, { useCache: false, cacheVariant: variant });
 (async () => {
   for (const step of variant === 'nats' ? ${JSON.stringify(natsWarmUp)} : ${JSON.stringify(cliWarmUp)}) {
     process.exitCode = undefined;
@@ -138,18 +141,11 @@ const { loadBundle, writeCodeCache } = require(${JSON.stringify(join(root, 'bin'
 const fs = require('node:fs');
 const [topic, steps] = [process.argv[2], JSON.parse(process.argv[3])];
 const loaded = loadBundle(${JSON.stringify(distDir)}, { name: 'wash-' + topic + '.cjs', useCache: false });
+${captureStdout}
 (async () => {
   for (const step of steps) {
-    let out = '';
-    const writeSync = fs.writeSync;
-    fs.writeSync = (fd, buf, off, len) => {
-      if (fd !== 1) return writeSync(fd, buf, off, len);
-      out += Buffer.from(buf).toString('utf8', off, off + len);
-      return len;
-    };
     process.exitCode = undefined;
-    let done;
-    try { done = await loaded.exports.runDirect(step.argv, ${JSON.stringify(pathToFileURL(root).href)}); } finally { fs.writeSync = writeSync; }
+    const { result: done, out } = await captureStdout(() => loaded.exports.runDirect(step.argv, ${JSON.stringify(pathToFileURL(root).href)}));
     const code = process.exitCode ?? 0;
     if (done !== true || code !== step.exitCode || !out.includes(step.stdout)) {
       throw new Error('warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));

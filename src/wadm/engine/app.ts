@@ -216,7 +216,6 @@ function ownedConfigNames(specs: readonly ScalerSpec[]): Set<string> {
   return out;
 }
 
-/** Cleanup for `removed` scalers, sparing whatever the `kept` ones still manage. */
 /** What stops the observed workloads and links of `removed` that no `kept` scaler adopts. */
 export function scalerCleanup(
   appName: string,
@@ -239,6 +238,7 @@ export function scalerCleanup(
   return out;
 }
 
+/** Cleanup for `removed` scalers, sparing whatever the `kept` ones still manage (and the configs they use). */
 function cleanupFor(
   appName: string,
   removed: readonly ScalerSpec[],
