@@ -27,10 +27,10 @@ if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
   loadBundle(join(root, 'dist'), { name: 'validate.cjs' })
     .exports.appValidateFastPath(argv)
     .then((done) => {
-      if (!done) runCommand(readCommandIndex());
+      if (!done) runCommand();
     });
 } else {
-  runCommand(readCommandIndex());
+  runCommand();
 }
 
 /**
@@ -38,28 +38,25 @@ if (maybeVersion && require('../dist/version.cjs').versionFastPath(argv)) {
  * scripts/bundle-cli.mjs) runs from it when the direct run answers it; anything else, or no such bundle, goes to
  * the CLI bundle's main.
  */
-function runCommand(index) {
+function runCommand() {
   const topic = argv[0];
-  const known =
-    index &&
-    /^[a-z][a-z0-9-]*$/.test(topic) &&
-    Object.keys(index.commands || {}).some((id) => id.split(':')[0] === topic);
   let bundle;
-  if (known) {
+  // Only topics have a bundle file (the command index is read once, by runDirect, not here as well).
+  if (/^[a-z][a-z0-9-]*$/.test(topic)) {
     try {
       bundle = require('./load-bundle.cjs').loadBundle(join(root, 'dist'), { name: `wash-${topic}.cjs` });
     } catch (err) {
       if (err.code !== 'ENOENT') throw err;
     }
   }
-  if (!bundle) return runCli(index);
+  if (!bundle) return runCli();
   bundle.exports.runDirect(argv, pathToFileURL(root).href).then((done) => {
-    if (!done) runCli(index);
+    if (!done) runCli();
   });
 }
 
-function runCli(index) {
-  const cacheVariant = codeCacheVariant(argv, index);
+function runCli() {
+  const cacheVariant = codeCacheVariant(argv, readCommandIndex());
   const { main } = require('./load-bundle.cjs').loadBundle(join(root, 'dist'), { cacheVariant }).exports;
   // oclif finds the package root (package.json with the oclif section) from this directory.
   main(argv, pathToFileURL(root).href);
