@@ -149,20 +149,23 @@ function lazyTopLevelRequires(code) {
   });
 }
 const lazyModuleHelper = [
+  // One handler per file; each lazy module is its target (loader and module) and the Proxy: fewer allocations than
+  // a handler of closures per module, on a path that creates ~100 of them.
   'function __washLazyModule(load) {',
-  '    let m;',
-  '    const get = () => (m === undefined ? (m = load()) : m);',
-  '    return new Proxy({}, {',
-  '        get: (_, k) => get()[k],',
-  '        set: (_, k, v) => { get()[k] = v; return true; },',
-  '        has: (_, k) => k in get(),',
-  '        ownKeys: () => Reflect.ownKeys(get()),',
-  '        getOwnPropertyDescriptor: (_, k) => {',
-  '            const d = Object.getOwnPropertyDescriptor(get(), k);',
+  '    return new Proxy({ load, m: undefined }, (__washLazyModule.handler ??= {',
+  '        get: (t, k) => __washLazyGet(t)[k],',
+  '        set: (t, k, v) => { __washLazyGet(t)[k] = v; return true; },',
+  '        has: (t, k) => k in __washLazyGet(t),',
+  '        ownKeys: (t) => Reflect.ownKeys(__washLazyGet(t)),',
+  '        getOwnPropertyDescriptor: (t, k) => {',
+  '            const d = Object.getOwnPropertyDescriptor(__washLazyGet(t), k);',
   '            if (d) d.configurable = true;',
   '            return d;',
   '        },',
-  '    });',
+  '    }));',
+  '}',
+  'function __washLazyGet(t) {',
+  '    return t.m === undefined ? (t.m = t.load()) : t.m;',
   '}',
 ].join('\n');
 
@@ -203,6 +206,18 @@ function deferStdoutErrorHandler(code, path) {
   return code.replace(stdoutErrorHandler, deferred);
 }
 
+// oclif's command module reads its own version (for a debug line) from @oclif/core/package.json, which a bundle
+// holds as a 17 KB object literal built on every start; the version is written in instead.
+let oclifVersionInlined = 0;
+const oclifVersionRequire = "require('@oclif/core/package.json').version";
+function inlineOclifVersion(code, path) {
+  if (code.split(oclifVersionRequire).length !== 2)
+    throw new Error(`${path}: expected one "${oclifVersionRequire}" (oclif changed: revisit scripts/bundle-cli.mjs)`);
+  oclifVersionInlined++;
+  const { version } = JSON.parse(readFileSync(join(dirname(path), '..', 'package.json'), 'utf8'));
+  return code.replace(oclifVersionRequire, JSON.stringify(version));
+}
+
 const oclifTransforms = {
   name: 'oclif-transforms',
   setup(b) {
@@ -210,6 +225,7 @@ const oclifTransforms = {
       let code = readFileSync(args.path, 'utf8');
       if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) code = skipCollatorForPlainIds(code, args.path);
       if (/[\\/]lib[\\/]command\.js$/.test(args.path)) code = deferStdoutErrorHandler(code, args.path);
+      if (/[\\/]lib[\\/]cache\.js$/.test(args.path)) code = inlineOclifVersion(code, args.path);
       return { contents: `${lazyTopLevelRequires(code)}\n${lazyModuleHelper}\n`, loader: 'js' };
     });
   },
@@ -253,9 +269,85 @@ function __washFillFromUrandom(a) {
 }
 `;
 let nuidPatched = 0;
+// The NATS client's package entry re-exports everything through four layers of getters (nats-core's internal_mod,
+// transport-node's nats-base-client, mod and index, then esbuild's own copy for `import()`), and internal_mod loads
+// modules a client never uses (bench, the WebSocket transport); nats-core loads nkeys (and its codecs) at its top
+// level although only nkey/JWT authentication signs anything. For a `get hosts` that was ~110 KB of young-generation
+// allocations and ~1.5M instructions of its start-up, enough to trigger a scavenge. So:
+// - our `import('@nats-io/transport-node')` gets a module of the three functions src/lattice/connect.ts uses;
+// - transport-node's nats-base-client exports only the names transport-node's own files read from it, each taken
+//   from the nats-core file that defines it (internal_mod's own mapping, read below);
+// - nats-core's `nkeys` export loads @nats-io/nkeys on first use.
+const natsTransportDir = dirname(createRequire(import.meta.url).resolve('@nats-io/transport-node/package.json'));
+const natsCoreInternal = createRequire(join(natsTransportDir, 'lib', 'connect.js')).resolve(
+  '@nats-io/nats-core/internal',
+);
+const natsCoreLib = dirname(natsCoreInternal);
+const natsLeanEntry = [
+  `export { connect } from ${JSON.stringify(join(natsTransportDir, 'lib', 'connect.js'))};`,
+  `export { credsAuthenticator, jwtAuthenticator } from ${JSON.stringify(join(natsCoreLib, 'authenticator.js'))};`,
+].join('\n');
+function natsBaseClientLean() {
+  const internal = readFileSync(natsCoreInternal, 'utf8');
+  const files = new Map([...internal.matchAll(/var (\w+) = require\("\.\/(\w+)"\);/g)].map((m) => [m[1], m[2]]));
+  const defines = new Map(
+    [
+      ...internal.matchAll(
+        /Object\.defineProperty\(exports, "(\w+)", \{ enumerable: true, get: function \(\) \{ return (\w+)\.(\w+); \} \}\);/g,
+      ),
+    ].map((m) => [m[1], { file: files.get(m[2]), name: m[3] }]),
+  );
+  const used = new Set();
+  for (const f of readdirSync(join(natsTransportDir, 'lib')).filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join(natsTransportDir, 'lib', f), 'utf8');
+    for (const [, v] of code.matchAll(/(?:var|const|let) (\w+) = require\("\.\/nats-base-client"\);/g)) {
+      // every use must read one named member (`v.name`); anything else would need the whole module
+      for (const m of code.matchAll(new RegExp(`\\b${v}\\b(\\.(\\w+))?`, 'g'))) {
+        if (m[2]) used.add(m[2]);
+        else if (!code.startsWith(`${v} = require(`, m.index))
+          throw new Error(`${f}: ${v} used whole (nats.js changed: revisit this script)`);
+      }
+    }
+  }
+  const lines = ['"use strict";', 'Object.defineProperty(exports, "__esModule", { value: true });'];
+  for (const name of [...used].sort()) {
+    const d = defines.get(name);
+    if (!d?.file)
+      throw new Error(`${natsCoreInternal}: no export ${name} found (nats.js changed: revisit this script)`);
+    lines.push(`exports.${name} = require(${JSON.stringify(join(natsCoreLib, `${d.file}.js`))}).${d.name};`);
+  }
+  if (used.size < 5)
+    throw new Error(`transport-node reads only ${used.size} names from nats-base-client: revisit this script`);
+  return lines.join('\n');
+}
+const natsCoreNkeys = 'exports.nkeys = __importStar(require("@nats-io/nkeys"));';
+const natsCoreNkeysLazy = [
+  'let __washNkeys;',
+  'Object.defineProperty(exports, "nkeys", { enumerable: true, configurable: true,',
+  '    get: () => (__washNkeys ??= __importStar(require("@nats-io/nkeys"))) });',
+].join('\n');
+let natsLeanParts = 0;
 const natsTransforms = {
   name: 'nats-transforms',
   setup(b) {
+    b.onResolve({ filter: /^@nats-io\/transport-node$/ }, (args) =>
+      args.importer.startsWith(srcDir + sep) ? { path: 'nats-lean-entry', namespace: 'nats-lean' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'nats-lean' }, () => {
+      natsLeanParts |= 1;
+      return { contents: natsLeanEntry, loader: 'js', resolveDir: natsTransportDir };
+    });
+    b.onLoad({ filter: /[\\/]@nats-io[\\/]transport-node[\\/]lib[\\/]nats-base-client\.js$/ }, () => {
+      natsLeanParts |= 2;
+      return { contents: natsBaseClientLean(), loader: 'js', resolveDir: natsCoreLib };
+    });
+    b.onLoad({ filter: /[\\/]@nats-io[\\/]nats-core[\\/]lib[\\/]nkeys\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (code.split(natsCoreNkeys).length !== 2)
+        throw new Error(`${args.path}: expected one "${natsCoreNkeys}" (nats.js changed: revisit this script)`);
+      natsLeanParts |= 4;
+      return { contents: code.replace(natsCoreNkeys, natsCoreNkeysLazy), loader: 'js' };
+    });
     b.onLoad({ filter: /[\\/]@nats-io[\\/]nuid[\\/]lib[\\/]nuid\.js$/ }, (args) => {
       const code = readFileSync(args.path, 'utf8');
       if (code.split(nuidFillRandom).length !== 2)
@@ -289,6 +381,42 @@ const natsTransforms = {
   },
 };
 
+// Topic bundles hold a direct run (src/cli/direct-run.ts), which never takes the paths of oclif that its third-party
+// dependencies serve (config and plugin loading, globbing, help layout, spinners, colour detection): ~160 KB of the
+// 500 KB `get` bundle. Every start reads the whole bundle and copies it into a V8 string,
+// ~1 page fault per 2 KB. In topic bundles those packages are left out; each `require` of one loads the package
+// itself, resolved from the package that requires it (as Node would resolve it for an unbundled oclif). The code
+// cache warm-up (scripts/build-code-cache.mjs) fails the build if a direct run loads one of them.
+const oclifCoreDir = join(root, 'node_modules', '@oclif', 'core');
+const coldAnchors = [
+  {
+    anchor: '@oclif/core',
+    dir: oclifCoreDir,
+    packages: Object.keys(JSON.parse(readFileSync(join(oclifCoreDir, 'package.json'), 'utf8')).dependencies),
+  },
+];
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+const coldDependencies = {
+  name: 'cold-dependencies',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const cold = coldAnchors.find(
+        (a) => args.importer.startsWith(a.dir + sep) && a.packages.includes(packageOf(args.path)),
+      );
+      return cold ? { path: args.path, namespace: 'cold', pluginData: cold.anchor } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'cold' }, (args) => ({
+      // (the anchor through a variable: esbuild would try to bundle a literal `require.resolve` argument)
+      contents: `const anchor = ${JSON.stringify(args.pluginData)};\nmodule.exports = require("node:module").createRequire(require.resolve(anchor))(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 mkdirSync(join(root, 'dist'), { recursive: true });
 const cliBuildOptions = {
   write: false,
@@ -308,10 +436,14 @@ const cliBuildOptions = {
 const result = await build({ ...cliBuildOptions, entryPoints: [join(root, 'src', 'cli-bundle.ts')], outfile: outFile });
 if (stdoutHandlerDeferred !== 1)
   throw new Error(`oclif's stdout EPIPE handler was deferred ${stdoutHandlerDeferred} times (expected once)`);
+if (oclifVersionInlined !== 1)
+  throw new Error(`oclif's version was inlined ${oclifVersionInlined} times (expected once)`);
 if (commandSortPatched !== 1)
   throw new Error(`oclif's command sort was patched ${commandSortPatched} times (expected once)`);
 if (lazyRequires < 100) throw new Error(`only ${lazyRequires} oclif requires made lazy: oclif's module layout changed`);
 if (natsPatched.size !== 5) throw new Error(`patched ${natsPatched.size} NATS client files (expected 5)`);
+if (natsLeanParts !== 7)
+  throw new Error(`the lean NATS client entry was used only in part (${natsLeanParts}, expected 7)`);
 if (nuidPatched !== 1) throw new Error(`patched nuid's fillRandom ${nuidPatched} times (expected 1)`);
 const output = result.outputFiles.find((f) => f.path === outFile);
 if (!output) throw new Error(`esbuild produced no ${outFile}`);
@@ -404,6 +536,8 @@ writeVmBundle(outFile, output.text, { expectImports: true });
 // error or `get hosts`. Anything a direct run does not answer falls back to dist/wash.cjs and main.
 for (const name of readdirSync(join(root, 'dist')))
   if (/^wash-[a-z0-9-]+\.cjs(\.[a-z]+)?(\.cache)?$/.test(name)) rmSync(join(root, 'dist', name));
+// (read by the code cache warm-up's check)
+writeFileSync(join(root, 'dist', 'cold-packages.json'), `${JSON.stringify(coldAnchors.flatMap((a) => a.packages))}\n`);
 await Promise.all(
   [...topicGetters].map(async ([topic, getters]) => {
     const file = join(root, 'dist', `wash-${topic}.cjs`);
@@ -422,6 +556,7 @@ await Promise.all(
       // Command.run; error names are set explicitly). test/unit/cli/direct-run.test.ts compares every command's
       // errors and real runs with dist/wash.cjs, which keeps names.
       keepNames: false,
+      plugins: [...cliBuildOptions.plugins, coldDependencies],
       stdin: { contents: entry, resolveDir: srcDir, sourcefile: `wash-${topic}-entry.ts`, loader: 'ts' },
       outfile: file,
     });

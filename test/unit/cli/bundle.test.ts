@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/cli.js';
@@ -53,4 +54,29 @@ describe("oclif's command sort without ICU", () => {
       expect([...plain].sort((a, b) => collator.compare(a, b))).toEqual(byCodeUnits);
     },
   );
+});
+
+describe('topic bundles without the oclif dependencies a direct run never uses', () => {
+  // scripts/bundle-cli.mjs leaves them out of dist/wash-<topic>.cjs (each require loads the package itself), and the
+  // code cache warm-up fails the build if a direct run loads one.
+  const cold = JSON.parse(readFileSync(join(repoRoot, 'dist', 'cold-packages.json'), 'utf8')) as string[];
+  const getBundle = readFileSync(join(repoRoot, 'dist', 'wash-get.cjs'), 'latin1');
+
+  it('lists the packages @oclif/core depends on', () => {
+    const oclif = JSON.parse(readFileSync(join(repoRoot, 'node_modules', '@oclif', 'core', 'package.json'), 'utf8'));
+    expect(cold).toEqual(Object.keys(oclif.dependencies));
+  });
+
+  it('the get bundle requires them at run time instead of holding them', () => {
+    for (const pkg of ['cli-spinners', 'ejs', 'minimatch', 'tinyglobby', 'wrap-ansi'])
+      expect(getBundle).toContain(`("${pkg}")`);
+    // cli-spinners' data is in the CLI bundle, and not in the topic bundle
+    expect(readFileSync(bundleFile, 'latin1')).toContain('dots12');
+    expect(getBundle).not.toContain('dots12');
+  });
+
+  it('each of them loads from where @oclif/core is installed (as the left-out requires resolve them)', () => {
+    const fromOclif = createRequire(createRequire(join(repoRoot, 'dist', 'wash-get.cjs')).resolve('@oclif/core'));
+    for (const pkg of cold) expect(() => fromOclif(pkg), pkg).not.toThrow();
+  });
 });
