@@ -151,9 +151,11 @@ ${captureStdout}
       throw new Error('warm-up "wash ' + step.argv.join(' ') + '" returned ' + done + ', exited ' + code + ' (expected ' + step.exitCode + ') printing: ' + out.slice(0, 500));
     }
   }
-  // Packages left out of topic bundles (cold-dependencies in scripts/bundle-cli.mjs) must stay unused by direct runs.
-  const cold = JSON.parse(fs.readFileSync(${JSON.stringify(join(distDir, 'cold-packages.json'))}, 'utf8'));
-  const loadedCold = Object.keys(require.cache).filter((f) => cold.some((p) => f.includes('/node_modules/' + p + '/')));
+  // What topic bundles leave out (cold-dependencies in scripts/bundle-cli.mjs: oclif's dependencies and the oclif
+  // files a direct run does not use) must stay unused by direct runs: none of it may have been loaded.
+  const cold = JSON.parse(fs.readFileSync(${JSON.stringify(join(distDir, 'cold-modules.json'))}, 'utf8'));
+  const loadedCold = Object.keys(require.cache).filter((f) =>
+    ['@oclif/core', ...cold.packages].some((p) => f.includes('/node_modules/' + p + '/')));
   if (loadedCold.length > 0)
     throw new Error('wash-' + topic + '.cjs: a direct run loaded ' + loadedCold.join(', ') + ', which scripts/bundle-cli.mjs leaves out of topic bundles as unused (cold-dependencies): bundle it again');
   writeCodeCache(${JSON.stringify(distDir)}, loaded);

@@ -9,7 +9,7 @@
 // `require` (oclif's manifest generator, tests) the banner falls back to `import()` itself.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -221,7 +221,7 @@ function inlineOclifVersion(code, path) {
 const oclifTransforms = {
   name: 'oclif-transforms',
   setup(b) {
-    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/, namespace: 'file' }, (args) => {
       let code = readFileSync(args.path, 'utf8');
       if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) code = skipCollatorForPlainIds(code, args.path);
       if (/[\\/]lib[\\/]command\.js$/.test(args.path)) code = deferStdoutErrorHandler(code, args.path);
@@ -381,20 +381,41 @@ const natsTransforms = {
   },
 };
 
-// Topic bundles hold a direct run (src/cli/direct-run.ts), which never takes the paths of oclif that its third-party
-// dependencies serve (config and plugin loading, globbing, help layout, spinners, colour detection): ~160 KB of the
-// 500 KB `get` bundle. Every start reads the whole bundle and copies it into a V8 string,
-// ~1 page fault per 2 KB. In topic bundles those packages are left out; each `require` of one loads the package
-// itself, resolved from the package that requires it (as Node would resolve it for an unbundled oclif). The code
-// cache warm-up (scripts/build-code-cache.mjs) fails the build if a direct run loads one of them.
+// Topic bundles hold a direct run (src/cli/direct-run.ts), which uses a small part of oclif: its command class,
+// parser and error classes. The rest (config and plugin loading, help, `ux`, error display) and every third-party
+// package oclif depends on (globbing, help layout, spinners, colour detection) is never reached from a direct run,
+// yet was ~340 of the 500 KB of the `get` bundle, and every start reads its bundle and copies it into a V8 string
+// (~3 ms for 324 KB on a machine with slow page faults). In topic bundles, a `require` of any of those loads it
+// from where @oclif/core is installed instead (for an oclif file: that file, which then loads its own siblings).
+// The code cache warm-up (scripts/build-code-cache.mjs) fails the build if a direct run loads one of them; the CLI
+// bundle (dist/wash.cjs, oclif's own path) keeps all of oclif.
 const oclifCoreDir = join(root, 'node_modules', '@oclif', 'core');
-const coldAnchors = [
-  {
-    anchor: '@oclif/core',
-    dir: oclifCoreDir,
-    packages: Object.keys(JSON.parse(readFileSync(join(oclifCoreDir, 'package.json'), 'utf8')).dependencies),
-  },
-];
+const oclifLib = join(oclifCoreDir, 'lib');
+const oclifDependencies = Object.keys(
+  JSON.parse(readFileSync(join(oclifCoreDir, 'package.json'), 'utf8')).dependencies,
+);
+/** The oclif files a direct run initialises (relative to @oclif/core/lib). */
+const oclifDirectRunFiles = new Set(
+  [
+    'args.js',
+    'cache.js',
+    'command.js',
+    'config/util.js',
+    'errors/errors/cli.js',
+    'errors/index.js',
+    'flags.js',
+    'help/util.js',
+    'logger.js',
+    'parser/errors.js',
+    'parser/index.js',
+    'parser/parse.js',
+    'parser/validate.js',
+    'util/aggregate-flags.js',
+    'util/util.js',
+  ].map((f) => join(oclifLib, f)),
+);
+for (const f of oclifDirectRunFiles)
+  if (!existsSync(f)) throw new Error(`${f}: gone (oclif changed: revisit this list)`);
 const packageOf = (specifier) =>
   specifier
     .split('/')
@@ -403,15 +424,25 @@ const packageOf = (specifier) =>
 const coldDependencies = {
   name: 'cold-dependencies',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      const cold = coldAnchors.find(
-        (a) => args.importer.startsWith(a.dir + sep) && a.packages.includes(packageOf(args.path)),
-      );
-      return cold ? { path: args.path, namespace: 'cold', pluginData: cold.anchor } : undefined;
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (!args.importer.startsWith(oclifCoreDir + sep)) return undefined;
+      if (!args.path.startsWith('.'))
+        return oclifDependencies.includes(packageOf(args.path))
+          ? { path: args.path, namespace: 'cold', pluginData: args.path }
+          : undefined;
+      const base = join(dirname(args.importer), args.path);
+      const file = [base, `${base}.js`, join(base, 'index.js')].find((f) => existsSync(f) && statSync(f).isFile());
+      if (!file || !file.startsWith(oclifLib + sep) || !file.endsWith('.js') || oclifDirectRunFiles.has(file))
+        return undefined;
+      return { path: file, namespace: 'cold', pluginData: `./${relative(oclifLib, file).split(sep).join('/')}` };
     });
     b.onLoad({ filter: /.*/, namespace: 'cold' }, (args) => ({
-      // (the anchor through a variable: esbuild would try to bundle a literal `require.resolve` argument)
-      contents: `const anchor = ${JSON.stringify(args.pluginData)};\nmodule.exports = require("node:module").createRequire(require.resolve(anchor))(${JSON.stringify(args.path)});`,
+      // resolved from @oclif/core's entry (lib/index.js); the anchor through a variable, as esbuild would try to
+      // bundle a literal `require.resolve` argument
+      contents: [
+        'const anchor = "@oclif/core";',
+        `module.exports = require("node:module").createRequire(require.resolve(anchor))(${JSON.stringify(args.pluginData)});`,
+      ].join('\n'),
       loader: 'js',
     }));
   },
@@ -537,7 +568,10 @@ writeVmBundle(outFile, output.text, { expectImports: true });
 for (const name of readdirSync(join(root, 'dist')))
   if (/^wash-[a-z0-9-]+\.cjs(\.[a-z]+)?(\.cache)?$/.test(name)) rmSync(join(root, 'dist', name));
 // (read by the code cache warm-up's check)
-writeFileSync(join(root, 'dist', 'cold-packages.json'), `${JSON.stringify(coldAnchors.flatMap((a) => a.packages))}\n`);
+writeFileSync(
+  join(root, 'dist', 'cold-modules.json'),
+  `${JSON.stringify({ packages: oclifDependencies, oclifFiles: [...oclifDirectRunFiles].map((f) => relative(oclifLib, f).split(sep).join('/')) })}\n`,
+);
 await Promise.all(
   [...topicGetters].map(async ([topic, getters]) => {
     const file = join(root, 'dist', `wash-${topic}.cjs`);
