@@ -432,8 +432,7 @@ const coldDependencies = {
           : undefined;
       const base = join(dirname(args.importer), args.path);
       const file = [base, `${base}.js`, join(base, 'index.js')].find((f) => existsSync(f) && statSync(f).isFile());
-      if (!file?.startsWith(oclifLib + sep) || !file.endsWith('.js') || oclifDirectRunFiles.has(file))
-        return undefined;
+      if (!file?.startsWith(oclifLib + sep) || !file.endsWith('.js') || oclifDirectRunFiles.has(file)) return undefined;
       return { path: file, namespace: 'cold', pluginData: `./${relative(oclifLib, file).split(sep).join('/')}` };
     });
     b.onLoad({ filter: /.*/, namespace: 'cold' }, (args) => ({
