@@ -36,10 +36,15 @@ function fresh(): void {
   shared = createSimLattice();
 }
 
-async function hosts(n: number, labels: Record<string, string>[] = []): Promise<SimHost[]> {
+/** `eventDelayMs`: how late each host reports what it did (see startSimHost). */
+async function hosts(
+  n: number,
+  labels: Record<string, string>[] = [],
+  opts: { eventDelayMs?: number } = {},
+): Promise<SimHost[]> {
   const out: SimHost[] = [];
   for (let i = 0; i < n; i++) {
-    const h = await startSimHost(nc, { lattice, shared, labels: labels[i] ?? {}, announce: false });
+    const h = await startSimHost(nc, { lattice, shared, labels: labels[i] ?? {}, announce: false, ...opts });
     cleanups.push(() => h.stop({ graceful: false }));
     out.push(h);
   }
@@ -418,8 +423,7 @@ describe('wadm engine against simulated hosts', () => {
     fresh();
     // The host reports component_scaled 600 ms after accepting the scale: the undeploy lands in between, when the
     // engine has not observed the component yet.
-    const h = await startSimHost(nc, { lattice, shared, announce: false, eventDelayMs: 600 });
-    cleanups.push(() => h.stop({ graceful: false }));
+    const [h] = await hosts(1, [], { eventDelayMs: 600 });
     await api();
     await engine().ready;
     const client = new WadmClient(nc, lattice);
@@ -434,8 +438,7 @@ describe('wadm engine against simulated hosts', () => {
 
   it('upgradeRemovesAComponentWhoseStartIsUnderWay_itIsStoppedWhenItAppears', async () => {
     fresh();
-    const h = await startSimHost(nc, { lattice, shared, announce: false, eventDelayMs: 600 });
-    cleanups.push(() => h.stop({ graceful: false }));
+    const [h] = await hosts(1, [], { eventDelayMs: 600 });
     await api();
     await engine().ready;
     const client = new WadmClient(nc, lattice);
