@@ -321,11 +321,8 @@ function natsBaseClientLean() {
   return lines.join('\n');
 }
 const natsCoreNkeys = 'exports.nkeys = __importStar(require("@nats-io/nkeys"));';
-const natsCoreNkeysLazy = [
-  'let __washNkeys;',
-  'Object.defineProperty(exports, "nkeys", { enumerable: true, configurable: true,',
-  '    get: () => (__washNkeys ??= __importStar(require("@nats-io/nkeys"))) });',
-].join('\n');
+// (the same lazy module object as oclif's and the transport's lazy requires)
+const natsCoreNkeysLazy = 'exports.nkeys = __washLazyModule(() => __importStar(require("@nats-io/nkeys")));';
 let natsLeanParts = 0;
 const natsTransforms = {
   name: 'nats-transforms',
@@ -346,7 +343,7 @@ const natsTransforms = {
       if (code.split(natsCoreNkeys).length !== 2)
         throw new Error(`${args.path}: expected one "${natsCoreNkeys}" (nats.js changed: revisit this script)`);
       natsLeanParts |= 4;
-      return { contents: code.replace(natsCoreNkeys, natsCoreNkeysLazy), loader: 'js' };
+      return { contents: `${code.replace(natsCoreNkeys, natsCoreNkeysLazy)}\n${lazyModuleHelper}\n`, loader: 'js' };
     });
     b.onLoad({ filter: /[\\/]@nats-io[\\/]nuid[\\/]lib[\\/]nuid\.js$/ }, (args) => {
       const code = readFileSync(args.path, 'utf8');
@@ -389,8 +386,9 @@ const natsTransforms = {
 // from where @oclif/core is installed instead (for an oclif file: that file, which then loads its own siblings).
 // The code cache warm-up (scripts/build-code-cache.mjs) fails the build if a direct run loads one of them; the CLI
 // bundle (dist/wash.cjs, oclif's own path) keeps all of oclif.
-const oclifCoreDir = join(root, 'node_modules', '@oclif', 'core');
-const oclifLib = join(oclifCoreDir, 'lib');
+// (found as the left-out requires find it at run time: from @oclif/core's entry, lib/index.js)
+const oclifLib = dirname(createRequire(import.meta.url).resolve('@oclif/core'));
+const oclifCoreDir = dirname(oclifLib);
 const oclifDependencies = Object.keys(
   JSON.parse(readFileSync(join(oclifCoreDir, 'package.json'), 'utf8')).dependencies,
 );
